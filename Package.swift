@@ -1,0 +1,59 @@
+// swift-tools-version: 6.0
+// kraft: a unikernel toolchain. Targets are layered one way, each depending only on
+// the ones above it in this list:
+//   KraftModel    pure value types (Kraftfile, library manifests, options, lock); no I/O
+//   KraftBasics   effects behind small protocols (files, processes, locks, terminal)
+//   KraftManifest YAML (libyaml, with line/column) -> model; diagnostics rendering
+//   KraftFetch    libgit2, libarchive, content-addressed cache, mirrors, patches
+//   KraftBuild    option resolution, build plan, ninja, link, images, QEMU runner
+//   KraftCommands the command line (the only target importing ArgumentParser)
+//   kraft         one-file entry point
+import PackageDescription
+
+
+let package = Package(
+  name: "kraft",
+  products: [
+    .executable(name: "kraft", targets: ["kraft"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+    .systemLibrary(
+      name: "CLibGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+    .systemLibrary(
+      name: "CLibArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+
+    .target(name: "KraftModel"),
+    .target(name: "KraftBasics"),
+    .target(name: "KraftManifest", dependencies: ["KraftModel", "KraftBasics", "CLibYAML"]),
+    .target(
+      name: "KraftFetch",
+      dependencies: ["KraftModel", "KraftBasics", "KraftManifest", "CLibGit2", "CLibArchive"]),
+    .target(
+      name: "KraftBuild",
+      dependencies: ["KraftModel", "KraftBasics", "KraftManifest", "KraftFetch"]),
+    .target(
+      name: "KraftCommands",
+      dependencies: [
+        "KraftModel", "KraftBasics", "KraftManifest", "KraftFetch", "KraftBuild",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .executableTarget(name: "kraft", dependencies: ["KraftCommands"]),
+
+    // Small: model and parsing, milliseconds each.
+    .testTarget(name: "KraftModelTests", dependencies: ["KraftModel"]),
+    .testTarget(name: "KraftManifestTests", dependencies: ["KraftManifest"]),
+    // Medium: libgit2/libarchive on local repositories and loopback servers.
+    .testTarget(name: "KraftFetchTests", dependencies: ["KraftFetch"]),
+    // Medium/large: plans, ninja builds, and images booted under QEMU TCG.
+    .testTarget(name: "KraftBuildTests", dependencies: ["KraftBuild"]),
+    .testTarget(name: "KraftCommandsTests", dependencies: ["KraftCommands"]),
+  ],
+  // Swift 5 language mode: the C libraries (libgit2, libarchive, libyaml) are driven through
+  // callbacks and global state that Swift 6 strict checking cannot prove safe.
+  swiftLanguageModes: [.v5]
+)

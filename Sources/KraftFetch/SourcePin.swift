@@ -1,0 +1,19 @@
+/// The hashes that pin one upstream source: what a port recipe promises and what the lockfile
+/// records. A fetch is accepted only when every pin it has matches.
+public struct SourcePin: Hashable, Sendable, Codable {
+  /// sha256 of the release archive's bytes, lower-case hex.
+  public var archiveSHA256: String?
+  /// The git commit id (40 hex digits).
+  public var commit: String?
+  /// Content hash of the extracted tree, independent of how it was fetched.
+  public var treeHash: String?
+
+  public init(archiveSHA256: String? = nil, commit: String? = nil, treeHash: String? = nil) {
+    self.archiveSHA256 = archiveSHA256
+    self.commit = commit
+    self.treeHash = treeHash
+  }
+
+  /// True when nothing is pinned: such a source is used only when the user asks explicitly.
+  public var isEmpty: Bool { archiveSHA256 == nil && commit == nil && treeHash == nil }
+}

@@ -1,0 +1,14 @@
+/// A position in a text file, 1-based, as compilers print it (`Kraftfile:12:5`).
+public struct SourceLocation: Hashable, Sendable, Codable, CustomStringConvertible {
+  public var file: String
+  public var line: Int
+  public var column: Int
+
+  public init(file: String, line: Int, column: Int) {
+    self.file = file
+    self.line = line
+    self.column = column
+  }
+
+  public var description: String { "\(file):\(line):\(column)" }
+}

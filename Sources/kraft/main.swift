@@ -1,0 +1,3 @@
+import KraftCommands
+
+Kraft.main()

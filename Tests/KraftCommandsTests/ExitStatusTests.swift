@@ -1,0 +1,13 @@
+@testable import KraftCommands
+import KraftModel
+import Testing
+
+@Suite struct ExitStatusTests {
+  @Test func kindsHaveDistinctStatuses() {
+    let kinds: [ErrorKind] = [
+      .usage, .invalidInput, .missingInput, .missingTool, .fetchFailed, .verificationFailed,
+      .buildFailed, .runFailed, .internal,
+    ]
+    #expect(Set(kinds.map(ExitStatus.code(for:))).count == kinds.count)
+  }
+}

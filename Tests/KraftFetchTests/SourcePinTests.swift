@@ -1,0 +1,9 @@
+import KraftFetch
+import Testing
+
+@Suite struct SourcePinTests {
+  @Test func emptyOnlyWithoutHashes() {
+    #expect(SourcePin().isEmpty)
+    #expect(!SourcePin(treeHash: "abc").isEmpty)
+  }
+}
