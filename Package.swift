@@ -10,7 +10,6 @@
 //   kraft         one-file entry point
 import PackageDescription
 
-
 let package = Package(
   name: "kraft",
   products: [
@@ -52,6 +51,9 @@ let package = Package(
     // Medium/large: plans, ninja builds, and images booted under QEMU TCG.
     .testTarget(name: "KraftBuildTests", dependencies: ["KraftBuild"]),
     .testTarget(name: "KraftCommandsTests", dependencies: ["KraftCommands"]),
+    // Large: the built `kraft` binary run as a user would, images booted under QEMU TCG.
+    // It depends on the executable so that `swift test` always builds it first.
+    .testTarget(name: "KraftBootTests", dependencies: ["kraft"]),
   ],
   // Swift 5 language mode: the C libraries (libgit2, libarchive, libyaml) are driven through
   // callbacks and global state that Swift 6 strict checking cannot prove safe.

@@ -1,6 +1,7 @@
-@testable import KraftCommands
 import KraftModel
 import Testing
+
+@testable import KraftCommands
 
 @Suite struct ExitStatusTests {
   @Test func kindsHaveDistinctStatuses() {
