@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what kraft and its tests need on Debian 12 (run as root). The Swift toolchain
+# itself (with clang and ld.lld) is assumed present, as the Quick start says.
+# Idempotent and quiet when everything is already there.
+set -euo pipefail
+
+packages=(
+  ninja-build       # the build executor kraft drives
+  qemu-system-x86   # boots x86_64 images (pc, microvm)
+  qemu-system-arm   # boots arm64 images (virt)
+  libyaml-dev       # Kraftfile parsing
+  libgit2-dev       # git sources
+  libarchive-dev    # release archives
+  cpio              # initrd checks in tests
+  git               # test fixtures: local repositories and git daemon
+  pkg-config        # SwiftPM finds the C libraries through it
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+    missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The schema test validates the Kraftfile corpus with python's jsonschema (draft 2020-12).
+if ! python3 -c 'import jsonschema' 2>/dev/null; then
+  echo "installing: python jsonschema"
+  python3 -m pip install -q jsonschema 2>/dev/null ||
+    { apt-get install -y -qq python3-jsonschema >/dev/null; }
+fi
