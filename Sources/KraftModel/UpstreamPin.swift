@@ -1,11 +1,12 @@
 /// The hashes that pin one upstream source: what a port recipe promises and what the lockfile
 /// records. A fetch is accepted only when every pin it has matches.
-public struct SourcePin: Hashable, Sendable, Codable {
+public struct UpstreamPin: Hashable, Sendable, Codable {
   /// sha256 of the release archive's bytes, lower-case hex.
   public var archiveSHA256: String?
   /// The git commit id (40 hex digits).
   public var commit: String?
-  /// Content hash of the extracted tree, independent of how it was fetched.
+  /// Content hash of the extracted tree (`sha256:<hex>`, see docs/ports.md), independent of
+  /// how it was fetched: a git checkout and the release archive of the same files agree.
   public var treeHash: String?
 
   public init(archiveSHA256: String? = nil, commit: String? = nil, treeHash: String? = nil) {

@@ -1,0 +1,105 @@
+import Foundation
+import KraftBasics
+
+#if canImport(FoundationNetworking)
+  import FoundationNetworking
+#endif
+
+/// Copies the bytes at a URL into a local file and returns their sha256. An effect behind a
+/// protocol so the fetch logic can be tested without a network.
+public protocol Downloader: Sendable {
+  func download(_ url: String, to path: String, progress: FetchProgress?) throws -> String
+}
+
+/// `http(s)://` through URLSession (curl underneath on Linux) and `file://` or plain paths
+/// from disk. A connection that drops before the announced length is an error, so a partial
+/// file never counts as a download.
+public struct URLSessionDownloader: Downloader {
+  public init() {}
+
+  public func download(_ url: String, to path: String, progress: FetchProgress?) throws -> String {
+    if let local = Self.localPath(url) {
+      guard FileManager.default.fileExists(atPath: local) else {
+        throw FetchError.failed("'\(url)' does not exist; check the URL or the mirror")
+      }
+      try FileManager.default.copyItem(atPath: local, toPath: path)
+      return try TreeHash.hashFile(path)
+    }
+    guard let target = URL(string: url), target.scheme == "http" || target.scheme == "https"
+    else {
+      throw FetchError.failed(
+        "unsupported archive URL '\(url)'; use http://, https:// or file://")
+    }
+    guard FileManager.default.createFile(atPath: path, contents: nil),
+      let handle = FileHandle(forWritingAtPath: path)
+    else { throw FetchError.failed("cannot create '\(path)'") }
+    defer { try? handle.close() }
+    let receiver = DownloadReceiver(handle: handle, progress: progress, label: url)
+    let session = URLSession(configuration: .ephemeral, delegate: receiver, delegateQueue: nil)
+    defer { session.finishTasksAndInvalidate() }
+    session.dataTask(with: target).resume()
+    receiver.finished.wait()
+    if let error = receiver.error {
+      throw FetchError.failed("downloading '\(url)' failed: \(error)")
+    }
+    if let status = receiver.statusCode, !(200..<300).contains(status) {
+      throw FetchError.failed("downloading '\(url)' failed: HTTP status \(status)")
+    }
+    if let expected = receiver.expectedLength, expected >= 0, receiver.received != expected {
+      throw FetchError.failed(
+        "downloading '\(url)' failed: the connection closed after \(receiver.received) of "
+          + "\(expected) bytes; try again")
+    }
+    return receiver.hasher.finalizeHex()
+  }
+
+  /// `file:///x` and plain absolute paths read from disk.
+  static func localPath(_ url: String) -> String? {
+    if url.hasPrefix("file://") {
+      return URL(string: url)?.path ?? String(url.dropFirst("file://".count))
+    }
+    return url.hasPrefix("/") ? url : nil
+  }
+}
+
+/// Streams the body to disk while hashing it. Callbacks arrive on URLSession's own queue;
+/// the downloading thread reads the fields only after `finished` is signalled.
+private final class DownloadReceiver: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+  let handle: FileHandle
+  let progress: FetchProgress?
+  let label: String
+  let finished = DispatchSemaphore(value: 0)
+  var hasher = SHA256()
+  var received: Int64 = 0
+  var expectedLength: Int64?
+  var statusCode: Int?
+  var error: String?
+
+  init(handle: FileHandle, progress: FetchProgress?, label: String) {
+    self.handle = handle
+    self.progress = progress
+    self.label = label
+  }
+
+  func urlSession(
+    _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+    completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
+  ) {
+    statusCode = (response as? HTTPURLResponse)?.statusCode
+    expectedLength = response.expectedContentLength
+    completionHandler(.allow)
+  }
+
+  func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+    handle.write(data)
+    data.withUnsafeBytes { hasher.update($0) }
+    received += Int64(data.count)
+    progress?.report(label, objects: nil, bytes: received, totalBytes: expectedLength)
+  }
+
+  func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?)
+  {
+    if let error { self.error = error.localizedDescription }
+    finished.signal()
+  }
+}

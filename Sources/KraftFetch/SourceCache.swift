@@ -1,0 +1,90 @@
+import Foundation
+import KraftBasics
+
+/// The per-user, content-addressed source store shared by all projects:
+///
+///     <root>/archives/sha256/<hex>           verified release archives
+///     <root>/git/<sha256 of url>.git         bare repositories (a fetch cache, not addressed)
+///     <root>/trees/<hex>/                    verified extracted trees, by tree hash
+///     <root>/patched/<tree hex>-<set hex>/   trees with a patch set applied
+///     <root>/locks/                          one flock file per entry
+///     <root>/tmp/                            entries under construction
+///
+/// An entry is built under `tmp/` and renamed into place while its lock is held, so a reader
+/// never sees half an entry and an interrupted fetch leaves none behind.
+public struct SourceCache: Sendable {
+  public let root: String
+
+  public init(root: String) { self.root = root }
+
+  /// `$KRAFT_CACHE_DIR`, else `$XDG_CACHE_HOME/kraft`, else `~/.cache/kraft`.
+  public static func defaultRoot(environment: [String: String]) -> String {
+    if let explicit = environment["KRAFT_CACHE_DIR"], !explicit.isEmpty { return explicit }
+    if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return xdg + "/kraft" }
+    let home = environment["HOME"] ?? NSHomeDirectory()
+    return home + "/.cache/kraft"
+  }
+
+  public func archivePath(sha256: String) -> String { "\(root)/archives/sha256/\(sha256)" }
+  public func treePath(treeHash: String) -> String { "\(root)/trees/\(Self.hexPart(treeHash))" }
+  public func patchedPath(treeHash: String, patchSetHash: String) -> String {
+    "\(root)/patched/\(Self.hexPart(treeHash))-\(Self.hexPart(patchSetHash))"
+  }
+  public func gitRepositoryPath(url: String) -> String {
+    "\(root)/git/\(SHA256.hex(of: url)).git"
+  }
+
+  public func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
+
+  /// Runs `body` holding the lock named `key`; concurrent kraft processes serialise here.
+  public func withLock<T>(_ key: String, _ body: () throws -> T) throws -> T {
+    let name = key.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }
+    return try FileLock.withLock(at: "\(root)/locks/\(String(name)).lock", body)
+  }
+
+  /// A fresh, unique path under `tmp/` for building an entry; the caller renames or removes it.
+  public func temporaryPath(_ label: String) throws -> String {
+    let folder = "\(root)/tmp"
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    return "\(folder)/\(label)-\(getpid())-\(UUID().uuidString)"
+  }
+
+  /// Moves a finished `temporary` into `final` (atomic `rename`), or discards it when another
+  /// process got there first (entries are content-addressed, so either copy is the same).
+  public func install(_ temporary: String, at final: String) throws {
+    let manager = FileManager.default
+    try manager.createDirectory(
+      atPath: (final as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    if rename(temporary, final) != 0 {
+      let reason = String(cString: strerror(errno))
+      if manager.fileExists(atPath: final) {
+        try? Self.removeTree(temporary)
+        return
+      }
+      try? Self.removeTree(temporary)
+      throw FetchError.failed("cannot move '\(temporary)' to '\(final)': \(reason)")
+    }
+  }
+
+  /// Removes a folder even when it holds read-only folders (extracted archives can).
+  public static func removeTree(_ path: String) throws {
+    let manager = FileManager.default
+    guard manager.fileExists(atPath: path) || (try? manager.destinationOfSymbolicLink(atPath: path)) != nil else { return }
+    if let walker = manager.enumerator(atPath: path) {
+      while let relative = walker.nextObject() as? String {
+        let full = path + "/" + relative
+        var info = stat()
+        if lstat(full, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+          chmod(full, 0o755)
+        }
+      }
+    }
+    chmod(path, 0o755)
+    try manager.removeItem(atPath: path)
+  }
+
+  /// `sha256:abc` -> `abc`: folder names carry only the hex.
+  static func hexPart(_ hash: String) -> String {
+    hash.hasPrefix("sha256:") ? String(hash.dropFirst(7)) : hash
+  }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import KraftBasics
+
+/// The content hash of a source tree, independent of how it was fetched. Definition (also in
+/// docs/ports.md):
+///
+/// 1. Take every regular file and symbolic link under the root, recursively; folders are not
+///    entries (git cannot record empty ones) and a top-level `.git` is skipped.
+/// 2. For each, one line `<type> <sha256 hex> <path>\n`: type `file`, `exec` (any execute bit
+///    set) or `link`; the hash is of the file's bytes or of the link's target text; the path is
+///    relative, `/`-separated, UTF-8.
+/// 3. Sort the lines by path (byte order) and hash their concatenation: `sha256:<hex>`.
+///
+/// Ownership, timestamps and other permission bits are ignored: archives and checkouts differ
+/// there even when the code is identical.
+public enum TreeHash {
+  public static func compute(directory: String) throws -> String {
+    var lines: [(path: [UInt8], line: String)] = []
+    try collect(directory: directory, relative: "", into: &lines)
+    lines.sort { $0.path.lexicographicallyPrecedes($1.path) }
+    var hasher = SHA256()
+    for entry in lines { hasher.update(entry.line) }
+    return "sha256:" + hasher.finalizeHex()
+  }
+
+  private static func collect(
+    directory: String, relative: String, into lines: inout [(path: [UInt8], line: String)]
+  ) throws {
+    let names = try FileManager.default.contentsOfDirectory(atPath: directory)
+    for name in names {
+      if relative.isEmpty && name == ".git" { continue }
+      let full = directory + "/" + name
+      let path = relative.isEmpty ? name : relative + "/" + name
+      var info = stat()
+      guard lstat(full, &info) == 0 else {
+        throw FetchError.failed("cannot read '\(full)': \(String(cString: strerror(errno)))")
+      }
+      switch info.st_mode & S_IFMT {
+      case S_IFDIR:
+        try collect(directory: full, relative: path, into: &lines)
+      case S_IFLNK:
+        let target = try FileManager.default.destinationOfSymbolicLink(atPath: full)
+        lines.append((Array(path.utf8), "link \(SHA256.hex(of: target)) \(path)\n"))
+      case S_IFREG:
+        let type = (info.st_mode & 0o111) != 0 ? "exec" : "file"
+        lines.append((Array(path.utf8), "\(type) \(try hashFile(full)) \(path)\n"))
+      default:
+        throw FetchError(
+          .verificationFailed, "'\(path)' is neither a file, a link nor a folder; remove it")
+      }
+    }
+  }
+
+  /// sha256 of a file's bytes, read in blocks.
+  public static func hashFile(_ path: String) throws -> String {
+    guard let handle = FileHandle(forReadingAtPath: path) else {
+      throw FetchError.failed("cannot open '\(path)'")
+    }
+    defer { try? handle.close() }
+    var hasher = SHA256()
+    while let block = try handle.read(upToCount: 1 << 16), !block.isEmpty {
+      block.withUnsafeBytes { hasher.update($0) }
+    }
+    return hasher.finalizeHex()
+  }
+}

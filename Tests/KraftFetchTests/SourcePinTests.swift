@@ -1,9 +1,0 @@
-import KraftFetch
-import Testing
-
-@Suite struct SourcePinTests {
-  @Test func emptyOnlyWithoutHashes() {
-    #expect(SourcePin().isEmpty)
-    #expect(!SourcePin(treeHash: "abc").isEmpty)
-  }
-}
