@@ -1,0 +1,151 @@
+import KraftModel
+
+/// Chooses the libraries of one image: the target's architecture and platform libraries, the
+/// libraries the Kraftfile names or enables (`CONFIG_LIB<NAME>=y`), everything they require,
+/// and for each required capability exactly one provider.
+struct LibrarySelector {
+  let catalog: [LibraryManifest]
+  let target: Target
+
+  struct Selection {
+    var libraries: [LibraryManifest]
+    /// Why each library is in (for `kraft config explain CONFIG_LIB...`).
+    var reasons: [String: String]
+  }
+
+  /// `enabled` holds the explicit `CONFIG_LIB<NAME>` settings: true for y, false for n.
+  func select(
+    named: [(name: String, location: SourceLocation?)],
+    enabled: [String: (on: Bool, setting: OptionSetting)]
+  ) -> (Selection, [Diagnostic]) {
+    var problems: [Diagnostic] = []
+    var selected: [LibraryManifest] = []
+    var reasons: [String: String] = [:]
+    var queue: [LibraryManifest] = []
+    let byName = Dictionary(catalog.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+
+    func explicitlyOff(_ library: LibraryManifest) -> OptionSetting? {
+      guard let entry = enabled[library.name], !entry.on else { return nil }
+      return entry.setting
+    }
+
+    func add(_ library: LibraryManifest, reason: String, at location: SourceLocation? = nil) {
+      guard reasons[library.name] == nil else { return }
+      guard library.supports(target) else {
+        problems.append(
+          Diagnostic(
+            .error,
+            "library '\(library.name)' does not support target '\(target.shortForm)' (\(reason))",
+            at: location))
+        return
+      }
+      if let off = explicitlyOff(library) {
+        problems.append(
+          Diagnostic(
+            .error,
+            "library '\(library.name)' is needed (\(reason)) but '\(library.enableOption)' is set to n by \(off.origin); remove that setting",
+            at: off.location ?? location))
+        return
+      }
+      reasons[library.name] = reason
+      selected.append(library)
+      queue.append(library)
+    }
+
+    // The architecture and the platform come first: their flags apply to everything.
+    for (kind, wanted) in [
+      (LibraryManifest.Kind.arch, target.architecture.rawValue),
+      (.platform, target.platform.rawValue),
+    ] {
+      if let library = catalog.first(where: { $0.kind == kind && $0.supports(target) }) {
+        add(library, reason: "\(kind.rawValue) of target '\(target.shortForm)'")
+      } else {
+        problems.append(
+          Diagnostic(
+            .error,
+            "no \(kind.rawValue) library for '\(wanted)' (target '\(target.shortForm)'); the kernel has none under 'Kernel/\(kind == .arch ? "arch" : "plat")/'",
+            at: target.location))
+      }
+    }
+    for (name, location) in named {
+      if let library = byName[name] {
+        add(library, reason: "listed in the Kraftfile", at: location)
+      } else {
+        problems.append(unknownLibrary(name, at: location))
+      }
+    }
+    for library in catalog {
+      if let entry = enabled[library.name], entry.on {
+        add(
+          library, reason: "'\(library.enableOption)=y' in \(entry.setting.origin)",
+          at: entry.setting.location)
+      }
+    }
+
+    // Requirements, breadth first. Capabilities are settled after names, so that a provider
+    // the project enabled explicitly is seen before a default is picked.
+    var pendingCapabilities: [(capability: String, requiredBy: String)] = []
+    while !queue.isEmpty || !pendingCapabilities.isEmpty {
+      while !queue.isEmpty {
+        let library = queue.removeFirst()
+        for requirement in library.requires {
+          if let required = byName[requirement] {
+            add(required, reason: "required by '\(library.name)'")
+          } else {
+            pendingCapabilities.append((requirement, library.name))
+          }
+        }
+      }
+      guard !pendingCapabilities.isEmpty else { break }
+      let (capability, requiredBy) = pendingCapabilities.removeFirst()
+      if selected.contains(where: { $0.provides.contains(capability) }) { continue }
+      let candidates = catalog.filter {
+        $0.provides.contains(capability) && $0.supports(target) && explicitlyOff($0) == nil
+      }
+      if let choice = candidates.first(where: { $0.defaultFor.contains(capability) })
+        ?? (candidates.count == 1 ? candidates.first : nil)
+      {
+        add(choice, reason: "provides '\(capability)' required by '\(requiredBy)'")
+      } else if candidates.isEmpty {
+        problems.append(
+          Diagnostic(
+            .error,
+            "library '\(requiredBy)' requires '\(capability)', but no library or capability of that name is available for '\(target.shortForm)'"
+          ))
+      } else {
+        let options = candidates.map { "'\($0.enableOption)=y'" }.joined(separator: " or ")
+        problems.append(
+          Diagnostic(
+            .error,
+            "library '\(requiredBy)' requires '\(capability)' and several libraries provide it; pick one with \(options)"
+          ))
+      }
+    }
+
+    // Exactly one provider per capability.
+    var providers: [String: [LibraryManifest]] = [:]
+    for library in selected {
+      for capability in library.provides { providers[capability, default: []].append(library) }
+    }
+    for (capability, libraries) in providers.sorted(by: { $0.key < $1.key }) where libraries.count > 1 {
+      let first = libraries[0]
+      let second = libraries[1]
+      problems.append(
+        Diagnostic(
+          .error,
+          "'\(first.name)' (\(reasons[first.name] ?? "selected")) and '\(second.name)' (\(reasons[second.name] ?? "selected")) both provide '\(capability)'; an image needs exactly one: set '\(second.enableOption)=n' or '\(first.enableOption)=n'",
+          at: enabled[second.name]?.setting.location ?? enabled[first.name]?.setting.location))
+    }
+    return (Selection(libraries: selected, reasons: reasons), problems)
+  }
+
+  private func unknownLibrary(_ name: String, at location: SourceLocation?) -> Diagnostic {
+    var message = "unknown library '\(name)'"
+    if let close = OptionSuggestion.closest(to: name, among: catalog.map(\.name)) {
+      message += "; did you mean '\(close)'?"
+    } else {
+      message += "; known libraries: \(catalog.map { "'\($0.name)'" }.joined(separator: ", "))"
+    }
+    return Diagnostic(.error, message, at: location)
+  }
+}

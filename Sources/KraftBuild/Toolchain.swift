@@ -1,0 +1,120 @@
+import KraftBasics
+import KraftModel
+
+/// The programs that compile and link an image, and the flags that make them target one
+/// architecture. clang + ld.lld cross-compile every architecture from one install (they ship
+/// with the Swift toolchain); GCC needs one cross compiler per architecture.
+public struct Toolchain: Hashable, Sendable {
+  public enum Family: String, Hashable, Sendable, CaseIterable {
+    case clang, gcc
+  }
+
+  public var family: Family
+  /// Absolute paths.
+  public var compiler: String
+  public var linker: String
+  public var objcopy: String
+
+  public init(family: Family, compiler: String, linker: String, objcopy: String) {
+    self.family = family
+    self.compiler = compiler
+    self.linker = linker
+    self.objcopy = objcopy
+  }
+
+  /// Flags that select the architecture (clang) or match the cross compiler (gcc).
+  public func targetFlags(_ architecture: Architecture) -> [String] {
+    switch family {
+    case .clang: return ["--target=\(architecture.freestandingTriple)"]
+    case .gcc: return []
+    }
+  }
+
+  /// The linker's emulation flag, so one ld.lld links every architecture.
+  public func linkerFlags(_ architecture: Architecture) -> [String] {
+    switch architecture {
+    case .x86_64: return ["-m", "elf_x86_64"]
+    case .arm64: return ["-m", "aarch64elf"]
+    }
+  }
+}
+
+/// A tool kraft needs is missing; the message names the Debian package that provides it.
+public struct MissingToolError: KraftError, Equatable {
+  public var tool: String
+  public var package: String
+  public var purpose: String
+
+  public init(tool: String, package: String, purpose: String) {
+    self.tool = tool
+    self.package = package
+    self.purpose = purpose
+  }
+
+  public var kind: ErrorKind { .missingTool }
+  public var message: String {
+    "'\(tool)' is not installed; it is needed \(purpose). Install it with 'apt-get install \(package)'"
+  }
+}
+
+/// Finds a toolchain for an architecture. `preferred` is a family name (`clang`, `gcc`) or a
+/// compiler path/name (`clang-16`, `/usr/bin/x86_64-linux-gnu-gcc`).
+public struct ToolchainDetector: Sendable {
+  public var locator: ExecutableLocator
+
+  public init(locator: ExecutableLocator = ExecutableLocator()) {
+    self.locator = locator
+  }
+
+  public func detect(preferred: String?, for architecture: Architecture) throws -> Toolchain {
+    let wanted = preferred ?? "clang"
+    if wanted == "gcc" || wanted.hasSuffix("gcc") || wanted.contains("gcc-") {
+      return try gcc(wanted == "gcc" ? nil : wanted, architecture)
+    }
+    return try clang(wanted, architecture)
+  }
+
+  private func clang(_ name: String, _ architecture: Architecture) throws -> Toolchain {
+    let purpose = "to compile for \(architecture.rawValue)"
+    guard let compiler = locator.find(name) else {
+      throw MissingToolError(tool: name, package: "clang", purpose: purpose)
+    }
+    // Prefer the linker and objcopy beside the compiler: they come from the same release.
+    let folder = String(compiler[..<(compiler.lastIndex(of: "/") ?? compiler.startIndex)])
+    let sibling = ExecutableLocator(
+      searchPath: [folder] + locator.searchPath, isExecutable: locator.isExecutable)
+    guard let linker = sibling.find("ld.lld") else {
+      throw MissingToolError(tool: "ld.lld", package: "lld", purpose: "to link images")
+    }
+    guard let objcopy = sibling.find("llvm-objcopy") else {
+      throw MissingToolError(tool: "llvm-objcopy", package: "llvm", purpose: "to strip images")
+    }
+    return Toolchain(family: .clang, compiler: compiler, linker: linker, objcopy: objcopy)
+  }
+
+  private func gcc(_ explicit: String?, _ architecture: Architecture) throws -> Toolchain {
+    // The host gcc builds x86_64 on an x86_64 host; other architectures need a cross gcc.
+    let prefix: String
+    let package: String
+    switch architecture {
+    case .x86_64: (prefix, package) = ("x86_64-linux-gnu-", "gcc-x86-64-linux-gnu")
+    case .arm64: (prefix, package) = ("aarch64-linux-gnu-", "gcc-aarch64-linux-gnu")
+    }
+    let purpose = "to compile for \(architecture.rawValue) with gcc"
+    var candidates = [prefix + "gcc"] + (architecture == .x86_64 ? ["gcc"] : [])
+    if let explicit { candidates = [explicit] }
+    guard let compiler = candidates.lazy.compactMap(locator.find).first else {
+      throw MissingToolError(tool: candidates[0], package: package, purpose: purpose)
+    }
+    let linker = locator.find(prefix + "ld") ?? locator.find("ld.lld")
+    guard let linker else {
+      throw MissingToolError(
+        tool: prefix + "ld", package: "binutils-\(package.dropFirst(4))", purpose: "to link images")
+    }
+    guard let objcopy = locator.find(prefix + "objcopy") ?? locator.find("llvm-objcopy") else {
+      throw MissingToolError(
+        tool: prefix + "objcopy", package: "binutils-\(package.dropFirst(4))", purpose: "to strip images")
+    }
+    return Toolchain(family: .gcc, compiler: compiler, linker: linker, objcopy: objcopy)
+  }
+}

@@ -1,0 +1,145 @@
+/// A library's description of itself (`library.yaml` in `Kernel/arch|plat|lib/<name>/`, or the
+/// build keys of a port's `port.yaml`): what it compiles, what it needs and offers, and the
+/// options it understands. See docs/library-manifest.md for the format.
+public struct LibraryManifest: Hashable, Sendable, Codable {
+  public enum Kind: String, Hashable, Sendable, Codable, CaseIterable {
+    case library, arch, platform, port
+  }
+
+  public var name: String
+  public var description: String?
+  public var kind: Kind
+  /// nil: every architecture.
+  public var architectures: [Architecture]?
+  /// nil: every platform.
+  public var platforms: [Platform]?
+  /// Library names or capabilities this one needs.
+  public var requires: [String]
+  public var provides: [String]
+  public var defaultFor: [String]
+  public var sources: [LibraryFile]
+  public var includes: [LibraryFile]
+  public var cflags: [String]
+  public var globalCflags: [String]
+  public var ldflags: [String]
+  public var linkerScripts: [LibraryFile]
+  public var options: [LibraryOption]
+  /// The folder holding the manifest (absolute).
+  public var directory: String
+  /// Where `sources` and `includes` resolve: the manifest's folder for kernel libraries, the
+  /// fetched upstream tree for a port (set when the tree is known, see `PortSourceProvider`).
+  public var sourceRoot: String
+  public var location: SourceLocation?
+
+  public init(
+    name: String, description: String? = nil, kind: Kind = .library,
+    architectures: [Architecture]? = nil, platforms: [Platform]? = nil, requires: [String] = [],
+    provides: [String] = [], defaultFor: [String] = [], sources: [LibraryFile] = [],
+    includes: [LibraryFile] = [], cflags: [String] = [], globalCflags: [String] = [],
+    ldflags: [String] = [], linkerScripts: [LibraryFile] = [], options: [LibraryOption] = [],
+    directory: String, sourceRoot: String? = nil, location: SourceLocation? = nil
+  ) {
+    self.name = name
+    self.description = description
+    self.kind = kind
+    self.architectures = architectures
+    self.platforms = platforms
+    self.requires = requires
+    self.provides = provides
+    self.defaultFor = defaultFor
+    self.sources = sources
+    self.includes = includes
+    self.cflags = cflags
+    self.globalCflags = globalCflags
+    self.ldflags = ldflags
+    self.linkerScripts = linkerScripts
+    self.options = options
+    self.directory = directory
+    self.sourceRoot = sourceRoot ?? directory
+    self.location = location
+  }
+
+  /// The implicit bool option that enables this library: `CONFIG_LIB` + the name upper-cased,
+  /// `-` as `_` (`alloc-region` → `CONFIG_LIBALLOC_REGION`).
+  public var enableOption: String { Self.enableOption(for: name) }
+
+  public static func enableOption(for name: String) -> String {
+    "CONFIG_LIB" + String(name.uppercased().map { $0 == "-" ? "_" : $0 })
+  }
+
+  /// Whether this library can be part of an image for `target`.
+  public func supports(_ target: Target) -> Bool {
+    (architectures?.contains(target.architecture) ?? true)
+      && (platforms?.contains(target.platform) ?? true)
+  }
+}
+
+/// A file or folder a manifest names (a source, an include folder, a linker script), with the
+/// conditions under which it applies.
+public struct LibraryFile: Hashable, Sendable, Codable {
+  /// Where the path resolves.
+  public enum Base: String, Hashable, Sendable, Codable {
+    /// The library's source root (a port: the upstream tree).
+    case sourceRoot
+    /// The folder holding the manifest (a port's own glue code).
+    case manifest
+  }
+
+  /// Relative; may hold glob wildcards (sources only).
+  public var path: String
+  public var base: Base
+  public var condition: OptionCondition?
+  public var architectures: [Architecture]?
+  public var platforms: [Platform]?
+  public var location: SourceLocation?
+
+  public init(
+    _ path: String, base: Base = .sourceRoot, condition: OptionCondition? = nil,
+    architectures: [Architecture]? = nil, platforms: [Platform]? = nil,
+    location: SourceLocation? = nil
+  ) {
+    self.path = path
+    self.base = base
+    self.condition = condition
+    self.architectures = architectures
+    self.platforms = platforms
+    self.location = location
+  }
+
+  /// Whether the entry applies to `target` (conditions on options are checked separately).
+  public func supports(_ target: Target) -> Bool {
+    (architectures?.contains(target.architecture) ?? true)
+      && (platforms?.contains(target.platform) ?? true)
+  }
+}
+
+/// `if: CONFIG_X` (the bool option must be y) or `if: !CONFIG_X` (must be n).
+public struct OptionCondition: Hashable, Sendable, Codable, CustomStringConvertible {
+  public var option: String
+  public var negated: Bool
+
+  public init(option: String, negated: Bool = false) {
+    self.option = option
+    self.negated = negated
+  }
+
+  /// Parses `CONFIG_X` or `!CONFIG_X`; nil when malformed.
+  public init?(parsing text: String) {
+    let trimmed = text.trimmingSpaces
+    let negated = trimmed.hasPrefix("!")
+    let name = negated ? String(trimmed.dropFirst()).trimmingSpaces : trimmed
+    guard LibraryOption.isValidName(name) else { return nil }
+    self.init(option: name, negated: negated)
+  }
+
+  public var description: String { (negated ? "!" : "") + option }
+}
+
+extension String {
+  var trimmingSpaces: String {
+    var view = Substring(self)
+    while view.first == " " || view.first == "\t" { view = view.dropFirst() }
+    while view.last == " " || view.last == "\t" { view = view.dropLast() }
+    return String(view)
+  }
+}
