@@ -21,6 +21,11 @@ public struct Diagnostic: Hashable, Sendable, Codable, Error {
     self.location = location
     self.notes = notes
   }
+
+  /// An error: the common case, `Diagnostic("unknown key 'x'", at: location)`.
+  public init(_ message: String, at location: SourceLocation? = nil, notes: [Diagnostic] = []) {
+    self.init(.error, message, at: location, notes: notes)
+  }
 }
 
 /// One or more diagnostics thrown together: parsing throws one, validation throws all it found.

@@ -1,0 +1,169 @@
+import KraftModel
+
+/// One node of a YAML document, with the position it was written at. kraft composes YAML into
+/// these trees (never into `[String: Any]`) so that every error can name a line and column.
+///
+/// Usage, for any YAML format (Kraftfile, `library.yaml`, `port.yaml`, lockfile):
+///
+/// ```swift
+/// let root = try YAMLComposer.compose(text, file: "library.yaml")   // throws Diagnostics
+/// let map = try root.mapping(of: "the manifest")                     // "expected a map ..."
+/// try map.checkKeys(allowed: ["name", "sources", "options"], in: "the manifest")
+/// let name = try map.requiredString("name")                         // "... is missing 'name'"
+/// for source in try map.optionalSequence("sources") ?? [] {
+///   let path = try source.string(for: "sources")
+///   print(path, source.location)                                    // library.yaml:4:5
+/// }
+/// ```
+///
+/// Every accessor throws `Diagnostics` holding one error at the offending node, so a decoder
+/// may stop at the first structural error, or catch and collect while it carries on.
+public struct YAMLNode: Hashable, Sendable {
+  public enum Content: Hashable, Sendable {
+    case scalar(YAMLScalar)
+    case sequence([YAMLNode])
+    /// Key/value pairs in the order written; duplicate keys are refused while composing.
+    case mapping([YAMLPair])
+  }
+
+  public var content: Content
+  /// Where the node starts (for a scalar, its first character, after any quote).
+  public var location: SourceLocation
+  /// An explicit tag (`!!str`, `!custom`), nil when none was written.
+  public var tag: String?
+
+  public init(_ content: Content, at location: SourceLocation, tag: String? = nil) {
+    self.content = content
+    self.location = location
+    self.tag = tag
+  }
+}
+
+/// A scalar's text exactly as parsed (libyaml resolves no types), and how it was written.
+public struct YAMLScalar: Hashable, Sendable {
+  public enum Style: String, Hashable, Sendable {
+    case plain, singleQuoted, doubleQuoted, literal, folded
+  }
+
+  public var value: String
+  public var style: Style
+
+  public init(_ value: String, style: Style = .plain) {
+    self.value = value
+    self.style = style
+  }
+
+  /// Quoted or block scalars are always strings; only plain ones may be null, bool or number.
+  public var isQuoted: Bool { style != .plain }
+
+  /// YAML 1.2 core schema null: an empty plain scalar, `~`, `null`, `Null`, `NULL`.
+  public var isNull: Bool {
+    !isQuoted && ["", "~", "null", "Null", "NULL"].contains(value)
+  }
+
+  /// YAML 1.2 core schema booleans (not YAML 1.1's `yes`/`on`: those stay strings).
+  public var bool: Bool? {
+    guard !isQuoted else { return nil }
+    switch value {
+    case "true", "True", "TRUE": return true
+    case "false", "False", "FALSE": return false
+    default: return nil
+    }
+  }
+
+  /// A decimal integer written plainly.
+  public var int: Int? { isQuoted ? nil : Int(value) }
+
+  /// A plain decimal number by the YAML 1.2 core schema (`42`, `-1.5`, `.5`, `1e3`); hex,
+  /// octal, `.inf` and `.nan` are left as strings since no kraft format uses them.
+  public var number: Double? {
+    guard !isQuoted, YAMLScalar.looksDecimal(value) else { return nil }
+    return Double(value.hasPrefix(".") ? "0" + value : value)
+  }
+
+  private static func looksDecimal(_ text: String) -> Bool {
+    var chars = Substring(text)
+    if chars.first == "-" || chars.first == "+" { chars = chars.dropFirst() }
+    let mantissa = chars.prefix { $0 != "e" && $0 != "E" }
+    let exponent = chars.dropFirst(mantissa.count)
+    let parts = mantissa.split(separator: ".", omittingEmptySubsequences: false)
+    guard parts.count <= 2, !mantissa.isEmpty, mantissa != ".",
+      parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) })
+    else { return false }
+    if exponent.isEmpty { return true }
+    var digits = exponent.dropFirst()
+    if digits.first == "-" || digits.first == "+" { digits = digits.dropFirst() }
+    return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
+  }
+}
+
+public struct YAMLPair: Hashable, Sendable {
+  public var key: YAMLNode
+  public var value: YAMLNode
+
+  public init(key: YAMLNode, value: YAMLNode) {
+    self.key = key
+    self.value = value
+  }
+}
+
+extension YAMLNode {
+  public var scalar: YAMLScalar? {
+    if case .scalar(let scalar) = content { return scalar }
+    return nil
+  }
+
+  public var isNull: Bool { scalar?.isNull ?? false }
+
+  /// "a string", "a list", "a map", "nothing": used in "expected X but found Y" messages.
+  public var kindDescription: String {
+    switch content {
+    case .scalar(let scalar):
+      if scalar.isNull { return "nothing" }
+      if scalar.bool != nil { return "a boolean" }
+      if scalar.number != nil { return "a number" }
+      return "a string"
+    case .sequence: return "a list"
+    case .mapping: return "a map"
+    }
+  }
+
+  /// The node as JSON text (keys in written order), for values kept verbatim such as
+  /// Kraftfile `x-*` extensions. Plain scalars become null, booleans or numbers by the YAML 1.2
+  /// core schema, everything else a string.
+  public var jsonText: String {
+    switch content {
+    case .scalar(let scalar):
+      if scalar.isNull { return "null" }
+      if let bool = scalar.bool { return bool ? "true" : "false" }
+      if let int = scalar.int { return String(int) }
+      if let number = scalar.number, number.isFinite { return "\(number)" }
+      return YAMLNode.jsonString(scalar.value)
+    case .sequence(let items):
+      return "[" + items.map(\.jsonText).joined(separator: ",") + "]"
+    case .mapping(let pairs):
+      let members = pairs.map { pair in
+        YAMLNode.jsonString(pair.key.scalar?.value ?? pair.key.jsonText) + ":" + pair.value.jsonText
+      }
+      return "{" + members.joined(separator: ",") + "}"
+    }
+  }
+
+  static func jsonString(_ text: String) -> String {
+    var out = "\""
+    for unit in text.unicodeScalars {
+      switch unit {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      case _ where unit.value < 0x20:
+        let hex = String(unit.value, radix: 16)
+        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+      default: out.unicodeScalars.append(unit)
+      }
+    }
+    return out + "\""
+  }
+}
