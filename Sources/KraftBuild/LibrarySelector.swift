@@ -141,7 +141,7 @@ struct LibrarySelector {
 
   private func unknownLibrary(_ name: String, at location: SourceLocation?) -> Diagnostic {
     var message = "unknown library '\(name)'"
-    if let close = OptionSuggestion.closest(to: name, among: catalog.map(\.name)) {
+    if let close = Suggestion.closest(to: name, in: catalog.map(\.name)) {
       message += "; did you mean '\(close)'?"
     } else {
       message += "; known libraries: \(catalog.map { "'\($0.name)'" }.joined(separator: ", "))"

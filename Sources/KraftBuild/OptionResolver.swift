@@ -103,7 +103,7 @@ public struct OptionResolver: Sendable {
       }
       var message = "unknown option '\(name)'"
       let candidates = allOptions.map(\.0) + Array(libraryByEnableOption.keys).sorted()
-      if let close = OptionSuggestion.closest(to: name, among: candidates) {
+      if let close = Suggestion.closest(to: name, in: candidates) {
         message += "; did you mean '\(close)'?"
       }
       problems.append(Diagnostic(.error, message, at: location))

@@ -74,7 +74,7 @@ public struct LibraryOption: Hashable, Sendable, Codable {
       guard choices.contains(value) else {
         var message =
           "'\(value)' is not a choice of '\(name)'; use one of \(choices.map { "'\($0)'" }.joined(separator: ", "))"
-        if let close = OptionSuggestion.closest(to: value, among: choices) {
+        if let close = Suggestion.closest(to: value, in: choices) {
           message += " (did you mean '\(close)'?)"
         }
         throw OptionValueError(message)

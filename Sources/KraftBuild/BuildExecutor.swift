@@ -1,0 +1,152 @@
+import Foundation
+import KraftBasics
+import KraftModel
+
+/// What a build did: counts come from ninja's own progress, so a no-op rebuild reports 0.
+public struct BuildOutcome: Hashable, Sendable {
+  /// Objects compiled (C and assembly).
+  public var compiled: Int
+  /// Images linked.
+  public var linked: Int
+  /// One report per target built, in plan order.
+  public var reports: [String]
+}
+
+/// A compiler or linker failed. The message names the file and carries the tool's own
+/// output; `-v` adds the command.
+public struct BuildFailure: KraftError {
+  public var kind: ErrorKind { .buildFailed }
+  public var message: String
+}
+
+/// Runs a plan: writes `config.h`/`config.json` and the ninja files (only when their content
+/// changed, so timestamps stay put), runs ninja, turns its output into progress, and writes a
+/// size report per image.
+public struct BuildExecutor: Sendable {
+  public var fileSystem: FileSystem
+  public var runner: ProcessRunner
+  public var locator: ExecutableLocator
+  public var jobs: Int
+  public var verbose: Bool
+
+  public init(
+    fileSystem: FileSystem, runner: ProcessRunner, locator: ExecutableLocator = ExecutableLocator(),
+    jobs: Int = ProcessInfo.processInfo.activeProcessorCount + 1, verbose: Bool = false
+  ) {
+    self.fileSystem = fileSystem
+    self.runner = runner
+    self.locator = locator
+    self.jobs = jobs
+    self.verbose = verbose
+  }
+
+  /// Writes the generated files without building (used by `--dry-run` too, when asked).
+  public func writeFiles(_ plan: BuildPlan) throws {
+    for target in plan.targets {
+      try fileSystem.writeTextIfChanged(ConfigHeader.header(target.resolution), to: target.configHeader)
+      try fileSystem.writeTextIfChanged(ConfigHeader.json(target.resolution), to: target.configJSON)
+      try fileSystem.writeTextIfChanged(NinjaFile.target(target), to: target.ninjaFile)
+      for step in target.compiles {
+        try fileSystem.createDirectory(String(step.object[..<step.object.lastIndex(of: "/")!]))
+      }
+    }
+    try fileSystem.writeTextIfChanged(NinjaFile.topLevel(plan), to: plan.ninjaFile)
+  }
+
+  public func execute(_ plan: BuildPlan, progress: ProgressDisplay) throws -> BuildOutcome {
+    guard let ninja = locator.find("ninja") else {
+      throw MissingToolError(tool: "ninja", package: "ninja-build", purpose: "to run builds")
+    }
+    try writeFiles(plan)
+
+    let commands = Dictionary(
+      plan.targets.flatMap { target in
+        target.compiles.map { ($0.description, $0.command) }
+          + [target.link, target.strip].map { ($0.description, $0.command) }
+      }, uniquingKeysWith: { first, _ in first })
+    let state = ParseState()
+    let result = try runner.run(
+      ProcessCommand(
+        ninja, ["-f", plan.ninjaFile, "-j", String(jobs)] + plan.targets.map(\.image),
+        environment: ["NINJA_STATUS": "[%f/%t] "]),
+      output: .lines { line in
+        state.consume(line, progress: progress, verbose: verbose, commands: commands)
+      })
+    progress.finish()
+    let parser = state.finish()
+    guard result.status == 0 else {
+      throw failure(parser.failures, plan: plan)
+    }
+
+    var reports: [String] = []
+    for target in plan.targets {
+      let map = (try? fileSystem.readText(target.mapFile)) ?? ""
+      let report = SizeReport(map: map).rendered(
+        image: target.image, imageBytes: fileSize(target.image),
+        debugBytes: fileSize(target.debugImage))
+      try fileSystem.writeTextIfChanged(report, to: target.reportFile)
+      reports.append(report)
+    }
+    return BuildOutcome(compiled: state.compiled, linked: state.linked, reports: reports)
+  }
+
+  private func failure(_ failures: [NinjaOutputParser.Failure], plan: BuildPlan) -> BuildFailure {
+    guard !failures.isEmpty else {
+      return BuildFailure(message: "the build failed; run 'kraft build -v' to see the commands")
+    }
+    let steps = plan.targets.flatMap(\.compiles)
+    var parts: [String] = []
+    for failed in failures {
+      let what: String
+      if let step = steps.first(where: { failed.outputs.contains($0.object) }) {
+        what = "compiling '\(step.source)' (library '\(step.library)') failed"
+      } else {
+        what = "producing '\(failed.outputs.joined(separator: " "))' failed"
+      }
+      var text = what + ":"
+      if verbose { text += "\n" + failed.command }
+      text += "\n" + failed.messages.joined(separator: "\n")
+      parts.append(text)
+    }
+    return BuildFailure(message: parts.joined(separator: "\n"))
+  }
+
+  private func fileSize(_ path: String) -> Int? {
+    (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+  }
+}
+
+/// Counts and parser state shared with the line handler (which runs on the reading thread).
+private final class ParseState: @unchecked Sendable {
+  private let lock = NSLock()
+  private var parser = NinjaOutputParser()
+  private(set) var compiled = 0
+  private(set) var linked = 0
+
+  func consume(
+    _ line: String, progress: ProgressDisplay, verbose: Bool, commands: [String: [String]]
+  ) {
+    lock.lock()
+    defer { lock.unlock() }
+    switch parser.consume(line) {
+    case .step(let finished, let total, let description)?:
+      if description.hasPrefix("CC ") || description.hasPrefix("AS ") { compiled += 1 }
+      if description.hasPrefix("LD ") { linked += 1 }
+      if verbose, let command = commands[description] {
+        progress.message(command.map(ShellQuoting.quote).joined(separator: " "))
+      }
+      progress.step(finished, of: total, description)
+    case .output(let text)?:
+      progress.message(text)
+    case nil:
+      break
+    }
+  }
+
+  func finish() -> NinjaOutputParser {
+    lock.lock()
+    defer { lock.unlock() }
+    parser.finish()
+    return parser
+  }
+}

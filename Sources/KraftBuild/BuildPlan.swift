@@ -1,0 +1,87 @@
+import KraftBasics
+import KraftModel
+
+/// Everything `kraft build` will do, decided before anything runs: pure data that tests
+/// compare and `--dry-run` prints. The executor turns it into a ninja file.
+public struct BuildPlan: Hashable, Sendable {
+  /// `.unikraft/build` or the Kraftfile's `outdir` (absolute).
+  public var outputDirectory: String
+  public var targets: [TargetBuildPlan]
+
+  public init(outputDirectory: String, targets: [TargetBuildPlan]) {
+    self.outputDirectory = outputDirectory
+    self.targets = targets
+  }
+
+  public var ninjaFile: String { outputDirectory + "/build.ninja" }
+
+  /// Every compilation of every target.
+  public var compileCount: Int { targets.reduce(0) { $0 + $1.compiles.count } }
+}
+
+/// One image.
+public struct TargetBuildPlan: Hashable, Sendable {
+  public var target: Target
+  /// `.unikraft/build/<plat>-<arch>`: the ninja file, objects and `config.h` of this target.
+  public var directory: String
+  public var resolution: OptionResolution
+  public var toolchain: Toolchain
+  public var compiles: [CompileStep]
+  public var link: Step
+  public var strip: Step
+  /// `<outdir>/<name>_<plat>-<arch>`.
+  public var image: String
+  public var debugImage: String
+  public var mapFile: String
+  public var reportFile: String
+
+  public var ninjaFile: String { directory + "/build.ninja" }
+  public var configHeader: String { directory + "/include/config.h" }
+  public var configJSON: String { directory + "/config.json" }
+
+  /// `qemu-x86_64`: the folder name and a unique ninja identifier for this target.
+  public static func key(_ target: Target) -> String {
+    "\(target.platform.shortName)-\(target.architecture.rawValue)"
+  }
+}
+
+/// One command with its inputs and outputs.
+public struct Step: Hashable, Sendable {
+  public var inputs: [String]
+  public var outputs: [String]
+  /// Program first.
+  public var command: [String]
+  /// Short text for progress (`LD hello_qemu-x86_64`).
+  public var description: String
+
+  public init(inputs: [String], outputs: [String], command: [String], description: String) {
+    self.inputs = inputs
+    self.outputs = outputs
+    self.command = command
+    self.description = description
+  }
+}
+
+/// Compiling one source of one library.
+public struct CompileStep: Hashable, Sendable {
+  public var library: String
+  public var source: String
+  public var object: String
+  /// Program first; ends with `-c source -o object`; the depfile is `object.d`.
+  public var command: [String]
+  /// `CC kcore print.c` (the path relative to the library): what progress shows, and how
+  /// ninja's output is mapped back to steps.
+  public var description: String
+
+  public init(
+    library: String, source: String, object: String, command: [String], description: String
+  ) {
+    self.library = library
+    self.source = source
+    self.object = object
+    self.command = command
+    self.description = description
+  }
+
+  public var depfile: String { object + ".d" }
+}

@@ -1,0 +1,208 @@
+import KraftBasics
+import KraftModel
+
+/// What a build needs to know besides the Kraftfile.
+public struct BuildRequest: Sendable {
+  public var kraftfile: Kraftfile
+  /// The image base name: the Kraftfile's `name`, else its folder's name.
+  public var projectName: String
+  public var outputDirectory: String
+  public var targets: [Target]
+  /// Every known library (kernel and ports, ports with their source roots set).
+  public var catalog: [LibraryManifest]
+  /// Include folders every compilation gets (the kernel's shared `Kernel/include`).
+  public var commonIncludes: [String]
+  /// A compiler family or name (`clang`, `gcc`, `clang-16`); nil: clang.
+  public var compiler: String?
+  /// Added to every compilation, last (so they win).
+  public var extraCFlags: [String]
+  /// Application sources when the Kraftfile lists them (globs, relative to its folder).
+  public var appSources: [String]?
+
+  public init(
+    kraftfile: Kraftfile, projectName: String, outputDirectory: String, targets: [Target],
+    catalog: [LibraryManifest], commonIncludes: [String] = [], compiler: String? = nil,
+    extraCFlags: [String] = [], appSources: [String]? = nil
+  ) {
+    self.kraftfile = kraftfile
+    self.projectName = projectName
+    self.outputDirectory = outputDirectory
+    self.targets = targets
+    self.catalog = catalog
+    self.commonIncludes = commonIncludes
+    self.compiler = compiler
+    self.extraCFlags = extraCFlags
+    self.appSources = appSources
+  }
+}
+
+/// Turns a request into a `BuildPlan`: resolves each target's libraries and options, expands
+/// source globs and conditions, and spells out every command. Reads the file system (to
+/// expand globs) but changes nothing.
+public struct BuildPlanner: Sendable {
+  /// The kernel's base flags (docs/library-manifest.md, "Compilation").
+  public static let baseCFlags = [
+    "-ffreestanding", "-fno-builtin", "-nostdlib", "-fno-pic", "-fno-stack-protector",
+    "-ffunction-sections", "-fdata-sections", "-O2", "-g",
+  ]
+
+  public var fileSystem: FileSystem
+  public var toolchains: @Sendable (Architecture) throws -> Toolchain
+  /// Asked for the upstream tree of each port an image selects.
+  public var portSources: PortSourceProvider
+
+  public init(
+    fileSystem: FileSystem, toolchains: @escaping @Sendable (Architecture) throws -> Toolchain,
+    portSources: PortSourceProvider = UnavailablePortSources()
+  ) {
+    self.fileSystem = fileSystem
+    self.toolchains = toolchains
+    self.portSources = portSources
+  }
+
+  public func plan(_ request: BuildRequest) throws -> BuildPlan {
+    let resolver = OptionResolver(catalog: request.catalog)
+    var problems: [Diagnostic] = []
+    var targets: [TargetBuildPlan] = []
+    for target in request.targets {
+      do {
+        let resolution = try resolver.resolve(request.kraftfile, for: target)
+        targets.append(try planTarget(target, resolution, request))
+      } catch let diagnostics as Diagnostics {
+        // Each target's problems once, even when several targets share them.
+        for item in diagnostics.items where !problems.contains(item) { problems.append(item) }
+      }
+    }
+    if !problems.isEmpty { throw Diagnostics(problems) }
+    return BuildPlan(outputDirectory: request.outputDirectory, targets: targets)
+  }
+
+  private func planTarget(
+    _ target: Target, _ resolution: OptionResolution, _ request: BuildRequest
+  ) throws -> TargetBuildPlan {
+    let toolchain = try toolchains(target.architecture)
+    let directory = request.outputDirectory + "/" + TargetBuildPlan.key(target)
+    let image = request.outputDirectory + "/" + ImageName.image(project: request.projectName, target: target)
+    let libraries = try resolution.libraries.map { library in
+      guard library.kind == .port else { return library }
+      var port = library
+      port.sourceRoot = try portSources.sourceRoot(
+        for: library, component: request.kraftfile.libraries.first { $0.name == library.name })
+      return port
+    }
+
+    var includes = request.commonIncludes
+    var globalCFlags: [String] = []
+    var ldflags: [String] = []
+    var linkerScripts: [(String, String)] = []
+    for library in libraries {
+      includes += library.includes.filter { applies($0, target, resolution) }.map {
+        path(of: $0, in: library)
+      }
+      globalCFlags += library.globalCflags
+      ldflags += library.ldflags
+      linkerScripts += library.linkerScripts.filter { applies($0, target, resolution) }
+        .map { (library.name, path(of: $0, in: library)) }
+    }
+    guard linkerScripts.count == 1 else {
+      let found = linkerScripts.map { "'\($0.1)' (\($0.0))" }.joined(separator: ", ")
+      throw Diagnostics([
+        Diagnostic(
+          .error,
+          linkerScripts.isEmpty
+            ? "no linker script for target '\(target.shortForm)'; the platform library must list one under 'linker-scripts:'"
+            : "several linker scripts apply to target '\(target.shortForm)': \(found); exactly one must")
+      ])
+    }
+
+    let common =
+      [toolchain.compiler] + toolchain.targetFlags(target.architecture) + Self.baseCFlags
+      + globalCFlags + ["-include", directory + "/include/config.h"]
+      + includes.map { "-I" + $0 }
+    var compiles: [CompileStep] = []
+    for library in libraries {
+      let root = library.sourceRoot
+      for entry in library.sources where applies(entry, target, resolution) {
+        let base = entry.base == .manifest ? library.directory : root
+        let matches = try fileSystem.glob(entry.path, in: base)
+        if matches.isEmpty {
+          throw Diagnostics([
+            Diagnostic(
+              .error, "library '\(library.name)': source '\(entry.path)' matches no file in '\(base)'",
+              at: entry.location)
+          ])
+        }
+        for relative in matches {
+          compiles.append(
+            compileStep(
+              library: library.name, source: base + "/" + relative, relative: relative,
+              flags: common + library.cflags + request.extraCFlags, directory: directory))
+        }
+      }
+    }
+
+    let optionValues = Dictionary(
+      resolution.options.compactMap { resolved in
+        resolved.value.map { (resolved.option.name, $0.description) }
+      }, uniquingKeysWith: { first, _ in first })
+    let appLibraries = try AppSources(
+      directory: request.kraftfile.directory, explicit: request.appSources, fileSystem: fileSystem
+    ).libraries(options: optionValues)
+    for app in appLibraries {
+      for source in app.sources {
+        let relative =
+          source.hasPrefix(request.kraftfile.directory + "/")
+          ? String(source.dropFirst(request.kraftfile.directory.count + 1)) : source
+        let own = source.hasSuffix(".S") ? app.asflags : app.cflags
+        compiles.append(
+          compileStep(
+            library: app.name, source: source, relative: relative,
+            flags: common + app.includes.map { "-I" + $0 } + own + request.extraCFlags,
+            directory: directory))
+      }
+    }
+
+    let objects = compiles.map(\.object)
+    let map = image + ".map"
+    let debugImage = image + ".dbg"
+    let link = Step(
+      inputs: objects + [linkerScripts[0].1], outputs: [debugImage, map],
+      command: [toolchain.linker] + toolchain.linkerFlags(target.architecture) + [
+        "-nostdlib", "-static", "--gc-sections", "--build-id=none", "-T", linkerScripts[0].1,
+        "-Map=" + map, "-o", debugImage,
+      ] + ldflags + objects,
+      description: "LD \(ImageName.debugImage(project: request.projectName, target: target))")
+    let strip = Step(
+      inputs: [debugImage], outputs: [image],
+      command: [toolchain.objcopy, "--strip-all", debugImage, image],
+      description: "STRIP \(ImageName.image(project: request.projectName, target: target))")
+    return TargetBuildPlan(
+      target: target, directory: directory, resolution: resolution, toolchain: toolchain,
+      compiles: compiles, link: link, strip: strip, image: image, debugImage: debugImage,
+      mapFile: map, reportFile: image + ".report")
+  }
+
+  private func compileStep(
+    library: String, source: String, relative: String, flags: [String], directory: String
+  ) -> CompileStep {
+    let isAssembly = source.hasSuffix(".S") || source.hasSuffix(".s")
+    let object = directory + "/obj/" + library + "/" + relative + ".o"
+    var command = flags
+    command += isAssembly ? ["-D__ASSEMBLY__"] : ["-std=c11"]
+    command += ["-MMD", "-MF", object + ".d", "-c", source, "-o", object]
+    return CompileStep(
+      library: library, source: source, object: object, command: command,
+      description: "\(isAssembly ? "AS" : "CC") \(library) \(relative)")
+  }
+
+  private func applies(_ file: LibraryFile, _ target: Target, _ resolution: OptionResolution)
+    -> Bool
+  {
+    file.supports(target) && (file.condition.map(resolution.holds) ?? true)
+  }
+
+  private func path(of file: LibraryFile, in library: LibraryManifest) -> String {
+    let base = file.base == .manifest ? library.directory : library.sourceRoot
+    return file.path.hasPrefix("/") ? file.path : base + "/" + file.path
+  }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import KraftBasics
+import KraftModel
+
+/// Where the kernel's sources (`Kernel/`) and the port recipes (`Ports/`) are. Found, in order:
+/// `$KRAFT_KERNEL_DIR`; the Kraftfile's `unikraft: source:` when it is a local folder holding
+/// a kraft kernel; the first `Kernel/` in the Kraftfile's folder or above it; one beside or
+/// above the `kraft` executable (a build in the source tree); `/usr/share/kraft/Kernel`.
+public struct KernelTree: Hashable, Sendable {
+  /// `.../Kernel`.
+  public var kernelDirectory: String
+  /// `.../Ports`, when present.
+  public var portsDirectory: String?
+
+  public init(kernelDirectory: String, portsDirectory: String? = nil) {
+    self.kernelDirectory = kernelDirectory
+    self.portsDirectory = portsDirectory
+  }
+
+  /// `Kernel/include`: headers shared by every library (`kraft/abi.h`).
+  public var commonIncludes: [String] { [kernelDirectory + "/include"] }
+
+  static let marker = "include/kraft/abi.h"
+
+  public static func locate(
+    kraftfile: Kraftfile, environment: [String: String] = ProcessInfo.processInfo.environment,
+    executable: String = CommandLine.arguments.first ?? "", fileSystem: FileSystem
+  ) throws -> KernelTree {
+    var candidates: [String] = []
+    if let explicit = environment["KRAFT_KERNEL_DIR"] { candidates.append(explicit) }
+    if case .path(let path)? = kraftfile.unikraft?.source {
+      let folder = path.hasPrefix("/") ? path : kraftfile.directory + "/" + path
+      candidates += [folder, folder + "/Kernel"]
+    }
+    candidates += ancestors(of: kraftfile.directory).map { $0 + "/Kernel" }
+    let binary = URL(fileURLWithPath: executable).resolvingSymlinksInPath().path
+    candidates += ancestors(of: (binary as NSString).deletingLastPathComponent).map { $0 + "/Kernel" }
+    candidates += ["/usr/local/share/kraft/Kernel", "/usr/share/kraft/Kernel"]
+
+    guard let kernel = candidates.first(where: { fileSystem.exists($0 + "/" + marker) }) else {
+      throw BuildFailure(
+        message:
+          "cannot find the kraft kernel sources (a 'Kernel/' folder with '\(marker)'); set KRAFT_KERNEL_DIR to it"
+      )
+    }
+    let ports = (kernel as NSString).deletingLastPathComponent + "/Ports"
+    return KernelTree(
+      kernelDirectory: kernel, portsDirectory: fileSystem.isDirectory(ports) ? ports : nil)
+  }
+
+  static func ancestors(of path: String) -> [String] {
+    var result: [String] = []
+    var current = path
+    while !current.isEmpty && current != "/" {
+      result.append(current)
+      current = (current as NSString).deletingLastPathComponent
+    }
+    return result
+  }
+}

@@ -1,0 +1,118 @@
+import KraftBasics
+import KraftModel
+
+/// How to boot one image: which monitor, which machine, and the command line.
+public struct RunRequest: Hashable, Sendable {
+  public var target: Target
+  public var image: String
+  /// MiB.
+  public var memory: Int
+  public var kernelArguments: [String]
+  public var appArguments: [String]
+  public var kvm: Bool
+
+  public init(
+    target: Target, image: String, memory: Int = 64, kernelArguments: [String] = [],
+    appArguments: [String] = [], kvm: Bool = false
+  ) {
+    self.target = target
+    self.image = image
+    self.memory = memory
+    self.kernelArguments = kernelArguments
+    self.appArguments = appArguments
+    self.kvm = kvm
+  }
+
+  /// `kernel-args -- app-args` (abi.h); words with blanks or quotes are double-quoted.
+  public var commandLine: String {
+    let quote: (String) -> String = { word in
+      word.isEmpty || word.contains(where: { $0 == " " || $0 == "\t" || $0 == "\"" })
+        ? "\"" + word.replacingOccurrences(of: "\"", with: "'") + "\"" : word
+    }
+    let kernel = kernelArguments.map(quote)
+    let app = appArguments.map(quote)
+    if app.isEmpty && kernel.isEmpty { return "" }
+    return (kernel + ["--"] + app).joined(separator: " ")
+  }
+}
+
+/// Which monitor boots a target, and with which arguments.
+public enum VirtualMachineMonitor: Hashable, Sendable {
+  /// QEMU; the exit status comes from QEMU's own status.
+  case qemu(ProcessCommand)
+  /// Firecracker with its configuration file's content; the status comes from the console.
+  case firecracker(ProcessCommand, configuration: String, configurationPath: String)
+
+  public var command: ProcessCommand {
+    switch self {
+    case .qemu(let command), .firecracker(let command, _, _): return command
+    }
+  }
+}
+
+/// Chooses and spells the monitor command for a target. qemu/x86_64 boots on QEMU's `pc`
+/// (Multiboot); fc/x86_64 on Firecracker when a `firecracker` binary is installed, otherwise
+/// on QEMU's `microvm`, which boots the same PVH entry point; arm64 on QEMU's `virt`.
+public struct VirtualMachineCommand: Sendable {
+  public var locator: ExecutableLocator
+
+  public init(locator: ExecutableLocator = ExecutableLocator()) {
+    self.locator = locator
+  }
+
+  public func monitor(for request: RunRequest, scratchDirectory: String) throws
+    -> VirtualMachineMonitor
+  {
+    let target = request.target
+    if target.platform == .firecracker, let firecracker = locator.find("firecracker") {
+      let path = scratchDirectory + "/firecracker.json"
+      return .firecracker(
+        ProcessCommand(firecracker, ["--no-api", "--config-file", path]),
+        configuration: firecrackerConfiguration(request), configurationPath: path)
+    }
+    if target.platform == .xen {
+      throw RunFailure(message: "kraft run cannot boot 'xen' images; boot them with the Xen toolstack")
+    }
+    let (binary, package) =
+      target.architecture == .x86_64
+      ? ("qemu-system-x86_64", "qemu-system-x86") : ("qemu-system-aarch64", "qemu-system-arm")
+    guard let qemu = locator.find(binary) else {
+      throw MissingToolError(tool: binary, package: package, purpose: "to boot \(target.shortForm) images")
+    }
+    var arguments: [String]
+    switch (target.architecture, target.platform) {
+    case (.x86_64, .firecracker):
+      arguments = ["-M", "microvm", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x01"]
+    case (.x86_64, _):
+      arguments = ["-M", "pc", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x01"]
+    case (.arm64, _):
+      arguments = ["-M", "virt", "-cpu", "cortex-a57", "-semihosting"]
+    }
+    arguments += ["-nographic", "-no-reboot", "-m", String(request.memory), "-kernel", request.image]
+    let commandLine = request.commandLine
+    if !commandLine.isEmpty { arguments += ["-append", commandLine] }
+    // No `-cpu host`: it trips a QEMU assertion under nested KVM here (shared/NOTES.md).
+    if request.kvm { arguments += ["-enable-kvm"] }
+    return .qemu(ProcessCommand(qemu, arguments))
+  }
+
+  func firecrackerConfiguration(_ request: RunRequest) -> String {
+    """
+    {
+      "boot-source": {
+        "kernel_image_path": \(ConfigHeader.jsonString(request.image)),
+        "boot_args": \(ConfigHeader.jsonString(request.commandLine))
+      },
+      "drives": [],
+      "machine-config": { "vcpu_count": 1, "mem_size_mib": \(request.memory) }
+    }
+
+    """
+  }
+}
+
+/// The unikernel could not be booted.
+public struct RunFailure: KraftError {
+  public var kind: ErrorKind { .runFailed }
+  public var message: String
+}
