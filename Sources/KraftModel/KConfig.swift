@@ -13,3 +13,24 @@ public struct KConfigAssignment: Hashable, Sendable, Codable {
     self.location = location
   }
 }
+
+extension KConfigAssignment {
+  /// `CONFIG_` followed by upper-case letters, digits and `_`, as Unikraft's options are named.
+  public static func isValidName(_ name: String) -> Bool {
+    guard name.hasPrefix("CONFIG_"), name.count > "CONFIG_".count else { return false }
+    return name.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isUppercase || $0.isNumber)) }
+  }
+
+  /// The name a user probably meant: upper-cased, `-` as `_`, `CONFIG_` added when missing.
+  public static func suggestedName(for name: String) -> String {
+    let upper = name.uppercased().map { $0 == "-" || $0 == "." ? "_" : $0 }
+    let text = String(upper)
+    return text.hasPrefix("CONFIG_") ? text : "CONFIG_" + text
+  }
+
+  /// Splits the list form `CONFIG_X=value` into name and value; nil when there is no `=`.
+  public static func split(_ line: String) -> (name: String, value: String)? {
+    guard let equals = line.firstIndex(of: "=") else { return nil }
+    return (String(line[..<equals]), String(line[line.index(after: equals)...]))
+  }
+}

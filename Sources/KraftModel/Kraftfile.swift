@@ -134,3 +134,39 @@ public struct Volume: Hashable, Sendable, Codable {
     self.readOnly = readOnly
   }
 }
+
+extension Kraftfile {
+  /// A path written in the Kraftfile (a local component, `rootfs`, a volume, `outdir`),
+  /// resolved against the Kraftfile's folder, never the current directory. A leading `~/` is
+  /// left alone: the model has no home folder to expand it with.
+  public func resolvedPath(_ path: String) -> String {
+    if path.hasPrefix("/") || path.hasPrefix("~/") { return Kraftfile.normalise(path) }
+    return Kraftfile.normalise(directory + "/" + path)
+  }
+
+  /// Removes `.` and empty components and folds `..` lexically (no symlinks are followed).
+  public static func normalise(_ path: String) -> String {
+    var parts: [Substring] = []
+    for part in path.split(separator: "/") {
+      if part == "." { continue }
+      if part == "..", let last = parts.last, last != ".." {
+        parts.removeLast()
+      } else if part == "..", path.hasPrefix("/") {
+        continue  // `/..` is `/`
+      } else {
+        parts.append(part)
+      }
+    }
+    let joined = parts.joined(separator: "/")
+    if path.hasPrefix("/") { return "/" + joined }
+    return joined.isEmpty ? "." : joined
+  }
+
+  /// The folder part of a path (`/a/b/Kraftfile` → `/a/b`).
+  public static func parentDirectory(of path: String) -> String {
+    let normalised = normalise(path)
+    guard let slash = normalised.lastIndex(of: "/") else { return "." }
+    let parent = String(normalised[..<slash])
+    return parent.isEmpty ? "/" : parent
+  }
+}

@@ -1,0 +1,77 @@
+/// The semantic checks that look across a whole decoded Kraftfile (the decoder already
+/// checked each value on its own): things written twice that would silently shadow each
+/// other. Returns every problem, so that one run of `kraft validate` shows them all.
+public enum KraftfileValidator {
+  public static func problems(in kraftfile: Kraftfile) -> [Diagnostic] {
+    var problems: [Diagnostic] = []
+    problems += duplicateTargets(kraftfile.targets)
+    problems += duplicateAssignments(kraftfile.kconfig, in: "the top-level 'kconfig'")
+    if let unikraft = kraftfile.unikraft {
+      problems += duplicateAssignments(unikraft.kconfig, in: "'unikraft'")
+    }
+    for library in kraftfile.libraries {
+      problems += duplicateAssignments(library.kconfig, in: "library '\(library.name)'")
+    }
+    for target in kraftfile.targets {
+      problems += duplicateAssignments(target.kconfig, in: "target '\(target.name ?? target.shortForm)'")
+    }
+    var destinations: Set<String> = []
+    for volume in kraftfile.volumes where !destinations.insert(volume.destination).inserted {
+      problems.append(
+        Diagnostic("two volumes are mounted at '\(volume.destination)'; give each its own folder"))
+    }
+    var names: Set<String> = []
+    for variable in kraftfile.env where !names.insert(variable.name).inserted {
+      problems.append(Diagnostic("environment variable '\(variable.name)' is set twice in 'env'"))
+    }
+    return problems
+  }
+
+  /// Two targets building the same image, or two with the same name: `--target` could not
+  /// tell them apart.
+  private static func duplicateTargets(_ targets: [Target]) -> [Diagnostic] {
+    var problems: [Diagnostic] = []
+    for (index, target) in targets.enumerated() {
+      let earlier = targets[..<index]
+      if let first = earlier.first(where: {
+        $0.platform == target.platform && $0.architecture == target.architecture
+          && $0.name == target.name
+      }) {
+        problems.append(
+          Diagnostic(
+            "target '\(target.shortForm)' is listed twice; remove one or give them different names",
+            at: target.location, notes: notes(first.location, "first listed here")))
+      } else if let name = target.name, let first = earlier.first(where: { $0.name == name }) {
+        problems.append(
+          Diagnostic(
+            "two targets are named '\(name)'; target names must be unique", at: target.location,
+            notes: notes(first.location, "first named here")))
+      }
+    }
+    return problems
+  }
+
+  /// The list form can set one option twice in a block (the map form cannot: YAML refuses
+  /// duplicate keys); different values there are a contradiction.
+  private static func duplicateAssignments(_ assignments: [KConfigAssignment], in block: String)
+    -> [Diagnostic]
+  {
+    var seen: [String: KConfigAssignment] = [:]
+    var problems: [Diagnostic] = []
+    for assignment in assignments {
+      if let first = seen[assignment.name] {
+        problems.append(
+          Diagnostic(
+            "'\(assignment.name)' is set twice in \(block); keep one", at: assignment.location,
+            notes: notes(first.location, "first set to '\(first.value)' here")))
+      } else {
+        seen[assignment.name] = assignment
+      }
+    }
+    return problems
+  }
+
+  private static func notes(_ location: SourceLocation?, _ text: String) -> [Diagnostic] {
+    location.map { [Diagnostic(.note, text, at: $0)] } ?? []
+  }
+}
