@@ -1,0 +1,149 @@
+/*
+ * x86_64 boot: from 32-bit protected mode (paging off, flat segments, as
+ * both Multiboot v1 and PVH leave the CPU) into long mode.
+ *
+ * The PVH entry lives here because every x86 platform (QEMU pc and microvm,
+ * Firecracker, Xen) can boot through it; a platform that also supports
+ * Multiboot adds its header and jumps to x86_boot32 the same way. Register
+ * contract for x86_boot32: %edi = protocol magic, %esi = boot info address.
+ *
+ * x86_boot32 clears BSS, identity-maps the first 4 GiB with 2 MiB pages (so
+ * RAM and the local APIC are reachable; the C side maps RAM above 4 GiB and
+ * splits pages where guard pages need 4 KiB), enables PAE, long mode, SSE and
+ * paging, and calls x86_boot_main(magic, info) on the boot stack.
+ */
+
+#define CR0_PE      (1 << 0)
+#define CR0_MP      (1 << 1)
+#define CR0_EM      (1 << 2)
+#define CR0_TS      (1 << 3)
+#define CR0_WP      (1 << 16)
+#define CR0_PG      (1 << 31)
+#define CR4_PAE     (1 << 5)
+#define CR4_OSFXSR  (1 << 9)
+#define CR4_OSXMMEXCPT (1 << 10)
+#define MSR_EFER    0xc0000080
+#define EFER_LME    (1 << 8)
+#define PTE_P_RW    0x3
+#define PTE_P_RW_PS 0x83
+
+#define BOOT_STACK_SIZE 32768
+
+/* The PVH ELF note (XEN_ELFNOTE_PHYS32_ENTRY = 18). Loaders read the
+ * descriptor as a pointer-sized value, so it is a quad. */
+	.section .note.Xen, "a", @note
+	.balign 4
+	.long 4, 8, 18
+	.asciz "Xen"
+	.balign 4
+	.quad x86_pvh_entry
+
+	.section .text.boot, "ax", @progbits
+	.code32
+	.globl x86_pvh_entry
+x86_pvh_entry:
+	cli
+	cld
+	mov $0x336ec578, %edi
+	mov %ebx, %esi
+	jmp x86_boot32
+
+	.globl x86_boot32
+x86_boot32:
+	/* Clear BSS (page tables and stacks live there), keeping %edi. */
+	mov %edi, %edx
+	mov $__bss_start, %edi
+	mov $__bss_end, %ecx
+	sub %edi, %ecx
+	xor %eax, %eax
+	rep stosb
+	mov %edx, %edi
+
+	/* PML4[0] -> PDPT; PDPT[0..3] -> four page directories. */
+	mov $x86_boot_pdpt, %eax
+	or $PTE_P_RW, %eax
+	mov %eax, x86_boot_pml4
+	mov $x86_boot_pd, %eax
+	or $PTE_P_RW, %eax
+	xor %ecx, %ecx
+1:	mov %eax, x86_boot_pdpt(, %ecx, 8)
+	add $4096, %eax
+	inc %ecx
+	cmp $4, %ecx
+	jne 1b
+
+	/* 2048 directory entries of 2 MiB each: 0 .. 4 GiB. */
+	mov $PTE_P_RW_PS, %eax
+	xor %ecx, %ecx
+2:	mov %eax, x86_boot_pd(, %ecx, 8)
+	add $0x200000, %eax
+	inc %ecx
+	cmp $2048, %ecx
+	jne 2b
+
+	mov %cr4, %eax
+	or $(CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT), %eax
+	mov %eax, %cr4
+	mov $x86_boot_pml4, %eax
+	mov %eax, %cr3
+	mov $MSR_EFER, %ecx
+	rdmsr
+	or $EFER_LME, %eax
+	wrmsr
+	mov %cr0, %eax
+	and $~(CR0_EM | CR0_TS), %eax
+	or $(CR0_PE | CR0_MP | CR0_WP | CR0_PG), %eax
+	mov %eax, %cr0
+
+	lgdt x86_boot_gdt_desc
+	ljmp $0x08, $x86_boot64
+
+	.code64
+x86_boot64:
+	mov $0x10, %ax
+	mov %ax, %ds
+	mov %ax, %es
+	mov %ax, %ss
+	xor %eax, %eax
+	mov %ax, %fs
+	mov %ax, %gs
+	lea x86_boot_stack_top(%rip), %rsp
+	xor %ebp, %ebp		/* ends frame-pointer backtraces */
+	fninit
+	mov %edi, %edi		/* zero-extend magic and info */
+	mov %esi, %esi
+	call x86_boot_main
+3:	cli
+	hlt
+	jmp 3b
+
+/* GDT: null, 64-bit code (0x08), data (0x10), TSS (0x18, set up in C). */
+	.section .data.boot, "aw", @progbits
+	.balign 16
+	.globl x86_gdt
+x86_gdt:
+	.quad 0
+	.quad 0x00af9a000000ffff
+	.quad 0x00cf92000000ffff
+	.quad 0, 0
+x86_gdt_end:
+	.globl x86_boot_gdt_desc
+x86_boot_gdt_desc:
+	.word x86_gdt_end - x86_gdt - 1
+	.quad x86_gdt
+
+	.section .bss.boot, "aw", @nobits
+	.balign 4096
+	.globl x86_boot_pml4, x86_boot_pdpt, x86_boot_pd
+x86_boot_pml4:
+	.skip 4096
+x86_boot_pdpt:
+	.skip 4096
+x86_boot_pd:
+	.skip 4 * 4096
+	/* Unmapped once the page allocator can supply a page table. */
+	.globl x86_boot_stack_guard, x86_boot_stack_top
+x86_boot_stack_guard:
+	.skip 4096
+	.skip BOOT_STACK_SIZE
+x86_boot_stack_top:

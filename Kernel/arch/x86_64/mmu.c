@@ -1,0 +1,164 @@
+/*
+ * Page tables. The boot code identity-maps 0-4 GiB with 2 MiB pages; here
+ * RAM above 4 GiB is added (also 2 MiB pages) and the boot stack's guard page
+ * is unmapped. Both happen before the page allocator takes over RAM (it
+ * writes into free pages, so they must be mapped first): their page tables
+ * are carved from the boot memory map. Later tables (thread stack guards)
+ * come from the page allocator. A guard page is a
+ * 4 KiB entry that is not present and carries a software bit, so the crash
+ * report can tell a stack overflow from any other bad access; the 2 MiB page
+ * around it is split into a page table on first use.
+ */
+#include <kraft/alloc.h>
+#include <kraft/arch.h>
+#include <kraft/boot.h>
+#include <kraft/kcore.h>
+#include <kraft/kerrno.h>
+#include <kraft/kstring.h>
+#include <kraft/print.h>
+#include <x86/cpu.h>
+#include <x86/x86.h>
+
+#define PTE_P     (1ULL << 0)
+#define PTE_RW    (1ULL << 1)
+#define PTE_PS    (1ULL << 7)
+#define PTE_GUARD (1ULL << 9) /* available to software */
+#define PTE_ADDR  0x000ffffffffff000ULL
+#define SIZE_2M   (2ULL << 20)
+#define SIZE_4G   (4ULL << 30)
+
+extern uint64_t x86_boot_pml4[512];
+
+/* While set, page tables are carved from these regions' low ends. */
+static struct kboot_info *early_info;
+
+static void *table_alloc(void)
+{
+	if (!early_info)
+		return kpage_alloc(0);
+	for (unsigned i = 0; i < early_info->nregions; i++) {
+		struct kmem_region *r = &early_info->regions[i];
+		uintptr_t page =
+		    (r->base + ARCH_PAGE_SIZE - 1) & ~(ARCH_PAGE_SIZE - 1);
+		if (page + ARCH_PAGE_SIZE > SIZE_4G ||
+		    page + ARCH_PAGE_SIZE > r->base + r->size)
+			continue;
+		r->size -= page + ARCH_PAGE_SIZE - r->base;
+		r->base = page + ARCH_PAGE_SIZE;
+		return (void *)page;
+	}
+	return 0;
+}
+
+static uint64_t *table_of(uint64_t entry)
+{
+	return (uint64_t *)(uintptr_t)(entry & PTE_ADDR);
+}
+
+/* The directory entry for va, creating a PDPT entry if create is set. */
+static uint64_t *pd_entry(uintptr_t va, bool create)
+{
+	uint64_t pml4e = x86_boot_pml4[(va >> 39) & 511];
+	if (!(pml4e & PTE_P) || (va >> 48))
+		return 0;
+	uint64_t *pdpte = &table_of(pml4e)[(va >> 30) & 511];
+	if (!(*pdpte & PTE_P)) {
+		if (!create)
+			return 0;
+		uint64_t *pd = table_alloc();
+		if (!pd)
+			return 0;
+		kmemset(pd, 0, ARCH_PAGE_SIZE);
+		*pdpte = (uintptr_t)pd | PTE_P | PTE_RW;
+	}
+	return &table_of(*pdpte)[(va >> 21) & 511];
+}
+
+/* The 4 KiB entry for va, splitting its 2 MiB page if needed. */
+static uint64_t *pt_entry(uintptr_t va, bool split)
+{
+	uint64_t *pde = pd_entry(va, false);
+	if (!pde || !(*pde & PTE_P))
+		return 0;
+	if (*pde & PTE_PS) {
+		if (!split)
+			return 0;
+		uint64_t *pt = table_alloc();
+		if (!pt)
+			return 0;
+		uint64_t base = *pde & PTE_ADDR & ~(SIZE_2M - 1);
+		for (unsigned i = 0; i < 512; i++)
+			pt[i] = (base + i * ARCH_PAGE_SIZE) | PTE_P | PTE_RW;
+		*pde = (uintptr_t)pt | PTE_P | PTE_RW;
+		for (unsigned i = 0; i < 512; i++)
+			invlpg(base + i * ARCH_PAGE_SIZE);
+	}
+	return &table_of(*pde)[(va >> 12) & 511];
+}
+
+bool x86_mmu_is_mapped(uintptr_t va)
+{
+	uint64_t *pde = pd_entry(va, false);
+	if (!pde || !(*pde & PTE_P))
+		return false;
+	if (*pde & PTE_PS)
+		return true;
+	return table_of(*pde)[(va >> 12) & 511] & PTE_P;
+}
+
+bool x86_mmu_is_guard(uintptr_t va)
+{
+	uint64_t *pde = pd_entry(va, false);
+	if (!pde || !(*pde & PTE_P) || (*pde & PTE_PS))
+		return false;
+	uint64_t pte = table_of(*pde)[(va >> 12) & 511];
+	return !(pte & PTE_P) && (pte & PTE_GUARD);
+}
+
+int arch_guard_page_set(void *page)
+{
+	uintptr_t va = (uintptr_t)page;
+	uint64_t *pte = pt_entry(va, true);
+
+	if (!pte)
+		return -KENOMEM;
+	*pte = (va & PTE_ADDR) | PTE_GUARD;
+	invlpg(va);
+	return 0;
+}
+
+void arch_guard_page_clear(void *page)
+{
+	uintptr_t va = (uintptr_t)page;
+	uint64_t *pte = pt_entry(va, false);
+
+	if (pte) {
+		*pte = (va & PTE_ADDR) | PTE_P | PTE_RW;
+		invlpg(va);
+	}
+}
+
+/* Maps [base, base+size) above 4 GiB with 2 MiB pages. */
+static void map_high_ram(uint64_t base, uint64_t size)
+{
+	uint64_t end = base + size;
+
+	for (uint64_t a = base & ~(SIZE_2M - 1); a < end; a += SIZE_2M) {
+		if (a < SIZE_4G)
+			continue;
+		uint64_t *pde = pd_entry(a, true);
+		if (!pde)
+			kpanic("out of memory mapping RAM at %#lx", a);
+		*pde = a | PTE_P | PTE_RW | PTE_PS;
+	}
+}
+
+void x86_mmu_init(struct kboot_info *info)
+{
+	early_info = info;
+	for (unsigned i = 0; i < info->nregions; i++)
+		map_high_ram(info->regions[i].base, info->regions[i].size);
+	if (arch_guard_page_set(x86_boot_stack_guard))
+		kpanic("no memory for the boot stack's guard page table");
+	early_info = 0;
+}

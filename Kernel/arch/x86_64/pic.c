@@ -1,0 +1,77 @@
+/*
+ * Interrupt controllers, legacy style: the 8259 PIC pair remapped to vectors
+ * 32-47 with everything masked but what a driver unmasks, and the local
+ * APIC's LINT0 set to ExtINT ("virtual wire") so PIC interrupts reach the
+ * CPU on every machine model (QEMU pc and microvm, Firecracker's in-kernel
+ * irqchip). Only the PIT timer (IRQ 0) is used today; a LAPIC timer and the
+ * IOAPIC can take over later without changing the callers.
+ */
+#include <x86/cpu.h>
+#include <x86/x86.h>
+
+#define PIC1_CMD  0x20
+#define PIC1_DATA 0x21
+#define PIC2_CMD  0xa0
+#define PIC2_DATA 0xa1
+#define PIC_EOI   0x20
+
+#define MSR_APIC_BASE      0x1b
+#define APIC_BASE_ENABLE   (1ULL << 11)
+#define LAPIC_SVR          0xf0
+#define LAPIC_LVT_LINT0    0x350
+#define LAPIC_LVT_LINT1    0x360
+#define LAPIC_SVR_ENABLE   0x100
+#define LAPIC_DELIVERY_EXT 0x700
+#define LAPIC_DELIVERY_NMI 0x400
+
+static uint16_t irq_mask = 0xffff;
+
+static void pic_write_mask(void)
+{
+	outb(PIC1_DATA, irq_mask & 0xff);
+	outb(PIC2_DATA, irq_mask >> 8);
+}
+
+void x86_pic_init(void)
+{
+	outb(PIC1_CMD, 0x11); /* ICW1: init, ICW4 follows, cascade */
+	outb(PIC2_CMD, 0x11);
+	outb(PIC1_DATA, X86_IRQ_BASE); /* ICW2: vector base */
+	outb(PIC2_DATA, X86_IRQ_BASE + 8);
+	outb(PIC1_DATA, 1 << 2); /* ICW3: slave on IRQ 2 */
+	outb(PIC2_DATA, 2);
+	outb(PIC1_DATA, 0x01); /* ICW4: 8086 mode */
+	outb(PIC2_DATA, 0x01);
+	irq_mask = 0xffff & ~(1 << 2); /* the cascade stays open */
+	pic_write_mask();
+}
+
+void x86_pic_unmask(unsigned irq)
+{
+	irq_mask &= ~(1u << irq);
+	pic_write_mask();
+}
+
+void x86_pic_eoi(unsigned irq)
+{
+	if (irq >= 8)
+		outb(PIC2_CMD, PIC_EOI);
+	outb(PIC1_CMD, PIC_EOI);
+}
+
+void x86_lapic_virtual_wire(void)
+{
+	uint32_t r[4];
+
+	cpuid(1, 0, r);
+	if (!(r[3] & (1u << 9)))
+		return; /* no local APIC: the PIC is wired to the CPU */
+	uint64_t base = rdmsr(MSR_APIC_BASE);
+	if (!(base & APIC_BASE_ENABLE))
+		return; /* disabled: PIC interrupts go straight to the CPU */
+	volatile uint32_t *lapic =
+	    (volatile uint32_t *)(uintptr_t)(base & ~0xfffULL);
+	lapic[LAPIC_SVR / 4] = LAPIC_SVR_ENABLE | X86_VEC_SPURIOUS;
+	lapic[LAPIC_LVT_LINT0 / 4] = LAPIC_DELIVERY_EXT;
+	lapic[LAPIC_LVT_LINT1 / 4] = LAPIC_DELIVERY_NMI;
+}

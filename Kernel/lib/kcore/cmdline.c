@@ -1,0 +1,108 @@
+/*
+ * The command line contract (kraft/abi.h): "kernel-args -- app-args", and
+ * without "--" every word belongs to the application. Words are split in
+ * place (the boot info's copy lives for the whole run) on blanks, with
+ * double quotes grouping blanks into a word. Kernel arguments are key=value
+ * pairs read by kcore_param; argv[0] is CONFIG_KCORE_APP_NAME.
+ */
+#include <stdbool.h>
+#include <kraft/abi.h>
+#include <kraft/alloc.h>
+#include <kraft/kcore.h>
+#include <kraft/kstring.h>
+#include "kcore_internal.h"
+
+#ifndef CONFIG_KCORE_APP_NAME
+#define CONFIG_KCORE_APP_NAME "app"
+#endif
+
+#define MAX_KERNEL_ARGS 32
+
+static char *kernel_args[MAX_KERNEL_ARGS];
+static int nkernel_args;
+static char **app_argv;
+static int app_argc;
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Splits s in place; returns the number of words, stored into words. */
+static int split_words(char *s, char **words, int max)
+{
+	int n = 0;
+	char *out = s;
+
+	while (*s) {
+		while (is_blank(*s))
+			s++;
+		if (!*s)
+			break;
+		char *word = out;
+		bool quoted = false;
+		for (; *s && (quoted || !is_blank(*s)); s++) {
+			if (*s == '"')
+				quoted = !quoted;
+			else
+				*out++ = *s;
+		}
+		if (*s)
+			s++;
+		*out++ = 0;
+		if (n < max)
+			words[n] = word;
+		n++;
+	}
+	return n;
+}
+
+void kcore_cmdline_parse(char *cmdline)
+{
+	/* Words never outnumber half the characters, plus one. */
+	int max = (int)kstrlen(cmdline) / 2 + 2;
+	char **words = kmalloc(sizeof(char *) * (size_t)(max + 2));
+	if (!words)
+		kpanic("out of memory splitting the command line");
+	int n = split_words(cmdline, words + 1, max);
+
+	int sep = -1;
+	for (int i = 1; i <= n; i++)
+		if (!kstrcmp(words[i], KRAFT_CMDLINE_SEPARATOR)) {
+			sep = i;
+			break;
+		}
+	if (sep > 0) {
+		for (int i = 1; i < sep && nkernel_args < MAX_KERNEL_ARGS; i++)
+			kernel_args[nkernel_args++] = words[i];
+		/* argv[0] goes just before the first app word. */
+		app_argv = words + sep;
+		app_argc = n - sep + 1;
+	} else {
+		app_argv = words;
+		app_argc = n + 1;
+	}
+	app_argv[0] = CONFIG_KCORE_APP_NAME;
+	app_argv[app_argc] = 0;
+}
+
+const char *kcore_param(const char *key)
+{
+	size_t len = kstrlen(key);
+
+	for (int i = 0; i < nkernel_args; i++)
+		if (!kstrncmp(kernel_args[i], key, len) &&
+		    kernel_args[i][len] == '=')
+			return kernel_args[i] + len + 1;
+	return 0;
+}
+
+int kcore_argc(void)
+{
+	return app_argc;
+}
+
+char **kcore_argv(void)
+{
+	return app_argv;
+}

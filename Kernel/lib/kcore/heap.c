@@ -1,0 +1,129 @@
+/*
+ * The heap API over whichever allocator the image links (kraft/alloc.h).
+ * Every block carries a 16-byte header in front of the caller's pointer:
+ * the distance back to the allocator's block (16, or more for an aligned
+ * block) and a magic number, so kfree handles plain and aligned blocks
+ * alike and catches frees of pointers the heap never returned.
+ */
+#include <stdint.h>
+#include <kraft/alloc.h>
+#include <kraft/kcore.h>
+#include <kraft/kerrno.h>
+#include <kraft/kstring.h>
+
+#define HEADER_SIZE 16
+#define HEAP_MAGIC  0x6b72616674686561ULL /* "krafthea" */
+
+struct header {
+	uint64_t offset; /* from the allocator's block to the user pointer */
+	uint64_t magic;
+};
+
+static struct header *header_of(void *ptr)
+{
+	struct header *h = (struct header *)((char *)ptr - HEADER_SIZE);
+	if (h->magic != HEAP_MAGIC)
+		kpanic("heap corruption or bad pointer %p passed to free", ptr);
+	return h;
+}
+
+static void *place(void *raw, size_t align)
+{
+	uintptr_t user = ((uintptr_t)raw + HEADER_SIZE + align - 1) &
+	                 ~(uintptr_t)(align - 1);
+	struct header *h = (struct header *)(user - HEADER_SIZE);
+	h->offset = user - (uintptr_t)raw;
+	h->magic = HEAP_MAGIC;
+	return (void *)user;
+}
+
+void *kmalloc(size_t size)
+{
+	if (size > SIZE_MAX - HEADER_SIZE)
+		return 0;
+	void *raw = kalloc_backend_alloc(size + HEADER_SIZE);
+	return raw ? place(raw, HEADER_SIZE) : 0;
+}
+
+void *kcalloc(size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+		return 0;
+	void *p = kmalloc(n * size);
+	if (p)
+		kmemset(p, 0, n * size);
+	return p;
+}
+
+void kfree(void *ptr)
+{
+	if (!ptr)
+		return;
+	struct header *h = header_of(ptr);
+	void *raw = (char *)ptr - h->offset;
+	h->magic = 0; /* a second free of ptr is caught */
+	kalloc_backend_free(raw);
+}
+
+size_t kmalloc_usable_size(void *ptr)
+{
+	if (!ptr)
+		return 0;
+	struct header *h = header_of(ptr);
+	return kalloc_backend_usable_size((char *)ptr - h->offset) - h->offset;
+}
+
+void *krealloc(void *ptr, size_t size)
+{
+	if (!ptr)
+		return kmalloc(size);
+	if (!size) {
+		kfree(ptr);
+		return 0;
+	}
+	size_t have = kmalloc_usable_size(ptr);
+	if (have >= size)
+		return ptr;
+	void *p = kmalloc(size);
+	if (!p)
+		return 0; /* the old block stays valid */
+	kmemcpy(p, ptr, have);
+	kfree(ptr);
+	return p;
+}
+
+int kmemalign(void **out, size_t align, size_t size)
+{
+	if (align < sizeof(void *) || (align & (align - 1)))
+		return -KEINVAL;
+	if (align <= HEADER_SIZE) {
+		*out = kmalloc(size);
+		return *out ? 0 : -KENOMEM;
+	}
+	if (size > SIZE_MAX - HEADER_SIZE - align)
+		return -KENOMEM;
+	void *raw = kalloc_backend_alloc(size + HEADER_SIZE + align);
+	if (!raw)
+		return -KENOMEM;
+	*out = place(raw, align);
+	return 0;
+}
+
+void *kpage_alloc(unsigned order)
+{
+	return kalloc_backend_pages(order);
+}
+
+void kpage_free(void *pages, unsigned order)
+{
+	if (pages)
+		kalloc_backend_free_pages(pages, order);
+}
+
+void *kpage_alloc_or_panic(unsigned order, const char *why)
+{
+	void *p = kalloc_backend_pages(order);
+	if (!p)
+		kpanic("out of memory: %s needs %lu KiB", why, (4UL << order));
+	return p;
+}

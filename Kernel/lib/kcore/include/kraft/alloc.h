@@ -1,0 +1,55 @@
+/*
+ * Memory allocation: one interface, several allocators. An allocator library
+ * (alloc-buddy, alloc-region, ...) provides the capability "allocator" by
+ * implementing the kalloc_backend_* functions below; kcore builds the heap
+ * API (kmalloc and friends) on top of them, so alignment, realloc and the
+ * error contract behave the same whichever allocator an image picks.
+ *
+ * Error contract: allocation functions return NULL when memory is exhausted
+ * (callers decide; libc maps it to ENOMEM). kmemalign returns -KEINVAL for a
+ * bad alignment and -KENOMEM when out of memory. Freeing NULL is a no-op.
+ */
+#ifndef KRAFT_ALLOC_H
+#define KRAFT_ALLOC_H
+
+#include <stddef.h>
+#include <kraft/boot.h>
+
+/* Heap: 16-byte aligned blocks. */
+void *kmalloc(size_t size);
+void *kcalloc(size_t n, size_t size);
+void *krealloc(void *ptr, size_t size);
+void kfree(void *ptr);
+/* align: a power of two, at least sizeof(void *). */
+int kmemalign(void **out, size_t align, size_t size);
+size_t kmalloc_usable_size(void *ptr);
+
+/* Pages: 2^order contiguous pages, aligned to their size. */
+void *kpage_alloc(unsigned order);
+void kpage_free(void *pages, unsigned order);
+
+/* Like kpage_alloc, but the kernel cannot go on without it: panics. */
+void *kpage_alloc_or_panic(unsigned order, const char *why);
+
+struct kalloc_stats {
+	size_t total_bytes; /* RAM handed to the allocator */
+	size_t free_bytes;  /* not allocated now (some may be fragmented) */
+	size_t allocations; /* live blocks */
+};
+
+/* --- implemented by the chosen allocator library --- */
+
+/* The allocator's name, for the boot log. */
+extern const char kalloc_backend_name[];
+/* Takes ownership of the free RAM regions; returns 0 or -KENOMEM. */
+int kalloc_backend_init(const struct kmem_region *regions, unsigned n);
+/* size > 0; the result is 16-byte aligned, or NULL. */
+void *kalloc_backend_alloc(size_t size);
+void kalloc_backend_free(void *ptr);
+/* The usable size of a block from kalloc_backend_alloc (>= its size). */
+size_t kalloc_backend_usable_size(void *ptr);
+void *kalloc_backend_pages(unsigned order);
+void kalloc_backend_free_pages(void *pages, unsigned order);
+void kalloc_backend_stats(struct kalloc_stats *stats);
+
+#endif /* KRAFT_ALLOC_H */

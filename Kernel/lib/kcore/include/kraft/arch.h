@@ -1,0 +1,65 @@
+/*
+ * What every architecture library (Kernel/arch/<arch>) provides to the
+ * arch-neutral kernel. One header, so a new architecture knows exactly what
+ * to implement. Functions here do not fail unless stated.
+ */
+#ifndef KRAFT_ARCH_H
+#define KRAFT_ARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARCH_PAGE_SIZE 4096UL
+
+/* Interrupt controllers and clocks; called once the allocator works. */
+void arch_init_late(void);
+
+/* Interrupts. Kernel code runs with interrupts off except in arch_cpu_idle. */
+unsigned long arch_irq_save(void);
+void arch_irq_restore(unsigned long flags);
+
+/* Waits for the next interrupt (timer or device) with interrupts enabled. */
+void arch_cpu_idle(void);
+
+/* Stops the CPU for good (after the platform failed to power off). */
+__attribute__((noreturn)) void arch_halt(void);
+
+/* Nanoseconds since an arbitrary point at boot; never goes backwards. */
+uint64_t arch_monotonic_ns(void);
+
+/* Wall clock at boot in nanoseconds since the Unix epoch; 0 if unknown. */
+uint64_t arch_wall_clock_at_boot_ns(void);
+
+/*
+ * Asks for a timer interrupt at monotonic time deadline_ns (or soon after);
+ * it only wakes arch_cpu_idle, handlers are not called. Replaces any earlier
+ * request.
+ */
+void arch_timer_arm(uint64_t deadline_ns);
+
+/*
+ * Context switch. A saved context is a stack pointer; arch_ctx_init prepares
+ * a fresh stack so that switching to it calls entry(arg) on it.
+ */
+void *arch_ctx_init(void *stack_top, void (*entry)(void *), void *arg);
+void arch_ctx_switch(void **save_sp, void *next_sp);
+
+/*
+ * Guard pages: unmap (or remap) one page-aligned page of RAM so that any
+ * access faults and the crash report says "stack overflow". Returns 0 or
+ * -ENOMEM when a page table could not be allocated.
+ */
+int arch_guard_page_set(void *page);
+void arch_guard_page_clear(void *page);
+
+/*
+ * Frame-pointer backtrace of the caller, at most max return addresses.
+ * Returns how many were stored.
+ */
+unsigned arch_backtrace(uintptr_t *pcs, unsigned max);
+
+/* Reads one random word if the CPU has an instruction for it; else false. */
+bool arch_random(uint64_t *out);
+
+#endif /* KRAFT_ARCH_H */

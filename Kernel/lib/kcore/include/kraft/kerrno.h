@@ -1,0 +1,22 @@
+/*
+ * Error numbers used by kernel interfaces, which return them negated
+ * (-KENOMEM). The values are Linux's, so a libc (nolibc, musl) can pass them
+ * to applications unchanged as errno.
+ */
+#ifndef KRAFT_KERRNO_H
+#define KRAFT_KERRNO_H
+
+#define KEPERM     1
+#define KENOENT    2
+#define KEINTR     4
+#define KEIO       5
+#define KEAGAIN    11
+#define KENOMEM    12
+#define KEBUSY     16
+#define KEINVAL    22
+#define KERANGE    34
+#define KEDEADLK   35
+#define KENOSYS    38
+#define KETIMEDOUT 110
+
+#endif /* KRAFT_KERRNO_H */

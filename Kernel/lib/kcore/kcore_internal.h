@@ -1,0 +1,10 @@
+/* Between kcore's own files. */
+#ifndef KCORE_INTERNAL_H
+#define KCORE_INTERNAL_H
+
+/* Splits the boot command line (in place) into kernel args and argv. */
+void kcore_cmdline_parse(char *cmdline);
+/* Reads the wall clock once, after the arch's clocks are calibrated. */
+void ktime_init(void);
+
+#endif /* KCORE_INTERNAL_H */

@@ -1,0 +1,181 @@
+/*
+ * String and memory helpers for the kernel. Plain loops, marked no_builtin
+ * so the compiler cannot turn them back into calls to memcpy and recurse.
+ * The compiler itself emits calls to memcpy, memmove, memset and memcmp
+ * (struct copies), so they are defined here too, as weak aliases: the
+ * kernel links without any libc, and a libc port's own strong definitions
+ * win when it has them.
+ */
+#include <stdint.h>
+#include <kraft/kerrno.h>
+#include <kraft/kstring.h>
+
+__attribute__((no_builtin)) void *kmemcpy(void *dst, const void *src, size_t n)
+{
+	char *d = dst;
+	const char *s = src;
+
+	while (n--)
+		*d++ = *s++;
+	return dst;
+}
+
+__attribute__((no_builtin)) void *kmemmove(void *dst, const void *src, size_t n)
+{
+	char *d = dst;
+	const char *s = src;
+
+	if (d == s || !n)
+		return dst;
+	if (d < s || d >= s + n)
+		return kmemcpy(dst, src, n);
+	while (n--)
+		d[n] = s[n];
+	return dst;
+}
+
+__attribute__((no_builtin)) void *kmemset(void *dst, int c, size_t n)
+{
+	unsigned char *d = dst;
+
+	while (n--)
+		*d++ = (unsigned char)c;
+	return dst;
+}
+
+__attribute__((no_builtin)) int kmemcmp(const void *a, const void *b, size_t n)
+{
+	const unsigned char *x = a, *y = b;
+
+	for (; n; n--, x++, y++)
+		if (*x != *y)
+			return *x < *y ? -1 : 1;
+	return 0;
+}
+
+size_t kstrlen(const char *s)
+{
+	const char *p = s;
+
+	while (*p)
+		p++;
+	return (size_t)(p - s);
+}
+
+size_t kstrnlen(const char *s, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && s[n])
+		n++;
+	return n;
+}
+
+int kstrcmp(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
+int kstrncmp(const char *a, const char *b, size_t n)
+{
+	for (; n; n--, a++, b++) {
+		if (*a != *b)
+			return (unsigned char)*a - (unsigned char)*b;
+		if (!*a)
+			return 0;
+	}
+	return 0;
+}
+
+char *kstrchr(const char *s, int c)
+{
+	for (;; s++) {
+		if (*s == (char)c)
+			return (char *)s;
+		if (!*s)
+			return 0;
+	}
+}
+
+size_t kstrlcpy(char *dst, const char *src, size_t size)
+{
+	size_t len = kstrlen(src);
+
+	if (size) {
+		size_t n = len < size - 1 ? len : size - 1;
+		kmemcpy(dst, src, n);
+		dst[n] = 0;
+	}
+	return len;
+}
+
+static int digit_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A' + 10;
+	return 99;
+}
+
+int kstrtoul(const char *s, unsigned base, unsigned long *out)
+{
+	unsigned long v = 0;
+
+	if (base == 0) {
+		if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+			base = 16, s += 2;
+		else if (s[0] == '0' && s[1])
+			base = 8, s++;
+		else
+			base = 10;
+	} else if (base == 16 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	if (!*s)
+		return -KEINVAL;
+	for (; *s; s++) {
+		int d = digit_value(*s);
+		if (d >= (int)base)
+			return -KEINVAL;
+		if (v > (~0UL - (unsigned)d) / base)
+			return -KERANGE;
+		v = v * base + (unsigned)d;
+	}
+	*out = v;
+	return 0;
+}
+
+int kglob(const char *pattern, const char *name)
+{
+	const char *star = 0, *resume = 0;
+
+	while (*name) {
+		if (*pattern == '*') {
+			star = pattern++;
+			resume = name;
+		} else if (*pattern == '?' || *pattern == *name) {
+			pattern++, name++;
+		} else if (star) {
+			pattern = star + 1;
+			name = ++resume;
+		} else {
+			return 0;
+		}
+	}
+	while (*pattern == '*')
+		pattern++;
+	return !*pattern;
+}
+
+void *memcpy(void *dst, const void *src, size_t n)
+    __attribute__((weak, alias("kmemcpy")));
+void *memmove(void *dst, const void *src, size_t n)
+    __attribute__((weak, alias("kmemmove")));
+void *memset(void *dst, int c, size_t n)
+    __attribute__((weak, alias("kmemset")));
+int memcmp(const void *a, const void *b, size_t n)
+    __attribute__((weak, alias("kmemcmp")));

@@ -1,0 +1,56 @@
+/*
+ * kcore_start: the arch-neutral boot sequence, read top to bottom. The arch
+ * has set up the CPU, mapped RAM and parsed the boot protocol into info.
+ */
+#include <kraft/alloc.h>
+#include <kraft/arch.h>
+#include <kraft/boot.h>
+#include <kraft/kcore.h>
+#include <kraft/ktime.h>
+#include <kraft/print.h>
+#include "kcore_internal.h"
+
+/* The application's entry point. */
+extern int main(int argc, char **argv);
+
+typedef void (*constructor_fn)(void);
+extern constructor_fn __init_array_start[], __init_array_end[];
+
+void kcore_start(struct kboot_info *info)
+{
+	/* 1. Memory: the free regions go to the image's allocator. */
+	if (kalloc_backend_init(info->regions, info->nregions))
+		kpanic("no usable RAM for allocator '%s'", kalloc_backend_name);
+
+	/* 2. Kernel arguments first: they may change the log level. */
+	kcore_cmdline_parse(info->cmdline);
+	const char *level = kcore_param("loglevel");
+	if (level && klog_set_level(level))
+		kwarn("unknown loglevel '%s': use crit, error, warn, info or "
+		      "debug",
+		      level);
+
+	struct kalloc_stats stats;
+	kalloc_backend_stats(&stats);
+	kinfo("kraft: booted via %s, %lu KiB free (allocator '%s')",
+	      info->protocol, stats.free_bytes / 1024, kalloc_backend_name);
+
+	/* 3. Interrupt controllers and clocks. */
+	arch_init_late();
+	ktime_init();
+
+	/* 4. Threads: the boot stack becomes the main thread. */
+	if (sched_init)
+		sched_init();
+
+	/* 5. C and C++ constructors of the kernel, libraries and app. */
+	for (constructor_fn *c = __init_array_start; c < __init_array_end; c++)
+		(*c)();
+
+	/* 6. In-kernel tests, when linked, run instead of the app. */
+	if (ktest_run_all)
+		kcore_exit(ktest_run_all());
+
+	/* 7. The application; its return value is the VM's exit status. */
+	kcore_exit(main(kcore_argc(), kcore_argv()));
+}

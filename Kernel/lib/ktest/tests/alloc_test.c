@@ -1,0 +1,130 @@
+/*
+ * Tests of the heap and page allocator through kraft/alloc.h. They hold for
+ * any allocator library, so the same tests check alloc-buddy and
+ * alloc-region (build the test image once with each).
+ */
+#include <stdint.h>
+#include <kraft/alloc.h>
+#include <kraft/arch.h>
+#include <kraft/kerrno.h>
+#include <kraft/kstring.h>
+#include <kraft/ktest.h>
+
+KTEST(alloc, malloc_is_aligned_and_disjoint)
+{
+	char *blocks[64];
+
+	for (int i = 0; i < 64; i++) {
+		blocks[i] = kmalloc((size_t)i * 37 + 1);
+		KT_ASSERT(kt, blocks[i]);
+		KT_EXPECT_EQ(kt, (uintptr_t)blocks[i] % 16, 0);
+		kmemset(blocks[i], i, (size_t)i * 37 + 1);
+	}
+	for (int i = 0; i < 64; i++) {
+		for (size_t j = 0; j < (size_t)i * 37 + 1; j++)
+			if (blocks[i][j] != (char)i) {
+				KT_EXPECT(kt, !"blocks overlap");
+				break;
+			}
+		kfree(blocks[i]);
+	}
+}
+
+KTEST(alloc, free_returns_memory)
+{
+	struct kalloc_stats before, after;
+
+	kalloc_backend_stats(&before);
+	void *p = kmalloc(100000);
+	void *q = kmalloc(24);
+	KT_ASSERT(kt, p && q);
+	kalloc_backend_stats(&after);
+	KT_EXPECT(kt, after.free_bytes < before.free_bytes);
+	KT_EXPECT_EQ(kt, after.allocations, before.allocations + 2);
+	kfree(p);
+	kfree(q);
+	kalloc_backend_stats(&after);
+	KT_EXPECT_EQ(kt, after.free_bytes, before.free_bytes);
+	KT_EXPECT_EQ(kt, after.allocations, before.allocations);
+}
+
+KTEST(alloc, calloc_zeroes_and_checks_overflow)
+{
+	unsigned char *p = kmalloc(256);
+	KT_ASSERT(kt, p);
+	kmemset(p, 0xaa, 256);
+	kfree(p);
+	p = kcalloc(16, 16);
+	KT_ASSERT(kt, p);
+	for (int i = 0; i < 256; i++)
+		KT_EXPECT_EQ(kt, p[i], 0);
+	kfree(p);
+	KT_EXPECT(kt, kcalloc(SIZE_MAX / 2, 4) == 0);
+}
+
+KTEST(alloc, realloc_keeps_contents)
+{
+	char *p = krealloc(0, 10);
+	KT_ASSERT(kt, p);
+	kmemcpy(p, "0123456789", 10);
+	p = krealloc(p, 5000);
+	KT_ASSERT(kt, p);
+	KT_EXPECT_EQ(kt, kmemcmp(p, "0123456789", 10), 0);
+	KT_EXPECT(kt, kmalloc_usable_size(p) >= 5000);
+	KT_EXPECT(kt, krealloc(p, 0) == 0);
+}
+
+KTEST(alloc, memalign_alignments)
+{
+	void *p;
+
+	for (size_t align = 8; align <= 65536; align <<= 1) {
+		KT_ASSERT(kt, kmemalign(&p, align, 100) == 0);
+		KT_EXPECT_EQ(kt, (uintptr_t)p % align, 0);
+		kmemset(p, 1, 100);
+		kfree(p);
+	}
+	KT_EXPECT_EQ(kt, kmemalign(&p, 24, 100), -KEINVAL);
+	KT_EXPECT_EQ(kt, kmemalign(&p, 2, 100), -KEINVAL);
+}
+
+KTEST(alloc, pages_are_aligned_to_their_size)
+{
+	for (unsigned order = 0; order <= 6; order++) {
+		void *p = kpage_alloc(order);
+		KT_ASSERT(kt, p);
+		KT_EXPECT_EQ(kt, (uintptr_t)p % (ARCH_PAGE_SIZE << order), 0);
+		kmemset(p, 0x5a, ARCH_PAGE_SIZE << order);
+		kpage_free(p, order);
+	}
+}
+
+KTEST(alloc, exhaustion_returns_null)
+{
+	struct kalloc_stats before, after;
+	void *p;
+
+	kalloc_backend_stats(&before);
+	KT_EXPECT(kt, kmalloc(SIZE_MAX - 8) == 0);
+	KT_EXPECT(kt, kmalloc(before.total_bytes + 1) == 0);
+	KT_EXPECT_EQ(kt, kmemalign(&p, 4096, before.total_bytes), -KENOMEM);
+	KT_EXPECT(kt, kpage_alloc(40) == 0);
+
+	/* Fill memory with 1 MiB blocks until it fails, then free them. */
+	void *head = 0;
+	unsigned n = 0;
+	while ((p = kmalloc(1 << 20))) {
+		*(void **)p = head;
+		head = p;
+		n++;
+	}
+	KT_EXPECT(kt, n > 0);
+	while (head) {
+		p = *(void **)head;
+		kfree(head);
+		head = p;
+	}
+	kalloc_backend_stats(&after);
+	KT_EXPECT_EQ(kt, after.allocations, before.allocations);
+	KT_EXPECT(kt, kmalloc(64) != 0);
+}

@@ -1,0 +1,90 @@
+/* Tests of kcore's string helpers and formatter (kraft/kstring.h, print.h). */
+#include <kraft/kerrno.h>
+#include <kraft/kstring.h>
+#include <kraft/ktest.h>
+#include <kraft/print.h>
+
+KTEST(string, memmove_handles_overlap)
+{
+	char buf[] = "abcdefgh";
+
+	kmemmove(buf + 2, buf, 5);
+	KT_EXPECT_STR(kt, buf, "ababcdeh");
+	kmemmove(buf, buf + 3, 4);
+	KT_EXPECT_STR(kt, buf, "bcdecdeh");
+}
+
+KTEST(string, compare_and_length)
+{
+	KT_EXPECT_EQ(kt, kstrlen(""), 0);
+	KT_EXPECT_EQ(kt, kstrlen("kraft"), 5);
+	KT_EXPECT_EQ(kt, kstrnlen("kraft", 3), 3);
+	KT_EXPECT(kt, kstrcmp("abc", "abd") < 0);
+	KT_EXPECT(kt, kstrcmp("b", "abc") > 0);
+	KT_EXPECT_EQ(kt, kstrcmp("same", "same"), 0);
+	KT_EXPECT_EQ(kt, kstrncmp("abcX", "abcY", 3), 0);
+	KT_EXPECT(kt, kmemcmp("\x01", "\xff", 1) < 0);
+	KT_EXPECT(kt, kstrchr("a=b", '=') != 0);
+	KT_EXPECT(kt, kstrchr("ab", '=') == 0);
+}
+
+KTEST(string, strlcpy_truncates_and_terminates)
+{
+	char small[4];
+
+	KT_EXPECT_EQ(kt, kstrlcpy(small, "unikernel", sizeof(small)), 9);
+	KT_EXPECT_STR(kt, small, "uni");
+}
+
+KTEST(string, strtoul_bases_and_errors)
+{
+	unsigned long v = 0;
+
+	KT_EXPECT_EQ(kt, kstrtoul("1234", 10, &v), 0);
+	KT_EXPECT_EQ(kt, v, 1234);
+	KT_EXPECT_EQ(kt, kstrtoul("0x1F", 0, &v), 0);
+	KT_EXPECT_EQ(kt, v, 31);
+	KT_EXPECT_EQ(kt, kstrtoul("017", 0, &v), 0);
+	KT_EXPECT_EQ(kt, v, 15);
+	KT_EXPECT_EQ(kt, kstrtoul("12a", 10, &v), -KEINVAL);
+	KT_EXPECT_EQ(kt, kstrtoul("", 10, &v), -KEINVAL);
+	KT_EXPECT_EQ(kt, kstrtoul("99999999999999999999999", 10, &v), -KERANGE);
+}
+
+KTEST(string, glob_matches)
+{
+	KT_EXPECT(kt, kglob("*", "alloc.pages"));
+	KT_EXPECT(kt, kglob("alloc.*", "alloc.pages"));
+	KT_EXPECT(kt, kglob("*.pa?es", "alloc.pages"));
+	KT_EXPECT(kt, !kglob("sched.*", "alloc.pages"));
+	KT_EXPECT(kt, !kglob("alloc", "alloc.pages"));
+}
+
+KTEST(string, snprintf_formats)
+{
+	char buf[64];
+
+	ksnprintf(buf, sizeof(buf), "%d|%5d|%-4d|%05d", -42, 7, 3, -12);
+	KT_EXPECT_STR(kt, buf, "-42|    7|3   |-0012");
+	ksnprintf(buf, sizeof(buf), "%x %X %#x %o", 255u, 255u, 16u, 8u);
+	KT_EXPECT_STR(kt, buf, "ff FF 0x10 10");
+	ksnprintf(buf, sizeof(buf), "%016lx", 0xdeadbeefUL);
+	KT_EXPECT_STR(kt, buf, "00000000deadbeef");
+	ksnprintf(buf, sizeof(buf), "[%.3s][%6s][%-3s][%c%%]", "abcdef", "ab",
+	          "x", 'z');
+	KT_EXPECT_STR(kt, buf, "[abc][    ab][x  ][z%]");
+	ksnprintf(buf, sizeof(buf), "%lu %lld %zu", 18446744073709551615UL,
+	          -9223372036854775807LL - 1, (size_t)5);
+	KT_EXPECT_STR(kt, buf, "18446744073709551615 -9223372036854775808 5");
+	ksnprintf(buf, sizeof(buf), "%s", (char *)0);
+	KT_EXPECT_STR(kt, buf, "(null)");
+}
+
+KTEST(string, snprintf_truncates_and_counts)
+{
+	char buf[6];
+
+	KT_EXPECT_EQ(kt, ksnprintf(buf, sizeof(buf), "hello world"), 11);
+	KT_EXPECT_STR(kt, buf, "hello");
+	KT_EXPECT_EQ(kt, ksnprintf(0, 0, "%d", 12345), 5);
+}

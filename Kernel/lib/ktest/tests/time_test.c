@@ -1,0 +1,42 @@
+/* Tests of the clocks and sleep (kraft/ktime.h). */
+#include <kraft/ktest.h>
+#include <kraft/ktime.h>
+
+KTEST(time, monotonic_never_goes_back)
+{
+	uint64_t last = ktime_monotonic_ns();
+
+	for (int i = 0; i < 1000; i++) {
+		uint64_t now = ktime_monotonic_ns();
+		KT_ASSERT(kt, now >= last);
+		last = now;
+	}
+}
+
+KTEST(time, sleep_waits_at_least_as_asked)
+{
+	uint64_t start = ktime_monotonic_ns();
+
+	ksleep_ns(10 * KTIME_NS_PER_MS);
+	uint64_t took = ktime_monotonic_ns() - start;
+	KT_EXPECT(kt, took >= 10 * KTIME_NS_PER_MS);
+	KT_EXPECT(kt, took < 500 * KTIME_NS_PER_MS); /* and wakes up */
+}
+
+KTEST(time, long_sleep_outlasts_one_timer_period)
+{
+	uint64_t start = ktime_monotonic_ns();
+
+	ksleep_ns(120 * KTIME_NS_PER_MS); /* the PIT waits ~55 ms at most */
+	KT_EXPECT(kt, ktime_monotonic_ns() - start >= 120 * KTIME_NS_PER_MS);
+}
+
+KTEST(time, wall_clock_advances_with_monotonic)
+{
+	uint64_t w0 = ktime_wall_ns(), m0 = ktime_monotonic_ns();
+
+	ksleep_ns(2 * KTIME_NS_PER_MS);
+	uint64_t dw = ktime_wall_ns() - w0, dm = ktime_monotonic_ns() - m0;
+	KT_EXPECT(kt, dw >= 2 * KTIME_NS_PER_MS);
+	KT_EXPECT(kt, dw <= dm + KTIME_NS_PER_MS);
+}

@@ -1,0 +1,79 @@
+/*
+ * Threads: a cooperative scheduler. A thread runs until it yields, sleeps,
+ * blocks (join, mutex, semaphore, wait queue) or exits. When nothing can run
+ * the CPU halts until the timer wakes the earliest sleeper. Nothing here may
+ * be called from an interrupt handler, and all of it keeps interrupts off
+ * while it works, so preemption can be added later without new races.
+ *
+ * Error contract: functions returning int give 0 or a negative errno
+ * (kraft/kerrno.h). Misuse that breaks an invariant (unlocking a mutex one
+ * does not hold, a deadlock of every thread) panics.
+ */
+#ifndef KRAFT_SCHED_H
+#define KRAFT_SCHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct thread;
+
+struct wait_queue {
+	struct thread *head, *tail;
+};
+
+#define WAIT_QUEUE_INIT                                                        \
+	{                                                                      \
+		0, 0                                                           \
+	}
+
+/* Creates a runnable thread calling fn(arg); -KENOMEM if no memory. */
+int sched_thread_create(struct thread **out, const char *name,
+                        void *(*fn)(void *), void *arg);
+/* Frees the thread itself when it exits; it can no longer be joined. */
+void sched_thread_detach(struct thread *t);
+/* Waits for t to exit and frees it; -KEDEADLK when t is the caller,
+ * -KEINVAL when t is detached. */
+int sched_join(struct thread *t, void **retval);
+__attribute__((noreturn)) void sched_exit(void *retval);
+
+void sched_yield(void);
+void sched_sleep_ns(uint64_t ns);
+void sched_sleep_until(uint64_t deadline_ns);
+
+struct thread *sched_current(void);
+const char *sched_thread_name(const struct thread *t);
+
+/* Blocks the caller until woken. */
+void wait_queue_sleep(struct wait_queue *wq);
+/* Make the first (or every) waiter runnable; return how many woke. */
+unsigned wait_queue_wake_one(struct wait_queue *wq);
+unsigned wait_queue_wake_all(struct wait_queue *wq);
+
+struct kmutex {
+	struct thread *owner;
+	struct wait_queue waiters;
+};
+
+#define KMUTEX_INIT                                                            \
+	{                                                                      \
+		0, WAIT_QUEUE_INIT                                             \
+	}
+
+void kmutex_init(struct kmutex *m);
+void kmutex_lock(struct kmutex *m);
+/* 0, or -KEBUSY when another thread holds it. */
+int kmutex_trylock(struct kmutex *m);
+void kmutex_unlock(struct kmutex *m);
+
+struct ksem {
+	long count;
+	struct wait_queue waiters;
+};
+
+void ksem_init(struct ksem *s, long count);
+void ksem_down(struct ksem *s);
+/* 0, or -KEAGAIN when the count is zero. */
+int ksem_trydown(struct ksem *s);
+void ksem_up(struct ksem *s);
+
+#endif /* KRAFT_SCHED_H */

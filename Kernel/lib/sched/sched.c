@@ -1,0 +1,278 @@
+/*
+ * The cooperative scheduler. Runnable threads wait on a FIFO run queue (the
+ * running thread is not on it); sleepers sit on a list sorted by deadline.
+ * schedule() is the only place that switches: it wakes expired sleepers,
+ * takes the next runnable thread, and when there is none, idles the CPU
+ * with the timer armed for the earliest sleeper. There is no idle thread, so
+ * no stack is spent on one: whichever thread blocked last does the idling.
+ *
+ * Thread stacks are 2^CONFIG_SCHED_STACK_ORDER pages from the page
+ * allocator; the lowest page is the guard, unmapped so an overflow faults
+ * with "stack overflow". A thread cannot free the stack it runs on: an
+ * exiting detached thread goes on a reap list that the next thread to run
+ * empties; a joinable one is freed by its joiner.
+ */
+#include <kraft/alloc.h>
+#include <kraft/arch.h>
+#include <kraft/kcore.h>
+#include <kraft/kerrno.h>
+#include <kraft/ktime.h>
+#include <kraft/print.h>
+#include <kraft/sched.h>
+
+#ifndef CONFIG_SCHED_STACK_ORDER
+#define CONFIG_SCHED_STACK_ORDER 3
+#endif
+
+enum thread_state { RUNNABLE, BLOCKED, SLEEPING, EXITED };
+
+struct thread {
+	const char *name;
+	void *sp;    /* saved context while not running */
+	void *stack; /* NULL for the boot (main) thread */
+	enum thread_state state;
+	bool detached;
+	uint64_t wake_at;
+	struct thread *next; /* run queue, wait queue or sleeper list */
+	void *(*fn)(void *);
+	void *arg;
+	void *retval;
+	struct wait_queue joiners;
+};
+
+static struct thread main_thread = {.name = "main", .state = RUNNABLE};
+static struct thread *current;
+static struct wait_queue run_queue;
+static struct thread *sleepers;
+static struct thread *reap_list;
+
+static void enqueue(struct wait_queue *q, struct thread *t)
+{
+	t->next = 0;
+	if (q->tail)
+		q->tail->next = t;
+	else
+		q->head = t;
+	q->tail = t;
+}
+
+static struct thread *dequeue(struct wait_queue *q)
+{
+	struct thread *t = q->head;
+	if (t) {
+		q->head = t->next;
+		if (!q->head)
+			q->tail = 0;
+		t->next = 0;
+	}
+	return t;
+}
+
+static void make_runnable(struct thread *t)
+{
+	t->state = RUNNABLE;
+	enqueue(&run_queue, t);
+}
+
+static void wake_sleepers(void)
+{
+	uint64_t now = arch_monotonic_ns();
+
+	while (sleepers && sleepers->wake_at <= now) {
+		struct thread *t = sleepers;
+		sleepers = t->next;
+		make_runnable(t);
+	}
+}
+
+static void free_thread(struct thread *t)
+{
+	arch_guard_page_clear(t->stack);
+	kpage_free(t->stack, CONFIG_SCHED_STACK_ORDER);
+	kfree(t);
+}
+
+static void reap(void)
+{
+	while (reap_list) {
+		struct thread *t = reap_list;
+		reap_list = t->next;
+		free_thread(t);
+	}
+}
+
+/* Switches to the next runnable thread; the caller has set its state. */
+static void schedule(void)
+{
+	struct thread *prev = current, *next;
+
+	for (;;) {
+		wake_sleepers();
+		next = dequeue(&run_queue);
+		if (next)
+			break;
+		if (!sleepers)
+			kpanic("deadlock: every thread is blocked (last: "
+			       "'%s')",
+			       prev->name);
+		arch_timer_arm(sleepers->wake_at);
+		arch_cpu_idle();
+	}
+	if (next != prev) {
+		current = next;
+		arch_ctx_switch(&prev->sp, next->sp);
+	}
+	reap();
+}
+
+void sched_init(void)
+{
+	current = &main_thread;
+}
+
+struct thread *sched_current(void)
+{
+	return current;
+}
+
+const char *sched_thread_name(const struct thread *t)
+{
+	return t->name;
+}
+
+static void thread_entry(void *arg)
+{
+	struct thread *t = arg;
+	reap(); /* the thread switched away from may have been a zombie */
+	sched_exit(t->fn(t->arg));
+}
+
+int sched_thread_create(struct thread **out, const char *name,
+                        void *(*fn)(void *), void *arg)
+{
+	struct thread *t = kcalloc(1, sizeof(*t));
+	if (!t)
+		return -KENOMEM;
+	t->stack = kpage_alloc(CONFIG_SCHED_STACK_ORDER);
+	if (!t->stack) {
+		kfree(t);
+		return -KENOMEM;
+	}
+	if (arch_guard_page_set(t->stack)) {
+		kpage_free(t->stack, CONFIG_SCHED_STACK_ORDER);
+		kfree(t);
+		return -KENOMEM;
+	}
+	t->name = name;
+	t->fn = fn;
+	t->arg = arg;
+	char *top =
+	    (char *)t->stack + (ARCH_PAGE_SIZE << CONFIG_SCHED_STACK_ORDER);
+	t->sp = arch_ctx_init(top, thread_entry, t);
+
+	unsigned long flags = arch_irq_save();
+	make_runnable(t);
+	arch_irq_restore(flags);
+	*out = t;
+	return 0;
+}
+
+void sched_thread_detach(struct thread *t)
+{
+	unsigned long flags = arch_irq_save();
+	t->detached = true;
+	if (t->state == EXITED) {
+		t->next = reap_list;
+		reap_list = t;
+	}
+	arch_irq_restore(flags);
+}
+
+void sched_exit(void *retval)
+{
+	arch_irq_save();
+	struct thread *t = current;
+	if (t == &main_thread)
+		kcore_exit(0); /* the main thread's end is the app's end */
+	t->retval = retval;
+	t->state = EXITED;
+	wait_queue_wake_all(&t->joiners);
+	if (t->detached) {
+		t->next = reap_list;
+		reap_list = t;
+	}
+	schedule();
+	kpanic("exited thread '%s' was scheduled again", t->name);
+}
+
+int sched_join(struct thread *t, void **retval)
+{
+	if (t == current)
+		return -KEDEADLK;
+	if (t->detached)
+		return -KEINVAL;
+	unsigned long flags = arch_irq_save();
+	while (t->state != EXITED)
+		wait_queue_sleep(&t->joiners);
+	arch_irq_restore(flags);
+	if (retval)
+		*retval = t->retval;
+	free_thread(t);
+	return 0;
+}
+
+void sched_yield(void)
+{
+	unsigned long flags = arch_irq_save();
+	make_runnable(current);
+	schedule();
+	arch_irq_restore(flags);
+}
+
+void sched_sleep_until(uint64_t deadline_ns)
+{
+	unsigned long flags = arch_irq_save();
+	struct thread **link = &sleepers;
+
+	while (*link && (*link)->wake_at <= deadline_ns)
+		link = &(*link)->next;
+	current->wake_at = deadline_ns;
+	current->state = SLEEPING;
+	current->next = *link;
+	*link = current;
+	schedule();
+	arch_irq_restore(flags);
+}
+
+void sched_sleep_ns(uint64_t ns)
+{
+	sched_sleep_until(arch_monotonic_ns() + ns);
+}
+
+void wait_queue_sleep(struct wait_queue *wq)
+{
+	unsigned long flags = arch_irq_save();
+	current->state = BLOCKED;
+	enqueue(wq, current);
+	schedule();
+	arch_irq_restore(flags);
+}
+
+unsigned wait_queue_wake_one(struct wait_queue *wq)
+{
+	unsigned long flags = arch_irq_save();
+	struct thread *t = dequeue(wq);
+	if (t)
+		make_runnable(t);
+	arch_irq_restore(flags);
+	return t ? 1 : 0;
+}
+
+unsigned wait_queue_wake_all(struct wait_queue *wq)
+{
+	unsigned n = 0;
+
+	while (wait_queue_wake_one(wq))
+		n++;
+	return n;
+}
