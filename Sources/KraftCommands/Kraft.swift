@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import KraftBasics
+import KraftModel
 
 /// The root command. Each subcommand lives in its own file; only commands that work are
 /// listed here, so `--help` never advertises something unfinished.
@@ -16,9 +18,39 @@ public struct Kraft: ParsableCommand {
       """,
     version: KraftVersion.current,
     subcommands: [
-      VersionCommand.self
+      VersionCommand.self,
+      InitCommand.self,
+      ValidateCommand.self,
     ]
   )
 
   public init() {}
+
+  /// Parses and runs like ArgumentParser's own `main()`, except that a `KraftError` is
+  /// reported by `ErrorReporter` (diagnostics with source line and caret) and exits with its
+  /// kind's status; anything else a command throws is reported as an internal error (70).
+  /// ArgumentParser's usage errors, `--help` and `--version` keep its handling (64, 0).
+  public static func main() {
+    var command: any ParsableCommand
+    do {
+      command = try parseAsRoot()
+    } catch {
+      exit(withError: error)
+    }
+    do {
+      try command.run()
+    } catch let error as any KraftError {
+      Foundation.exit(reporter.report(error))
+    } catch let error where error is ExitCode || error is CleanExit || error is ValidationError {
+      exit(withError: error)
+    } catch {
+      Foundation.exit(reporter.report(InternalError(underlying: "\(error)")))
+    }
+  }
+
+  private static var reporter: ErrorReporter {
+    ErrorReporter(
+      output: StandardStream.error, fileSystem: LocalFileSystem(),
+      environment: ProcessInfo.processInfo.environment)
+  }
 }

@@ -85,12 +85,7 @@ struct KraftfileDecoder {
     return value
   }
 
-  static func isName(_ text: String) -> Bool {
-    guard let first = text.first, first.isASCII, first.isLetter || first.isNumber else {
-      return false
-    }
-    return text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
-  }
+  static func isName(_ text: String) -> Bool { Kraftfile.isValidName(text) }
 
   // MARK: scalars
 

@@ -136,6 +136,15 @@ public struct Volume: Hashable, Sendable, Codable {
 }
 
 extension Kraftfile {
+  /// Project, target and library names end up in image file names: ASCII letters, digits,
+  /// `.`, `_` and `-`, starting with a letter or digit.
+  public static func isValidName(_ text: String) -> Bool {
+    guard let first = text.first, first.isASCII, first.isLetter || first.isNumber else {
+      return false
+    }
+    return text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
+  }
+
   /// A path written in the Kraftfile (a local component, `rootfs`, a volume, `outdir`),
   /// resolved against the Kraftfile's folder, never the current directory. A leading `~/` is
   /// left alone: the model has no home folder to expand it with.
