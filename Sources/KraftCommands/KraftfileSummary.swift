@@ -31,7 +31,7 @@ enum KraftfileSummary {
           + (volume.readOnly ? " (read-only)" : "") + (volume.driver.map { " [\($0)]" } ?? ""))
     }
     row("runtime", kraftfile.runtime)
-    row("template", kraftfile.template.map(describe))
+    row("template", kraftfile.template.map { describe($0) })
     row("outdir", kraftfile.outdir.map(kraftfile.resolvedPath))
     for key in kraftfile.labels.keys.sorted() { row("label", "\(key)=\(kraftfile.labels[key]!)") }
     for key in kraftfile.extensions.keys.sorted() {
