@@ -33,10 +33,11 @@ public struct MakefileUkReader: Sendable {
       let location = SourceLocation(file: file, line: number, column: 1)
       let trimmed = line.trimmingCharacters(in: " \t")
       if trimmed.isEmpty { continue }
-      if let name = addlibName(trimmed) {
-        let prefix = name.uppercased()
-        libraries.append(name)
-        variables["\(prefix)_BASE"] = baseDirectory
+      if let (name, enabled) = addlib(trimmed) {
+        if enabled {
+          libraries.append(name)
+          variables["\(name.uppercased())_BASE"] = baseDirectory
+        }
         continue
       }
       guard let assignment = Assignment(parsing: trimmed) else {
@@ -81,18 +82,19 @@ public struct MakefileUkReader: Sendable {
       })
   }
 
-  /// `$(eval $(call addlib,NAME))` or `addlib_s,NAME,$(CONFIG_X)` when the option is on.
-  private func addlibName(_ line: String) -> String? {
+  /// `$(eval $(call addlib,NAME))`, or `addlib_s,NAME,$(CONFIG_X)` which adds the library
+  /// only when the option is on.
+  private func addlib(_ line: String) -> (String, Bool)? {
     let compact = line.filter { $0 != " " && $0 != "\t" }
     for call in ["addlib,", "addlib_s,"] {
       guard compact.hasPrefix("$(eval$(call\(call)"), compact.hasSuffix("))") else { continue }
       let inner = compact.dropFirst("$(eval$(call\(call)".count).dropLast(2)
       let parts = inner.split(separator: ",", maxSplits: 1).map(String.init)
+      guard let name = parts.first else { return nil }
       if call == "addlib_s,", parts.count == 2 {
-        let condition = expand(parts[1], options)
-        if condition != "y" { return nil }
+        return (name, expand(parts[1], options) == "y")
       }
-      return parts.first
+      return (name, true)
     }
     return nil
   }

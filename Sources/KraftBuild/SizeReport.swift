@@ -25,15 +25,14 @@ public struct SizeReport: Hashable, Sendable {
     for line in map.split(separator: "\n") {
       let fields = line.split(separator: " ", omittingEmptySubsequences: true)
       guard fields.count >= 5, let size = Int(fields[2], radix: 16) else { continue }
-      let indentOfName = line.count - line.drop(while: { $0 == " " }).count
       let name = fields[4...].joined(separator: " ")
-      // An output section line has its name in the `Out` column; an input section line is
-      // indented further and names `file:(section)`.
+      // An input section names `file:(section)`; an output section is a bare `.name` (symbols
+      // rarely start with a dot, and linker-script assignments hold blanks).
       if let paren = name.range(of: ":(") {
         guard outputSectionCounts else { continue }
         let file = String(name[..<paren.lowerBound])
         sizes[Self.library(of: file), default: 0] += size
-      } else if name.hasPrefix("."), indentOfName < 50, !name.contains(" ") {
+      } else if name.hasPrefix("."), !name.contains(" ") {
         outputSectionCounts = !Self.isDebug(name)
       }
     }

@@ -28,9 +28,12 @@ public struct LibraryManifestParser: Sendable {
 
     let nameNode = try map.required("name", in: "the manifest")
     let name = try nameNode.string(for: "name")
-    guard !name.isEmpty, name.allSatisfy({ ($0.isLetter && $0.isLowercase) || $0.isNumber || $0 == "-" })
+    // `_` only because architecture names hold one (`arch-x86_64`).
+    guard
+      !name.isEmpty,
+      name.allSatisfy({ ($0.isLetter && $0.isLowercase) || $0.isNumber || $0 == "-" || $0 == "_" })
     else {
-      throw nameNode.error("library name '\(name)' may hold only a-z, 0-9 and '-'")
+      throw nameNode.error("library name '\(name)' may hold only a-z, 0-9, '-' and '_'")
     }
     var kind: LibraryManifest.Kind = extraKeys.contains("upstream") ? .port : .library
     if let node = map.optional("kind") {
