@@ -73,5 +73,6 @@ public struct LoadedKraftfile: Sendable {
 
 public struct KraftfileNotFound: KraftError, Hashable {
   public var message: String
+  public init(message: String) { self.message = message }
   public var kind: ErrorKind { .missingInput }
 }
