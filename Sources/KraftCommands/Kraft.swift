@@ -21,6 +21,11 @@ public struct Kraft: ParsableCommand {
       VersionCommand.self,
       InitCommand.self,
       ValidateCommand.self,
+      BuildCommand.self,
+      RunCommand.self,
+      CleanCommand.self,
+      ProperCleanCommand.self,
+      ConfigCommand.self,
     ]
   )
 
@@ -41,11 +46,19 @@ public struct Kraft: ParsableCommand {
       try command.run()
     } catch let error as any KraftError {
       Foundation.exit(reporter.report(error))
-    } catch let error where error is ExitCode || error is CleanExit || error is ValidationError {
+    } catch let error where isArgumentParserError(error) {
       exit(withError: error)
     } catch {
       Foundation.exit(reporter.report(InternalError(underlying: "\(error)")))
     }
+  }
+
+  /// Help, usage errors and clean exits, thrown while parsing or by a command's `run()` (a
+  /// `--help` turns into a help command that throws). Some of these types are internal to
+  /// ArgumentParser, so they are recognised by the module that defines them.
+  private static func isArgumentParserError(_ error: any Error) -> Bool {
+    error is ExitCode || error is CleanExit || error is ValidationError
+      || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
   }
 
   private static var reporter: ErrorReporter {
