@@ -57,7 +57,13 @@ struct LibrarySelector {
       (LibraryManifest.Kind.arch, target.architecture.rawValue),
       (.platform, target.platform.rawValue),
     ] {
-      if let library = catalog.first(where: { $0.kind == kind && $0.supports(target) }) {
+      // By the documented name (`arch-x86_64`, `plat-qemu`), else by an explicit list.
+      let named = "\(kind == .arch ? "arch" : "plat")-\(wanted)"
+      let explicit = catalog.first {
+        $0.kind == kind && $0.supports(target)
+          && (kind == .arch ? $0.architectures != nil : $0.platforms != nil)
+      }
+      if let library = byName[named].flatMap({ $0.kind == kind ? $0 : nil }) ?? explicit {
         add(library, reason: "\(kind.rawValue) of target '\(target.shortForm)'")
       } else {
         problems.append(

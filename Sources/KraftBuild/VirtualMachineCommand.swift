@@ -88,7 +88,12 @@ public struct VirtualMachineCommand: Sendable {
     case (.arm64, _):
       arguments = ["-M", "virt", "-cpu", "cortex-a57", "-semihosting"]
     }
-    arguments += ["-nographic", "-no-reboot", "-m", String(request.memory), "-kernel", request.image]
+    // The serial port on this terminal and nothing else: `-nographic` would also make SeaBIOS
+    // print its banner there (and iPXE probe a NIC), which is not the application's output.
+    arguments += [
+      "-display", "none", "-serial", "stdio", "-monitor", "none", "-nic", "none", "-no-reboot",
+      "-m", String(request.memory), "-kernel", request.image,
+    ]
     let commandLine = request.commandLine
     if !commandLine.isEmpty { arguments += ["-append", commandLine] }
     // No `-cpu host`: it trips a QEMU assertion under nested KVM here (shared/NOTES.md).

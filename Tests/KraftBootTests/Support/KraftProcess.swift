@@ -96,6 +96,8 @@ final class ScratchProject {
     try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
     url = base.appendingPathComponent(URL(fileURLWithPath: source).lastPathComponent)
     try FileManager.default.copyItem(at: root.appendingPathComponent(source), to: url)
+    // Outputs of a build someone ran in the repository are not part of the project.
+    try? FileManager.default.removeItem(at: url.appendingPathComponent(".unikraft"))
   }
 
   deinit {

@@ -1,0 +1,51 @@
+import Foundation
+import KraftBasics
+import KraftModel
+
+/// What `build`, `run` and `config` share once a Kraftfile is loaded: its layout, the kernel
+/// tree and library catalog, and how to plan a build.
+public struct ProjectBuild: Sendable {
+  public let kraftfile: Kraftfile
+  public let layout: ProjectLayout
+  public let fileSystem: FileSystem
+  public let portSources: PortSourceProvider
+
+  public init(
+    kraftfile: Kraftfile, fileSystem: FileSystem = LocalFileSystem(),
+    portSources: PortSourceProvider = UnavailablePortSources()
+  ) {
+    self.kraftfile = kraftfile
+    self.layout = ProjectLayout(kraftfile: kraftfile)
+    self.fileSystem = fileSystem
+    self.portSources = portSources
+  }
+
+  public func catalog() throws -> (KernelTree, LibraryCatalog) {
+    let tree = try KernelTree.locate(kraftfile: kraftfile, fileSystem: fileSystem)
+    return (tree, try LibraryCatalog.load(kernel: tree, fileSystem: fileSystem))
+  }
+
+  /// `compiler` and `extraCFlags` come from the command line and win over `x-build`.
+  public func plan(targets: [Target], compiler: String?, extraCFlags: [String]) throws -> BuildPlan {
+    let settings = try BuildSettings(kraftfile: kraftfile)
+    let (tree, catalog) = try catalog()
+    let chosenCompiler = compiler ?? settings.compiler
+    let detector = ToolchainDetector()
+    let request = BuildRequest(
+      kraftfile: kraftfile, projectName: layout.projectName,
+      outputDirectory: layout.outputDirectory, targets: targets, catalog: catalog.libraries,
+      commonIncludes: tree.commonIncludes, compiler: chosenCompiler,
+      extraCFlags: (settings.cflags ?? []) + extraCFlags, appSources: settings.sources)
+    let planner = BuildPlanner(
+      fileSystem: fileSystem,
+      toolchains: { try detector.detect(preferred: chosenCompiler, for: $0) },
+      portSources: portSources)
+    return try planner.plan(request)
+  }
+
+  /// Options only (no toolchain needed): for `kraft config`.
+  public func resolve(target: Target) throws -> OptionResolution {
+    let (_, catalog) = try catalog()
+    return try OptionResolver(catalog: catalog.libraries).resolve(kraftfile, for: target)
+  }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import KraftBasics
+import KraftBuild
+import KraftManifest
+import KraftModel
+
+/// `kraft build`: resolve libraries and options per target, compile with ninja (in parallel,
+/// incrementally), link one image per target.
+struct BuildCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "build",
+    abstract: "Build one bootable image per target of the Kraftfile.",
+    discussion: """
+      Images go to .unikraft/build/ (or the Kraftfile's outdir) as <name>_<plat>-<arch>, with \
+      an unstripped .dbg twin, a .map and a .report of sizes per library. A second build with \
+      nothing changed compiles nothing. See docs/building.md.
+      """)
+
+  @OptionGroup var project: ProjectOptions
+
+  @Option(
+    name: [.customShort("t"), .long],
+    help: ArgumentHelp("Build only this target (its name or plat/arch); repeatable.", valueName: "target"))
+  var target: [String] = []
+
+  @Flag(name: .long, help: "Print the plan (libraries and steps) without building.")
+  var dryRun = false
+
+  @Flag(name: [.short, .long], help: "Show every command.")
+  var verbose = false
+
+  @Option(name: [.short, .long], help: "Parallel jobs (default: cores + 1).")
+  var jobs: Int?
+
+  @Option(
+    help: ArgumentHelp(
+      "The compiler: clang (default), gcc, or a compiler's name or path.", valueName: "compiler"))
+  var compiler: String?
+
+  @Option(
+    help: ArgumentHelp("Extra flags for every compilation (split on blanks); repeatable.", valueName: "flags")
+  )
+  var cflags: [String] = []
+
+  func run() throws {
+    let loaded = try project.load()
+    let context = ProjectBuild(kraftfile: loaded.kraftfile)
+    let targets = try context.layout.targets(named: target)
+    let plan = try context.plan(
+      targets: targets, compiler: compiler,
+      extraCFlags: cflags.flatMap { $0.split(separator: " ").map(String.init) })
+
+    if dryRun {
+      print(BuildPlanPrinter.text(plan, verbose: verbose), terminator: "")
+      return
+    }
+    let executor = BuildExecutor(
+      fileSystem: context.fileSystem, runner: SystemProcessRunner(),
+      jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount + 1, verbose: verbose)
+    let outcome = try executor.execute(plan, progress: ProgressDisplay(output: StandardStream.out))
+    if outcome.compiled == 0 && outcome.linked == 0 {
+      print("nothing to do: every image is up to date")
+    } else {
+      print("compiled \(outcome.compiled) files, linked \(outcome.linked) images")
+    }
+    for (index, built) in plan.targets.enumerated() {
+      print("\(built.target.shortForm): \(relative(built.image, to: loaded.kraftfile.directory))")
+      if verbose { print(outcome.reports[index], terminator: "") }
+    }
+  }
+
+  private func relative(_ path: String, to directory: String) -> String {
+    path.hasPrefix(directory + "/") ? String(path.dropFirst(directory.count + 1)) : path
+  }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import KraftBasics
+import KraftBuild
+
+/// `kraft clean`: removes build outputs (objects, images) but keeps fetched sources.
+/// `kraft properclean` (below, same job at a larger scale) also removes the project's
+/// `.unikraft/` folder with its fetched sources.
+struct CleanCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "clean",
+    abstract: "Remove build outputs (objects, images); keep fetched sources.")
+
+  @OptionGroup var project: ProjectOptions
+
+  func run() throws {
+    let layout = ProjectLayout(kraftfile: try project.load().kraftfile)
+    try LocalFileSystem().remove(layout.outputDirectory)
+    print("removed \(layout.outputDirectory)")
+  }
+}
+
+struct ProperCleanCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "properclean",
+    abstract: "Remove build outputs and this project's fetched sources (.unikraft/).")
+
+  @OptionGroup var project: ProjectOptions
+
+  func run() throws {
+    let layout = ProjectLayout(kraftfile: try project.load().kraftfile)
+    let fileSystem = LocalFileSystem()
+    for folder in Set([layout.outputDirectory, layout.workDirectory]).sorted() {
+      try fileSystem.remove(folder)
+      print("removed \(folder)")
+    }
+  }
+}
