@@ -1,13 +1,13 @@
 /*
  * Page tables. The boot code identity-maps 0-4 GiB with 2 MiB pages; here
  * RAM above 4 GiB is added (also 2 MiB pages) and the boot stack's guard page
- * is unmapped. Both happen before the page allocator takes over RAM (it
- * writes into free pages, so they must be mapped first): their page tables
- * are carved from the boot memory map. Later tables (thread stack guards)
- * come from the page allocator. A guard page is a
- * 4 KiB entry that is not present and carries a software bit, so the crash
- * report can tell a stack overflow from any other bad access; the 2 MiB page
- * around it is split into a page table on first use.
+ * is unmapped, as is the first 64 KiB (NULL). These happen before the page
+ * allocator takes over RAM (it writes into free pages, so they must be mapped
+ * first): their page tables are carved from the boot memory map. Later tables
+ * (thread stack guards) come from the page allocator. A guard page is a 4 KiB
+ * entry that is not present and carries a software bit, so the crash report can
+ * tell a stack overflow from any other bad access; the 2 MiB page around it is
+ * split into a page table on first use.
  */
 #include <kraft/alloc.h>
 #include <kraft/arch.h>
@@ -19,13 +19,14 @@
 #include <x86/cpu.h>
 #include <x86/x86.h>
 
-#define PTE_P     (1ULL << 0)
-#define PTE_RW    (1ULL << 1)
-#define PTE_PS    (1ULL << 7)
-#define PTE_GUARD (1ULL << 9) /* available to software */
-#define PTE_ADDR  0x000ffffffffff000ULL
-#define SIZE_2M   (2ULL << 20)
-#define SIZE_4G   (4ULL << 30)
+#define PTE_P           (1ULL << 0)
+#define PTE_RW          (1ULL << 1)
+#define PTE_PS          (1ULL << 7)
+#define PTE_GUARD       (1ULL << 9) /* available to software */
+#define PTE_ADDR        0x000ffffffffff000ULL
+#define SIZE_2M         (2ULL << 20)
+#define SIZE_4G         (4ULL << 30)
+#define NULL_GUARD_SIZE 0x10000
 
 extern uint64_t x86_boot_pml4[512];
 
@@ -160,5 +161,15 @@ void x86_mmu_init(struct kboot_info *info)
 		map_high_ram(info->regions[i].base, info->regions[i].size);
 	if (arch_guard_page_set(x86_boot_stack_guard))
 		kpanic("no memory for the boot stack's guard page table");
+	/* Nothing lives in the first 64 KiB after boot: unmapped, a NULL
+	 * pointer (or a small offset from one) faults instead of reading
+	 * the real-mode interrupt table. */
+	for (uintptr_t va = 0; va < NULL_GUARD_SIZE; va += ARCH_PAGE_SIZE) {
+		uint64_t *pte = pt_entry(va, true);
+		if (!pte)
+			kpanic("no memory for the NULL guard's page table");
+		*pte = 0;
+		invlpg(va);
+	}
 	early_info = 0;
 }

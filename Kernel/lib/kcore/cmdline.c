@@ -97,6 +97,11 @@ const char *kcore_param(const char *key)
 	return 0;
 }
 
+const char *kcore_kernel_arg(int i)
+{
+	return i >= 0 && i < nkernel_args ? kernel_args[i] : 0;
+}
+
 int kcore_argc(void)
 {
 	return app_argc;

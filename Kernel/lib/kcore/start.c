@@ -51,6 +51,9 @@ void kcore_start(struct kboot_info *info)
 	if (ktest_run_all)
 		kcore_exit(ktest_run_all());
 
-	/* 7. The application; its return value is the VM's exit status. */
+	/* 7. The application; its return value is the VM's exit status. A
+	 * libc that sets itself up first (musl) starts it instead. */
+	if (kcore_libc_start)
+		kcore_libc_start(kcore_argc(), kcore_argv(), main);
 	kcore_exit(main(kcore_argc(), kcore_argv()));
 }

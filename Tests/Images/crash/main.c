@@ -1,9 +1,11 @@
 /*
- * A deliberate crash, for the crash-report test: a write through a NULL
- * pointer. With the argument "overflow" it instead recurses until the stack
- * runs into its guard page.
+ * Ways for an application to end, for the boot tests of the exit contract
+ * (kraft/abi.h). No argument: a write through a NULL pointer (a crash).
+ * "overflow": recursion until the stack runs into its guard page. "abort":
+ * abort(). "exit N": exit(N).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* noinline and volatile: the compiler may not fold the fault away. */
@@ -16,12 +18,22 @@ __attribute__((noinline)) static int recurse(volatile int depth)
 {
 	volatile char pad[256];
 
+	if (depth < 0) /* never: it only keeps the compiler from objecting */
+		return 0;
 	pad[0] = (char)depth;
 	return recurse(depth + 1) + pad[0];
 }
 
 int main(int argc, char **argv)
 {
+	if (argc > 2 && !strcmp(argv[1], "exit")) {
+		printf("crash: exiting with %d\n", atoi(argv[2]));
+		exit(atoi(argv[2]));
+	}
+	if (argc > 1 && !strcmp(argv[1], "abort")) {
+		puts("crash: aborting");
+		abort();
+	}
 	if (argc > 1 && !strcmp(argv[1], "overflow")) {
 		puts("crash: recursing until the stack overflows");
 		return recurse(0);

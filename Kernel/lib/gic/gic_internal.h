@@ -1,0 +1,35 @@
+/* Between the GIC library's files: one operations table per version. */
+#ifndef GIC_INTERNAL_H
+#define GIC_INTERNAL_H
+
+#include <stdint.h>
+
+#define GIC_PRIORITY_DEFAULT 0xa0u
+
+struct gic_ops {
+	unsigned version;
+	void (*enable_ppi)(unsigned intid);
+	unsigned (*ack)(void);
+	void (*eoi)(unsigned intid);
+};
+
+static inline uint32_t gic_read32(uintptr_t addr)
+{
+	return *(volatile uint32_t *)addr;
+}
+
+static inline void gic_write32(uintptr_t addr, uint32_t v)
+{
+	*(volatile uint32_t *)addr = v;
+}
+
+static inline void gic_write8(uintptr_t addr, uint8_t v)
+{
+	*(volatile uint8_t *)addr = v;
+}
+
+/* Each returns its table after setting up the controller, or NULL. */
+const struct gic_ops *gicv2_init(int node);
+const struct gic_ops *gicv3_init(int node);
+
+#endif /* GIC_INTERNAL_H */

@@ -1,0 +1,158 @@
+/*
+ * Anonymous memory for the libc's allocator. There is one address space and
+ * no paging, so a "mapping" is a page-aligned, zeroed heap block, recorded
+ * in a list so that munmap and mremap can find it. A partial munmap only
+ * counts the released bytes; the block is freed when all of it is unmapped
+ * (a libc trimming the ends of a large block is rare and leaks at most that
+ * block until it goes). Protections are not enforced: mprotect succeeds.
+ *
+ * brk grows within one region reserved on first use
+ * (CONFIG_POSIX_MM_BRK_ORDER pages, 2^order); past it brk fails the Linux way
+ * (returns the old break) and musl falls back to mmap.
+ */
+#include <stdint.h>
+#include <kraft/alloc.h>
+#include <kraft/arch.h>
+#include <kraft/kerrno.h>
+#include <kraft/kstring.h>
+#include <kraft/syscall.h>
+
+#ifndef CONFIG_POSIX_MM_BRK_ORDER
+#define CONFIG_POSIX_MM_BRK_ORDER 8
+#endif
+
+#define PROT_NONE       0
+#define MAP_SHARED      0x01
+#define MAP_PRIVATE     0x02
+#define MAP_FIXED       0x10
+#define MAP_ANONYMOUS   0x20
+#define MREMAP_MAYMOVE  1
+#define MAP_FAILED_ADDR ((long)-1)
+
+struct mapping {
+	uintptr_t base;
+	size_t len;      /* page-rounded */
+	size_t released; /* bytes unmapped so far */
+	struct mapping *next;
+};
+
+static struct mapping *mappings;
+
+static size_t page_round(size_t n)
+{
+	return (n + ARCH_PAGE_SIZE - 1) & ~(ARCH_PAGE_SIZE - 1);
+}
+
+static struct mapping *find(uintptr_t addr, struct mapping ***link)
+{
+	for (struct mapping **l = &mappings; *l; l = &(*l)->next)
+		if (addr >= (*l)->base && addr < (*l)->base + (*l)->len) {
+			if (link)
+				*link = l;
+			return *l;
+		}
+	return 0;
+}
+
+static long map_anonymous(size_t len)
+{
+	struct mapping *m = kmalloc(sizeof(*m));
+	void *mem;
+	if (!m)
+		return -KENOMEM;
+	if (kmemalign(&mem, ARCH_PAGE_SIZE, len)) {
+		kfree(m);
+		return -KENOMEM;
+	}
+	kmemset(mem, 0, len);
+	*m = (struct mapping){(uintptr_t)mem, len, 0, mappings};
+	mappings = m;
+	return (long)mem;
+}
+
+static long sys_mmap(long addr, long length, long prot, long flags, long fd,
+		     long offset)
+{
+	if (length <= 0 || (offset & (ARCH_PAGE_SIZE - 1)))
+		return -KEINVAL;
+	if (!(flags & MAP_ANONYMOUS))
+		return -19; /* ENODEV: file mappings are not supported */
+	if (flags & MAP_FIXED)
+		return -KENOMEM; /* no address space to place it in */
+	return map_anonymous(page_round((size_t)length));
+}
+KSYSCALL_REGISTER(mmap, sys_mmap);
+
+static long sys_munmap(long addr, long length, long a2, long a3, long a4,
+		       long a5)
+{
+	struct mapping **link, *m;
+
+	if ((addr & (ARCH_PAGE_SIZE - 1)) || length <= 0)
+		return -KEINVAL;
+	m = find((uintptr_t)addr, &link);
+	if (!m)
+		return 0; /* Linux: unmapping nothing is not an error */
+	size_t len = page_round((size_t)length);
+	if ((uintptr_t)addr + len > m->base + m->len)
+		len = m->base + m->len - (uintptr_t)addr;
+	m->released += len;
+	if (m->released >= m->len) {
+		*link = m->next;
+		kfree((void *)m->base);
+		kfree(m);
+	}
+	return 0;
+}
+KSYSCALL_REGISTER(munmap, sys_munmap);
+
+static long sys_mremap(long old_addr, long old_len, long new_len, long flags,
+		       long new_addr, long a5)
+{
+	struct mapping *m = find((uintptr_t)old_addr, 0);
+	size_t newl = page_round((size_t)new_len);
+
+	if (!m || m->base != (uintptr_t)old_addr || new_len <= 0)
+		return -KEINVAL;
+	if (newl <= m->len)
+		return old_addr; /* shrinking in place keeps the block */
+	if (!(flags & MREMAP_MAYMOVE))
+		return -KENOMEM;
+	long fresh = map_anonymous(newl);
+	if (fresh < 0)
+		return fresh;
+	kmemcpy((void *)fresh, (void *)m->base, m->len);
+	sys_munmap((long)m->base, (long)m->len, 0, 0, 0, 0);
+	return fresh;
+}
+KSYSCALL_REGISTER(mremap, sys_mremap);
+
+static long sys_accept_hint(long a0, long a1, long a2, long a3, long a4,
+			    long a5)
+{
+	return 0; /* protections and advice have nothing to act on here */
+}
+KSYSCALL_REGISTER(mprotect, sys_accept_hint);
+KSYSCALL_REGISTER(madvise, sys_accept_hint);
+
+static uintptr_t brk_base, brk_cur;
+
+static long sys_brk(long addr, long a1, long a2, long a3, long a4, long a5)
+{
+	size_t limit = ARCH_PAGE_SIZE << CONFIG_POSIX_MM_BRK_ORDER;
+
+	if (!brk_base) {
+		void *region = kpage_alloc(CONFIG_POSIX_MM_BRK_ORDER);
+		if (!region)
+			return 0;
+		brk_base = brk_cur = (uintptr_t)region;
+	}
+	uintptr_t want = (uintptr_t)addr;
+	if (want < brk_base || want > brk_base + limit)
+		return (long)brk_cur;
+	if (want > brk_cur)
+		kmemset((void *)brk_cur, 0, want - brk_cur);
+	brk_cur = want;
+	return (long)brk_cur;
+}
+KSYSCALL_REGISTER(brk, sys_brk);

@@ -1,0 +1,84 @@
+/*
+ * The system-call layer: Linux system calls as plain function calls. A libc
+ * (the musl port) calls ksyscall(n, ...) where Linux would trap; there is no
+ * trap, no mode switch and no copy: the application and the kernel share one
+ * address space. Numbers are Linux's for the architecture, so the libc needs
+ * no translation.
+ *
+ * Each area library (posix-process, posix-fd, ...) registers its handlers
+ * with KSYSCALL below; the dispatcher finds them in the "ksyscalls" linker
+ * section. A number nobody handles returns -ENOSYS and is logged once, naming
+ * the call, so a missing feature shows up in the boot log instead of as a
+ * crash.
+ *
+ * Error contract: handlers return a non-negative result or a negative Linux
+ * errno (kraft/kerrno.h values and the KE* extras below), exactly what the
+ * Linux system call returns.
+ */
+#ifndef KRAFT_SYSCALL_H
+#define KRAFT_SYSCALL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__x86_64__)
+#include <kraft/syscall_nr_x86_64.h>
+#else
+#error "no system-call numbers for this architecture yet"
+#endif
+
+/* Errno values beyond kraft/kerrno.h that system calls need (Linux's). */
+#define KESRCH        3
+#define KEBADF        9
+#define KECHILD       10
+#define KEACCES       13
+#define KEFAULT       14
+#define KEEXIST       17
+#define KEXDEV        18
+#define KENOTDIR      20
+#define KEISDIR       21
+#define KENFILE       23
+#define KEMFILE       24
+#define KENOTTY       25
+#define KEFBIG        27
+#define KENOSPC       28
+#define KESPIPE       29
+#define KEROFS        30
+#define KEPIPE        32
+#define KENAMETOOLONG 36
+#define KENOTEMPTY    39
+#define KELOOP        40
+#define KEOVERFLOW    75
+#define KEOPNOTSUPP   95
+
+typedef long (*ksyscall_fn)(long a0, long a1, long a2, long a3, long a4,
+			    long a5);
+
+struct ksyscall_entry {
+	long nr;
+	ksyscall_fn fn;
+};
+
+/*
+ * Registers fn as the handler of system call KSYS_name. The entry is kept by
+ * the linker even with --gc-sections (used, retain).
+ */
+#define KSYSCALL_REGISTER(name, fn)                                            \
+	static const struct ksyscall_entry ksyscall_entry_##name               \
+	    __attribute__((used, retain, section("ksyscalls"),                 \
+			   aligned(sizeof(long)))) = {KSYS_##name, fn}
+
+/* The entry point the libc calls instead of trapping. */
+long ksyscall(long n, long a0, long a1, long a2, long a3, long a4, long a5);
+
+/* The name of system call n for messages, or "unknown". */
+const char *ksyscall_name(long n);
+
+/*
+ * Called after every system call, on the calling thread: the thread library
+ * restores the thread pointer (TLS) there, because a blocking call may have
+ * run other threads. Weak: images without threads skip it.
+ */
+void kthread_syscall_return(void) __attribute__((weak));
+
+#endif /* KRAFT_SYSCALL_H */

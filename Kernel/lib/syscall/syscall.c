@@ -1,0 +1,69 @@
+/*
+ * The system-call dispatcher. The handler table is built on first use from
+ * the "ksyscalls" section that area libraries fill with KSYSCALL_REGISTER,
+ * so linking an area library is all it takes to enable its calls. Unknown
+ * numbers return -ENOSYS and are logged once each (a bitmap remembers which),
+ * which keeps a libc probing for optional features from flooding the log.
+ */
+#include <kraft/kcore.h>
+#include <kraft/kerrno.h>
+#include <kraft/print.h>
+#include <kraft/syscall.h>
+
+#if defined(__x86_64__)
+#include "x86_64/syscall_names.h"
+#endif
+
+#define KSYSCALL_MAX 512
+
+extern const struct ksyscall_entry __start_ksyscalls[], __stop_ksyscalls[];
+
+static ksyscall_fn handlers[KSYSCALL_MAX];
+static int table_ready;
+static uint64_t logged[KSYSCALL_MAX / 64];
+
+static void build_table(void)
+{
+	for (const struct ksyscall_entry *e = __start_ksyscalls;
+	     e < __stop_ksyscalls; e++) {
+		KASSERT(e->nr >= 0 && e->nr < KSYSCALL_MAX);
+		KASSERT(!handlers[e->nr]); /* two libraries claim one call */
+		handlers[e->nr] = e->fn;
+	}
+	table_ready = 1;
+}
+
+const char *ksyscall_name(long n)
+{
+	if (n >= 0 && (size_t)n < sizeof(ksyscall_names) / sizeof(*ksyscall_names) &&
+	    ksyscall_names[n])
+		return ksyscall_names[n];
+	return "unknown";
+}
+
+static long not_implemented(long n)
+{
+	if (n >= 0 && n < KSYSCALL_MAX) {
+		uint64_t bit = 1ULL << (n % 64);
+		if (logged[n / 64] & bit)
+			return -KENOSYS;
+		logged[n / 64] |= bit;
+	}
+	kwarn("syscall '%s' (%ld) is not implemented: returning -ENOSYS",
+	      ksyscall_name(n), n);
+	return -KENOSYS;
+}
+
+long ksyscall(long n, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	if (!table_ready)
+		build_table();
+	long r;
+	if (n >= 0 && n < KSYSCALL_MAX && handlers[n])
+		r = handlers[n](a0, a1, a2, a3, a4, a5);
+	else
+		r = not_implemented(n);
+	if (kthread_syscall_return)
+		kthread_syscall_return();
+	return r;
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+
+/// The kernel booted as users boot it: `kraft build` on a copy of a test image project, then
+/// `kraft run` on QEMU TCG for `qemu/x86_64` (the `pc` machine, Multiboot entry) and
+/// `fc/x86_64` (QEMU `microvm` when Firecracker is not installed, PVH entry).
+@Suite struct KernelBootTests {
+  static let targets = ["qemu/x86_64", "fc/x86_64"]
+
+  @Test(arguments: targets)
+  func inKernelTestsAllPass(target: String) throws {
+    let image = try KernelImages.ktest.get()
+    try image.requireBuilt()
+    let result = try image.run(target: target)
+    let lines = KernelImages.lines(result.stdout)
+
+    let summary = try #require(
+      lines.first { $0.range(of: #"^[0-9]+ passed, [0-9]+ failed$"#, options: .regularExpression) != nil },
+      "no 'N passed, N failed' line in:\n\(result.output)")
+    let counts = summary.split(separator: " ").compactMap {
+      Int($0.trimmingCharacters(in: .punctuationCharacters))
+    }
+    #expect(counts.count == 2 && counts[0] >= 20, "too few tests ran: \(summary)")
+    #expect(
+      counts.last == 0, "\(summary):\n\(lines.filter { $0.hasPrefix("FAIL ") }.joined(separator: "\n"))")
+    #expect(lines.filter { $0.hasPrefix("PASS ") }.count == counts.first)
+    #expect(result.status == 0, "kraft run exited \(result.status):\n\(result.output)")
+  }
+
+  @Test(arguments: targets)
+  func nullDereferencePrintsCrashReport(target: String) throws {
+    let image = try KernelImages.crash.get()
+    try image.requireBuilt()
+    let result = try image.run(target: target)
+    let lines = KernelImages.lines(result.output)
+
+    #expect(result.status == 139, "kraft run exited \(result.status):\n\(result.output)")
+    #expect(lines.contains("[crit] kernel crash: page fault (vector 14)"), "\(result.output)")
+    #expect(lines.contains("(a NULL pointer dereference)"))
+    #expect(
+      lines.contains { $0.hasPrefix("error code 0x2  rip 0x") && $0.hasSuffix("cr2 0x0000000000000000") })
+    #expect(lines.contains { $0.hasPrefix("rax 0x") })
+    let frames = lines.filter {
+      $0.range(of: #"^  #[0-9]+ 0x[0-9a-f]{16}"#, options: .regularExpression) != nil
+    }
+    #expect(frames.count >= 3, "backtrace too short:\n\(result.output)")
+    #expect(!result.output.contains("still alive"))
+  }
+
+  @Test func stackOverflowIsReportedAsSuch() throws {
+    let image = try KernelImages.crash.get()
+    try image.requireBuilt()
+    let result = try image.run(target: "qemu/x86_64", appArguments: ["overflow"])
+
+    #expect(result.status == 139, "kraft run exited \(result.status):\n\(result.output)")
+    #expect(
+      result.output.contains("kernel crash: page fault (vector 14): stack overflow"), "\(result.output)")
+  }
+
+  @Test(arguments: targets)
+  func exitStatusesCrossTheHostBoundary(target: String) throws {
+    let image = try KernelImages.crash.get()
+    try image.requireBuilt()
+    // (app arguments, kraft run's status): the app's own, the clamp, abort.
+    for (arguments, expected) in [
+      (["exit", "7"], 7), (["exit", "0"], 0), (["exit", "300"], 124), (["abort"], 134),
+    ] {
+      let result = try image.run(target: target, appArguments: arguments)
+      #expect(
+        result.status == Int32(expected),
+        "\(arguments.joined(separator: " ")) on \(target) gave \(result.status):\n\(result.output)")
+    }
+  }
+}
+
+/// A test image project copied to a scratch folder and built once per test run (one `kraft
+/// build` compiles every target its Kraftfile lists), then booted by the tests that need it.
+final class BuiltImageProject: @unchecked Sendable {
+  let project: ScratchProject
+  let build: KraftProcess.Result
+
+  init(copying source: String) throws {
+    project = try ScratchProject(copying: source)
+    build = try KraftProcess.run(["build"], in: project.url, timeout: 600)
+  }
+
+  func requireBuilt() throws {
+    try #require(build.status == 0, "kraft build failed (\(build.status)):\n\(build.output)")
+  }
+
+  /// `kraft run` of one target; app arguments go after `--`.
+  func run(target: String, appArguments: [String] = []) throws -> KraftProcess.Result {
+    var arguments = ["run", "--target", target, "--timeout", "120"]
+    if !appArguments.isEmpty { arguments += ["--"] + appArguments }
+    return try KraftProcess.run(arguments, in: project.url, timeout: 300)
+  }
+}
+
+enum KernelImages {
+  /// Built lazily, once, on first use: Swift runs a static initialiser exactly once.
+  static let ktest = Result { try BuiltImageProject(copying: "Tests/Images/ktest") }
+  static let crash = Result { try BuiltImageProject(copying: "Tests/Images/crash") }
+
+  /// Console lines without the serial line's CR.
+  static func lines(_ text: String) -> [String] {
+    text.split(separator: "\n", omittingEmptySubsequences: false).map {
+      $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
+    }
+  }
+}
