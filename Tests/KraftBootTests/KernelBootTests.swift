@@ -27,6 +27,20 @@ import Testing
     #expect(result.status == 0, "kraft run exited \(result.status):\n\(result.output)")
   }
 
+  /// The allocator tests use only the allocation interface, so they must pass with the other
+  /// allocator too (picked the way a user would, through its CONFIG_LIB option).
+  @Test func inKernelTestsPassWithRegionAllocator() throws {
+    let image = try KernelImages.ktestRegion.get()
+    try image.requireBuilt()
+    let result = try image.run(target: "qemu/x86_64", kernelArguments: ["loglevel=info"])
+    let lines = KernelImages.lines(result.stdout)
+
+    #expect(lines.contains { $0.contains("allocator 'region'") }, "\(result.output)")
+    #expect(lines.contains { $0.hasPrefix("PASS alloc.") })
+    #expect(lines.contains { $0.hasSuffix(" passed, 0 failed") }, "\(result.output)")
+    #expect(result.status == 0, "kraft run exited \(result.status):\n\(result.output)")
+  }
+
   @Test(arguments: targets)
   func nullDereferencePrintsCrashReport(target: String) throws {
     let image = try KernelImages.crash.get()
@@ -79,8 +93,16 @@ final class BuiltImageProject: @unchecked Sendable {
   let project: ScratchProject
   let build: KraftProcess.Result
 
-  init(copying source: String) throws {
+  /// `kconfig` lines are added to the copy's top-level `kconfig:` block before building.
+  init(copying source: String, kconfig: [String] = []) throws {
     project = try ScratchProject(copying: source)
+    if !kconfig.isEmpty {
+      let kraftfile = project.url.appendingPathComponent("Kraftfile")
+      let text = try String(contentsOf: kraftfile, encoding: .utf8)
+      let added = kconfig.map { "  " + $0 }.joined(separator: "\n")
+      try text.replacingOccurrences(of: "kconfig:\n", with: "kconfig:\n" + added + "\n")
+        .write(to: kraftfile, atomically: true, encoding: .utf8)
+    }
     build = try KraftProcess.run(["build"], in: project.url, timeout: 600)
   }
 
@@ -89,8 +111,11 @@ final class BuiltImageProject: @unchecked Sendable {
   }
 
   /// `kraft run` of one target; app arguments go after `--`.
-  func run(target: String, appArguments: [String] = []) throws -> KraftProcess.Result {
+  func run(target: String, kernelArguments: [String] = [], appArguments: [String] = []) throws
+    -> KraftProcess.Result
+  {
     var arguments = ["run", "--target", target, "--timeout", "120"]
+    if !kernelArguments.isEmpty { arguments += ["--kernel-args", kernelArguments.joined(separator: " ")] }
     if !appArguments.isEmpty { arguments += ["--"] + appArguments }
     return try KraftProcess.run(arguments, in: project.url, timeout: 300)
   }
@@ -99,6 +124,9 @@ final class BuiltImageProject: @unchecked Sendable {
 enum KernelImages {
   /// Built lazily, once, on first use: Swift runs a static initialiser exactly once.
   static let ktest = Result { try BuiltImageProject(copying: "Tests/Images/ktest") }
+  static let ktestRegion = Result {
+    try BuiltImageProject(copying: "Tests/Images/ktest", kconfig: [#"CONFIG_LIBALLOC_REGION: "y""#])
+  }
   static let crash = Result { try BuiltImageProject(copying: "Tests/Images/crash") }
 
   /// Console lines without the serial line's CR.
