@@ -1,3 +1,4 @@
+import Foundation
 import KraftModel
 import Testing
 
@@ -53,5 +54,22 @@ import Testing
     let messages = KraftfileValidator.problems(in: kraftfile).map(\.message)
     #expect(messages.count == 3)
     #expect(messages.contains("two targets are named 'a'; target names must be unique"))
+  }
+}
+
+@Suite struct ComponentSourceCodingTests {
+  @Test func readableJSONRoundTrips() throws {
+    let sources: [ComponentSource] = [
+      .path("../lib"), .git(url: "https://h/r.git", ref: .tag("v1")), .git(url: "u", ref: nil),
+      .archive(url: "https://h/x.tar.gz"),
+    ]
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    let text = String(decoding: try encoder.encode(sources), as: UTF8.self)
+    #expect(
+      text
+        == #"[{"path":"../lib"},{"git":"https://h/r.git","ref":{"tag":"v1"}},{"git":"u"},{"archive":"https://h/x.tar.gz"}]"#
+    )
+    #expect(try JSONDecoder().decode([ComponentSource].self, from: Data(text.utf8)) == sources)
   }
 }
