@@ -66,9 +66,12 @@ public struct MakefileUkReader: Sendable {
       libraries: libraries.map { name in
         let prefix = name.uppercased()
         func words(_ suffix: String) -> [String] {
-          // `X-y` is on; a bare `X` (no suffix) is always on too.
-          ((variables["\(prefix)_\(suffix)-y"] ?? "") + " " + (variables["\(prefix)_\(suffix)"] ?? ""))
-            .split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+          // `X-y` is on; a bare `X` (no suffix) is always on too. Make hands values to a
+          // shell, so they are split (and unquoted: `-DX=\"text\"`) as a shell would.
+          let text =
+            (variables["\(prefix)_\(suffix)-y"] ?? "") + " " + (variables["\(prefix)_\(suffix)"] ?? "")
+          return (try? ShellWords.split(text))
+            ?? text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         }
         let includes = (words("CINCLUDES") + words("ASINCLUDES") + words("INCLUDES"))
           .compactMap { $0.hasPrefix("-I") ? absolute(String($0.dropFirst(2))) : nil }

@@ -29,7 +29,12 @@ struct ProperCleanCommand: ParsableCommand {
   func run() throws {
     let layout = ProjectLayout(kraftfile: try project.load().kraftfile)
     let fileSystem = LocalFileSystem()
-    for folder in Set([layout.outputDirectory, layout.workDirectory]).sorted() {
+    // `outdir` may lie outside `.unikraft/`; otherwise removing `.unikraft/` covers it.
+    var folders = [layout.workDirectory]
+    if !layout.outputDirectory.hasPrefix(layout.workDirectory + "/") {
+      folders.append(layout.outputDirectory)
+    }
+    for folder in folders where fileSystem.exists(folder) {
       try fileSystem.remove(folder)
       print("removed \(folder)")
     }

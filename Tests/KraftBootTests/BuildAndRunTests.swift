@@ -43,6 +43,15 @@ final class BuiltProject: @unchecked Sendable {
     #expect(run.status == 3, "kraft run:\n\(run.output)")
   }
 
+  @Test func unikraftMakefileUkAppBuildsUnchanged() throws {
+    let scratch = try ScratchProject(copying: "Tests/Images/makefile-uk")
+    let build = try KraftProcess.run(["build"], in: scratch.url)
+    #expect(build.status == 0, "kraft build:\n\(build.output)")
+    let run = try KraftProcess.run(["run", "--timeout", "60"], in: scratch.url)
+    #expect(run.status == 0, "kraft run:\n\(run.output)")
+    #expect(run.stdout.contains("hello from Makefile.uk"))
+  }
+
   @Test func runBeforeBuildSaysToBuild() throws {
     let scratch = try ScratchProject(copying: "examples/helloworld")
     let run = try KraftProcess.run(["run"], in: scratch.url)

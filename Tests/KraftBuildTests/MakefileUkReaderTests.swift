@@ -42,6 +42,15 @@ import Testing
     #expect(app.cflags == ["-O1"])
   }
 
+  @Test func flagsAreSplitAndUnquotedLikeAShellWould() throws {
+    let text = """
+      $(eval $(call addlib,appq))
+      APPQ_CFLAGS-y += -DNAME=\\"text\\" '-DSINGLE=a b'
+      """
+    let app = try #require(try reader.read(text).libraries.first)
+    #expect(app.cflags == ["-DNAME=\"text\"", "-DSINGLE=a b"])
+  }
+
   @Test func addlibSIsConditional() throws {
     let text = """
       $(eval $(call addlib_s,appy,$(CONFIG_APPHELLO_EXTRA)))
