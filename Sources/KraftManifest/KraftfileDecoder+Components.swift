@@ -18,7 +18,7 @@ extension KraftfileDecoder {
       if let kconfig = map["kconfig"] { component.kconfig = try self.kconfig(kconfig, for: "kconfig") }
       return component
     }
-    guard node.scalar != nil, !node.isNull, node.kindDescription != "a boolean" else {
+    guard node.isText else {
       throw node.mismatch("a version, a path, a URL or a map", for: what)
     }
     let reference = ComponentReference.parse(try word(node, for: what))

@@ -32,7 +32,7 @@ extension KraftfileDecoder {
         name: name, platform: platform, architecture: architecture, kconfig: kconfig,
         location: node.location)
     }
-    guard node.scalar != nil, node.kindDescription == "a string" else {
+    guard node.scalarKind == .string else {
       throw node.mismatch("a target like 'qemu/x86_64' or a map", for: "targets")
     }
     let text = try string(node, for: "targets")
@@ -77,8 +77,7 @@ extension KraftfileDecoder {
       for pair in pairs {
         let name = try string(pair.key, for: what)
         checkOptionName(name, at: pair.key)
-        guard let scalar = pair.value.scalar, ["a string", "a number"].contains(pair.value.kindDescription)
-        else {
+        guard let scalar = pair.value.scalar, pair.value.isText else {
           throw pair.value.mismatch("'y', 'n', a number or a string", for: name)
         }
         let value = interpolate(scalar.value, at: pair.value)

@@ -91,7 +91,7 @@ struct KraftfileDecoder {
 
   /// A string (quoted, or plain and not a number, boolean or null), interpolated.
   mutating func string(_ node: YAMLNode, for what: String) throws -> String {
-    guard let scalar = node.scalar, node.kindDescription == "a string" else {
+    guard let scalar = node.scalar, node.scalarKind == .string else {
       throw node.mismatch("a string", for: what)
     }
     return interpolate(scalar.value, at: node)
@@ -99,7 +99,7 @@ struct KraftfileDecoder {
 
   /// A string or a number, as written (`version: 0.17`, `PORT: 8080`), interpolated.
   mutating func text(_ node: YAMLNode, for what: String) throws -> String {
-    guard let scalar = node.scalar, ["a string", "a number"].contains(node.kindDescription) else {
+    guard let scalar = node.scalar, node.isText else {
       throw node.mismatch("a string", for: what)
     }
     return interpolate(scalar.value, at: node)

@@ -3,6 +3,9 @@ import KraftModel
 /// Typed reads with errors that say what was expected where: "expected a string for 'name'
 /// but found a list". `what` names the value in the message: usually the key it sits under.
 extension YAMLNode {
+  /// A string or a number: what most text-valued keys accept (`version: 0.17`, `PORT: 8080`).
+  public var isText: Bool { scalarKind == .string || scalarKind == .number }
+
   /// Any scalar except null, as text.
   public func string(for what: String) throws -> String {
     guard let scalar, !scalar.isNull else { throw mismatch("a string", for: what) }

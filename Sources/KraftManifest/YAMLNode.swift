@@ -27,7 +27,7 @@ public struct YAMLNode: Hashable, Sendable {
   }
 
   public var content: Content
-  /// Where the node starts (for a scalar, its first character, after any quote).
+  /// Where the node starts (for a quoted scalar, its opening quote).
   public var location: SourceLocation
   /// An explicit tag (`!!str`, `!custom`), nil when none was written.
   public var tag: String?
@@ -69,6 +69,17 @@ public struct YAMLScalar: Hashable, Sendable {
     case "false", "False", "FALSE": return false
     default: return nil
     }
+  }
+
+  public enum Kind: Hashable, Sendable {
+    case null, bool, number, string
+  }
+
+  public var kind: Kind {
+    if isNull { return .null }
+    if bool != nil { return .bool }
+    if number != nil { return .number }
+    return .string
   }
 
   /// A decimal integer written plainly.
@@ -115,14 +126,24 @@ extension YAMLNode {
 
   public var isNull: Bool { scalar?.isNull ?? false }
 
+  /// What a scalar resolves to by the YAML 1.2 core schema; nil for lists and maps.
+  /// An explicit `!!str` tag makes any scalar a string.
+  public var scalarKind: YAMLScalar.Kind? {
+    guard let scalar else { return nil }
+    if tag == "tag:yaml.org,2002:str" { return .string }
+    return scalar.kind
+  }
+
   /// "a string", "a list", "a map", "nothing": used in "expected X but found Y" messages.
   public var kindDescription: String {
     switch content {
-    case .scalar(let scalar):
-      if scalar.isNull { return "nothing" }
-      if scalar.bool != nil { return "a boolean" }
-      if scalar.number != nil { return "a number" }
-      return "a string"
+    case .scalar:
+      switch scalarKind! {
+      case .null: return "nothing"
+      case .bool: return "a boolean"
+      case .number: return "a number"
+      case .string: return "a string"
+      }
     case .sequence: return "a list"
     case .mapping: return "a map"
     }
@@ -134,10 +155,14 @@ extension YAMLNode {
   public var jsonText: String {
     switch content {
     case .scalar(let scalar):
-      if scalar.isNull { return "null" }
-      if let bool = scalar.bool { return bool ? "true" : "false" }
-      if let int = scalar.int { return String(int) }
-      if let number = scalar.number, number.isFinite { return "\(number)" }
+      switch scalarKind! {
+      case .null: return "null"
+      case .bool: return scalar.bool! ? "true" : "false"
+      case .number:
+        if let int = scalar.int { return String(int) }
+        if let number = scalar.number, number.isFinite { return "\(number)" }
+      case .string: break
+      }
       return YAMLNode.jsonString(scalar.value)
     case .sequence(let items):
       return "[" + items.map(\.jsonText).joined(separator: ",") + "]"
