@@ -43,7 +43,15 @@ public struct KraftfileLoader: Sendable {
   /// Locates, reads and parses; throws `KraftfileNotFound` or `Diagnostics`.
   public func load(kraftfile: String? = nil, project: String? = nil) throws -> LoadedKraftfile {
     let location = try locate(kraftfile: kraftfile, project: project)
-    let text = try fileSystem.readText(location.path)
+    let text: String
+    do {
+      text = try fileSystem.readText(location.path)
+    } catch {
+      // Foundation's messages for unreadable or non-UTF-8 files are not kraft's to print raw.
+      throw KraftfileUnreadable(
+        message: "cannot read '\(location.displayPath)' as UTF-8 text; check its permissions "
+          + "and encoding")
+    }
     let parser = KraftfileParser(environment: environment)
     let model = try parser.parse(text, file: location.displayPath, directory: location.directory)
     return LoadedKraftfile(kraftfile: model, location: location, text: text)
@@ -75,4 +83,10 @@ public struct KraftfileNotFound: KraftError, Hashable {
   public var message: String
   public init(message: String) { self.message = message }
   public var kind: ErrorKind { .missingInput }
+}
+
+public struct KraftfileUnreadable: KraftError, Hashable {
+  public var message: String
+  public init(message: String) { self.message = message }
+  public var kind: ErrorKind { .invalidInput }
 }
