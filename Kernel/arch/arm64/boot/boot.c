@@ -1,0 +1,116 @@
+/*
+ * arm64 early boot, in C: entered from boot/head.S at EL1 with the MMU on
+ * (early identity map), on the boot stack, interrupts masked. The device
+ * tree is the boot protocol: it gives the console, the RAM, the command line
+ * (/chosen bootargs) and, later, the interrupt controller and timer. RAM is
+ * handed to kcore minus the tree itself (libraries read it after boot) and
+ * the /memreserve/ entries; kboot_add_ram removes the kernel image.
+ */
+#include <kraft/arch.h>
+#include <kraft/boot.h>
+#include <kraft/fdt.h>
+#include <kraft/gic.h>
+#include <kraft/kcore.h>
+#include <kraft/plat.h>
+#include <kraft/print.h>
+#include <arm64/arm64.h>
+
+#define MAX_RESERVED 16
+#define SIZE_2M      0x200000UL
+
+/* Static: the boot stack is small and kboot_info holds the command line. */
+static struct kboot_info boot_info;
+
+struct range {
+	uint64_t base, end;
+};
+static struct range reserved[MAX_RESERVED];
+static unsigned nreserved;
+
+/*
+ * The tree's address: x0 for an Image boot. An ELF boot gets x0 = 0, and
+ * QEMU then puts the tree at the base of RAM, the 2 MiB boundary below the
+ * image (text_offset leaves room for it).
+ */
+static const void *find_tree(uintptr_t x0)
+{
+	if (x0 && fdt_looks_valid((const void *)x0))
+		return (const void *)x0;
+	uintptr_t below = (uintptr_t)_kernel_start & ~(SIZE_2M - 1);
+	if (below != (uintptr_t)_kernel_start &&
+	    fdt_looks_valid((const void *)below))
+		return (const void *)below;
+	return 0;
+}
+
+static void reserve(uint64_t base, uint64_t size)
+{
+	if (!size)
+		return;
+	if (nreserved == MAX_RESERVED)
+		kpanic("more than %u reserved memory ranges in the device tree",
+		       MAX_RESERVED);
+	reserved[nreserved++] = (struct range){base, base + size};
+}
+
+/* Adds [base, end) minus the reserved ranges from index `from` on. */
+static void add_ram(uint64_t base, uint64_t end, unsigned from)
+{
+	for (unsigned i = from; i < nreserved; i++) {
+		if (reserved[i].end <= base || reserved[i].base >= end)
+			continue;
+		if (base < reserved[i].base)
+			add_ram(base, reserved[i].base, i + 1);
+		if (end > reserved[i].end)
+			add_ram(reserved[i].end, end, i + 1);
+		return;
+	}
+	if (end > base)
+		kboot_add_ram(&boot_info, base, end - base);
+}
+
+static void parse_tree(void)
+{
+	uint64_t base, size;
+
+	boot_info.protocol = "devicetree";
+	const char *args =
+	    fdt_prop_string(fdt_find_node(-1, "chosen"), "bootargs");
+	if (args)
+		kboot_set_cmdline(&boot_info, args);
+
+	reserve((uintptr_t)fdt_blob(), fdt_size());
+	for (unsigned i = 0; fdt_memreserve(i, &base, &size); i++)
+		reserve(base, size);
+
+	for (int node = fdt_find_device_type(-1, "memory"); node >= 0;
+	     node = fdt_find_device_type(node, "memory"))
+		for (unsigned i = 0; fdt_reg(node, i, &base, &size); i++)
+			add_ram(base, base + size, 0);
+}
+
+__attribute__((noreturn)) void arm64_boot_main(uintptr_t x0)
+{
+	const void *tree = find_tree(x0);
+	int err = tree ? fdt_init(tree) : -1;
+
+	plat_console_init(); /* falls back to a default UART without a tree */
+	if (err)
+		kpanic("no device tree (x0 = %#lx); boot with a loader that "
+		       "passes one, as QEMU's -kernel and Firecracker do",
+		       x0);
+	parse_tree();
+	if (!boot_info.nregions)
+		kpanic("the device tree describes no usable RAM");
+	arm64_mmu_init(&boot_info);
+	kcore_start(&boot_info);
+}
+
+void arch_init_late(void)
+{
+	if (gic_init())
+		kpanic("the device tree names no supported interrupt controller "
+		       "(GICv2 or GICv3)");
+	arm64_timer_init();
+	kdebug("gic: version %u", gic_version());
+}

@@ -1,0 +1,185 @@
+/*
+ * Page tables: an identity map with a 39-bit address space (level 1 to
+ * level 3, 4 KiB granule). boot/head.S built the early map; here the GiBs
+ * without RAM become Device memory (head.S guessed Normal above the kernel)
+ * and the boot stack's guard page is unmapped. A guard page is an invalid
+ * level-3 entry carrying a software bit, so the crash report can tell a
+ * stack overflow from any other bad access; the block around it is split
+ * into a table of the same attributes on first use. The split replaces a
+ * live block without break-before-make, because the kernel may be running
+ * from that very block; old and new entries map the same addresses with the
+ * same attributes, so a stale TLB entry is harmless here. Early tables are
+ * carved from the boot memory map (the allocator does not own RAM yet),
+ * later ones come from the page allocator.
+ */
+#include <kraft/alloc.h>
+#include <kraft/arch.h>
+#include <kraft/boot.h>
+#include <kraft/kcore.h>
+#include <kraft/kerrno.h>
+#include <kraft/kstring.h>
+#include <arm64/arm64.h>
+#include <arm64/sysreg.h>
+
+#define DESC_VALID  (1ULL << 0)
+#define DESC_TABLE  (1ULL << 1) /* table (levels 1-2) or page (level 3) */
+#define DESC_GUARD  (1ULL << 55) /* software-defined */
+#define DESC_ADDR   0x0000fffffffff000ULL
+#define ATTR_NORMAL 0x0040000000000705ULL /* AttrIndx 1, AF, SH, UXN */
+#define ATTR_DEVICE 0x0060000000000401ULL /* AttrIndx 0, AF, UXN, PXN */
+#define SIZE_1G     (1ULL << 30)
+#define SIZE_2M     (1ULL << 21)
+#define VA_LIMIT    (1ULL << 39)
+
+static struct kboot_info *early_info;
+
+static void *table_alloc(void)
+{
+	if (!early_info)
+		return kpage_alloc(0);
+	for (unsigned i = 0; i < early_info->nregions; i++) {
+		struct kmem_region *r = &early_info->regions[i];
+		if (r->size < ARCH_PAGE_SIZE)
+			continue;
+		void *page = (void *)r->base; /* regions are page-aligned */
+		r->base += ARCH_PAGE_SIZE;
+		r->size -= ARCH_PAGE_SIZE;
+		return page;
+	}
+	return 0;
+}
+
+static uint64_t *table_of(uint64_t desc)
+{
+	return (uint64_t *)(uintptr_t)(desc & DESC_ADDR);
+}
+
+static bool is_table(uint64_t desc)
+{
+	return (desc & (DESC_VALID | DESC_TABLE)) == (DESC_VALID | DESC_TABLE);
+}
+
+static void tlb_flush_all(void)
+{
+	dsb(ishst);
+	__asm__ volatile("tlbi vmalle1is" ::: "memory");
+	dsb(ish);
+	isb();
+}
+
+static void tlb_flush_page(uintptr_t va)
+{
+	dsb(ishst);
+	__asm__ volatile("tlbi vaae1is, %0" ::"r"(va >> 12) : "memory");
+	dsb(ish);
+	isb();
+}
+
+/* Replaces the block *desc (covering `size` bytes) by a table of 512. */
+static bool split(uint64_t *desc, uint64_t size, bool last_level)
+{
+	uint64_t *table = table_alloc();
+	if (!table)
+		return false;
+	uint64_t attrs = *desc & ~DESC_ADDR & ~(DESC_VALID | DESC_TABLE);
+	uint64_t base = *desc & DESC_ADDR & ~(size - 1);
+	uint64_t step = size / 512;
+	for (unsigned i = 0; i < 512; i++)
+		table[i] = (base + i * step) | attrs | DESC_VALID |
+			   (last_level ? DESC_TABLE : 0);
+	dsb(ishst);
+	*desc = (uintptr_t)table | DESC_VALID | DESC_TABLE;
+	tlb_flush_all();
+	return true;
+}
+
+/* The level-3 entry for va, splitting blocks on the way if allowed. */
+static uint64_t *page_entry(uintptr_t va, bool create)
+{
+	if (va >= VA_LIMIT)
+		return 0;
+	uint64_t *l1e = &arm64_boot_l1[(va >> 30) & 511];
+	if (!(*l1e & DESC_VALID))
+		return 0;
+	if (!is_table(*l1e) && (!create || !split(l1e, SIZE_1G, false)))
+		return 0;
+	uint64_t *l2e = &table_of(*l1e)[(va >> 21) & 511];
+	if (!(*l2e & DESC_VALID))
+		return 0;
+	if (!is_table(*l2e) && (!create || !split(l2e, SIZE_2M, true)))
+		return 0;
+	return &table_of(*l2e)[(va >> 12) & 511];
+}
+
+bool arm64_mmu_is_mapped(uintptr_t va)
+{
+	if (va >= VA_LIMIT)
+		return false;
+	uint64_t l1e = arm64_boot_l1[(va >> 30) & 511];
+	if (!is_table(l1e))
+		return l1e & DESC_VALID;
+	uint64_t l2e = table_of(l1e)[(va >> 21) & 511];
+	if (!is_table(l2e))
+		return l2e & DESC_VALID;
+	return table_of(l2e)[(va >> 12) & 511] & DESC_VALID;
+}
+
+bool arm64_mmu_is_guard(uintptr_t va)
+{
+	uint64_t *pte = page_entry(va, false);
+	return pte && !(*pte & DESC_VALID) && (*pte & DESC_GUARD);
+}
+
+int arch_guard_page_set(void *page)
+{
+	uintptr_t va = (uintptr_t)page;
+	uint64_t *pte = page_entry(va, true);
+
+	if (!pte)
+		return -KENOMEM;
+	*pte = (va & DESC_ADDR) | DESC_GUARD;
+	tlb_flush_page(va);
+	return 0;
+}
+
+void arch_guard_page_clear(void *page)
+{
+	uintptr_t va = (uintptr_t)page;
+	uint64_t *pte = page_entry(va, false);
+
+	if (pte) {
+		*pte = (va & DESC_ADDR) | ATTR_NORMAL | DESC_TABLE;
+		tlb_flush_page(va);
+	}
+}
+
+static bool gib_has_ram(const struct kboot_info *info, uint64_t gib)
+{
+	uint64_t lo = gib * SIZE_1G, hi = lo + SIZE_1G;
+	for (unsigned i = 0; i < info->nregions; i++) {
+		uint64_t b = info->regions[i].base;
+		if (b < hi && b + info->regions[i].size > lo)
+			return true;
+	}
+	return false;
+}
+
+void arm64_mmu_init(struct kboot_info *info)
+{
+	uint64_t kernel_gib = (uintptr_t)_kernel_start / SIZE_1G;
+
+	/* Device memory wherever there is no RAM; it was guessed early. */
+	for (uint64_t gib = 0; gib < 512; gib++) {
+		if (gib == kernel_gib)
+			continue;
+		uint64_t attrs = gib_has_ram(info, gib) ? ATTR_NORMAL
+							: ATTR_DEVICE;
+		arm64_boot_l1[gib] = gib * SIZE_1G | attrs;
+	}
+	tlb_flush_all();
+
+	early_info = info;
+	if (arch_guard_page_set(arm64_boot_stack_guard))
+		kpanic("no memory for the boot stack's guard page table");
+	early_info = 0;
+}

@@ -1,0 +1,387 @@
+/*
+ * The descriptor table and the calls that work on open descriptors: read,
+ * write and their vector and positioned forms, lseek, close, dup*, fcntl,
+ * ioctl, ftruncate, fsync. Each open file holds a reference on its node;
+ * the node's own close hook runs when its last open file goes (pipes count
+ * their readers and writers that way).
+ */
+#include <kraft/alloc.h>
+#include <kraft/kcore.h>
+#include <kraft/kerrno.h>
+#include <kraft/posix_fd.h>
+#include <kraft/syscall.h>
+
+#ifndef CONFIG_POSIX_FD_MAX
+#define CONFIG_POSIX_FD_MAX 256
+#endif
+
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+#define F_DUPFD  0
+#define F_GETFD  1
+#define F_SETFD  2
+#define F_GETFL  3
+#define F_SETFL  4
+#define F_DUPFD_CLOEXEC 1030
+#define FD_CLOEXEC 1
+#define IOV_MAX  1024
+
+struct iovec_linux {
+	void *base;
+	size_t len;
+};
+
+static struct kfile *table[CONFIG_POSIX_FD_MAX];
+static unsigned char cloexec[CONFIG_POSIX_FD_MAX];
+
+struct kfile *kfile_new(struct vnode *vn, int flags)
+{
+	struct kfile *f = kcalloc(1, sizeof(*f));
+	if (!f)
+		return 0;
+	f->vn = vn;
+	f->flags = flags & ~KO_CLOEXEC;
+	f->refs = 1;
+	vn->opens++;
+	return f;
+}
+
+void kfile_put(struct kfile *f)
+{
+	if (--f->refs)
+		return;
+	struct vnode *vn = f->vn;
+	vn->opens--;
+	if (vn->ops && vn->ops->close)
+		vn->ops->close(vn, f->flags);
+	kfree(f);
+	vfs_vnode_maybe_free(vn);
+}
+
+struct kfile *kfd_get(int fd)
+{
+	if (fd < 0 || fd >= CONFIG_POSIX_FD_MAX)
+		return 0;
+	return table[fd];
+}
+
+int kfd_install(struct kfile *f, int min, int close_on_exec)
+{
+	for (int fd = min < 0 ? 0 : min; fd < CONFIG_POSIX_FD_MAX; fd++)
+		if (!table[fd]) {
+			table[fd] = f;
+			cloexec[fd] = (unsigned char)close_on_exec;
+			return fd;
+		}
+	return -KEMFILE;
+}
+
+int kfd_dir_base(int dirfd, const char *path, struct vnode **base)
+{
+	if ((path && *path == '/') || dirfd == KAT_FDCWD) {
+		*base = vfs_cwd();
+		return 0;
+	}
+	struct kfile *f = kfd_get(dirfd);
+	if (!f)
+		return -KEBADF;
+	if ((f->vn->mode & VFS_S_IFMT) != VFS_S_IFDIR)
+		return -KENOTDIR;
+	*base = f->vn;
+	return 0;
+}
+
+__attribute__((constructor(140))) static void stdio_init(void)
+{
+	struct vnode *console;
+	if (vfs_lookup(vfs_root(), "/dev/console", &console))
+		kpanic("no /dev/console for stdin, stdout and stderr");
+	for (int fd = 0; fd < 3; fd++) {
+		struct kfile *f = kfile_new(console, KO_RDWR);
+		if (!f)
+			kpanic("out of memory opening the console");
+		table[fd] = f;
+	}
+}
+
+static int is_dir(struct kfile *f)
+{
+	return (f->vn->mode & VFS_S_IFMT) == VFS_S_IFDIR;
+}
+
+static int seekable(struct kfile *f)
+{
+	uint32_t t = f->vn->mode & VFS_S_IFMT;
+	return t == VFS_S_IFREG || t == VFS_S_IFDIR;
+}
+
+static long do_read(struct kfile *f, void *buf, size_t n, uint64_t *off)
+{
+	if ((f->flags & KO_ACCMODE) == KO_WRONLY || (f->flags & KO_PATH))
+		return -KEBADF;
+	if (is_dir(f))
+		return -KEISDIR;
+	if (!f->vn->ops || !f->vn->ops->read)
+		return -KEINVAL;
+	long r = f->vn->ops->read(f->vn, buf, n, *off,
+				  f->flags & KO_NONBLOCK);
+	if (r > 0)
+		*off += (uint64_t)r;
+	return r;
+}
+
+static long do_write(struct kfile *f, const void *buf, size_t n,
+		     uint64_t *off)
+{
+	if ((f->flags & KO_ACCMODE) == KO_RDONLY || (f->flags & KO_PATH))
+		return -KEBADF;
+	if (!f->vn->ops || !f->vn->ops->write)
+		return -KEINVAL;
+	long r = f->vn->ops->write(f->vn, buf, n, *off,
+				   f->flags & KO_NONBLOCK);
+	if (r > 0)
+		*off += (uint64_t)r;
+	return r;
+}
+
+static long sys_read(long fd, long buf, long n, long a3, long a4, long a5)
+{
+	struct kfile *f = kfd_get((int)fd);
+	if (!f)
+		return -KEBADF;
+	return do_read(f, (void *)buf, (size_t)n, &f->off);
+}
+KSYSCALL_REGISTER(read, sys_read);
+
+static long sys_write(long fd, long buf, long n, long a3, long a4, long a5)
+{
+	struct kfile *f = kfd_get((int)fd);
+	if (!f)
+		return -KEBADF;
+	if (f->flags & KO_APPEND)
+		f->off = f->vn->size;
+	return do_write(f, (const void *)buf, (size_t)n, &f->off);
+}
+KSYSCALL_REGISTER(write, sys_write);
+
+static long sys_pread64(long fd, long buf, long n, long off, long a4, long a5)
+{
+	struct kfile *f = kfd_get((int)fd);
+	uint64_t pos = (uint64_t)off;
+	if (!f)
+		return -KEBADF;
+	if (!seekable(f))
+		return -KESPIPE;
+	if (off < 0)
+		return -KEINVAL;
+	return do_read(f, (void *)buf, (size_t)n, &pos);
+}
+KSYSCALL_REGISTER(pread64, sys_pread64);
+
+static long sys_pwrite64(long fd, long buf, long n, long off, long a4,
+			 long a5)
+{
+	struct kfile *f = kfd_get((int)fd);
+	uint64_t pos = (uint64_t)off;
+	if (!f)
+		return -KEBADF;
+	if (!seekable(f))
+		return -KESPIPE;
+	if (off < 0)
+		return -KEINVAL;
+	return do_write(f, (const void *)buf, (size_t)n, &pos);
+}
+KSYSCALL_REGISTER(pwrite64, sys_pwrite64);
+
+/* readv/writev: stop at the first short transfer, as Linux does. */
+static long vector_io(long fd, long iovp, long cnt, int write)
+{
+	const struct iovec_linux *iov = (const struct iovec_linux *)iovp;
+	struct kfile *f = kfd_get((int)fd);
+	long total = 0;
+	if (!f)
+		return -KEBADF;
+	if (cnt < 0 || cnt > IOV_MAX)
+		return -KEINVAL;
+	if (write && (f->flags & KO_APPEND))
+		f->off = f->vn->size;
+	for (long i = 0; i < cnt; i++) {
+		if (!iov[i].len)
+			continue;
+		long r = write ? do_write(f, iov[i].base, iov[i].len, &f->off)
+			       : do_read(f, iov[i].base, iov[i].len, &f->off);
+		if (r < 0)
+			return total ? total : r;
+		total += r;
+		if ((size_t)r < iov[i].len)
+			break;
+	}
+	return total;
+}
+
+static long sys_readv(long fd, long iov, long cnt, long a3, long a4, long a5)
+{
+	return vector_io(fd, iov, cnt, 0);
+}
+KSYSCALL_REGISTER(readv, sys_readv);
+
+static long sys_writev(long fd, long iov, long cnt, long a3, long a4, long a5)
+{
+	return vector_io(fd, iov, cnt, 1);
+}
+KSYSCALL_REGISTER(writev, sys_writev);
+
+static long sys_lseek(long fd, long off, long whence, long a3, long a4,
+		      long a5)
+{
+	struct kfile *f = kfd_get((int)fd);
+	int64_t base;
+	if (!f)
+		return -KEBADF;
+	if (!seekable(f))
+		return -KESPIPE;
+	switch (whence) {
+	case SEEK_SET:
+		base = 0;
+		break;
+	case SEEK_CUR:
+		base = (int64_t)f->off;
+		break;
+	case SEEK_END:
+		base = (int64_t)f->vn->size;
+		break;
+	default:
+		return -KEINVAL;
+	}
+	if (base + off < 0)
+		return -KEINVAL;
+	f->off = (uint64_t)(base + off);
+	return (long)f->off;
+}
+KSYSCALL_REGISTER(lseek, sys_lseek);
+
+static long sys_close(long fd, long a1, long a2, long a3, long a4, long a5)
+{
+	struct kfile *f = kfd_get((int)fd);
+	if (!f)
+		return -KEBADF;
+	table[fd] = 0;
+	kfile_put(f);
+	return 0;
+}
+KSYSCALL_REGISTER(close, sys_close);
+
+static long dup_to(long oldfd, long newfd, int close_on_exec)
+{
+	struct kfile *f = kfd_get((int)oldfd);
+	if (!f)
+		return -KEBADF;
+	if (newfd < 0 || newfd >= CONFIG_POSIX_FD_MAX)
+		return -KEBADF;
+	if (table[newfd] == f)
+		return newfd;
+	f->refs++;
+	if (table[newfd])
+		kfile_put(table[newfd]);
+	table[newfd] = f;
+	cloexec[newfd] = (unsigned char)close_on_exec;
+	return newfd;
+}
+
+static long sys_dup(long fd, long a1, long a2, long a3, long a4, long a5)
+{
+	struct kfile *f = kfd_get((int)fd);
+	if (!f)
+		return -KEBADF;
+	int r = kfd_install(f, 0, 0);
+	if (r >= 0)
+		f->refs++;
+	return r;
+}
+KSYSCALL_REGISTER(dup, sys_dup);
+
+static long sys_dup2(long oldfd, long newfd, long a2, long a3, long a4,
+		     long a5)
+{
+	if (oldfd == newfd)
+		return kfd_get((int)oldfd) ? newfd : -KEBADF;
+	return dup_to(oldfd, newfd, 0);
+}
+KSYSCALL_REGISTER(dup2, sys_dup2);
+
+static long sys_dup3(long oldfd, long newfd, long flags, long a3, long a4,
+		     long a5)
+{
+	if (oldfd == newfd || (flags & ~KO_CLOEXEC))
+		return -KEINVAL;
+	return dup_to(oldfd, newfd, (flags & KO_CLOEXEC) != 0);
+}
+KSYSCALL_REGISTER(dup3, sys_dup3);
+
+static long sys_fcntl(long fd, long cmd, long arg, long a3, long a4, long a5)
+{
+	struct kfile *f = kfd_get((int)fd);
+	int r;
+	if (!f)
+		return -KEBADF;
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		if (arg < 0 || arg >= CONFIG_POSIX_FD_MAX)
+			return -KEINVAL;
+		r = kfd_install(f, (int)arg, cmd == F_DUPFD_CLOEXEC);
+		if (r >= 0)
+			f->refs++;
+		return r;
+	case F_GETFD:
+		return cloexec[fd] ? FD_CLOEXEC : 0;
+	case F_SETFD:
+		cloexec[fd] = (arg & FD_CLOEXEC) != 0;
+		return 0;
+	case F_GETFL:
+		return f->flags;
+	case F_SETFL:
+		/* Only the status flags may change. */
+		f->flags = (f->flags & ~(KO_APPEND | KO_NONBLOCK)) |
+			   (int)(arg & (KO_APPEND | KO_NONBLOCK));
+		return 0;
+	}
+	return -KEINVAL;
+}
+KSYSCALL_REGISTER(fcntl, sys_fcntl);
+
+static long sys_ioctl(long fd, long request, long arg, long a3, long a4,
+		      long a5)
+{
+	struct kfile *f = kfd_get((int)fd);
+	if (!f)
+		return -KEBADF;
+	if (!f->vn->ops || !f->vn->ops->ioctl)
+		return -KENOTTY;
+	return f->vn->ops->ioctl(f->vn, (unsigned long)request, (void *)arg);
+}
+KSYSCALL_REGISTER(ioctl, sys_ioctl);
+
+static long sys_ftruncate(long fd, long length, long a2, long a3, long a4,
+			  long a5)
+{
+	struct kfile *f = kfd_get((int)fd);
+	if (!f)
+		return -KEBADF;
+	if (length < 0)
+		return -KEINVAL;
+	if ((f->flags & KO_ACCMODE) == KO_RDONLY)
+		return -KEBADF;
+	if (!f->vn->ops || !f->vn->ops->truncate)
+		return -KEINVAL;
+	return f->vn->ops->truncate(f->vn, (uint64_t)length);
+}
+KSYSCALL_REGISTER(ftruncate, sys_ftruncate);
+
+static long sys_fsync(long fd, long a1, long a2, long a3, long a4, long a5)
+{
+	return kfd_get((int)fd) ? 0 : -KEBADF; /* RAM is always in sync */
+}
+KSYSCALL_REGISTER(fsync, sys_fsync);
+KSYSCALL_REGISTER(fdatasync, sys_fsync);

@@ -1,0 +1,51 @@
+/*
+ * File descriptors: one table for the one process, mapping small integers
+ * to open files (an open file is a node, an offset and the open flags;
+ * dup'ed descriptors share one). fds 0, 1 and 2 are /dev/console at boot.
+ * The open-flag values are Linux x86_64's.
+ *
+ * Error contract: negative Linux errno, as the system calls return.
+ */
+#ifndef KRAFT_POSIX_FD_H
+#define KRAFT_POSIX_FD_H
+
+#include <stdint.h>
+#include <kraft/vfs.h>
+
+#define KO_ACCMODE  03
+#define KO_RDONLY   00
+#define KO_WRONLY   01
+#define KO_RDWR     02
+#define KO_CREAT    0100
+#define KO_EXCL     0200
+#define KO_NOCTTY   0400
+#define KO_TRUNC    01000
+#define KO_APPEND   02000
+#define KO_NONBLOCK 04000
+#define KO_DIRECTORY 0200000
+#define KO_NOFOLLOW 0400000
+#define KO_CLOEXEC  02000000
+#define KO_PATH     010000000
+
+#define KAT_FDCWD -100
+
+struct kfile {
+	struct vnode *vn;
+	uint64_t off;
+	int flags;
+	int refs;
+};
+
+/* A new open file on vn (counted in vn->opens); NULL when out of memory. */
+struct kfile *kfile_new(struct vnode *vn, int flags);
+void kfile_put(struct kfile *f);
+
+/* The open file behind fd, or NULL. */
+struct kfile *kfd_get(int fd);
+/* Installs f at the lowest free fd >= min; the fd or -EMFILE. */
+int kfd_install(struct kfile *f, int min, int cloexec);
+
+/* The directory a *at() call's path is relative to (dirfd or the cwd). */
+int kfd_dir_base(int dirfd, const char *path, struct vnode **base);
+
+#endif /* KRAFT_POSIX_FD_H */

@@ -1,0 +1,91 @@
+/*
+ * poll and ppoll. Nodes report readiness through their poll hook; nothing
+ * signals a change, so a waiting poll rechecks every POLL_SLICE_NS,
+ * sleeping in between (other threads run then, and console input is only
+ * ever polled anyway). Regular files and devices are always ready.
+ */
+#include <kraft/kerrno.h>
+#include <kraft/ktime.h>
+#include <kraft/posix_fd.h>
+#include <kraft/syscall.h>
+
+#define POLL_SLICE_NS (1 * KTIME_NS_PER_MS)
+#define POLLNVAL      0x020
+#define POLL_ALWAYS   (VFS_POLLERR | VFS_POLLHUP | POLLNVAL)
+
+struct pollfd_linux {
+	int fd;
+	short events, revents;
+};
+
+struct timespec_linux {
+	int64_t tv_sec;
+	long tv_nsec;
+};
+
+static long scan(struct pollfd_linux *fds, unsigned long n)
+{
+	long ready = 0;
+	for (unsigned long i = 0; i < n; i++) {
+		fds[i].revents = 0;
+		if (fds[i].fd < 0)
+			continue;
+		struct kfile *f = kfd_get(fds[i].fd);
+		int r;
+		if (!f)
+			r = POLLNVAL;
+		else if (f->vn->ops && f->vn->ops->poll)
+			r = f->vn->ops->poll(f->vn);
+		else
+			r = VFS_POLLIN | VFS_POLLOUT;
+		fds[i].revents = (short)(r & (fds[i].events | POLL_ALWAYS));
+		if (fds[i].revents)
+			ready++;
+	}
+	return ready;
+}
+
+/* timeout_ns: -1 waits for ever. */
+static long do_poll(struct pollfd_linux *fds, unsigned long n,
+		    int64_t timeout_ns)
+{
+	uint64_t deadline = ktime_monotonic_ns() + (uint64_t)timeout_ns;
+	if (n > 1024)
+		return -KEINVAL;
+	for (;;) {
+		long ready = scan(fds, n);
+		if (ready || timeout_ns == 0)
+			return ready;
+		uint64_t now = ktime_monotonic_ns();
+		if (timeout_ns > 0 && now >= deadline)
+			return 0;
+		uint64_t slice = POLL_SLICE_NS;
+		if (timeout_ns > 0 && deadline - now < slice)
+			slice = deadline - now;
+		ksleep_ns(slice);
+	}
+}
+
+static long sys_poll(long fds, long n, long timeout_ms, long a3, long a4,
+		     long a5)
+{
+	int64_t t = timeout_ms < 0 ? -1
+				   : (int64_t)timeout_ms * (int64_t)KTIME_NS_PER_MS;
+	return do_poll((struct pollfd_linux *)fds, (unsigned long)n, t);
+}
+KSYSCALL_REGISTER(poll, sys_poll);
+
+static long sys_ppoll(long fds, long n, long tsp, long sigmask, long size,
+		      long a5)
+{
+	const struct timespec_linux *ts = (const struct timespec_linux *)tsp;
+	int64_t t = -1;
+	if (ts) {
+		if (ts->tv_sec < 0 || ts->tv_nsec < 0 ||
+		    ts->tv_nsec >= (long)KTIME_NS_PER_SEC)
+			return -KEINVAL;
+		t = ts->tv_sec * (int64_t)KTIME_NS_PER_SEC + ts->tv_nsec;
+	}
+	return do_poll((struct pollfd_linux *)fds, (unsigned long)n, t);
+}
+KSYSCALL_REGISTER(ppoll, sys_ppoll);

@@ -1,0 +1,115 @@
+/*
+ * The virtual file system: one in-memory tree of names (directories hold
+ * entries), whose leaves are vnodes that file-system libraries implement:
+ * ramfs for regular files, devfs for devices, pipes for FIFOs. There is one
+ * process, so one root and one working directory. No symbolic links.
+ *
+ * Error contract: functions return 0 (or a byte count) or a negative Linux
+ * errno (kraft/syscall.h KE* values).
+ */
+#ifndef KRAFT_VFS_H
+#define KRAFT_VFS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define VFS_NAME_MAX 255
+#define VFS_PATH_MAX 4096
+
+/* File types, as in st_mode. */
+#define VFS_S_IFMT  0170000
+#define VFS_S_IFIFO 0010000
+#define VFS_S_IFCHR 0020000
+#define VFS_S_IFDIR 0040000
+#define VFS_S_IFREG 0100000
+
+/* poll() readiness bits (Linux values). */
+#define VFS_POLLIN  0x001
+#define VFS_POLLOUT 0x004
+#define VFS_POLLERR 0x008
+#define VFS_POLLHUP 0x010
+
+struct vnode;
+
+struct vnode_ops {
+	/* Reads at off; 0 at end of file. Non-seekable nodes ignore off. */
+	long (*read)(struct vnode *vn, void *buf, size_t n, uint64_t off,
+		     int nonblock);
+	long (*write)(struct vnode *vn, const void *buf, size_t n,
+		      uint64_t off, int nonblock);
+	int (*truncate)(struct vnode *vn, uint64_t size);
+	/* Readiness now, as VFS_POLL* bits. */
+	int (*poll)(struct vnode *vn);
+	int (*ioctl)(struct vnode *vn, unsigned long request, void *arg);
+	/* The last open file on the node closed (pipes track their ends). */
+	void (*close)(struct vnode *vn, int flags);
+	/* The node left the tree and no file has it open. */
+	void (*destroy)(struct vnode *vn);
+};
+
+struct vdirent {
+	struct vnode *vn;
+	struct vdirent *next;
+	char name[];
+};
+
+struct vnode {
+	uint32_t mode; /* type and permission bits */
+	uint64_t ino;
+	uint32_t nlink; /* names in the tree */
+	uint32_t opens; /* open files */
+	uint64_t size;
+	uint64_t mtime_ns;
+	uint32_t rdev;
+	const struct vnode_ops *ops;
+	void *data;
+	/* Directories only. */
+	struct vdirent *entries;
+	struct vnode *parent;
+};
+
+/* Allocates a node (ino assigned, no names yet); NULL when out of memory. */
+struct vnode *vfs_vnode_new(uint32_t mode, const struct vnode_ops *ops,
+			    void *data);
+/* Frees the node if no name and no open file refer to it any more. */
+void vfs_vnode_maybe_free(struct vnode *vn);
+
+struct vnode *vfs_root(void);
+struct vnode *vfs_cwd(void);
+int vfs_chdir(struct vnode *dir);
+/* The working directory's absolute path into buf; length or -ERANGE. */
+long vfs_getcwd(char *buf, size_t size);
+
+/* Resolves path (relative to base when not absolute). */
+int vfs_lookup(struct vnode *base, const char *path, struct vnode **out);
+/*
+ * Resolves all but the last component: the parent directory and the last
+ * name (a pointer into path, len bytes). "/" has no last name: -EEXIST.
+ */
+int vfs_lookup_parent(struct vnode *base, const char *path,
+		      struct vnode **dir, const char **name, size_t *len);
+/* The entry name in dir, or NULL. */
+struct vnode *vfs_dir_find(struct vnode *dir, const char *name, size_t len);
+
+/* Adds name -> vn to dir (-EEXIST if taken). */
+int vfs_dir_add(struct vnode *dir, const char *name, size_t len,
+		struct vnode *vn);
+
+/* Path operations; create_file makes a ramfs file. */
+int vfs_mkdir(struct vnode *base, const char *path, uint32_t perm);
+int vfs_create_file(struct vnode *base, const char *path, uint32_t perm,
+		    struct vnode **out);
+/* Links an existing node (a device) at path, making missing parents. */
+int vfs_bind(const char *path, struct vnode *vn);
+int vfs_unlink(struct vnode *base, const char *path, int dir);
+int vfs_rename(struct vnode *obase, const char *from, struct vnode *nbase,
+	       const char *to);
+
+/* The index-th entry of dir ("." and ".." first), or -ENOENT past the end. */
+int vfs_readdir(struct vnode *dir, uint64_t index, const char **name,
+		struct vnode **vn);
+
+/* The regular-file implementation (ramfs). */
+struct vnode *ramfs_new_file(uint32_t perm);
+
+#endif /* KRAFT_VFS_H */
