@@ -21,6 +21,11 @@ public struct Kraft: ParsableCommand {
       VersionCommand.self,
       InitCommand.self,
       ValidateCommand.self,
+      BuildCommand.self,
+      RunCommand.self,
+      CleanCommand.self,
+      ProperCleanCommand.self,
+      ConfigCommand.self,
     ]
   )
 
