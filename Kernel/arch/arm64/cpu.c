@@ -63,8 +63,8 @@ bool arch_random(uint64_t *out)
 		uint64_t v, ok;
 		/* NZCV is 0b0000 on success, 0b0100 (Z) on failure. */
 		__asm__ volatile("mrs %0, s3_3_c2_c4_0\n"
-				 "cset %1, ne"
-				 : "=r"(v), "=r"(ok)::"cc");
+		                 "cset %1, ne"
+		                 : "=r"(v), "=r"(ok)::"cc");
 		if (ok) {
 			*out = v;
 			return true;

@@ -31,8 +31,8 @@ bool arm64_semihost_refused(uint64_t pc)
 /* SMCCC 1.0 lets the callee clobber x0-x17. */
 static void psci_call(uint32_t function)
 {
-	static const char *const compatibles[] = {"arm,psci-1.0", "arm,psci-0.2",
-						  "arm,psci"};
+	static const char *const compatibles[] = {"arm,psci-1.0",
+	                                          "arm,psci-0.2", "arm,psci"};
 	int node = -1;
 	for (unsigned i = 0; node < 0 && i < 3; i++)
 		node = fdt_find_compatible(-1, compatibles[i]);
@@ -42,9 +42,15 @@ static void psci_call(uint32_t function)
 
 	register uint64_t x0 __asm__("x0") = function;
 	if (!kstrcmp(method, "hvc"))
-		__asm__ volatile("hvc #0" : "+r"(x0)::"x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17", "memory");
+		__asm__ volatile("hvc #0"
+		                 : "+r"(x0)::"x1", "x2", "x3", "x4", "x5", "x6",
+		                   "x7", "x8", "x9", "x10", "x11", "x12", "x13",
+		                   "x14", "x15", "x16", "x17", "memory");
 	else if (!kstrcmp(method, "smc"))
-		__asm__ volatile("smc #0" : "+r"(x0)::"x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17", "memory");
+		__asm__ volatile("smc #0"
+		                 : "+r"(x0)::"x1", "x2", "x3", "x4", "x5", "x6",
+		                   "x7", "x8", "x9", "x10", "x11", "x12", "x13",
+		                   "x14", "x15", "x16", "x17", "memory");
 }
 
 void arm64_psci_system_off(void)

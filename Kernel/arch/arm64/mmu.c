@@ -2,9 +2,9 @@
  * Page tables: an identity map with a 39-bit address space (level 1 to
  * level 3, 4 KiB granule). boot/head.S built the early map; here the GiBs
  * without RAM become Device memory (head.S guessed Normal above the kernel)
- * and the boot stack's guard page is unmapped. A guard page is an invalid
- * level-3 entry carrying a software bit, so the crash report can tell a
- * stack overflow from any other bad access; the block around it is split
+ * the boot stack's guard page and the lowest 2 MiB are unmapped. A guard page
+ * is an invalid level-3 entry carrying a software bit, so the crash report can
+ * tell a stack overflow from any other bad access; the block around it is split
  * into a table of the same attributes on first use. The split replaces a
  * live block without break-before-make, because the kernel may be running
  * from that very block; old and new entries map the same addresses with the
@@ -22,7 +22,7 @@
 #include <arm64/sysreg.h>
 
 #define DESC_VALID  (1ULL << 0)
-#define DESC_TABLE  (1ULL << 1) /* table (levels 1-2) or page (level 3) */
+#define DESC_TABLE  (1ULL << 1)  /* table (levels 1-2) or page (level 3) */
 #define DESC_GUARD  (1ULL << 55) /* software-defined */
 #define DESC_ADDR   0x0000fffffffff000ULL
 #define ATTR_NORMAL 0x0040000000000705ULL /* AttrIndx 1, AF, SH, UXN */
@@ -86,7 +86,7 @@ static bool split(uint64_t *desc, uint64_t size, bool last_level)
 	uint64_t step = size / 512;
 	for (unsigned i = 0; i < 512; i++)
 		table[i] = (base + i * step) | attrs | DESC_VALID |
-			   (last_level ? DESC_TABLE : 0);
+		           (last_level ? DESC_TABLE : 0);
 	dsb(ishst);
 	*desc = (uintptr_t)table | DESC_VALID | DESC_TABLE;
 	tlb_flush_all();
@@ -172,13 +172,27 @@ void arm64_mmu_init(struct kboot_info *info)
 	for (uint64_t gib = 0; gib < 512; gib++) {
 		if (gib == kernel_gib)
 			continue;
-		uint64_t attrs = gib_has_ram(info, gib) ? ATTR_NORMAL
-							: ATTR_DEVICE;
+		uint64_t attrs =
+		    gib_has_ram(info, gib) ? ATTR_NORMAL : ATTR_DEVICE;
 		arm64_boot_l1[gib] = gib * SIZE_1G | attrs;
+	}
+	early_info = info;
+
+	/*
+	 * The lowest 2 MiB stay unmapped, so that NULL pointer accesses
+	 * fault (QEMU virt has flash there, which kraft does not use).
+	 */
+	if (kernel_gib && !gib_has_ram(info, 0)) {
+		uint64_t *l2 = table_alloc();
+		if (!l2)
+			kpanic("no memory for a page table");
+		for (unsigned i = 0; i < 512; i++)
+			l2[i] = i * SIZE_2M | ATTR_DEVICE;
+		l2[0] = 0;
+		arm64_boot_l1[0] = (uintptr_t)l2 | DESC_VALID | DESC_TABLE;
 	}
 	tlb_flush_all();
 
-	early_info = info;
 	if (arch_guard_page_set(arm64_boot_stack_guard))
 		kpanic("no memory for the boot stack's guard page table");
 	early_info = 0;

@@ -84,8 +84,8 @@ void arch_cpu_idle(void)
 	 */
 	dsb(sy);
 	__asm__ volatile("wfi\n"
-			 "msr daifclr, #2\n"
-			 "isb\n"
-			 "msr daifset, #2" ::
-			     : "memory");
+	                 "msr daifclr, #2\n"
+	                 "isb\n"
+	                 "msr daifset, #2" ::
+	                     : "memory");
 }

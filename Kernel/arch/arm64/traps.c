@@ -16,20 +16,20 @@
 
 #define BACKTRACE_MAX 32
 
-#define EC_UNKNOWN      0x00
-#define EC_FP_ACCESS    0x07
-#define EC_ILLEGAL      0x0e
-#define EC_SVC64        0x15
-#define EC_SYSREG       0x18
-#define EC_IABT_LOWER   0x20
-#define EC_IABT_CUR     0x21
-#define EC_PC_ALIGN     0x22
-#define EC_DABT_LOWER   0x24
-#define EC_DABT_CUR     0x25
-#define EC_SP_ALIGN     0x26
-#define EC_FP_EXC64     0x2c
-#define EC_SERROR       0x2f
-#define EC_BRK64        0x3c
+#define EC_UNKNOWN    0x00
+#define EC_FP_ACCESS  0x07
+#define EC_ILLEGAL    0x0e
+#define EC_SVC64      0x15
+#define EC_SYSREG     0x18
+#define EC_IABT_LOWER 0x20
+#define EC_IABT_CUR   0x21
+#define EC_PC_ALIGN   0x22
+#define EC_DABT_LOWER 0x24
+#define EC_DABT_CUR   0x25
+#define EC_SP_ALIGN   0x26
+#define EC_FP_EXC64   0x2c
+#define EC_SERROR     0x2f
+#define EC_BRK64      0x3c
 
 static const char *exception_name(enum arm64_vector vector, uint64_t esr)
 {
@@ -85,12 +85,18 @@ static bool frame_readable(uint64_t fp)
 	       arm64_mmu_is_mapped(fp + 15);
 }
 
-static void print_backtrace(uint64_t pc, uint64_t fp)
+static void print_backtrace(uint64_t pc, uint64_t lr, uint64_t fp)
 {
 	unsigned n = 0;
 
 	kprintf("backtrace:\n");
 	kprintf(KRAFT_CRASH_FRAME_FMT "\n", n++, pc);
+	/*
+	 * A leaf function keeps its return address in x30 and may have no
+	 * frame record: then x30 is the caller, missing from the chain.
+	 */
+	if (lr && !(frame_readable(fp) && ((uint64_t *)fp)[1] == lr))
+		kprintf(KRAFT_CRASH_FRAME_FMT "\n", n++, lr - 4);
 	while (n < BACKTRACE_MAX && frame_readable(fp)) {
 		uint64_t *record = (uint64_t *)fp;
 		if (!record[1])
@@ -108,18 +114,18 @@ static void crash_report(const struct arm64_regs *r, enum arm64_vector vector)
 	bool overflow = is_abort(r->esr) && arm64_mmu_is_guard(r->far);
 
 	kprintf("\n" KRAFT_LOG_TAG_CRIT KRAFT_CRASH_HEADER
-		"%s (esr 0x%08lx)%s\n",
-		exception_name(vector, r->esr), r->esr,
-		overflow ? ": stack overflow" : "");
+	        "%s (esr 0x%08lx)%s\n",
+	        exception_name(vector, r->esr), r->esr,
+	        overflow ? ": stack overflow" : "");
 	kprintf("elr 0x%016lx  far 0x%016lx  spsr 0x%08lx\n", r->elr, r->far,
-		r->spsr);
+	        r->spsr);
 	if (is_abort(r->esr) && r->far < 4096)
 		kprintf("(a NULL pointer dereference)\n");
 	for (unsigned i = 0; i < 30; i += 3)
 		kprintf("x%-2u 0x%016lx x%-2u 0x%016lx x%-2u 0x%016lx\n", i,
-			r->x[i], i + 1, r->x[i + 1], i + 2, r->x[i + 2]);
+		        r->x[i], i + 1, r->x[i + 1], i + 2, r->x[i + 2]);
 	kprintf("x30 0x%016lx sp  0x%016lx\n", r->x[30], r->sp);
-	print_backtrace(r->elr, r->x[29]);
+	print_backtrace(r->elr, r->x[30], r->x[29]);
 }
 
 static volatile int crashing;

@@ -231,9 +231,9 @@ static bool parent_cells(int node, uint32_t *addr_cells, uint32_t *size_cells)
 				*size_cells = 1;
 				if (parent >= 0) {
 					fdt_prop_u32(parent, "#address-cells",
-						     0, addr_cells);
+					             0, addr_cells);
 					fdt_prop_u32(parent, "#size-cells", 0,
-						     size_cells);
+					             size_cells);
 				}
 				return true;
 			}

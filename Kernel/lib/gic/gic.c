@@ -22,8 +22,8 @@ int gic_init(void)
 
 	if (node >= 0)
 		ops = gicv3_init(node);
-	for (unsigned i = 0; !ops && i < sizeof(v2_compatibles) /
-					       sizeof(v2_compatibles[0]);
+	for (unsigned i = 0;
+	     !ops && i < sizeof(v2_compatibles) / sizeof(v2_compatibles[0]);
 	     i++) {
 		node = fdt_find_compatible(-1, v2_compatibles[i]);
 		if (node >= 0)

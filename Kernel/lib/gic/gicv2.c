@@ -21,7 +21,7 @@ static void enable_ppi(unsigned intid)
 {
 	gic_write8(dist + GICD_IPRIORITYR + intid, GIC_PRIORITY_DEFAULT);
 	gic_write32(dist + GICD_ISENABLER + 4 * (intid / 32),
-		    1u << (intid % 32));
+	            1u << (intid % 32));
 }
 
 static unsigned ack(void)

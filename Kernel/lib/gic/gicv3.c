@@ -8,17 +8,17 @@
 #include <kraft/fdt.h>
 #include "gic_internal.h"
 
-#define GICD_CTLR         0x0000
-#define GICD_CTLR_ARE     (1u << 4)
-#define GICD_CTLR_GRP1    (1u << 1)
-#define GICD_CTLR_RWP     (1u << 31)
-#define GICR_WAKER        0x0014
-#define WAKER_SLEEP       (1u << 1)
-#define WAKER_ASLEEP      (1u << 2)
-#define GICR_SGI          0x10000
-#define GICR_IGROUPR0     (GICR_SGI + 0x080)
-#define GICR_ISENABLER0   (GICR_SGI + 0x100)
-#define GICR_IPRIORITYR   (GICR_SGI + 0x400)
+#define GICD_CTLR       0x0000
+#define GICD_CTLR_ARE   (1u << 4)
+#define GICD_CTLR_GRP1  (1u << 1)
+#define GICD_CTLR_RWP   (1u << 31)
+#define GICR_WAKER      0x0014
+#define WAKER_SLEEP     (1u << 1)
+#define WAKER_ASLEEP    (1u << 2)
+#define GICR_SGI        0x10000
+#define GICR_IGROUPR0   (GICR_SGI + 0x080)
+#define GICR_ISENABLER0 (GICR_SGI + 0x100)
+#define GICR_IPRIORITYR (GICR_SGI + 0x400)
 
 #define ICC_SRE_EL1     "S3_0_C12_C12_5"
 #define ICC_PMR_EL1     "S3_0_C4_C6_0"
@@ -41,7 +41,7 @@ static void enable_ppi(unsigned intid)
 {
 	gic_write8(redist + GICR_IPRIORITYR + intid, GIC_PRIORITY_DEFAULT);
 	gic_write32(redist + GICR_IGROUPR0,
-		    gic_read32(redist + GICR_IGROUPR0) | 1u << intid);
+	            gic_read32(redist + GICR_IGROUPR0) | 1u << intid);
 	gic_write32(redist + GICR_ISENABLER0, 1u << intid);
 }
 
@@ -79,7 +79,7 @@ const struct gic_ops *gicv3_init(int node)
 
 	/* Wake the redistributor; it reports when its CPU side is awake. */
 	gic_write32(redist + GICR_WAKER,
-		    gic_read32(redist + GICR_WAKER) & ~WAKER_SLEEP);
+	            gic_read32(redist + GICR_WAKER) & ~WAKER_SLEEP);
 	for (int spins = 0; spins < 1000000; spins++)
 		if (!(gic_read32(redist + GICR_WAKER) & WAKER_ASLEEP))
 			break;

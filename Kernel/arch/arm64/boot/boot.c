@@ -109,8 +109,9 @@ __attribute__((noreturn)) void arm64_boot_main(uintptr_t x0)
 void arch_init_late(void)
 {
 	if (gic_init())
-		kpanic("the device tree names no supported interrupt controller "
-		       "(GICv2 or GICv3)");
+		kpanic(
+		    "the device tree names no supported interrupt controller "
+		    "(GICv2 or GICv3)");
 	arm64_timer_init();
 	kdebug("gic: version %u", gic_version());
 }

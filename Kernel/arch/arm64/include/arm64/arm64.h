@@ -24,7 +24,7 @@ enum arm64_vector {
 	ARM64_VEC_IRQ,
 	ARM64_VEC_FIQ,
 	ARM64_VEC_SERROR,
-	ARM64_VEC_NESTED,    /* anything while on the exception stack */
+	ARM64_VEC_NESTED,   /* anything while on the exception stack */
 	ARM64_VEC_LOWER_EL, /* from EL0 or a 32-bit EL: never expected */
 };
 

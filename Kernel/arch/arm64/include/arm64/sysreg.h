@@ -17,8 +17,8 @@
 #define write_sysreg(r, v)                                                     \
 	__asm__ volatile("msr " #r ", %0" ::"r"((uint64_t)(v)) : "memory")
 
-#define isb()     __asm__ volatile("isb" ::: "memory")
-#define dsb(opt)  __asm__ volatile("dsb " #opt ::: "memory")
+#define isb()    __asm__ volatile("isb" ::: "memory")
+#define dsb(opt) __asm__ volatile("dsb " #opt ::: "memory")
 
 /* RNDR, in the encoding older assemblers accept. */
 #define SYSREG_RNDR s3_3_c2_c4_0
