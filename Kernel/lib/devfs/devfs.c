@@ -16,8 +16,8 @@
 #include <kraft/syscall.h>
 #include <kraft/vfs.h>
 
-#define TCGETS     0x5401
-#define TIOCGWINSZ 0x5413
+#define TCGETS                 0x5401
+#define TIOCGWINSZ             0x5413
 #define DEV_RDEV(major, minor) (((major) << 8) | (minor))
 
 struct winsize_linux {
@@ -37,7 +37,7 @@ static int console_byte(void)
 }
 
 static long console_read(struct vnode *vn, void *buf, size_t n, uint64_t off,
-			 int nonblock)
+                         int nonblock)
 {
 	char *out = buf;
 	size_t got = 0;
@@ -60,7 +60,7 @@ static long console_read(struct vnode *vn, void *buf, size_t n, uint64_t off,
 }
 
 static long console_write(struct vnode *vn, const void *buf, size_t n,
-			  uint64_t off, int nonblock)
+                          uint64_t off, int nonblock)
 {
 	kputs_raw(buf, n);
 	return (long)n;
@@ -88,26 +88,26 @@ static int console_ioctl(struct vnode *vn, unsigned long request, void *arg)
 }
 
 static long null_read(struct vnode *vn, void *buf, size_t n, uint64_t off,
-		      int nonblock)
+                      int nonblock)
 {
 	return 0;
 }
 
 static long sink_write(struct vnode *vn, const void *buf, size_t n,
-		       uint64_t off, int nonblock)
+                       uint64_t off, int nonblock)
 {
 	return (long)n;
 }
 
 static long zero_read(struct vnode *vn, void *buf, size_t n, uint64_t off,
-		      int nonblock)
+                      int nonblock)
 {
 	kmemset(buf, 0, n);
 	return (long)n;
 }
 
 static long random_read(struct vnode *vn, void *buf, size_t n, uint64_t off,
-			int nonblock)
+                        int nonblock)
 {
 	kposix_random_bytes(buf, n);
 	return (long)n;
@@ -133,7 +133,7 @@ static const struct vnode_ops random_ops = {
 
 static void bind(const char *path, uint32_t rdev, const struct vnode_ops *ops)
 {
-	struct vnode *vn = vfs_vnode_new(VFS_S_IFCHR | 0666, ops);
+	struct vnode *vn = vfs_vnode_new(VFS_S_IFCHR | 0666, ops, 0);
 	if (!vn || vfs_bind(path, vn))
 		kpanic("cannot create device '%s'", path);
 	vn->rdev = rdev;

@@ -15,17 +15,17 @@
 #define CONFIG_POSIX_FD_MAX 256
 #endif
 
-#define SEEK_SET 0
-#define SEEK_CUR 1
-#define SEEK_END 2
-#define F_DUPFD  0
-#define F_GETFD  1
-#define F_SETFD  2
-#define F_GETFL  3
-#define F_SETFL  4
+#define SEEK_SET        0
+#define SEEK_CUR        1
+#define SEEK_END        2
+#define F_DUPFD         0
+#define F_GETFD         1
+#define F_SETFD         2
+#define F_GETFL         3
+#define F_SETFL         4
 #define F_DUPFD_CLOEXEC 1030
-#define FD_CLOEXEC 1
-#define IOV_MAX  1024
+#define FD_CLOEXEC      1
+#define IOV_MAX         1024
 
 struct iovec_linux {
 	void *base;
@@ -124,22 +124,19 @@ static long do_read(struct kfile *f, void *buf, size_t n, uint64_t *off)
 		return -KEISDIR;
 	if (!f->vn->ops || !f->vn->ops->read)
 		return -KEINVAL;
-	long r = f->vn->ops->read(f->vn, buf, n, *off,
-				  f->flags & KO_NONBLOCK);
+	long r = f->vn->ops->read(f->vn, buf, n, *off, f->flags & KO_NONBLOCK);
 	if (r > 0)
 		*off += (uint64_t)r;
 	return r;
 }
 
-static long do_write(struct kfile *f, const void *buf, size_t n,
-		     uint64_t *off)
+static long do_write(struct kfile *f, const void *buf, size_t n, uint64_t *off)
 {
 	if ((f->flags & KO_ACCMODE) == KO_RDONLY || (f->flags & KO_PATH))
 		return -KEBADF;
 	if (!f->vn->ops || !f->vn->ops->write)
 		return -KEINVAL;
-	long r = f->vn->ops->write(f->vn, buf, n, *off,
-				   f->flags & KO_NONBLOCK);
+	long r = f->vn->ops->write(f->vn, buf, n, *off, f->flags & KO_NONBLOCK);
 	if (r > 0)
 		*off += (uint64_t)r;
 	return r;
@@ -179,8 +176,7 @@ static long sys_pread64(long fd, long buf, long n, long off, long a4, long a5)
 }
 KSYSCALL_REGISTER(pread64, sys_pread64);
 
-static long sys_pwrite64(long fd, long buf, long n, long off, long a4,
-			 long a5)
+static long sys_pwrite64(long fd, long buf, long n, long off, long a4, long a5)
 {
 	struct kfile *f = kfd_get((int)fd);
 	uint64_t pos = (uint64_t)off;
@@ -210,7 +206,7 @@ static long vector_io(long fd, long iovp, long cnt, int write)
 		if (!iov[i].len)
 			continue;
 		long r = write ? do_write(f, iov[i].base, iov[i].len, &f->off)
-			       : do_read(f, iov[i].base, iov[i].len, &f->off);
+		               : do_read(f, iov[i].base, iov[i].len, &f->off);
 		if (r < 0)
 			return total ? total : r;
 		total += r;
@@ -232,8 +228,7 @@ static long sys_writev(long fd, long iov, long cnt, long a3, long a4, long a5)
 }
 KSYSCALL_REGISTER(writev, sys_writev);
 
-static long sys_lseek(long fd, long off, long whence, long a3, long a4,
-		      long a5)
+static long sys_lseek(long fd, long off, long whence, long a3, long a4, long a5)
 {
 	struct kfile *f = kfd_get((int)fd);
 	int64_t base;
@@ -301,8 +296,7 @@ static long sys_dup(long fd, long a1, long a2, long a3, long a4, long a5)
 }
 KSYSCALL_REGISTER(dup, sys_dup);
 
-static long sys_dup2(long oldfd, long newfd, long a2, long a3, long a4,
-		     long a5)
+static long sys_dup2(long oldfd, long newfd, long a2, long a3, long a4, long a5)
 {
 	if (oldfd == newfd)
 		return kfd_get((int)oldfd) ? newfd : -KEBADF;
@@ -311,7 +305,7 @@ static long sys_dup2(long oldfd, long newfd, long a2, long a3, long a4,
 KSYSCALL_REGISTER(dup2, sys_dup2);
 
 static long sys_dup3(long oldfd, long newfd, long flags, long a3, long a4,
-		     long a5)
+                     long a5)
 {
 	if (oldfd == newfd || (flags & ~KO_CLOEXEC))
 		return -KEINVAL;
@@ -344,7 +338,7 @@ static long sys_fcntl(long fd, long cmd, long arg, long a3, long a4, long a5)
 	case F_SETFL:
 		/* Only the status flags may change. */
 		f->flags = (f->flags & ~(KO_APPEND | KO_NONBLOCK)) |
-			   (int)(arg & (KO_APPEND | KO_NONBLOCK));
+		           (int)(arg & (KO_APPEND | KO_NONBLOCK));
 		return 0;
 	}
 	return -KEINVAL;
@@ -352,7 +346,7 @@ static long sys_fcntl(long fd, long cmd, long arg, long a3, long a4, long a5)
 KSYSCALL_REGISTER(fcntl, sys_fcntl);
 
 static long sys_ioctl(long fd, long request, long arg, long a3, long a4,
-		      long a5)
+                      long a5)
 {
 	struct kfile *f = kfd_get((int)fd);
 	if (!f)
@@ -364,7 +358,7 @@ static long sys_ioctl(long fd, long request, long arg, long a3, long a4,
 KSYSCALL_REGISTER(ioctl, sys_ioctl);
 
 static long sys_ftruncate(long fd, long length, long a2, long a3, long a4,
-			  long a5)
+                          long a5)
 {
 	struct kfile *f = kfd_get((int)fd);
 	if (!f)

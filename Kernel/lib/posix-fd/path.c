@@ -15,10 +15,10 @@
 #define AT_REMOVEDIR        0x200
 #define AT_EMPTY_PATH       0x1000
 #define RENAME_NOREPLACE    1
-#define DT_FIFO 1
-#define DT_CHR  2
-#define DT_DIR  4
-#define DT_REG  8
+#define DT_FIFO             1
+#define DT_CHR              2
+#define DT_DIR              4
+#define DT_REG              8
 
 /* struct stat as the x86_64 kernel fills it. */
 struct kstat_linux {
@@ -51,8 +51,7 @@ struct statx_linux {
 
 #define STATX_BASIC_STATS 0x7ff
 
-static int resolve(long dirfd, const char *path, int flags,
-		   struct vnode **out)
+static int resolve(long dirfd, const char *path, int flags, struct vnode **out)
 {
 	struct vnode *base;
 	if (!path)
@@ -89,8 +88,8 @@ static void fill_stat(const struct vnode *vn, struct kstat_linux *st)
 	    (int64_t)(vn->mtime_ns % KTIME_NS_PER_SEC);
 }
 
-static long sys_newfstatat(long dirfd, long path, long stp, long flags,
-			   long a4, long a5)
+static long sys_newfstatat(long dirfd, long path, long stp, long flags, long a4,
+                           long a5)
 {
 	struct vnode *vn;
 	int err = resolve(dirfd, (const char *)path, (int)flags, &vn);
@@ -121,11 +120,11 @@ KSYSCALL_REGISTER(fstat, sys_fstat);
 static struct statx_ts statx_time(uint64_t ns)
 {
 	return (struct statx_ts){(int64_t)(ns / KTIME_NS_PER_SEC),
-				 (uint32_t)(ns % KTIME_NS_PER_SEC), 0};
+	                         (uint32_t)(ns % KTIME_NS_PER_SEC), 0};
 }
 
 static long sys_statx(long dirfd, long path, long flags, long mask, long stxp,
-		      long a5)
+                      long a5)
 {
 	struct vnode *vn;
 	struct statx_linux *stx = (struct statx_linux *)stxp;
@@ -150,7 +149,7 @@ static long sys_statx(long dirfd, long path, long flags, long mask, long stxp,
 KSYSCALL_REGISTER(statx, sys_statx);
 
 static long sys_openat(long dirfd, long pathp, long flags, long mode, long a4,
-		       long a5)
+                       long a5)
 {
 	const char *path = (const char *)pathp;
 	struct vnode *base, *vn;
@@ -188,17 +187,16 @@ static long sys_openat(long dirfd, long pathp, long flags, long mode, long a4,
 KSYSCALL_REGISTER(openat, sys_openat);
 
 static long sys_open(long path, long flags, long mode, long a3, long a4,
-		     long a5)
+                     long a5)
 {
 	return sys_openat(KAT_FDCWD, path, flags, mode, 0, 0);
 }
 KSYSCALL_REGISTER(open, sys_open);
 
-static long sys_creat(long path, long mode, long a2, long a3, long a4,
-		      long a5)
+static long sys_creat(long path, long mode, long a2, long a3, long a4, long a5)
 {
 	return sys_openat(KAT_FDCWD, path, KO_CREAT | KO_WRONLY | KO_TRUNC,
-			  mode, 0, 0);
+	                  mode, 0, 0);
 }
 KSYSCALL_REGISTER(creat, sys_creat);
 
@@ -216,7 +214,7 @@ static unsigned char dirent_type(const struct vnode *vn)
 }
 
 static long sys_getdents64(long fd, long bufp, long size, long a3, long a4,
-			   long a5)
+                           long a5)
 {
 	struct kfile *f = kfd_get((int)fd);
 	char *buf = (char *)bufp;
@@ -255,7 +253,7 @@ static long sys_getdents64(long fd, long bufp, long size, long a3, long a4,
 KSYSCALL_REGISTER(getdents64, sys_getdents64);
 
 static long sys_mkdirat(long dirfd, long path, long mode, long a3, long a4,
-			long a5)
+                        long a5)
 {
 	struct vnode *base;
 	int err = kfd_dir_base((int)dirfd, (const char *)path, &base);
@@ -263,22 +261,21 @@ static long sys_mkdirat(long dirfd, long path, long mode, long a3, long a4,
 }
 KSYSCALL_REGISTER(mkdirat, sys_mkdirat);
 
-static long sys_mkdir(long path, long mode, long a2, long a3, long a4,
-		      long a5)
+static long sys_mkdir(long path, long mode, long a2, long a3, long a4, long a5)
 {
 	return sys_mkdirat(KAT_FDCWD, path, mode, 0, 0, 0);
 }
 KSYSCALL_REGISTER(mkdir, sys_mkdir);
 
 static long sys_unlinkat(long dirfd, long path, long flags, long a3, long a4,
-			 long a5)
+                         long a5)
 {
 	struct vnode *base;
 	int err = kfd_dir_base((int)dirfd, (const char *)path, &base);
 	if (err)
 		return err;
 	return vfs_unlink(base, (const char *)path,
-			  (flags & AT_REMOVEDIR) != 0);
+	                  (flags & AT_REMOVEDIR) != 0);
 }
 KSYSCALL_REGISTER(unlinkat, sys_unlinkat);
 
@@ -295,54 +292,53 @@ static long sys_rmdir(long path, long a1, long a2, long a3, long a4, long a5)
 KSYSCALL_REGISTER(rmdir, sys_rmdir);
 
 static long sys_renameat2(long olddirfd, long oldpath, long newdirfd,
-			  long newpath, long flags, long a5)
+                          long newpath, long flags, long a5)
 {
 	struct vnode *obase, *nbase, *existing;
 	int err = kfd_dir_base((int)olddirfd, (const char *)oldpath, &obase);
 	if (!err)
-		err = kfd_dir_base((int)newdirfd, (const char *)newpath,
-				   &nbase);
+		err =
+		    kfd_dir_base((int)newdirfd, (const char *)newpath, &nbase);
 	if (err)
 		return err;
 	if ((flags & RENAME_NOREPLACE) &&
 	    !vfs_lookup(nbase, (const char *)newpath, &existing))
 		return -KEEXIST;
 	return vfs_rename(obase, (const char *)oldpath, nbase,
-			  (const char *)newpath);
+	                  (const char *)newpath);
 }
 KSYSCALL_REGISTER(renameat2, sys_renameat2);
 
 static long sys_renameat(long olddirfd, long oldpath, long newdirfd,
-			 long newpath, long a4, long a5)
+                         long newpath, long a4, long a5)
 {
 	return sys_renameat2(olddirfd, oldpath, newdirfd, newpath, 0, 0);
 }
 KSYSCALL_REGISTER(renameat, sys_renameat);
 
 static long sys_rename(long oldpath, long newpath, long a2, long a3, long a4,
-		       long a5)
+                       long a5)
 {
 	return sys_renameat2(KAT_FDCWD, oldpath, KAT_FDCWD, newpath, 0, 0);
 }
 KSYSCALL_REGISTER(rename, sys_rename);
 
 static long sys_faccessat(long dirfd, long path, long mode, long a3, long a4,
-			  long a5)
+                          long a5)
 {
 	struct vnode *vn;
 	return resolve(dirfd, (const char *)path, 0, &vn);
 }
 KSYSCALL_REGISTER(faccessat, sys_faccessat);
 
-static long sys_access(long path, long mode, long a2, long a3, long a4,
-		       long a5)
+static long sys_access(long path, long mode, long a2, long a3, long a4, long a5)
 {
 	return sys_faccessat(KAT_FDCWD, path, mode, 0, 0, 0);
 }
 KSYSCALL_REGISTER(access, sys_access);
 
-static long sys_readlinkat(long dirfd, long path, long buf, long size,
-			   long a4, long a5)
+static long sys_readlinkat(long dirfd, long path, long buf, long size, long a4,
+                           long a5)
 {
 	struct vnode *vn;
 	int err = resolve(dirfd, (const char *)path, 0, &vn);
@@ -351,14 +347,14 @@ static long sys_readlinkat(long dirfd, long path, long buf, long size,
 KSYSCALL_REGISTER(readlinkat, sys_readlinkat);
 
 static long sys_readlink(long path, long buf, long size, long a3, long a4,
-			 long a5)
+                         long a5)
 {
 	return sys_readlinkat(KAT_FDCWD, path, buf, size, 0, 0);
 }
 KSYSCALL_REGISTER(readlink, sys_readlink);
 
 static long sys_truncate(long path, long length, long a2, long a3, long a4,
-			 long a5)
+                         long a5)
 {
 	struct vnode *vn;
 	int err = resolve(KAT_FDCWD, (const char *)path, 0, &vn);
@@ -372,8 +368,7 @@ static long sys_truncate(long path, long length, long a2, long a3, long a4,
 }
 KSYSCALL_REGISTER(truncate, sys_truncate);
 
-static long sys_getcwd(long buf, long size, long a2, long a3, long a4,
-		       long a5)
+static long sys_getcwd(long buf, long size, long a2, long a3, long a4, long a5)
 {
 	if (!buf)
 		return -KEFAULT;

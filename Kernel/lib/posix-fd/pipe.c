@@ -23,7 +23,7 @@ struct pipe {
 };
 
 static long pipe_read(struct vnode *vn, void *out, size_t n, uint64_t off,
-		      int nonblock)
+                      int nonblock)
 {
 	struct pipe *p = vn->data;
 	while (!p->count) {
@@ -43,8 +43,8 @@ static long pipe_read(struct vnode *vn, void *out, size_t n, uint64_t off,
 	return (long)got;
 }
 
-static long pipe_write(struct vnode *vn, const void *in, size_t n,
-		       uint64_t off, int nonblock)
+static long pipe_write(struct vnode *vn, const void *in, size_t n, uint64_t off,
+                       int nonblock)
 {
 	struct pipe *p = vn->data;
 	size_t put = 0;
@@ -107,8 +107,7 @@ static const struct vnode_ops pipe_ops = {
     .destroy = pipe_destroy,
 };
 
-static long sys_pipe2(long fdsp, long flags, long a2, long a3, long a4,
-		      long a5)
+static long sys_pipe2(long fdsp, long flags, long a2, long a3, long a4, long a5)
 {
 	int *fds = (int *)fdsp;
 	if (flags & ~(KO_CLOEXEC | KO_NONBLOCK))

@@ -47,7 +47,7 @@ static long scan(struct pollfd_linux *fds, unsigned long n)
 
 /* timeout_ns: -1 waits for ever. */
 static long do_poll(struct pollfd_linux *fds, unsigned long n,
-		    int64_t timeout_ns)
+                    int64_t timeout_ns)
 {
 	uint64_t deadline = ktime_monotonic_ns() + (uint64_t)timeout_ns;
 	if (n > 1024)
@@ -67,16 +67,17 @@ static long do_poll(struct pollfd_linux *fds, unsigned long n,
 }
 
 static long sys_poll(long fds, long n, long timeout_ms, long a3, long a4,
-		     long a5)
+                     long a5)
 {
-	int64_t t = timeout_ms < 0 ? -1
-				   : (int64_t)timeout_ms * (int64_t)KTIME_NS_PER_MS;
+	int64_t t = timeout_ms < 0
+	                ? -1
+	                : (int64_t)timeout_ms * (int64_t)KTIME_NS_PER_MS;
 	return do_poll((struct pollfd_linux *)fds, (unsigned long)n, t);
 }
 KSYSCALL_REGISTER(poll, sys_poll);
 
 static long sys_ppoll(long fds, long n, long tsp, long sigmask, long size,
-		      long a5)
+                      long a5)
 {
 	const struct timespec_linux *ts = (const struct timespec_linux *)tsp;
 	int64_t t = -1;

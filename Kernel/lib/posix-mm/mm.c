@@ -71,7 +71,7 @@ static long map_anonymous(size_t len)
 }
 
 static long sys_mmap(long addr, long length, long prot, long flags, long fd,
-		     long offset)
+                     long offset)
 {
 	if (length <= 0 || (offset & (ARCH_PAGE_SIZE - 1)))
 		return -KEINVAL;
@@ -84,7 +84,7 @@ static long sys_mmap(long addr, long length, long prot, long flags, long fd,
 KSYSCALL_REGISTER(mmap, sys_mmap);
 
 static long sys_munmap(long addr, long length, long a2, long a3, long a4,
-		       long a5)
+                       long a5)
 {
 	struct mapping **link, *m;
 
@@ -107,7 +107,7 @@ static long sys_munmap(long addr, long length, long a2, long a3, long a4,
 KSYSCALL_REGISTER(munmap, sys_munmap);
 
 static long sys_mremap(long old_addr, long old_len, long new_len, long flags,
-		       long new_addr, long a5)
+                       long new_addr, long a5)
 {
 	struct mapping *m = find((uintptr_t)old_addr, 0);
 	size_t newl = page_round((size_t)new_len);
@@ -128,7 +128,7 @@ static long sys_mremap(long old_addr, long old_len, long new_len, long flags,
 KSYSCALL_REGISTER(mremap, sys_mremap);
 
 static long sys_accept_hint(long a0, long a1, long a2, long a3, long a4,
-			    long a5)
+                            long a5)
 {
 	return 0; /* protections and advice have nothing to act on here */
 }

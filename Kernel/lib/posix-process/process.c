@@ -28,7 +28,7 @@ struct rlimit_linux {
 #define RLIM_INFINITY (~0ULL)
 
 static long sys_exit_group(long status, long a1, long a2, long a3, long a4,
-			   long a5)
+                           long a5)
 {
 	kcore_exit((int)status);
 }
@@ -80,8 +80,9 @@ static uint64_t fallback_state;
 static uint64_t fallback_next(void)
 {
 	if (!fallback_state)
-		fallback_state = ktime_wall_ns() ^ (ktime_monotonic_ns() << 17) ^
-				 0x9e3779b97f4a7c15ULL;
+		fallback_state = ktime_wall_ns() ^
+		                 (ktime_monotonic_ns() << 17) ^
+		                 0x9e3779b97f4a7c15ULL;
 	uint64_t z = (fallback_state += 0x9e3779b97f4a7c15ULL);
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
@@ -103,7 +104,7 @@ void kposix_random_bytes(void *buf, size_t n)
 }
 
 static long sys_getrandom(long buf, long len, long flags, long a3, long a4,
-			  long a5)
+                          long a5)
 {
 	if (len < 0)
 		return -KEINVAL;
@@ -115,7 +116,7 @@ static long sys_getrandom(long buf, long len, long flags, long a3, long a4,
 KSYSCALL_REGISTER(getrandom, sys_getrandom);
 
 static long sys_prlimit64(long pid, long resource, long new_limit,
-			  long old_limit, long a4, long a5)
+                          long old_limit, long a4, long a5)
 {
 	struct rlimit_linux *old = (struct rlimit_linux *)old_limit;
 

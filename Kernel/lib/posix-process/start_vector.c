@@ -66,7 +66,7 @@ static unsigned build_phdrs(void)
 		    .p_flags = 4,
 		    .p_vaddr = (uintptr_t)__kraft_tls_start,
 		    .p_filesz =
-			(uintptr_t)(__kraft_tls_data_end - __kraft_tls_start),
+		        (uintptr_t)(__kraft_tls_data_end - __kraft_tls_start),
 		    .p_memsz = (uintptr_t)(__kraft_tls_end - __kraft_tls_start),
 		    .p_align = 64,
 		};

@@ -14,16 +14,16 @@
 #include <kraft/print.h>
 #include <kraft/syscall.h>
 
-#define NSIG_LINUX  65
-#define SIG_BLOCK   0
-#define SIG_UNBLOCK 1
-#define SIG_SETMASK 2
-#define SIG_DFL     0
-#define SIG_IGN     1
-#define SA_SIGINFO  4
+#define NSIG_LINUX   65
+#define SIG_BLOCK    0
+#define SIG_UNBLOCK  1
+#define SIG_SETMASK  2
+#define SIG_DFL      0
+#define SIG_IGN      1
+#define SA_SIGINFO   4
 #define SA_RESETHAND 0x80000000UL
-#define SIGKILL     9
-#define SIGSTOP     19
+#define SIGKILL      9
+#define SIGSTOP      19
 
 /* The kernel's struct sigaction on x86_64 and arm64. */
 struct ksigaction_linux {
@@ -71,7 +71,7 @@ static void deliver(long sig)
 		a->handler = SIG_DFL;
 	if (a->flags & SA_SIGINFO) {
 		struct siginfo_linux info = {.si_signo = (int)sig,
-					     .si_code = -6 /* SI_TKILL */};
+		                             .si_code = -6 /* SI_TKILL */};
 		((void (*)(int, void *, void *))handler)((int)sig, &info, 0);
 	} else {
 		((void (*)(int))handler)((int)sig);
@@ -100,7 +100,7 @@ static long send(long sig)
 }
 
 static long sys_rt_sigaction(long sig, long act, long old, long size, long a4,
-			     long a5)
+                             long a5)
 {
 	if (sig < 1 || sig >= NSIG_LINUX)
 		return -KEINVAL;
@@ -115,14 +115,14 @@ static long sys_rt_sigaction(long sig, long act, long old, long size, long a4,
 }
 KSYSCALL_REGISTER(rt_sigaction, sys_rt_sigaction);
 
-static long sys_rt_sigprocmask(long how, long set, long old, long size,
-			       long a4, long a5)
+static long sys_rt_sigprocmask(long how, long set, long old, long size, long a4,
+                               long a5)
 {
 	if (old)
 		*(uint64_t *)old = blocked;
 	if (set) {
-		uint64_t s = *(const uint64_t *)set &
-			     ~(bit(SIGKILL) | bit(SIGSTOP));
+		uint64_t s =
+		    *(const uint64_t *)set & ~(bit(SIGKILL) | bit(SIGSTOP));
 		switch (how) {
 		case SIG_BLOCK:
 			blocked |= s;
@@ -143,7 +143,7 @@ static long sys_rt_sigprocmask(long how, long set, long old, long size,
 KSYSCALL_REGISTER(rt_sigprocmask, sys_rt_sigprocmask);
 
 static long sys_rt_sigpending(long set, long a1, long a2, long a3, long a4,
-			      long a5)
+                              long a5)
 {
 	*(uint64_t *)set = pending;
 	return 0;
@@ -164,8 +164,7 @@ static long sys_tkill(long tid, long sig, long a2, long a3, long a4, long a5)
 }
 KSYSCALL_REGISTER(tkill, sys_tkill);
 
-static long sys_tgkill(long tgid, long tid, long sig, long a3, long a4,
-		       long a5)
+static long sys_tgkill(long tgid, long tid, long sig, long a3, long a4, long a5)
 {
 	if (tgid != 1)
 		return -KESRCH;

@@ -11,16 +11,16 @@
 #include <kraft/sched.h>
 #include <kraft/syscall.h>
 
-#define FUTEX_WAIT            0
-#define FUTEX_WAKE            1
-#define FUTEX_REQUEUE         3
-#define FUTEX_CMP_REQUEUE     4
-#define FUTEX_WAIT_BITSET     9
-#define FUTEX_WAKE_BITSET     10
-#define FUTEX_PRIVATE_FLAG    128
-#define FUTEX_CLOCK_REALTIME  256
-#define FUTEX_NO_TIMEOUT      ((uint64_t)-1)
-#define FUTEX_POLL_NS         (1 * KTIME_NS_PER_MS)
+#define FUTEX_WAIT           0
+#define FUTEX_WAKE           1
+#define FUTEX_REQUEUE        3
+#define FUTEX_CMP_REQUEUE    4
+#define FUTEX_WAIT_BITSET    9
+#define FUTEX_WAKE_BITSET    10
+#define FUTEX_PRIVATE_FLAG   128
+#define FUTEX_CLOCK_REALTIME 256
+#define FUTEX_NO_TIMEOUT     ((uint64_t)-1)
+#define FUTEX_POLL_NS        (1 * KTIME_NS_PER_MS)
 
 struct futex_waiter {
 	volatile int *addr;
@@ -83,13 +83,11 @@ long kfutex_wake(volatile int *addr, int n)
 	return woken;
 }
 
-long kfutex_requeue(volatile int *addr, int nwake, int nmove,
-		    volatile int *to)
+long kfutex_requeue(volatile int *addr, int nwake, int nmove, volatile int *to)
 {
 	long woken = kfutex_wake(addr, nwake);
 	long moved = 0;
-	for (struct futex_waiter *w = waiters; w && moved < nmove;
-	     w = w->next)
+	for (struct futex_waiter *w = waiters; w && moved < nmove; w = w->next)
 		if (w->addr == addr) {
 			w->addr = to;
 			moved++;
@@ -110,12 +108,13 @@ static int timeout_of(long op, const struct timespec_linux *ts, uint64_t *ns)
 	if (ts->tv_sec < 0 || ts->tv_nsec < 0 ||
 	    ts->tv_nsec >= (long)KTIME_NS_PER_SEC)
 		return -KEINVAL;
-	uint64_t t = (uint64_t)ts->tv_sec * KTIME_NS_PER_SEC +
-		     (uint64_t)ts->tv_nsec;
+	uint64_t t =
+	    (uint64_t)ts->tv_sec * KTIME_NS_PER_SEC + (uint64_t)ts->tv_nsec;
 	if ((op & ~FUTEX_CLOCK_REALTIME) == FUTEX_WAIT_BITSET) {
 		/* Absolute, on the clock the flag names. */
-		uint64_t now = (op & FUTEX_CLOCK_REALTIME) ? ktime_wall_ns()
-							   : ktime_monotonic_ns();
+		uint64_t now = (op & FUTEX_CLOCK_REALTIME)
+		                   ? ktime_wall_ns()
+		                   : ktime_monotonic_ns();
 		t = t > now ? t - now : 0;
 	}
 	*ns = t;
@@ -123,7 +122,7 @@ static int timeout_of(long op, const struct timespec_linux *ts, uint64_t *ns)
 }
 
 static long sys_futex(long uaddr, long op, long val, long arg4, long uaddr2,
-		      long val3)
+                      long val3)
 {
 	volatile int *addr = (volatile int *)uaddr;
 	long cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
@@ -134,7 +133,7 @@ static long sys_futex(long uaddr, long op, long val, long arg4, long uaddr2,
 	case FUTEX_WAIT:
 	case FUTEX_WAIT_BITSET:
 		err = timeout_of(op & ~FUTEX_PRIVATE_FLAG,
-				 (const struct timespec_linux *)arg4, &timeout);
+		                 (const struct timespec_linux *)arg4, &timeout);
 		if (err)
 			return err;
 		return kfutex_wait(addr, (int)val, timeout);
@@ -147,7 +146,7 @@ static long sys_futex(long uaddr, long op, long val, long arg4, long uaddr2,
 		/* fall through */
 	case FUTEX_REQUEUE:
 		return kfutex_requeue(addr, (int)val, (int)arg4,
-				      (volatile int *)uaddr2);
+		                      (volatile int *)uaddr2);
 	}
 	return -KENOSYS;
 }

@@ -95,8 +95,7 @@ void kthread_syscall_return(void)
 	while (pending_unmaps) {
 		struct pending_unmap *p = pending_unmaps;
 		pending_unmaps = p->next;
-		ksyscall(KSYS_munmap, (long)p->base, (long)p->size, 0, 0, 0,
-			 0);
+		ksyscall(KSYS_munmap, (long)p->base, (long)p->size, 0, 0, 0, 0);
 		kfree(p);
 	}
 }
@@ -129,12 +128,12 @@ static void *thread_start(void *arg)
 {
 	struct kposix_thread *self = arg;
 	load_tp(self->tp);
-	thread_exit(kthread_arch_run_on_stack(self->fn, self->arg,
-					      self->stack));
+	thread_exit(
+	    kthread_arch_run_on_stack(self->fn, self->arg, self->stack));
 }
 
 int kthread_clone(int (*fn)(void *), void *stack, int flags, void *arg,
-		  int *ptid, void *tls, int *ctid)
+                  int *ptid, void *tls, int *ctid)
 {
 	struct kposix_thread *parent = current_record();
 
@@ -187,7 +186,7 @@ static long sys_gettid(long a0, long a1, long a2, long a3, long a4, long a5)
 KSYSCALL_REGISTER(gettid, sys_gettid);
 
 static long sys_set_tid_address(long ptr, long a1, long a2, long a3, long a4,
-				long a5)
+                                long a5)
 {
 	struct kposix_thread *self = current_record();
 	self->clear_tid = (int *)ptr;
@@ -196,7 +195,7 @@ static long sys_set_tid_address(long ptr, long a1, long a2, long a3, long a4,
 KSYSCALL_REGISTER(set_tid_address, sys_set_tid_address);
 
 static long sys_arch_prctl(long code, long addr, long a2, long a3, long a4,
-			   long a5)
+                           long a5)
 {
 	struct kposix_thread *self = current_record();
 	switch (code) {
@@ -213,7 +212,7 @@ static long sys_arch_prctl(long code, long addr, long a2, long a3, long a4,
 KSYSCALL_REGISTER(arch_prctl, sys_arch_prctl);
 
 static long sys_sched_yield(long a0, long a1, long a2, long a3, long a4,
-			    long a5)
+                            long a5)
 {
 	sched_yield();
 	return 0;
@@ -221,7 +220,7 @@ static long sys_sched_yield(long a0, long a1, long a2, long a3, long a4,
 KSYSCALL_REGISTER(sched_yield, sys_sched_yield);
 
 static long sys_sched_getaffinity(long pid, long size, long mask, long a3,
-				  long a4, long a5)
+                                  long a4, long a5)
 {
 	if (size < (long)sizeof(long))
 		return -KEINVAL;

@@ -68,7 +68,7 @@ static int from_timespec(const struct timespec_linux *ts, uint64_t *ns)
 }
 
 static long sys_clock_gettime(long clock, long tsp, long a2, long a3, long a4,
-			      long a5)
+                              long a5)
 {
 	uint64_t ns;
 	int err = clock_now(clock, &ns);
@@ -82,7 +82,7 @@ static long sys_clock_gettime(long clock, long tsp, long a2, long a3, long a4,
 KSYSCALL_REGISTER(clock_gettime, sys_clock_gettime);
 
 static long sys_clock_getres(long clock, long tsp, long a2, long a3, long a4,
-			     long a5)
+                             long a5)
 {
 	uint64_t ns;
 	int err = clock_now(clock, &ns);
@@ -95,7 +95,7 @@ static long sys_clock_getres(long clock, long tsp, long a2, long a3, long a4,
 KSYSCALL_REGISTER(clock_getres, sys_clock_getres);
 
 static long sys_gettimeofday(long tvp, long tzp, long a2, long a3, long a4,
-			     long a5)
+                             long a5)
 {
 	struct timeval_linux *tv = (struct timeval_linux *)tvp;
 	if (tv) {
@@ -117,7 +117,7 @@ static long sys_time(long tp, long a1, long a2, long a3, long a4, long a5)
 KSYSCALL_REGISTER(time, sys_time);
 
 static long sys_clock_nanosleep(long clock, long flags, long reqp, long remp,
-				long a4, long a5)
+                                long a4, long a5)
 {
 	uint64_t now, ns;
 	int err = clock_now(clock, &now);
@@ -137,7 +137,7 @@ static long sys_clock_nanosleep(long clock, long flags, long reqp, long remp,
 KSYSCALL_REGISTER(clock_nanosleep, sys_clock_nanosleep);
 
 static long sys_nanosleep(long reqp, long remp, long a2, long a3, long a4,
-			  long a5)
+                          long a5)
 {
 	return sys_clock_nanosleep(CLOCK_MONOTONIC, 0, reqp, remp, 0, 0);
 }

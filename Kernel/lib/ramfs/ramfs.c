@@ -36,7 +36,7 @@ static int reserve(struct vnode *vn, uint64_t size)
 }
 
 static long ramfs_read(struct vnode *vn, void *buf, size_t n, uint64_t off,
-		       int nonblock)
+                       int nonblock)
 {
 	struct ramfs_data *d = vn->data;
 	if (off >= vn->size)
@@ -48,7 +48,7 @@ static long ramfs_read(struct vnode *vn, void *buf, size_t n, uint64_t off,
 }
 
 static long ramfs_write(struct vnode *vn, const void *buf, size_t n,
-			uint64_t off, int nonblock)
+                        uint64_t off, int nonblock)
 {
 	struct ramfs_data *d = vn->data;
 	int err = reserve(vn, off + n);

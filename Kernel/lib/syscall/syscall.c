@@ -35,7 +35,8 @@ static void build_table(void)
 
 const char *ksyscall_name(long n)
 {
-	if (n >= 0 && (size_t)n < sizeof(ksyscall_names) / sizeof(*ksyscall_names) &&
+	if (n >= 0 &&
+	    (size_t)n < sizeof(ksyscall_names) / sizeof(*ksyscall_names) &&
 	    ksyscall_names[n])
 		return ksyscall_names[n];
 	return "unknown";

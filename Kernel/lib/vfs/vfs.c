@@ -18,7 +18,7 @@ static struct vnode *cwd;
 static uint64_t next_ino = 1;
 
 struct vnode *vfs_vnode_new(uint32_t mode, const struct vnode_ops *ops,
-			    void *data)
+                            void *data)
 {
 	struct vnode *vn = kcalloc(1, sizeof(*vn));
 	if (!vn)
@@ -83,7 +83,7 @@ struct vnode *vfs_dir_find(struct vnode *dir, const char *name, size_t len)
 }
 
 int vfs_dir_add(struct vnode *dir, const char *name, size_t len,
-		struct vnode *vn)
+                struct vnode *vn)
 {
 	if (len > VFS_NAME_MAX)
 		return -KENAMETOOLONG;
@@ -105,8 +105,7 @@ int vfs_dir_add(struct vnode *dir, const char *name, size_t len,
 }
 
 /* Removes the entry and returns its node (still allocated). */
-static struct vnode *dir_remove(struct vnode *dir, const char *name,
-				size_t len)
+static struct vnode *dir_remove(struct vnode *dir, const char *name, size_t len)
 {
 	for (struct vdirent **l = &dir->entries; *l; l = &(*l)->next) {
 		struct vdirent *e = *l;
@@ -124,7 +123,7 @@ static struct vnode *dir_remove(struct vnode *dir, const char *name,
 
 /* Walks components; stops before the last one when want_parent. */
 static int walk(struct vnode *base, const char *path, int want_parent,
-		struct vnode **out, const char **last, size_t *last_len)
+                struct vnode **out, const char **last, size_t *last_len)
 {
 	if (!path)
 		return -KEFAULT;
@@ -177,8 +176,8 @@ int vfs_lookup(struct vnode *base, const char *path, struct vnode **out)
 	return walk(base, path, 0, out, 0, 0);
 }
 
-int vfs_lookup_parent(struct vnode *base, const char *path,
-		      struct vnode **dir, const char **name, size_t *len)
+int vfs_lookup_parent(struct vnode *base, const char *path, struct vnode **dir,
+                      const char **name, size_t *len)
 {
 	int err = walk(base, path, 1, dir, name, len);
 	if (!err && ((*dir)->mode & VFS_S_IFMT) != VFS_S_IFDIR)
@@ -206,7 +205,7 @@ int vfs_mkdir(struct vnode *base, const char *path, uint32_t perm)
 }
 
 int vfs_create_file(struct vnode *base, const char *path, uint32_t perm,
-		    struct vnode **out)
+                    struct vnode **out)
 {
 	struct vnode *dir;
 	const char *name;
@@ -286,7 +285,7 @@ static int is_ancestor(struct vnode *a, struct vnode *b)
 }
 
 int vfs_rename(struct vnode *obase, const char *from, struct vnode *nbase,
-	       const char *to)
+               const char *to)
 {
 	struct vnode *odir, *ndir, *vn, *target;
 	const char *oname, *nname;
@@ -323,7 +322,7 @@ int vfs_rename(struct vnode *obase, const char *from, struct vnode *nbase,
 }
 
 int vfs_readdir(struct vnode *dir, uint64_t index, const char **name,
-		struct vnode **vn)
+                struct vnode **vn)
 {
 	if (index == 0) {
 		*name = ".";

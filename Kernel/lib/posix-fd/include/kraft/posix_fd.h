@@ -12,20 +12,20 @@
 #include <stdint.h>
 #include <kraft/vfs.h>
 
-#define KO_ACCMODE  03
-#define KO_RDONLY   00
-#define KO_WRONLY   01
-#define KO_RDWR     02
-#define KO_CREAT    0100
-#define KO_EXCL     0200
-#define KO_NOCTTY   0400
-#define KO_TRUNC    01000
-#define KO_APPEND   02000
-#define KO_NONBLOCK 04000
+#define KO_ACCMODE   03
+#define KO_RDONLY    00
+#define KO_WRONLY    01
+#define KO_RDWR      02
+#define KO_CREAT     0100
+#define KO_EXCL      0200
+#define KO_NOCTTY    0400
+#define KO_TRUNC     01000
+#define KO_APPEND    02000
+#define KO_NONBLOCK  04000
 #define KO_DIRECTORY 0200000
-#define KO_NOFOLLOW 0400000
-#define KO_CLOEXEC  02000000
-#define KO_PATH     010000000
+#define KO_NOFOLLOW  0400000
+#define KO_CLOEXEC   02000000
+#define KO_PATH      010000000
 
 #define KAT_FDCWD -100
 

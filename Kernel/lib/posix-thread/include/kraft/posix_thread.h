@@ -24,7 +24,7 @@
  * new thread id or a negative errno; never returns in the child.
  */
 int kthread_clone(int (*fn)(void *), void *stack, int flags, void *arg,
-		  int *ptid, void *tls, int *ctid);
+                  int *ptid, void *tls, int *ctid);
 
 /* Unmaps [base, base+size) once the calling thread is gone, then exits it. */
 __attribute__((noreturn)) void kthread_unmapself(void *base, size_t size);
@@ -32,8 +32,7 @@ __attribute__((noreturn)) void kthread_unmapself(void *base, size_t size);
 /* The futex operations on one word; results as the futex system call. */
 long kfutex_wait(volatile int *addr, int val, uint64_t timeout_ns);
 long kfutex_wake(volatile int *addr, int n);
-long kfutex_requeue(volatile int *addr, int nwake, int nmove,
-		    volatile int *to);
+long kfutex_requeue(volatile int *addr, int nwake, int nmove, volatile int *to);
 
 /* The thread id of the calling thread (the main thread is 1). */
 int kthread_tid(void);

@@ -52,7 +52,7 @@
 #define KEOPNOTSUPP   95
 
 typedef long (*ksyscall_fn)(long a0, long a1, long a2, long a3, long a4,
-			    long a5);
+                            long a5);
 
 struct ksyscall_entry {
 	long nr;
@@ -66,7 +66,7 @@ struct ksyscall_entry {
 #define KSYSCALL_REGISTER(name, fn)                                            \
 	static const struct ksyscall_entry ksyscall_entry_##name               \
 	    __attribute__((used, retain, section("ksyscalls"),                 \
-			   aligned(sizeof(long)))) = {KSYS_##name, fn}
+	                   aligned(sizeof(long)))) = {KSYS_##name, fn}
 
 /* The entry point the libc calls instead of trapping. */
 long ksyscall(long n, long a0, long a1, long a2, long a3, long a4, long a5);

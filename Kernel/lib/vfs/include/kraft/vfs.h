@@ -34,9 +34,9 @@ struct vnode;
 struct vnode_ops {
 	/* Reads at off; 0 at end of file. Non-seekable nodes ignore off. */
 	long (*read)(struct vnode *vn, void *buf, size_t n, uint64_t off,
-		     int nonblock);
-	long (*write)(struct vnode *vn, const void *buf, size_t n,
-		      uint64_t off, int nonblock);
+	             int nonblock);
+	long (*write)(struct vnode *vn, const void *buf, size_t n, uint64_t off,
+	              int nonblock);
 	int (*truncate)(struct vnode *vn, uint64_t size);
 	/* Readiness now, as VFS_POLL* bits. */
 	int (*poll)(struct vnode *vn);
@@ -70,7 +70,7 @@ struct vnode {
 
 /* Allocates a node (ino assigned, no names yet); NULL when out of memory. */
 struct vnode *vfs_vnode_new(uint32_t mode, const struct vnode_ops *ops,
-			    void *data);
+                            void *data);
 /* Frees the node if no name and no open file refer to it any more. */
 void vfs_vnode_maybe_free(struct vnode *vn);
 
@@ -86,28 +86,28 @@ int vfs_lookup(struct vnode *base, const char *path, struct vnode **out);
  * Resolves all but the last component: the parent directory and the last
  * name (a pointer into path, len bytes). "/" has no last name: -EEXIST.
  */
-int vfs_lookup_parent(struct vnode *base, const char *path,
-		      struct vnode **dir, const char **name, size_t *len);
+int vfs_lookup_parent(struct vnode *base, const char *path, struct vnode **dir,
+                      const char **name, size_t *len);
 /* The entry name in dir, or NULL. */
 struct vnode *vfs_dir_find(struct vnode *dir, const char *name, size_t len);
 
 /* Adds name -> vn to dir (-EEXIST if taken). */
 int vfs_dir_add(struct vnode *dir, const char *name, size_t len,
-		struct vnode *vn);
+                struct vnode *vn);
 
 /* Path operations; create_file makes a ramfs file. */
 int vfs_mkdir(struct vnode *base, const char *path, uint32_t perm);
 int vfs_create_file(struct vnode *base, const char *path, uint32_t perm,
-		    struct vnode **out);
+                    struct vnode **out);
 /* Links an existing node (a device) at path, making missing parents. */
 int vfs_bind(const char *path, struct vnode *vn);
 int vfs_unlink(struct vnode *base, const char *path, int dir);
 int vfs_rename(struct vnode *obase, const char *from, struct vnode *nbase,
-	       const char *to);
+               const char *to);
 
 /* The index-th entry of dir ("." and ".." first), or -ENOENT past the end. */
 int vfs_readdir(struct vnode *dir, uint64_t index, const char **name,
-		struct vnode **vn);
+                struct vnode **vn);
 
 /* The regular-file implementation (ramfs). */
 struct vnode *ramfs_new_file(uint32_t perm);

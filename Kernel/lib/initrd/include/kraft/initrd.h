@@ -1,0 +1,24 @@
+/*
+ * The initrd: a cpio archive in the "newc" format (what `kraft build`
+ * writes from a Kraftfile's rootfs:) unpacked into the VFS at boot, so it
+ * appears at "/". Directories and regular files are created; other entry
+ * types (links, devices) are skipped with a warning.
+ *
+ * Error contract: 0 or a negative errno (-KEINVAL for a malformed archive,
+ * naming the entry in the log).
+ */
+#ifndef KRAFT_INITRD_H
+#define KRAFT_INITRD_H
+
+#include <stddef.h>
+
+int initrd_unpack(const void *archive, size_t size);
+
+/*
+ * Where the boot loader put the initrd (Multiboot module or PVH module
+ * list), recorded by kcore's boot code. Weak: until the boot code provides
+ * it, or when the VM got no initrd, the root stays empty.
+ */
+int kboot_initrd(const void **base, size_t *size) __attribute__((weak));
+
+#endif /* KRAFT_INITRD_H */

@@ -1,0 +1,155 @@
+/*
+ * cpio "newc" reader (see kraft/initrd.h). Each entry is a 110-byte ASCII
+ * header ("070701" and thirteen 8-digit hex fields), the NUL-terminated
+ * name padded to 4 bytes, then the data padded to 4 bytes; "TRAILER!!!"
+ * ends the archive. Names are relative to "/" ("./" and "/" prefixes are
+ * accepted); parents are created on demand so archive order does not
+ * matter.
+ */
+#include <kraft/initrd.h>
+#include <kraft/kerrno.h>
+#include <kraft/kstring.h>
+#include <kraft/print.h>
+#include <kraft/syscall.h>
+#include <kraft/vfs.h>
+
+#define NEWC_HEADER 110
+#define NEWC_MAGIC  "070701"
+#define F_MODE      1
+#define F_MTIME     5
+#define F_FILESIZE  6
+#define F_NAMESIZE  11
+
+static int hex_field(const char *h, int index, uint32_t *out)
+{
+	uint32_t v = 0;
+	const char *p = h + 6 + index * 8;
+	for (int i = 0; i < 8; i++) {
+		char c = p[i];
+		int d = c >= '0' && c <= '9'   ? c - '0'
+		        : c >= 'a' && c <= 'f' ? c - 'a' + 10
+		        : c >= 'A' && c <= 'F' ? c - 'A' + 10
+		                               : -1;
+		if (d < 0)
+			return -KEINVAL;
+		v = v << 4 | (uint32_t)d;
+	}
+	*out = v;
+	return 0;
+}
+
+static size_t pad4(size_t n)
+{
+	return (n + 3) & ~(size_t)3;
+}
+
+/* Creates the missing parents of path (absolute, in buf). */
+static int make_parents(char *path)
+{
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		int err = vfs_mkdir(vfs_root(), path, 0755);
+		*p = '/';
+		if (err && err != -KEEXIST)
+			return err;
+	}
+	return 0;
+}
+
+static int add_entry(const char *name, uint32_t mode, uint32_t mtime,
+                     const char *data, size_t size)
+{
+	char path[VFS_PATH_MAX];
+	while (*name == '.' && name[1] == '/')
+		name += 2;
+	while (*name == '/')
+		name++;
+	if (!*name || !kstrcmp(name, "."))
+		return 0; /* the root itself */
+	path[0] = '/';
+	kstrlcpy(path + 1, name, sizeof(path) - 1);
+	int err = make_parents(path);
+	if (err)
+		return err;
+
+	struct vnode *vn;
+	switch (mode & VFS_S_IFMT) {
+	case VFS_S_IFDIR:
+		err = vfs_mkdir(vfs_root(), path, mode & 07777);
+		if (err == -KEEXIST)
+			err = 0;
+		if (!err && !vfs_lookup(vfs_root(), path, &vn))
+			vn->mtime_ns = (uint64_t)mtime * 1000000000ULL;
+		return err;
+	case VFS_S_IFREG:
+		err = vfs_create_file(vfs_root(), path, mode & 07777, &vn);
+		if (err)
+			return err;
+		if (size) {
+			long w = vn->ops->write(vn, data, size, 0, 0);
+			if (w < 0)
+				return (int)w;
+		}
+		vn->mtime_ns = (uint64_t)mtime * 1000000000ULL;
+		return 0;
+	}
+	kwarn("initrd: skipping '%s': only files and directories are "
+	      "supported",
+	      path);
+	return 0;
+}
+
+int initrd_unpack(const void *archive, size_t size)
+{
+	const char *base = archive;
+	size_t off = 0;
+	unsigned files = 0;
+
+	for (;;) {
+		const char *h = base + off;
+		uint32_t mode, mtime, filesize, namesize;
+		if (off + NEWC_HEADER > size || kmemcmp(h, NEWC_MAGIC, 6)) {
+			kerror("initrd: no cpio newc header at offset %lu",
+			       (unsigned long)off);
+			return -KEINVAL;
+		}
+		if (hex_field(h, F_MODE, &mode) ||
+		    hex_field(h, F_MTIME, &mtime) ||
+		    hex_field(h, F_FILESIZE, &filesize) ||
+		    hex_field(h, F_NAMESIZE, &namesize) || !namesize)
+			return -KEINVAL;
+		const char *name = h + NEWC_HEADER;
+		size_t data_off = pad4(off + NEWC_HEADER + namesize);
+		if (data_off + filesize > size || name[namesize - 1]) {
+			kerror("initrd: entry at offset %lu is truncated",
+			       (unsigned long)off);
+			return -KEINVAL;
+		}
+		if (!kstrcmp(name, "TRAILER!!!"))
+			break;
+		int err =
+		    add_entry(name, mode, mtime, base + data_off, filesize);
+		if (err) {
+			kerror("initrd: cannot create '%s' (error %d)", name,
+			       -err);
+			return err;
+		}
+		files++;
+		off = pad4(data_off + filesize);
+	}
+	kinfo("initrd: %u entries unpacked at /", files);
+	return 0;
+}
+
+/* After vfs (110) and devfs (120), before the standard streams (140). */
+__attribute__((constructor(130))) static void initrd_init(void)
+{
+	const void *archive;
+	size_t size;
+	if (!kboot_initrd || kboot_initrd(&archive, &size) || !size)
+		return;
+	if (initrd_unpack(archive, size))
+		kerror("initrd: the root file system is incomplete");
+}
