@@ -6,6 +6,10 @@
  *
  * void arch_ctx_switch(void **save_sp, void *next_sp)
  */
+/* Kernel C code is built without FP/SIMD; this file saves those registers. */
+	.arch_extension fp
+	.arch_extension simd
+
 	.text
 	.globl arch_ctx_switch
 arch_ctx_switch:

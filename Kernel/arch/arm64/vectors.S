@@ -9,6 +9,10 @@
  * handler may use them; the interrupted code owns them), calls
  * arm64_trap(regs, kind) and returns with eret.
  */
+/* Kernel C code is built without FP/SIMD; this file saves those registers. */
+	.arch_extension fp
+	.arch_extension simd
+
 #define FRAME_REGS  288  /* struct arm64_regs */
 #define FRAME_FP    512  /* q0..q31 */
 #define FRAME_SIZE  (FRAME_REGS + FRAME_FP + 16)

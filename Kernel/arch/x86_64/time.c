@@ -1,7 +1,10 @@
 /*
- * Clocks. The monotonic clock is the TSC, calibrated once at boot against
- * the i8254 PIT's channel 0 counter (polled, so it needs no interrupt and no
- * port 0x61, which microvm lacks), over CONFIG_X86_TSC_CALIBRATE_US. The
+ * Clocks. The monotonic clock is the TSC. Its rate comes from the KVM clock
+ * when the hypervisor offers one (Firecracker, QEMU with KVM): the pvclock
+ * structure's scale is exactly the TSC-to-nanoseconds factor, so boot skips
+ * calibration. Otherwise (TCG) it is calibrated once against the i8254
+ * PIT's channel 0 counter (polled, so it needs no interrupt and no port
+ * 0x61, which microvm lacks), over CONFIG_X86_TSC_CALIBRATE_US. The
  * timer interrupt is the same PIT channel in one-shot mode: it can wait at
  * most ~55 ms, so a longer sleep wakes early and the scheduler re-arms it.
  * Time is kept as (tsc - tsc_at_boot) * mult >> 32, with no division after
@@ -27,6 +30,61 @@ static uint64_t tsc_at_boot;
 static uint64_t tsc_hz;
 static uint64_t ns_mult; /* ns per TSC tick, 32.32 fixed point */
 
+#define KVM_CPUID_SIGNATURE      0x40000000
+#define KVM_CPUID_FEATURES       0x40000001
+#define KVM_FEATURE_CLOCKSOURCE2 (1u << 3)
+#define MSR_KVM_SYSTEM_TIME_NEW  0x4b564d01
+
+/* The KVM clock's per-vCPU record (Linux's pvclock_vcpu_time_info). */
+struct pvclock_time_info {
+	uint32_t version; /* odd while the hypervisor updates it */
+	uint32_t pad0;
+	uint64_t tsc_timestamp;
+	uint64_t system_time;
+	uint32_t tsc_to_system_mul;
+	int8_t tsc_shift;
+	uint8_t flags;
+	uint8_t pad[2];
+} __attribute__((packed));
+
+static struct pvclock_time_info pvclock __attribute__((aligned(64)));
+
+/* Sets ns_mult from the KVM clock's scale; false without a KVM clock. */
+static bool scale_from_kvmclock(void)
+{
+	uint32_t r[4];
+
+	cpuid(KVM_CPUID_SIGNATURE, 0, r);
+	/* "KVMKVMKVM\0\0\0" in ebx, ecx, edx. */
+	if (r[1] != 0x4b4d564b || r[2] != 0x564b4d56 || r[3] != 0x4d)
+		return false;
+	cpuid(KVM_CPUID_FEATURES, 0, r);
+	if (!(r[0] & KVM_FEATURE_CLOCKSOURCE2))
+		return false;
+
+	/* KVM fills the record before the guest runs again. */
+	wrmsr(MSR_KVM_SYSTEM_TIME_NEW, (uintptr_t)&pvclock | 1);
+	uint32_t version, mul;
+	int8_t shift;
+	do {
+		version = __atomic_load_n(&pvclock.version, __ATOMIC_ACQUIRE);
+		mul = pvclock.tsc_to_system_mul;
+		shift = pvclock.tsc_shift;
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	} while ((version & 1) || version != __atomic_load_n(&pvclock.version,
+	                                                     __ATOMIC_ACQUIRE));
+	/* Only the scale was wanted: stop the updates (and the writes into
+	 * kernel memory that come with them). */
+	wrmsr(MSR_KVM_SYSTEM_TIME_NEW, 0);
+	if (!version || !mul)
+		return false;
+
+	/* ns = ((delta << shift) * mul) >> 32, folded into one factor. */
+	ns_mult = shift >= 0 ? (uint64_t)mul << shift : (uint64_t)mul >> -shift;
+	tsc_hz = (NS_PER_SEC << 32) / ns_mult;
+	return true;
+}
+
 static uint16_t pit_read(void)
 {
 	outb(PIT_CMD, 0x00); /* latch channel 0 */
@@ -35,7 +93,7 @@ static uint16_t pit_read(void)
 	return (uint16_t)(hi << 8 | lo);
 }
 
-void x86_tsc_calibrate(void)
+static void calibrate_against_pit(void)
 {
 	uint64_t want = PIT_HZ * CONFIG_X86_TSC_CALIBRATE_US / 1000000;
 	uint64_t elapsed = 0;
@@ -57,9 +115,19 @@ void x86_tsc_calibrate(void)
 	if (!tsc_hz)
 		kpanic("the TSC does not advance; cannot keep time");
 	ns_mult = (NS_PER_SEC << 32) / tsc_hz;
-	tsc_at_boot = t0;
+}
+
+void x86_tsc_calibrate(void)
+{
+	const char *source = "kvmclock";
+
+	if (!scale_from_kvmclock()) {
+		calibrate_against_pit();
+		source = "pit";
+	}
+	tsc_at_boot = rdtsc();
 	x86_pic_unmask(0);
-	kdebug("tsc: %lu kHz", tsc_hz / 1000);
+	kdebug("tsc: %lu kHz (from %s)", tsc_hz / 1000, source);
 }
 
 uint64_t arch_monotonic_ns(void)

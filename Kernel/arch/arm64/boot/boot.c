@@ -16,7 +16,7 @@
 #include <arm64/arm64.h>
 
 #define MAX_RESERVED 16
-#define SIZE_2M      0x200000UL
+#define SIZE_1G      0x40000000UL
 
 /* Static: the boot stack is small and kboot_info holds the command line. */
 static struct kboot_info boot_info;
@@ -29,17 +29,17 @@ static unsigned nreserved;
 
 /*
  * The tree's address: x0 for an Image boot. An ELF boot gets x0 = 0, and
- * QEMU then puts the tree at the base of RAM, the 2 MiB boundary below the
- * image (text_offset leaves room for it).
+ * QEMU then puts the tree at the base of RAM, which on QEMU virt and
+ * Firecracker is the start of the GiB holding the image (link.lds leaves the
+ * 2 MiB below the image free for it).
  */
 static const void *find_tree(uintptr_t x0)
 {
 	if (x0 && fdt_looks_valid((const void *)x0))
 		return (const void *)x0;
-	uintptr_t below = (uintptr_t)_kernel_start & ~(SIZE_2M - 1);
-	if (below != (uintptr_t)_kernel_start &&
-	    fdt_looks_valid((const void *)below))
-		return (const void *)below;
+	uintptr_t ram_base = (uintptr_t)_kernel_start & ~(SIZE_1G - 1);
+	if (fdt_looks_valid((const void *)ram_base))
+		return (const void *)ram_base;
 	return 0;
 }
 
