@@ -24,7 +24,7 @@ static void flush_line(void)
 {
 	if (line_len)
 		xen_hypercall3(XEN_HYPERCALL_CONSOLE_IO, XEN_CONSOLEIO_WRITE,
-			       line_len, (uintptr_t)line);
+		               line_len, (uintptr_t)line);
 	line_len = 0;
 }
 

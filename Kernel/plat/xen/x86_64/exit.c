@@ -21,10 +21,11 @@ void plat_exit(uint8_t v)
 	kprintf("\n" KRAFT_EXIT_STATUS_LINE "%u\n", v);
 	if (xen_present()) {
 		xen_console_flush();
-		uint32_t reason = v == KRAFT_EXIT_V_CRASH ? XEN_SHUTDOWN_CRASH
-							  : XEN_SHUTDOWN_POWEROFF;
+		uint32_t reason = v == KRAFT_EXIT_V_CRASH
+		                      ? XEN_SHUTDOWN_CRASH
+		                      : XEN_SHUTDOWN_POWEROFF;
 		xen_hypercall3(XEN_HYPERCALL_SCHED_OP, XEN_SCHEDOP_SHUTDOWN,
-			       (uintptr_t)&reason, 0);
+		               (uintptr_t)&reason, 0);
 	} else {
 		outb(KRAFT_EXIT_PORT, v);
 	}

@@ -56,8 +56,8 @@ long xen_hypercall3(unsigned op, uint64_t a1, uint64_t a2, uint64_t a3)
 	long ret;
 
 	__asm__ volatile("call *%[stub]"
-			 : "=a"(ret), "+r"(rdi), "+r"(rsi), "+r"(rdx)
-			 : [stub] "r"(hypercall_page + op * STUB_SIZE)
-			 : "rcx", "r8", "r9", "r10", "r11", "memory");
+	                 : "=a"(ret), "+r"(rdi), "+r"(rsi), "+r"(rdx)
+	                 : [stub] "r"(hypercall_page + op * STUB_SIZE)
+	                 : "rcx", "r8", "r9", "r10", "r11", "memory");
 	return ret;
 }
