@@ -214,7 +214,7 @@ KSYSCALL_REGISTER(arch_prctl, sys_arch_prctl);
 static long sys_sched_yield(long a0, long a1, long a2, long a3, long a4,
                             long a5)
 {
-	sched_yield();
+	sched_thread_yield();
 	return 0;
 }
 KSYSCALL_REGISTER(sched_yield, sys_sched_yield);

@@ -221,7 +221,7 @@ int sched_join(struct thread *t, void **retval)
 	return 0;
 }
 
-void sched_yield(void)
+void sched_thread_yield(void)
 {
 	unsigned long flags = arch_irq_save();
 	make_runnable(current);

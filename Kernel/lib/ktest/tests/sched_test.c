@@ -32,7 +32,7 @@ static struct trace trace;
 static void *log_twice(void *arg)
 {
 	trace.log[trace.len++] = (char)(uintptr_t)arg;
-	sched_yield();
+	sched_thread_yield();
 	trace.log[trace.len++] = (char)(uintptr_t)arg;
 	return 0;
 }
@@ -62,7 +62,7 @@ static void *bump_locked(void *arg)
 		kmutex_lock(&lock);
 		inside++;
 		int seen = counter;
-		sched_yield(); /* others must not get in meanwhile */
+		sched_thread_yield(); /* others must not get in meanwhile */
 		counter = seen + 1;
 		if (inside != 1)
 			counter = -100000;
@@ -171,8 +171,8 @@ KTEST(sched, detached_threads_run_and_go)
 	    kt, sched_thread_create(&t, "detached", detached_body, &ran) == 0);
 	sched_thread_detach(t);
 	KT_EXPECT_EQ(kt, sched_join(t, 0), -KEINVAL);
-	sched_yield();
-	sched_yield();
+	sched_thread_yield();
+	sched_thread_yield();
 	KT_EXPECT_EQ(kt, ran, 1);
 }
 

@@ -36,7 +36,8 @@ void sched_thread_detach(struct thread *t);
 int sched_join(struct thread *t, void **retval);
 __attribute__((noreturn)) void sched_exit(void *retval);
 
-void sched_yield(void);
+/* Not sched_yield: that name is POSIX's, and a libc defines it. */
+void sched_thread_yield(void);
 void sched_sleep_ns(uint64_t ns);
 void sched_sleep_until(uint64_t deadline_ns);
 
