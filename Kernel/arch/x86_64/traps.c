@@ -75,8 +75,8 @@ static void crash_report(const struct x86_regs *r)
 	bool overflow = (r->vector == 14 && x86_mmu_is_guard(cr2)) ||
 	                (r->vector == 8 && x86_mmu_is_guard(r->rsp));
 
-	kprintf("\n" KRAFT_LOG_TAG_CRIT KRAFT_CRASH_HEADER
-	        "%s (vector %lu)%s\n",
+	kbegin_line();
+	kprintf(KRAFT_LOG_TAG_CRIT KRAFT_CRASH_HEADER "%s (vector %lu)%s\n",
 	        name, r->vector, overflow ? ": stack overflow" : "");
 	kprintf("error code 0x%lx  rip 0x%016lx  cr2 0x%016lx\n", r->error,
 	        r->rip, cr2);

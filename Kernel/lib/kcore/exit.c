@@ -39,7 +39,8 @@ void kpanic(const char *fmt, ...)
 	arch_irq_save();
 	if (panicking++)
 		kcore_crash(); /* panicked while panicking */
-	kprintf("\n" KRAFT_LOG_TAG_CRIT KRAFT_CRASH_HEADER "panic: ");
+	kbegin_line();
+	kprintf(KRAFT_LOG_TAG_CRIT KRAFT_CRASH_HEADER "panic: ");
 	va_start(ap, fmt);
 	kvprintf(fmt, ap);
 	va_end(ap);

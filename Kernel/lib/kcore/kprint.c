@@ -26,6 +26,7 @@
 #endif
 
 static enum klog_level log_level = DEFAULT_LEVEL;
+static char last_output = '\n'; /* to start kernel messages on a fresh line */
 
 static const char *const level_names[] = {"crit", "error", "warn", "info",
                                           "debug"};
@@ -43,7 +44,7 @@ struct sink {
 static void emit(struct sink *s, char c)
 {
 	if (s->console)
-		plat_console_putc(c);
+		kputc(c);
 	else if (s->len + 1 < s->size)
 		s->buf[s->len] = c;
 	s->len++;
@@ -213,10 +214,22 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...)
 	return n;
 }
 
+void kputc(char c)
+{
+	last_output = c;
+	plat_console_putc(c);
+}
+
 void kputs_raw(const char *str, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
-		plat_console_putc(str[i]);
+		kputc(str[i]);
+}
+
+void kbegin_line(void)
+{
+	if (last_output != '\n')
+		kputc('\n');
 }
 
 int kvprintf(const char *fmt, va_list ap)
@@ -242,11 +255,12 @@ void klog(enum klog_level level, const char *fmt, ...)
 
 	if (level > log_level)
 		return;
+	kbegin_line();
 	kputs_raw(level_tags[level], kstrlen(level_tags[level]));
 	va_start(ap, fmt);
 	kvprintf(fmt, ap);
 	va_end(ap);
-	plat_console_putc('\n');
+	kputc('\n');
 }
 
 int klog_set_level(const char *name)

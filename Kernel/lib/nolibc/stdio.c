@@ -80,14 +80,14 @@ int fputs(const char *s, FILE *f)
 int puts(const char *s)
 {
 	fputs(s, stdout);
-	plat_console_putc('\n');
+	kputc('\n');
 	return 0;
 }
 
 int fputc(int c, FILE *f)
 {
 	(void)f;
-	plat_console_putc((char)c);
+	kputc((char)c);
 	return (unsigned char)c;
 }
 

@@ -20,7 +20,8 @@ KTEST(time, sleep_waits_at_least_as_asked)
 	ksleep_ns(10 * KTIME_NS_PER_MS);
 	uint64_t took = ktime_monotonic_ns() - start;
 	KT_EXPECT(kt, took >= 10 * KTIME_NS_PER_MS);
-	KT_EXPECT(kt, took < 500 * KTIME_NS_PER_MS); /* and wakes up */
+	/* It must wake up; the bound is loose, as a loaded host may be slow. */
+	KT_EXPECT(kt, took < 5 * KTIME_NS_PER_SEC);
 }
 
 KTEST(time, long_sleep_outlasts_one_timer_period)
@@ -33,10 +34,12 @@ KTEST(time, long_sleep_outlasts_one_timer_period)
 
 KTEST(time, wall_clock_advances_with_monotonic)
 {
-	uint64_t w0 = ktime_wall_ns(), m0 = ktime_monotonic_ns();
+	/* Wall reads nested inside monotonic ones: dw can never exceed dm,
+	 * however long the host deschedules the VM between two reads. */
+	uint64_t m0 = ktime_monotonic_ns(), w0 = ktime_wall_ns();
 
 	ksleep_ns(2 * KTIME_NS_PER_MS);
-	uint64_t dw = ktime_wall_ns() - w0, dm = ktime_monotonic_ns() - m0;
-	KT_EXPECT(kt, dw >= 2 * KTIME_NS_PER_MS);
-	KT_EXPECT(kt, dw <= dm + KTIME_NS_PER_MS);
+	uint64_t w1 = ktime_wall_ns(), m1 = ktime_monotonic_ns();
+	KT_EXPECT(kt, w1 - w0 >= 2 * KTIME_NS_PER_MS);
+	KT_EXPECT(kt, w1 - w0 <= m1 - m0);
 }

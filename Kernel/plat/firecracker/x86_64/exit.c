@@ -13,7 +13,8 @@
 
 void plat_exit(uint8_t v)
 {
-	kprintf("\n" KRAFT_EXIT_STATUS_LINE "%u\n", v);
+	kbegin_line();
+	kprintf(KRAFT_EXIT_STATUS_LINE "%u\n", v);
 	outb(KRAFT_EXIT_PORT, v);
 	outb(0x64, 0xfe);
 	arch_halt();

@@ -24,8 +24,12 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int ksnprintf(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Raw output to the console, no level tag. */
+/* Raw output to the console, no level tag. All console output (kernel and
+ * libc) goes through these, so the kernel knows where lines start. */
+void kputc(char c);
 void kputs_raw(const char *s, size_t len);
+/* Ends the current console line unless it is empty. */
+void kbegin_line(void);
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int kvprintf(const char *fmt, va_list ap);
 
