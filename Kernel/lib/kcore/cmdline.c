@@ -1,9 +1,9 @@
 /*
  * The command line contract (kraft/abi.h): "kernel-args -- app-args", and
  * without "--" every word belongs to the application. Words are split in
- * place (the boot info's copy lives for the whole run) on blanks, with
- * double quotes grouping blanks into a word. Kernel arguments are key=value
- * pairs read by kcore_param; argv[0] is CONFIG_KCORE_APP_NAME.
+ * place (the boot info's copy lives for the whole run) by ksplit_words:
+ * blanks separate, double quotes group blanks into a word. Kernel arguments are
+ * key=value pairs read by kcore_param; argv[0] is CONFIG_KCORE_APP_NAME.
  */
 #include <stdbool.h>
 #include <kraft/abi.h>
@@ -23,40 +23,6 @@ static int nkernel_args;
 static char **app_argv;
 static int app_argc;
 
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* Splits s in place; returns the number of words, stored into words. */
-static int split_words(char *s, char **words, int max)
-{
-	int n = 0;
-	char *out = s;
-
-	while (*s) {
-		while (is_blank(*s))
-			s++;
-		if (!*s)
-			break;
-		char *word = out;
-		bool quoted = false;
-		for (; *s && (quoted || !is_blank(*s)); s++) {
-			if (*s == '"')
-				quoted = !quoted;
-			else
-				*out++ = *s;
-		}
-		if (*s)
-			s++;
-		*out++ = 0;
-		if (n < max)
-			words[n] = word;
-		n++;
-	}
-	return n;
-}
-
 void kcore_cmdline_parse(char *cmdline)
 {
 	/* Words never outnumber half the characters, plus one. */
@@ -64,7 +30,7 @@ void kcore_cmdline_parse(char *cmdline)
 	char **words = kmalloc(sizeof(char *) * (size_t)(max + 2));
 	if (!words)
 		kpanic("out of memory splitting the command line");
-	int n = split_words(cmdline, words + 1, max);
+	int n = ksplit_words(cmdline, words + 1, max);
 
 	int sep = -1;
 	for (int i = 1; i <= n; i++)

@@ -6,6 +6,7 @@
  * kernel links without any libc, and a libc port's own strong definitions
  * win when it has them.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <kraft/kerrno.h>
 #include <kraft/kstring.h>
@@ -169,6 +170,39 @@ int kglob(const char *pattern, const char *name)
 	while (*pattern == '*')
 		pattern++;
 	return !*pattern;
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+int ksplit_words(char *s, char **words, int max)
+{
+	int n = 0;
+	char *out = s;
+
+	while (*s) {
+		while (is_blank(*s))
+			s++;
+		if (!*s)
+			break;
+		char *word = out;
+		bool quoted = false;
+		for (; *s && (quoted || !is_blank(*s)); s++) {
+			if (*s == '"')
+				quoted = !quoted;
+			else
+				*out++ = *s;
+		}
+		if (*s)
+			s++;
+		*out++ = 0;
+		if (n < max)
+			words[n] = word;
+		n++;
+	}
+	return n;
 }
 
 void *memcpy(void *dst, const void *src, size_t n)

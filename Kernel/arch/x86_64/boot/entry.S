@@ -99,6 +99,7 @@ x86_boot32:
 	ljmp $0x08, $x86_boot64
 
 	.code64
+	.type x86_boot64, @function	/* named in backtraces */
 x86_boot64:
 	mov $0x10, %ax
 	mov %ax, %ds
@@ -116,6 +117,7 @@ x86_boot64:
 3:	cli
 	hlt
 	jmp 3b
+	.size x86_boot64, . - x86_boot64
 
 /* GDT: null, 64-bit code (0x08), data (0x10), TSS (0x18, set up in C). */
 	.section .data.boot, "aw", @progbits

@@ -88,3 +88,20 @@ KTEST(string, snprintf_truncates_and_counts)
 	KT_EXPECT_STR(kt, buf, "hello");
 	KT_EXPECT_EQ(kt, ksnprintf(0, 0, "%d", 12345), 5);
 }
+
+KTEST(string, split_words_with_quotes)
+{
+	char line[] = "  loglevel=info \"two words\" --\ta\"b c\"d  ";
+	char *w[8];
+
+	KT_ASSERT(kt, ksplit_words(line, w, 8) == 4);
+	KT_EXPECT_STR(kt, w[0], "loglevel=info");
+	KT_EXPECT_STR(kt, w[1], "two words");
+	KT_EXPECT_STR(kt, w[2], "--");
+	KT_EXPECT_STR(kt, w[3], "ab cd");
+	char empty[] = " \t ";
+	KT_EXPECT_EQ(kt, ksplit_words(empty, w, 8), 0);
+	char many[] = "a b c";
+	KT_EXPECT_EQ(kt, ksplit_words(many, w, 2), 3);
+	KT_EXPECT_STR(kt, w[1], "b");
+}

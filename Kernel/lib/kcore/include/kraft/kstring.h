@@ -20,6 +20,12 @@ char *kstrchr(const char *s, int c);
 size_t kstrlcpy(char *dst, const char *src, size_t size);
 /* Parses an unsigned number (base 0: 0x.. hex, 0.. octal, else decimal). */
 int kstrtoul(const char *s, unsigned base, unsigned long *out);
+/*
+ * Splits s in place into words: blanks separate them, double quotes group
+ * blanks into one word (and are removed). Stores at most max pointers into
+ * words; returns how many words there are (which may be more than max).
+ */
+int ksplit_words(char *s, char **words, int max);
 /* Shell-style wildcard match of '*' and '?'; true when name matches. */
 int kglob(const char *pattern, const char *name);
 
