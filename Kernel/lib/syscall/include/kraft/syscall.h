@@ -23,6 +23,8 @@
 
 #if defined(__x86_64__)
 #include <kraft/syscall_nr_x86_64.h>
+#elif defined(__aarch64__)
+#include <kraft/syscall_nr_aarch64.h>
 #else
 #error "no system-call numbers for this architecture yet"
 #endif
