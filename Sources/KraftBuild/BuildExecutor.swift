@@ -28,6 +28,9 @@ public struct BuildExecutor: Sendable {
   public var locator: ExecutableLocator
   public var jobs: Int
   public var verbose: Bool
+  /// Added to ninja's environment, so every compiler and linker sees it (release builds:
+  /// `SOURCE_DATE_EPOCH`, `TZ`, `LC_ALL`).
+  public var environment: [String: String] = [:]
 
   public init(
     fileSystem: FileSystem, runner: ProcessRunner, locator: ExecutableLocator = ExecutableLocator(),
@@ -68,7 +71,7 @@ public struct BuildExecutor: Sendable {
     let result = try runner.run(
       ProcessCommand(
         ninja, ["-f", plan.ninjaFile, "-j", String(jobs)] + plan.targets.map(\.image),
-        environment: ["NINJA_STATUS": "[%f/%t] "]),
+        environment: environment.merging(["NINJA_STATUS": "[%f/%t] "]) { $1 }),
       output: .lines { line in
         state.consume(line, progress: progress, verbose: verbose, commands: commands)
       })

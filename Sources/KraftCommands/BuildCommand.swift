@@ -43,21 +43,46 @@ struct BuildCommand: ParsableCommand {
   )
   var cflags: [String] = []
 
+  @Flag(
+    help: """
+      Build reproducibly: needs a complete Kraftfile.lock, pins the toolchain in \
+      Kraftfile.release.lock, and writes a release manifest and an SPDX bill of materials \
+      beside each image (docs/releases.md).
+      """)
+  var release = false
+
+  @Flag(help: "With --release: accept a toolchain other than the pinned one, and pin it.")
+  var allowToolchainChange = false
+
   func run() throws {
     let loaded = try project.load()
     let context = ProjectBuild(kraftfile: loaded.kraftfile)
     let targets = try context.layout.targets(named: target)
-    let plan = try context.plan(
+    var plan = try context.plan(
       targets: targets, compiler: compiler,
       extraCFlags: cflags.flatMap { $0.split(separator: " ").map(String.init) })
+    let releaseBuild =
+      release
+      ? try ReleaseBuild.prepare(
+        ReleaseBuild.Request(
+          kraftfilePath: loaded.location.path, compiler: compiler, cflags: cflags,
+          allowToolchainChange: allowToolchainChange),
+        project: context, plan: plan, runner: SystemProcessRunner()) : nil
+    if let releaseBuild {
+      plan = releaseBuild.plan
+      if let lock = releaseBuild.recordedLock {
+        print("pinned the toolchain and source date in \(relative(lock, to: loaded.kraftfile.directory))")
+      }
+    }
 
     if dryRun {
       print(BuildPlanPrinter.text(plan, verbose: verbose), terminator: "")
       return
     }
-    let executor = BuildExecutor(
+    var executor = BuildExecutor(
       fileSystem: context.fileSystem, runner: SystemProcessRunner(),
       jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount + 1, verbose: verbose)
+    executor.environment = releaseBuild?.environment ?? [:]
     let outcome = try executor.execute(plan, progress: ProgressDisplay(output: StandardStream.out))
     if outcome.compiled == 0 && outcome.linked == 0 {
       print("nothing to do: every image is up to date")
@@ -67,6 +92,9 @@ struct BuildCommand: ParsableCommand {
     for (index, built) in plan.targets.enumerated() {
       print("\(built.target.shortForm): \(relative(built.image, to: loaded.kraftfile.directory))")
       if verbose { print(outcome.reports[index], terminator: "") }
+    }
+    for written in try releaseBuild?.writeArtifacts(fileSystem: context.fileSystem) ?? [] {
+      print("release: \(relative(written, to: loaded.kraftfile.directory))")
     }
   }
 

@@ -1,0 +1,200 @@
+import Foundation
+import KraftBasics
+import KraftFetch
+import KraftModel
+
+/// `kraft build --release`: a build whose images depend only on the Kraftfile, the locks,
+/// kraft's version and the toolchain's. Before the build, `prepare` checks the locks, pins
+/// the toolchain, chooses the source date and makes the plan reproducible; after it,
+/// `writeArtifacts` writes each image's release manifest and bill of materials.
+public struct ReleaseBuild: Sendable {
+  /// What the command line asked for, recorded so the manifest's rebuild command is exact.
+  public struct Request: Sendable {
+    public var kraftfilePath: String
+    /// `--compiler`, `--cflags` as given (the Kraftfile's `x-build` is part of the project).
+    public var buildArguments: [String]
+    public var allowToolchainChange: Bool
+    public var environment: [String: String]
+    /// Where kraft runs (ninja inherits it; GCC records it).
+    public var workingDirectory: String
+
+    /// From `kraft build`'s options: `--compiler` and each `--cflags` are repeated in the
+    /// rebuild command.
+    public init(
+      kraftfilePath: String, compiler: String?, cflags: [String], allowToolchainChange: Bool
+    ) {
+      self.init(
+        kraftfilePath: kraftfilePath,
+        buildArguments: (compiler.map { ["--compiler", $0] } ?? []) + cflags.map { "--cflags=" + $0 },
+        allowToolchainChange: allowToolchainChange)
+    }
+
+    public init(
+      kraftfilePath: String, buildArguments: [String] = [], allowToolchainChange: Bool = false,
+      environment: [String: String] = ProcessInfo.processInfo.environment,
+      workingDirectory: String = FileManager.default.currentDirectoryPath
+    ) {
+      self.kraftfilePath = kraftfilePath
+      self.buildArguments = buildArguments
+      self.allowToolchainChange = allowToolchainChange
+      self.environment = environment
+      self.workingDirectory = workingDirectory
+    }
+  }
+
+  public var request: Request
+  public var kraftfile: Kraftfile
+  public var kernel: KernelTree
+  /// The reproducible plan to execute instead of the ordinary one.
+  public var plan: BuildPlan
+  public var sourceDate: (seconds: Int, origin: ReleaseSourceDate.Origin)
+  /// By architecture (`x86_64`).
+  public var toolchains: [String: ReleaseToolchain]
+  public var lockfile: Lockfile?
+  /// Set when this build wrote or changed `Kraftfile.release.lock`; for the user to hear.
+  public var recordedLock: String?
+
+  /// Checks and pins everything before anything is built. `lockfile` is the project's
+  /// `Kraftfile.lock`, read from the project folder unless given.
+  public static func prepare(
+    _ request: Request, project: ProjectBuild, plan: BuildPlan, lockfile given: Lockfile?? = nil,
+    runner: ProcessRunner
+  ) throws -> ReleaseBuild {
+    let kraftfile = project.kraftfile
+    let (kernel, _) = try project.catalog()
+    let lockPath = kraftfile.directory + "/Kraftfile.lock"
+    let lockfile = try given ?? ReleaseLockfileReader.read(lockPath, fileSystem: project.fileSystem)
+    let missing = ReleaseInputs.missingLockEntries(
+      ports: Array(
+        Set(plan.targets.flatMap { $0.resolution.libraries.filter { $0.kind == .port }.map(\.name) })),
+      lock: lockfile)
+    if !missing.isEmpty {
+      throw ReleaseError(
+        .invalidInput,
+        "a release build needs every external source pinned in '\(lockPath)'; missing or incomplete: "
+          + missing.map { "'\($0)'" }.joined(separator: ", ") + "; run 'kraft lock' first")
+    }
+
+    let releaseLockPath = ReleaseLock.path(projectDirectory: kraftfile.directory)
+    let existing = try ReleaseLock.read(from: releaseLockPath, fileSystem: project.fileSystem)
+    let sourceDate = try ReleaseSourceDate(runner: runner).choose(
+      environment: request.environment, lock: existing, projectDirectory: kraftfile.directory)
+
+    let probe = ReleaseToolchainProbe(runner: runner)
+    var toolchains: [String: ReleaseToolchain] = [:]
+    for target in plan.targets where toolchains[target.target.architecture.rawValue] == nil {
+      toolchains[target.target.architecture.rawValue] = try probe.probe(target.toolchain)
+    }
+    var lock = existing ?? ReleaseLock(sourceDateEpoch: sourceDate.seconds, toolchains: [:])
+    for (architecture, seen) in toolchains.sorted(by: { $0.key < $1.key }) {
+      if let pinned = lock.toolchains[architecture], pinned != seen {
+        guard request.allowToolchainChange else {
+          throw ReleaseError(
+            .verificationFailed,
+            "the toolchain for \(architecture) differs from the one '\(ReleaseLock.fileName)' pins:\n  "
+              + seen.differences(from: pinned).joined(separator: "\n  ")
+              + "\nimages built with it may differ; install the pinned toolchain, or pass "
+              + "'--allow-toolchain-change' to record this one")
+        }
+      }
+      lock.toolchains[architecture] = seen
+    }
+    var recorded: String?
+    if lock != existing {
+      try lock.write(to: releaseLockPath, fileSystem: project.fileSystem)
+      recorded = releaseLockPath
+    }
+
+    var reproducible = plan
+    reproducible.targets = try plan.targets.map { target in
+      let ports = target.resolution.libraries.filter { $0.kind == .port }
+        .map { (name: $0.name, root: $0.sourceRoot) }
+      let mappings = ReproducibleBuildPlan.mappings(
+        projectDirectory: kraftfile.directory, outputDirectory: plan.outputDirectory,
+        kernel: kernel, portRoots: ports, toolchain: target.toolchain,
+        workingDirectory: request.workingDirectory)
+      guard !mappings.isEmpty else { throw ReleaseError(.internal, "no path mappings") }
+      return ReproducibleBuildPlan(mappings: mappings, family: target.toolchain.family)
+        .apply(to: target)
+    }
+    return ReleaseBuild(
+      request: request, kraftfile: kraftfile, kernel: kernel, plan: reproducible,
+      sourceDate: sourceDate, toolchains: toolchains, lockfile: lockfile, recordedLock: recorded)
+  }
+
+  /// The environment ninja (and so every compiler and linker) runs with: the source date for
+  /// `__DATE__`/`__TIME__` and anything else that honours it, and a fixed time zone and
+  /// locale so no tool formats a date or sorts text by the user's settings.
+  public var environment: [String: String] {
+    Self.environment(sourceDateEpoch: sourceDate.seconds)
+  }
+
+  public static func environment(sourceDateEpoch: Int) -> [String: String] {
+    ["SOURCE_DATE_EPOCH": String(sourceDateEpoch), "TZ": "UTC", "LC_ALL": "C"]
+  }
+
+  /// Writes `<image>.release.json` and `<image>.spdx.json` beside each image, after a
+  /// successful build; returns their paths.
+  public func writeArtifacts(fileSystem: FileSystem) throws -> [String] {
+    let inputs = ReleaseInputs()
+    let outputRelative = Self.relative(plan.outputDirectory, to: kraftfile.directory)
+    let project = try inputs.projectFiles(
+      directory: kraftfile.directory, excluding: outputRelative.map { [$0] } ?? [])
+    var written: [String] = []
+    for target in plan.targets {
+      let manifest = try self.manifest(for: target, project: project, inputs: inputs)
+      let folder = plan.outputDirectory
+      let manifestPath = folder + "/" + ReleaseManifest.fileName(image: manifest.image.file)
+      try fileSystem.writeText(try ReleaseJSON.encode(manifest), to: manifestPath)
+      let bomPath = folder + "/" + ReleaseManifest.billOfMaterialsName(image: manifest.image.file)
+      try fileSystem.writeText(try ReleaseJSON.encode(SBOMDocument(manifest: manifest)), to: bomPath)
+      written += [manifestPath, bomPath]
+    }
+    return written
+  }
+
+  func manifest(
+    for target: TargetBuildPlan, project: (files: [ReleaseFile], treeHash: String),
+    inputs: ReleaseInputs
+  ) throws -> ReleaseManifest {
+    let options = Dictionary(
+      target.resolution.options.compactMap { resolved in
+        resolved.value.map { (resolved.option.name, $0.description) }
+      }, uniquingKeysWith: { first, _ in first })
+    let kraftfileName = Self.relative(request.kraftfilePath, to: kraftfile.directory) ?? "Kraftfile"
+    let projectFromManifest =
+      Self.relative(plan.outputDirectory, to: kraftfile.directory).map { inside in
+        inside.split(separator: "/").map { _ in ".." }.joined(separator: "/")
+      } ?? kraftfile.directory
+    return ReleaseManifest(
+      kraftVersion: KraftVersion.current, target: target.target.shortForm,
+      image: try Self.artifact(target.image), debugImage: try Self.artifact(target.debugImage),
+      initrd: nil, sourceDateEpoch: sourceDate.seconds,
+      toolchain: toolchains[target.target.architecture.rawValue]!,
+      project: ReleaseProject(
+        name: ProjectLayout(kraftfile: kraftfile).projectName, kraftfile: kraftfileName,
+        directory: projectFromManifest, treeHash: project.treeHash, files: project.files),
+      kernelLibraries: try inputs.kernelLibraries(target, kernel: kernel),
+      ports: try inputs.ports(
+        target, lock: lockfile, lockPath: kraftfile.directory + "/Kraftfile.lock"),
+      options: options,
+      rebuild: ReleaseRebuildCommand(
+        arguments: ["kraft", "build", "--release", "-K", kraftfileName, "-t", target.target.shortForm]
+          + request.buildArguments,
+        environment: ["SOURCE_DATE_EPOCH": String(sourceDate.seconds)]))
+  }
+
+  static func artifact(_ path: String) throws -> ReleaseArtifact {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw ReleaseError(.missingInput, "the build did not produce '\(path)'")
+    }
+    return ReleaseArtifact(
+      file: (path as NSString).lastPathComponent, size: data.count,
+      sha256: SHA256.hex(of: [UInt8](data)))
+  }
+
+  /// `path` relative to `directory` when inside it, else nil.
+  static func relative(_ path: String, to directory: String) -> String? {
+    path.hasPrefix(directory + "/") ? String(path.dropFirst(directory.count + 1)) : nil
+  }
+}
