@@ -1,12 +1,14 @@
 /*
  * Ways for an application to end, for the boot tests of the exit contract
  * (kraft/abi.h). No argument: a write through a NULL pointer (a crash).
- * "overflow": recursion until the stack runs into its guard page. "abort":
- * abort(). "exit N": exit(N).
+ * "overflow": recursion until the stack runs into its guard page;
+ * "thread-overflow": the same on a thread's stack (the kernel's thread API,
+ * as nolibc has no pthreads). "abort": abort(). "exit N": exit(N).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <kraft/sched.h>
 
 /* noinline and volatile: the compiler may not fold the fault away. */
 __attribute__((noinline)) static void write_through(int *volatile p)
@@ -24,6 +26,13 @@ __attribute__((noinline)) static int recurse(volatile int depth)
 	return recurse(depth + 1) + pad[0];
 }
 
+static void *recurse_in_thread(void *arg)
+{
+	(void)arg;
+	recurse(0);
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 2 && !strcmp(argv[1], "exit")) {
@@ -37,6 +46,13 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "overflow")) {
 		puts("crash: recursing until the stack overflows");
 		return recurse(0);
+	}
+	if (argc > 1 && !strcmp(argv[1], "thread-overflow")) {
+		struct thread *t;
+		puts("crash: recursing on a thread until its stack overflows");
+		if (sched_thread_create(&t, "deep", recurse_in_thread, NULL))
+			return 2;
+		return sched_join(t, NULL);
 	}
 	puts("crash: writing through a NULL pointer");
 	write_through(NULL);
