@@ -19,10 +19,10 @@ public enum ArchiveExtractor {
     }
     guard let writer = archive_write_disk_new() else { throw failure(archive, "out of memory") }
     defer { archive_write_free(writer) }
-    // libarchive's own guards as a second line behind the checks below.
+    // libarchive's own guards as a second line behind the checks below (not its
+    // no-absolute-paths guard: the rewritten destination paths are absolute on purpose).
     let flags =
       ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_SYMLINKS
-      | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS
     archive_write_disk_set_options(writer, flags)
 
     var entry: OpaquePointer?

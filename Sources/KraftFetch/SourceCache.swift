@@ -88,3 +88,4 @@ public struct SourceCache: Sendable {
     hash.hasPrefix("sha256:") ? String(hash.dropFirst(7)) : hash
   }
 }
+
