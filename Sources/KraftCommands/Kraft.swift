@@ -26,6 +26,7 @@ public struct Kraft: ParsableCommand {
       CleanCommand.self,
       ProperCleanCommand.self,
       ConfigCommand.self,
+      VerifyCommand.self,
     ]
   )
 

@@ -1,0 +1,242 @@
+import Foundation
+import KraftBasics
+import KraftFetch
+import KraftModel
+
+/// Runs a release manifest's rebuild command in a project folder (the fresh copy `kraft
+/// verify` made); a protocol so the verifier's logic is testable without compiling.
+public protocol ReleaseRebuilder: Sendable {
+  func rebuild(_ command: ReleaseRebuildCommand, in directory: String) throws
+}
+
+/// `kraft verify`: rebuilds a release from its manifest in a fresh temporary folder and
+/// compares every artifact byte for byte with the manifest's hashes and the files beside it.
+///
+/// Design: the manifest pins everything except the application's bytes, which live in the
+/// project folder (found from the manifest, `project.directory`, or given). The project's
+/// files are compared with the manifest's list first (a changed input is reported by name),
+/// then copied, without build outputs, into the temporary folder and rebuilt there with the
+/// recorded command; ports come through the shared cache, pinned by the copied
+/// `Kraftfile.lock`, and the toolchain is checked against the copied `Kraftfile.release.lock`.
+public struct ReleaseVerifier: Sendable {
+  public var rebuilder: ReleaseRebuilder
+  /// Where the temporary folder is made (`$TMPDIR`).
+  public var temporaryRoot: String
+  /// Keep the temporary folder (for looking into a failure).
+  public var keep: Bool
+
+  public init(
+    rebuilder: ReleaseRebuilder, temporaryRoot: String = NSTemporaryDirectory(), keep: Bool = false
+  ) {
+    self.rebuilder = rebuilder
+    self.temporaryRoot = temporaryRoot
+    self.keep = keep
+  }
+
+  public struct Outcome: Hashable, Sendable {
+    public var manifest: ReleaseManifest
+    public var projectDirectory: String
+    /// Inputs that differ from what the manifest records (files, kernel libraries, version).
+    public var changedInputs: [String]
+    /// Artifact names that were rebuilt identically.
+    public var identical: [String]
+    /// Empty when the release reproduced.
+    public var differences: [ReleaseImageDifference]
+    /// The temporary folder when `keep` is set.
+    public var keptDirectory: String?
+  }
+
+  /// Reads the manifest and locates the project (or takes `projectDirectory`).
+  public static func load(manifestPath: String) throws -> ReleaseManifest {
+    guard let text = try? String(contentsOfFile: manifestPath, encoding: .utf8) else {
+      throw ReleaseError(.missingInput, "cannot read the release manifest '\(manifestPath)'")
+    }
+    let manifest: ReleaseManifest
+    do {
+      manifest = try ReleaseJSON.decode(ReleaseManifest.self, from: text)
+    } catch {
+      throw ReleaseError(
+        .invalidInput,
+        "'\(manifestPath)' is not a release manifest (\(error)); give the '.release.json' file written by 'kraft build --release'"
+      )
+    }
+    guard manifest.formatVersion == ReleaseManifest.currentFormat else {
+      throw ReleaseError(
+        .invalidInput,
+        "'\(manifestPath)' has format version \(manifest.formatVersion); this kraft reads version \(ReleaseManifest.currentFormat)"
+      )
+    }
+    return manifest
+  }
+
+  public static func projectDirectory(manifestPath: String, manifest: ReleaseManifest) -> String {
+    let folder = (absolute(manifestPath) as NSString).deletingLastPathComponent
+    let recorded = manifest.project.directory
+    return ((recorded.hasPrefix("/") ? recorded : folder + "/" + recorded) as NSString)
+      .standardizingPath
+  }
+
+  public func verify(
+    manifestPath: String, projectDirectory given: String?, kernel: KernelTree
+  ) throws -> Outcome {
+    let manifest = try Self.load(manifestPath: manifestPath)
+    let manifestFolder = (Self.absolute(manifestPath) as NSString).deletingLastPathComponent
+    let project =
+      given.map { (Self.absolute($0) as NSString).standardizingPath }
+      ?? Self.projectDirectory(manifestPath: manifestPath, manifest: manifest)
+    guard let outputs = ReleaseBuild.relative(manifestFolder, to: project) else {
+      throw ReleaseError(
+        .usage,
+        "the manifest '\(manifestPath)' is not inside the project folder '\(project)'; "
+          + "'kraft verify' rebuilds into the same place within a copy, so the images must be "
+          + "in the project (its '.unikraft/build' or an 'outdir' inside it); pass the project with '--project'"
+      )
+    }
+    guard FileManager.default.fileExists(atPath: project + "/" + manifest.project.kraftfile) else {
+      throw ReleaseError(
+        .missingInput,
+        "no '\(manifest.project.kraftfile)' in '\(project)'; pass the project folder with '--project'")
+    }
+
+    var changed = try changedInputs(manifest, project: project, outputs: outputs, kernel: kernel)
+    if manifest.kraftVersion != KraftVersion.current {
+      changed.append("kraft \(manifest.kraftVersion) made the release; this is kraft \(KraftVersion.current)")
+    }
+
+    let scratch = temporaryRoot + "/kraft-verify-" + UUID().uuidString
+    let copy = scratch + "/" + (project as NSString).lastPathComponent
+    defer { if !keep { try? FileManager.default.removeItem(atPath: scratch) } }
+    try copyProject(from: project, to: copy, excluding: outputs)
+    try rebuilder.rebuild(manifest.rebuild, in: copy)
+
+    var identical: [String] = []
+    var differences: [ReleaseImageDifference] = []
+    let artifacts = [manifest.image, manifest.debugImage] + (manifest.initrd.map { [$0] } ?? [])
+    for artifact in artifacts {
+      let rebuiltPath = copy + "/" + outputs + "/" + artifact.file
+      guard let rebuilt = FileManager.default.contents(atPath: rebuiltPath) else {
+        throw ReleaseError(
+          .verificationFailed, "the rebuild did not produce '\(artifact.file)'")
+      }
+      let rebuiltBytes = [UInt8](rebuilt)
+      let released = FileManager.default.contents(atPath: manifestFolder + "/" + artifact.file)
+        .map { [UInt8]($0) }
+      if SHA256.hex(of: rebuiltBytes) == artifact.sha256 && rebuiltBytes.count == artifact.size {
+        if let released, released != rebuiltBytes {
+          // The rebuild matches the manifest: the file beside it was changed afterwards.
+          changed.append("'\(artifact.file)' beside the manifest no longer matches its sha256")
+          differences +=
+            ReleaseImageDifference.compare(
+              file: artifact.file, released: released, rebuilt: rebuiltBytes
+            ).map { [$0] } ?? []
+        } else {
+          identical.append(artifact.file)
+        }
+        continue
+      }
+      if let released,
+        let difference = ReleaseImageDifference.compare(
+          file: artifact.file, released: released, rebuilt: rebuiltBytes)
+      {
+        differences.append(difference)
+      } else {
+        differences.append(
+          ReleaseImageDifference(
+            file: artifact.file, releasedSize: artifact.size, rebuiltSize: rebuiltBytes.count,
+            firstOffset: 0, region: nil))
+      }
+    }
+    return Outcome(
+      manifest: manifest, projectDirectory: project, changedInputs: changed, identical: identical,
+      differences: differences, keptDirectory: keep ? copy : nil)
+  }
+
+  /// The project files, kernel libraries and the kraft version, each compared with the
+  /// manifest; one line per difference.
+  func changedInputs(
+    _ manifest: ReleaseManifest, project: String, outputs: String, kernel: KernelTree
+  ) throws -> [String] {
+    var lines: [String] = []
+    let now = try ReleaseInputs().projectFiles(directory: project, excluding: [outputs]).files
+    let recorded = Dictionary(manifest.project.files.map { ($0.path, $0.sha256) }) { first, _ in first }
+    let current = Dictionary(now.map { ($0.path, $0.sha256) }) { first, _ in first }
+    for file in manifest.project.files {
+      guard let sha = current[file.path] else {
+        lines.append("input '\(file.path)' is missing from the project")
+        continue
+      }
+      if sha != file.sha256 {
+        lines.append("input '\(file.path)' changed (sha256 \(sha), released \(file.sha256))")
+      }
+    }
+    for file in now where recorded[file.path] == nil {
+      lines.append("input '\(file.path)' is new since the release")
+    }
+    for library in manifest.kernelLibraries {
+      let folder = kernel.kernelDirectory + "/" + library.path
+      let hash = try? TreeHash.compute(directory: folder)
+      if hash != library.treeHash {
+        lines.append(
+          "kernel library '\(library.name)' ('\(folder)') differs from the release's (tree \(hash ?? "missing"), released \(library.treeHash))"
+        )
+      }
+    }
+    return lines
+  }
+
+  /// Copies the project's files (not its build outputs, not `.git`), keeping execute bits
+  /// and links as they are.
+  func copyProject(from source: String, to destination: String, excluding outputs: String) throws {
+    let files = try ReleaseInputs().projectFiles(directory: source, excluding: [outputs]).files
+    let manager = FileManager.default
+    try manager.createDirectory(atPath: destination, withIntermediateDirectories: true)
+    for file in files {
+      let target = destination + "/" + file.path
+      try manager.createDirectory(
+        atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+      try manager.copyItem(atPath: source + "/" + file.path, toPath: target)
+    }
+  }
+
+  static func absolute(_ path: String) -> String {
+    path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+  }
+}
+
+/// Runs the rebuild command as a process: this very `kraft` executable, in the copy, with the
+/// manifest's environment and the kernel tree the release used.
+public struct ProcessReleaseRebuilder: ReleaseRebuilder {
+  public var runner: ProcessRunner
+  public var executable: String
+  public var kernel: KernelTree
+  /// Extra arguments (`--allow-toolchain-change`).
+  public var extraArguments: [String]
+
+  public init(
+    runner: ProcessRunner, executable: String, kernel: KernelTree, extraArguments: [String] = []
+  ) {
+    self.runner = runner
+    self.executable = executable
+    self.kernel = kernel
+    self.extraArguments = extraArguments
+  }
+
+  public func rebuild(_ command: ReleaseRebuildCommand, in directory: String) throws {
+    guard command.arguments.first == "kraft" else {
+      throw ReleaseError(
+        .invalidInput, "the manifest's rebuild command does not start with 'kraft': \(command.shellLine)")
+    }
+    let result = try runner.capture(
+      ProcessCommand(
+        executable, Array(command.arguments.dropFirst()) + extraArguments,
+        workingDirectory: directory,
+        environment: command.environment.merging(["KRAFT_KERNEL_DIR": kernel.kernelDirectory]) { $1 }))
+    guard result.status == 0 else {
+      let output = (result.stdout + result.stderr).split(separator: "\n").suffix(30)
+        .joined(separator: "\n")
+      throw ReleaseError(
+        .verificationFailed,
+        "the rebuild failed (\(command.shellLine), exit status \(result.status)):\n\(output)")
+    }
+  }
+}
