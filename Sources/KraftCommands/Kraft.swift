@@ -27,6 +27,7 @@ public struct Kraft: ParsableCommand {
       ProperCleanCommand.self,
       ConfigCommand.self,
       VerifyCommand.self,
+      PortCommand.self,
     ]
   )
 

@@ -1,0 +1,105 @@
+import ArgumentParser
+import KraftBasics
+import KraftBuild
+import KraftFetch
+import KraftManifest
+import KraftModel
+
+/// `kraft port add NAME[@VERSION]`: lists the port (and the ports it requires) under the
+/// Kraftfile's `libraries:`, keeping the file's comments and layout, then fetches and
+/// verifies each against its pins so that a later build starts from a checked cache.
+struct PortAddCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "add", abstract: "Add a port (and the ports it requires) to the Kraftfile.")
+
+  @Argument(help: "The port, as NAME or NAME@VERSION.")
+  var reference: String
+
+  @Flag(help: "Only edit the Kraftfile; fetch later (kraft build fetches what is missing).")
+  var noFetch = false
+
+  @OptionGroup var project: PortProjectOptions
+
+  func run() throws {
+    let context = try PortContext(project, requireProject: true)
+    let loaded = try context.loadKraftfile()
+    let (name, version) = PortContext.split(reference)
+    let entry = try context.catalog.port(named: name)
+    try PortContext.checkVersion(version, of: entry.description)
+
+    var editor = KraftfileEditor(text: loaded.text, file: loaded.location.displayPath)
+    var listed = Set(loaded.kraftfile.libraries.map(\.name))
+    var added: [(PortCatalog.Entry, String?)] = []
+    if listed.contains(name) {
+      guard let version else {
+        throw PortError(
+          .usage,
+          "'\(name)' is already in 'libraries:'; 'kraft port update \(name)' moves it to the newest version")
+      }
+      try editor.setVersion(of: name, to: version)
+    } else {
+      try editor.addLibrary(name, version: version)
+    }
+    listed.insert(name)
+    added.append((entry, version))
+    // Required ports come along (a port needing the libc gets musl), each once.
+    var queue = try context.catalog.requiredPorts(of: entry)
+    while let next = queue.first {
+      queue.removeFirst()
+      guard !listed.contains(next.name) else { continue }
+      if try providedAlready(next, by: loaded.kraftfile, catalog: context.catalog) { continue }
+      try editor.addLibrary(next.name, version: nil)
+      listed.insert(next.name)
+      added.append((next, nil))
+      queue += try context.catalog.requiredPorts(of: next)
+    }
+
+    if !noFetch {
+      let fetcher = try context.fetcher()
+      for (port, version) in added {
+        let prepared = try fetcher.prepare(port: port.description.recipe, version: version, lock: nil)
+        print(
+          "verified \(port.name) \(prepared.lockEntry.version) (\(prepared.lockEntry.pin.treeHash ?? "-"))")
+      }
+    }
+    try context.fileSystem.writeText(editor.text, to: loaded.location.path)
+    for (port, version) in added {
+      let shown = version ?? port.description.recipe.upstream.defaultVersion
+      print("added \(port.name) \(shown) to '\(loaded.location.displayPath)'")
+    }
+  }
+
+  /// True when a library the Kraftfile already lists provides what `port` would be added for
+  /// (e.g. another libc): the requirement is met without it.
+  private func providedAlready(
+    _ port: PortCatalog.Entry, by kraftfile: Kraftfile, catalog: PortCatalog
+  ) throws -> Bool {
+    let capabilities = Set(port.description.manifest.provides)
+    guard !capabilities.isEmpty else { return false }
+    for library in kraftfile.libraries {
+      guard let other = try? catalog.port(named: library.name) else { continue }
+      if !capabilities.isDisjoint(with: other.description.manifest.provides) { return true }
+    }
+    return false
+  }
+}
+
+/// `kraft port remove NAME`: the inverse edit of the Kraftfile.
+struct PortRemoveCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "remove", abstract: "Remove a port from the Kraftfile's 'libraries:'.")
+
+  @Argument(help: "The port's name.")
+  var name: String
+
+  @OptionGroup var project: PortProjectOptions
+
+  func run() throws {
+    let context = try PortContext(project, requireProject: true)
+    let loaded = try context.loadKraftfile()
+    var editor = KraftfileEditor(text: loaded.text, file: loaded.location.displayPath)
+    try editor.removeLibrary(name)
+    try context.fileSystem.writeText(editor.text, to: loaded.location.path)
+    print("removed \(name) from '\(loaded.location.displayPath)'")
+  }
+}

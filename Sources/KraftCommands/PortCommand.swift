@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import KraftBasics
+import KraftBuild
+import KraftFetch
+import KraftManifest
+import KraftModel
+
+/// `kraft port`: find, inspect and add ports, and write new ones.
+struct PortCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "port",
+    abstract: "List, inspect, add, update and write ports (external libraries).",
+    discussion: """
+      Ports are searched, first found wins, in: Ports/ beside the Kraftfile; each folder of \
+      $KRAFT_PORTS_PATH; $XDG_DATA_HOME/kraft/ports (or ~/.local/share/kraft/ports); the \
+      Ports/ shipped with kraft. See docs/porting.md.
+      """,
+    subcommands: [
+      PortListCommand.self, PortInfoCommand.self, PortAddCommand.self, PortRemoveCommand.self,
+      PortUpdateCommand.self, PortNewCommand.self, PortEditCommand.self, PortDiffCommand.self,
+    ])
+}
+
+/// `-K PATH` and `--project DIR` for the port commands (whose positional argument is a port
+/// name, so the project folder is an option here).
+struct PortProjectOptions: ParsableArguments {
+  @Option(
+    name: [.customShort("K"), .customLong("kraftfile")],
+    help: ArgumentHelp("The Kraftfile to use.", valueName: "path"))
+  var kraftfile: String?
+
+  @Option(help: ArgumentHelp("The project folder (default: the current folder).", valueName: "dir"))
+  var project: String?
+}
+
+/// What every port command needs: the project (when there is one), the port catalog in its
+/// search order, and a fetcher over the shared source cache.
+struct PortContext {
+  let fileSystem: any FileSystem = LocalFileSystem()
+  let environment = ProcessInfo.processInfo.environment
+  let currentDirectory = FileManager.default.currentDirectoryPath
+  /// The project's Kraftfile, when one was found (or named).
+  let location: KraftfileLocation?
+  let catalog: PortCatalog
+
+  /// `requireProject`: fail when there is no Kraftfile instead of working without one.
+  init(_ options: PortProjectOptions, requireProject: Bool) throws {
+    let loader = KraftfileLoader(
+      fileSystem: fileSystem, environment: environment, currentDirectory: currentDirectory)
+    do {
+      location = try loader.locate(kraftfile: options.kraftfile, project: options.project)
+    } catch let error as KraftfileNotFound {
+      if requireProject || options.kraftfile != nil || options.project != nil { throw error }
+      location = nil
+    }
+    let directory = location?.directory ?? currentDirectory
+    let kernel = try? KernelTree.locate(
+      kraftfile: Kraftfile(directory: directory), environment: environment, fileSystem: fileSystem)
+    catalog = PortCatalog(
+      roots: PortCatalog.searchRoots(
+        projectDirectory: location?.directory, builtinPorts: kernel?.portsDirectory,
+        environment: environment),
+      fileSystem: fileSystem)
+  }
+
+  func loadKraftfile() throws -> LoadedKraftfile {
+    guard let location else { throw KraftfileNotFound(message: "no Kraftfile here") }
+    return try KraftfileLoader(
+      fileSystem: fileSystem, environment: environment, currentDirectory: currentDirectory
+    ).load(kraftfile: location.path)
+  }
+
+  func fetcher(offline: Bool = false) throws -> SourceFetcher {
+    let rules = try MirrorTable.parse(environmentValue: environment["KRAFT_MIRRORS"] ?? "")
+    return SourceFetcher(
+      cache: SourceCache(root: SourceCache.defaultRoot(environment: environment)),
+      mirrors: MirrorTable(rules: rules), offline: offline)
+  }
+
+  /// `name` or `name@version`.
+  static func split(_ reference: String) -> (name: String, version: String?) {
+    guard let at = reference.firstIndex(of: "@") else { return (reference, nil) }
+    return (String(reference[..<at]), String(reference[reference.index(after: at)...]))
+  }
+
+  /// Fails unless the recipe has `version` (nil: its default).
+  static func checkVersion(_ version: String?, of port: PortDescription) throws {
+    guard let version, port.recipe.upstream.version(version) == nil else { return }
+    let known = port.recipe.upstream.versions.map(\.version)
+    throw PortError(
+      .usage,
+      "port '\(port.name)' has no version '\(version)'" + Suggestion.hint(for: version, in: known)
+        + "; known: " + known.joined(separator: ", "))
+  }
+}

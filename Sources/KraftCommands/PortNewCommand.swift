@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import KraftBuild
+import KraftFetch
+import KraftModel
+
+/// `kraft port new NAME (--git URL --tag T | --archive URL)`: fetches the upstream once and
+/// writes `Ports/NAME/port.yaml` with its pins filled in.
+struct PortNewCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "new", abstract: "Start a port: fetch an upstream and write a pinned recipe.")
+
+  @Argument(help: "The new port's name (a-z, 0-9, '-', '_').")
+  var name: String
+
+  @Option(help: "The upstream git repository.")
+  var git: String?
+
+  @Option(help: "The release tag in the git repository.")
+  var tag: String?
+
+  @Option(help: "The upstream release archive (.tar.gz, .tar.xz, .tar.bz2, .zip).")
+  var archive: String?
+
+  @Option(help: "The version to record (default: taken from the tag or the archive's name).")
+  var version: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "The folder to create the port in (default: Ports/ beside the Kraftfile, else ./Ports).",
+      valueName: "dir"))
+  var into: String?
+
+  @OptionGroup var project: PortProjectOptions
+
+  func validate() throws {
+    guard !name.isEmpty,
+      name.allSatisfy({ ($0.isLetter && $0.isLowercase) || $0.isNumber || $0 == "-" || $0 == "_" })
+    else { throw ValidationError("port name '\(name)' may hold only a-z, 0-9, '-' and '_'") }
+    switch (git, tag, archive) {
+    case (.some, .some, nil), (nil, nil, .some): break
+    case (.some, nil, _): throw ValidationError("'--git' needs '--tag': a port pins a release, not a branch")
+    default: throw ValidationError("give either '--git URL --tag TAG' or '--archive URL'")
+    }
+  }
+
+  func run() throws {
+    let context = try PortContext(project, requireProject: false)
+    let source: PortScaffold.Source =
+      if let archive { .archive(url: archive) } else { .git(url: git!, tag: tag!) }
+    let scaffold = PortScaffold(fileSystem: context.fileSystem)
+    let chosenVersion = version ?? PortScaffold.version(of: source, name: name)
+    let prepared = try context.fetcher().prepare(
+      scaffold.request(name: name, version: chosenVersion, source: source))
+    let folder =
+      into ?? ((context.location?.directory ?? context.currentDirectory) + "/Ports")
+    let path = try scaffold.write(
+      name: name, source: source, prepared: prepared, directory: folder + "/" + name)
+    print("wrote '\(path)' (\(name) \(chosenVersion), tree \(prepared.lockEntry.pin.treeHash ?? "-"))")
+    print("next: check its 'sources' and 'includes'; 'kraft port edit \(name)' to change the code")
+  }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import KraftBasics
+import KraftBuild
+import KraftFetch
+import KraftManifest
+import KraftModel
+
+/// `kraft port update [NAME]`: moves a listed port (or every listed port) to the newest
+/// version its recipe pins, fetching and verifying it.
+struct PortUpdateCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "update", abstract: "Move ports to the newest version their recipe pins.")
+
+  @Argument(help: "The port (default: every port the Kraftfile lists).")
+  var name: String?
+
+  @Flag(help: "Only edit the Kraftfile.")
+  var noFetch = false
+
+  @OptionGroup var project: PortProjectOptions
+
+  func run() throws {
+    let context = try PortContext(project, requireProject: true)
+    let loaded = try context.loadKraftfile()
+    var editor = KraftfileEditor(text: loaded.text, file: loaded.location.displayPath)
+    let listed = loaded.kraftfile.libraries
+    let chosen =
+      try name.map { wanted -> [Component] in
+        guard let component = listed.first(where: { $0.name == wanted }) else {
+          throw PortError(
+            .usage, "'\(wanted)' is not in 'libraries:'; 'kraft port add \(wanted)' adds it")
+        }
+        return [component]
+      } ?? listed
+    var changed = 0
+    for component in chosen {
+      guard let entry = try? context.catalog.port(named: component.name) else { continue }
+      let newest = Self.newest(entry.description.recipe.upstream.versions.map(\.version))
+      let current = component.version ?? entry.description.recipe.upstream.defaultVersion
+      if !noFetch {
+        _ = try context.fetcher().prepare(port: entry.description.recipe, version: newest, lock: nil)
+      }
+      guard newest != component.version else { continue }
+      try editor.setVersion(of: component.name, to: newest)
+      print("\(component.name): \(current) -> \(newest)")
+      changed += 1
+    }
+    if changed == 0 { print("every port is at the newest pinned version") }
+    try context.fileSystem.writeText(editor.text, to: loaded.location.path)
+  }
+
+  /// The greatest version by numeric components (`3.0.9` < `3.0.20`), text compared last.
+  static func newest(_ versions: [String]) -> String {
+    versions.max { compare($0, $1) } ?? ""
+  }
+
+  static func compare(_ left: String, _ right: String) -> Bool {
+    let split = { (text: String) in text.split(whereSeparator: { !$0.isNumber && !$0.isLetter }) }
+    for (a, b) in zip(split(left), split(right)) where a != b {
+      if let x = Int(a), let y = Int(b) { return x < y }
+      return a < b
+    }
+    return split(left).count < split(right).count
+  }
+}
