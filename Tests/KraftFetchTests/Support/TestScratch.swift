@@ -11,9 +11,10 @@ enum TestScratch {
 
   /// Runs a program (by name, through `env`) in `directory`; throws with its output on failure.
   @discardableResult
-  static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:])
-    throws -> String
-  {
+  static func run(
+    _ arguments: [String], in directory: String, environment: [String: String] = [:],
+    separateErrors: Bool = false
+  ) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = arguments
@@ -25,7 +26,7 @@ enum TestScratch {
     process.environment = merged
     let output = Pipe()
     process.standardOutput = output
-    process.standardError = output
+    process.standardError = separateErrors ? FileHandle.standardError : output
     try process.run()
     let data = output.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()

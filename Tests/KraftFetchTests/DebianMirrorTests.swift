@@ -1,0 +1,44 @@
+import Foundation
+import KraftFetch
+import KraftManifest
+import KraftModel
+import Testing
+
+/// The real musl port fetched through the mirror `scripts/debian-mirror.sh` builds from
+/// Debian's source packages: the same pins as upstream's release archive must hold, and the
+/// port's patches must apply. Slower (apt, a 1 MB archive, 2600 files), so one test.
+@Suite struct DebianMirrorTests {
+  static let repository: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    return url.path
+  }()
+
+  @Test func muslThroughTheDebianMirrorVerifiesAgainstUpstreamPins() throws {
+    let portDirectory = Self.repository + "/Ports/musl"
+    let recipe = try PortRecipeParser.parse(
+      try String(contentsOfFile: portDirectory + "/port.yaml", encoding: .utf8),
+      file: portDirectory + "/port.yaml", directory: portDirectory)
+    let version = try #require(recipe.upstream.version(nil))
+    #expect(version.archive == "https://musl.libc.org/releases/musl-1.2.3.tar.gz")
+
+    let mirrorDirectory =
+      ProcessInfo.processInfo.environment["KRAFT_TEST_MIRROR"] ?? Self.repository + "/mirror"
+    let value = try TestScratch.run(
+      ["bash", Self.repository + "/scripts/debian-mirror.sh", mirrorDirectory],
+      in: Self.repository, separateErrors: true
+    ).trimmingCharacters(in: .whitespacesAndNewlines)
+    #expect(value.hasPrefix("https://musl.libc.org/releases/=file://"))
+    let mirrors = MirrorTable(rules: try MirrorTable.parse(environmentValue: value))
+
+    let fetcher = try makeFetcher(mirrors: mirrors)
+    let prepared = try fetcher.prepare(port: recipe, version: nil, lock: nil)
+    #expect(prepared.lockEntry.pin == version.pin)
+    #expect(prepared.lockEntry.url == version.archive)
+    #expect(prepared.lockEntry.patchSetHash != nil)
+    // The patched tree: 0001 replaces the syscall instruction with calls into the kernel.
+    let header = try String(
+      contentsOfFile: prepared.directory + "/arch/x86_64/syscall_arch.h", encoding: .utf8)
+    #expect(header.contains("ksyscall"))
+  }
+}
