@@ -146,10 +146,12 @@ import Testing
     #expect(!run.output.contains("still alive"))
   }
 
-  @Test func stackOverflowIsReportedAsSuch() throws {
+  /// The boot stack's guard page and a thread stack's (the scheduler's guard pages).
+  @Test(arguments: ["overflow", "thread-overflow"])
+  func stackOverflowIsReportedAsSuch(mode: String) throws {
     let project = try Arm64Project.crash.get()
     try project.requireBuilt()
-    let run = try project.run(["overflow"])
+    let run = try project.run([mode])
     #expect(run.status == 139, "kraft run exited \(run.status):\n\(run.output)")
     #expect(run.output.contains("kernel crash: data abort (esr 0x"), "\(run.output)")
     #expect(run.output.contains("): stack overflow"), "\(run.output)")

@@ -156,4 +156,23 @@ import Testing
     #expect(flags & 1 == 0, "little-endian kernel")
     #expect((flags >> 1) & 3 == 1, "4 KiB pages")
   }
+
+  /// Xen itself cannot run here, but the image's PVH entry is the one every x86 loader uses:
+  /// under QEMU (no Xen in CPUID) it falls back to COM1 and to isa-debug-exit, which checks the
+  /// entry, the console fallback and the status line end to end.
+  @Test func xenImageBootsThroughItsPVHEntryWithoutXen() throws {
+    let image = try Images.shared.get().paths(.xen, .x86_64).image
+    let qemu = try #require(
+      ExecutableLocator().find("qemu-system-x86_64"), "qemu-system-x86_64 is not installed")
+    let result = try SystemProcessRunner().capture(
+      ProcessCommand(
+        "/usr/bin/timeout",
+        [
+          "60", qemu, "-M", "microvm", "-m", "64", "-nographic", "-no-reboot", "-device",
+          "isa-debug-exit,iobase=0xf4,iosize=0x01", "-kernel", image,
+        ]))
+    #expect(result.stdout.contains("hello"), "\(result.stdout)\(result.stderr)")
+    #expect(result.stdout.contains("kraft: exit status 1"))
+    #expect(result.status == 3, "QEMU exited \(result.status), not (1 << 1) | 1")
+  }
 }
