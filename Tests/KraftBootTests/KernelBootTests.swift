@@ -61,10 +61,12 @@ import Testing
     #expect(!result.output.contains("still alive"))
   }
 
-  @Test func stackOverflowIsReportedAsSuch() throws {
+  /// The boot stack and a thread's stack both end in a guard page.
+  @Test(arguments: ["overflow", "thread-overflow"])
+  func stackOverflowIsReportedAsSuch(mode: String) throws {
     let image = try KernelImages.crash.get()
     try image.requireBuilt()
-    let result = try image.run(target: "qemu/x86_64", appArguments: ["overflow"])
+    let result = try image.run(target: "qemu/x86_64", appArguments: [mode])
 
     #expect(result.status == 139, "kraft run exited \(result.status):\n\(result.output)")
     #expect(
