@@ -1,6 +1,7 @@
 import Foundation
 import KraftBasics
 import KraftFetch
+import KraftManifest
 import KraftModel
 
 /// `kraft build --release`: a build whose images depend only on the Kraftfile, the locks,
@@ -62,7 +63,7 @@ public struct ReleaseBuild: Sendable {
   ) throws -> ReleaseBuild {
     let kraftfile = project.kraftfile
     let (kernel, _) = try project.catalog()
-    let lockPath = kraftfile.directory + "/Kraftfile.lock"
+    let lockPath = kraftfile.directory + "/" + LockfileCodec.fileName
     let lockfile = try given ?? ReleaseLockfileReader.read(lockPath, fileSystem: project.fileSystem)
     let missing = ReleaseInputs.missingLockEntries(
       ports: Array(
