@@ -20,8 +20,9 @@
 #define HCR_EL2_RW      (1 << 31)
 #define SPSR_EL1H_MASKED 0x3c5
 #define CPACR_FPEN      (3 << 20)
+#define CPTR_EL2_NO_TRAPS 0x33ff	/* only the RES1 bits */
+#define SCTLR_RES1      0x30d00800	/* Armv8.0's RES1 bits of SCTLR_EL1 */
 #define SCTLR_M         (1 << 0)
-#define SCTLR_A         (1 << 1)
 #define SCTLR_C         (1 << 2)
 #define SCTLR_I         (1 << 12)
 /* MAIR: attribute 0 Device-nGnRE, attribute 1 Normal write-back. */
@@ -62,6 +63,8 @@ arm64_entry:
 	/* At EL2: run EL1 in AArch64 with the counters and timer allowed. */
 	mov x0, #HCR_EL2_RW
 	msr hcr_el2, x0
+	mov x0, #CPTR_EL2_NO_TRAPS	/* FP/SIMD reaches EL1 untrapped */
+	msr cptr_el2, x0
 	mov x0, #3
 	msr cnthctl_el2, x0
 	msr cntvoff_el2, xzr
@@ -133,10 +136,9 @@ arm64_entry:
 	tlbi vmalle1
 	dsb nsh
 	isb
-	mrs x0, sctlr_el1
-	mov x1, #(SCTLR_M | SCTLR_C | SCTLR_I)
-	orr x0, x0, x1
-	bic x0, x0, #SCTLR_A
+	/* A known SCTLR (reset values may be UNKNOWN): little-endian, no
+	 * alignment checks, MMU and caches on. */
+	ldr x0, =(SCTLR_RES1 | SCTLR_M | SCTLR_C | SCTLR_I)
 	msr sctlr_el1, x0
 	isb
 
