@@ -46,81 +46,88 @@ public struct ReleaseBuild: Sendable {
   public var request: Request
   public var kraftfile: Kraftfile
   public var kernel: KernelTree
-  /// The reproducible plan to execute instead of the ordinary one.
-  public var plan: BuildPlan
   public var sourceDate: (seconds: Int, origin: ReleaseSourceDate.Origin)
-  /// By architecture (`x86_64`).
-  public var toolchains: [String: ReleaseToolchain]
   public var lockfile: Lockfile?
+  /// `Kraftfile.release.lock` as found (nil when this is the project's first release).
+  public var releaseLock: ReleaseLock?
+  public var runner: ProcessRunner
+  /// The reproducible plan, once `makeReproducible` has made it.
+  public private(set) var plan = BuildPlan(outputDirectory: "", targets: [])
+  /// By architecture (`x86_64`), once `makeReproducible` has probed them.
+  public private(set) var toolchains: [String: ReleaseToolchain] = [:]
   /// Set when this build wrote or changed `Kraftfile.release.lock`; for the user to hear.
-  public var recordedLock: String?
+  public private(set) var recordedLock: String?
 
-  /// Checks and pins everything before anything is built. `lockfile` is the project's
-  /// `Kraftfile.lock`, read from the project folder unless given.
+  /// The checks that need no toolchain, before the build is planned (planning fetches
+  /// ports): every port the images select has a complete `Kraftfile.lock` entry (`lockfile`
+  /// is read from the project folder unless given), and the source date is chosen.
   public static func prepare(
-    _ request: Request, project: ProjectBuild, plan: BuildPlan, lockfile given: Lockfile?? = nil,
+    _ request: Request, project: ProjectBuild, targets: [Target], lockfile given: Lockfile?? = nil,
     runner: ProcessRunner
   ) throws -> ReleaseBuild {
     let kraftfile = project.kraftfile
     let (kernel, _) = try project.catalog()
     let lockPath = kraftfile.directory + "/" + LockfileCodec.fileName
     let lockfile = try given ?? ReleaseLockfileReader.read(lockPath, fileSystem: project.fileSystem)
-    let missing = ReleaseInputs.missingLockEntries(
-      ports: Array(
-        Set(plan.targets.flatMap { $0.resolution.libraries.filter { $0.kind == .port }.map(\.name) })),
-      lock: lockfile)
+    var ports: Set<String> = []
+    for target in targets {
+      ports.formUnion(try project.resolve(target: target).libraries.filter { $0.kind == .port }.map(\.name))
+    }
+    let missing = ReleaseInputs.missingLockEntries(ports: Array(ports), lock: lockfile)
     if !missing.isEmpty {
       throw ReleaseError(
         .invalidInput,
         "a release build needs every external source pinned in '\(lockPath)'; missing or incomplete: "
           + missing.map { "'\($0)'" }.joined(separator: ", ") + "; run 'kraft lock' first")
     }
-
-    let releaseLockPath = ReleaseLock.path(projectDirectory: kraftfile.directory)
-    let existing = try ReleaseLock.read(from: releaseLockPath, fileSystem: project.fileSystem)
+    let releaseLock = try ReleaseLock.read(
+      from: ReleaseLock.path(projectDirectory: kraftfile.directory), fileSystem: project.fileSystem)
     let sourceDate = try ReleaseSourceDate(runner: runner).choose(
-      environment: request.environment, lock: existing, projectDirectory: kraftfile.directory)
+      environment: request.environment, lock: releaseLock, projectDirectory: kraftfile.directory)
+    return ReleaseBuild(
+      request: request, kraftfile: kraftfile, kernel: kernel, sourceDate: sourceDate,
+      lockfile: lockfile, releaseLock: releaseLock, runner: runner)
+  }
 
+  /// Pins the toolchain (probing each program's version; a change is an error unless the
+  /// request allows it), records the release lock when it changed, and returns the plan
+  /// rewritten by `ReproducibleBuildPlan`.
+  public mutating func makeReproducible(_ plan: BuildPlan, fileSystem: FileSystem) throws -> BuildPlan {
     let probe = ReleaseToolchainProbe(runner: runner)
-    var toolchains: [String: ReleaseToolchain] = [:]
     for target in plan.targets where toolchains[target.target.architecture.rawValue] == nil {
       toolchains[target.target.architecture.rawValue] = try probe.probe(target.toolchain)
     }
-    var lock = existing ?? ReleaseLock(sourceDateEpoch: sourceDate.seconds, toolchains: [:])
+    var lock = releaseLock ?? ReleaseLock(sourceDateEpoch: sourceDate.seconds, toolchains: [:])
     for (architecture, seen) in toolchains.sorted(by: { $0.key < $1.key }) {
-      if let pinned = lock.toolchains[architecture], pinned != seen {
-        guard request.allowToolchainChange else {
-          throw ReleaseError(
-            .verificationFailed,
-            "the toolchain for \(architecture) differs from the one '\(ReleaseLock.fileName)' pins:\n  "
-              + seen.differences(from: pinned).joined(separator: "\n  ")
-              + "\nimages built with it may differ; install the pinned toolchain, or pass "
-              + "'--allow-toolchain-change' to record this one")
-        }
+      if let pinned = lock.toolchains[architecture], pinned != seen, !request.allowToolchainChange {
+        throw ReleaseError(
+          .verificationFailed,
+          "the toolchain for \(architecture) differs from the one '\(ReleaseLock.fileName)' pins:\n  "
+            + seen.differences(from: pinned).joined(separator: "\n  ")
+            + "\nimages built with it may differ; install the pinned toolchain, or pass "
+            + "'--allow-toolchain-change' to record this one")
       }
       lock.toolchains[architecture] = seen
     }
-    var recorded: String?
-    if lock != existing {
-      try lock.write(to: releaseLockPath, fileSystem: project.fileSystem)
-      recorded = releaseLockPath
+    if lock != releaseLock {
+      let path = ReleaseLock.path(projectDirectory: kraftfile.directory)
+      try lock.write(to: path, fileSystem: fileSystem)
+      recordedLock = path
     }
 
     var reproducible = plan
-    reproducible.targets = try plan.targets.map { target in
+    reproducible.targets = plan.targets.map { target in
       let ports = target.resolution.libraries.filter { $0.kind == .port }
         .map { (name: $0.name, root: $0.sourceRoot) }
       let mappings = ReproducibleBuildPlan.mappings(
         projectDirectory: kraftfile.directory, outputDirectory: plan.outputDirectory,
         kernel: kernel, portRoots: ports, toolchain: target.toolchain,
         workingDirectory: request.workingDirectory)
-      guard !mappings.isEmpty else { throw ReleaseError(.internal, "no path mappings") }
       return ReproducibleBuildPlan(mappings: mappings, family: target.toolchain.family)
         .apply(to: target)
     }
-    return ReleaseBuild(
-      request: request, kraftfile: kraftfile, kernel: kernel, plan: reproducible,
-      sourceDate: sourceDate, toolchains: toolchains, lockfile: lockfile, recordedLock: recorded)
+    self.plan = reproducible
+    return reproducible
   }
 
   /// The environment ninja (and so every compiler and linker) runs with: the source date for

@@ -58,19 +58,19 @@ struct BuildCommand: ParsableCommand {
     let loaded = try project.load()
     let context = ProjectBuild(kraftfile: loaded.kraftfile)
     let targets = try context.layout.targets(named: target)
-    var plan = try context.plan(
-      targets: targets, compiler: compiler,
-      extraCFlags: cflags.flatMap { $0.split(separator: " ").map(String.init) })
-    let releaseBuild =
+    var releaseBuild =
       release
       ? try ReleaseBuild.prepare(
         ReleaseBuild.Request(
           kraftfilePath: loaded.location.path, compiler: compiler, cflags: cflags,
           allowToolchainChange: allowToolchainChange),
-        project: context, plan: plan, runner: SystemProcessRunner()) : nil
-    if let releaseBuild {
-      plan = releaseBuild.plan
-      if let lock = releaseBuild.recordedLock {
+        project: context, targets: targets, runner: SystemProcessRunner()) : nil
+    var plan = try context.plan(
+      targets: targets, compiler: compiler,
+      extraCFlags: cflags.flatMap { $0.split(separator: " ").map(String.init) })
+    if releaseBuild != nil {
+      plan = try releaseBuild!.makeReproducible(plan, fileSystem: context.fileSystem)
+      if let lock = releaseBuild!.recordedLock {
         print("pinned the toolchain and source date in \(relative(lock, to: loaded.kraftfile.directory))")
       }
     }
