@@ -48,7 +48,9 @@ import Testing
     let result = try image.run(target: target)
     let lines = KernelImages.lines(result.output)
 
-    #expect(result.status == 139, "kraft run exited \(result.status):\n\(result.output)")
+    #expect(
+      result.status == Int32(KernelABI.shared["KRAFT_HOST_STATUS_CRASH"]),
+      "kraft run exited \(result.status):\n\(result.output)")
     #expect(lines.contains("[crit] kernel crash: page fault (vector 14)"), "\(result.output)")
     #expect(lines.contains("(a NULL pointer dereference)"))
     #expect(
@@ -68,7 +70,9 @@ import Testing
     try image.requireBuilt()
     let result = try image.run(target: "qemu/x86_64", appArguments: [mode])
 
-    #expect(result.status == 139, "kraft run exited \(result.status):\n\(result.output)")
+    #expect(
+      result.status == Int32(KernelABI.shared["KRAFT_HOST_STATUS_CRASH"]),
+      "kraft run exited \(result.status):\n\(result.output)")
     #expect(
       result.output.contains("kernel crash: page fault (vector 14): stack overflow"), "\(result.output)")
   }
@@ -77,10 +81,14 @@ import Testing
   func exitStatusesCrossTheHostBoundary(target: String) throws {
     let image = try KernelImages.crash.get()
     try image.requireBuilt()
-    // (app arguments, kraft run's status): the app's own, the clamp, abort.
-    for (arguments, expected) in [
-      (["exit", "7"], 7), (["exit", "0"], 0), (["exit", "300"], 124), (["abort"], 134),
-    ] {
+    // (app arguments, kraft run's status), as abi.h defines them: the app's own status, the
+    // clamp of larger ones, abort.
+    let abi = KernelABI.shared
+    let cases: [([String], Int)] = [
+      (["exit", "7"], 7), (["exit", "0"], 0), (["exit", "300"], abi["KRAFT_EXIT_APP_MAX"]),
+      (["abort"], abi["KRAFT_HOST_STATUS_ABORT"]),
+    ]
+    for (arguments, expected) in cases {
       let result = try image.run(target: target, appArguments: arguments)
       #expect(
         result.status == Int32(expected),
