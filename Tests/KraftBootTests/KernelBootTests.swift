@@ -27,6 +27,19 @@ import Testing
     #expect(result.status == 0, "kraft run exited \(result.status):\n\(result.output)")
   }
 
+  /// `ktest=<glob>` on the kernel command line selects tests by `suite.name`.
+  @Test func kernelArgumentSelectsTests() throws {
+    let image = try KernelImages.ktest.get()
+    try image.requireBuilt()
+    let result = try image.run(target: "fc/x86_64", kernelArguments: ["ktest=string.*"])
+    let lines = KernelImages.lines(result.stdout)
+    let ran = lines.filter { $0.hasPrefix("PASS ") || $0.hasPrefix("FAIL ") }
+
+    #expect(!ran.isEmpty && ran.allSatisfy { $0.hasPrefix("PASS string.") }, "\(result.output)")
+    #expect(lines.contains("\(ran.count) passed, 0 failed"))
+    #expect(result.status == 0)
+  }
+
   /// The allocator tests use only the allocation interface, so they must pass with the other
   /// allocator too (picked the way a user would, through its CONFIG_LIB option).
   @Test func inKernelTestsPassWithRegionAllocator() throws {
