@@ -90,6 +90,21 @@ import Testing
       result.output.contains("kernel crash: page fault (vector 14): stack overflow"), "\(result.output)")
   }
 
+  /// The kernel running out of memory where it cannot go on is a crash with a clear message.
+  @Test func kernelOutOfMemoryPanics() throws {
+    let image = try KernelImages.crash.get()
+    try image.requireBuilt()
+    let result = try image.run(target: "fc/x86_64", appArguments: ["oom"])
+    let lines = KernelImages.lines(result.output)
+
+    #expect(
+      result.status == Int32(KernelABI.shared["KRAFT_HOST_STATUS_CRASH"]),
+      "kraft run exited \(result.status):\n\(result.output)")
+    #expect(
+      lines.contains { $0.hasPrefix("[crit] kernel crash: panic: out of memory: the crash test needs") })
+    #expect(lines.contains { $0.hasPrefix("  #0 0x") }, "\(result.output)")
+  }
+
   @Test(arguments: targets)
   func exitStatusesCrossTheHostBoundary(target: String) throws {
     let image = try KernelImages.crash.get()

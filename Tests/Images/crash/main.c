@@ -3,11 +3,14 @@
  * (kraft/abi.h). No argument: a write through a NULL pointer (a crash).
  * "overflow": recursion until the stack runs into its guard page;
  * "thread-overflow": the same on a thread's stack (the kernel's thread API,
- * as nolibc has no pthreads). "abort": abort(). "exit N": exit(N).
+ * as nolibc has no pthreads). "oom": the kernel itself runs out of memory
+ * (a page allocation it cannot do without). "abort": abort(). "exit N":
+ * exit(N).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <kraft/alloc.h>
 #include <kraft/sched.h>
 
 /* noinline and volatile: the compiler may not fold the fault away. */
@@ -53,6 +56,11 @@ int main(int argc, char **argv)
 		if (sched_thread_create(&t, "deep", recurse_in_thread, NULL))
 			return 2;
 		return sched_join(t, NULL);
+	}
+	if (argc > 1 && !strcmp(argv[1], "oom")) {
+		puts("crash: asking the kernel for 4 TiB of pages");
+		kpage_alloc_or_panic(30, "the crash test");
+		return 0;
 	}
 	puts("crash: writing through a NULL pointer");
 	write_through(NULL);
