@@ -115,10 +115,10 @@ public struct BuildPlanner: Sendable {
       ])
     }
 
-    let common =
+    let beforeIncludes =
       [toolchain.compiler] + toolchain.targetFlags(target.architecture) + Self.baseCFlags
       + globalCFlags + ["-include", directory + "/include/config.h"]
-      + includes.map { "-I" + $0 }
+    let common = beforeIncludes + includes.map { "-I" + $0 }
     var compiles: [CompileStep] = []
     for library in libraries {
       let root = library.sourceRoot
@@ -136,7 +136,8 @@ public struct BuildPlanner: Sendable {
           compiles.append(
             compileStep(
               library: library.name, source: base + "/" + relative, relative: relative,
-              flags: common + library.cflags + request.extraCFlags, directory: directory))
+              flags: beforeIncludes + Self.ownCFlags(of: library) + includes.map { "-I" + $0 }
+                + request.extraCFlags, directory: directory))
         }
       }
     }
@@ -204,5 +205,18 @@ public struct BuildPlanner: Sendable {
   private func path(of file: LibraryFile, in library: LibraryManifest) -> String {
     let base = file.base == .manifest ? library.directory : library.sourceRoot
     return file.path.hasPrefix("/") ? file.path : base + "/" + file.path
+  }
+}
+
+extension BuildPlanner {
+  /// A library's own `cflags`, with `${upstream}` (a port's fetched tree; a library's folder)
+  /// and `${port}` (the folder holding the manifest) expanded. They come before the exported
+  /// include folders, so a port's private `-I${upstream}/...` headers win over public ones of
+  /// the same name (musl's src/include wraps its include/).
+  static func ownCFlags(of library: LibraryManifest) -> [String] {
+    library.cflags.map {
+      $0.replacing("${upstream}", with: library.sourceRoot)
+        .replacing("${port}", with: library.directory)
+    }
   }
 }

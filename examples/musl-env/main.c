@@ -1,0 +1,31 @@
+/*
+ * The environment: kraft run passes the Kraftfile's env: as kernel arguments
+ * env.KEY=VALUE, the kernel puts them in envp, and musl's getenv finds them.
+ */
+/* kraft compiles with -std=c11: ask for POSIX and GNU names explicitly. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern char **environ;
+
+int main(void)
+{
+	const char *greeting = getenv("GREETING");
+	const char *answer = getenv("ANSWER");
+	int n = 0;
+	for (char **e = environ; *e; e++)
+		n++;
+	printf("GREETING=%s\n", greeting ? greeting : "(unset)");
+	printf("ANSWER=%s\n", answer ? answer : "(unset)");
+	printf("%d variables\n", n);
+	if (!greeting || strcmp(greeting, "hello from the Kraftfile") ||
+	    !answer || atoi(answer) != 42 || getenv("UNSET_VARIABLE"))
+		return 1;
+	setenv("ADDED", "yes", 1);
+	if (strcmp(getenv("ADDED"), "yes"))
+		return 1;
+	puts("env: ok");
+	return 0;
+}
