@@ -97,8 +97,7 @@ private final class DownloadReceiver: NSObject, URLSessionDataDelegate, @uncheck
     progress?.report(label, objects: nil, bytes: received, totalBytes: expectedLength)
   }
 
-  func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?)
-  {
+  func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
     if let error { self.error = error.localizedDescription }
     finished.signal()
   }

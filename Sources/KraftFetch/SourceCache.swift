@@ -69,7 +69,8 @@ public struct SourceCache: Sendable {
   /// Removes a folder even when it holds read-only folders (extracted archives can).
   public static func removeTree(_ path: String) throws {
     let manager = FileManager.default
-    guard manager.fileExists(atPath: path) || (try? manager.destinationOfSymbolicLink(atPath: path)) != nil else { return }
+    guard manager.fileExists(atPath: path) || (try? manager.destinationOfSymbolicLink(atPath: path)) != nil
+    else { return }
     if let walker = manager.enumerator(atPath: path) {
       while let relative = walker.nextObject() as? String {
         let full = path + "/" + relative
@@ -88,4 +89,3 @@ public struct SourceCache: Sendable {
     hash.hasPrefix("sha256:") ? String(hash.dropFirst(7)) : hash
   }
 }
-

@@ -20,8 +20,7 @@ public enum LockfileCodec {
     } else {
       lines.append("libraries:")
     }
-    for entry in lock.entries.sorted(by: { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) })
-    {
+    for entry in lock.entries.sorted(by: { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }) {
       lines.append("  \(quoted(entry.name)):")
       var fields: [(String, String?)] = [
         ("version", entry.version), ("kind", entry.kind.rawValue), ("url", entry.url),

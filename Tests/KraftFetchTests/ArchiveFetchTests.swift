@@ -9,8 +9,7 @@ import Testing
   @Test func everyArchiveFormatGivesTheTaggedTreeHash() throws {
     let server = try LoopbackHTTPServer(root: upstream.root)
     defer { server.stop() }
-    for name in ["widget-1.0.tar.gz", "widget-1.0.tar.xz", "widget-1.0.tar.bz2", "widget-1.0.zip"]
-    {
+    for name in ["widget-1.0.tar.gz", "widget-1.0.tar.xz", "widget-1.0.tar.bz2", "widget-1.0.zip"] {
       let fetcher = try makeFetcher()
       let request = archiveRequest(
         "\(server.baseURL)/files/\(name)", pin: UpstreamPin(treeHash: upstream.treeHashV1))

@@ -28,7 +28,7 @@ import Testing
       ["bash", Self.repository + "/scripts/debian-mirror.sh", mirrorDirectory],
       in: Self.repository, separateErrors: true
     ).trimmingCharacters(in: .whitespacesAndNewlines)
-    #expect(value.hasPrefix("https://musl.libc.org/releases/=file://"))
+    #expect(value.contains("https://musl.libc.org/releases/=file://"))
     let mirrors = MirrorTable(rules: try MirrorTable.parse(environmentValue: value))
 
     let fetcher = try makeFetcher(mirrors: mirrors)

@@ -8,9 +8,10 @@ final class GitDaemon {
   init(basePath: String) throws {
     port = try Self.freePort()
     process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+    // The daemon itself, not the `git` wrapper: killing the wrapper would orphan the daemon.
+    process.executableURL = URL(fileURLWithPath: "/usr/lib/git-core/git-daemon")
     process.arguments = [
-      "daemon", "--export-all", "--reuseaddr", "--listen=127.0.0.1", "--port=\(port)",
+      "--export-all", "--reuseaddr", "--listen=127.0.0.1", "--port=\(port)",
       "--base-path=\(basePath)", basePath,
     ]
     process.standardError = FileHandle.nullDevice
