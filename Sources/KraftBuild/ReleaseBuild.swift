@@ -90,9 +90,11 @@ public struct ReleaseBuild: Sendable {
   }
 
   /// Pins the toolchain (probing each program's version; a change is an error unless the
-  /// request allows it), records the release lock when it changed, and returns the plan
-  /// rewritten by `ReproducibleBuildPlan`.
-  public mutating func makeReproducible(_ plan: BuildPlan, fileSystem: FileSystem) throws -> BuildPlan {
+  /// request allows it), records the release lock when it changed (unless `record` is false:
+  /// a dry run changes nothing), and returns the plan rewritten by `ReproducibleBuildPlan`.
+  public mutating func makeReproducible(
+    _ plan: BuildPlan, fileSystem: FileSystem, record: Bool = true
+  ) throws -> BuildPlan {
     let probe = ReleaseToolchainProbe(runner: runner)
     for target in plan.targets where toolchains[target.target.architecture.rawValue] == nil {
       toolchains[target.target.architecture.rawValue] = try probe.probe(target.toolchain)
@@ -109,7 +111,7 @@ public struct ReleaseBuild: Sendable {
       }
       lock.toolchains[architecture] = seen
     }
-    if lock != releaseLock {
+    if lock != releaseLock && record {
       let path = ReleaseLock.path(projectDirectory: kraftfile.directory)
       try lock.write(to: path, fileSystem: fileSystem)
       recordedLock = path

@@ -69,7 +69,8 @@ struct BuildCommand: ParsableCommand {
       targets: targets, compiler: compiler,
       extraCFlags: cflags.flatMap { $0.split(separator: " ").map(String.init) })
     if releaseBuild != nil {
-      plan = try releaseBuild!.makeReproducible(plan, fileSystem: context.fileSystem)
+      plan = try releaseBuild!.makeReproducible(
+        plan, fileSystem: context.fileSystem, record: !dryRun)
       if let lock = releaseBuild!.recordedLock {
         print("pinned the toolchain and source date in \(relative(lock, to: loaded.kraftfile.directory))")
       }

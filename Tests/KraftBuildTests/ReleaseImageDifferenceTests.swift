@@ -3,8 +3,8 @@ import Testing
 
 /// The first difference between a released and a rebuilt file, named by ELF section.
 @Suite struct ReleaseImageDifferenceTests {
-  /// A minimal ELF64 file: the header, `.text` (16 bytes at 0x40), `.shstrtab`, then three
-  /// section headers (null, `.text`, `.shstrtab`) at 0x68.
+  /// A minimal ELF64 file: the header, `.text` (16 bytes by default, at 0x40), `.shstrtab`,
+  /// then three section headers (null, `.text`, `.shstrtab`), 8-byte aligned (0x68 by default).
   static func elf(text: [UInt8] = Array(repeating: 0x90, count: 16)) -> [UInt8] {
     var bytes = [UInt8](repeating: 0, count: 64)
     bytes[0...3] = [0x7f, 0x45, 0x4c, 0x46]
@@ -15,7 +15,8 @@ import Testing
       for index in 0..<width { bytes[offset + index] = UInt8((value >> (8 * UInt64(index))) & 0xff) }
     }
     let names = Array("\0.text\0.shstrtab\0".utf8)
-    put(0x68, at: 40, width: 8)  // e_shoff
+    let sectionHeaders = (64 + text.count + names.count + 7) & ~7
+    put(UInt64(sectionHeaders), at: 40, width: 8)  // e_shoff
     put(64, at: 52, width: 2)  // e_ehsize
     put(56, at: 54, width: 2)  // e_phentsize
     put(64, at: 58, width: 2)  // e_shentsize
@@ -23,7 +24,7 @@ import Testing
     put(2, at: 62, width: 2)  // e_shstrndx
     bytes += text
     bytes += names
-    bytes += [UInt8](repeating: 0, count: 0x68 - bytes.count)
+    bytes += [UInt8](repeating: 0, count: sectionHeaders - bytes.count)
     func section(name: Int, type: UInt32, offset: Int, size: Int) {
       let base = bytes.count
       bytes += [UInt8](repeating: 0, count: 64)
@@ -54,11 +55,27 @@ import Testing
       ReleaseImageDifference.compare(file: "img", released: Self.elf(), rebuilt: Self.elf(text: changed)))
     #expect(difference.firstOffset == 0x45)
     #expect(difference.releasedSize == difference.rebuiltSize)
+    #expect(difference.section?.name == ".text")
+    #expect(difference.section?.offsetInSection == 5)
     #expect(
       difference.description
-        == "'img' differs: same size (296 bytes); first difference at offset 0x45 in section '.text' (file offset 0x40, size 0x10)"
+        == "'img' differs: same size (296 bytes); first differing section '.text' (file offset 0x40, size 0x10, first differing byte at +0x5); first differing byte of the file at offset 0x45 (section '.text' (file offset 0x40, size 0x10))"
     )
     #expect(ReleaseImageDifference.compare(file: "img", released: Self.elf(), rebuilt: Self.elf()) == nil)
+  }
+
+  @Test func aGrownSectionIsNamedEvenThoughTheHeaderDiffersFirst() throws {
+    let released = Self.elf()
+    let rebuilt = Self.elf(text: Array(repeating: 0x90, count: 24))
+    let difference = try #require(
+      ReleaseImageDifference.compare(file: "img", released: released, rebuilt: rebuilt))
+    // The section header table moved, so the ELF header's e_shoff is the first byte to differ.
+    #expect(difference.region == .elfHeader)
+    #expect(difference.section?.name == ".text")
+    #expect(difference.section?.rebuiltSize == 24)
+    #expect(
+      difference.description.contains(
+        "first differing section '.text' (file offset 0x40, size 0x10 released, 0x18 rebuilt"))
   }
 
   @Test func aLongerFileDiffersWhereTheShorterEnds() throws {

@@ -1,0 +1,256 @@
+import Foundation
+import Testing
+
+/// Two release builds of one example, made as differently as this machine allows: other
+/// folders (of other depths and names), other times, users, host names, time zones, umasks and
+/// job counts, and no `SOURCE_DATE_EPOCH` in either environment. Built once per test run and
+/// shared; each test that changes a project works on its own copy.
+final class ReleasePair: @unchecked Sendable {
+  let first: ScratchProject
+  /// A copy of `first` made before either build, at another depth under another name.
+  let second: URL
+  let firstBuild: KraftProcess.Result
+  let secondBuild: KraftProcess.Result
+  let target: String
+  let image: String
+
+  init(copying source: String, target: String, image: String) throws {
+    self.target = target
+    self.image = image
+    first = try ScratchProject(copying: source)
+    second = first.url.deletingLastPathComponent()
+      .appendingPathComponent("elsewhere/much/deeper/renamed-project")
+    try FileManager.default.createDirectory(
+      at: second.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try FileManager.default.copyItem(at: first.url, to: second)
+
+    firstBuild = try ReleaseShell.run(
+      ["build", "--release", "-t", target, "-j", "1"], in: first.url, umask: "022",
+      hostname: nil, environment: ["TZ": "America/New_York", "USER": "alice", "LOGNAME": "alice"])
+    // A second later at least, so a timestamp taken from the clock would show.
+    Thread.sleep(forTimeInterval: 1.1)
+    secondBuild = try ReleaseShell.run(
+      ["build", "--release", "-t", target, "-j", "2"], in: second, umask: "077",
+      hostname: "kraft-release-other",
+      environment: [
+        "TZ": "Asia/Kolkata", "USER": "bob", "LOGNAME": "bob", "LANG": "de_DE.UTF-8",
+        "HOSTNAME": "kraft-release-other",
+      ])
+  }
+
+  func output(_ project: URL, _ suffix: String = "") -> URL {
+    project.appendingPathComponent(".unikraft/build/\(image)\(suffix)")
+  }
+
+  var manifest: URL { output(first.url, ".release.json") }
+
+  static let helloworld = Result {
+    try ReleasePair(copying: "examples/helloworld", target: "qemu/x86_64", image: "helloworld_qemu-x86_64")
+  }
+}
+
+/// Runs `kraft` through `/bin/sh` so the umask (and, where allowed, the host name in a UTS
+/// namespace of its own) can differ, with `SOURCE_DATE_EPOCH` removed from the environment.
+enum ReleaseShell {
+  static func run(
+    _ arguments: [String], in directory: URL, umask: String, hostname: String?,
+    environment: [String: String]
+  ) throws -> KraftProcess.Result {
+    var script = "umask \(umask); exec \"$0\" \"$@\""
+    var launcher = ["/bin/sh", "-c"]
+    if let hostname, canChangeHostName {
+      script = "hostname \(hostname) && " + script
+      launcher = ["/usr/bin/unshare", "--uts", "/bin/sh", "-c"]
+    }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: launcher[0])
+    process.arguments = Array(launcher.dropFirst()) + [script, KraftProcess.binary.path] + arguments
+    process.currentDirectoryURL = directory
+    var merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    merged["SOURCE_DATE_EPOCH"] = nil
+    process.environment = merged
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stderr = DataReader(err)
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return KraftProcess.Result(
+      status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+      stderr: String(decoding: stderr.finish(), as: UTF8.self))
+  }
+
+  /// A new UTS namespace needs root (or user namespaces); without it only `HOSTNAME` differs.
+  static let canChangeHostName: Bool = {
+    let probe = Process()
+    probe.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+    probe.arguments = ["--uts", "/bin/sh", "-c", "hostname kraft-probe"]
+    probe.standardOutput = FileHandle.nullDevice
+    probe.standardError = FileHandle.nullDevice
+    guard (try? probe.run()) != nil else { return false }
+    probe.waitUntilExit()
+    return probe.terminationStatus == 0
+  }()
+
+  /// Reads a pipe on another thread so neither stream can block the process.
+  final class DataReader: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+    init(_ pipe: Pipe) {
+      DispatchQueue.global().async {
+        self.data = pipe.fileHandleForReading.readDataToEndOfFile()
+        self.done.signal()
+      }
+    }
+    func finish() -> Data {
+      done.wait()
+      return data
+    }
+  }
+}
+
+@Suite struct ReleaseBuildTests {
+  @Test func imagesAndReleaseFilesAreByteIdentical() throws {
+    let pair = try ReleasePair.helloworld.get()
+    #expect(pair.firstBuild.status == 0, "first release build:\n\(pair.firstBuild.output)")
+    #expect(pair.secondBuild.status == 0, "second release build:\n\(pair.secondBuild.output)")
+    for suffix in ["", ".dbg", ".release.json", ".spdx.json"] {
+      let a = try Data(contentsOf: pair.output(pair.first.url, suffix))
+      let b = try Data(contentsOf: pair.output(pair.second, suffix))
+      #expect(a == b, "'\(pair.image)\(suffix)' differs between the two release builds")
+    }
+    let lockA = try Data(contentsOf: pair.first.url.appendingPathComponent("Kraftfile.release.lock"))
+    let lockB = try Data(contentsOf: pair.second.appendingPathComponent("Kraftfile.release.lock"))
+    #expect(lockA == lockB)
+    // Neither folder's path is anywhere in the image or its debug twin.
+    for suffix in ["", ".dbg"] {
+      let bytes = try Data(contentsOf: pair.output(pair.second, suffix))
+      #expect(bytes.range(of: Data(pair.second.path.utf8)) == nil)
+      #expect(bytes.range(of: Data("renamed-project".utf8)) == nil)
+    }
+  }
+
+  @Test func theManifestDescribesTheImageAndHowToRebuildIt() throws {
+    let pair = try ReleasePair.helloworld.get()
+    let json = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: pair.manifest)) as? [String: Any])
+    let image = try #require(json["image"] as? [String: Any])
+    let bytes = try Data(contentsOf: pair.output(pair.first.url))
+    #expect(image["size"] as? Int == bytes.count)
+    #expect((image["sha256"] as? String)?.count == 64)
+    #expect(json["sourceDateEpoch"] as? Int == 0)
+    let project = try #require(json["project"] as? [String: Any])
+    let files = try #require(project["files"] as? [[String: Any]]).compactMap { $0["path"] as? String }
+    #expect(files == ["Kraftfile", "Kraftfile.release.lock", "main.c"])
+    #expect(project["directory"] as? String == "../..")
+    let libraries = try #require(json["kernelLibraries"] as? [[String: Any]]).compactMap {
+      $0["name"] as? String
+    }
+    #expect(libraries.contains("kcore") && libraries.contains("nolibc"))
+    let rebuild = try #require(json["rebuild"] as? [String: Any])
+    #expect(
+      rebuild["arguments"] as? [String] == [
+        "kraft", "build", "--release", "-K", "Kraftfile", "-t", pair.target,
+      ])
+    #expect(rebuild["environment"] as? [String: String] == ["SOURCE_DATE_EPOCH": "0"])
+    let toolchain = try #require(json["toolchain"] as? [String: String])
+    #expect(toolchain["compiler"]?.contains("clang version") == true)
+    #expect(toolchain["linker"]?.contains("LLD") == true)
+
+    let bom = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: pair.output(pair.first.url, ".spdx.json")))
+        as? [String: Any])
+    #expect(bom["spdxVersion"] as? String == "SPDX-2.3")
+    let names = try #require(bom["packages"] as? [[String: Any]]).compactMap { $0["name"] as? String }
+    #expect(names.contains(pair.image) && names.contains("kcore"))
+  }
+
+  @Test func verifyConfirmsTheRelease() throws {
+    let pair = try ReleasePair.helloworld.get()
+    #expect(pair.firstBuild.status == 0, "first release build:\n\(pair.firstBuild.output)")
+    // From another folder, with the manifest's path relative to it.
+    let run = try KraftProcess.run(
+      ["verify", ".unikraft/build/\(pair.image).release.json"], in: pair.first.url)
+    #expect(run.status == 0, "kraft verify:\n\(run.output)")
+    #expect(run.stdout.contains("identical: \(pair.image)\n"))
+    #expect(run.stdout.contains("identical: \(pair.image).dbg\n"))
+    #expect(run.stdout.contains("verified: \(pair.image)"))
+  }
+
+  /// On the second copy, one change at a time: a byte of main.c, then a kconfig value.
+  @Test func verifyDetectsAnAlteredInput() throws {
+    let pair = try ReleasePair.helloworld.get()
+    #expect(pair.secondBuild.status == 0, "second release build:\n\(pair.secondBuild.output)")
+    let manifest = pair.output(pair.second, ".release.json").path
+
+    let main = pair.second.appendingPathComponent("main.c")
+    let original = try String(contentsOf: main, encoding: .utf8)
+    try original.replacingOccurrences(of: "Hello, world!", with: "Hello, World!")
+      .write(to: main, atomically: true, encoding: .utf8)
+    let altered = try KraftProcess.run(["verify", manifest], in: pair.second)
+    #expect(altered.status == 76, "kraft verify after changing main.c:\n\(altered.output)")
+    #expect(altered.stderr.contains("did not reproduce"))
+    #expect(altered.stderr.contains("first differing byte of the file at offset 0x"))
+    #expect(altered.stderr.contains("first differing section '."))
+    #expect(altered.stderr.contains("input 'main.c' changed"))
+    try original.write(to: main, atomically: true, encoding: .utf8)
+
+    let kraftfile = pair.second.appendingPathComponent("Kraftfile")
+    let text = try String(contentsOf: kraftfile, encoding: .utf8)
+    try (text + "\nkconfig:\n  CONFIG_ALLOC_BUDDY_MAX_ORDER: 17\n")
+      .write(to: kraftfile, atomically: true, encoding: .utf8)
+    let option = try KraftProcess.run(["verify", manifest], in: pair.second)
+    #expect(option.status == 76, "kraft verify after changing an option:\n\(option.output)")
+    #expect(option.stderr.contains("first differing section '."))
+    #expect(option.stderr.contains("input 'Kraftfile' changed"))
+    try text.write(to: kraftfile, atomically: true, encoding: .utf8)
+
+    let restored = try KraftProcess.run(["verify", manifest], in: pair.second)
+    #expect(restored.status == 0, "kraft verify after restoring:\n\(restored.output)")
+  }
+}
+
+/// Release mode's refusals, without building anything.
+@Suite struct ReleaseRefusalTests {
+  @Test func aPortWithoutALockEntryIsNamed() throws {
+    let project = try ScratchProject(copying: "examples/musl-rootfs")
+    let run = try KraftProcess.run(["build", "--release"], in: project.url)
+    #expect(run.status == 65, "kraft build --release:\n\(run.output)")
+    #expect(run.stderr.contains("missing or incomplete: 'musl'"))
+  }
+
+  @Test func anotherToolchainIsAnErrorUnlessAllowed() throws {
+    let project = try ScratchProject(copying: "examples/helloworld")
+    let lock = """
+      {
+        "formatVersion" : 1,
+        "sourceDateEpoch" : 0,
+        "toolchains" : {
+          "x86_64" : {
+            "compiler" : "clang version 1.0.0",
+            "family" : "clang",
+            "linker" : "LLD 1.0.0",
+            "objcopy" : "llvm-objcopy, compatible with GNU objcopy"
+          }
+        }
+      }
+
+      """
+    let lockURL = project.url.appendingPathComponent("Kraftfile.release.lock")
+    try lock.write(to: lockURL, atomically: true, encoding: .utf8)
+    let refused = try KraftProcess.run(["build", "--release", "--dry-run"], in: project.url)
+    #expect(refused.status == 76, "kraft build --release:\n\(refused.output)")
+    #expect(refused.stderr.contains("compiler: 'clang version 1.0.0', now 'clang version"))
+    #expect(refused.stderr.contains("--allow-toolchain-change"))
+    #expect(try String(contentsOf: lockURL, encoding: .utf8) == lock)
+
+    let allowed = try KraftProcess.run(
+      ["build", "--release", "--allow-toolchain-change", "-t", "qemu/x86_64"], in: project.url)
+    #expect(allowed.status == 0, "kraft build --release --allow-toolchain-change:\n\(allowed.output)")
+    let recorded = try String(contentsOf: lockURL, encoding: .utf8)
+    #expect(recorded != lock && recorded.contains("\"compiler\" : \"clang version"))
+    #expect(allowed.stdout.contains("pinned the toolchain"))
+  }
+}
