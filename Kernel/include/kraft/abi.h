@@ -35,11 +35,13 @@
 #define KRAFT_EXIT_V_APP(s)                                                    \
 	((s) < 0 || (s) > KRAFT_EXIT_APP_MAX ? KRAFT_EXIT_APP_MAX + 1 : (s) + 1)
 
-/* How `kraft run` decodes V (and QEMU's own statuses) into its exit status. */
+/*
+ * How `kraft run` decodes V (and QEMU's own statuses) into its exit status.
+ * NO_REPORT: QEMU failed, or the VM reset (or triple-faulted) silently.
+ */
 #define KRAFT_HOST_STATUS_ABORT     134
 #define KRAFT_HOST_STATUS_CRASH     139
-#define KRAFT_HOST_STATUS_NO_REPORT 125 /* QEMU failed, or reset/triple fault  \
-	                                 */
+#define KRAFT_HOST_STATUS_NO_REPORT 125
 
 /* QEMU's exit status for V on x86_64 (isa-debug-exit). */
 #define KRAFT_QEMU_X86_STATUS(v) (((v) << 1) | 1)
