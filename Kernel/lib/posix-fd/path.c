@@ -20,6 +20,21 @@
 #define DT_DIR              4
 #define DT_REG              8
 
+#if defined(__aarch64__)
+/* struct stat as the arm64 kernel fills it (the generic layout). */
+struct kstat_linux {
+	uint64_t st_dev, st_ino;
+	uint32_t st_mode, st_nlink, st_uid, st_gid;
+	uint64_t st_rdev, pad1;
+	int64_t st_size;
+	int32_t st_blksize, pad2;
+	int64_t st_blocks;
+	int64_t st_atime_sec, st_atime_nsec;
+	int64_t st_mtime_sec, st_mtime_nsec;
+	int64_t st_ctime_sec, st_ctime_nsec;
+	uint32_t unused[2];
+};
+#else
 /* struct stat as the x86_64 kernel fills it. */
 struct kstat_linux {
 	uint64_t st_dev, st_ino, st_nlink;
@@ -31,6 +46,7 @@ struct kstat_linux {
 	int64_t st_ctime_sec, st_ctime_nsec;
 	int64_t unused[3];
 };
+#endif
 
 struct statx_ts {
 	int64_t tv_sec;

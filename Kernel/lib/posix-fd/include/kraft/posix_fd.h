@@ -2,7 +2,7 @@
  * File descriptors: one table for the one process, mapping small integers
  * to open files (an open file is a node, an offset and the open flags;
  * dup'ed descriptors share one). fds 0, 1 and 2 are /dev/console at boot.
- * The open-flag values are Linux x86_64's.
+ * The open-flag values are Linux's for the architecture.
  *
  * Error contract: negative Linux errno, as the system calls return.
  */
@@ -22,8 +22,13 @@
 #define KO_TRUNC     01000
 #define KO_APPEND    02000
 #define KO_NONBLOCK  04000
+#if defined(__aarch64__) /* arm64 moves these two (its asm/fcntl.h) */
+#define KO_DIRECTORY 040000
+#define KO_NOFOLLOW  0100000
+#else
 #define KO_DIRECTORY 0200000
 #define KO_NOFOLLOW  0400000
+#endif
 #define KO_CLOEXEC   02000000
 #define KO_PATH      010000000
 
