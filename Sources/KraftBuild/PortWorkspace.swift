@@ -35,6 +35,13 @@ public struct PortWorkspace: Sendable {
     try fileSystem.createDirectory(Kraftfile.parentDirectory(of: workspace))
     try FileManager.default.copyItem(atPath: prepared.directory, toPath: workspace)
     try makeWritable(workspace)
+    // A `.git` *file* at the top is a gitlink the patch step can leave behind in the cache
+    // (pointing at its deleted scratch repository); it is never upstream content, and git
+    // would take the workspace for part of that dead repository.
+    let gitlink = workspace + "/.git"
+    if fileSystem.exists(gitlink) && !fileSystem.isDirectory(gitlink) {
+      try fileSystem.remove(gitlink)
+    }
     let patches = port.patches.isEmpty ? "no patches" : "patches " + port.patches.joined(separator: ", ")
     try git(["init", "-q"], in: workspace)
     try git(["config", "kraft.port", port.name], in: workspace)

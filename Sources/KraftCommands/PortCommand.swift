@@ -66,9 +66,11 @@ struct PortContext {
 
   func loadKraftfile() throws -> LoadedKraftfile {
     guard let location else { throw KraftfileNotFound(message: "no Kraftfile here") }
-    return try KraftfileLoader(
+    var loaded = try KraftfileLoader(
       fileSystem: fileSystem, environment: environment, currentDirectory: currentDirectory
     ).load(kraftfile: location.path)
+    loaded.location = location  // keeps the path as the user wrote it, for messages
+    return loaded
   }
 
   func fetcher(offline: Bool = false) throws -> SourceFetcher {

@@ -40,7 +40,7 @@ struct PortUpdateCommand: ParsableCommand {
       if !noFetch {
         _ = try context.fetcher().prepare(port: entry.description.recipe, version: newest, lock: nil)
       }
-      guard newest != component.version else { continue }
+      guard newest != current else { continue }
       try editor.setVersion(of: component.name, to: newest)
       print("\(component.name): \(current) -> \(newest)")
       changed += 1
