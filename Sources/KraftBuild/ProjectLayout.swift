@@ -41,6 +41,20 @@ public struct ProjectLayout: Hashable, Sendable {
           .error, "the Kraftfile has no 'targets:'; add one, e.g. 'targets: [qemu/x86_64]'")
       ])
     }
+    // Images and build folders are named by platform and architecture, as Unikraft names
+    // them, so two targets of one pair would overwrite each other's outputs.
+    var seen: [String: Target] = [:]
+    for target in kraftfile.targets {
+      if let other = seen[target.shortForm] {
+        throw Diagnostics([
+          Diagnostic(
+            .error,
+            "targets '\(other.name ?? other.shortForm)' and '\(target.name ?? target.shortForm)' both build '\(target.shortForm)' images, which would overwrite each other; keep one, or put the other in its own Kraftfile",
+            at: target.location)
+        ])
+      }
+      seen[target.shortForm] = target
+    }
     guard !selectors.isEmpty else { return kraftfile.targets }
     var chosen: [Target] = []
     for selector in selectors {

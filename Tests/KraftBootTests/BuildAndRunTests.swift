@@ -52,6 +52,20 @@ final class BuiltProject: @unchecked Sendable {
     #expect(run.stdout.contains("hello from Makefile.uk"))
   }
 
+  @Test func applicationArgumentsComeFromCmdOrAfterTheSeparator() throws {
+    let scratch = try ScratchProject(copying: "Tests/Images/args")
+    let build = try KraftProcess.run(["build"], in: scratch.url)
+    #expect(build.status == 0, "kraft build:\n\(build.output)")
+    let fromKraftfile = try KraftProcess.run(["run", "--timeout", "60"], in: scratch.url)
+    #expect(fromKraftfile.stdout.contains("arg 1: from-kraftfile"))
+    #expect(fromKraftfile.status == 1)
+    let explicit = try KraftProcess.run(
+      ["run", "--timeout", "60", "--", "one", "two words"], in: scratch.url)
+    #expect(explicit.stdout.contains("arg 1: one\narg 2: two words\n"))
+    #expect(!explicit.stdout.contains("from-kraftfile"))
+    #expect(explicit.status == 2)
+  }
+
   @Test func runBeforeBuildSaysToBuild() throws {
     let scratch = try ScratchProject(copying: "examples/helloworld")
     let run = try KraftProcess.run(["run"], in: scratch.url)

@@ -166,6 +166,16 @@ import Testing
     #expect(layout.image(for: Self.kraftfile.targets[1]) == "/p/.unikraft/build/demo_fc-x86_64")
   }
 
+  @Test func twoTargetsOfOnePairAreRefused() {
+    let kraftfile = Kraftfile(
+      directory: "/p",
+      targets: [
+        Target(name: "a", platform: .qemu, architecture: .x86_64),
+        Target(name: "b", platform: .qemu, architecture: .x86_64),
+      ])
+    #expect(throws: Diagnostics.self) { try ProjectLayout(kraftfile: kraftfile).targets(named: []) }
+  }
+
   @Test func buildSettingsComeFromXBuild() throws {
     let settings = try BuildSettings(kraftfile: Self.kraftfile)
     #expect(settings == BuildSettings(compiler: "gcc", cflags: ["-Wall"], sources: ["src/*.c"]))
