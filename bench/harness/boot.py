@@ -1,0 +1,124 @@
+"""Booting an image and timing it as a whole process: from starting the monitor to the
+first byte of the application's first line, and to the monitor's exit."""
+
+import os
+import select
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+
+# The kernel's own console lines (abi.h); everything else on the console is the app's.
+KERNEL_LINE_PREFIXES = ("[debug]", "[info]", "[warn]", "[error]", "[crit]", "kraft: exit status")
+
+MACHINES = {
+    "qemu/x86_64": "pc",
+    "fc/x86_64": "microvm",
+    "qemu/arm64": "virt",
+    "fc/arm64": "virt",
+}
+
+
+def qemu_command(target, image, memory_mib, append=None):
+    """QEMU's command line as kraft run spells it (Sources/KraftBuild/VirtualMachineCommand
+    .swift), so the harness times QEMU itself rather than kraft's own start-up."""
+    machine = MACHINES[target]
+    if target.endswith("/x86_64"):
+        command = ["qemu-system-x86_64", "-M", machine]
+        command += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x01"]
+    else:
+        command = ["qemu-system-aarch64", "-M", machine, "-cpu", "cortex-a57", "-semihosting"]
+    command += ["-display", "none", "-serial", "stdio", "-monitor", "none", "-nic", "none"]
+    command += ["-no-reboot", "-m", str(memory_mib), "-kernel", image]
+    if append:
+        command += ["-append", append]
+    return command
+
+
+def qemu_status(target, app_status):
+    """QEMU's own exit status for an application status (abi.h): V = s + 1; x86 QEMU
+    exits with (V << 1) | 1 (isa-debug-exit), arm64 with V (semihosting)."""
+    value = app_status + 1
+    return (value << 1) | 1 if target.endswith("/x86_64") else value
+
+
+def app_command_line(cmd):
+    """`-- app args` as kraft passes them, or nothing."""
+    if not cmd:
+        return None
+    quoted = [f'"{word}"' if (not word or " " in word or "\t" in word) else word for word in cmd]
+    return " ".join(["--"] + quoted)
+
+
+@dataclass
+class Boot:
+    status: int
+    output: str
+    first_line_ns: int  # None when the app printed nothing
+    exit_ns: int
+    timed_out: bool
+    errors: str
+
+    def app_lines(self):
+        return [line for line in self.output.splitlines() if not _is_kernel_line(line)]
+
+
+def _is_kernel_line(line):
+    return line.startswith(KERNEL_LINE_PREFIXES) or not line.strip()
+
+
+def _first_app_line_offset(data):
+    """The offset of the first byte of the first complete app line, or None."""
+    offset = 0
+    for line in data.split(b"\n")[:-1]:  # complete lines only
+        text = line.decode("utf-8", "replace").rstrip("\r")
+        if not _is_kernel_line(text):
+            return offset
+        offset += len(line) + 1
+    return None
+
+
+def boot_once(command, timeout_s, cwd=None, env=None):
+    """Runs one boot, timestamping each chunk of console output as it arrives."""
+    merged = dict(os.environ)
+    if env:
+        merged.update(env)
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter_ns()
+        child = subprocess.Popen(
+            command, cwd=cwd, env=merged, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=errors,
+        )
+        data = b""
+        arrivals = []  # (offset after the chunk, time)
+        deadline = start + int(timeout_s * 1e9)
+        timed_out = False
+        descriptor = child.stdout.fileno()
+        while True:
+            remaining = (deadline - time.perf_counter_ns()) / 1e9
+            if remaining <= 0:
+                timed_out = True
+                child.kill()
+                break
+            ready, _, _ = select.select([descriptor], [], [], remaining)
+            if not ready:
+                continue
+            chunk = os.read(descriptor, 65536)
+            now = time.perf_counter_ns()
+            if not chunk:
+                break
+            arrivals.append((len(data), now))
+            data += chunk
+        status = child.wait()
+        exit_ns = time.perf_counter_ns() - start
+        child.stdout.close()
+        errors.seek(0)
+        error_text = errors.read().decode("utf-8", "replace")
+    first = _first_app_line_offset(data)
+    first_ns = None
+    if first is not None:
+        for chunk_start, when in reversed(arrivals):
+            if chunk_start <= first:
+                first_ns = when - start
+                break
+    return Boot(status, data.decode("utf-8", "replace"), first_ns, exit_ns, timed_out, error_text)

@@ -1,0 +1,83 @@
+"""Boot figures: time to the app's first line and to exit, for each target's machine, next
+to QEMU's floor for that machine. Image and floor boots alternate, so both see the same
+machine load, and the per-pair difference is a figure of its own."""
+
+from . import boot, launch, stats
+
+GROUP = "boot"
+BOOT_TIMEOUT_S = 60
+NAMES = ("boot to first line", "boot to exit")
+
+
+def measure_project(kraft, project, target, runs, floor_image, memory_mib=64):
+    machine = boot.MACHINES.get(target)
+    subject = project.name
+    if machine is None:
+        reason = f"no QEMU machine boots '{target}'"
+        return [stats.unavailable(GROUP, subject, target, name, reason) for name in NAMES]
+    image = launch.for_project(kraft, project, target, memory_mib)
+    floor = launch.for_image(target, floor_image, memory_mib) if floor_image.startswith("/") else None
+
+    # Untimed warm-ups: QEMU, the images and the firmware into the page cache.
+    warm_up = image.boot(BOOT_TIMEOUT_S)
+    if not image.succeeded(warm_up):
+        reason = launch.failure_reason(warm_up, image)
+        return [stats.unavailable(GROUP, subject, target, name, reason) for name in NAMES]
+    reference = warm_up.app_lines()
+    floor_reason = None if floor else floor_image
+    if floor:
+        floor_warm_up = floor.boot(BOOT_TIMEOUT_S)
+        if not floor.succeeded(floor_warm_up):
+            floor_reason = launch.failure_reason(floor_warm_up, floor)
+            floor = None
+        floor_reference = floor_warm_up.app_lines()
+
+    samples = {"image": ([], []), "floor": ([], []), "over": ([], [])}
+    failures = []
+    for _ in range(runs):
+        result = image.boot(BOOT_TIMEOUT_S)
+        if not image.succeeded(result, reference) or result.first_line_ns is None:
+            failures.append(launch.failure_reason(result, image))
+            continue
+        measured = (result.first_line_ns / 1e6, result.exit_ns / 1e6)
+        for index, value in enumerate(measured):
+            samples["image"][index].append(value)
+        if floor:
+            stub = floor.boot(BOOT_TIMEOUT_S)
+            if floor.succeeded(stub, floor_reference) and stub.first_line_ns is not None:
+                for index, value in enumerate((stub.first_line_ns / 1e6, stub.exit_ns / 1e6)):
+                    samples["floor"][index].append(value)
+                    samples["over"][index].append(measured[index] - value)
+
+    extra = {
+        "machine": machine,
+        "method": image.method,
+        "command": launch.describe(image),
+        "failed_runs": len(failures),
+    }
+    figures = []
+    for index, name in enumerate(NAMES):
+        figures.append(_figure(subject, target, name, samples["image"][index], failures, extra))
+    floor_extra = {"machine": machine, "method": "qemu", "image": "bench/floor"}
+    for index, name in enumerate(NAMES):
+        floor_failures = [floor_reason] if floor_reason else ["no floor boot succeeded"]
+        figures.append(
+            _figure(
+                subject, target, f"QEMU floor: {name}", samples["floor"][index], floor_failures, floor_extra
+            )
+        )
+    for index, name in enumerate(NAMES):
+        figures.append(
+            _figure(
+                subject, target, f"{name}, over the floor", samples["over"][index],
+                [floor_reason or "no floor boot succeeded"], {"machine": machine, "paired": True},
+            )
+        )
+    return figures
+
+
+def _figure(subject, target, name, samples, failures, extra):
+    if samples:
+        return stats.figure(GROUP, subject, target, name, "ms", samples, **extra)
+    reason = failures[0] if failures else "the app printed no line"
+    return stats.unavailable(GROUP, subject, target, name, reason)

@@ -1,0 +1,50 @@
+"""How the harness boots a project's image: QEMU directly, with kraft run's command line,
+or `kraft run` itself when the image needs what only kraft knows how to pass (an initrd)."""
+
+import os
+from dataclasses import dataclass
+
+from . import boot
+
+
+@dataclass
+class Launcher:
+    command: list
+    expected_status: int
+    method: str
+    cwd: str = None
+    env: dict = None
+
+    def boot(self, timeout_s):
+        return boot.boot_once(self.command, timeout_s, cwd=self.cwd, env=self.env)
+
+    def succeeded(self, result, reference_lines=None):
+        if result.timed_out or result.status != self.expected_status:
+            return False
+        return reference_lines is None or result.app_lines() == reference_lines
+
+
+def for_image(target, image, memory_mib, cmd=None):
+    """QEMU started directly; success is the status of an app that returned 0."""
+    command = boot.qemu_command(target, image, memory_mib, boot.app_command_line(cmd))
+    return Launcher(command, boot.qemu_status(target, 0), "qemu")
+
+
+def for_project(kraft, project, target, memory_mib):
+    if project.rootfs:
+        # The initrd's name and QEMU option are kraft's business: time kraft run as a whole.
+        command = [kraft.binary, "run", "-t", target, "-m", f"{memory_mib}M"]
+        return Launcher(command, 0, "kraft run", cwd=project.directory, env=kraft.env)
+    return for_image(target, project.image(target), memory_mib, project.cmd)
+
+
+def failure_reason(result, launcher):
+    if result.timed_out:
+        return "the boot timed out"
+    text = (result.errors.strip() or result.output.strip()).splitlines()
+    detail = text[-1][:160] if text else "no output"
+    return f"{launcher.method} exited with {result.status}, expected {launcher.expected_status}: {detail}"
+
+
+def describe(launcher):
+    return " ".join(os.path.basename(word) if os.path.isabs(word) else word for word in launcher.command)

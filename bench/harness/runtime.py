@@ -1,0 +1,146 @@
+"""Runtime figures: bench/programs built twice, as a unikernel with the musl port (run under
+QEMU TCG) and with the host's `gcc -static -O2` (run as a Linux process). Each program times
+itself; the ratio unikernel / host per benchmark is the figure (above 1: the unikernel is
+slower). `compute` involves no kernel, so its ratio is the price of emulating the CPU, and
+each other ratio is also given divided by it."""
+
+import glob
+import os
+import re
+import shutil
+import statistics
+
+from . import process, stats
+from .kraft import HarnessError, Project
+
+GROUP = "runtime"
+BENCHMARKS = (
+    ("syscall", "system-call round trip (getpid)"),
+    ("malloc", "malloc + free"),
+    ("thread", "thread create + join"),
+    ("switch", "context switch (sched_yield hand-over)"),
+    ("fileread", "file read, 4 KiB (initrd / page cache)"),
+    ("compute", "pure computation (CPU emulation cost)"),
+)
+RESULT = re.compile(r"^bench (\S+) (\d+) iterations (\d+) ns\s*$", re.MULTILINE)
+ERROR = re.compile(r"^bench-error (\S+): (.*)$", re.MULTILINE)
+DATA_NAME = "bench.dat"
+DATA_BYTES = 1 << 20
+TARGET = "qemu/x86_64"
+
+
+def measure(kraft, programs, work, runs, log):
+    folder = os.path.join(work, "runtime")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(os.path.join(folder, "rootfs"))
+    data = os.path.join(folder, "rootfs", DATA_NAME)
+    with open(data, "wb") as file:
+        # Deterministic content: the same bytes in every run and on every machine.
+        file.write(bytes(range(256)) * (DATA_BYTES // 256))
+
+    host, host_reason = _build_host(programs, folder)
+    unikernel, unikernel_reason = _build_unikernel(kraft, programs, folder)
+    log(f"  host program: {host_reason or 'built'}; unikernel: {unikernel_reason or 'built'}")
+
+    measured = {}
+    for name, _ in BENCHMARKS:
+        args = [name] + ([data] if name == "fileread" else [])
+        guest_args = [name] + (["/" + DATA_NAME] if name == "fileread" else [])
+        measured[name] = {
+            "host": _repeat(runs, lambda: _run_host(host, args)) if host else ([], host_reason),
+            "unikernel": (
+                _repeat(runs, lambda: _run_unikernel(kraft, unikernel, guest_args))
+                if unikernel
+                else ([], unikernel_reason)
+            ),
+        }
+    return _figures(measured)
+
+
+def _build_host(programs, folder):
+    gcc = shutil.which("gcc")
+    if not gcc:
+        return None, "gcc not found (apt-get install gcc)"
+    binary = os.path.join(folder, "bench-host")
+    sources = sorted(glob.glob(os.path.join(programs, "*.c")))
+    done = process.run(
+        [gcc, "-static", "-O2", "-DBENCH_PIN_CPU", "-o", binary] + sources + ["-lpthread"]
+    )
+    if done.status != 0:
+        return None, "gcc -static fails: " + stats.first_line(done.output)
+    return binary, None
+
+
+def _build_unikernel(kraft, programs, folder):
+    try:
+        project = Project.copy(kraft, programs, os.path.join(folder, "unikernel"))
+    except HarnessError as error:
+        return None, f"the benchmark Kraftfile is refused: {error}"
+    shutil.copytree(os.path.join(folder, "rootfs"), os.path.join(project.directory, "rootfs"))
+    fetch_failure = kraft.prepare(project)
+    if fetch_failure:
+        return None, fetch_failure
+    build = kraft.build(project, targets=[TARGET])
+    if not build.ok:
+        return None, "the musl unikernel does not build: " + stats.first_line(build.completed.output)
+    return project, None
+
+
+def _run_host(binary, args):
+    return process.run([binary] + args, timeout=120)
+
+
+def _run_unikernel(kraft, project, args):
+    return kraft.command(
+        ["run", "-t", TARGET, "--timeout", "120", "--"] + args, cwd=project.directory, timeout=180
+    )
+
+
+def _repeat(runs, once):
+    """ns per operation for each run, or the first failure's reason."""
+    samples, reason = [], None
+    for _ in range(runs):
+        done = once()
+        match = RESULT.search(done.output)
+        if done.status == 0 and match:
+            samples.append(int(match.group(3)) / int(match.group(2)))
+            continue
+        error = ERROR.search(done.output)
+        reason = reason or (
+            error.group(2) if error else f"exit status {done.status}: " + stats.first_line(done.output)
+        )
+    return samples, reason
+
+
+def _figures(measured):
+    def ratios(name):
+        host, _ = measured[name]["host"]
+        guest, _ = measured[name]["unikernel"]
+        return [g / h for g, h in zip(guest, host)] if host and guest else []
+
+    compute = ratios("compute")
+    compute_ratio = statistics.median(compute) if compute else None
+    figures = []
+    for name, description in BENCHMARKS:
+        host, host_reason = measured[name]["host"]
+        guest, guest_reason = measured[name]["unikernel"]
+        subject = f"{name}: {description}"
+        for side, samples, reason in (("host", host, host_reason), ("unikernel", guest, guest_reason)):
+            if samples:
+                figures.append(stats.figure(GROUP, subject, side, "time per operation", "ns", samples))
+            else:
+                figures.append(stats.unavailable(GROUP, subject, side, "time per operation", reason))
+        pairs = ratios(name)
+        if not pairs:
+            reason = guest_reason if not guest else host_reason
+            figures.append(stats.unavailable(GROUP, subject, "ratio", "unikernel / host", reason))
+            continue
+        figures.append(stats.figure(GROUP, subject, "ratio", "unikernel / host", "ratio", pairs))
+        if name != "compute" and compute_ratio:
+            normalised = [r / compute_ratio for r in pairs]
+            figures.append(
+                stats.figure(
+                    GROUP, subject, "ratio", "unikernel / host, per compute ratio", "ratio", normalised
+                )
+            )
+    return figures

@@ -1,0 +1,45 @@
+"""Figures: a measured quantity with its samples, or the reason it could not be measured."""
+
+import statistics
+
+
+def figure(group, subject, target, name, unit, samples, **extra):
+    """A measured figure. Every figure keeps its samples; the median is the one quoted."""
+    samples = list(samples)
+    if not samples:
+        raise ValueError(f"figure '{name}' has no samples")
+    result = {
+        "group": group,
+        "subject": subject,
+        "target": target,
+        "name": name,
+        "unit": unit,
+        "runs": len(samples),
+        "min": min(samples),
+        "median": statistics.median(samples),
+        "max": max(samples),
+        "samples": samples,
+    }
+    result.update(extra)
+    return result
+
+
+def unavailable(group, subject, target, name, reason):
+    """A figure that could not be measured, and why: never a made-up number."""
+    return {
+        "group": group,
+        "subject": subject,
+        "target": target,
+        "name": name,
+        "unavailable": reason,
+    }
+
+
+def first_line(text, limit=200):
+    """The first non-empty line that reads like an error, for an 'unavailable' reason."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for line in lines:
+        lowered = line.lower()
+        if "error" in lowered or "failed" in lowered or "cannot" in lowered:
+            return line[:limit]
+    return (lines[-1] if lines else "no output")[:limit]

@@ -1,0 +1,69 @@
+/*
+ * One program for every runtime benchmark, so the unikernel (and its libc) is
+ * built once: the first argument names the benchmark, the rest are its own.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "bench.h"
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} benchmarks[] = {
+    {"syscall", bench_syscall},   {"malloc", bench_malloc},
+    {"thread", bench_thread},     {"switch", bench_switch},
+    {"fileread", bench_fileread}, {"compute", bench_compute},
+};
+
+uint64_t bench_now_ns(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+}
+
+void bench_report(const char *name, uint64_t iterations, uint64_t elapsed_ns)
+{
+	printf("bench %s %llu iterations %llu ns\n", name,
+	       (unsigned long long)iterations, (unsigned long long)elapsed_ns);
+	fflush(stdout);
+}
+
+int bench_fail(const char *name, const char *reason)
+{
+	printf("bench-error %s: %s\n", name, reason);
+	fflush(stdout);
+	return 1;
+}
+
+int bench_run(const char *name,
+              int (*batch)(uint64_t iterations, void *context), void *context)
+{
+	for (uint64_t iterations = BENCH_FIRST_BATCH;
+	     iterations <= BENCH_MAX_BATCH; iterations *= 2) {
+		uint64_t start = bench_now_ns();
+		if (batch(iterations, context) != 0)
+			return bench_fail(name, "a batch failed");
+		uint64_t elapsed = bench_now_ns() - start;
+		if (elapsed >= BENCH_TARGET_NS) {
+			bench_report(name, iterations, elapsed);
+			return 0;
+		}
+	}
+	return bench_fail(name, "the clock did not advance");
+}
+
+int main(int argc, char *argv[])
+{
+	if (argc < 2)
+		return bench_fail("main",
+		                  "name a benchmark as the first argument");
+	for (size_t i = 0; i < sizeof(benchmarks) / sizeof(benchmarks[0]);
+	     i++) {
+		if (strcmp(argv[1], benchmarks[i].name) == 0)
+			return benchmarks[i].run(argc - 1, argv + 1);
+	}
+	return bench_fail(argv[1], "no such benchmark");
+}

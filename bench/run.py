@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+"""kraft's benchmark suite: one command, every figure measured the same way every time.
+
+    bench/run                    # the whole suite: table on stdout, bench/results/latest.json
+    bench/run --quick            # fewer runs, results under bench/work/ (a smoke check)
+
+See bench/README.md for what each figure means and how to reproduce it by hand."""
+
+import argparse
+import datetime
+import glob
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from harness import boots, floor, machine, memory, report, runtime, stats, toolchain  # noqa: E402
+from harness.kraft import HarnessError, Kraft, Project  # noqa: E402
+
+REPOSITORY = os.path.dirname(HERE)
+WORK = os.path.join(HERE, "work")
+ARM64_TARGET = "qemu/arm64"
+
+
+def parse_arguments():
+    parser = argparse.ArgumentParser(description="Run kraft's benchmark suite.")
+    parser.add_argument("--build-runs", type=int, default=5, help="runs per build figure")
+    parser.add_argument("--boot-runs", type=int, default=20, help="boots per boot figure")
+    parser.add_argument("--memory-runs", type=int, default=3, help="bisections per memory figure")
+    parser.add_argument("--runtime-runs", type=int, default=5, help="runs per runtime figure")
+    parser.add_argument("--kraft", help="a kraft binary to use instead of building one")
+    parser.add_argument(
+        "--example", action="append", help="only this example (folder name under examples/)"
+    )
+    parser.add_argument("--results", default=os.path.join(HERE, "results"), help="output folder")
+    parser.add_argument(
+        "--quick", action="store_true", help="2 runs of everything, results to bench/work/quick"
+    )
+    arguments = parser.parse_args()
+    if arguments.quick:
+        arguments.build_runs = arguments.boot_runs = arguments.runtime_runs = 2
+        arguments.memory_runs = 1
+        arguments.results = os.path.join(WORK, "quick")
+    return arguments
+
+
+class Clock:
+    """Progress on stderr, with the time since the suite started."""
+
+    def __init__(self):
+        self.start = time.perf_counter()
+
+    def __call__(self, message):
+        print(f"[{time.perf_counter() - self.start:6.1f} s] {message}", file=sys.stderr, flush=True)
+
+
+def examples(selected):
+    folders = sorted(
+        folder
+        for folder in glob.glob(os.path.join(REPOSITORY, "examples", "*"))
+        if os.path.isdir(folder)
+        and any(os.path.exists(os.path.join(folder, n)) for n in ("Kraftfile", "kraft.yaml"))
+    )
+    if selected:
+        folders = [f for f in folders if os.path.basename(f) in selected]
+    return folders
+
+
+def ensure_mirror(log):
+    """Port sources come from Debian's source packages through kraft's mirrors, as in
+    scripts/test.sh; the harness sets that up when the caller has not."""
+    script = os.path.join(REPOSITORY, "scripts", "debian-mirror.sh")
+    if os.environ.get("KRAFT_MIRRORS") or not os.path.exists(script):
+        return
+    # The script prints the KRAFT_MIRRORS value alone on stdout; its log goes to stderr.
+    done = subprocess.run(
+        ["bash", script, os.path.join(REPOSITORY, "mirror")],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=900,
+    )
+    value = done.stdout.decode().strip()
+    if done.returncode == 0 and value:
+        os.environ["KRAFT_MIRRORS"] = value
+        log("port sources through KRAFT_MIRRORS=" + value)
+    else:
+        log("scripts/debian-mirror.sh failed: " + done.stderr.decode()[-300:])
+
+
+def full_build_examples(folders):
+    """The hello example and the first musl example get every build figure (issue 10)."""
+    names = [os.path.basename(folder) for folder in folders]
+    musl = [name for name in names if name.startswith("musl")]
+    return {"helloworld"} | set(musl[:1])
+
+
+def measure_example(kraft, example, arguments, floors, log):
+    full = os.path.basename(example) in full_build_examples(examples(None))
+    figures, project = toolchain.measure(kraft, example, WORK, arguments.build_runs, log, full)
+    targets = list(project.targets) if project else []
+    arm64 = arm64_project(kraft, example, project, log)
+    if isinstance(arm64, Project):
+        targets.append(ARM64_TARGET)
+        figures.append(arm64_image(arm64, os.path.basename(example)))
+    elif project:
+        figures.append(
+            stats.unavailable("image", project.name, ARM64_TARGET, "stripped image size", arm64)
+        )
+    for target in targets:
+        chosen = arm64 if target == ARM64_TARGET else project
+        log(f"  {chosen.name}: boot and memory on {target}")
+        floor_image = floors[target.split("/")[1]]
+        figures += boots.measure_project(kraft, chosen, target, arguments.boot_runs, floor_image)
+        figures.append(memory.measure(kraft, chosen, target, arguments.memory_runs))
+    if project and ARM64_TARGET not in targets:
+        for name in ("boot to first line", "boot to exit"):
+            figures.append(stats.unavailable("boot", project.name, ARM64_TARGET, name, arm64))
+        figures.append(
+            stats.unavailable("memory", project.name, ARM64_TARGET, memory.NAME, arm64)
+        )
+    return figures
+
+
+def arm64_project(kraft, example, project, log):
+    """The example with qemu/arm64 added to its targets, built once; or why it cannot be."""
+    if project is None:
+        return "the example does not build"
+    if ARM64_TARGET in project.targets:
+        return project
+    folder = os.path.join(WORK, os.path.basename(example), "arm64")
+    try:
+        copy = Project.copy(kraft, example, folder, extra_targets=[ARM64_TARGET])
+    except HarnessError as error:
+        return f"cannot add the {ARM64_TARGET} target: {error}"
+    build = kraft.build(copy, targets=[ARM64_TARGET])
+    if not build.ok:
+        reason = f"kraft build -t {ARM64_TARGET} fails: " + stats.first_line(build.completed.output)
+        log("  " + reason)
+        return reason
+    return copy
+
+
+def arm64_image(project, subject):
+    libraries, loaded = toolchain.read_report(project.image(ARM64_TARGET) + ".report")
+    size = os.path.getsize(project.image(ARM64_TARGET))
+    return stats.figure(
+        "image", subject, ARM64_TARGET, "stripped image size", "bytes", [size],
+        libraries=libraries, loaded_bytes=loaded,
+    )
+
+
+def main():
+    arguments = parse_arguments()
+    log = Clock()
+    shutil.rmtree(WORK, ignore_errors=True)  # every run starts from fresh copies
+    os.makedirs(WORK, exist_ok=True)
+    try:
+        kraft = (
+            Kraft(REPOSITORY, os.path.abspath(arguments.kraft))
+            if arguments.kraft
+            else Kraft.build_tool(REPOSITORY, os.path.join(REPOSITORY, ".build-bench"), log)
+        )
+    except HarnessError as error:
+        print(f"bench: {error}", file=sys.stderr)
+        return 1
+    ensure_mirror(log)
+    started = time.perf_counter()
+    results = {
+        "schema": 1,
+        "machine": machine.describe(REPOSITORY, floor.find_tool("clang") or "clang"),
+        "kraft": machine.describe_tree(REPOSITORY),
+        "settings": {
+            "build_runs": arguments.build_runs,
+            "boot_runs": arguments.boot_runs,
+            "runtime_runs": arguments.runtime_runs,
+            "jobs": 2,
+            "kraft_binary": "debug build" if not arguments.kraft else arguments.kraft,
+        },
+        "figures": [],
+    }
+    figures = results["figures"]
+
+    log("QEMU floor images")
+    floors = floor.build_floor_images(os.path.join(HERE, "floor"), os.path.join(WORK, "floor"))
+
+    chosen = examples(arguments.example)
+    for example in chosen:
+        log(f"example {os.path.basename(example)}")
+        figures += measure_example(kraft, example, arguments, floors, log)
+    if not any(os.path.basename(e).startswith("musl") for e in examples(None)):
+        figures.append(
+            stats.unavailable(
+                "toolchain", "musl example", "all", "clean build -j2",
+                "no examples/musl-* in this tree yet; measured automatically once one exists",
+            )
+        )
+
+    log("runtime micro-benchmarks")
+    figures += runtime.measure(kraft, os.path.join(HERE, "programs"), WORK, arguments.runtime_runs, log)
+
+    results["duration_s"] = round(time.perf_counter() - started, 1)
+    results["machine"]["load_average_at_end"] = list(os.getloadavg())
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H%MZ")
+    table, written = report.write(results, arguments.results, stamp)
+    sys.stdout.write(table)
+    log("wrote " + ", ".join(os.path.relpath(p, REPOSITORY) for p in written))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
