@@ -38,7 +38,7 @@ public struct KernelTree: Hashable, Sendable {
     candidates += ["/usr/local/share/kraft/Kernel", "/usr/share/kraft/Kernel"]
 
     guard let kernel = candidates.first(where: { fileSystem.exists($0 + "/" + marker) }) else {
-      throw BuildFailure(
+      throw KernelNotFound(
         message:
           "cannot find the kraft kernel sources (a 'Kernel/' folder with '\(marker)'); set KRAFT_KERNEL_DIR to it"
       )
@@ -57,4 +57,10 @@ public struct KernelTree: Hashable, Sendable {
     }
     return result
   }
+}
+
+/// No kernel tree was found: kraft is installed without its `Kernel/`, or run from elsewhere.
+public struct KernelNotFound: KraftError {
+  public var kind: ErrorKind { .missingInput }
+  public var message: String
 }

@@ -77,9 +77,14 @@ public struct UnavailablePortSources: PortSourceProvider {
   public init() {}
 
   public func sourceRoot(for port: LibraryManifest, component: Component?) throws -> String {
-    throw BuildFailure(
+    throw PortSourcesUnavailable(
       message:
-        "port '\(port.name)' needs its upstream sources, but this kraft cannot fetch them; run 'kraft fetch' first"
+        "port '\(port.name)' needs its upstream sources, and this build was started without a way to fetch them"
     )
   }
+}
+
+public struct PortSourcesUnavailable: KraftError {
+  public var kind: ErrorKind { .fetchFailed }
+  public var message: String
 }
