@@ -27,7 +27,16 @@ public struct KernelTree: Hashable, Sendable {
     executable: String = CommandLine.arguments.first ?? "", fileSystem: FileSystem
   ) throws -> KernelTree {
     var candidates: [String] = []
-    if let explicit = environment["KRAFT_KERNEL_DIR"] { candidates.append(explicit) }
+    if let explicit = environment["KRAFT_KERNEL_DIR"] {
+      // Named explicitly: a wrong path is an error, not a reason to look elsewhere.
+      guard fileSystem.exists(explicit + "/" + marker) else {
+        throw KernelNotFound(
+          message:
+            "KRAFT_KERNEL_DIR is '\(explicit)', which holds no kraft kernel ('\(marker)' is missing); point it at a 'Kernel/' folder or unset it"
+        )
+      }
+      candidates.append(explicit)
+    }
     if case .path(let path)? = kraftfile.unikraft?.source {
       let folder = path.hasPrefix("/") ? path : kraftfile.directory + "/" + path
       candidates += [folder, folder + "/Kernel"]
