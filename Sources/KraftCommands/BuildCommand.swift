@@ -54,9 +54,20 @@ struct BuildCommand: ParsableCommand {
   @Flag(help: "With --release: accept a toolchain other than the pinned one, and pin it.")
   var allowToolchainChange = false
 
+  @Flag(help: "Fail when Kraftfile.lock is missing or disagrees with the Kraftfile (docs/ports.md).")
+  var locked = false
+
+  @Flag(help: "Use only the source cache for ports; fail naming what is missing.")
+  var offline = false
+
   func run() throws {
     let loaded = try project.load()
-    let context = ProjectBuild(kraftfile: loaded.kraftfile)
+    let context = ProjectBuild(
+      kraftfile: loaded.kraftfile,
+      portSources: try LockedPortSources(
+        fetcher: LockedPortSources.fetcher(
+          offline: offline, environment: ProcessInfo.processInfo.environment),
+        kraftfileDirectory: loaded.kraftfile.directory, locked: locked))
     let targets = try context.layout.targets(named: target)
     var releaseBuild =
       release

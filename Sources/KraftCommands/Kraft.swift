@@ -28,6 +28,8 @@ public struct Kraft: ParsableCommand {
       ConfigCommand.self,
       VerifyCommand.self,
       PortCommand.self,
+      FetchCommand.self,
+      LockCommand.self,
     ]
   )
 
