@@ -44,13 +44,19 @@ class Kraft:
     def build_tool(cls, repository, scratch, log):
         """`swift build` of the kraft product in its own scratch path (not timed)."""
         log(f"building kraft (swift build --scratch-path {os.path.relpath(scratch, repository)})")
-        done = process.run(
-            ["swift", "build", "--scratch-path", scratch, "--product", "kraft"],
-            cwd=repository,
-            timeout=1800,
-        )
+        # A second try: in a shared working tree a source can change during the build
+        # ("was modified during the build"), which a rebuild settles.
+        for _ in range(2):
+            done = process.run(
+                ["swift", "build", "--scratch-path", scratch, "--product", "kraft"],
+                cwd=repository,
+                timeout=1800,
+            )
+            if done.status == 0:
+                break
         if done.status != 0:
-            raise HarnessError("kraft does not build: " + done.output[-2000:])
+            errors = [line for line in done.output.splitlines() if "error:" in line]
+            raise HarnessError("kraft does not build: " + "\n".join(errors[:20] or [done.output[-2000:]]))
         binary = os.path.join(scratch, "debug", "kraft")
         if not os.access(binary, os.X_OK):
             raise HarnessError(f"swift build succeeded but '{binary}' is missing")

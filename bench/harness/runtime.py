@@ -64,7 +64,7 @@ def _build_host(programs, folder):
     binary = os.path.join(folder, "bench-host")
     sources = sorted(glob.glob(os.path.join(programs, "*.c")))
     done = process.run(
-        [gcc, "-static", "-O2", "-DBENCH_PIN_CPU", "-o", binary] + sources + ["-lpthread"]
+        [gcc, "-static", "-O2", "-std=c11", "-DBENCH_PIN_CPU", "-o", binary] + sources + ["-lpthread"]
     )
     if done.status != 0:
         return None, "gcc -static fails: " + stats.first_line(done.output)

@@ -3,6 +3,8 @@
  * itself (QEMU TCG against the host's), which the harness uses to put the other
  * ratios in proportion.
  */
+/* kraft compiles with -std=c11: ask for the POSIX and GNU names explicitly. */
+#define _GNU_SOURCE
 #include "bench.h"
 
 static volatile uint64_t sink;

@@ -3,6 +3,8 @@
  * the initrd in the unikernel, from the page cache on the host), reads it to
  * the end and closes it.
  */
+/* kraft compiles with -std=c11: ask for the POSIX and GNU names explicitly. */
+#define _GNU_SOURCE
 #include <fcntl.h>
 #include <unistd.h>
 

@@ -2,6 +2,8 @@
  * One program for every runtime benchmark, so the unikernel (and its libc) is
  * built once: the first argument names the benchmark, the rest are its own.
  */
+/* kraft compiles with -std=c11: ask for the POSIX and GNU names explicitly. */
+#define _GNU_SOURCE
 #include <stdio.h>
 #include <string.h>
 #include <time.h>

@@ -4,6 +4,8 @@
  * the block just allocated, so neither allocator can serve the loop from a
  * single cached slot.
  */
+/* kraft compiles with -std=c11: ask for the POSIX and GNU names explicitly. */
+#define _GNU_SOURCE
 #include <stdlib.h>
 
 #include "bench.h"

@@ -3,6 +3,8 @@
  * is the entry and return path alone (a trap on Linux; a call into the kernel
  * with musl's port).
  */
+/* kraft compiles with -std=c11: ask for the POSIX and GNU names explicitly. */
+#define _GNU_SOURCE
 #include <unistd.h>
 
 #include "bench.h"

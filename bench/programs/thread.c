@@ -3,6 +3,8 @@
  * waits for it, so the figure is the cost of a stack, a scheduler entry and two
  * switches.
  */
+/* kraft compiles with -std=c11: ask for the POSIX and GNU names explicitly. */
+#define _GNU_SOURCE
 #include <pthread.h>
 
 #include "bench.h"
