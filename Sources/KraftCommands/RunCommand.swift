@@ -51,7 +51,10 @@ struct RunCommand: ParsableCommand {
     }
     let request = RunRequest(
       target: chosen, image: image, memory: megabytes,
-      kernelArguments: kernelArgs.map { $0.split(separator: " ").map(String.init) } ?? [],
+      // The Kraftfile's env: reaches the libc as kernel arguments env.KEY=VALUE (see
+      // docs/libc.md); the user's --kernel-args follow.
+      kernelArguments: loaded.kraftfile.env.map { "env.\($0.name)=\($0.value)" }
+        + (kernelArgs.map { $0.split(separator: " ").map(String.init) } ?? []),
       appArguments: appArguments.isEmpty ? loaded.kraftfile.cmd : appArguments, kvm: kvm)
     let debugImage = layout.debugImage(for: chosen)
     let runner = UnikernelRunner(runner: SystemProcessRunner(), fileSystem: LocalFileSystem())
