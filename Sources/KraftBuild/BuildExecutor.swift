@@ -60,6 +60,10 @@ public struct BuildExecutor: Sendable {
     guard let ninja = locator.find("ninja") else {
       throw MissingToolError(tool: "ninja", package: "ninja-build", purpose: "to run builds")
     }
+    // Two builds of one project at once (an editor and a terminal) would run two ninjas over
+    // the same objects and logs: the second waits for the first.
+    let lock = try FileLock(path: plan.outputDirectory + "/.kraft-build.lock")
+    defer { lock.unlock() }
     try writeFiles(plan)
 
     let commands = Dictionary(
