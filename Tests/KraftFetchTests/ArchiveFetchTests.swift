@@ -137,10 +137,17 @@ import Testing
       pin: UpstreamPin(archiveSHA256: upstream.tarGzSHA256, treeHash: upstream.treeHashV1))
     let results = ResultBox()
     // Separate fetchers on one cache, as two kraft processes would be (flock locks are per
-    // open file, so threads exclude each other the same way).
-    DispatchQueue.concurrentPerform(iterations: 2) { _ in
-      results.add(Result { try makeFetcher(cache: cache).prepare(request) })
+    // open file, so threads exclude each other the same way). Plain threads, not
+    // concurrentPerform: blocking dispatch workers could starve URLSession's own queue.
+    let done = DispatchSemaphore(value: 0)
+    for _ in 0..<2 {
+      Thread {
+        results.add(Result { try makeFetcher(cache: cache).prepare(request) })
+        done.signal()
+      }.start()
     }
+    done.wait()
+    done.wait()
     let prepared = try results.all.map { try $0.get() }
     #expect(prepared.count == 2)
     #expect(Set(prepared.map(\.directory)).count == 1)
