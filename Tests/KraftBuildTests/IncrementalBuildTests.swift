@@ -46,7 +46,7 @@ import Testing
 
     deinit { try? FileManager.default.removeItem(atPath: root) }
 
-    func plan(kconfig: [KConfigAssignment] = []) throws -> BuildPlan {
+    func plan(kconfig: [KConfigAssignment] = [], compiler: String? = nil) throws -> BuildPlan {
       let target = Target(platform: .qemu, architecture: .x86_64)
       let kraftfile = Kraftfile(
         name: "fixture", directory: root + "/app", targets: [target], kconfig: kconfig)
@@ -57,7 +57,7 @@ import Testing
         kraftfile: kraftfile, projectName: "fixture", outputDirectory: root + "/app/.unikraft/build",
         targets: [target], catalog: catalog.libraries, commonIncludes: tree.commonIncludes)
       return try BuildPlanner(
-        fileSystem: fileSystem, toolchains: { try ToolchainDetector().detect(preferred: nil, for: $0) }
+        fileSystem: fileSystem, toolchains: { try ToolchainDetector().detect(preferred: compiler, for: $0) }
       ).plan(request)
     }
 
@@ -102,6 +102,17 @@ import Testing
     let changed = try fixture.build(
       try fixture.plan(kconfig: [KConfigAssignment(name: "CONFIG_FIXTURE_ANSWER", value: "7")]))
     #expect(changed.compiled == 3)
+  }
+
+  @Test(.enabled(if: ExecutableLocator().find("gcc") != nil, "gcc is not installed"))
+  func gccBuildsTheSameKernel() throws {
+    let fixture = try Fixture()
+    let plan = try fixture.plan(compiler: "gcc")
+    #expect(plan.targets[0].toolchain.family == .gcc)
+    #expect(!plan.targets[0].compiles[0].command.contains { $0.hasPrefix("--target=") })
+    let outcome = try fixture.build(plan)
+    #expect(outcome.compiled == 3)
+    #expect(fixture.fileSystem.exists(plan.targets[0].image))
   }
 
   @Test func compilerErrorsNameTheFileAndKeepTheCompilerOutput() throws {
