@@ -107,6 +107,8 @@ public struct BuildExecutor: Sendable {
       let what: String
       if let step = steps.first(where: { failed.outputs.contains($0.object) }) {
         what = "compiling '\(step.source)' (library '\(step.library)') failed"
+      } else if let target = plan.targets.first(where: { failed.outputs.contains($0.debugImage) }) {
+        what = "linking '\(target.debugImage)' failed"
       } else {
         what = "producing '\(failed.outputs.joined(separator: " "))' failed"
       }
