@@ -3,6 +3,7 @@ first byte of the application's first line, and to the monitor's exit."""
 
 import os
 import select
+import signal
 import subprocess
 import tempfile
 import time
@@ -85,9 +86,10 @@ def boot_once(command, timeout_s, cwd=None, env=None):
         merged.update(env)
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter_ns()
+        # A session of its own, so a timeout also stops the QEMU that `kraft run` started.
         child = subprocess.Popen(
             command, cwd=cwd, env=merged, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=errors,
+            stdout=subprocess.PIPE, stderr=errors, start_new_session=True,
         )
         data = b""
         arrivals = []  # (offset after the chunk, time)
@@ -98,7 +100,7 @@ def boot_once(command, timeout_s, cwd=None, env=None):
             remaining = (deadline - time.perf_counter_ns()) / 1e9
             if remaining <= 0:
                 timed_out = True
-                child.kill()
+                os.killpg(child.pid, signal.SIGKILL)
                 break
             ready, _, _ = select.select([descriptor], [], [], remaining)
             if not ready:

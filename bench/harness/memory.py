@@ -26,17 +26,25 @@ def measure(kraft, project, target, runs=1):
         chosen = launcher(mib)
         return chosen.succeeded(chosen.boot(timeout), lines)
 
-    samples, probes = [], 0
+    samples, probes = [], []
     for _ in range(runs):
-        low, high = 0, DEFAULT_MIB  # low fails (or is zero), high runs
-        while high - low > 1:
-            middle = (low + high) // 2
-            probes += 1
-            if runs_at(middle):
-                high = middle
-            else:
-                low = middle
-        samples.append(high)
+        smallest, tried = bisect(runs_at, 0, DEFAULT_MIB)
+        samples.append(smallest)
+        probes.append(tried)
     return stats.figure(
         GROUP, project.name, target, NAME, "MiB", samples, probes=probes, probe_timeout_s=timeout
     )
+
+
+def bisect(runs_at, low, high):
+    """The smallest size in (low, high] for which `runs_at` holds, given that it holds at
+    `high` and that more memory never hurts; and the number of probes it took."""
+    probes = 0
+    while high - low > 1:
+        middle = (low + high) // 2
+        probes += 1
+        if runs_at(middle):
+            high = middle
+        else:
+            low = middle
+    return high, probes

@@ -1,0 +1,87 @@
+"""Unit tests of the harness's own logic (no QEMU, no kraft):
+python3 -m unittest discover -s bench/tests"""
+
+import os
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from harness import boot, memory, report, stats, toolchain  # noqa: E402
+
+
+class ConsoleTests(unittest.TestCase):
+    def test_first_app_line_skips_kernel_lines(self):
+        data = b"[warn] clock slow\nHello\n"
+        self.assertEqual(boot._first_app_line_offset(data), len(b"[warn] clock slow\n"))
+
+    def test_an_incomplete_line_is_not_yet_a_line(self):
+        self.assertIsNone(boot._first_app_line_offset(b"Hel"))
+
+    def test_exit_status_line_is_the_kernels(self):
+        result = boot.Boot(3, "Hi\n\nkraft: exit status 1\n", 1, 2, False, "")
+        self.assertEqual(result.app_lines(), ["Hi"])
+
+    def test_qemu_status_follows_abi(self):
+        self.assertEqual(boot.qemu_status("qemu/x86_64", 0), 3)
+        self.assertEqual(boot.qemu_status("fc/x86_64", 3), 9)
+        self.assertEqual(boot.qemu_status("qemu/arm64", 0), 1)
+
+    def test_qemu_command_matches_kraft_run(self):
+        command = boot.qemu_command("fc/x86_64", "/i", 64, boot.app_command_line(["a b"]))
+        self.assertEqual(command[:3], ["qemu-system-x86_64", "-M", "microvm"])
+        self.assertEqual(command[-2:], ["-append", '-- "a b"'])
+
+
+class MemoryTests(unittest.TestCase):
+    def test_bisect_finds_the_boundary(self):
+        for boundary in (1, 2, 3, 17, 64):
+            smallest, probes = memory.bisect(lambda mib: mib >= boundary, 0, 64)
+            self.assertEqual(smallest, boundary)
+            self.assertLessEqual(probes, 6)
+
+
+class StatsTests(unittest.TestCase):
+    def test_figure_quotes_the_median(self):
+        figure = stats.figure("g", "s", "t", "n", "ms", [3, 1, 2, 10])
+        self.assertEqual((figure["min"], figure["median"], figure["max"]), (1, 2.5, 10))
+        self.assertEqual(figure["runs"], 4)
+
+    def test_reason_prefers_error_lines(self):
+        self.assertEqual(stats.first_line("[1/2] CC x\nerror: no\nmore"), "error: no")
+
+    def test_fewer_runs_for_long_builds(self):
+        self.assertEqual(toolchain.runs_for(2.0, 5), 5)
+        self.assertEqual(toolchain.runs_for(60.0, 5), 2)
+
+
+class ReportTests(unittest.TestCase):
+    def test_reads_kraft_size_report(self):
+        text = (
+            "image /x\n  file size:            21392 bytes\n  with debug info:      1 bytes\n"
+            "  loaded sections:      104 bytes\n    arch-x86_64  93\n    app          11\n"
+        )
+        with tempfile.NamedTemporaryFile("w", suffix=".report", delete=False) as file:
+            file.write(text)
+        try:
+            libraries, loaded = toolchain.read_report(file.name)
+        finally:
+            os.unlink(file.name)
+        self.assertEqual(loaded, 104)
+        self.assertEqual(libraries, {"arch-x86_64": 93, "app": 11})
+
+    def test_unavailable_rows_of_one_subject_collapse(self):
+        figures = [
+            stats.unavailable("toolchain", "musl-env", "all", "a", "no fetch"),
+            stats.unavailable("image", "musl-env", "all", "b", "no fetch"),
+            stats.figure("image", "hello", "qemu/x86_64", "size", "bytes", [1]),
+        ]
+        table = report.render_table(figures)
+        self.assertIn("(2 figures)", table)
+        self.assertIn("unavailable: no fetch", table)
+        self.assertIn("1 B", table)
+
+
+if __name__ == "__main__":
+    unittest.main()
