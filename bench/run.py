@@ -96,7 +96,11 @@ def ensure_mirror(log):
 def full_build_examples(folders):
     """The hello example and the first musl example get every build figure (issue 10)."""
     names = [os.path.basename(folder) for folder in folders]
-    musl = [name for name in names if name.startswith("musl")]
+    # The musl counterpart of hello world when there is one, else the first musl example.
+    musl = sorted(
+        (name for name in names if name.startswith("musl")),
+        key=lambda name: (name not in ("musl-hello", "musl-helloworld", "musl-stdio"), name),
+    )
     return {"helloworld"} | set(musl[:1])
 
 

@@ -40,6 +40,6 @@ def first_line(text, limit=200):
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     for line in lines:
         lowered = line.lower()
-        if "error" in lowered or "failed" in lowered or "cannot" in lowered:
+        if any(word in lowered for word in ("error", "fatal", "failed", "cannot")):
             return line[:limit]
     return (lines[-1] if lines else "no output")[:limit]
