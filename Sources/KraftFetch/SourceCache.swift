@@ -49,6 +49,19 @@ public struct SourceCache: Sendable {
     return "\(folder)/\(label)-\(getpid())-\(UUID().uuidString)"
   }
 
+  /// Removes what killed processes left under `tmp/` (a fetch interrupted by SIGKILL or a
+  /// power cut cannot clean up after itself). Names carry the creating pid; an entry whose
+  /// process no longer exists is garbage. Entries of live processes are left alone.
+  public func sweepAbandonedTemporaries() {
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: root + "/tmp")) ?? [] {
+      let parts = name.split(separator: "-")
+      guard parts.count >= 3, let pid = Int32(parts[1]), pid != getpid() else { continue }
+      if kill(pid, 0) != 0 && errno == ESRCH {
+        try? Self.removeTree(root + "/tmp/" + name)
+      }
+    }
+  }
+
   /// Moves a finished `temporary` into `final` (atomic `rename`), or discards it when another
   /// process got there first (entries are content-addressed, so either copy is the same).
   public func install(_ temporary: String, at final: String) throws {

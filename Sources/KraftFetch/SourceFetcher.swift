@@ -23,6 +23,7 @@ public final class SourceFetcher {
     self.downloader = downloader
     self.progress = progress
     self.offline = offline
+    cache.sweepAbandonedTemporaries()
   }
 
   /// A port version, checked against `lock` when the project has a lockfile entry for it.
@@ -130,7 +131,7 @@ public final class SourceFetcher {
     return try cache.withLock("patched-" + SourceCache.hexPart(treeHash)) {
       if cache.exists(final) { return final }
       let temporary = try cache.temporaryPath("patched")
-      let scratch = try cache.temporaryPath("patch-git")
+      let scratch = try cache.temporaryPath("patchrepo")
       defer {
         try? SourceCache.removeTree(temporary)
         try? SourceCache.removeTree(scratch)
