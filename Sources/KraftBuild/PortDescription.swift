@@ -36,10 +36,8 @@ public struct PortDescription: Hashable, Sendable {
     var manifest = try LibraryManifestParser(extraKeys: LibraryCatalog.portOnlyKeys).parse(
       text, file: path, directory: directory)
     manifest.kind = .port
-    let root = try YAMLComposer.compose(text, file: path)
-    let map = try root.mapping(for: "the port recipe")
-    let upstream = try PortUpstreamParser.parse(
-      try map.required("upstream", in: "the port recipe"))
+    let recipe = try PortRecipeParser.parse(text, file: path, directory: directory)
+    let map = try YAMLComposer.compose(text, file: path).mapping(for: "the port recipe")
     let patchFolder = directory + "/patches"
     let patches =
       fileSystem.isDirectory(patchFolder)
@@ -47,7 +45,7 @@ public struct PortDescription: Hashable, Sendable {
         .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } : []
     return PortDescription(
       manifest: manifest,
-      recipe: PortRecipe(name: manifest.name, directory: directory, upstream: upstream),
+      recipe: recipe,
       license: try map.optionalString("license"), homepage: try map.optionalString("homepage"),
       patches: patches)
   }

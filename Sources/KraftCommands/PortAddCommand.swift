@@ -54,15 +54,11 @@ struct PortAddCommand: ParsableCommand {
       queue += try context.catalog.requiredPorts(of: next)
     }
 
-    if !noFetch {
-      let fetcher = try context.fetcher()
-      for (port, version) in added {
-        let prepared = try fetcher.prepare(port: port.description.recipe, version: version, lock: nil)
-        print(
-          "verified \(port.name) \(prepared.lockEntry.version) (\(prepared.lockEntry.pin.treeHash ?? "-"))")
-      }
+    if noFetch {
+      try context.fileSystem.writeText(editor.text, to: loaded.location.path)
+    } else {
+      PortContext.report(try context.writeAndLock(editor.text, replacing: loaded))
     }
-    try context.fileSystem.writeText(editor.text, to: loaded.location.path)
     for (port, version) in added {
       let shown = version ?? port.description.recipe.upstream.defaultVersion
       print("added \(port.name) \(shown) to '\(loaded.location.displayPath)'")
@@ -92,6 +88,9 @@ struct PortRemoveCommand: ParsableCommand {
   @Argument(help: "The port's name.")
   var name: String
 
+  @Flag(help: "Only edit the Kraftfile; leave Kraftfile.lock until the next fetch or build.")
+  var noFetch = false
+
   @OptionGroup var project: PortProjectOptions
 
   func run() throws {
@@ -99,7 +98,13 @@ struct PortRemoveCommand: ParsableCommand {
     let loaded = try context.loadKraftfile()
     var editor = KraftfileEditor(text: loaded.text, file: loaded.location.displayPath)
     try editor.removeLibrary(name)
-    try context.fileSystem.writeText(editor.text, to: loaded.location.path)
+    if noFetch {
+      try context.fileSystem.writeText(editor.text, to: loaded.location.path)
+    } else {
+      // Re-resolving drops the port's entry from Kraftfile.lock (unless something else in
+      // the image still requires the port).
+      _ = try context.writeAndLock(editor.text, replacing: loaded)
+    }
     print("removed \(name) from '\(loaded.location.displayPath)'")
   }
 }

@@ -73,11 +73,45 @@ struct PortContext {
     return loaded
   }
 
+  /// The fetcher `kraft fetch` and `kraft build` use: the user's cache, mirrors, progress.
   func fetcher(offline: Bool = false) throws -> SourceFetcher {
-    let rules = try MirrorTable.parse(environmentValue: environment["KRAFT_MIRRORS"] ?? "")
-    return SourceFetcher(
-      cache: SourceCache(root: SourceCache.defaultRoot(environment: environment)),
-      mirrors: MirrorTable(rules: rules), offline: offline)
+    try LockedPortSources.fetcher(offline: offline, environment: environment)
+  }
+
+  /// What `kraft fetch` does after a Kraftfile edit: resolves every port the images need
+  /// (fetching and verifying what the cache lacks) and rewrites `Kraftfile.lock` to match.
+  /// Returns each port's lock entry and whether it was downloaded.
+  func resolveAndLock(_ kraftfile: Kraftfile) throws -> [PreparedSource] {
+    let sources = try LockedPortSources(
+      fetcher: try fetcher(), kraftfileDirectory: kraftfile.directory, locked: false)
+    let build = ProjectBuild(kraftfile: kraftfile, portSources: sources)
+    try PortResolution.resolveAll(build, targets: [], sources: sources, prune: true)
+    try sources.writeIfMissing()
+    return sources.prepared.values.sorted { $0.name < $1.name }
+  }
+
+  /// Writes `text` as the Kraftfile, then resolves and locks; on failure the Kraftfile is put
+  /// back as it was, so a port that cannot be fetched leaves the project unchanged.
+  func writeAndLock(_ text: String, replacing loaded: LoadedKraftfile) throws -> [PreparedSource] {
+    try fileSystem.writeText(text, to: loaded.location.path)
+    do {
+      let edited = try KraftfileLoader(
+        fileSystem: fileSystem, environment: environment, currentDirectory: currentDirectory
+      ).load(kraftfile: loaded.location.path)
+      return try resolveAndLock(edited.kraftfile)
+    } catch {
+      try fileSystem.writeText(loaded.text, to: loaded.location.path)
+      throw error
+    }
+  }
+
+  static func report(_ prepared: [PreparedSource]) {
+    for source in prepared {
+      let entry = source.lockEntry
+      print(
+        "\(entry.name) \(entry.version): \(source.downloaded ? "fetched" : "cached"), "
+          + "verified \(entry.pin.treeHash ?? "-")")
+    }
   }
 
   /// `name` or `name@version`.

@@ -37,16 +37,17 @@ struct PortUpdateCommand: ParsableCommand {
       guard let entry = try? context.catalog.port(named: component.name) else { continue }
       let newest = Self.newest(entry.description.recipe.upstream.versions.map(\.version))
       let current = component.version ?? entry.description.recipe.upstream.defaultVersion
-      if !noFetch {
-        _ = try context.fetcher().prepare(port: entry.description.recipe, version: newest, lock: nil)
-      }
       guard newest != current else { continue }
       try editor.setVersion(of: component.name, to: newest)
       print("\(component.name): \(current) -> \(newest)")
       changed += 1
     }
     if changed == 0 { print("every port is at the newest pinned version") }
-    try context.fileSystem.writeText(editor.text, to: loaded.location.path)
+    if noFetch {
+      try context.fileSystem.writeText(editor.text, to: loaded.location.path)
+    } else {
+      PortContext.report(try context.writeAndLock(editor.text, replacing: loaded))
+    }
   }
 
   /// The greatest version by numeric components (`3.0.9` < `3.0.20`), text compared last.
