@@ -36,16 +36,18 @@ SOURCE_DATE_EPOCH=0 make build_generated crypto/buildinf.h \
   providers/common/include/prov/der_ec.h providers/common/include/prov/der_ecx.h \
   providers/common/include/prov/der_rsa.h providers/common/include/prov/der_wrap.h >/dev/null
 
-rm -rf "$port/glue/include" "$port/glue/der"
-mkdir -p "$port/glue/include/openssl" "$port/glue/include/crypto" "$port/glue/include/prov" \
+# glue/include is exported to the image (OpenSSL's public headers need it); glue/private is
+# for OpenSSL's own sources only (port.yaml's cflags).
+rm -rf "$port/glue/include" "$port/glue/private" "$port/glue/der"
+mkdir -p "$port/glue/include/openssl" "$port/glue/include/crypto" "$port/glue/private/prov" \
   "$port/glue/der"
 for header in include/openssl/*.h; do
   # Only the generated ones (from .h.in); the others are used from the upstream tree.
   [ -e "$upstream/$header" ] || cp "$header" "$port/glue/include/openssl/"
 done
 cp include/crypto/bn_conf.h include/crypto/dso_conf.h "$port/glue/include/crypto/"
-cp providers/common/include/prov/der_*.h "$port/glue/include/prov/"
-cp crypto/buildinf.h "$port/glue/include/"
+cp providers/common/include/prov/der_*.h "$port/glue/private/prov/"
+cp crypto/buildinf.h "$port/glue/private/"
 cp providers/common/der/der_*_gen.c "$port/glue/der/"
 echo "$CONFIGURE_OPTIONS" | tr -s ' \n' '\n' | sed '/^$/d' >"$port/glue/configure-options.txt"
 
