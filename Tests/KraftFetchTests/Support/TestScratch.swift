@@ -1,4 +1,5 @@
 import Foundation
+import KraftFetch
 
 /// Temporary folders and small shell helpers for fetch tests. Test fixtures (repositories,
 /// archives) are made with the `git` and `tar` programs; kraft itself uses neither.
@@ -6,8 +7,16 @@ enum TestScratch {
   static func make(_ label: String) throws -> String {
     let path = NSTemporaryDirectory() + "kraft-fetch-test-\(label)-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    created.add(path)
     return path
   }
+
+  /// Every folder made, removed when the test process exits (a musl tree is 10 MB; runs
+  /// must not pile them up in /tmp).
+  private static let created: CreatedFolders = {
+    atexit { TestScratch.created.removeAll() }
+    return CreatedFolders()
+  }()
 
   /// Runs a program (by name, through `env`) in `directory`; throws with its output on failure.
   @discardableResult
@@ -47,5 +56,23 @@ enum TestScratch {
   /// Entries under a cache folder (`archives/sha256`, `trees`, ...), empty when missing.
   static func entries(_ path: String) -> [String] {
     ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
+  }
+}
+
+private final class CreatedFolders: @unchecked Sendable {
+  private let lock = NSLock()
+  private var paths: [String] = []
+
+  func add(_ path: String) {
+    lock.lock()
+    paths.append(path)
+    lock.unlock()
+  }
+
+  func removeAll() {
+    lock.lock()
+    defer { lock.unlock() }
+    for path in paths { try? SourceCache.removeTree(path) }
+    paths.removeAll()
   }
 }
