@@ -6,6 +6,7 @@
  * accepted); parents are created on demand so archive order does not
  * matter.
  */
+#include <kraft/boot.h>
 #include <kraft/initrd.h>
 #include <kraft/kerrno.h>
 #include <kraft/kstring.h>
@@ -148,7 +149,7 @@ __attribute__((constructor(130))) static void initrd_init(void)
 {
 	const void *archive;
 	size_t size;
-	if (!kboot_initrd || kboot_initrd(&archive, &size) || !size)
+	if (kboot_initrd(&archive, &size) || !size)
 		return;
 	if (initrd_unpack(archive, size))
 		kerror("initrd: the root file system is incomplete");

@@ -2,10 +2,12 @@
  * Building struct kboot_info. Boot protocol parsers report RAM as they find
  * it; this keeps only what is free: above 1 MiB (BIOS and firmware data
  * below), outside the kernel image, page-aligned, and at most
- * KBOOT_MAX_REGIONS ranges (the largest are kept if there are more).
+ * KBOOT_MAX_REGIONS ranges (the largest are kept if there are more). The
+ * initrd, when a parser recorded one first, is kept out the same way.
  */
 #include <kraft/arch.h>
 #include <kraft/boot.h>
+#include <kraft/kerrno.h>
 #include <kraft/kstring.h>
 
 #define LOW_MEMORY_END 0x100000ULL
@@ -33,26 +35,60 @@ static void add_region(struct kboot_info *info, uint64_t base, uint64_t end)
 	    (struct kmem_region){(uintptr_t)base, (uintptr_t)(end - base)};
 }
 
+/* Adds [base, end) minus the holes [holes[i][0], holes[i][1]). */
+static void add_outside(struct kboot_info *info, uint64_t base, uint64_t end,
+                        const uint64_t (*holes)[2], unsigned nholes)
+{
+	if (end <= base)
+		return;
+	if (!nholes) {
+		add_region(info, base, end);
+		return;
+	}
+	uint64_t hs = holes[0][0], he = holes[0][1];
+	if (end <= hs || base >= he || he <= hs) {
+		add_outside(info, base, end, holes + 1, nholes - 1);
+		return;
+	}
+	if (base < hs)
+		add_outside(info, base, hs, holes + 1, nholes - 1);
+	if (end > he)
+		add_outside(info, he, end, holes + 1, nholes - 1);
+}
+
 void kboot_add_ram(struct kboot_info *info, uint64_t base, uint64_t size)
 {
 	uint64_t end = base + size;
-	uint64_t kstart = (uintptr_t)_kernel_start;
-	uint64_t kend = (uintptr_t)_kernel_end;
+	/* The initrd's pages are rounded out: regions are page-aligned. */
+	const uint64_t holes[2][2] = {
+	    {(uintptr_t)_kernel_start, (uintptr_t)_kernel_end},
+	    {info->initrd_base & ~(ARCH_PAGE_SIZE - 1),
+	     (info->initrd_base + info->initrd_size + ARCH_PAGE_SIZE - 1) &
+	         ~(ARCH_PAGE_SIZE - 1)},
+	};
 
 	if (end < base)
 		end = ~0ULL; /* wrapped: clamp */
 	if (base < LOW_MEMORY_END)
 		base = LOW_MEMORY_END;
-	if (end <= base)
-		return;
-	if (end <= kstart || base >= kend) {
-		add_region(info, base, end);
-		return;
-	}
-	if (base < kstart)
-		add_region(info, base, kstart);
-	if (end > kend)
-		add_region(info, kend, end);
+	add_outside(info, base, end, holes, info->initrd_size ? 2 : 1);
+}
+
+static uintptr_t initrd_base, initrd_size;
+
+void kboot_set_initrd(struct kboot_info *info, uint64_t base, uint64_t size)
+{
+	info->initrd_base = initrd_base = (uintptr_t)base;
+	info->initrd_size = initrd_size = (uintptr_t)size;
+}
+
+int kboot_initrd(const void **base, size_t *size)
+{
+	if (!initrd_size)
+		return -KENOENT;
+	*base = (const void *)initrd_base;
+	*size = initrd_size;
+	return 0;
 }
 
 void kboot_set_cmdline(struct kboot_info *info, const char *cmdline)

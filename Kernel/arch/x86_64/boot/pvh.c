@@ -1,7 +1,7 @@
 /*
  * PVH boot information (Xen's struct hvm_start_info, version 1), as QEMU's
  * PVH loader, Firecracker and Xen pass it in %ebx. Only the command line and
- * the E820-style memory map are used; modules (an initrd) come later.
+ * the E820-style memory map and the first module (the initrd) are used.
  */
 #include <kraft/boot.h>
 #include <kraft/kerrno.h>
@@ -18,6 +18,13 @@ struct hvm_start_info {
 	uint64_t memmap_paddr; /* version >= 1 */
 	uint32_t memmap_entries;
 	uint32_t reserved;
+};
+
+struct hvm_modlist_entry {
+	uint64_t paddr;
+	uint64_t size;
+	uint64_t cmdline_paddr;
+	uint64_t reserved;
 };
 
 struct hvm_memmap_entry {
@@ -39,6 +46,13 @@ int x86_pvh_parse(uint32_t start_info, struct kboot_info *info)
 	if (si->cmdline_paddr)
 		kboot_set_cmdline(info,
 		                  (const char *)(uintptr_t)si->cmdline_paddr);
+	if (si->nr_modules && si->modlist_paddr) {
+		/* The first module is the initrd (QEMU's -initrd). */
+		const struct hvm_modlist_entry *m =
+		    (const struct hvm_modlist_entry *)(uintptr_t)
+		        si->modlist_paddr;
+		kboot_set_initrd(info, m->paddr, m->size);
+	}
 	if (si->version < 1 || !si->memmap_paddr)
 		return -KEINVAL; /* no memory map: nothing to allocate from */
 

@@ -9,6 +9,7 @@
 #include <x86/x86.h>
 
 #define MBI_FLAG_CMDLINE (1u << 2)
+#define MBI_FLAG_MODS    (1u << 3)
 #define MBI_FLAG_MMAP    (1u << 6)
 #define MB_MEMORY_RAM    1
 
@@ -20,6 +21,12 @@ struct multiboot_info {
 	uint32_t mods_count, mods_addr;
 	uint32_t syms[4];
 	uint32_t mmap_length, mmap_addr;
+};
+
+struct multiboot_module {
+	uint32_t start, end;
+	uint32_t cmdline;
+	uint32_t reserved;
 };
 
 struct multiboot_mmap_entry {
@@ -41,6 +48,12 @@ int x86_multiboot_parse(uint32_t mbi, struct kboot_info *info)
 		while (*cmd == ' ')
 			cmd++;
 		kboot_set_cmdline(info, cmd);
+	}
+	if ((mb->flags & MBI_FLAG_MODS) && mb->mods_count) {
+		/* QEMU's -initrd: the first module is the initrd. */
+		const struct multiboot_module *mod =
+		    (const struct multiboot_module *)(uintptr_t)mb->mods_addr;
+		kboot_set_initrd(info, mod->start, mod->end - mod->start);
 	}
 	if (!(mb->flags & MBI_FLAG_MMAP))
 		return -KEINVAL;

@@ -14,11 +14,4 @@
 
 int initrd_unpack(const void *archive, size_t size);
 
-/*
- * Where the boot loader put the initrd (Multiboot module or PVH module
- * list), recorded by kcore's boot code. Weak: until the boot code provides
- * it, or when the VM got no initrd, the root stays empty.
- */
-int kboot_initrd(const void **base, size_t *size) __attribute__((weak));
-
 #endif /* KRAFT_INITRD_H */

@@ -6,6 +6,7 @@
 #ifndef KRAFT_BOOT_H
 #define KRAFT_BOOT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define KBOOT_MAX_REGIONS 32
@@ -23,6 +24,8 @@ struct kboot_info {
 	char cmdline[KBOOT_CMDLINE_MAX];
 	struct kmem_region regions[KBOOT_MAX_REGIONS];
 	unsigned nregions;
+	/* The first boot module (the initrd), or size 0; kept out of RAM. */
+	uintptr_t initrd_base, initrd_size;
 };
 
 /*
@@ -30,6 +33,15 @@ struct kboot_info {
  * below 1 MiB. Boot protocol parsers call it for each usable range.
  */
 void kboot_add_ram(struct kboot_info *info, uint64_t base, uint64_t size);
+
+/*
+ * Records the initrd. Parsers call it before kboot_add_ram, which then keeps
+ * the initrd's pages away from the allocator.
+ */
+void kboot_set_initrd(struct kboot_info *info, uint64_t base, uint64_t size);
+
+/* The initrd recorded at boot: 0, or -KENOENT when the VM got none. */
+int kboot_initrd(const void **base, size_t *size);
 
 /* Copies a NUL-terminated command line, truncating it if too long. */
 void kboot_set_cmdline(struct kboot_info *info, const char *cmdline);
