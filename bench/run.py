@@ -174,7 +174,6 @@ def main():
         print(f"bench: {error}", file=sys.stderr)
         return 1
     ensure_mirror(log)
-    started = time.perf_counter()
     results = {
         "schema": 1,
         "machine": machine.describe(REPOSITORY, floor.find_tool("clang") or "clang"),
@@ -225,7 +224,7 @@ def main():
         log(f"example {name}")
         figures += measure_example(kraft, example, arguments, floors, log)
 
-    results["duration_s"] = round(time.perf_counter() - started, 1)
+    results["duration_s"] = round(time.perf_counter() - log.start, 1)
     results["machine"]["load_average_at_end"] = list(os.getloadavg())
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H%MZ")
     table, written = report.write(results, arguments.results, stamp)

@@ -6,7 +6,7 @@ import re
 import shutil
 from dataclasses import dataclass, field
 
-from . import process
+from . import process, stats
 
 PLATFORM_SHORT = {"qemu": "qemu", "firecracker": "fc", "xen": "xen"}
 STEP = re.compile(r"^\[(\d+)/(\d+)\] (\S+) ")
@@ -77,7 +77,7 @@ class Kraft:
         if not self.has_command("fetch"):
             return None
         done = self.command(["fetch"], cwd=project.directory)
-        return None if done.status == 0 else "kraft fetch fails: " + done.output.strip()[-300:]
+        return None if done.status == 0 else "kraft fetch fails: " + stats.first_line(done.output)
 
     def build(self, project, jobs=2, targets=()):
         arguments = ["build", "-j", str(jobs)]

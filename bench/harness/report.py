@@ -103,11 +103,25 @@ def render_table(figures):
     return "\n".join(lines) + "\n"
 
 
+def preamble(results):
+    """Which machine and tree the table is about, and how busy the machine was."""
+    machine, kraft = results["machine"], results["kraft"]
+    load = "/".join(f"{value:.1f}" for value in machine.get("load_average_at_start", []))
+    end = "/".join(f"{value:.1f}" for value in machine.get("load_average_at_end", []))
+    return (
+        f"kraft {str(kraft.get('commit'))[:12]} ({kraft.get('uncommitted_paths_in_Kernel_Ports_Sources')} "
+        f"uncommitted paths in Kernel/Ports/Sources), {machine['date']}\n"
+        f"{machine['cores']} cores, {machine['cpu_model']}, {machine['memory_mib']} MiB, "
+        f"{machine['os']}, {machine['qemu_x86_64']} (TCG)\n"
+        f"load average {load} at start, {end} at end; suite took {results.get('duration_s')} s\n\n"
+    )
+
+
 def write(results, folder, stamp):
     """latest.json and latest.txt, and a dated copy of both."""
     os.makedirs(folder, exist_ok=True)
     text = json.dumps(results, indent=2, sort_keys=False) + "\n"
-    table = render_table(results["figures"])
+    table = preamble(results) + render_table(results["figures"])
     written = []
     for base in ("latest", stamp):
         for suffix, content in ((".json", text), (".txt", table)):

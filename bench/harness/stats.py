@@ -31,7 +31,8 @@ def unavailable(group, subject, target, name, reason):
         "subject": subject,
         "target": target,
         "name": name,
-        "unavailable": reason,
+        # One line: reasons go into table cells.
+        "unavailable": " ".join(str(reason).split()),
     }
 
 
