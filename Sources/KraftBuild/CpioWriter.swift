@@ -96,6 +96,22 @@ public struct CpioWriter: Sendable {
     while out.count % 4 != 0 { out.append(0) }
   }
 
+  /// The initrd for a Kraftfile's `rootfs:` (already resolved to an absolute path): a folder is
+  /// packed; a file that already is a newc archive is used as it is.
+  public func initrd(forRootfs path: String) throws -> [UInt8] {
+    var isFolder: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue {
+      guard let data = FileManager.default.contents(atPath: path), data.starts(with: Array("070701".utf8))
+      else {
+        throw RootfsError(
+          message: "rootfs '\(path)' is neither a folder nor a cpio archive in the newc format; "
+            + "make one with 'cpio -o -H newc' or give the folder")
+      }
+      return [UInt8](data)
+    }
+    return archive(try Self.entries(inFolder: path))
+  }
+
   /// The entries of a folder on disk, recursively (the folder itself is the archive's root and
   /// is not an entry). Permissions are kept; owners and times are not (see the type's comment).
   public static func entries(inFolder folder: String) throws -> [CpioEntry] {

@@ -28,6 +28,9 @@ public struct ProjectLayout: Hashable, Sendable {
     outputDirectory + "/" + ImageName.image(project: projectName, target: target)
   }
 
+  /// The Kraftfile's `rootfs:` packed as a cpio initrd (one for every target).
+  public var initrd: String { outputDirectory + "/" + projectName + ".initrd" }
+
   public func debugImage(for target: Target) -> String {
     outputDirectory + "/" + ImageName.debugImage(project: projectName, target: target)
   }

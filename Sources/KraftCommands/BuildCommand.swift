@@ -101,6 +101,16 @@ struct BuildCommand: ParsableCommand {
     } else {
       print("compiled \(outcome.compiled) files, linked \(outcome.linked) images")
     }
+    if let rootfs = loaded.kraftfile.rootfs {
+      // kraft run passes it with -initrd; the kernel unpacks it at / (docs/libc.md).
+      let bytes = try CpioWriter(environment: ProcessInfo.processInfo.environment)
+        .initrd(forRootfs: loaded.kraftfile.resolvedPath(rootfs))
+      let path = context.layout.initrd
+      if FileManager.default.contents(atPath: path).map([UInt8].init) != bytes {
+        try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+      }
+      print("rootfs: \(relative(path, to: loaded.kraftfile.directory))")
+    }
     for (index, built) in plan.targets.enumerated() {
       print("\(built.target.shortForm): \(relative(built.image, to: loaded.kraftfile.directory))")
       if verbose { print(outcome.reports[index], terminator: "") }

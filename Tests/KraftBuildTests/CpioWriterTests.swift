@@ -155,6 +155,22 @@ struct CpioWriterTests {
     #expect(try FileManager.default.destinationOfSymbolicLink(atPath: out + "/etc/link") == "motd")
   }
 
+  @Test func rootfsIsAFolderToPackOrANewcArchiveToKeep() throws {
+    let root = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    try FileManager.default.createDirectory(atPath: root + "/tree/etc", withIntermediateDirectories: true)
+    try Data("hi\n".utf8).write(to: URL(fileURLWithPath: root + "/tree/etc/motd"))
+    let packed = try CpioWriter().initrd(forRootfs: root + "/tree")
+    #expect(try readNewc(packed).map(\.name) == ["etc", "etc/motd"])
+
+    let given = CpioWriter().archive(sample)
+    try Data(given).write(to: URL(fileURLWithPath: root + "/given.cpio"))
+    #expect(try CpioWriter().initrd(forRootfs: root + "/given.cpio") == given)
+
+    try Data("not an archive".utf8).write(to: URL(fileURLWithPath: root + "/bad.tar"))
+    #expect(throws: RootfsError.self) { try CpioWriter().initrd(forRootfs: root + "/bad.tar") }
+  }
+
   @Test func rejectsAMissingFolderSayingWhatToGive() {
     #expect {
       try CpioWriter.entries(inFolder: "/nonexistent/kraft-rootfs")
