@@ -173,9 +173,11 @@ public struct BuildPlanner: Sendable {
         "-Map=" + map, "-o", debugImage,
       ] + ldflags + objects,
       description: "LD \(ImageName.debugImage(project: request.projectName, target: target))")
+    let format = ImageFormatRule.format(for: target, rules: libraries.flatMap(\.imageFormats))
     let strip = Step(
       inputs: [debugImage], outputs: [image],
-      command: [toolchain.objcopy, "--strip-all", debugImage, image],
+      command: [toolchain.objcopy]
+        + (format == .binary ? ["-O", "binary"] : ["--strip-all"]) + [debugImage, image],
       description: "STRIP \(ImageName.image(project: request.projectName, target: target))")
     return TargetBuildPlan(
       target: target, directory: directory, resolution: resolution, toolchain: toolchain,

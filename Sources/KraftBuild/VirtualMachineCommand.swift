@@ -70,6 +70,13 @@ public struct VirtualMachineCommand: Sendable {
         ProcessCommand(firecracker, ["--no-api", "--config-file", path]),
         configuration: firecrackerConfiguration(request), configurationPath: path)
     }
+    if target.platform == .firecracker && target.architecture == .arm64 {
+      // Unlike microvm for x86_64, no QEMU machine has Firecracker's arm64 memory map and
+      // 8250 UART, so QEMU would boot the image into silence until the timeout.
+      throw RunFailure(
+        message: "booting 'fc/arm64' needs the 'firecracker' binary on PATH; "
+          + "to boot under QEMU, build and run the 'qemu/arm64' target")
+    }
     if target.platform == .xen {
       throw RunFailure(message: "kraft run cannot boot 'xen' images; boot them with the Xen toolstack")
     }

@@ -7,9 +7,10 @@ public struct LibraryManifestParser: Sendable {
   public static let topLevelKeys = [
     "name", "description", "kind", "architectures", "platforms", "requires", "provides",
     "default-for", "sources", "includes", "cflags", "global-cflags", "ldflags", "linker-scripts",
-    "options",
+    "image-format", "options",
   ]
   static let fileKeys = ["path", "if", "architectures", "platforms", "from"]
+  static let imageFormatKeys = ["format", "architectures", "platforms"]
   static let optionKeys = ["type", "default", "range", "choices", "help", "depends-on"]
 
   /// Keys another layer reads from the same file (a port's `upstream:`), accepted and ignored.
@@ -57,6 +58,7 @@ public struct LibraryManifestParser: Sendable {
     manifest.sources = try files(map.optional("sources"), key: "sources")
     manifest.includes = try files(map.optional("includes"), key: "includes")
     manifest.linkerScripts = try files(map.optional("linker-scripts"), key: "linker-scripts")
+    manifest.imageFormats = try imageFormats(map.optional("image-format"))
     manifest.cflags = try map.optionalStrings("cflags", allowSingle: true) ?? []
     manifest.globalCflags = try map.optionalStrings("global-cflags", allowSingle: true) ?? []
     manifest.ldflags = try map.optionalStrings("ldflags", allowSingle: true) ?? []
@@ -97,6 +99,25 @@ public struct LibraryManifestParser: Sendable {
             } ?? ""))
       }
       return platform
+    }
+  }
+
+  /// `image-format:`: a list of maps with `format` and optional `architectures`/`platforms`.
+  private func imageFormats(_ node: YAMLNode?) throws -> [ImageFormatRule] {
+    guard let node else { return [] }
+    return try node.sequence(for: "image-format").map { item in
+      let map = try item.mapping(for: "image-format")
+      try map.checkKeys(allowed: Self.imageFormatKeys, in: "an entry of 'image-format'")
+      let formatNode = try map.required("format", in: "an entry of 'image-format'")
+      let text = try formatNode.string(for: "format")
+      guard let format = ImageFormat(rawValue: text) else {
+        throw formatNode.error(
+          "unknown image format '\(text)'; use one of "
+            + ImageFormat.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", "))
+      }
+      return ImageFormatRule(
+        format: format, architectures: try architectures(map.optional("architectures")),
+        platforms: try platforms(map.optional("platforms")), location: item.location)
     }
   }
 

@@ -23,6 +23,8 @@ public struct LibraryManifest: Hashable, Sendable, Codable {
   public var globalCflags: [String]
   public var ldflags: [String]
   public var linkerScripts: [LibraryFile]
+  /// Platform libraries: what the image file is, per target (`image-format:`).
+  public var imageFormats: [ImageFormatRule] = []
   public var options: [LibraryOption]
   /// The folder holding the manifest (absolute).
   public var directory: String

@@ -107,4 +107,30 @@ import Testing
     #expect(port.kind == .port)
     #expect(port.sources[1].base == .manifest)
   }
+
+  @Test func imageFormatChoosesPerTarget() throws {
+    let text = """
+      name: plat-qemu
+      kind: platform
+      image-format:
+        - format: binary
+          architectures: [arm64]
+      """
+    let manifest = try LibraryManifestParser().parse(text, file: "library.yaml", directory: "/x")
+    let arm = Target(platform: .qemu, architecture: .arm64)
+    let x86 = Target(platform: .qemu, architecture: .x86_64)
+    #expect(ImageFormatRule.format(for: arm, rules: manifest.imageFormats) == .binary)
+    #expect(ImageFormatRule.format(for: x86, rules: manifest.imageFormats) == .elf)
+  }
+
+  @Test func unknownImageFormatIsAnError() {
+    let text = """
+      name: plat-qemu
+      image-format:
+        - format: uimage
+      """
+    #expect(throws: Diagnostics.self) {
+      _ = try LibraryManifestParser().parse(text, file: "library.yaml", directory: "/x")
+    }
+  }
 }

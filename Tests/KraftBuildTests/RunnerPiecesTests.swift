@@ -59,6 +59,15 @@ import Testing
     #expect(configuration.contains("\"kernel_image_path\": \"/img\""))
   }
 
+  @Test func firecrackerArm64NeedsFirecracker() {
+    let everything = ExecutableLocator(
+      searchPath: ["/bin"], isExecutable: { !$0.hasSuffix("/firecracker") })
+    let request = RunRequest(target: Target(platform: .firecracker, architecture: .arm64), image: "/img")
+    #expect(throws: RunFailure.self) {
+      try VirtualMachineCommand(locator: everything).monitor(for: request, scratchDirectory: "/tmp")
+    }
+  }
+
   @Test func missingQemuNamesThePackage() {
     let none = ExecutableLocator(searchPath: ["/bin"], isExecutable: { _ in false })
     let request = RunRequest(target: Target(platform: .qemu, architecture: .x86_64), image: "/img")
