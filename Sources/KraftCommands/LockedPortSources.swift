@@ -96,28 +96,14 @@ final class LockedPortSources: PortSourceProvider, @unchecked Sendable {
   /// A port as the Kraftfile asks for it: its recipe's pinned version, or (explicitly) a
   /// git branch, tag or archive of the user's choosing, which the lockfile then pins.
   static func request(for recipe: PortRecipe, component: Component?) throws -> SourceRequest {
-    guard let source = component?.source else {
-      return try SourceRequest.port(recipe, version: component?.version)
+    if let source = component?.source,
+      let explicit = SourceRequest.explicit(
+        name: recipe.name, source: source, version: component?.version,
+        patches: try PatchSet.load(portDirectory: recipe.directory))
+    {
+      return explicit
     }
-    let patches = try PatchSet.load(portDirectory: recipe.directory)
-    switch source {
-    case .path:
-      return try SourceRequest.port(recipe, version: component?.version)
-    case .git(let url, let ref):
-      let version: String
-      switch ref {
-      case .tag(let name), .branch(let name), .ref(let name): version = name
-      case .none: version = component?.version ?? "HEAD"
-      }
-      let chosenRef = ref ?? component?.version.map(GitReference.ref)
-      return SourceRequest(
-        name: recipe.name, version: version, origin: .git(url: url, ref: chosenRef),
-        pin: UpstreamPin(), patches: patches, allowsUnpinned: true)
-    case .archive(let url):
-      return SourceRequest(
-        name: recipe.name, version: component?.version ?? url, origin: .archive(url: url),
-        pin: UpstreamPin(), patches: patches, allowsUnpinned: true)
-    }
+    return try SourceRequest.port(recipe, version: component?.version)
   }
 
   /// Drops entries for ports no longer used (after a full resolution) and writes the file.

@@ -71,6 +71,33 @@ public struct SourceRequest: Hashable, Sendable {
       patches: try PatchSet.load(portDirectory: recipe.directory))
   }
 
+  /// A source a Kraftfile names itself (`source:` of a `libraries:` entry or of `unikraft:`):
+  /// unpinned by the user's explicit choice, so the lockfile pins it on first use. Nil for a
+  /// local folder, which is used in place.
+  public static func explicit(
+    name: String, source: ComponentSource, version: String?,
+    patches: PatchSet = PatchSet(patches: [])
+  ) -> SourceRequest? {
+    switch source {
+    case .path:
+      return nil
+    case .git(let url, let ref):
+      let chosenRef = ref ?? version.map(GitReference.ref)
+      let label: String
+      switch chosenRef {
+      case .tag(let text), .branch(let text), .ref(let text): label = text
+      case .none: label = "HEAD"
+      }
+      return SourceRequest(
+        name: name, version: label, origin: .git(url: url, ref: chosenRef), pin: UpstreamPin(),
+        patches: patches, allowsUnpinned: true)
+    case .archive(let url):
+      return SourceRequest(
+        name: name, version: version ?? url, origin: .archive(url: url), pin: UpstreamPin(),
+        patches: patches, allowsUnpinned: true)
+    }
+  }
+
   /// Applies what a lockfile entry recorded: its pins join the request's (both must hold),
   /// and for an unpinned git source the locked commit is used instead of the moving ref.
   public func locked(by entry: LockfileEntry?) throws -> SourceRequest {

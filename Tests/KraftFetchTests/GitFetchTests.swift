@@ -64,9 +64,12 @@ import Testing
 
   @Test func anUnpinnedBranchIsLockedToItsCommitAndReusedOffline() throws {
     let cache = try TestScratch.make("branch-cache")
-    var request = gitRequest(
-      "file://" + upstream.bareRepository, ref: .branch("main"), pin: UpstreamPin())
-    request.allowsUnpinned = true
+    // As a Kraftfile names it: `source: file://.../widget.git`, `version: main`.
+    let request = try #require(
+      SourceRequest.explicit(
+        name: "widget", source: .git(url: "file://" + upstream.bareRepository, ref: nil),
+        version: "main"))
+    #expect(request.allowsUnpinned && request.pin.isEmpty)
     let first = try makeFetcher(cache: cache).prepare(request)
     #expect(first.lockEntry.pin.commit == upstream.mainCommit)
     // The lockfile entry pins the branch from now on; offline needs nothing new.
