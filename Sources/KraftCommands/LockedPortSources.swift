@@ -78,6 +78,8 @@ final class LockedPortSources: PortSourceProvider, @unchecked Sendable {
         .verificationFailed,
         "'\(lockPath)' has no entry for '\(port.name)'; run 'kraft lock' and commit the file")
     }
+    // Clear a progress line left on the terminal, whatever happens next.
+    defer { (fetcher.progress as? TerminalFetchProgress)?.finish() }
     let result = try fetcher.prepare(checked)
     prepared[port.name] = result
     if lockfile[port.name] != result.lockEntry {
