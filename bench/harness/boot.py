@@ -20,7 +20,7 @@ MACHINES = {
 }
 
 
-def qemu_command(target, image, memory_mib, append=None):
+def qemu_command(target, image, memory_mib, append=None, initrd=None):
     """QEMU's command line as kraft run spells it (Sources/KraftBuild/VirtualMachineCommand
     .swift), so the harness times QEMU itself rather than kraft's own start-up."""
     machine = MACHINES[target]
@@ -31,6 +31,8 @@ def qemu_command(target, image, memory_mib, append=None):
         command = ["qemu-system-aarch64", "-M", machine, "-cpu", "cortex-a57", "-semihosting"]
     command += ["-display", "none", "-serial", "stdio", "-monitor", "none", "-nic", "none"]
     command += ["-no-reboot", "-m", str(memory_mib), "-kernel", image]
+    if initrd:
+        command += ["-initrd", initrd]
     if append:
         command += ["-append", append]
     return command

@@ -24,18 +24,25 @@ class Launcher:
         return reference_lines is None or result.app_lines() == reference_lines
 
 
-def for_image(target, image, memory_mib, cmd=None):
+def for_image(target, image, memory_mib, cmd=None, initrd=None):
     """QEMU started directly; success is the status of an app that returned 0."""
-    command = boot.qemu_command(target, image, memory_mib, boot.app_command_line(cmd))
+    command = boot.qemu_command(target, image, memory_mib, boot.app_command_line(cmd), initrd)
     return Launcher(command, boot.qemu_status(target, 0), "qemu")
 
 
-def for_project(kraft, project, target, memory_mib):
+def for_project(kraft, project, target, memory_mib, cmd=None):
+    """The image with its initrd (`kraft build` writes `<name>.initrd` for a rootfs) under
+    QEMU; `kraft run` itself when a rootfs exists but its initrd is not where expected."""
+    cmd = project.cmd if cmd is None else cmd
     if project.rootfs:
-        # The initrd's name and QEMU option are kraft's business: time kraft run as a whole.
-        command = [kraft.binary, "run", "-t", target, "-m", f"{memory_mib}M"]
+        initrd = os.path.join(project.outdir, project.name + ".initrd")
+        if os.path.exists(initrd):
+            launcher = for_image(target, project.image(target), memory_mib, cmd, initrd)
+            launcher.method = "qemu -initrd"
+            return launcher
+        command = [kraft.binary, "run", "-t", target, "-m", f"{memory_mib}M", "--"] + cmd
         return Launcher(command, 0, "kraft run", cwd=project.directory, env=kraft.env)
-    return for_image(target, project.image(target), memory_mib, project.cmd)
+    return for_image(target, project.image(target), memory_mib, cmd)
 
 
 def failure_reason(result, launcher):
