@@ -5,7 +5,9 @@
  * right there; the default action either ignores the signal or ends the VM
  * with the abort status (kraft/abi.h). A blocked signal stays pending until
  * rt_sigprocmask unblocks it, which is exactly the order abort() relies on.
- * There are no asynchronous signals (no other process, no timers yet).
+ * The mask is per thread (see blocked_mask); pending signals are the
+ * process's. There are no asynchronous signals (no other process, no timers
+ * yet).
  */
 #include <stdint.h>
 #include <kraft/kcore.h>
@@ -39,7 +41,17 @@ struct siginfo_linux {
 };
 
 static struct ksigaction_linux actions[NSIG_LINUX];
-static uint64_t blocked, pending;
+static uint64_t pending; /* process-wide: there is one process */
+static uint64_t process_mask;
+
+/* The mask is per thread when the thread library is linked (a thread
+ * that exits with every signal blocked must not block them for all). */
+uint64_t *kthread_signal_mask(void) __attribute__((weak));
+
+static uint64_t *blocked_mask(void)
+{
+	return kthread_signal_mask ? kthread_signal_mask() : &process_mask;
+}
 
 static uint64_t bit(long sig)
 {
@@ -65,8 +77,9 @@ static void deliver(long sig)
 		kcore_abort();
 	}
 	uintptr_t handler = a->handler;
-	uint64_t saved = blocked;
-	blocked |= a->mask | bit(sig);
+	uint64_t *blocked = blocked_mask();
+	uint64_t saved = *blocked;
+	*blocked |= a->mask | bit(sig);
 	if (a->flags & SA_RESETHAND)
 		a->handler = SIG_DFL;
 	if (a->flags & SA_SIGINFO) {
@@ -76,13 +89,13 @@ static void deliver(long sig)
 	} else {
 		((void (*)(int))handler)((int)sig);
 	}
-	blocked = saved;
+	*blocked = saved;
 }
 
 static void deliver_pending(void)
 {
-	while (pending & ~blocked) {
-		long sig = __builtin_ctzll(pending & ~blocked) + 1;
+	while (pending & ~*blocked_mask()) {
+		long sig = __builtin_ctzll(pending & ~*blocked_mask()) + 1;
 		pending &= ~bit(sig);
 		deliver(sig);
 	}
@@ -118,20 +131,21 @@ KSYSCALL_REGISTER(rt_sigaction, sys_rt_sigaction);
 static long sys_rt_sigprocmask(long how, long set, long old, long size, long a4,
                                long a5)
 {
+	uint64_t *blocked = blocked_mask();
 	if (old)
-		*(uint64_t *)old = blocked;
+		*(uint64_t *)old = *blocked;
 	if (set) {
 		uint64_t s =
 		    *(const uint64_t *)set & ~(bit(SIGKILL) | bit(SIGSTOP));
 		switch (how) {
 		case SIG_BLOCK:
-			blocked |= s;
+			*blocked |= s;
 			break;
 		case SIG_UNBLOCK:
-			blocked &= ~s;
+			*blocked &= ~s;
 			break;
 		case SIG_SETMASK:
-			blocked = s;
+			*blocked = s;
 			break;
 		default:
 			return -KEINVAL;

@@ -25,6 +25,7 @@ struct kposix_thread {
 	int tid;
 	uintptr_t tp;
 	int *clear_tid;
+	uint64_t sigmask;
 	int (*fn)(void *);
 	void *arg;
 	void *stack;
@@ -73,6 +74,11 @@ static void remove_record(struct kposix_thread *gone)
 		}
 	if (cached == gone)
 		cached = 0;
+}
+
+uint64_t *kthread_signal_mask(void)
+{
+	return &current_record()->sigmask;
 }
 
 int kthread_tid(void)
@@ -145,6 +151,7 @@ int kthread_clone(int (*fn)(void *), void *stack, int flags, void *arg,
 	r->tid = next_tid++;
 	r->tp = (flags & CLONE_SETTLS) ? (uintptr_t)tls : parent->tp;
 	r->clear_tid = (flags & CLONE_CHILD_CLEARTID) ? ctid : 0;
+	r->sigmask = parent->sigmask;
 	r->fn = fn;
 	r->arg = arg;
 	r->stack = stack;

@@ -34,6 +34,10 @@ long kfutex_wait(volatile int *addr, int val, uint64_t timeout_ns);
 long kfutex_wake(volatile int *addr, int n);
 long kfutex_requeue(volatile int *addr, int nwake, int nmove, volatile int *to);
 
+/* The calling thread's blocked-signal mask (Linux: per thread, and a new
+ * thread starts with its creator's). */
+uint64_t *kthread_signal_mask(void);
+
 /* The thread id of the calling thread (the main thread is 1). */
 int kthread_tid(void);
 
