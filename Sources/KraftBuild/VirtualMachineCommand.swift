@@ -10,11 +10,14 @@ public struct RunRequest: Hashable, Sendable {
   public var kernelArguments: [String]
   public var appArguments: [String]
   public var kvm: Bool
+  /// The rootfs packed by `kraft build` (a cpio initrd), or nil.
+  public var initrd: String?
 
   public init(
     target: Target, image: String, memory: Int = 64, kernelArguments: [String] = [],
-    appArguments: [String] = [], kvm: Bool = false
+    appArguments: [String] = [], kvm: Bool = false, initrd: String? = nil
   ) {
+    self.initrd = initrd
     self.target = target
     self.image = image
     self.memory = memory
@@ -103,6 +106,7 @@ public struct VirtualMachineCommand: Sendable {
     ]
     let commandLine = request.commandLine
     if !commandLine.isEmpty { arguments += ["-append", commandLine] }
+    if let initrd = request.initrd { arguments += ["-initrd", initrd] }
     // No `-cpu host`: it trips a QEMU assertion under nested KVM here (shared/NOTES.md).
     if request.kvm { arguments += ["-enable-kvm"] }
     return .qemu(ProcessCommand(qemu, arguments))
@@ -113,7 +117,7 @@ public struct VirtualMachineCommand: Sendable {
     {
       "boot-source": {
         "kernel_image_path": \(ConfigHeader.jsonString(request.image)),
-        "boot_args": \(ConfigHeader.jsonString(request.commandLine))
+        "boot_args": \(ConfigHeader.jsonString(request.commandLine))\(request.initrd.map { ",\n    \"initrd_path\": " + ConfigHeader.jsonString($0) } ?? "")
       },
       "drives": [],
       "machine-config": { "vcpu_count": 1, "mem_size_mib": \(request.memory) }

@@ -55,7 +55,9 @@ struct RunCommand: ParsableCommand {
       // docs/libc.md); the user's --kernel-args follow.
       kernelArguments: loaded.kraftfile.env.map { "env.\($0.name)=\($0.value)" }
         + (kernelArgs.map { $0.split(separator: " ").map(String.init) } ?? []),
-      appArguments: appArguments.isEmpty ? loaded.kraftfile.cmd : appArguments, kvm: kvm)
+      appArguments: appArguments.isEmpty ? loaded.kraftfile.cmd : appArguments, kvm: kvm,
+      initrd: loaded.kraftfile.rootfs != nil && FileManager.default.fileExists(atPath: layout.initrd)
+        ? layout.initrd : nil)
     let debugImage = layout.debugImage(for: chosen)
     let runner = UnikernelRunner(runner: SystemProcessRunner(), fileSystem: LocalFileSystem())
     let decoded = try runner.run(
