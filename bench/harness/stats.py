@@ -1,5 +1,6 @@
 """Figures: a measured quantity with its samples, or the reason it could not be measured."""
 
+import re
 import statistics
 
 
@@ -38,7 +39,12 @@ def unavailable(group, subject, target, name, reason):
 
 def first_line(text, limit=200):
     """The first non-empty line that reads like an error, for an 'unavailable' reason."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    # Progress lines name files (`[161/1395] CC musl src/errno/strerror.c`), not failures.
+    lines = [
+        line.strip()
+        for line in text.splitlines()
+        if line.strip() and not re.match(r"^\[\d+/\d+\] ", line)
+    ]
     for line in lines:
         lowered = line.lower()
         if any(word in lowered for word in ("error", "fatal", "failed", "cannot")):

@@ -51,6 +51,10 @@ class StatsTests(unittest.TestCase):
     def test_reason_prefers_error_lines(self):
         self.assertEqual(stats.first_line("[1/2] CC x\nerror: no\nmore"), "error: no")
 
+    def test_reason_skips_progress_lines_naming_files(self):
+        text = "[1/9] CC musl src/errno/strerror.c\nninja: fatal: posix_spawn: E2BIG\n"
+        self.assertEqual(stats.first_line(text), "ninja: fatal: posix_spawn: E2BIG")
+
     def test_fewer_runs_for_long_builds(self):
         self.assertEqual(toolchain.runs_for(2.0, 5), 5)
         self.assertEqual(toolchain.runs_for(60.0, 5), 2)
