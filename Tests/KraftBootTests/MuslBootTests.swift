@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+
+/// The musl examples and the libc conformance image, built with `kraft build` (musl fetched
+/// through the mirror in KRAFT_MIRRORS, verified, patched, built) and booted with `kraft run`.
+///
+/// musl is about 1,400 compilations, so one scratch project is built once per test run and each
+/// program is swapped in turn into it: only the program is recompiled, the port's objects are
+/// reused. Every phase is recorded, and each test checks its own.
+final class MuslPrograms: @unchecked Sendable {
+  struct Phase {
+    var build: KraftProcess.Result
+    var run: KraftProcess.Result?
+  }
+
+  static let repository = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  static let programs = [
+    "examples/musl-stdio", "examples/musl-pthread", "examples/musl-numbers", "examples/musl-time",
+    "examples/musl-env", "examples/musl-rootfs", "Tests/Images/libc-conformance",
+  ]
+
+  let project: URL
+  private(set) var phases: [String: Phase] = [:]
+
+  init() throws {
+    let manager = FileManager.default
+    project = manager.temporaryDirectory.appendingPathComponent("kraft-musl-\(UUID().uuidString)")
+    try manager.createDirectory(at: project, withIntermediateDirectories: true)
+    let kernel = ["KRAFT_KERNEL_DIR": Self.repository.appendingPathComponent("Kernel").path]
+    for program in Self.programs {
+      try swapIn(program)
+      let build = try KraftProcess.run(
+        ["build", "-t", "qemu/x86_64"], in: project, environment: kernel, timeout: 3600)
+      let run =
+        build.status == 0
+        ? try KraftProcess.run(["run", "--timeout", "120"], in: project, environment: kernel) : nil
+      phases[program] = Phase(build: build, run: run)
+    }
+  }
+
+  /// Replaces the project's sources, rootfs and Kraftfile with the program's, keeping one
+  /// project name so that the build folder (and musl's objects) stay the same.
+  private func swapIn(_ program: String) throws {
+    let manager = FileManager.default
+    let source = Self.repository.appendingPathComponent(program)
+    for name in try manager.contentsOfDirectory(atPath: project.path)
+    where name != ".unikraft" {
+      try manager.removeItem(at: project.appendingPathComponent(name))
+    }
+    for name in try manager.contentsOfDirectory(atPath: source.path) where name != ".unikraft" {
+      try manager.copyItem(
+        at: source.appendingPathComponent(name), to: project.appendingPathComponent(name))
+    }
+    let kraftfile = project.appendingPathComponent("Kraftfile")
+    let text = try String(contentsOf: kraftfile, encoding: .utf8)
+    let renamed = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+      $0.hasPrefix("name:") ? "name: musl-programs" : String($0)
+    }.joined(separator: "\n")
+    try renamed.write(to: kraftfile, atomically: true, encoding: .utf8)
+  }
+
+  static let shared = Result { try MuslPrograms() }
+
+  /// The phase of `program`, after checking that it built and ran.
+  static func ran(_ program: String) throws -> KraftProcess.Result {
+    let phase = try #require(try shared.get().phases[program])
+    #expect(phase.build.status == 0, "kraft build of \(program):\n\(phase.build.output)")
+    return try #require(phase.run, "\(program) did not build")
+  }
+}
+
+@Suite(.serialized) struct MuslBootTests {
+  @Test func stdioAndMallocAtScale() throws {
+    let run = try MuslPrograms.ran("examples/musl-stdio")
+    #expect(run.status == 0, "\(run.output)")
+    #expect(run.stdout.contains("allocated 20000 blocks"))
+    #expect(run.stdout.contains("line 5 of 5: odd"))
+    #expect(run.stdout.contains("stdio: ok"))
+  }
+
+  @Test func pthreadWorkersWithMutexAndCondvar() throws {
+    let run = try MuslPrograms.ran("examples/musl-pthread")
+    #expect(run.status == 0, "\(run.output)")
+    #expect(run.stdout.contains("counter = 80000 (want 80000)"))
+    #expect(run.stdout.contains("consumer sum = 5050 (want 5050)"))
+    #expect(run.stdout.contains("pthread: ok"))
+  }
+
+  @Test func qsortStrtodAndFloatingPointPrintf() throws {
+    let run = try MuslPrograms.ran("examples/musl-numbers")
+    #expect(run.status == 0, "\(run.output)")
+    #expect(run.stdout.contains("pi is about 3.141593, e is about 2.71828"))
+    #expect(run.stdout.contains("numbers: ok"))
+  }
+
+  @Test func timeAndNanosleep() throws {
+    let run = try MuslPrograms.ran("examples/musl-time")
+    #expect(run.status == 0, "\(run.output)")
+    #expect(run.stdout.contains("took at least 0.2 s: yes"))
+    #expect(run.stdout.contains("time: ok"))
+  }
+
+  @Test func getenvSeesTheKraftfilesEnv() throws {
+    let run = try MuslPrograms.ran("examples/musl-env")
+    #expect(run.status == 0, "\(run.output)")
+    #expect(run.stdout.contains("GREETING=hello from the Kraftfile"))
+    #expect(run.stdout.contains("ANSWER=42"))
+    #expect(run.stdout.contains("env: ok"))
+  }
+
+  @Test func readsFilesFromTheRootfsInitrd() throws {
+    let run = try MuslPrograms.ran("examples/musl-rootfs")
+    #expect(run.status == 0, "\(run.output)")
+    #expect(run.stdout.contains("motd: This file came from the rootfs."))
+    #expect(run.stdout.contains("/data/a.txt: 4 bytes"))
+    #expect(run.stdout.contains("rootfs: ok"))
+  }
+
+  @Test func conformanceChecksAllPass() throws {
+    let run = try MuslPrograms.ran("Tests/Images/libc-conformance")
+    #expect(run.status == 0, "\(run.output)")
+    let summary = try #require(
+      run.stdout.split(separator: "\n").last { $0.hasSuffix(" failed") }, "no summary line")
+    let numbers = summary.split(separator: " ").compactMap { Int($0) }
+    #expect(numbers.count == 2 && numbers[0] >= 150 && numbers[1] == 0, "summary: \(summary)")
+    #expect(!run.stdout.contains("\nFAIL "))
+  }
+
+  @Test func unimplementedSystemCallIsENOSYSAndLoggedOnce() throws {
+    let run = try MuslPrograms.ran("Tests/Images/libc-conformance")
+    // The program calls fanotify_init twice; both see ENOSYS, the kernel logs it once.
+    #expect(run.stdout.contains("PASS unimplemented syscall ENOSYS"))
+    #expect(run.stdout.contains("PASS unimplemented syscall again ENOSYS"))
+    let logged = run.output.components(separatedBy: "syscall 'fanotify_init' (300) is not implemented")
+    #expect(logged.count - 1 == 1, "\(run.output)")
+  }
+}
