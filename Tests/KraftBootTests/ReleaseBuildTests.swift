@@ -2,31 +2,51 @@ import Foundation
 import Testing
 
 /// Two release builds of one example, made as differently as this machine allows: other
-/// folders (of other depths and names), other times, users, host names, time zones, umasks and
-/// job counts, and no `SOURCE_DATE_EPOCH` in either environment. Built once per test run and
-/// shared; each test that changes a project works on its own copy.
+/// folders (of other depths and names) for the project and for kraft's kernel tree, other
+/// times, users, host names, time zones, umasks and job counts, and no `SOURCE_DATE_EPOCH` in
+/// either environment. Built once per test run and shared; each test that changes a project
+/// works on its own copy.
+///
+/// Both builds use one snapshot of `Kernel/` and `Ports/` (copied to two places): the team
+/// edits the live tree while tests run, and a kernel change is a real input change.
 final class ReleasePair: @unchecked Sendable {
   let first: ScratchProject
   /// A copy of `first` made before either build, at another depth under another name.
   let second: URL
+  /// `.../Kernel` of each snapshot.
+  let firstKernel: URL
+  let secondKernel: URL
+  let lock: KraftProcess.Result?
   let firstBuild: KraftProcess.Result
   let secondBuild: KraftProcess.Result
   let target: String
   let image: String
 
-  init(copying source: String, target: String, image: String) throws {
+  /// `lockFirst`: run `kraft lock` before copying (projects with ports need a complete lock).
+  init(copying source: String, target: String, image: String, lockFirst: Bool = false) throws {
     self.target = target
     self.image = image
     first = try ScratchProject(copying: source)
-    second = first.url.deletingLastPathComponent()
-      .appendingPathComponent("elsewhere/much/deeper/renamed-project")
+    let scratch = first.url.deletingLastPathComponent()
+    firstKernel = try Self.snapshotKernel(into: scratch.appendingPathComponent("kraft-a"))
+    secondKernel = try Self.snapshotKernel(into: scratch.appendingPathComponent("other/place/kraft-b"))
+    lock =
+      lockFirst
+      ? try KraftProcess.run(["lock"], in: first.url, environment: ["KRAFT_KERNEL_DIR": firstKernel.path])
+      : nil
+
+    second = scratch.appendingPathComponent("elsewhere/much/deeper/renamed-project")
     try FileManager.default.createDirectory(
       at: second.deletingLastPathComponent(), withIntermediateDirectories: true)
     try FileManager.default.copyItem(at: first.url, to: second)
 
     firstBuild = try ReleaseShell.run(
       ["build", "--release", "-t", target, "-j", "1"], in: first.url, umask: "022",
-      hostname: nil, environment: ["TZ": "America/New_York", "USER": "alice", "LOGNAME": "alice"])
+      hostname: nil,
+      environment: [
+        "TZ": "America/New_York", "USER": "alice", "LOGNAME": "alice",
+        "KRAFT_KERNEL_DIR": firstKernel.path,
+      ])
     // A second later at least, so a timestamp taken from the clock would show.
     Thread.sleep(forTimeInterval: 1.1)
     secondBuild = try ReleaseShell.run(
@@ -34,8 +54,20 @@ final class ReleasePair: @unchecked Sendable {
       hostname: "kraft-release-other",
       environment: [
         "TZ": "Asia/Kolkata", "USER": "bob", "LOGNAME": "bob", "LANG": "de_DE.UTF-8",
-        "HOSTNAME": "kraft-release-other",
+        "HOSTNAME": "kraft-release-other", "KRAFT_KERNEL_DIR": secondKernel.path,
       ])
+  }
+
+  /// Copies the repository's `Kernel/` and `Ports/` into `folder`; returns `folder/Kernel`.
+  static func snapshotKernel(into folder: URL) throws -> URL {
+    let root = URL(fileURLWithPath: #filePath)
+      .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    for name in ["Kernel", "Ports"] {
+      try FileManager.default.copyItem(
+        at: root.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+    }
+    return folder.appendingPathComponent("Kernel")
   }
 
   func output(_ project: URL, _ suffix: String = "") -> URL {
@@ -44,8 +76,20 @@ final class ReleasePair: @unchecked Sendable {
 
   var manifest: URL { output(first.url, ".release.json") }
 
+  /// Runs `kraft` with the first snapshot's kernel.
+  func kraft(_ arguments: [String], in directory: URL, kernel: URL? = nil) throws -> KraftProcess.Result {
+    try KraftProcess.run(
+      arguments, in: directory, environment: ["KRAFT_KERNEL_DIR": (kernel ?? firstKernel).path])
+  }
+
   static let helloworld = Result {
     try ReleasePair(copying: "examples/helloworld", target: "qemu/x86_64", image: "helloworld_qemu-x86_64")
+  }
+
+  static let musl = Result {
+    try ReleasePair(
+      copying: "examples/musl-stdio", target: "qemu/x86_64", image: "musl-stdio_qemu-x86_64",
+      lockFirst: true)
   }
 }
 
@@ -113,7 +157,13 @@ enum ReleaseShell {
 
 @Suite struct ReleaseBuildTests {
   @Test func imagesAndReleaseFilesAreByteIdentical() throws {
-    let pair = try ReleasePair.helloworld.get()
+    try Self.expectIdentical(try ReleasePair.helloworld.get())
+  }
+
+  /// The image, its `.dbg`, the manifest, the bill of materials and the release lock are the
+  /// same bytes, and no folder of either build appears in the images.
+  static func expectIdentical(_ pair: ReleasePair) throws {
+    #expect(pair.lock.map { $0.status == 0 } ?? true, "kraft lock:\n\(pair.lock?.output ?? "")")
     #expect(pair.firstBuild.status == 0, "first release build:\n\(pair.firstBuild.output)")
     #expect(pair.secondBuild.status == 0, "second release build:\n\(pair.secondBuild.output)")
     for suffix in ["", ".dbg", ".release.json", ".spdx.json"] {
@@ -124,11 +174,11 @@ enum ReleaseShell {
     let lockA = try Data(contentsOf: pair.first.url.appendingPathComponent("Kraftfile.release.lock"))
     let lockB = try Data(contentsOf: pair.second.appendingPathComponent("Kraftfile.release.lock"))
     #expect(lockA == lockB)
-    // Neither folder's path is anywhere in the image or its debug twin.
     for suffix in ["", ".dbg"] {
       let bytes = try Data(contentsOf: pair.output(pair.second, suffix))
-      #expect(bytes.range(of: Data(pair.second.path.utf8)) == nil)
-      #expect(bytes.range(of: Data("renamed-project".utf8)) == nil)
+      for folder in [pair.second.path, pair.secondKernel.path, "renamed-project", "kraft-b"] {
+        #expect(bytes.range(of: Data(folder.utf8)) == nil, "'\(folder)' is in \(pair.image)\(suffix)")
+      }
     }
   }
 
@@ -171,8 +221,7 @@ enum ReleaseShell {
     let pair = try ReleasePair.helloworld.get()
     #expect(pair.firstBuild.status == 0, "first release build:\n\(pair.firstBuild.output)")
     // From another folder, with the manifest's path relative to it.
-    let run = try KraftProcess.run(
-      ["verify", ".unikraft/build/\(pair.image).release.json"], in: pair.first.url)
+    let run = try pair.kraft(["verify", ".unikraft/build/\(pair.image).release.json"], in: pair.first.url)
     #expect(run.status == 0, "kraft verify:\n\(run.output)")
     #expect(run.stdout.contains("identical: \(pair.image)\n"))
     #expect(run.stdout.contains("identical: \(pair.image).dbg\n"))
@@ -189,7 +238,7 @@ enum ReleaseShell {
     let original = try String(contentsOf: main, encoding: .utf8)
     try original.replacingOccurrences(of: "Hello, world!", with: "Hello, World!")
       .write(to: main, atomically: true, encoding: .utf8)
-    let altered = try KraftProcess.run(["verify", manifest], in: pair.second)
+    let altered = try pair.kraft(["verify", manifest], in: pair.second, kernel: pair.secondKernel)
     #expect(altered.status == 76, "kraft verify after changing main.c:\n\(altered.output)")
     #expect(altered.stderr.contains("did not reproduce"))
     #expect(altered.stderr.contains("first differing byte of the file at offset 0x"))
@@ -201,13 +250,13 @@ enum ReleaseShell {
     let text = try String(contentsOf: kraftfile, encoding: .utf8)
     try (text + "\nkconfig:\n  CONFIG_ALLOC_BUDDY_MAX_ORDER: 17\n")
       .write(to: kraftfile, atomically: true, encoding: .utf8)
-    let option = try KraftProcess.run(["verify", manifest], in: pair.second)
+    let option = try pair.kraft(["verify", manifest], in: pair.second, kernel: pair.secondKernel)
     #expect(option.status == 76, "kraft verify after changing an option:\n\(option.output)")
     #expect(option.stderr.contains("first differing section '."))
     #expect(option.stderr.contains("input 'Kraftfile' changed"))
     try text.write(to: kraftfile, atomically: true, encoding: .utf8)
 
-    let restored = try KraftProcess.run(["verify", manifest], in: pair.second)
+    let restored = try pair.kraft(["verify", manifest], in: pair.second, kernel: pair.secondKernel)
     #expect(restored.status == 0, "kraft verify after restoring:\n\(restored.output)")
   }
 }
@@ -252,5 +301,37 @@ enum ReleaseShell {
     let recorded = try String(contentsOf: lockURL, encoding: .utf8)
     #expect(recorded != lock && recorded.contains("\"compiler\" : \"clang version"))
     #expect(allowed.stdout.contains("pinned the toolchain"))
+  }
+}
+
+/// The musl example (1387 compilations) built twice in release mode, and verified: the
+/// slowest tests here, a few minutes under TCG-free compilation on two cores.
+@Suite struct ReleaseMuslTests {
+  @Test func muslImagesAreByteIdentical() throws {
+    try ReleaseBuildTests.expectIdentical(try ReleasePair.musl.get())
+  }
+
+  @Test func theManifestPinsMuslFromTheLock() throws {
+    let pair = try ReleasePair.musl.get()
+    let json = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: pair.manifest)) as? [String: Any])
+    let ports = try #require(json["ports"] as? [[String: Any]])
+    let musl = try #require(ports.first { $0["name"] as? String == "musl" })
+    #expect(musl["version"] as? String == "1.2.3")
+    #expect(musl["url"] as? String == "https://musl.libc.org/releases/musl-1.2.3.tar.gz")
+    let pin = try #require(musl["pin"] as? [String: String])
+    #expect(pin["archiveSHA256"] == "7d5b0b6062521e4627e099e4c9dc8248d32a30285e959b7eecaa780cf8cfd4a4")
+    #expect(pin["treeHash"]?.hasPrefix("sha256:") == true)
+    #expect((musl["patches"] as? [[String: Any]])?.isEmpty == false)
+    let bom = try String(contentsOf: pair.output(pair.first.url, ".spdx.json"), encoding: .utf8)
+    #expect(bom.contains("\"downloadLocation\" : \"https://musl.libc.org/releases/musl-1.2.3.tar.gz\""))
+  }
+
+  @Test func verifyConfirmsTheMuslRelease() throws {
+    let pair = try ReleasePair.musl.get()
+    #expect(pair.firstBuild.status == 0, "first release build:\n\(pair.firstBuild.output)")
+    let run = try pair.kraft(["verify", pair.manifest.path], in: pair.first.url)
+    #expect(run.status == 0, "kraft verify:\n\(run.output)")
+    #expect(run.stdout.contains("verified: \(pair.image)"))
   }
 }
