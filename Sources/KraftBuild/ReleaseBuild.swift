@@ -143,6 +143,12 @@ public struct ReleaseBuild: Sendable {
     ["SOURCE_DATE_EPOCH": String(sourceDateEpoch), "TZ": "UTC", "LC_ALL": "C"]
   }
 
+  /// The Kraftfile's `rootfs:` packed reproducibly (`ReproducibleInitrd`), with this
+  /// release's source date on every entry.
+  public func initrd(forRootfs path: String) throws -> [UInt8] {
+    try ReproducibleInitrd.initrd(forRootfs: path, sourceDateEpoch: sourceDate.seconds)
+  }
+
   /// Writes `<image>.release.json` and `<image>.spdx.json` beside each image, after a
   /// successful build; returns their paths.
   public func writeArtifacts(fileSystem: FileSystem) throws -> [String] {
@@ -179,7 +185,8 @@ public struct ReleaseBuild: Sendable {
     return ReleaseManifest(
       kraftVersion: KraftVersion.current, target: target.target.shortForm,
       image: try Self.artifact(target.image), debugImage: try Self.artifact(target.debugImage),
-      initrd: nil, sourceDateEpoch: sourceDate.seconds,
+      initrd: try kraftfile.rootfs.map { _ in try Self.artifact(ProjectLayout(kraftfile: kraftfile).initrd) },
+      sourceDateEpoch: sourceDate.seconds,
       toolchain: toolchains[target.target.architecture.rawValue]!,
       project: ReleaseProject(
         name: ProjectLayout(kraftfile: kraftfile).projectName, kraftfile: kraftfileName,

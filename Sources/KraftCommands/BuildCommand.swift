@@ -103,8 +103,10 @@ struct BuildCommand: ParsableCommand {
     }
     if let rootfs = loaded.kraftfile.rootfs {
       // kraft run passes it with -initrd; the kernel unpacks it at / (docs/libc.md).
-      let bytes = try CpioWriter(environment: ProcessInfo.processInfo.environment)
-        .initrd(forRootfs: loaded.kraftfile.resolvedPath(rootfs))
+      let rootfsPath = loaded.kraftfile.resolvedPath(rootfs)
+      let bytes =
+        try releaseBuild?.initrd(forRootfs: rootfsPath)
+        ?? CpioWriter(environment: ProcessInfo.processInfo.environment).initrd(forRootfs: rootfsPath)
       let path = context.layout.initrd
       if FileManager.default.contents(atPath: path).map([UInt8].init) != bytes {
         try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
