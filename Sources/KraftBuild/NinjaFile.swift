@@ -32,6 +32,14 @@ public enum NinjaFile {
       "rule run_\(key)",
       "  command = $cmd",
       "  description = $desc",
+      // The link names every object; with a port like OpenSSL over musl that is thousands of
+      // paths, past the 128 KiB a single `sh -c` argument may hold, so they go in a response
+      // file (`@file`, read by ld.lld and GNU ld alike).
+      "rule link_\(key)",
+      "  command = $cmd",
+      "  rspfile = $rsp",
+      "  rspfile_content = $rspcontent",
+      "  description = $desc",
       "",
     ]
     for step in plan.compiles {
@@ -39,7 +47,23 @@ public enum NinjaFile {
       lines.append("  cmd = \(escapeValue(shell(step.command)))")
       lines.append("  desc = \(escapeValue(step.description))")
     }
-    for step in [plan.link, plan.strip] {
+    // The planner ends the link command with every object; those move to the response file.
+    let objects = plan.compiles.map(\.object)
+    let linksThroughResponseFile =
+      !objects.isEmpty && Array(plan.link.command.suffix(objects.count)) == objects
+    if linksThroughResponseFile {
+      let step = plan.link
+      let response = step.outputs[0] + ".rsp"
+      lines.append(
+        "build \(step.outputs.map(escapePath).joined(separator: " ")): link_\(key) "
+          + step.inputs.map(escapePath).joined(separator: " "))
+      lines.append(
+        "  cmd = \(escapeValue(shell(Array(step.command.dropLast(objects.count)) + ["@" + response])))")
+      lines.append("  rsp = \(escapeValue(response))")
+      lines.append("  rspcontent = \(escapeValue(shell(objects)))")
+      lines.append("  desc = \(escapeValue(step.description))")
+    }
+    for step in linksThroughResponseFile ? [plan.strip] : [plan.link, plan.strip] {
       lines.append(
         "build \(step.outputs.map(escapePath).joined(separator: " ")): run_\(key) "
           + step.inputs.map(escapePath).joined(separator: " "))

@@ -17,6 +17,9 @@
  * convention), and the exit status is 0 only when every vector passed and each
  * file had some.
  */
+/* strdup: the build compiles with -std=c11, which hides POSIX names in musl's
+ * headers. */
+#define _DEFAULT_SOURCE
 #include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -333,7 +336,7 @@ static int run_record(const struct record *record)
  */
 static void read_key(FILE *file, const char *name, int private)
 {
-	char line[4096];
+	static char line[4096];
 	size_t size = 0, capacity = 4096;
 	char *pem = malloc(capacity);
 	while (pem != NULL && fgets(line, sizeof line, file) != NULL) {
@@ -370,8 +373,10 @@ static void run_file(const char *path)
 		failed++;
 		return;
 	}
-	struct record record = {.count = 0};
-	char line[65536];
+	static struct record record;
+	/* Static: the main stack is small, and OpenSSL's decoders need what
+	 * there is. */
+	static char line[65536];
 	int ran = 0, bad = 0, eof = 0;
 	while (!eof) {
 		eof = fgets(line, sizeof line, file) == NULL;
