@@ -37,6 +37,8 @@ final class MuslPrograms: @unchecked Sendable {
         ? try KraftProcess.run(["run", "--timeout", "120"], in: project, environment: kernel) : nil
       phases[program] = Phase(build: build, run: run)
     }
+    // Every phase is recorded; the build tree (musl's objects) is not needed any more.
+    try? manager.removeItem(at: project)
   }
 
   /// Replaces the project's sources, rootfs and Kraftfile with the program's, keeping one

@@ -19,6 +19,12 @@
 #define KRAFT_CMDLINE_SEPARATOR "--"
 
 /*
+ * Environment: kraft run turns each Kraftfile env: entry into the kernel
+ * argument env.KEY=VALUE; the kernel gives them to the libc as envp, in order.
+ */
+#define KRAFT_CMDLINE_ENV_PREFIX "env."
+
+/*
  * Exit status. The guest reports one byte V, never 0, so a status cannot be
  * mistaken for QEMU's own failure (1) or a VM that reset silently (0).
  * x86_64 (pc, microvm): V is written to the isa-debug-exit port and QEMU

@@ -14,8 +14,10 @@
 
 #include <stddef.h>
 
+#include <kraft/abi.h>
+
 /* The kernel-argument prefix that marks an environment variable. */
-#define KPOSIX_ENV_PREFIX "env."
+#define KPOSIX_ENV_PREFIX KRAFT_CMDLINE_ENV_PREFIX
 
 /*
  * Returns the vector {argc, argv[0..argc-1], NULL, envp..., NULL, auxv
