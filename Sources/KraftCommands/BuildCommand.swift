@@ -67,7 +67,12 @@ struct BuildCommand: ParsableCommand {
       portSources: try LockedPortSources(
         fetcher: LockedPortSources.fetcher(
           offline: offline, environment: ProcessInfo.processInfo.environment),
-        kraftfileDirectory: loaded.kraftfile.directory, locked: locked))
+        kraftfileDirectory: loaded.kraftfile.directory,
+        // A release takes the lock strictly; without ports it needs none (ReleaseBuild checks).
+        locked: locked
+          || (release
+            && FileManager.default.fileExists(
+              atPath: loaded.kraftfile.directory + "/" + LockfileCodec.fileName))))
     let targets = try context.layout.targets(named: target)
     var releaseBuild =
       release
