@@ -30,7 +30,7 @@ ARM64_TARGET = "qemu/arm64"
 
 
 def parse_arguments():
-    parser = argparse.ArgumentParser(description="Run kraft's benchmark suite.")
+    parser = argparse.ArgumentParser(prog="bench/run", description="Run kraft's benchmark suite.")
     parser.add_argument("--build-runs", type=int, default=5, help="runs per build figure")
     parser.add_argument("--boot-runs", type=int, default=20, help="boots per boot figure")
     parser.add_argument("--memory-runs", type=int, default=3, help="bisections per memory figure")
