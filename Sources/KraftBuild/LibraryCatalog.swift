@@ -15,7 +15,12 @@ public struct LibraryCatalog: Sendable {
   /// Keys of `port.yaml` that belong to the fetch layer; the build reads the rest.
   public static let portOnlyKeys = ["upstream", "version", "patches", "license", "homepage"]
 
-  public static func load(kernel: KernelTree, fileSystem: FileSystem) throws -> LibraryCatalog {
+  /// `portDirectories`: the folders ports are read from, in `PortCatalog`'s search order (the
+  /// first port of a name wins, so a project's `Ports/` can override a shipped port); nil reads
+  /// only the kernel tree's `Ports/`.
+  public static func load(
+    kernel: KernelTree, fileSystem: FileSystem, portDirectories: [String]? = nil
+  ) throws -> LibraryCatalog {
     var libraries: [LibraryManifest] = []
     var problems: [Diagnostic] = []
     for group in ["arch", "plat", "lib"] {
@@ -33,10 +38,14 @@ public struct LibraryCatalog: Sendable {
         }
       }
     }
-    if let ports = kernel.portsDirectory, fileSystem.isDirectory(ports) {
+    var portNames: Set<String> = []
+    let portFolders = portDirectories ?? kernel.portsDirectory.map { [$0] } ?? []
+    for ports in portFolders
+    where fileSystem.isDirectory(ports) {
       for name in try fileSystem.list(ports) {
         let path = ports + "/" + name + "/port.yaml"
-        guard fileSystem.exists(path) else { continue }
+        guard fileSystem.exists(path), !portNames.contains(name) else { continue }
+        portNames.insert(name)
         do {
           var port = try LibraryManifestParser(extraKeys: portOnlyKeys).parse(
             try fileSystem.readText(path), file: path, directory: ports + "/" + name)

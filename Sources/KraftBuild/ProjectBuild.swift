@@ -22,7 +22,15 @@ public struct ProjectBuild: Sendable {
 
   public func catalog() throws -> (KernelTree, LibraryCatalog) {
     let tree = try KernelTree.locate(kraftfile: kraftfile, fileSystem: fileSystem)
-    return (tree, try LibraryCatalog.load(kernel: tree, fileSystem: fileSystem))
+    // Ports in the documented search order (docs/porting.md): the project's own first.
+    let portRoots = PortCatalog.searchRoots(
+      projectDirectory: kraftfile.directory, builtinPorts: tree.portsDirectory,
+      environment: ProcessInfo.processInfo.environment)
+    return (
+      tree,
+      try LibraryCatalog.load(
+        kernel: tree, fileSystem: fileSystem, portDirectories: portRoots.map(\.directory))
+    )
   }
 
   /// `compiler` and `extraCFlags` come from the command line and win over `x-build`.
