@@ -18,8 +18,11 @@ final class OpenSSLProject: @unchecked Sendable {
   let root: URL
   let project: URL
   let add: KraftProcess.Result
+  let addZlib: KraftProcess.Result
   let example: Phase
   let knownAnswers: Phase
+  /// zlib, the second shipped port, in the same image: its own round-trip program.
+  let zlib: Phase
   /// The vector files run by the known-answer phase (their names in the rootfs).
   let vectorFiles = ["evpmd_sha.txt", "evpmac_common.txt", "evpciph_aes_common.txt", "evppkey_ecx.txt"]
 
@@ -36,6 +39,9 @@ final class OpenSSLProject: @unchecked Sendable {
 
     _ = try KraftProcess.run(["init", "app"], in: root, environment: kernel)
     add = try KraftProcess.run(["port", "add", "openssl"], in: project, environment: kernel, timeout: 600)
+    // Listed before the first build: its exported include folder is part of every compile
+    // command, so adding it later would rebuild everything.
+    addZlib = try KraftProcess.run(["port", "add", "zlib"], in: project, environment: kernel, timeout: 600)
 
     // The example's program and rootfs, and its arguments, in the new project.
     let source = Self.repository.appendingPathComponent("examples/openssl")
@@ -84,6 +90,19 @@ final class OpenSSLProject: @unchecked Sendable {
           ["run", "-t", "qemu/x86_64", "--timeout", "300", "--"] + vectorFiles.map { "/kat/" + $0 },
           in: project, environment: kernel, timeout: 400)
         : nil)
+
+    try manager.removeItem(at: project.appendingPathComponent("main.c"))
+    try manager.copyItem(
+      at: Self.repository.appendingPathComponent("Ports/zlib/tests/roundtrip.c"),
+      to: project.appendingPathComponent("main.c"))
+    let thirdBuild = try KraftProcess.run(
+      ["build", "-t", "qemu/x86_64"], in: project, environment: kernel, timeout: 3600)
+    zlib = Phase(
+      build: thirdBuild,
+      run: thirdBuild.status == 0
+        ? try KraftProcess.run(
+          ["run", "-t", "qemu/x86_64", "--timeout", "120"], in: project, environment: kernel)
+        : nil)
   }
 
   deinit { try? FileManager.default.removeItem(at: root) }
@@ -119,7 +138,8 @@ final class OpenSSLProject: @unchecked Sendable {
     #expect(built.add.status == 0, "kraft port add:\n\(built.add.output)")
     let kraftfile = try String(
       contentsOf: built.project.appendingPathComponent("Kraftfile"), encoding: .utf8)
-    #expect(kraftfile.contains("libraries:\n  openssl:\n  musl:\n"))
+    #expect(built.addZlib.status == 0, "kraft port add zlib:\n\(built.addZlib.output)")
+    #expect(kraftfile.contains("libraries:\n  openssl:\n  musl:\n  zlib:\n"))
     let lock = try String(
       contentsOf: built.project.appendingPathComponent("Kraftfile.lock"), encoding: .utf8)
     #expect(lock.contains("c80a01dfc70ece4dc21168932c37739042d404d46ccc81a5986dd75314ecda6f"))
@@ -143,11 +163,24 @@ final class OpenSSLProject: @unchecked Sendable {
   @Test func openSSLKnownAnswerTestsPassInsideTheUnikernel() throws {
     let built = try OpenSSLProject.shared.get()
     #expect(built.knownAnswers.build.status == 0, "kraft build:\n\(built.knownAnswers.build.output)")
+    #expect(
+      built.knownAnswers.build.stdout.contains("compiled 1 files"), "\(built.knownAnswers.build.stdout)")
     let run = try #require(built.knownAnswers.run)
     #expect(run.status == 0, "kraft run:\n\(run.output)")
     for file in built.vectorFiles {
       #expect(run.stdout.contains("PASS \(file): "), "\(file):\n\(run.stdout)")
     }
     #expect(run.stdout.contains(" passed, 0 failed"), "\(run.stdout)")
+  }
+
+  @Test func zlibRoundTripsInsideTheUnikernel() throws {
+    let built = try OpenSSLProject.shared.get()
+    #expect(built.zlib.build.status == 0, "kraft build:\n\(built.zlib.build.output)")
+    // Only the swapped program was compiled: the ports' objects were reused.
+    #expect(built.zlib.build.stdout.contains("compiled 1 files"), "\(built.zlib.build.stdout)")
+    let run = try #require(built.zlib.run)
+    #expect(run.status == 0, "kraft run:\n\(run.output)")
+    #expect(run.stdout.contains("round trip ok"))
+    #expect(run.stdout.contains("adler32=091e01de crc32=cbf43926"))
   }
 }
