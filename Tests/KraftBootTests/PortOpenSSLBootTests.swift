@@ -39,6 +39,7 @@ final class OpenSSLProject: @unchecked Sendable {
 
     _ = try KraftProcess.run(["init", "app"], in: root, environment: kernel)
     add = try KraftProcess.run(["port", "add", "openssl"], in: project, environment: kernel, timeout: 600)
+    try Self.require(add, "kraft port add openssl")
     // Listed before the first build: its exported include folder is part of every compile
     // command, so adding it later would rebuild everything.
     addZlib = try KraftProcess.run(["port", "add", "zlib"], in: project, environment: kernel, timeout: 600)
@@ -67,9 +68,10 @@ final class OpenSSLProject: @unchecked Sendable {
     // The known-answer program, with OpenSSL's vectors from the fetched source (an editable
     // copy of the port, made by kraft itself) in the rootfs.
     let checkout = root.appendingPathComponent("openssl-src")
-    _ = try KraftProcess.run(
+    let edit = try KraftProcess.run(
       ["port", "edit", "openssl", "--into", checkout.path], in: project, environment: kernel,
       timeout: 600)
+    try Self.require(edit, "kraft port edit openssl")
     let vectors = checkout.appendingPathComponent("test/recipes/30-test_evp_data")
     let kat = project.appendingPathComponent("rootfs/kat")
     try manager.createDirectory(at: kat, withIntermediateDirectories: true)
@@ -106,6 +108,18 @@ final class OpenSSLProject: @unchecked Sendable {
   }
 
   deinit { try? FileManager.default.removeItem(at: root) }
+
+  struct StepFailed: Error, CustomStringConvertible {
+    var description: String
+  }
+
+  /// Stops the fixture with the command's own output (e.g. no mirror for the upstream archive:
+  /// scripts/test.sh builds one from Debian's source packages and sets KRAFT_MIRRORS).
+  static func require(_ result: KraftProcess.Result, _ what: String) throws {
+    guard result.status == 0 else {
+      throw StepFailed(description: "\(what) failed (status \(result.status)):\n\(result.output)")
+    }
+  }
 
   static let shared = Result { try OpenSSLProject() }
 }
