@@ -61,6 +61,7 @@ public struct PortWorkspace: Sendable {
         "'\(workspace)' is not a workspace of '\(port.name)'; run 'kraft port edit \(port.name)' first")
     }
     try git(["add", "-A", "-f", "."], in: workspace)
+    // `git diff --quiet` exits 1 when there are changes, so it is run here, not by `git(_:)`.
     let status = try runner.capture(
       ProcessCommand("git", ["diff", "--cached", "--quiet"], workingDirectory: workspace))
     guard status.status != 0 else {
@@ -107,11 +108,18 @@ public struct PortWorkspace: Sendable {
   private func git(_ arguments: [String], in directory: String, environment: [String: String] = [:])
     throws -> String
   {
-    let result = try runner.capture(
-      ProcessCommand("git", arguments, workingDirectory: directory, environment: environment))
+    let result: ProcessResult
+    do {
+      result = try runner.capture(
+        ProcessCommand("git", arguments, workingDirectory: directory, environment: environment))
+    } catch let error as ProcessLaunchError {
+      throw PortError(
+        .missingTool,
+        "'kraft port edit' and 'kraft port diff' need the 'git' program (\(error)); install git")
+    }
     guard result.status == 0 else {
       throw PortError(
-        .internal,
+        .invalidInput,
         "'git \(arguments.joined(separator: " "))' failed in '\(directory)': "
           + result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
     }
