@@ -35,10 +35,10 @@ public enum ConfigHeader {
       switch resolved.value {
       case .bool(let on): value = on ? "true" : "false"
       case .int(let number): value = String(number)
-      case .string(let text), .choice(let text): value = jsonString(text)
+      case .string(let text), .choice(let text): value = JSONString.quoted(text)
       case nil: value = "null"
       }
-      body.append("  \(jsonString(resolved.option.name)): \(value)")
+      body.append("  \(JSONString.quoted(resolved.option.name)): \(value)")
     }
     return "{\n" + body.joined(separator: ",\n") + "\n}\n"
   }
@@ -58,24 +58,6 @@ public enum ConfigHeader {
       default:
         if scalar.value < 0x20 || scalar.value > 0x7e {
           for byte in String(scalar).utf8 { out += String(format: "\\%03o", byte) }
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
-      }
-    }
-    return out + "\""
-  }
-
-  static func jsonString(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      default:
-        if scalar.value < 0x20 {
-          out += String(format: "\\u%04x", scalar.value)
         } else {
           out.unicodeScalars.append(scalar)
         }

@@ -116,8 +116,8 @@ public struct VirtualMachineCommand: Sendable {
     """
     {
       "boot-source": {
-        "kernel_image_path": \(ConfigHeader.jsonString(request.image)),
-        "boot_args": \(ConfigHeader.jsonString(request.commandLine))\(request.initrd.map { ",\n    \"initrd_path\": " + ConfigHeader.jsonString($0) } ?? "")
+        "kernel_image_path": \(JSONString.quoted(request.image)),
+        "boot_args": \(JSONString.quoted(request.commandLine))\(request.initrd.map { ",\n    \"initrd_path\": " + JSONString.quoted($0) } ?? "")
       },
       "drives": [],
       "machine-config": { "vcpu_count": 1, "mem_size_mib": \(request.memory) }

@@ -163,32 +163,14 @@ extension YAMLNode {
         if let number = scalar.number, number.isFinite { return "\(number)" }
       case .string: break
       }
-      return YAMLNode.jsonString(scalar.value)
+      return JSONString.quoted(scalar.value)
     case .sequence(let items):
       return "[" + items.map(\.jsonText).joined(separator: ",") + "]"
     case .mapping(let pairs):
       let members = pairs.map { pair in
-        YAMLNode.jsonString(pair.key.scalar?.value ?? pair.key.jsonText) + ":" + pair.value.jsonText
+        JSONString.quoted(pair.key.scalar?.value ?? pair.key.jsonText) + ":" + pair.value.jsonText
       }
       return "{" + members.joined(separator: ",") + "}"
     }
-  }
-
-  static func jsonString(_ text: String) -> String {
-    var out = "\""
-    for unit in text.unicodeScalars {
-      switch unit {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case _ where unit.value < 0x20:
-        let hex = String(unit.value, radix: 16)
-        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-      default: out.unicodeScalars.append(unit)
-      }
-    }
-    return out + "\""
   }
 }
