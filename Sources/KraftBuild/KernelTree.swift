@@ -22,8 +22,12 @@ public struct KernelTree: Hashable, Sendable {
 
   static let marker = "include/kraft/abi.h"
 
+  /// `fetchedKernel`: the tree fetched for a remote `unikraft: source:`; when given, it is the
+  /// only place looked at (after `$KRAFT_KERNEL_DIR`): the user asked for that kernel, so
+  /// another one found nearby must not silently take its place.
   public static func locate(
-    kraftfile: Kraftfile, environment: [String: String] = ProcessInfo.processInfo.environment,
+    kraftfile: Kraftfile, fetchedKernel: String? = nil,
+    environment: [String: String] = ProcessInfo.processInfo.environment,
     executable: String = CommandLine.arguments.first ?? "", fileSystem: FileSystem
   ) throws -> KernelTree {
     var candidates: [String] = []
@@ -36,6 +40,16 @@ public struct KernelTree: Hashable, Sendable {
         )
       }
       candidates.append(explicit)
+    }
+    if let fetched = fetchedKernel {
+      candidates += [fetched, fetched + "/Kernel"]
+      guard let kernel = candidates.first(where: { fileSystem.exists($0 + "/" + marker) }) else {
+        throw KernelNotFound(
+          message:
+            "the 'unikraft:' source holds no kraft kernel: neither its top folder nor its 'Kernel/' has '\(marker)'"
+        )
+      }
+      return tree(at: kernel, fileSystem: fileSystem)
     }
     if case .path(let path)? = kraftfile.unikraft?.source {
       let folder = path.hasPrefix("/") ? path : kraftfile.directory + "/" + path
@@ -52,6 +66,11 @@ public struct KernelTree: Hashable, Sendable {
           "cannot find the kraft kernel sources (a 'Kernel/' folder with '\(marker)'); set KRAFT_KERNEL_DIR to it"
       )
     }
+    return tree(at: kernel, fileSystem: fileSystem)
+  }
+
+  /// The kernel at `kernel`, with the `Ports/` beside it when there is one.
+  static func tree(at kernel: String, fileSystem: FileSystem) -> KernelTree {
     let ports = (kernel as NSString).deletingLastPathComponent + "/Ports"
     return KernelTree(
       kernelDirectory: kernel, portsDirectory: fileSystem.isDirectory(ports) ? ports : nil)

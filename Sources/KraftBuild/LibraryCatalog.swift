@@ -79,6 +79,18 @@ public protocol PortSourceProvider: Sendable {
   /// (the Kraftfile's `libraries:` entry; nil when the port was pulled in by a requirement,
   /// meaning its default version).
   func sourceRoot(for port: LibraryManifest, component: Component?) throws -> String
+  /// The folder holding the fetched tree of a kernel that `unikraft:` names by a git or
+  /// archive `source:` (a local folder is used in place and never comes here).
+  func kernelSourceRoot(for unikraft: Component) throws -> String
+}
+
+extension PortSourceProvider {
+  public func kernelSourceRoot(for unikraft: Component) throws -> String {
+    throw PortSourcesUnavailable(
+      message:
+        "'unikraft:' names a remote source, and this command was started without a way to fetch it; run 'kraft fetch' or 'kraft build'"
+    )
+  }
 }
 
 /// Used when no fetch layer is wired in: any port is an error that says so.

@@ -21,7 +21,16 @@ public struct ProjectBuild: Sendable {
   }
 
   public func catalog() throws -> (KernelTree, LibraryCatalog) {
-    let tree = try KernelTree.locate(kraftfile: kraftfile, fileSystem: fileSystem)
+    // A kernel named by a git or archive source is fetched (and locked) like a port.
+    var fetchedKernel: String?
+    if let unikraft = kraftfile.unikraft, let source = unikraft.source {
+      if case .path = source {
+      } else {
+        fetchedKernel = try portSources.kernelSourceRoot(for: unikraft)
+      }
+    }
+    let tree = try KernelTree.locate(
+      kraftfile: kraftfile, fetchedKernel: fetchedKernel, fileSystem: fileSystem)
     // Ports in the documented search order (docs/porting.md): the project's own first.
     let portRoots = PortCatalog.searchRoots(
       projectDirectory: kraftfile.directory, builtinPorts: tree.portsDirectory,

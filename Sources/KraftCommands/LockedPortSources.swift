@@ -63,31 +63,52 @@ final class LockedPortSources: PortSourceProvider, @unchecked Sendable {
     let recipePath = port.directory + "/port.yaml"
     let text = try String(contentsOfFile: recipePath, encoding: .utf8)
     let recipe = try PortRecipeParser.parse(text, file: recipePath, directory: port.directory)
-    let request = try Self.request(for: recipe, component: component)
-    let refreshing = refresh.map { $0.isEmpty || $0.contains(port.name) } ?? false
-    let existing = refreshing ? nil : lockfile[port.name]
+    return try prepare(name: port.name, request: try Self.request(for: recipe, component: component))
+  }
+
+  /// The kernel a Kraftfile's `unikraft:` fetches from git or an archive, locked under the
+  /// name `unikraft` like any port.
+  func kernelSourceRoot(for unikraft: Component) throws -> String {
+    mutex.lock()
+    defer { mutex.unlock() }
+    let name = "unikraft"
+    if let done = prepared[name] { return done.directory }
+    guard
+      let source = unikraft.source,
+      let request = SourceRequest.explicit(name: name, source: source, version: unikraft.version)
+    else {
+      throw FetchError(.internal, "'unikraft:' has no remote source to fetch (a bug in kraft)")
+    }
+    return try prepare(name: name, request: request)
+  }
+
+  /// Checks `request` against the lock, prepares it through the cache and records what it
+  /// resolved to. The caller holds `mutex`.
+  private func prepare(name: String, request: SourceRequest) throws -> String {
+    let refreshing = refresh.map { $0.isEmpty || $0.contains(name) } ?? false
+    let existing = refreshing ? nil : lockfile[name]
     var checked = request
     do {
       checked = try request.locked(by: existing)
     } catch let error as FetchError where !locked {
       // The project changed since the lock was written: resolve afresh and record it.
-      fetcher.progress?.note("'\(port.name)': \(error.message.split(separator: "\n")[0])")
+      fetcher.progress?.note("'\(name)': \(error.message.split(separator: "\n")[0])")
     }
     if locked && existing == nil {
       throw FetchError(
         .verificationFailed,
-        "'\(lockPath)' has no entry for '\(port.name)'; run 'kraft lock' and commit the file")
+        "'\(lockPath)' has no entry for '\(name)'; run 'kraft lock' and commit the file")
     }
     // Clear a progress line left on the terminal, whatever happens next.
     defer { (fetcher.progress as? TerminalFetchProgress)?.finish() }
     let result = try fetcher.prepare(checked)
-    prepared[port.name] = result
-    if lockfile[port.name] != result.lockEntry {
+    prepared[name] = result
+    if lockfile[name] != result.lockEntry {
       guard !locked else {
         throw FetchError(
           .verificationFailed,
-          "'\(lockPath)' disagrees with what '\(port.name)' resolved to; run 'kraft lock "
-            + "--update \(port.name)'")
+          "'\(lockPath)' disagrees with what '\(name)' resolved to; run 'kraft lock "
+            + "--update \(name)'")
       }
       lockfile.set(result.lockEntry)
       try write()
