@@ -38,6 +38,18 @@ static void *tls_thread(void *arg)
 	return (void *)(long)(errno + (pthread_self() != *(pthread_t *)arg));
 }
 
+/* The application's own thread-local storage: initialised and zeroed parts. */
+static __thread int tls_initialised = 42;
+static __thread char tls_zeroed[100];
+
+static void *tls_own_copy(void *arg)
+{
+	int fresh = tls_initialised == 42 && tls_zeroed[99] == 0;
+	tls_initialised = 7;
+	tls_zeroed[99] = 1;
+	return (void *)(long)fresh;
+}
+
 static void count_once(void)
 {
 	once_runs++;
@@ -73,6 +85,14 @@ void run_pthread(void)
 	pthread_join(s, &ret);
 	CHECK("errno and pthread_self per thread",
 	      (long)ret == 1234 && errno == 0);
+	CHECK("__thread initial values", tls_initialised == 42 &&
+	                                     tls_zeroed[0] == 0 &&
+	                                     tls_zeroed[99] == 0);
+	tls_initialised = 9;
+	pthread_create(&s, 0, tls_own_copy, 0);
+	pthread_join(s, &ret);
+	CHECK("__thread copy per thread",
+	      (long)ret == 1 && tls_initialised == 9 && tls_zeroed[99] == 0);
 	pthread_once(&once, count_once);
 	pthread_once(&once, count_once);
 	CHECK("pthread_once", once_runs == 1);
