@@ -136,7 +136,8 @@ public struct BuildPlanner: Sendable {
           compiles.append(
             compileStep(
               library: library.name, source: base + "/" + relative, relative: relative,
-              flags: beforeIncludes + Self.ownCFlags(of: library) + includes.map { "-I" + $0 }
+              flags: beforeIncludes + Self.ownCFlags(of: library, for: target.architecture)
+                + includes.map { "-I" + $0 }
                 + request.extraCFlags, directory: directory))
         }
       }
@@ -171,7 +172,7 @@ public struct BuildPlanner: Sendable {
       command: [toolchain.linker] + toolchain.linkerFlags(target.architecture) + [
         "-nostdlib", "-static", "--gc-sections", "--build-id=none", "-T", linkerScripts[0].1,
         "-Map=" + map, "-o", debugImage,
-      ] + ldflags + objects,
+      ] + ldflags + objects + toolchain.runtimeLibraries,
       description: "LD \(ImageName.debugImage(project: request.projectName, target: target))")
     let format = ImageFormatRule.format(for: target, rules: libraries.flatMap(\.imageFormats))
     let strip = Step(
@@ -214,10 +215,11 @@ extension BuildPlanner {
   /// A library's own `cflags`, with `${upstream}` (a port's fetched tree; a library's folder)
   /// and `${port}` (the folder holding the manifest) expanded. They come before the exported
   /// include folders, so a port's private `-I${upstream}/...` headers win over public ones of
-  /// the same name (musl's src/include wraps its include/).
-  static func ownCFlags(of library: LibraryManifest) -> [String] {
-    library.cflags.map {
-      $0.replacing("${upstream}", with: library.sourceRoot)
+  /// the same name (musl's src/include wraps its include/). Entries for other architectures
+  /// are left out.
+  static func ownCFlags(of library: LibraryManifest, for architecture: Architecture) -> [String] {
+    library.cflags.filter { $0.supports(architecture) }.map {
+      $0.flag.replacing("${upstream}", with: library.sourceRoot)
         .replacing("${port}", with: library.directory)
     }
   }

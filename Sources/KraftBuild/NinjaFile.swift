@@ -47,10 +47,11 @@ public enum NinjaFile {
       lines.append("  cmd = \(escapeValue(shell(step.command)))")
       lines.append("  desc = \(escapeValue(step.description))")
     }
-    // The planner ends the link command with every object; those move to the response file.
-    let objects = plan.compiles.map(\.object)
+    // The planner ends the link command with every object, then the toolchain's runtime
+    // archives (which must follow the objects for GNU ld); those move to the response file.
+    let objects = plan.compiles.map(\.object) + plan.toolchain.runtimeLibraries
     let linksThroughResponseFile =
-      !objects.isEmpty && Array(plan.link.command.suffix(objects.count)) == objects
+      !plan.compiles.isEmpty && Array(plan.link.command.suffix(objects.count)) == objects
     if linksThroughResponseFile {
       let step = plan.link
       let response = step.outputs[0] + ".rsp"

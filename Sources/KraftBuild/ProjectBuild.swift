@@ -47,7 +47,7 @@ public struct ProjectBuild: Sendable {
     let settings = try BuildSettings(kraftfile: kraftfile)
     let (tree, catalog) = try catalog()
     let chosenCompiler = compiler ?? settings.compiler
-    let detector = ToolchainDetector()
+    let detector = ToolchainDetector(runtimeLibraries: RuntimeLibraryLocator())
     let request = BuildRequest(
       kraftfile: kraftfile, projectName: layout.projectName,
       outputDirectory: layout.outputDirectory, targets: targets, catalog: catalog.libraries,

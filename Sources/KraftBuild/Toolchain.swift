@@ -14,12 +14,19 @@ public struct Toolchain: Hashable, Sendable {
   public var compiler: String
   public var linker: String
   public var objcopy: String
+  /// Archives linked after every object (arm64: libgcc's binary128 routines; see
+  /// `RuntimeLibraryLocator`).
+  public var runtimeLibraries: [String]
 
-  public init(family: Family, compiler: String, linker: String, objcopy: String) {
+  public init(
+    family: Family, compiler: String, linker: String, objcopy: String,
+    runtimeLibraries: [String] = []
+  ) {
     self.family = family
     self.compiler = compiler
     self.linker = linker
     self.objcopy = objcopy
+    self.runtimeLibraries = runtimeLibraries
   }
 
   /// Flags that select the architecture (clang) or match the cross compiler (gcc).
@@ -61,9 +68,16 @@ public struct MissingToolError: KraftError, Equatable {
 /// compiler path/name (`clang-16`, `/usr/bin/x86_64-linux-gnu-gcc`).
 public struct ToolchainDetector: Sendable {
   public var locator: ExecutableLocator
+  public var runtimeLibraries: RuntimeLibraryLocator
 
-  public init(locator: ExecutableLocator = ExecutableLocator()) {
+  /// `runtimeLibraries` defaults to finding none, so a detector given a fake locator stays
+  /// independent of the machine; `ProjectBuild` passes the real one.
+  public init(
+    locator: ExecutableLocator = ExecutableLocator(),
+    runtimeLibraries: RuntimeLibraryLocator = RuntimeLibraryLocator(listFolder: { _ in [] })
+  ) {
     self.locator = locator
+    self.runtimeLibraries = runtimeLibraries
   }
 
   public func detect(preferred: String?, for architecture: Architecture) throws -> Toolchain {
@@ -89,7 +103,9 @@ public struct ToolchainDetector: Sendable {
     guard let objcopy = sibling.find("llvm-objcopy") else {
       throw MissingToolError(tool: "llvm-objcopy", package: "llvm", purpose: "to strip images")
     }
-    return Toolchain(family: .clang, compiler: compiler, linker: linker, objcopy: objcopy)
+    return Toolchain(
+      family: .clang, compiler: compiler, linker: linker, objcopy: objcopy,
+      runtimeLibraries: runtimeLibraries.libraries(for: architecture))
   }
 
   private func gcc(_ explicit: String?, _ architecture: Architecture) throws -> Toolchain {
@@ -115,6 +131,8 @@ public struct ToolchainDetector: Sendable {
       throw MissingToolError(
         tool: prefix + "objcopy", package: "binutils-\(package.dropFirst(4))", purpose: "to strip images")
     }
-    return Toolchain(family: .gcc, compiler: compiler, linker: linker, objcopy: objcopy)
+    return Toolchain(
+      family: .gcc, compiler: compiler, linker: linker, objcopy: objcopy,
+      runtimeLibraries: runtimeLibraries.libraries(for: architecture))
   }
 }

@@ -10,6 +10,7 @@ public struct LibraryManifestParser: Sendable {
     "image-format", "options",
   ]
   static let fileKeys = ["path", "if", "architectures", "platforms", "from"]
+  static let flagKeys = ["flag", "architectures"]
   static let imageFormatKeys = ["format", "architectures", "platforms"]
   static let optionKeys = ["type", "default", "range", "choices", "help", "depends-on"]
 
@@ -59,7 +60,7 @@ public struct LibraryManifestParser: Sendable {
     manifest.includes = try files(map.optional("includes"), key: "includes")
     manifest.linkerScripts = try files(map.optional("linker-scripts"), key: "linker-scripts")
     manifest.imageFormats = try imageFormats(map.optional("image-format"))
-    manifest.cflags = try map.optionalStrings("cflags", allowSingle: true) ?? []
+    manifest.cflags = try flags(map.optional("cflags"), key: "cflags")
     manifest.globalCflags = try map.optionalStrings("global-cflags", allowSingle: true) ?? []
     manifest.ldflags = try map.optionalStrings("ldflags", allowSingle: true) ?? []
     if let options = try map.optionalMapping("options") {
@@ -150,6 +151,20 @@ public struct LibraryManifestParser: Sendable {
         }
       }
       return file
+    }
+  }
+
+  /// A flag, or a list whose items are a flag or a map with `flag` and `architectures`.
+  private func flags(_ node: YAMLNode?, key: String) throws -> [LibraryFlag] {
+    guard let node else { return [] }
+    if node.scalar != nil { return [LibraryFlag(try node.string(for: key))] }
+    return try node.sequence(for: key).map { item in
+      if item.scalar != nil { return LibraryFlag(try item.string(for: key)) }
+      let map = try item.mapping(for: key)
+      try map.checkKeys(allowed: Self.flagKeys, in: "an entry of '\(key)'")
+      return LibraryFlag(
+        try map.requiredString("flag", in: "an entry of '\(key)'"),
+        architectures: try architectures(map.optional("architectures")))
     }
   }
 

@@ -19,7 +19,8 @@ public struct LibraryManifest: Hashable, Sendable, Codable {
   public var defaultFor: [String]
   public var sources: [LibraryFile]
   public var includes: [LibraryFile]
-  public var cflags: [String]
+  /// The library's own sources only; `${upstream}`/`${port}` expanded by the build.
+  public var cflags: [LibraryFlag]
   public var globalCflags: [String]
   public var ldflags: [String]
   public var linkerScripts: [LibraryFile]
@@ -37,7 +38,7 @@ public struct LibraryManifest: Hashable, Sendable, Codable {
     name: String, description: String? = nil, kind: Kind = .library,
     architectures: [Architecture]? = nil, platforms: [Platform]? = nil, requires: [String] = [],
     provides: [String] = [], defaultFor: [String] = [], sources: [LibraryFile] = [],
-    includes: [LibraryFile] = [], cflags: [String] = [], globalCflags: [String] = [],
+    includes: [LibraryFile] = [], cflags: [LibraryFlag] = [], globalCflags: [String] = [],
     ldflags: [String] = [], linkerScripts: [LibraryFile] = [], options: [LibraryOption] = [],
     directory: String, sourceRoot: String? = nil, location: SourceLocation? = nil
   ) {

@@ -20,10 +20,14 @@ final class MuslPrograms: @unchecked Sendable {
     "examples/musl-env", "examples/musl-rootfs", "Tests/Images/libc-conformance",
   ]
 
+  /// The one target built and booted (the examples' Kraftfiles name qemu/x86_64; swapIn
+  /// puts this one in its place).
+  let target: String
   let project: URL
   private(set) var phases: [String: Phase] = [:]
 
-  init() throws {
+  init(target: String = "qemu/x86_64") throws {
+    self.target = target
     let manager = FileManager.default
     project = manager.temporaryDirectory.appendingPathComponent("kraft-musl-\(UUID().uuidString)")
     try manager.createDirectory(at: project, withIntermediateDirectories: true)
@@ -31,7 +35,7 @@ final class MuslPrograms: @unchecked Sendable {
     for program in Self.programs {
       try swapIn(program)
       let build = try KraftProcess.run(
-        ["build", "-t", "qemu/x86_64"], in: project, environment: kernel, timeout: 3600)
+        ["build", "-t", target], in: project, environment: kernel, timeout: 3600)
       let run =
         build.status == 0
         ? try KraftProcess.run(["run", "--timeout", "120"], in: project, environment: kernel) : nil
@@ -57,16 +61,21 @@ final class MuslPrograms: @unchecked Sendable {
     let kraftfile = project.appendingPathComponent("Kraftfile")
     let text = try String(contentsOf: kraftfile, encoding: .utf8)
     let renamed = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-      $0.hasPrefix("name:") ? "name: musl-programs" : String($0)
+      $0.hasPrefix("name:")
+        ? "name: musl-programs" : $0 == "  - qemu/x86_64" ? "  - " + target : String($0)
     }.joined(separator: "\n")
     try renamed.write(to: kraftfile, atomically: true, encoding: .utf8)
   }
 
   static let shared = Result { try MuslPrograms() }
+  /// The same programs on qemu/arm64 (MuslArm64BootTests).
+  static let arm64 = Result { try MuslPrograms(target: "qemu/arm64") }
 
   /// The phase of `program`, after checking that it built and ran.
-  static func ran(_ program: String) throws -> KraftProcess.Result {
-    let phase = try #require(try shared.get().phases[program])
+  static func ran(
+    _ program: String, in programs: Result<MuslPrograms, any Error> = shared
+  ) throws -> KraftProcess.Result {
+    let phase = try #require(try programs.get().phases[program])
     #expect(phase.build.status == 0, "kraft build of \(program):\n\(phase.build.output)")
     return try #require(phase.run, "\(program) did not build")
   }

@@ -180,6 +180,14 @@ void kthread_unmapself(void *base, size_t size)
 	thread_exit(0);
 }
 
+int kthread_set_thread_area(void *tp)
+{
+	struct kposix_thread *self = current_record();
+	self->tp = (uintptr_t)tp;
+	load_tp(self->tp);
+	return 0;
+}
+
 static long sys_exit(long status, long a1, long a2, long a3, long a4, long a5)
 {
 	thread_exit((int)status);

@@ -2,9 +2,10 @@
  * arm64 early boot, in C: entered from boot/head.S at EL1 with the MMU on
  * (early identity map), on the boot stack, interrupts masked. The device
  * tree is the boot protocol: it gives the console, the RAM, the command line
- * (/chosen bootargs) and, later, the interrupt controller and timer. RAM is
- * handed to kcore minus the tree itself (libraries read it after boot) and
- * the /memreserve/ entries; kboot_add_ram removes the kernel image.
+ * (/chosen bootargs), the initrd (/chosen linux,initrd-start/-end) and, later,
+ * the interrupt controller and timer. RAM is handed to kcore minus the tree
+ * itself (libraries read it after boot) and the /memreserve/ entries;
+ * kboot_add_ram removes the kernel image.
  */
 #include <kraft/arch.h>
 #include <kraft/boot.h>
@@ -69,15 +70,40 @@ static void add_ram(uint64_t base, uint64_t end, unsigned from)
 		kboot_add_ram(&boot_info, base, end - base);
 }
 
+/* A /chosen address property: one or two big-endian cells (QEMU sizes it
+ * by the root's #address-cells). */
+static bool chosen_address(int chosen, const char *name, uint64_t *out)
+{
+	int len;
+	const uint8_t *p = fdt_prop(chosen, name, &len);
+	if (!p || (len != 4 && len != 8))
+		return false;
+	*out = 0;
+	for (int i = 0; i < len; i++)
+		*out = *out << 8 | p[i];
+	return true;
+}
+
 static void parse_tree(void)
 {
 	uint64_t base, size;
+	int chosen = fdt_find_node(-1, "chosen");
 
 	boot_info.protocol = "devicetree";
-	const char *args =
-	    fdt_prop_string(fdt_find_node(-1, "chosen"), "bootargs");
+	const char *args = fdt_prop_string(chosen, "bootargs");
 	if (args)
 		kboot_set_cmdline(&boot_info, args);
+	/*
+	 * QEMU's -initrd (and Firecracker's initrd_path) load it into RAM and
+	 * name it in /chosen; recorded before the RAM so its pages stay out of
+	 * the allocator.
+	 */
+	uint64_t initrd_start, initrd_end;
+	if (chosen_address(chosen, "linux,initrd-start", &initrd_start) &&
+	    chosen_address(chosen, "linux,initrd-end", &initrd_end) &&
+	    initrd_end > initrd_start)
+		kboot_set_initrd(&boot_info, initrd_start,
+		                 initrd_end - initrd_start);
 
 	reserve((uintptr_t)fdt_blob(), fdt_size());
 	for (unsigned i = 0; fdt_memreserve(i, &base, &size); i++)

@@ -29,6 +29,13 @@ int kthread_clone(int (*fn)(void *), void *stack, int flags, void *arg,
 /* Unmaps [base, base+size) once the calling thread is gone, then exits it. */
 __attribute__((noreturn)) void kthread_unmapself(void *base, size_t size);
 
+/*
+ * musl's __set_thread_area where no system call sets the thread pointer
+ * (aarch64 writes TPIDR_EL0 itself): records tp as the calling thread's,
+ * so returning from a later kernel call reloads it, and sets it. Returns 0.
+ */
+int kthread_set_thread_area(void *tp);
+
 /* The futex operations on one word; results as the futex system call. */
 long kfutex_wait(volatile int *addr, int val, uint64_t timeout_ns);
 long kfutex_wake(volatile int *addr, int n);
