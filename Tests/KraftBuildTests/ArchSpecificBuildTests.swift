@@ -1,3 +1,4 @@
+import KraftBasics
 import KraftManifest
 import KraftModel
 import Testing
@@ -62,5 +63,26 @@ import Testing
   @Test func withoutACrossLibgccNothingIsAdded() {
     let locator = RuntimeLibraryLocator(listFolder: { _ in [] }, isFile: { _ in false })
     #expect(locator.libraries(for: .arm64) == [])
+  }
+
+  @Test func runtimeArchivesFollowTheObjectsInTheResponseFile() throws {
+    var withLibgcc = BuildPlannerTests.toolchain
+    withLibgcc.runtimeLibraries = ["/gcc/libgcc.a"]
+    let toolchain = withLibgcc
+    let fileSystem = InMemoryFileSystem(files: BuildPlannerTests.files.merging(["/p/main.c": ""]) { $1 })
+    let target = Target(platform: .qemu, architecture: .x86_64)
+    let request = BuildRequest(
+      kraftfile: Kraftfile(name: "demo", directory: "/p", targets: [target]), projectName: "demo",
+      outputDirectory: "/p/.unikraft/build", targets: [target], catalog: BuildPlannerTests.catalog,
+      commonIncludes: ["/k/include"])
+    let plan = try #require(
+      try BuildPlanner(fileSystem: fileSystem, toolchains: { _ in toolchain }).plan(request).targets.first)
+    // After every object, so that GNU ld (which reads archives in order) finds what they call.
+    #expect(plan.link.command.suffix(2) == [plan.compiles.last!.object, "/gcc/libgcc.a"])
+    let ninja = NinjaFile.target(plan)
+    let content = try #require(ninja.split(separator: "\n").first { $0.hasPrefix("  rspcontent = ") })
+    #expect(content.hasSuffix("main.c.o /gcc/libgcc.a"))
+    let command = try #require(ninja.split(separator: "\n").first { $0.contains("@/p/.unikraft") })
+    #expect(!command.contains("libgcc"))
   }
 }
