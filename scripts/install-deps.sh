@@ -8,6 +8,7 @@ packages=(
   ninja-build       # the build executor kraft drives
   qemu-system-x86   # boots x86_64 images (pc, microvm)
   qemu-system-arm   # boots arm64 images (virt)
+  libgcc-12-dev-arm64-cross  # arm64 binary128 long double helpers (__addtf3...) for musl
   libyaml-dev       # Kraftfile parsing
   libgit2-dev       # git sources
   libarchive-dev    # release archives
