@@ -68,7 +68,7 @@ final class MuslPrograms: @unchecked Sendable {
   }
 
   static let shared = Result { try MuslPrograms() }
-  /// The same programs on qemu/arm64 (MuslArm64BootTests).
+  /// The same programs on qemu/arm64.
   static let arm64 = Result { try MuslPrograms(target: "qemu/arm64") }
 
   /// The phase of `program`, after checking that it built and ran.
@@ -81,55 +81,75 @@ final class MuslPrograms: @unchecked Sendable {
   }
 }
 
+/// Where the programs run: each architecture's musl (x86_64: patches 0001-0002; arm64: 0003-0004,
+/// the binary128 long double routines from the cross libgcc, the initrd from /chosen).
+enum MuslTarget: String, CaseIterable, CustomTestStringConvertible, Sendable {
+  case x86_64 = "qemu/x86_64"
+  case arm64 = "qemu/arm64"
+
+  var testDescription: String { rawValue }
+
+  var programs: Result<MuslPrograms, any Error> {
+    self == .x86_64 ? MuslPrograms.shared : MuslPrograms.arm64
+  }
+
+  /// Linux system-call numbers differ per architecture; musl passes its own arch's.
+  var fanotifyInitNumber: Int { self == .x86_64 ? 300 : 262 }
+}
+
 @Suite(.serialized) struct MuslBootTests {
-  @Test func stdioAndMallocAtScale() throws {
-    let run = try MuslPrograms.ran("examples/musl-stdio")
+  @Test(arguments: MuslTarget.allCases) func stdioAndMallocAtScale(on target: MuslTarget) throws {
+    let run = try MuslPrograms.ran("examples/musl-stdio", in: target.programs)
     #expect(run.status == 0, "\(run.output)")
     #expect(run.stdout.contains("allocated 20000 blocks"))
     #expect(run.stdout.contains("line 5 of 5: odd"))
     #expect(run.stdout.contains("stdio: ok"))
   }
 
-  @Test func pthreadWorkersWithMutexAndCondvar() throws {
-    let run = try MuslPrograms.ran("examples/musl-pthread")
+  @Test(arguments: MuslTarget.allCases)
+  func pthreadWorkersWithMutexAndCondvar(on target: MuslTarget) throws {
+    let run = try MuslPrograms.ran("examples/musl-pthread", in: target.programs)
     #expect(run.status == 0, "\(run.output)")
     #expect(run.stdout.contains("counter = 80000 (want 80000)"))
     #expect(run.stdout.contains("consumer sum = 5050 (want 5050)"))
     #expect(run.stdout.contains("pthread: ok"))
   }
 
-  @Test func qsortStrtodAndFloatingPointPrintf() throws {
-    let run = try MuslPrograms.ran("examples/musl-numbers")
+  @Test(arguments: MuslTarget.allCases)
+  func qsortStrtodAndFloatingPointPrintf(on target: MuslTarget) throws {
+    let run = try MuslPrograms.ran("examples/musl-numbers", in: target.programs)
     #expect(run.status == 0, "\(run.output)")
     #expect(run.stdout.contains("pi is about 3.141593, e is about 2.71828"))
     #expect(run.stdout.contains("numbers: ok"))
   }
 
-  @Test func timeAndNanosleep() throws {
-    let run = try MuslPrograms.ran("examples/musl-time")
+  @Test(arguments: MuslTarget.allCases) func timeAndNanosleep(on target: MuslTarget) throws {
+    let run = try MuslPrograms.ran("examples/musl-time", in: target.programs)
     #expect(run.status == 0, "\(run.output)")
     #expect(run.stdout.contains("took at least 0.2 s: yes"))
     #expect(run.stdout.contains("time: ok"))
   }
 
-  @Test func getenvSeesTheKraftfilesEnv() throws {
-    let run = try MuslPrograms.ran("examples/musl-env")
+  @Test(arguments: MuslTarget.allCases)
+  func getenvSeesTheKraftfilesEnv(on target: MuslTarget) throws {
+    let run = try MuslPrograms.ran("examples/musl-env", in: target.programs)
     #expect(run.status == 0, "\(run.output)")
     #expect(run.stdout.contains("GREETING=hello from the Kraftfile"))
     #expect(run.stdout.contains("ANSWER=42"))
     #expect(run.stdout.contains("env: ok"))
   }
 
-  @Test func readsFilesFromTheRootfsInitrd() throws {
-    let run = try MuslPrograms.ran("examples/musl-rootfs")
+  @Test(arguments: MuslTarget.allCases)
+  func readsFilesFromTheRootfsInitrd(on target: MuslTarget) throws {
+    let run = try MuslPrograms.ran("examples/musl-rootfs", in: target.programs)
     #expect(run.status == 0, "\(run.output)")
     #expect(run.stdout.contains("motd: This file came from the rootfs."))
     #expect(run.stdout.contains("/data/a.txt: 4 bytes"))
     #expect(run.stdout.contains("rootfs: ok"))
   }
 
-  @Test func conformanceChecksAllPass() throws {
-    let run = try MuslPrograms.ran("Tests/Images/libc-conformance")
+  @Test(arguments: MuslTarget.allCases) func conformanceChecksAllPass(on target: MuslTarget) throws {
+    let run = try MuslPrograms.ran("Tests/Images/libc-conformance", in: target.programs)
     #expect(run.status == 0, "\(run.output)")
     let summary = try #require(
       run.stdout.split(separator: "\n").last { $0.hasSuffix(" failed") }, "no summary line")
@@ -138,12 +158,14 @@ final class MuslPrograms: @unchecked Sendable {
     #expect(!run.stdout.contains("\nFAIL "))
   }
 
-  @Test func unimplementedSystemCallIsENOSYSAndLoggedOnce() throws {
-    let run = try MuslPrograms.ran("Tests/Images/libc-conformance")
+  @Test(arguments: MuslTarget.allCases)
+  func unimplementedSystemCallIsENOSYSAndLoggedOnce(on target: MuslTarget) throws {
+    let run = try MuslPrograms.ran("Tests/Images/libc-conformance", in: target.programs)
     // The program calls fanotify_init twice; both see ENOSYS, the kernel logs it once.
     #expect(run.stdout.contains("PASS unimplemented syscall ENOSYS"))
     #expect(run.stdout.contains("PASS unimplemented syscall again ENOSYS"))
-    let logged = run.output.components(separatedBy: "syscall 'fanotify_init' (300) is not implemented")
+    let logged = run.output.components(
+      separatedBy: "syscall 'fanotify_init' (\(target.fanotifyInitNumber)) is not implemented")
     #expect(logged.count - 1 == 1, "\(run.output)")
   }
 }
