@@ -26,5 +26,8 @@ swift build --build-tests
 echo "== Kraftfile schema agrees with the corpus"
 python3 Tests/Corpus/check_schema.py
 
+echo "== bench harness logic"
+python3 -m unittest discover -s bench/tests
+
 echo "== swift test"
 swift test --skip-build
