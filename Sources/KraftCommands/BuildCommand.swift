@@ -72,7 +72,8 @@ struct BuildCommand: ParsableCommand {
         locked: locked
           || (release
             && FileManager.default.fileExists(
-              atPath: loaded.kraftfile.directory + "/" + LockfileCodec.fileName))))
+              atPath: loaded.kraftfile.directory + "/" + LockfileCodec.fileName))
+      ))
     let targets = try context.layout.targets(named: target)
     var releaseBuild =
       release
