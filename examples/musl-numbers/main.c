@@ -32,14 +32,15 @@ int main(void)
 
 	for (int i = 0; i < 1000; i++) {
 		snprintf(text, sizeof(text), "%d.%03de%d", (i * 7919) % 1000,
-			 i % 1000, i % 3 - 1);
+		         i % 1000, i % 3 - 1);
 		values[i] = strtod(text, &end);
 		bad |= *end != 0;
 	}
 	qsort(values, 1000, sizeof(double), by_value);
 	for (int i = 1; i < 1000; i++)
 		bad |= values[i - 1] > values[i];
-	printf("sorted 1000 values: min %.4f max %.4f\n", values[0], values[999]);
+	printf("sorted 1000 values: min %.4f max %.4f\n", values[0],
+	       values[999]);
 
 	char buf[64];
 	snprintf(buf, sizeof(buf), "%f", 3.14159265358979);

@@ -75,7 +75,8 @@ int main(void)
 	}
 	void *sum;
 	pthread_join(cons, &sum);
-	printf("consumer sum = %ld (want %d)\n", (long)sum, ITEMS * (ITEMS + 1) / 2);
+	printf("consumer sum = %ld (want %d)\n", (long)sum,
+	       ITEMS * (ITEMS + 1) / 2);
 	if (counter != WORKERS * ROUNDS || (long)sum != ITEMS * (ITEMS + 1) / 2)
 		return 1;
 	puts("pthread: ok");

@@ -54,15 +54,16 @@ static int check_blocks(void)
 static int check_formatting(void)
 {
 	char buf[256];
-	snprintf(buf, sizeof(buf), "%5d|%-5s|%05.1f|%x|%o|%c|%%|%lld", 42,
-		 "ab", 3.14159, 255, 8, 'z', -9000000000LL);
+	snprintf(buf, sizeof(buf), "%5d|%-5s|%05.1f|%x|%o|%c|%%|%lld", 42, "ab",
+	         3.14159, 255, 8, 'z', -9000000000LL);
 	const char *want = "   42|ab   |003.1|ff|10|z|%|-9000000000";
 	if (strcmp(buf, want)) {
 		printf("snprintf gave '%s', want '%s'\n", buf, want);
 		return 1;
 	}
 	for (int line = 1; line <= 5; line++)
-		printf("line %d of %d: %s\n", line, 5, line % 2 ? "odd" : "even");
+		printf("line %d of %d: %s\n", line, 5,
+		       line % 2 ? "odd" : "even");
 	fputs("fputs to stderr\n", stderr);
 	return 0;
 }

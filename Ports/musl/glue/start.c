@@ -13,8 +13,7 @@
 #include <kraft/kcore.h>
 #include <kraft/posix_process.h>
 
-__attribute__((visibility("hidden"))) void __init_libc(char **envp,
-							  char *pn);
+__attribute__((visibility("hidden"))) void __init_libc(char **envp, char *pn);
 __attribute__((noreturn)) void exit(int status);
 
 static int app_argc;
@@ -32,6 +31,7 @@ __attribute__((constructor(101))) static void musl_init(void)
 void kcore_libc_start(int argc, char **argv, int (*main)(int, char **))
 {
 	/* argc/argv are kcore's, the same words the vector holds. */
-	int (*main3)(int, char **, char **) = (int (*)(int, char **, char **))main;
+	int (*main3)(int, char **, char **) =
+	    (int (*)(int, char **, char **))main;
 	exit(main3(app_argc, app_argv, app_envp));
 }

@@ -1,3 +1,4 @@
+/* clang-format off */
 /* Generated once from musl 1.2.3 arch/aarch64/bits/syscall.h.in: names by number, for logs. */
 static const char *const ksyscall_names[] = {
 	[0] = "io_setup",

@@ -1,3 +1,4 @@
+/* clang-format off */
 /* Generated once from musl 1.2.3 arch/x86_64/bits/syscall.h.in: names by number, for logs. */
 static const char *const ksyscall_names[] = {
 	[0] = "read",

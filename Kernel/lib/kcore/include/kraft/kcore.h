@@ -40,7 +40,7 @@ int ktest_run_all(void) __attribute__((weak));
 void sched_init(void) __attribute__((weak));
 /* A libc that must initialise itself defines it: it runs main and exits. */
 __noreturn void kcore_libc_start(int argc, char **argv,
-				 int (*main)(int, char **))
+                                 int (*main)(int, char **))
     __attribute__((weak));
 
 #endif /* KRAFT_KCORE_H */

@@ -12,16 +12,16 @@
 #include <stdint.h>
 #include <kraft/vfs.h>
 
-#define KO_ACCMODE   03
-#define KO_RDONLY    00
-#define KO_WRONLY    01
-#define KO_RDWR      02
-#define KO_CREAT     0100
-#define KO_EXCL      0200
-#define KO_NOCTTY    0400
-#define KO_TRUNC     01000
-#define KO_APPEND    02000
-#define KO_NONBLOCK  04000
+#define KO_ACCMODE  03
+#define KO_RDONLY   00
+#define KO_WRONLY   01
+#define KO_RDWR     02
+#define KO_CREAT    0100
+#define KO_EXCL     0200
+#define KO_NOCTTY   0400
+#define KO_TRUNC    01000
+#define KO_APPEND   02000
+#define KO_NONBLOCK 04000
 #if defined(__aarch64__) /* arm64 moves these two (its asm/fcntl.h) */
 #define KO_DIRECTORY 040000
 #define KO_NOFOLLOW  0100000
@@ -29,8 +29,8 @@
 #define KO_DIRECTORY 0200000
 #define KO_NOFOLLOW  0400000
 #endif
-#define KO_CLOEXEC   02000000
-#define KO_PATH      010000000
+#define KO_CLOEXEC 02000000
+#define KO_PATH    010000000
 
 #define KAT_FDCWD -100
 

@@ -1,3 +1,4 @@
+/* clang-format off */
 /* Generated once from musl 1.2.3 arch/aarch64/bits/syscall.h.in (Linux arm64 numbers, the generic table). */
 #ifndef KRAFT_SYSCALL_NR_AARCH64_H
 #define KRAFT_SYSCALL_NR_AARCH64_H

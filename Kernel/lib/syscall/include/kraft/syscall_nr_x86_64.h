@@ -1,3 +1,4 @@
+/* clang-format off */
 /* Generated once from musl 1.2.3 arch/x86_64/bits/syscall.h.in (Linux x86_64 numbers). */
 #ifndef KRAFT_SYSCALL_NR_X86_64_H
 #define KRAFT_SYSCALL_NR_X86_64_H
