@@ -27,8 +27,7 @@ public struct ImageFormatRule: Hashable, Sendable, Codable {
   }
 
   public func supports(_ target: Target) -> Bool {
-    (architectures?.contains(target.architecture) ?? true)
-      && (platforms?.contains(target.platform) ?? true)
+    target.isCovered(architectures: architectures, platforms: platforms)
   }
 
   /// The format for `target` under `rules` taken in order: the first that applies, else ELF.

@@ -72,6 +72,12 @@ public struct Target: Hashable, Sendable, Codable {
 
   /// `qemu/x86_64`, `fc/arm64`: how users select a target on the command line.
   public var shortForm: String { "\(platform.shortName)/\(architecture.rawValue)" }
+
+  /// Whether something limited to `architectures` and `platforms` (nil: no limit) applies to
+  /// this target: a library, one of its files, an image-format rule.
+  public func isCovered(architectures: [Architecture]?, platforms: [Platform]?) -> Bool {
+    (architectures?.contains(architecture) ?? true) && (platforms?.contains(platform) ?? true)
+  }
 }
 
 /// `unikraft:`, a `libraries:` entry or `template:`.

@@ -72,8 +72,7 @@ public struct LibraryManifest: Hashable, Sendable, Codable {
 
   /// Whether this library can be part of an image for `target`.
   public func supports(_ target: Target) -> Bool {
-    (architectures?.contains(target.architecture) ?? true)
-      && (platforms?.contains(target.platform) ?? true)
+    target.isCovered(architectures: architectures, platforms: platforms)
   }
 }
 
@@ -111,8 +110,7 @@ public struct LibraryFile: Hashable, Sendable, Codable {
 
   /// Whether the entry applies to `target` (conditions on options are checked separately).
   public func supports(_ target: Target) -> Bool {
-    (architectures?.contains(target.architecture) ?? true)
-      && (platforms?.contains(target.platform) ?? true)
+    target.isCovered(architectures: architectures, platforms: platforms)
   }
 }
 
