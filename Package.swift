@@ -2,7 +2,7 @@
 // kraft: a unikernel toolchain. Targets are layered one way, each depending only on
 // the ones above it in this list:
 //   KraftModel    pure value types (Kraftfile, library manifests, options, lock); no I/O
-//   KraftBasics   effects behind small protocols (files, processes, locks, terminal)
+//   KraftBasics   effects behind small protocols (files, processes, locks, terminal); SHA-256
 //   KraftManifest YAML (libyaml, with line/column) -> model; diagnostics rendering
 //   KraftFetch    libgit2, libarchive, content-addressed cache, mirrors, patches
 //   KraftBuild    option resolution, build plan, ninja, link, images, QEMU runner
@@ -25,9 +25,12 @@ let package = Package(
       name: "CLibGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
     .systemLibrary(
       name: "CLibArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+    // SHA-256 for archives, trees and patch sets (OpenSSL's assembly, not portable Swift).
+    .systemLibrary(
+      name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
     .target(name: "KraftModel"),
-    .target(name: "KraftBasics"),
+    .target(name: "KraftBasics", dependencies: ["CLibCrypto"]),
     .target(name: "KraftManifest", dependencies: ["KraftModel", "KraftBasics", "CLibYAML"]),
     .target(
       name: "KraftFetch",

@@ -12,6 +12,7 @@ packages=(
   libyaml-dev       # Kraftfile parsing
   libgit2-dev       # git sources
   libarchive-dev    # release archives
+  libssl-dev        # SHA-256 through libcrypto (archives, trees, patch sets)
   cpio              # initrd checks in tests
   git               # test fixtures: local repositories and git daemon
   pkg-config        # SwiftPM finds the C libraries through it

@@ -1,49 +1,23 @@
-/// SHA-256 (FIPS 180-4) in plain Swift, streaming. kraft hashes archives, trees and patch sets
-/// with it; a small implementation here avoids a crypto dependency for one pure function.
+import CLibCrypto
+
+/// SHA-256 through the system's libcrypto (OpenSSL), streaming. kraft hashes archives, trees
+/// and patch sets with it; OpenSSL's assembly is many times faster than portable code, and
+/// hashing is most of what `kraft fetch` does on a warm mirror.
 public struct SHA256: Sendable {
-  private static let roundConstants: [UInt32] = [
-    0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4,
-    0xab1c_5ed5, 0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe,
-    0x9bdc_06a7, 0xc19b_f174, 0xe49b_69c1, 0xefbe_4786, 0x0fc1_9dc6, 0x240c_a1cc, 0x2de9_2c6f,
-    0x4a74_84aa, 0x5cb0_a9dc, 0x76f9_88da, 0x983e_5152, 0xa831_c66d, 0xb003_27c8, 0xbf59_7fc7,
-    0xc6e0_0bf3, 0xd5a7_9147, 0x06ca_6351, 0x1429_2967, 0x27b7_0a85, 0x2e1b_2138, 0x4d2c_6dfc,
-    0x5338_0d13, 0x650a_7354, 0x766a_0abb, 0x81c2_c92e, 0x9272_2c85, 0xa2bf_e8a1, 0xa81a_664b,
-    0xc24b_8b70, 0xc76c_51a3, 0xd192_e819, 0xd699_0624, 0xf40e_3585, 0x106a_a070, 0x19a4_c116,
-    0x1e37_6c08, 0x2748_774c, 0x34b0_bcb5, 0x391c_0cb3, 0x4ed8_aa4a, 0x5b9c_ca4f, 0x682e_6ff3,
-    0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7,
-    0xc671_78f2,
-  ]
+  /// A plain C struct: copying the hasher copies its state, as a value type should.
+  private var context = SHA256_CTX()
 
-  private var state: [UInt32] = [
-    0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab,
-    0x5be0_cd19,
-  ]
-  private var buffer: [UInt8] = []
-  private var lengthSoFar: UInt64 = 0
+  public init() { SHA256_Init(&context) }
 
-  public init() { buffer.reserveCapacity(64) }
+  public mutating func update(_ text: String) {
+    var text = text
+    text.withUTF8 { update(UnsafeRawBufferPointer($0)) }
+  }
 
-  public mutating func update(_ text: String) { update(Array(text.utf8)) }
-
-  /// Hashes a contiguous block without per-byte buffering when aligned: archives are large.
+  /// Hashes a contiguous block in one call: archives are large.
   public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-    var index = 0
-    let count = bytes.count
-    lengthSoFar &+= UInt64(count)
-    while index < count {
-      if buffer.isEmpty && count - index >= 64 {
-        compress(UnsafeRawBufferPointer(rebasing: bytes[index..<(index + 64)]))
-        index += 64
-      } else {
-        let take = min(64 - buffer.count, count - index)
-        buffer.append(contentsOf: bytes[index..<(index + take)])
-        index += take
-        if buffer.count == 64 {
-          compress(buffer[...])
-          buffer.removeAll(keepingCapacity: true)
-        }
-      }
-    }
+    guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+    SHA256_Update(&context, base, bytes.count)
   }
 
   public mutating func update(_ bytes: [UInt8]) {
@@ -52,23 +26,8 @@ public struct SHA256: Sendable {
 
   /// Ends the hash; returns 32 bytes.
   public mutating func finalize() -> [UInt8] {
-    let bitLength = lengthSoFar &* 8
-    var padding: [UInt8] = [0x80]
-    let afterOne = (buffer.count + 1) % 64
-    padding += [UInt8](repeating: 0, count: afterOne <= 56 ? 56 - afterOne : 120 - afterOne)
-    for shift in stride(from: 56, through: 0, by: -8) {
-      padding.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
-    }
-    let savedLength = lengthSoFar
-    update(padding)
-    lengthSoFar = savedLength
-    var digest: [UInt8] = []
-    for word in state {
-      digest += [
-        UInt8(word >> 24), UInt8(truncatingIfNeeded: word >> 16),
-        UInt8(truncatingIfNeeded: word >> 8), UInt8(truncatingIfNeeded: word),
-      ]
-    }
+    var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
+    SHA256_Final(&digest, &context)
     return digest
   }
 
@@ -93,50 +52,4 @@ public struct SHA256: Sendable {
   }
 
   public static func hex(of text: String) -> String { hex(of: Array(text.utf8)) }
-
-  private mutating func compress<Block: Collection>(_ block: Block)
-  where Block.Element == UInt8, Block.Index == Int {
-    var words = [UInt32](repeating: 0, count: 64)
-    let start = block.startIndex
-    for i in 0..<16 {
-      words[i] =
-        UInt32(block[start + 4 * i]) << 24 | UInt32(block[start + 4 * i + 1]) << 16
-        | UInt32(block[start + 4 * i + 2]) << 8 | UInt32(block[start + 4 * i + 3])
-    }
-    for i in 16..<64 {
-      let s0 = rotr(words[i - 15], 7) ^ rotr(words[i - 15], 18) ^ (words[i - 15] >> 3)
-      let s1 = rotr(words[i - 2], 17) ^ rotr(words[i - 2], 19) ^ (words[i - 2] >> 10)
-      words[i] = words[i - 16] &+ s0 &+ words[i - 7] &+ s1
-    }
-    var a = state[0], b = state[1], c = state[2], d = state[3]
-    var e = state[4], f = state[5], g = state[6], h = state[7]
-    for i in 0..<64 {
-      let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-      let choice = (e & f) ^ (~e & g)
-      let t1 = h &+ s1 &+ choice &+ Self.roundConstants[i] &+ words[i]
-      let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-      let majority = (a & b) ^ (a & c) ^ (b & c)
-      let t2 = s0 &+ majority
-      h = g
-      g = f
-      f = e
-      e = d &+ t1
-      d = c
-      c = b
-      b = a
-      a = t1 &+ t2
-    }
-    state[0] &+= a
-    state[1] &+= b
-    state[2] &+= c
-    state[3] &+= d
-    state[4] &+= e
-    state[5] &+= f
-    state[6] &+= g
-    state[7] &+= h
-  }
-
-  @inline(__always) private func rotr(_ value: UInt32, _ count: UInt32) -> UInt32 {
-    (value >> count) | (value << (32 - count))
-  }
 }

@@ -26,4 +26,15 @@ import Testing
     for _ in 0..<1000 { long.update(block) }
     #expect(long.finalizeHex() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
   }
+
+  /// The hasher is a value: a copy continues independently of the original.
+  @Test func aCopyKeepsItsOwnState() {
+    var first = SHA256()
+    first.update("ab")
+    var second = first
+    first.update("c")
+    second.update("d")
+    #expect(first.finalizeHex() == SHA256.hex(of: "abc"))
+    #expect(second.finalizeHex() == SHA256.hex(of: "abd"))
+  }
 }
