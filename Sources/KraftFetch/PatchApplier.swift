@@ -2,30 +2,33 @@ import CLibGit2
 import Foundation
 
 /// Applies patches to a plain folder with libgit2's apply (no `patch` or `git` program):
-/// a throw-away repository whose work tree is the folder, its git folder kept outside so
-/// the tree gains no `.git`. Accepts `git format-patch` output and plain unified diffs.
+/// a throw-away bare repository given the folder as its work tree only in memory, so the
+/// tree gains no `.git` file. Accepts `git format-patch` output and plain unified diffs.
+///
+/// A patch may only change files inside the folder: one that writes through a symbolic link
+/// (an upstream one or one an earlier patch made), or that makes a link leading out of the
+/// tree, is refused, since a later patch or the build would then write or read the host.
 public struct PatchApplier {
   public init() { LibGit2.ensureInitialized() }
 
   public func apply(_ patches: PatchSet, to directory: String, scratch: String) throws {
     guard !patches.isEmpty else { return }
-    var options = git_repository_init_options()
-    git_repository_init_options_init(&options, UInt32(GIT_REPOSITORY_INIT_OPTIONS_VERSION))
-    options.flags =
-      GIT_REPOSITORY_INIT_MKPATH.rawValue | GIT_REPOSITORY_INIT_NO_DOTGIT_DIR.rawValue
     var repository: OpaquePointer?
-    let status = directory.withCString { workdir -> Int32 in
-      options.workdir_path = workdir
-      return git_repository_init_ext(&repository, scratch, &options)
-    }
-    try LibGit2.check(status, "cannot prepare patching of '\(directory)'")
+    try LibGit2.check(
+      git_repository_init(&repository, scratch, 1), "cannot prepare patching of '\(directory)'")
     defer { git_repository_free(repository) }
+    // 0: no `.git` link file written into the folder.
+    try LibGit2.check(
+      git_repository_set_workdir(repository, directory, 0),
+      "cannot prepare patching of '\(directory)'")
     for patch in patches.patches {
-      try apply(patch, repository: repository!)
+      try apply(patch, repository: repository!, directory: directory)
     }
   }
 
-  private func apply(_ patch: PatchSet.Patch, repository: OpaquePointer) throws {
+  private func apply(_ patch: PatchSet.Patch, repository: OpaquePointer, directory: String)
+    throws
+  {
     guard let data = FileManager.default.contents(atPath: patch.path) else {
       throw FetchError(.missingInput, "cannot read patch '\(patch.path)'")
     }
@@ -39,6 +42,8 @@ public struct PatchApplier {
           + "'git format-patch' or 'diff -u'")
     }
     defer { git_diff_free(diff) }
+    let changes = PatchChanges(diff!)
+    try changes.checkNoWriteThroughLinks(patch: patch.name, root: directory)
     var options = git_apply_options()
     git_apply_options_init(&options, UInt32(GIT_APPLY_OPTIONS_VERSION))
     let tracker = ApplyTracker()
@@ -74,6 +79,7 @@ public struct PatchApplier {
         "patch '\(patch.path)' does not apply\(file)\(hunk): \(reason); refresh the patch "
           + "against this upstream version")
     }
+    try changes.checkLinksStayInside(patch: patch.name, root: directory)
   }
 
   /// libgit2 parses only git-style diffs; a plain `diff -u` file gets a `diff --git` line

@@ -1,0 +1,66 @@
+import Foundation
+
+/// Symbolic links inside a source tree, judged by where they really lead. A link is checked
+/// on disk, following every link it passes through (so `a -> b/..` with `b -> ..` is seen to
+/// leave the tree), never by its text alone. Used by archive extraction and patching, whose
+/// trees kraft builds from and must never let reach the host's files.
+enum TreeLinks {
+  /// How many links one path may pass through, as Linux's own limit (`ELOOP`).
+  static let maximumHops = 40
+
+  /// Nil when the link at `relativePath` (below `root`) leads to a place inside the tree (or
+  /// to nothing, a dangling link inside it); else why not.
+  static func escape(of relativePath: String, root: String) -> String? {
+    var resolved: [Substring] = relativePath.split(separator: "/").dropLast()
+    guard let first = try? FileManager.default.destinationOfSymbolicLink(atPath: root + "/" + relativePath)
+    else { return "it cannot be read" }
+    if first.hasPrefix("/") { return "it points to the absolute path '\(first)'" }
+    var pending: [Substring] = first.split(separator: "/").reversed()
+    var hops = 1
+    while let part = pending.popLast() {
+      if part == "." || part.isEmpty { continue }
+      if part == ".." {
+        if resolved.isEmpty { return "it leads to '\(first)', outside the tree" }
+        resolved.removeLast()
+        continue
+      }
+      resolved.append(part)
+      let full = root + "/" + resolved.joined(separator: "/")
+      var info = stat()
+      guard lstat(full, &info) == 0 else { continue }  // dangling or not yet there: inside
+      guard (info.st_mode & S_IFMT) == S_IFLNK else { continue }
+      hops += 1
+      if hops > maximumHops { return "it goes through more than \(maximumHops) links" }
+      guard let next = try? FileManager.default.destinationOfSymbolicLink(atPath: full) else {
+        return "it goes through '\(resolved.joined(separator: "/"))', which cannot be read"
+      }
+      if next.hasPrefix("/") {
+        return "it goes through '\(resolved.joined(separator: "/"))', a link to the absolute "
+          + "path '\(next)'"
+      }
+      resolved.removeLast()
+      pending += next.split(separator: "/").reversed()
+    }
+    return nil
+  }
+
+  /// The first folder of `relativePath` (not the path itself) that is a symbolic link on
+  /// disk, or nil. Writing below such a folder would write wherever the link leads.
+  static func linkedParent(of relativePath: String, root: String) -> String? {
+    var prefix = ""
+    for part in relativePath.split(separator: "/").dropLast() {
+      prefix += prefix.isEmpty ? String(part) : "/" + part
+      var info = stat()
+      if lstat(root + "/" + prefix, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK {
+        return prefix
+      }
+    }
+    return nil
+  }
+
+  /// True when `path` itself is a symbolic link.
+  static func isLink(_ path: String) -> Bool {
+    var info = stat()
+    return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+  }
+}
