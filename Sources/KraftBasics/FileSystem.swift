@@ -5,6 +5,8 @@ import Foundation
 public protocol FileSystem: Sendable {
   func exists(_ path: String) -> Bool
   func isDirectory(_ path: String) -> Bool
+  /// True for a symbolic link itself (not followed). Walks never enter a linked folder.
+  func isSymbolicLink(_ path: String) -> Bool
   func readText(_ path: String) throws -> String
   /// Writes atomically (a temporary file renamed into place), creating parent folders.
   func writeText(_ text: String, to path: String) throws
@@ -16,6 +18,9 @@ public protocol FileSystem: Sendable {
 }
 
 extension FileSystem {
+  /// File systems without links (the in-memory one) have none.
+  public func isSymbolicLink(_ path: String) -> Bool { false }
+
   /// Writes only when the content differs, so that build tools which compare modification
   /// times (ninja) see an unchanged file as unchanged. Returns true when it wrote.
   @discardableResult
@@ -25,12 +30,16 @@ extension FileSystem {
     return true
   }
 
-  /// Every file below `path` (recursively), as paths relative to it, sorted.
+  /// Every file below `path` (recursively), as paths relative to it, sorted. A symbolic
+  /// link to a file counts as a file; a link to a folder is never followed, so a `self -> .`
+  /// link cannot make a walk endless or a glob match the same file under many names.
   public func walkFiles(_ path: String) throws -> [String] {
     var result: [String] = []
     for name in try list(path) {
       let child = path + "/" + name
-      if isDirectory(child) {
+      if isSymbolicLink(child) {
+        if !isDirectory(child) { result.append(name) }
+      } else if isDirectory(child) {
         result += try walkFiles(child).map { name + "/" + $0 }
       } else {
         result.append(name)
@@ -59,6 +68,11 @@ public struct LocalFileSystem: FileSystem {
     var isFolder: ObjCBool = false
     return FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
       && isFolder.boolValue
+  }
+
+  public func isSymbolicLink(_ path: String) -> Bool {
+    var info = stat()
+    return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
   }
 
   public func readText(_ path: String) throws -> String {
