@@ -26,18 +26,28 @@ struct FetchCommand: ParsableCommand {
   @Option(name: [.short, .long], help: "Only the targets named (plat/arch or name).")
   var target: [String] = []
 
+  @Flag(
+    help: """
+      Hash every cached tree the project uses again instead of comparing sizes and times, \
+      and make any that changed again from its verified archive or repository.
+      """)
+  var verify = false
+
   func run() throws {
     let loaded = try project.load()
     let environment = ProcessInfo.processInfo.environment
+    let fetcher = try LockedPortSources.fetcher(offline: offline, environment: environment)
+    fetcher.verifyEverything = verify
     let sources = try LockedPortSources(
-      fetcher: try LockedPortSources.fetcher(offline: offline, environment: environment),
+      fetcher: fetcher,
       kraftfileDirectory: loaded.kraftfile.directory, locked: locked)
     let context = ProjectBuild(kraftfile: loaded.kraftfile, portSources: sources)
     try PortResolution.resolveAll(context, targets: target, sources: sources, prune: target.isEmpty)
     for (name, prepared) in sources.prepared.sorted(by: { $0.key < $1.key }) {
       let entry = prepared.lockEntry
       print(
-        "\(name) \(entry.version): \(prepared.downloaded ? "fetched" : "cached")"
+        "\(name) \(entry.version): "
+          + (prepared.downloaded ? "fetched" : prepared.repaired ? "repaired" : "cached")
           + " (tree \(entry.pin.treeHash ?? "?"))")
     }
     if sources.prepared.isEmpty { print("nothing to fetch: the project uses no ports") }

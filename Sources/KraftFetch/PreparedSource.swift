@@ -9,11 +9,17 @@ public struct PreparedSource: Hashable, Sendable {
   public var lockEntry: LockfileEntry
   /// False when everything came from the cache (nothing was downloaded or fetched).
   public var downloaded: Bool
+  /// True when a cache entry was found changed on disk and made again from verified inputs.
+  public var repaired: Bool
 
-  public init(name: String, directory: String, lockEntry: LockfileEntry, downloaded: Bool) {
+  public init(
+    name: String, directory: String, lockEntry: LockfileEntry, downloaded: Bool,
+    repaired: Bool = false
+  ) {
     self.name = name
     self.directory = directory
     self.lockEntry = lockEntry
     self.downloaded = downloaded
+    self.repaired = repaired
   }
 }

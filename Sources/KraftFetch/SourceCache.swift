@@ -7,11 +7,15 @@ import KraftBasics
 ///     <root>/git/<sha256 of url>.git         bare repositories (a fetch cache, not addressed)
 ///     <root>/trees/<hex>/                    verified extracted trees, by tree hash
 ///     <root>/patched/<tree hex>-<set hex>/   trees with a patch set applied
+///     <root>/verified/                       one stamp per verified tree (see VerifiedStamp)
 ///     <root>/locks/                          one flock file per entry
-///     <root>/tmp/                            entries under construction
+///     <root>/tmp/                            entries under construction (mode 0700)
 ///
 /// An entry is built under `tmp/` and renamed into place while its lock is held, so a reader
-/// never sees half an entry and an interrupted fetch leaves none behind.
+/// never sees half an entry and an interrupted fetch leaves none behind. Every name is a hash,
+/// never a URL or file name (which can carry credentials). Folders are created 0755 whatever
+/// the umask, and a cache another user owns or anyone may write is refused: kraft often runs
+/// as root, and whoever can write the cache chooses what it compiles.
 public struct SourceCache: Sendable {
   public let root: String
 
@@ -45,7 +49,7 @@ public struct SourceCache: Sendable {
   /// A fresh, unique path under `tmp/` for building an entry; the caller renames or removes it.
   public func temporaryPath(_ label: String) throws -> String {
     let folder = "\(root)/tmp"
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    try makeFolder(folder, mode: 0o700)
     return "\(folder)/\(label)-\(getpid())-\(UUID().uuidString)"
   }
 
@@ -66,8 +70,7 @@ public struct SourceCache: Sendable {
   /// process got there first (entries are content-addressed, so either copy is the same).
   public func install(_ temporary: String, at final: String) throws {
     let manager = FileManager.default
-    try manager.createDirectory(
-      atPath: (final as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    try makeFolder((final as NSString).deletingLastPathComponent)
     if rename(temporary, final) != 0 {
       let reason = String(cString: strerror(errno))
       if manager.fileExists(atPath: final) {
@@ -76,6 +79,51 @@ public struct SourceCache: Sendable {
       }
       try? Self.removeTree(temporary)
       throw FetchError.failed("cannot move '\(temporary)' to '\(final)': \(reason)")
+    }
+  }
+
+  /// Creates a folder of the cache (and the root and folders between) with exactly `mode`.
+  func makeFolder(_ path: String, mode: mode_t = 0o755) throws {
+    var info = stat()
+    if stat(path, &info) == 0 { return }
+    let parent = (path as NSString).deletingLastPathComponent
+    if path == root {
+      // Above the cache: the user's folders (~/.cache), made as the umask says.
+      if !parent.isEmpty {
+        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+      }
+    } else {
+      try makeFolder(parent)
+    }
+    if mkdir(path, mode) == 0 {
+      chmod(path, mode)  // the umask narrowed or widened it
+    } else if errno != EEXIST {
+      throw FetchError.failed(
+        "cannot create '\(path)': \(String(cString: strerror(errno))); check the permissions of "
+          + "the cache folder or set 'KRAFT_CACHE_DIR'")
+    }
+  }
+
+  /// Creates the cache when missing and refuses one that is unsafe to build from: owned by
+  /// another user, or writable by everyone (either could plant code or links in it).
+  public func checkSafety() throws {
+    try makeFolder(root + "/locks")
+    for folder in ["", "/archives", "/archives/sha256", "/git", "/trees", "/patched", "/verified", "/locks", "/tmp"] {
+      var info = stat()
+      guard stat(root + folder, &info) == 0 else { continue }
+      let path = root + folder
+      if info.st_uid != geteuid() {
+        throw FetchError(
+          .fetchFailed,
+          "the source cache folder '\(path)' belongs to another user (uid \(info.st_uid)); kraft "
+            + "builds only from a cache of its own: set 'KRAFT_CACHE_DIR' to a folder you own")
+      }
+      if info.st_mode & S_IWOTH != 0 {
+        throw FetchError(
+          .fetchFailed,
+          "the source cache folder '\(path)' is writable by every user, who could change what "
+            + "kraft builds; run 'chmod o-w \(path)' (or set 'KRAFT_CACHE_DIR' elsewhere)")
+      }
     }
   }
 

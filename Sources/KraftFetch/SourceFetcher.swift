@@ -12,6 +12,11 @@ public final class SourceFetcher {
   public let progress: FetchProgress?
   /// Use only the cache; anything missing is an error naming it.
   public let offline: Bool
+  /// Hash every cached tree used, not only compare sizes and times (`kraft fetch --verify`).
+  public var verifyEverything = false
+  /// Limits on what one archive may expand to.
+  public var archiveLimits = ArchiveLimits.standard
+  private var checkedCache = false
 
   public init(
     cache: SourceCache, mirrors: MirrorTable = MirrorTable(),
@@ -40,30 +45,38 @@ public final class SourceFetcher {
         "'\(request.name)' \(request.version) is not pinned; add 'sha256', 'commit' or 'tree' "
           + "to its recipe (kraft uses unpinned sources only when a Kraftfile asks for one)")
     }
+    if !checkedCache {
+      try cache.checkSafety()
+      checkedCache = true
+    }
     var downloaded = false
+    var repaired = false
     // One process at a time per source: a second one waits, then finds the entries made.
     let (treeHash, pin) = try cache.withLock("source-" + SHA256.hex(of: request.url).prefix(32)) {
-      try obtainTree(request, downloaded: &downloaded)
+      try obtainTree(request, downloaded: &downloaded, repaired: &repaired)
     }
-    let directory = try applyPatches(request.patches, treeHash: treeHash)
+    let directory = try applyPatches(
+      request.patches, treeHash: treeHash, name: request.name, repaired: &repaired)
     let kind: LockfileEntry.Kind
     if case .git = request.origin { kind = .git } else { kind = .archive }
     let entry = LockfileEntry(
       name: request.name, version: request.version, kind: kind, url: request.url, pin: pin,
       patchSetHash: request.patches.hash)
     return PreparedSource(
-      name: request.name, directory: directory, lockEntry: entry, downloaded: downloaded)
+      name: request.name, directory: directory, lockEntry: entry, downloaded: downloaded,
+      repaired: repaired)
   }
 
   /// The verified, unpatched tree: its hash and the full pin (archive hash or commit + tree).
-  private func obtainTree(_ request: SourceRequest, downloaded: inout Bool) throws
-    -> (String, UpstreamPin)
+  private func obtainTree(_ request: SourceRequest, downloaded: inout Bool, repaired: inout Bool)
+    throws -> (String, UpstreamPin)
   {
     var pin = request.pin
-    if let tree = pin.treeHash, cache.exists(cache.treePath(treeHash: tree)),
-      pin.archiveSHA256 != nil || pin.commit != nil
-    {
-      return (tree, pin)
+    if let tree = pin.treeHash, pin.archiveSHA256 != nil || pin.commit != nil {
+      let path = cache.treePath(treeHash: tree)
+      if try usable(path, expected: tree, name: request.name, repaired: &repaired) {
+        return (tree, pin)
+      }
     }
     let temporary = try cache.temporaryPath("tree")
     defer { try? SourceCache.removeTree(temporary) }
@@ -73,7 +86,7 @@ public final class SourceFetcher {
       let archive = try obtainArchive(url, sha256: pin.archiveSHA256, downloaded: &downloaded)
       pin.archiveSHA256 = archive.sha256
       archiveToInstall = archive.temporary
-      try ArchiveExtractor.extract(archive: archive.path, into: temporary)
+      try ArchiveExtractor.extract(archive: archive.path, into: temporary, limits: archiveLimits)
     case .git(let url, let ref):
       let git = GitFetcher(cache: cache, progress: progress)
       let fetchURL = mirrors.resolve(url)
@@ -92,8 +105,32 @@ public final class SourceFetcher {
     if let archiveToInstall, let sha = pin.archiveSHA256 {
       try cache.install(archiveToInstall, at: cache.archivePath(sha256: sha))
     }
-    try cache.install(temporary, at: cache.treePath(treeHash: actual))
+    let final = cache.treePath(treeHash: actual)
+    // An unpinned request finds its tree's hash only now: the entry may be there, damaged.
+    _ = try usable(final, expected: actual, name: request.name, repaired: &repaired)
+    try cache.install(temporary, at: final)
+    try cache.markVerified(entry: final, treeHash: actual)
     return (actual, pin)
+  }
+
+  /// True when the cache entry is there and still what was verified. A damaged one is
+  /// removed (saying so) so that the caller builds it again from verified inputs.
+  private func usable(_ entry: String, expected: String?, name: String, repaired: inout Bool)
+    throws -> Bool
+  {
+    switch cache.check(entry: entry, expected: expected, rehash: verifyEverything) {
+    case .intact:
+      return true
+    case .missing:
+      return false
+    case .damaged(let reason):
+      progress?.note(
+        "'\(name)': the cache entry '\(cache.describe(entry: entry))' is not what was verified "
+          + "(\(reason)); removed it, making it again")
+      try cache.discard(entry: entry)
+      repaired = true
+      return false
+    }
   }
 
   /// The archive's bytes: from the cache when its sha256 is known and present, else
@@ -103,7 +140,11 @@ public final class SourceFetcher {
     -> (path: String, sha256: String, temporary: String?)
   {
     if let sha256, cache.exists(cache.archivePath(sha256: sha256)) {
-      return (cache.archivePath(sha256: sha256), sha256, nil)
+      // Re-hashed before each extraction (rare, and fast): the disk may have damaged it.
+      let cached = cache.archivePath(sha256: sha256)
+      if (try? TreeHash.hashFile(cached)) == sha256 { return (cached, sha256, nil) }
+      progress?.note("the cached archive '\(cache.describe(entry: cached))' is damaged; removed it")
+      try SourceCache.removeTree(cached)
     }
     if offline { throw FetchError.offlineMissing("the archive", source: url) }
     let source = mirrors.resolve(url)
@@ -124,12 +165,15 @@ public final class SourceFetcher {
   }
 
   /// The tree with the patch set applied, cached by (tree hash, patch-set hash).
-  private func applyPatches(_ patches: PatchSet, treeHash: String) throws -> String {
+  private func applyPatches(
+    _ patches: PatchSet, treeHash: String, name: String, repaired: inout Bool
+  ) throws -> String {
     let tree = cache.treePath(treeHash: treeHash)
     guard let setHash = patches.hash else { return tree }
     let final = cache.patchedPath(treeHash: treeHash, patchSetHash: setHash)
     return try cache.withLock("patched-" + SourceCache.hexPart(treeHash)) {
-      if cache.exists(final) { return final }
+      // Its content hash is the stamp's: patching the verified tree again remakes it.
+      if try usable(final, expected: nil, name: name, repaired: &repaired) { return final }
       let temporary = try cache.temporaryPath("patched")
       let scratch = try cache.temporaryPath("patchrepo")
       defer {
@@ -138,7 +182,9 @@ public final class SourceFetcher {
       }
       try FileManager.default.copyItem(atPath: tree, toPath: temporary)
       try PatchApplier().apply(patches, to: temporary, scratch: scratch)
+      let patchedHash = try TreeHash.compute(directory: temporary)
       try cache.install(temporary, at: final)
+      try cache.markVerified(entry: final, treeHash: patchedHash)
       return final
     }
   }

@@ -1,0 +1,88 @@
+import Foundation
+
+/// What a cache entry looked like when its content was last verified: its tree hash and, for
+/// every file, link and folder, the type, mode, size, modification and change times. Checking
+/// an entry against its stamp costs one `lstat` per file, cheap enough for every use; any
+/// edit, deletion or addition changes a size or a time (the change time cannot be set back
+/// by a user), and only then is the whole tree hashed again.
+struct VerifiedStamp: Equatable {
+  static let header = "kraft verified entry 1"
+
+  var treeHash: String
+  /// One line per item below the entry, sorted by path.
+  var listing: [String]
+
+  /// The stamp of `directory` as it is now, for a tree known to hash to `treeHash`.
+  static func take(_ directory: String, treeHash: String) throws -> VerifiedStamp {
+    VerifiedStamp(treeHash: treeHash, listing: try listing(of: directory))
+  }
+
+  static func listing(of directory: String) throws -> [String] {
+    var lines: [String] = []
+    try collect(directory, relative: "", into: &lines)
+    return lines.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+  }
+
+  /// `<path>\t<type and mode> <size> <mtime> <ctime>`; the path first so that sorting lines
+  /// sorts paths (a tab sorts before any character a name normally holds).
+  private static func collect(_ directory: String, relative: String, into lines: inout [String])
+    throws
+  {
+    for name in try FileManager.default.contentsOfDirectory(atPath: directory) {
+      let full = directory + "/" + name
+      let path = relative.isEmpty ? name : relative + "/" + name
+      var info = stat()
+      guard lstat(full, &info) == 0 else {
+        throw FetchError.failed("cannot read '\(full)': \(String(cString: strerror(errno)))")
+      }
+      lines.append(
+        "\(path)\t\(String(info.st_mode, radix: 8)) \(info.st_size) "
+          + "\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec) "
+          + "\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)")
+      if (info.st_mode & S_IFMT) == S_IFDIR {
+        try collect(full, relative: path, into: &lines)
+      }
+    }
+  }
+
+  /// The first path that differs between two listings, said the way a user understands.
+  static func firstDifference(was old: [String], now new: [String]) -> String {
+    func paths(_ lines: [String]) -> [String: String] {
+      Dictionary(
+        lines.map { line in
+          let parts = line.split(separator: "\t", maxSplits: 1)
+          return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+        }, uniquingKeysWith: { first, _ in first })
+    }
+    let before = paths(old)
+    let after = paths(new)
+    for path in Set(before.keys).union(after.keys).sorted() {
+      switch (before[path], after[path]) {
+      case (nil, _): return "'\(path)' was added"
+      case (_, nil): return "'\(path)' was removed"
+      case (let was?, let now?) where was != now: return "'\(path)' was changed"
+      default: continue
+      }
+    }
+    return "its record was changed"
+  }
+
+  init(treeHash: String, listing: [String]) {
+    self.treeHash = treeHash
+    self.listing = listing
+  }
+
+  /// Nil when the file is missing or not a stamp.
+  init?(contentsOf path: String) {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    guard lines.count >= 2, lines[0] == Self.header, lines.last == "" else { return nil }
+    lines.removeLast()
+    treeHash = lines[1]
+    listing = Array(lines.dropFirst(2))
+  }
+
+  var text: String {
+    ([Self.header, treeHash] + listing).joined(separator: "\n") + "\n"
+  }
+}
