@@ -108,7 +108,9 @@ public struct SourceCache: Sendable {
   /// another user, or writable by everyone (either could plant code or links in it).
   public func checkSafety() throws {
     try makeFolder(root + "/locks")
-    for folder in ["", "/archives", "/archives/sha256", "/git", "/trees", "/patched", "/verified", "/locks", "/tmp"] {
+    for folder in [
+      "", "/archives", "/archives/sha256", "/git", "/trees", "/patched", "/verified", "/locks", "/tmp",
+    ] {
       var info = stat()
       guard stat(root + folder, &info) == 0 else { continue }
       let path = root + folder

@@ -27,6 +27,20 @@ import Testing
     // Now the cache has it: offline works, and refreshing the lock rewrites the same bytes.
     let cached = try KraftProcess.run(["fetch", "--offline"], in: project.url, environment: environment)
     #expect(cached.status == 0, "\(cached.output)")
+
+    // A file changed inside the cache is found on use and made again from the verified
+    // archive, offline and with --locked too; --verify re-hashes and finds it intact.
+    let trees = cache.appendingPathComponent("trees").path
+    let tree = trees + "/" + (try FileManager.default.contentsOfDirectory(atPath: trees)[0])
+    try "changed\n".write(toFile: tree + "/README", atomically: false, encoding: .utf8)
+    let repaired = try KraftProcess.run(
+      ["fetch", "--offline", "--locked"], in: project.url, environment: environment)
+    #expect(repaired.status == 0, "\(repaired.output)")
+    #expect(repaired.output.contains("musl 1.2.3: repaired"), "\(repaired.output)")
+    #expect(try String(contentsOfFile: tree + "/README", encoding: .utf8).contains("musl"))
+    let verified = try KraftProcess.run(
+      ["fetch", "--offline", "--verify"], in: project.url, environment: environment)
+    #expect(verified.output.contains("musl 1.2.3: cached"), "\(verified.output)")
     let update = try KraftProcess.run(["lock", "--update"], in: project.url, environment: environment)
     #expect(update.status == 0, "\(update.output)")
     #expect(try String(contentsOf: lockURL, encoding: .utf8) == lock)
