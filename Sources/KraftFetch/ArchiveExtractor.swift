@@ -139,7 +139,8 @@ public enum ArchiveExtractor {
     let safe = text.count <= 80 && text.allSatisfy { $0.isLetter || $0.isNumber || " ().,-".contains($0) }
     return failure(
       archive,
-      "it is not a tar, zip or 7z archive kraft can read" + (safe ? " (\(text))" : ""))
+      "it is not a tar, zip or 7z archive kraft can read, or it is damaged"
+        + (safe ? " (\(text))" : ""))
   }
 
   static func unsafe(_ entry: String, _ archive: String, _ reason: String) -> FetchError {

@@ -98,6 +98,8 @@ struct ExtractionState {
         name, archive, "hard link to '\(target)', which is not a file extracted before it")
     }
     archive_entry_set_hardlink(entry, destination + "/" + targetPath)
+    // libarchive applies a hard link entry's mode to the shared file: keep the target's.
+    archive_entry_set_perm(entry, info.st_mode & 0o777)
   }
 
   /// Counts the current entry's bytes up to `end` (its size, or the end of a data block) and
@@ -115,7 +117,7 @@ struct ExtractionState {
     for link in links {
       if let reason = TreeLinks.escape(of: link, root: destination) {
         throw ArchiveExtractor.unsafe(
-          (top.map { $0 + "/" } ?? "") + link, archive, "link outside the tree: \(reason)")
+          (top.map { $0 + "/" } ?? "") + link, archive, "a link leaving the tree: \(reason)")
       }
     }
   }

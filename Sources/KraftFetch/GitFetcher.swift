@@ -86,6 +86,13 @@ public struct GitFetcher {
       defer { git_tree_free(tree) }
       try GitTreeWriter(repository: repository!).write(tree: tree!, to: directory)
     }
+    // As for archives: a link in the repository may not lead out of the tree.
+    if let (link, reason) = TreeLinks.firstEscape(under: directory) {
+      throw FetchError(
+        .verificationFailed,
+        "commit '\(commit)' of '\(url)' has a symbolic link '\(link)' leaving the tree "
+          + "(\(reason)); kraft refuses links that leave a source tree")
+    }
   }
 
   private func openOrCreate(_ path: String) throws -> OpaquePointer {

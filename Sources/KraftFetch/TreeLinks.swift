@@ -58,6 +58,27 @@ enum TreeLinks {
     return nil
   }
 
+  /// The first link below `root` (walked without following links) that leaves the tree, with
+  /// the reason; nil when every link stays inside.
+  static func firstEscape(under root: String, relative: String = "") -> (String, String)? {
+    let folder = relative.isEmpty ? root : root + "/" + relative
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+    for name in names.sorted() {
+      let path = relative.isEmpty ? name : relative + "/" + name
+      var info = stat()
+      guard lstat(root + "/" + path, &info) == 0 else { continue }
+      switch info.st_mode & S_IFMT {
+      case S_IFLNK:
+        if let reason = escape(of: path, root: root) { return (path, reason) }
+      case S_IFDIR:
+        if let found = firstEscape(under: root, relative: path) { return found }
+      default:
+        continue
+      }
+    }
+    return nil
+  }
+
   /// True when `path` itself is a symbolic link.
   static func isLink(_ path: String) -> Bool {
     var info = stat()

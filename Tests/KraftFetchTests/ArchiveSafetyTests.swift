@@ -65,6 +65,8 @@ import Testing
       add("evil-1.0/writable", b"x", mode=0o666)
       add("evil-1.0/run", b"x", mode=0o4750)
       add("evil-1.0/shared/", type=tarfile.DIRTYPE, mode=0o2777)
+      add("evil-1.0/plain", b"x", mode=0o644)
+      add("evil-1.0/hard", type=tarfile.LNKTYPE, linkname="evil-1.0/plain", mode=0o6777)
       """)
     let (tree, error) = try Self.extract(archive)
     #expect(error == nil, "\(String(describing: error))")
@@ -77,6 +79,8 @@ import Testing
     #expect(mode("/writable") == 0o644)
     #expect(mode("/run") == 0o755)
     #expect(mode("/shared") == 0o755)
+    #expect(mode("/plain") == 0o644)
+    #expect(mode("/hard") == 0o644)
   }
 
   @Test(arguments: [true, false])

@@ -118,3 +118,30 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: prepared.directory + "/.git"))
   }
 }
+
+/// A repository is data too: its links may not lead out of the tree.
+@Suite struct GitLinkTests {
+  @Test func aRepositoryWithAChainedLinkLeavingTheTreeIsRefused() throws {
+    let work = try TestScratch.make("evil-repo")
+    try TestScratch.write("x\n", to: work + "/README")
+    try FileManager.default.createDirectory(atPath: work + "/sub", withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(atPath: work + "/sub/l1", withDestinationPath: "..")
+    try FileManager.default.createSymbolicLink(atPath: work + "/l2", withDestinationPath: "sub/l1/..")
+    let git = { (args: [String]) throws -> String in
+      try TestScratch.run(["git", "-c", "user.name=t", "-c", "user.email=t@e"] + args, in: work)
+    }
+    try git(["init", "-q", "-b", "main"])
+    try git(["add", "-A"])
+    try git(["commit", "-q", "-m", "evil"])
+    let commit = try git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    let fetcher = try makeFetcher()
+    let error = fetchError {
+      _ = try fetcher.prepare(
+        SourceRequest(
+          name: "evil", version: "1", origin: .git(url: "file://" + work, ref: .branch("main")),
+          pin: UpstreamPin(commit: commit)))
+    }
+    #expect(error?.message.contains("symbolic link 'l2' leaving the tree") == true, "\(String(describing: error))")
+    #expect(cacheEntries(fetcher).isEmpty)
+  }
+}
