@@ -141,7 +141,8 @@ import Testing
           name: "evil", version: "1", origin: .git(url: "file://" + work, ref: .branch("main")),
           pin: UpstreamPin(commit: commit)))
     }
-    #expect(error?.message.contains("symbolic link 'l2' leaving the tree") == true, "\(String(describing: error))")
+    #expect(
+      error?.message.contains("symbolic link 'l2' leaving the tree") == true, "\(String(describing: error))")
     #expect(cacheEntries(fetcher).isEmpty)
   }
 }
