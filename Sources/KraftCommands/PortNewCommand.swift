@@ -54,9 +54,26 @@ struct PortNewCommand: ParsableCommand {
       scaffold.request(name: name, version: chosenVersion, source: source))
     let folder =
       into ?? ((context.location?.directory ?? context.currentDirectory) + "/Ports")
-    let path = try scaffold.write(
+    let outcome = try scaffold.write(
       name: name, source: source, prepared: prepared, directory: folder + "/" + name)
-    print("wrote '\(path)' (\(name) \(chosenVersion), tree \(prepared.lockEntry.pin.treeHash ?? "-"))")
-    print("next: check its 'sources' and 'includes'; 'kraft port edit \(name)' to change the code")
+    print(
+      "wrote '\(outcome.path)' (\(name) \(chosenVersion), tree \(prepared.lockEntry.pin.treeHash ?? "-"))")
+    let survey = outcome.survey
+    print(
+      "sources: \(survey.sources.count) C file\(survey.sources.count == 1 ? "" : "s"); "
+        + "public headers in \(survey.includes.joined(separator: ", "))")
+    if !survey.libcHeaders.isEmpty {
+      print(
+        "requires: libc (the code includes \(survey.libcHeaders.prefix(3).map { "<\($0)>" }.joined(separator: ", ")))"
+      )
+    }
+    if let license = outcome.license { print("license: \(license.identifier) (from \(license.file))") }
+    if !survey.programs.isEmpty {
+      print("left out (they define main): \(survey.programs.joined(separator: ", "))")
+      print("  copy one into your project as its app source to build that program")
+    }
+    print(
+      "next: 'kraft port add \(name)' in a project, then 'kraft build'; 'kraft port edit \(name)' to change the code"
+    )
   }
 }
