@@ -55,14 +55,21 @@ public struct PortScaffold: Sendable {
     public var license: LicenseDetector.Finding?
   }
 
+  /// Fails when `<directory>/port.yaml` exists: checked before anything is fetched or
+  /// mirrored, and again just before writing.
+  public func ensureNew(directory: String) throws {
+    let path = directory + "/port.yaml"
+    if fileSystem.exists(path) {
+      throw PortError(.usage, "'\(path)' already exists; 'kraft port new' never overwrites a port")
+    }
+  }
+
   /// Writes `<directory>/port.yaml` (and an empty `patches/`) for the fetched tree.
   public func write(
     name: String, source: Source, prepared: PreparedSource, directory: String
   ) throws -> Outcome {
     let path = directory + "/port.yaml"
-    if fileSystem.exists(path) {
-      throw PortError(.usage, "'\(path)' already exists; 'kraft port new' never overwrites a port")
-    }
+    try ensureNew(directory: directory)
     let survey = try PortSourceSurvey.survey(tree: prepared.directory, fileSystem: fileSystem)
     let license = LicenseDetector.detect(
       tree: prepared.directory, headerFolders: survey.includes, fileSystem: fileSystem)

@@ -146,6 +146,12 @@ public struct ReleaseVerifier: Sendable {
             firstOffset: 0, region: nil))
       }
     }
+    if !differences.isEmpty && changed.isEmpty {
+      // Never leave a difference unexplained: say that the inputs were checked and agree.
+      changed.append(
+        "no recorded input differs (project files, kernel libraries, kraft version; ports are pinned by the lock): the toolchain or the machine made different bytes; look into the rebuild with 'kraft verify --keep'"
+      )
+    }
     return Outcome(
       manifest: manifest, projectDirectory: project, changedInputs: changed, identical: identical,
       differences: differences, keptDirectory: keep ? copy : nil)

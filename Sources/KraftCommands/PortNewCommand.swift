@@ -68,6 +68,10 @@ struct PortNewCommand: ParsableCommand {
 
   func run() throws {
     let context = try PortContext(project, requireProject: false)
+    let scaffold = PortScaffold(fileSystem: context.fileSystem)
+    let folder =
+      into ?? ((context.location?.directory ?? context.currentDirectory) + "/Ports")
+    try scaffold.ensureNew(directory: folder + "/" + name)
     if let file, let url {
       // The local copy goes into the mirror under its upstream URL, so that this fetch and
       // every later one (builds, verify) find it there; the recipe names the upstream URL.
@@ -83,12 +87,9 @@ struct PortNewCommand: ParsableCommand {
       if let url { .archive(url: url) } else if let archive { .archive(url: archive) } else {
         .git(url: git!, tag: tag!)
       }
-    let scaffold = PortScaffold(fileSystem: context.fileSystem)
     let chosenVersion = version ?? PortScaffold.version(of: source, name: name)
     let prepared = try context.fetcher().prepare(
       scaffold.request(name: name, version: chosenVersion, source: source))
-    let folder =
-      into ?? ((context.location?.directory ?? context.currentDirectory) + "/Ports")
     let outcome = try scaffold.write(
       name: name, source: source, prepared: prepared, directory: folder + "/" + name)
     print(

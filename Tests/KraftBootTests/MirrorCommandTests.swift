@@ -49,6 +49,14 @@ import Testing
     let rules = try String(contentsOfFile: base.path + "/config/kraft/mirrors.yaml", encoding: .utf8)
     #expect(rules.contains("prefix: '\(Self.url)'"))
 
+    // A second `port new` of that name fails before mirroring or fetching anything.
+    let again = try KraftProcess.run(
+      ["port", "new", "zz", "--file", archive, "--url", "https://other.example.invalid/zz-1.0.tar.gz"],
+      in: project, environment: environment)
+    #expect(again.status == 64, "kraft port new again:\n\(again.output)")
+    #expect(again.stderr.contains("already exists"), "\(again.output)")
+    #expect(!FileManager.default.fileExists(atPath: mirror + "/other.example.invalid"))
+
     // A later fetch with an empty cache still finds it.
     let fetch = try KraftProcess.run(
       ["fetch"], in: project,

@@ -65,3 +65,18 @@ import Testing
     #expect(InitrdDifference.describe(released: Array("not cpio".utf8), rebuilt: released) == nil)
   }
 }
+
+/// A difference with every recorded input unchanged still says so, rather than nothing.
+@Suite struct ReleaseUnexplainedDifferenceTests {
+  @Test func aDifferenceWithNoChangedInputSaysTheInputsAgree() throws {
+    let folder = try ReleaseVerifierTests.Folder()
+    let manifest = try ReleaseVerifierTests.release(in: folder)
+    var rebuilt = ReleaseVerifierTests.released
+    rebuilt[0] = 0
+    let outcome = try ReleaseVerifier(rebuilder: ReleaseVerifierTests.FakeRebuilder(image: rebuilt))
+      .verify(manifestPath: manifest, projectDirectory: nil, kernel: ReleaseVerifierTests.kernel)
+    #expect(!outcome.differences.isEmpty)
+    #expect(outcome.changedInputs.count == 1)
+    #expect(outcome.changedInputs.first?.hasPrefix("no recorded input differs") == true)
+  }
+}
