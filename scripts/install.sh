@@ -18,8 +18,11 @@
 # Everything is generated into a staging folder first, then moved into place, so a failure
 # leaves any previous installation as it was.
 set -euo pipefail
+caller="$PWD"
 cd "$(dirname "$0")/.."
 source_tree="$PWD"
+# Relative paths given on the command line are the caller's, not the source tree's.
+absolute() { case "$1" in /*) echo "$1" ;; *) echo "$caller/$1" ;; esac; }
 
 prefix=/usr/local
 binary=""
@@ -34,6 +37,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+prefix="$(absolute "$prefix")"
+[ -z "$binary" ] || binary="$(absolute "$binary")"
 if [ -z "$binary" ]; then
   echo "== building kraft (release)"
   swift build -c release --product kraft
