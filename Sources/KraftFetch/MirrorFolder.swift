@@ -27,12 +27,10 @@ public struct MirrorFolder: Sendable {
         "'\(url)' is not an upstream download URL; give the http(s):// URL the file is published at")
     }
     let parts = parsed.path.split(separator: "/").map(String.init)
-    guard let last = parts.last, !url.hasSuffix("/"),
-      !parts.contains(where: { $0 == ".." || $0 == "." })
+    guard !parts.isEmpty, !url.hasSuffix("/"), !parts.contains(where: { $0 == ".." || $0 == "." })
     else {
       throw FetchError(.usage, "'\(url)' does not name a file; give the URL of the archive itself")
     }
-    _ = last
     return ([root, host] + parts).joined(separator: "/")
   }
 
