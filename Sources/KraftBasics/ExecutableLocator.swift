@@ -31,4 +31,28 @@ public struct ExecutableLocator: Sendable {
     }
     return nil
   }
+
+  /// The real path of the running kraft binary: `/proc/self/exe` (symlinks resolved, so a
+  /// `kraft` on `PATH` that links into an installation or a build folder is followed); where
+  /// that does not exist, `argv[0]` looked up like a shell would (`PATH` for a bare name).
+  /// Kraft finds its data (`Kernel/`, `Ports/`) relative to this, so it must not depend on
+  /// how the user typed the command.
+  public static var currentExecutable: String {
+    if let real = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+      return real
+    }
+    return resolve(argumentZero: CommandLine.arguments.first ?? "")
+  }
+
+  /// `argv[0]` as an absolute, symlink-free path: a bare name is searched on `PATH` (not in
+  /// the current folder, which is where the user happens to be, not where kraft is).
+  public static func resolve(
+    argumentZero: String, locator: ExecutableLocator = ExecutableLocator(),
+    currentDirectory: String = FileManager.default.currentDirectoryPath
+  ) -> String {
+    var path = argumentZero
+    if !path.contains("/"), let found = locator.find(path) { path = found }
+    if !path.hasPrefix("/") { path = currentDirectory + "/" + path }
+    return URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+  }
 }

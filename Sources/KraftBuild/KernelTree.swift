@@ -4,8 +4,10 @@ import KraftModel
 
 /// Where the kernel's sources (`Kernel/`) and the port recipes (`Ports/`) are. Found, in order:
 /// `$KRAFT_KERNEL_DIR`; the Kraftfile's `unikraft: source:` when it is a local folder holding
-/// a kraft kernel; the first `Kernel/` in the Kraftfile's folder or above it; one beside or
-/// above the `kraft` executable (a build in the source tree); `/usr/share/kraft/Kernel`.
+/// a kraft kernel; the first `Kernel/` in the Kraftfile's folder or above it; the one of the
+/// running `kraft` binary (its real path, however it was started): an installation's
+/// `<prefix>/share/kraft/Kernel` for `<prefix>/bin/kraft`, or the source tree's `Kernel/` above
+/// a build folder's binary; then `/usr/local/share/kraft/Kernel`, `/usr/share/kraft/Kernel`.
 public struct KernelTree: Hashable, Sendable {
   /// `.../Kernel`.
   public var kernelDirectory: String
@@ -15,6 +17,15 @@ public struct KernelTree: Hashable, Sendable {
   public init(kernelDirectory: String, portsDirectory: String? = nil) {
     self.kernelDirectory = kernelDirectory
     self.portsDirectory = portsDirectory
+  }
+
+  /// Why kraft's own ports are unavailable with this kernel (no `Ports/` beside it), said so
+  /// that `kraft port` never silently shows only the project's ports; nil when they are there.
+  public var missingPortsWarning: String? {
+    guard portsDirectory == nil else { return nil }
+    let expected = (kernelDirectory as NSString).deletingLastPathComponent + "/Ports"
+    return
+      "warning: kraft's built-in ports are missing: no '\(expected)' beside the kernel at '\(kernelDirectory)'; reinstall kraft (scripts/install.sh) or add a ports folder to KRAFT_PORTS_PATH"
   }
 
   /// `Kernel/include`: headers shared by every library (`kraft/abi.h`).
@@ -28,7 +39,7 @@ public struct KernelTree: Hashable, Sendable {
   public static func locate(
     kraftfile: Kraftfile, fetchedKernel: String? = nil,
     environment: [String: String] = ProcessInfo.processInfo.environment,
-    executable: String = CommandLine.arguments.first ?? "", fileSystem: FileSystem
+    executable: String = ExecutableLocator.currentExecutable, fileSystem: FileSystem
   ) throws -> KernelTree {
     var candidates: [String] = []
     if let explicit = environment["KRAFT_KERNEL_DIR"] {
@@ -56,8 +67,7 @@ public struct KernelTree: Hashable, Sendable {
       candidates += [folder, folder + "/Kernel"]
     }
     candidates += ancestors(of: kraftfile.directory).map { $0 + "/Kernel" }
-    let binary = URL(fileURLWithPath: executable).resolvingSymlinksInPath().path
-    candidates += ancestors(of: (binary as NSString).deletingLastPathComponent).map { $0 + "/Kernel" }
+    if !executable.isEmpty { candidates += besideExecutable(executable) }
     candidates += ["/usr/local/share/kraft/Kernel", "/usr/share/kraft/Kernel"]
 
     guard let kernel = candidates.first(where: { fileSystem.exists($0 + "/" + marker) }) else {
@@ -74,6 +84,17 @@ public struct KernelTree: Hashable, Sendable {
     let ports = (kernel as NSString).deletingLastPathComponent + "/Ports"
     return KernelTree(
       kernelDirectory: kernel, portsDirectory: fileSystem.isDirectory(ports) ? ports : nil)
+  }
+
+  /// Where the kernel of the binary at `executable` can be: the installed layout
+  /// (`<prefix>/bin/kraft` with `<prefix>/share/kraft/Kernel`, written by scripts/install.sh),
+  /// then a `Kernel/` in any folder above the binary (the source tree, for a binary under
+  /// `.build/`).
+  static func besideExecutable(_ executable: String) -> [String] {
+    let binary = URL(fileURLWithPath: executable).resolvingSymlinksInPath().path
+    let folder = (binary as NSString).deletingLastPathComponent
+    let prefix = (folder as NSString).deletingLastPathComponent
+    return [prefix + "/share/kraft/Kernel"] + ancestors(of: folder).map { $0 + "/Kernel" }
   }
 
   static func ancestors(of path: String) -> [String] {

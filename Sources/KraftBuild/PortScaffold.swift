@@ -48,21 +48,42 @@ public struct PortScaffold: Sendable {
     }
   }
 
-  /// Writes `<directory>/port.yaml` (and an empty `patches/`) for the fetched tree.
-  public func write(
-    name: String, source: Source, prepared: PreparedSource, directory: String
-  ) throws -> String {
+  /// What `write` found in the upstream tree, for the command to tell the user.
+  public struct Outcome: Sendable {
+    public var path: String
+    public var survey: PortSourceSurvey
+    public var license: LicenseDetector.Finding?
+  }
+
+  /// Fails when `<directory>/port.yaml` exists: checked before anything is fetched or
+  /// mirrored, and again just before writing.
+  public func ensureNew(directory: String) throws {
     let path = directory + "/port.yaml"
     if fileSystem.exists(path) {
       throw PortError(.usage, "'\(path)' already exists; 'kraft port new' never overwrites a port")
     }
-    try fileSystem.createDirectory(directory + "/patches")
-    try fileSystem.writeText(
-      recipeText(name: name, source: source, prepared: prepared), to: path)
-    return path
   }
 
-  func recipeText(name: String, source: Source, prepared: PreparedSource) throws -> String {
+  /// Writes `<directory>/port.yaml` (and an empty `patches/`) for the fetched tree.
+  public func write(
+    name: String, source: Source, prepared: PreparedSource, directory: String
+  ) throws -> Outcome {
+    let path = directory + "/port.yaml"
+    try ensureNew(directory: directory)
+    let survey = try PortSourceSurvey.survey(tree: prepared.directory, fileSystem: fileSystem)
+    let license = LicenseDetector.detect(
+      tree: prepared.directory, headerFolders: survey.includes, fileSystem: fileSystem)
+    let text = recipeText(
+      name: name, source: source, prepared: prepared, survey: survey, license: license)
+    try fileSystem.createDirectory(directory + "/patches")
+    try fileSystem.writeText(text, to: path)
+    return Outcome(path: path, survey: survey, license: license)
+  }
+
+  func recipeText(
+    name: String, source: Source, prepared: PreparedSource, survey: PortSourceSurvey,
+    license: LicenseDetector.Finding?
+  ) -> String {
     let entry = prepared.lockEntry
     var upstream = ["    \(quoted(entry.version)):"]
     switch source {
@@ -76,42 +97,63 @@ public struct PortScaffold: Sendable {
     }
     if let tree = entry.pin.treeHash { upstream.append("      tree: \(tree)") }
 
-    let tree = prepared.directory
-    let sources = try guessSources(in: tree)
-    let includes = fileSystem.isDirectory(tree + "/include") ? ["include"] : ["."]
-    let license = ["LICENSE", "LICENSE.txt", "LICENSE.md", "COPYING", "COPYRIGHT"]
-      .first { fileSystem.exists(tree + "/" + $0) }
     var lines = [
       "# Written by 'kraft port new' from the fetched source; the pins below are what was",
-      "# fetched. Check 'sources' and 'includes', then build it (docs/porting.md).",
+      "# fetched. Check them against upstream's published checksums (docs/porting.md).",
       "name: \(name)",
       "description: \(name) \(entry.version)",
+      "kind: port",
     ]
-    if let license { lines.append("# license: see '\(license)' in the upstream tree") }
-    lines +=
-      [
-        "upstream:",
-        "  default: \(quoted(entry.version))",
-        "  versions:",
-      ] + upstream + [
-        "# requires: [musl]   # most C code needs the libc port",
-        "includes: [\(includes.joined(separator: ", "))]",
-        "sources:",
-      ] + sources.map { "  - \($0)" }
+    if let license {
+      lines.append("license: \(license.identifier)   # detected from '\(license.file)'; check it")
+    } else {
+      lines.append("license: NOASSERTION   # no known licence text found; put its SPDX identifier")
+    }
+    if let homepage = Self.homepage(of: source) {
+      lines.append("homepage: \(homepage)   # guessed from the download URL; check it")
+    } else {
+      lines.append("# homepage: https://...   # the project's site")
+    }
+    lines += ["upstream:", "  default: \(quoted(entry.version))", "  versions:"] + upstream
+    if survey.libcHeaders.isEmpty {
+      lines.append("# requires: [libc]   # no C-library header is included")
+    } else {
+      let named = survey.libcHeaders.prefix(4).map { "<\($0)>" }.joined(separator: ", ")
+      lines.append("requires: [libc]   # the code includes \(named)")
+    }
+    lines.append("includes: [\(survey.includes.joined(separator: ", "))]")
+    if survey.sources.isEmpty {
+      lines.append("sources: []   # no C file found at the top or in src/; list the library's files")
+    } else {
+      lines.append("sources:")
+      lines += survey.sources.map { "  - \($0)" }
+    }
+    if !survey.programs.isEmpty {
+      lines.append("# Left out: these define main(), so they are programs, not library code.")
+      lines.append("# Copy one into your project to make it the app:")
+      lines += survey.programs.map { "#   \($0)" }
+    }
     return lines.joined(separator: "\n") + "\n"
   }
 
-  /// The C files at the top of the tree and under `src/`: a starting point, not a build.
-  private func guessSources(in tree: String) throws -> [String] {
-    var result: [String] = []
-    for folder in ["", "src"] {
-      let path = folder.isEmpty ? tree : tree + "/" + folder
-      guard fileSystem.isDirectory(path) else { continue }
-      for file in try fileSystem.list(path).sorted() where file.hasSuffix(".c") {
-        result.append(folder.isEmpty ? file : folder + "/" + file)
-      }
+  /// The project's site as far as the download URL tells: GitHub/GitLab repositories are
+  /// their own page; otherwise the URL's scheme and host. Nil for local files.
+  public static func homepage(of source: Source) -> String? {
+    let url: String
+    switch source {
+    case .archive(let archive): url = archive
+    case .git(let repository, _): url = repository
     }
-    return result
+    guard let parsed = URL(string: url), let scheme = parsed.scheme,
+      scheme == "https" || scheme == "http", let host = parsed.host
+    else { return nil }
+    let parts = parsed.path.split(separator: "/")
+    if ["github.com", "gitlab.com", "codeberg.org"].contains(host), parts.count >= 2 {
+      var repository = String(parts[1])
+      if repository.hasSuffix(".git") { repository.removeLast(4) }
+      return "https://\(host)/\(parts[0])/\(repository)"
+    }
+    return "\(scheme)://\(host)/"
   }
 
   /// A version that YAML would read as a number is quoted.

@@ -24,6 +24,13 @@ public struct PortWorkspace: Sendable {
     "GIT_COMMITTER_NAME": "kraft", "GIT_COMMITTER_EMAIL": "kraft@localhost",
   ]
 
+  /// Where `kraft port edit NAME` puts its workspace unless told: under the project's
+  /// `.unikraft/` (or the current folder's, outside a project), beside the build outputs, so
+  /// that it is never part of the project's sources nor hashed into a release manifest.
+  public static func defaultPath(name: String, projectDirectory: String) -> String {
+    projectDirectory + "/.unikraft/ports/" + name + "-src"
+  }
+
   /// Copies the prepared (patched) tree to `workspace` and commits it as the baseline.
   public func create(port: PortDescription, prepared: PreparedSource, workspace: String) throws {
     if fileSystem.exists(workspace) {

@@ -10,8 +10,11 @@ import KraftModel
 public struct ReleaseInputs: Sendable {
   public init() {}
 
-  /// Every file of the project folder except build outputs (`.unikraft/` and an `outdir`
-  /// inside the project) and a top-level `.git`, with the folder's tree hash.
+  /// Every file of the project folder except build outputs (`.unikraft/`, which also holds
+  /// `kraft port edit` workspaces, and an `outdir` inside the project) and `.git` at any
+  /// depth (a repository's internals are not sources), with the folder's tree hash. An empty
+  /// folder is an input too (a rootfs's `tmp/` is part of the initrd): it is listed as its
+  /// path with a trailing `/` and the sha256 of nothing.
   public func projectFiles(directory: String, excluding: [String]) throws -> (
     files: [ReleaseFile], treeHash: String
   ) {
@@ -32,7 +35,7 @@ public struct ReleaseInputs: Sendable {
   ) throws {
     for name in try FileManager.default.contentsOfDirectory(atPath: directory) {
       let path = relative.isEmpty ? name : relative + "/" + name
-      if excluding.contains(path) { continue }
+      if excluding.contains(path) || name == ".git" { continue }
       let full = directory + "/" + name
       var info = stat()
       guard lstat(full, &info) == 0 else {
@@ -40,7 +43,9 @@ public struct ReleaseInputs: Sendable {
       }
       switch info.st_mode & S_IFMT {
       case S_IFDIR:
+        let before = entries.count
         try walk(full, relative: path, excluding: excluding, into: &entries)
+        if entries.count == before { entries.append((path + "/", "dir", SHA256.hex(of: ""))) }
       case S_IFLNK:
         let target = try FileManager.default.destinationOfSymbolicLink(atPath: full)
         entries.append((path, "link", SHA256.hex(of: target)))

@@ -133,12 +133,24 @@ public struct ReleaseVerifier: Sendable {
           file: artifact.file, released: released, rebuilt: rebuiltBytes)
       {
         differences.append(difference)
+        // An initrd is the rootfs packed: name the entry, which is the input that differs.
+        if artifact.file == manifest.initrd?.file,
+          let entry = InitrdDifference.describe(released: released, rebuilt: rebuiltBytes)
+        {
+          changed.append(entry)
+        }
       } else {
         differences.append(
           ReleaseImageDifference(
             file: artifact.file, releasedSize: artifact.size, rebuiltSize: rebuiltBytes.count,
             firstOffset: 0, region: nil))
       }
+    }
+    if !differences.isEmpty && changed.isEmpty {
+      // Never leave a difference unexplained: say that the inputs were checked and agree.
+      changed.append(
+        "no recorded input differs (project files, kernel libraries, kraft version; ports are pinned by the lock): the toolchain or the machine made different bytes; look into the rebuild with 'kraft verify --keep'"
+      )
     }
     return Outcome(
       manifest: manifest, projectDirectory: project, changedInputs: changed, identical: identical,
@@ -179,12 +191,17 @@ public struct ReleaseVerifier: Sendable {
   }
 
   /// Copies the project's files (not its build outputs, not `.git`), keeping execute bits
-  /// and links as they are.
+  /// and links as they are, and its empty folders (a rootfs's empty `tmp/` is in the initrd).
   func copyProject(from source: String, to destination: String, excluding outputs: String) throws {
     let files = try ReleaseInputs().projectFiles(directory: source, excluding: [outputs]).files
     let manager = FileManager.default
     try manager.createDirectory(atPath: destination, withIntermediateDirectories: true)
     for file in files {
+      if file.path.hasSuffix("/") {
+        try manager.createDirectory(
+          atPath: destination + "/" + file.path, withIntermediateDirectories: true)
+        continue
+      }
       let target = destination + "/" + file.path
       try manager.createDirectory(
         atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)

@@ -30,6 +30,7 @@ public struct Kraft: ParsableCommand {
       PortCommand.self,
       FetchCommand.self,
       LockCommand.self,
+      MirrorCommand.self,
     ]
   )
 

@@ -55,8 +55,17 @@ struct PortContext {
       location = nil
     }
     let directory = location?.directory ?? currentDirectory
-    let kernel = try? KernelTree.locate(
-      kraftfile: Kraftfile(directory: directory), environment: environment, fileSystem: fileSystem)
+    // Without kraft's kernel (hence its Ports/) the other folders still work, but the user
+    // must be told that the built-in ports are not among them.
+    var kernel: KernelTree?
+    do {
+      kernel = try KernelTree.locate(
+        kraftfile: Kraftfile(directory: directory), environment: environment, fileSystem: fileSystem)
+      if let warning = kernel?.missingPortsWarning { StandardStream.error.write(warning + "\n") }
+    } catch let error as KernelNotFound {
+      StandardStream.error.write(
+        "warning: kraft's built-in ports are missing: \(error.message)\n")
+    }
     catalog = PortCatalog(
       roots: PortCatalog.searchRoots(
         projectDirectory: location?.directory, builtinPorts: kernel?.portsDirectory,

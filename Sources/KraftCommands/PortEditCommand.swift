@@ -13,7 +13,9 @@ struct PortEditCommand: ParsableCommand {
   @Argument(help: "The port's name, optionally NAME@VERSION.")
   var reference: String
 
-  @Option(help: ArgumentHelp("Where to put the copy (default: ./NAME-src).", valueName: "dir"))
+  @Option(
+    help: ArgumentHelp(
+      "Where to put the copy (default: .unikraft/ports/NAME-src in the project).", valueName: "dir"))
   var into: String?
 
   @OptionGroup var project: PortProjectOptions
@@ -32,8 +34,11 @@ struct PortEditCommand: ParsableCommand {
   }
 
   static func workspace(_ into: String?, name: String, context: PortContext) -> String {
-    let path = into ?? name + "-src"
-    return path.hasPrefix("/") ? path : context.currentDirectory + "/" + path
+    guard let into else {
+      return PortWorkspace.defaultPath(
+        name: name, projectDirectory: context.location?.directory ?? context.currentDirectory)
+    }
+    return into.hasPrefix("/") ? into : context.currentDirectory + "/" + into
   }
 }
 
@@ -48,7 +53,9 @@ struct PortDiffCommand: ParsableCommand {
   @Option(name: [.customShort("m"), .customLong("message")], help: "The patch's subject line.")
   var message: String = ""
 
-  @Option(help: ArgumentHelp("The workspace (default: ./NAME-src).", valueName: "dir"))
+  @Option(
+    help: ArgumentHelp(
+      "The workspace (default: .unikraft/ports/NAME-src in the project).", valueName: "dir"))
   var into: String?
 
   @OptionGroup var project: PortProjectOptions

@@ -62,7 +62,6 @@ struct VerifyCommand: ParsableCommand {
 
   /// This kraft binary, so the rebuild uses the same version that verifies.
   static var executable: String {
-    (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-      ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
+    ExecutableLocator.currentExecutable
   }
 }

@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+
+/// `kraft port new` on an upstream-like release archive (a small C library: sources and header
+/// in src/, a command-line program with main, an MIT LICENSE), then a build and
+/// boot of an app using it: the written recipe builds without a single edit.
+@Suite struct PortNewBootTests {
+  @Test func newRecipeBuildsAndBootsUnedited() throws {
+    let base = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "kraft-port-new-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: base) }
+    let release = base.appendingPathComponent("upstream/tally-1.2")
+    let files = [
+      "LICENSE": """
+      Copyright (c) 2026 Tally authors
+
+      Permission is hereby granted, free of charge, to any person obtaining a copy
+      of this software and associated documentation files (the "Software"), to deal
+      in the Software without restriction.
+      """,
+      "README": "tally: counts letters.\n",
+      "Makefile": "all:\n\tcc -o tally src/*.c\n",
+      "src/tally.h": "#ifndef TALLY_H\n#define TALLY_H\nint tally_letters(const char *text);\n#endif\n",
+      "src/tally.c": """
+      #include <ctype.h>
+      #include <string.h>
+      #include "tally.h"
+
+      int tally_letters(const char *text) {
+        int n = 0;
+        for (size_t i = 0; i < strlen(text); i++)
+          if (isalpha((unsigned char)text[i])) n++;
+        return n;
+      }
+      """,
+      "src/tallycli.c": """
+      #include <stdio.h>
+      #include "tally.h"
+
+      int main(int argc, char **argv) {
+        for (int i = 1; i < argc; i++) printf("%d\\n", tally_letters(argv[i]));
+        return 0;
+      }
+      """,
+    ]
+    for (path, text) in files {
+      let url = release.appendingPathComponent(path)
+      try FileManager.default.createDirectory(
+        at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try (text + "\n").write(to: url, atomically: true, encoding: .utf8)
+    }
+    let archive = base.appendingPathComponent("upstream/tally-1.2.tar.gz").path
+    let tar = try Self.tool([
+      "tar", "-czf", archive, "-C", release.deletingLastPathComponent().path, "tally-1.2",
+    ])
+    #expect(tar == 0)
+
+    let project = base.appendingPathComponent("app")
+    try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
+    try """
+    spec: v0.6
+    name: app
+    unikraft: stable
+    libraries:
+      tally: '1.2'
+    targets:
+      - qemu/x86_64
+    """.write(to: project.appendingPathComponent("Kraftfile"), atomically: true, encoding: .utf8)
+    try """
+    #include <stdio.h>
+    #include <tally.h>
+
+    int main(void) {
+      printf("letters: %d\\n", tally_letters("unikernel 2026!"));
+      return 0;
+    }
+    """.write(to: project.appendingPathComponent("main.c"), atomically: true, encoding: .utf8)
+
+    let new = try KraftProcess.run(["port", "new", "tally", "--archive", "file://" + archive], in: project)
+    #expect(new.status == 0, "kraft port new:\n\(new.output)")
+    #expect(new.stdout.contains("left out (they define main): src/tallycli.c"), "\(new.output)")
+    let recipe = try String(
+      contentsOf: project.appendingPathComponent("Ports/tally/port.yaml"), encoding: .utf8)
+    #expect(recipe.contains("license: MIT"))
+    #expect(recipe.contains("kind: port"))
+    #expect(recipe.contains("requires: [libc]"))
+    #expect(recipe.contains("includes: [src]"))
+    #expect(recipe.contains("  - src/tally.c\n"))
+    #expect(recipe.contains("#   src/tallycli.c"))
+
+    // The Kraftfile lists the port directly: 'kraft port add' would also bring musl for
+    // `requires: [libc]`, while the kernel's small libc (nolibc) is enough here and builds fast.
+    let build = try KraftProcess.run(["build"], in: project)
+    #expect(build.status == 0, "kraft build:\n\(build.output)")
+    let run = try KraftProcess.run(["run", "--timeout", "60"], in: project)
+    #expect(run.status == 0, "kraft run:\n\(run.output)")
+    #expect(run.stdout.contains("letters: 9"), "\(run.output)")
+  }
+
+  static func tool(_ arguments: [String]) throws -> Int32 {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    try process.run()
+    process.waitUntilExit()
+    return process.terminationStatus
+  }
+}
