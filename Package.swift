@@ -25,6 +25,8 @@ let package = Package(
       name: "CLibGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
     .systemLibrary(
       name: "CLibArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+    // fork + PR_SET_PDEATHSIG + exec for VM monitors, and signal forwarding (C: prctl is variadic).
+    .systemLibrary(name: "CKraftSpawn"),
 
     .target(name: "KraftModel"),
     .target(name: "KraftBasics"),
@@ -34,7 +36,7 @@ let package = Package(
       dependencies: ["KraftModel", "KraftBasics", "KraftManifest", "CLibGit2", "CLibArchive"]),
     .target(
       name: "KraftBuild",
-      dependencies: ["KraftModel", "KraftBasics", "KraftManifest", "KraftFetch"]),
+      dependencies: ["KraftModel", "KraftBasics", "KraftManifest", "KraftFetch", "CKraftSpawn"]),
     .target(
       name: "KraftCommands",
       dependencies: [

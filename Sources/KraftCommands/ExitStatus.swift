@@ -29,6 +29,7 @@ enum ExitStatus {
       75  fetching a source failed
       76  a source did not match its pin, or a release did not reproduce
      125  kraft run could not boot the unikernel
+     129, 130, 143  kraft run: stopped by SIGHUP, SIGINT, SIGTERM (the VM was stopped too)
      134  kraft run: the application aborted
      139  kraft run: the unikernel crashed (see the crash report above)
     """
