@@ -5,8 +5,8 @@ import KraftModel
 /// runs. Below that the monitor loads the image past the end of RAM, and the guest prints
 /// nothing and never stops, so `kraft run` refuses such a size before booting.
 public enum ImageMemoryRequirement {
-  /// Boot stack, page tables and the allocator's first blocks, measured on the smallest image
-  /// (helloworld boots in the size this gives and not in 1 MiB less, on every target).
+  /// Boot stack, page tables and the allocator's first blocks: the smallest images
+  /// (helloworld, Tests/Images/console) boot in the size this gives and not in 1 MiB less.
   public static let kernelReserve = 256 * 1024
   static let mebibyte = 1024 * 1024
 
@@ -16,10 +16,24 @@ public enum ImageMemoryRequirement {
     architecture == .arm64 ? 0x4000_0000 : 0
   }
 
+  /// Room QEMU's arm64 `virt` needs for the device tree it writes: it places the tree at the
+  /// next 2 MiB boundary after the image and initrd, and fails ("Not enough space for DTB")
+  /// when RAM ends before the tree does; 1 MiB is QEMU's maximum tree size.
+  static let deviceTreeSpace = 1024 * 1024
+
   /// The minimum in MiB, or nil when the file is neither an ELF image nor an arm64 Image.
-  public static func minimumMegabytes(image bytes: [UInt8], architecture: Architecture) -> Int? {
+  /// `initrdSize`: the bytes of the initrd booted with it (it is loaded after the image).
+  public static func minimumMegabytes(
+    image bytes: [UInt8], architecture: Architecture, initrdSize: Int = 0
+  ) -> Int? {
     guard let end = imageEnd(bytes, ramBase: ramBase(architecture)) else { return nil }
-    let needed = Int(end) + kernelReserve
+    let loaded = Int(end) + initrdSize
+    var needed = loaded + kernelReserve
+    if architecture == .arm64 {
+      let twoMebibytes = 2 * mebibyte
+      let treeStart = (loaded + twoMebibytes - 1) / twoMebibytes * twoMebibytes
+      needed = max(needed, treeStart + deviceTreeSpace)
+    }
     return (needed + mebibyte - 1) / mebibyte
   }
 

@@ -121,12 +121,6 @@ struct RunCommand: ParsableCommand {
       throw ImageMissing(
         message: "no image for '\(chosen.shortForm)' at '\(image)'; run 'kraft build' first")
     }
-    if let bytes = FileManager.default.contents(atPath: image),
-      let minimum = ImageMemoryRequirement.minimumMegabytes(
-        image: [UInt8](bytes), architecture: chosen.architecture), megabytes < minimum
-    {
-      throw MemoryTooSmall(requested: megabytes, minimum: minimum, image: image)
-    }
     let mappings = try PortMapping.parseAll(ports)
     if let first = mappings.first {
       throw UnsupportedRunOption(
@@ -144,6 +138,7 @@ struct RunCommand: ParsableCommand {
       appArguments: appArguments.isEmpty ? loaded.kraftfile.cmd : appArguments,
       kvm: try useKVM(for: chosen),
       initrd: try initrdPath(loaded.kraftfile, layout))
+    try Self.checkMemory(request)
     let debugImage = layout.debugImage(for: chosen)
     let run = InstanceRun(
       request: request,
@@ -163,6 +158,21 @@ struct RunCommand: ParsableCommand {
       StandardStream.error.write("kraft: \(explanation)\n")
     }
     throw ExitCode(decoded.status)
+  }
+
+  /// Refuses less memory than the image (and its initrd) needs to boot at all.
+  static func checkMemory(_ request: RunRequest) throws {
+    guard let bytes = FileManager.default.contents(atPath: request.image) else { return }
+    let initrdSize =
+      request.initrd.flatMap {
+        (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? NSNumber)?.intValue
+      } ?? 0
+    if let minimum = ImageMemoryRequirement.minimumMegabytes(
+      image: [UInt8](bytes), architecture: request.target.architecture, initrdSize: initrdSize),
+      request.memory < minimum
+    {
+      throw MemoryTooSmall(requested: request.memory, minimum: minimum, image: request.image)
+    }
   }
 
   private func initrdPath(_ kraftfile: Kraftfile, _ layout: ProjectLayout) throws -> String? {

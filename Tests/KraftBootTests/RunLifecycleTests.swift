@@ -128,12 +128,13 @@ import Testing
     #expect(run.stderr.contains("did not stop within 2 seconds"))
   }
 
-  @Test(arguments: ["qemu/x86_64", "fc/x86_64"])
+  @Test(arguments: ["qemu/x86_64", "fc/x86_64", "qemu/arm64"])
   func memoryBelowTheImageIsRefusedAndTheNamedMinimumBoots(target: String) throws {
     let project = try project()
     let small = try KraftProcess.run(
       ["run", "-W", "-t", target, "-M", "1", "--", "flood", "10"], in: project.scratch.url, timeout: 60)
     #expect(small.status == 64, "\(small.output)")
+    #expect(small.stdout.isEmpty)
     let message = small.stderr
     let range = try #require(message.range(of: "at least "), "\(message)")
     let minimum = try #require(Int(message[range.upperBound...].prefix(while: \.isNumber)))

@@ -1,8 +1,8 @@
 /*
- * Boot-test fixture for kraft run's VM lifecycle and console.
+ * Boot-test fixture for kraft run's VM lifecycle and console; the first
+ * argument says what to do:
  *   forever      print "running", then sleep until the VM is stopped
- *   flood N      write N bytes ("0123456789" repeated) with no newline, then exit 0
- *   env NAME...  print NAME=value (or NAME unset) for each NAME, then exit 0
+ *   flood N      write N bytes of "0123456789"... with no newline, exit 0
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +15,8 @@ static int flood(long total)
 	for (size_t i = 0; i < sizeof chunk; i++)
 		chunk[i] = (char)('0' + i % 10);
 	while (total > 0) {
-		size_t n = total < (long)sizeof chunk ? (size_t)total : sizeof chunk;
+		size_t n =
+		    total < (long)sizeof chunk ? (size_t)total : sizeof chunk;
 		ssize_t written = write(1, chunk, n);
 		if (written <= 0)
 			return 1;
@@ -33,16 +34,6 @@ int main(int argc, char **argv)
 		for (;;)
 			sleep(1);
 	}
-	if (argc >= 2 && strcmp(argv[1], "env") == 0) {
-		for (int i = 2; i < argc; i++) {
-			const char *value = getenv(argv[i]);
-			if (value)
-				printf("%s=%s\n", argv[i], value);
-			else
-				printf("%s unset\n", argv[i]);
-		}
-		return 0;
-	}
-	printf("usage: forever | flood N | env NAME...\n");
+	printf("usage: forever | flood N\n");
 	return 2;
 }
