@@ -106,7 +106,11 @@ struct RunCommand: ParsableCommand {
       throw ValidationError("'--timeout' must be a positive number of seconds")
     }
     _ = try MemorySize.megabytes(memory)
-    _ = try PortMapping.parseAll(ports)
+    if let first = try PortMapping.parseAll(ports).first {
+      throw ValidationError(
+        "publishing ports ('-p \(first.text)') is not supported yet: kraft's guests have no network device; remove '-p'"
+      )
+    }
   }
 
   func run() throws {
@@ -120,13 +124,6 @@ struct RunCommand: ParsableCommand {
     guard FileManager.default.fileExists(atPath: image) else {
       throw ImageMissing(
         message: "no image for '\(chosen.shortForm)' at '\(image)'; run 'kraft build' first")
-    }
-    let mappings = try PortMapping.parseAll(ports)
-    if let first = mappings.first {
-      throw UnsupportedRunOption(
-        message:
-          "publishing ports ('-p \(first.text)') is not supported yet: kraft's guests have no network device; remove '-p'"
-      )
     }
     let request = RunRequest(
       target: chosen, image: image, memory: megabytes,
@@ -203,11 +200,5 @@ struct RunCommand: ParsableCommand {
 /// `kraft run` before `kraft build`.
 struct ImageMissing: KraftError {
   var kind: ErrorKind { .missingInput }
-  var message: String
-}
-
-/// A kraftkit flag kraft accepts but cannot honour yet.
-struct UnsupportedRunOption: KraftError {
-  var kind: ErrorKind { .usage }
   var message: String
 }

@@ -200,6 +200,13 @@ import Testing
     #expect(!(try kraft(["ps"]).stdout.contains("web")))
     #expect(try kraft(["logs", "web"]).status == 66)
 
+    // logs -f follows an instance until it stops, then prints the rest.
+    #expect(try kraft(["run", "-W", "-d", "-n", "short", "--", "flood", "10"]).status == 0)
+    let followed = try kraft(["logs", "-f", "short"])
+    #expect(followed.status == 0)
+    #expect(followed.stdout.hasPrefix("0123456789"), "\(followed.output)")
+    #expect(try kraft(["ps"]).stdout.contains("exited (0)"))
+
     // --rm: the instance removes itself when the application exits.
     let once = try kraft(["run", "-W", "-d", "--rm", "-n", "once", "--", "flood", "10"])
     #expect(once.status == 0, "\(once.output)")

@@ -10,8 +10,8 @@ import Testing
   @Test func kraftkitRunFlagsParse() throws {
     let run = try RunCommand.parse([
       "--rm", "--plat", "qemu", "--arch", "x86_64", "-M", "128Mi", "-e", "A=1", "-e", "B=two words",
-      "-a", "loglevel=debug", "--kernel-arg", "x=a b", "-W", "--initrd", "fs.cpio", "-p",
-      "8080:8080", ".", "--", "app", "arg",
+      "-a", "loglevel=debug", "--kernel-arg", "x=a b", "-W", "--initrd", "fs.cpio", ".", "--", "app",
+      "arg",
     ])
     #expect(run.remove)
     #expect(run.platform == "qemu")
@@ -22,7 +22,6 @@ import Testing
     #expect(run.kernelArguments == ["loglevel=debug", "x=a b"])
     #expect(run.disableAcceleration)
     #expect(run.initrd == "fs.cpio")
-    #expect(run.ports == ["8080:8080"])
     #expect(run.project.project == ".")
     #expect(run.appArguments == ["app", "arg"])
   }
@@ -36,6 +35,16 @@ import Testing
     #expect(run.target == "qemu/arm64")
     // The old spelling of kernel arguments still works.
     #expect(try RunCommand.parse(["--kernel-args", "a b"]).kernelArguments == ["a b"])
+  }
+
+  @Test func portsAreRecognisedButRefusedUntilGuestsHaveANetwork() {
+    do {
+      _ = try RunCommand.parse(["-p", "8080:80", "."])
+      Issue.record("-p must be refused")
+    } catch {
+      #expect(RunCommand.message(for: error).contains("not supported yet"))
+      #expect(RunCommand.exitCode(for: error).rawValue == 64)
+    }
   }
 
   @Test func contradictoryOrMalformedRunFlagsAreUsageErrors() {
