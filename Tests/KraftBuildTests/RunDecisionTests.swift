@@ -1,7 +1,9 @@
 import Foundation
-import KraftBuild
+import KraftBasics
 import KraftModel
 import Testing
+
+@testable import KraftBuild
 
 /// The least memory an image boots in, read from its program headers or arm64 Image header.
 @Suite struct ImageMemoryRequirementTests {
@@ -149,5 +151,22 @@ import Testing
     }
     #expect(!upgraded.decide(for: .x86_64).useKVM)
     #expect(counter.measured == 2)
+  }
+}
+
+/// The probe VM itself, under TCG only (the KVM half is what the decision tests inject).
+@Suite struct ResetVectorProbeTests {
+  static let qemu = ExecutableLocator().find("qemu-system-x86_64")
+
+  @Test(.enabled(if: qemu != nil, "needs qemu-system-x86_64"))
+  func theProbeFirmwareRunsItsLoopAndExitsWithTheExpectedStatus() throws {
+    let probe = ResetVectorProbe(qemu: Self.qemu!, iterations: 1_000_000)
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("probe-\(UUID()).bin").path
+    try Data(probe.firmware()).write(to: URL(fileURLWithPath: path))
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let result = try probe.time(probe.command(firmware: path, accelerator: "tcg"), limit: 30)
+    #expect(result.status == 3)
+    #expect(result.seconds != nil)
+    #expect(!result.timedOut)
   }
 }
