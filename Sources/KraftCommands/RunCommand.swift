@@ -125,7 +125,7 @@ struct RunCommand: ParsableCommand {
       throw ImageMissing(
         message: "no image for '\(chosen.shortForm)' at '\(image)'; run 'kraft build' first")
     }
-    let request = RunRequest(
+    var request = RunRequest(
       target: chosen, image: image, memory: megabytes,
       // The environment reaches the libc as kernel arguments env.KEY=VALUE (abi.h,
       // docs/libc.md): the Kraftfile's env:, then -e, which overrides a Kraftfile entry.
@@ -133,9 +133,10 @@ struct RunCommand: ParsableCommand {
         kraftfile: loaded.kraftfile.env.map { ($0.name, $0.value) }, overrides: environment,
         host: ProcessInfo.processInfo.environment) + kernelArguments,
       appArguments: appArguments.isEmpty ? loaded.kraftfile.cmd : appArguments,
-      kvm: try useKVM(for: chosen),
       initrd: try initrdPath(loaded.kraftfile, layout))
     try Self.checkMemory(request)
+    // After the checks: the first run on a machine probes KVM, which takes a few seconds.
+    request.kvm = try useKVM(for: chosen)
     let debugImage = layout.debugImage(for: chosen)
     let run = InstanceRun(
       request: request,
