@@ -103,73 +103,107 @@ fail:;
 }
 
 /*
- * Stopping the child when kraft is asked to stop. The handler records the
- * first signal and passes SIGTERM on to the child (QEMU then shuts down
- * cleanly); kraft's read loop sees the record, escalates to SIGKILL after a
- * grace period, and exits with 128 + the signal once the child is reaped.
- * Only async-signal-safe work happens in the handler.
- */
-/*
- * The record lives in function-local statics: Swift emits a header's inline
+ * Stopping the children when kraft is asked to stop. The handler records the
+ * first signal and passes SIGTERM on to every tied child (QEMU then shuts
+ * down cleanly); kraft's read loop sees the record, escalates to SIGKILL
+ * after a grace period, and exits with 128 + the signal once the child is
+ * reaped. Only async-signal-safe work happens in the handler. Several VMs may
+ * run at once in one process (the tests do): the handlers are installed by
+ * the first and the previous ones restored by the last.
+ *
+ * The state lives in function-local statics: Swift emits a header's inline
  * functions into each object that calls them, but never a header's globals.
  * Being static, each Swift file calling these gets its own copy, so only
  * MonitorProcess.swift may call them.
  */
+#define KRAFT_MAX_TIED 16
+
 static inline volatile sig_atomic_t *kraft_signal_record(void)
 {
 	static volatile sig_atomic_t received;
 	return &received;
 }
 
-static inline volatile pid_t *kraft_signal_target(void)
+static inline pid_t *kraft_signal_targets(void)
 {
-	static volatile pid_t target;
-	return &target;
+	static pid_t targets[KRAFT_MAX_TIED];
+	return targets;
 }
 
 static inline void kraft_forward_handler(int signo)
 {
 	if (!*kraft_signal_record())
 		*kraft_signal_record() = signo;
-	if (*kraft_signal_target() > 0)
-		kill(*kraft_signal_target(), SIGTERM);
-}
-
-/*
- * Catches SIGINT, SIGTERM and SIGHUP (before the child exists, so a signal in
- * between is recorded, not fatal), or with enable == 0 restores the defaults.
- */
-static inline void kraft_catch_signals(int enable)
-{
-	if (enable)
-		*kraft_signal_record() = 0;
-	*kraft_signal_target() = 0;
-	struct sigaction action = {0};
-	action.sa_handler = enable ? kraft_forward_handler : SIG_DFL;
-	action.sa_flags = SA_RESTART;
-	sigemptyset(&action.sa_mask);
-	sigaction(SIGINT, &action, 0);
-	sigaction(SIGTERM, &action, 0);
-	sigaction(SIGHUP, &action, 0);
-	/* A parent may have started kraft with these blocked (a test runner
-	 * does): blocked, they would never reach the handler. */
-	if (enable) {
-		sigset_t caught;
-		sigemptyset(&caught);
-		sigaddset(&caught, SIGINT);
-		sigaddset(&caught, SIGTERM);
-		sigaddset(&caught, SIGHUP);
-		sigprocmask(SIG_UNBLOCK, &caught, 0);
+	for (int i = 0; i < KRAFT_MAX_TIED; i++) {
+		pid_t target = __atomic_load_n(&kraft_signal_targets()[i],
+		                               __ATOMIC_SEQ_CST);
+		if (target > 0)
+			kill(target, SIGTERM);
 	}
 }
 
-/* From now on, caught signals are passed on to pid as SIGTERM. */
-static inline void kraft_forward_signals_to(pid_t pid)
+/*
+ * enable: catch SIGINT, SIGTERM and SIGHUP (before the child exists, so a
+ * signal in between is recorded, not fatal); otherwise the end of one use.
+ */
+static inline void kraft_catch_signals(int enable)
 {
-	*kraft_signal_target() = pid;
+	static int users;
+	static struct sigaction previous[3];
+	const int caught[3] = {SIGINT, SIGTERM, SIGHUP};
+	if (enable) {
+		if (__atomic_fetch_add(&users, 1, __ATOMIC_SEQ_CST) != 0)
+			return;
+		*kraft_signal_record() = 0;
+		struct sigaction action = {0};
+		action.sa_handler = kraft_forward_handler;
+		action.sa_flags = SA_RESTART;
+		sigemptyset(&action.sa_mask);
+		sigset_t unblock;
+		sigemptyset(&unblock);
+		for (int i = 0; i < 3; i++) {
+			sigaction(caught[i], &action, &previous[i]);
+			sigaddset(&unblock, caught[i]);
+		}
+		/* A parent may have started kraft with these blocked (a test
+		 * runner does): blocked, they would never reach the handler. */
+		sigprocmask(SIG_UNBLOCK, &unblock, 0);
+		return;
+	}
+	if (__atomic_sub_fetch(&users, 1, __ATOMIC_SEQ_CST) != 0)
+		return;
+	for (int i = 0; i < 3; i++)
+		sigaction(caught[i], &previous[i], 0);
 }
 
-/* The first signal received while forwarding, or 0. */
+/*
+ * From now on, caught signals are passed on to pid as SIGTERM. Returns 0 when
+ * every slot is taken; the read loop still stops that VM on the record.
+ */
+static inline int kraft_forward_signals_to(pid_t pid)
+{
+	for (int i = 0; i < KRAFT_MAX_TIED; i++) {
+		pid_t empty = 0;
+		if (__atomic_compare_exchange_n(
+		        &kraft_signal_targets()[i], &empty, pid, 0,
+		        __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+			return 1;
+	}
+	return 0;
+}
+
+/* Stops forwarding to pid (before it is reaped and its pid reused). */
+static inline void kraft_stop_forwarding(pid_t pid)
+{
+	for (int i = 0; i < KRAFT_MAX_TIED; i++) {
+		pid_t expected = pid;
+		__atomic_compare_exchange_n(&kraft_signal_targets()[i],
+		                            &expected, 0, 0, __ATOMIC_SEQ_CST,
+		                            __ATOMIC_SEQ_CST);
+	}
+}
+
+/* The first signal received while catching, or 0. */
 static inline int kraft_forwarded_signal(void)
 {
 	return *kraft_signal_record();

@@ -48,12 +48,13 @@ public struct TiedMonitorRunner: MonitorRunner {
   public func run(
     _ command: ProcessCommand, timeout: Int?, console: (ArraySlice<UInt8>) throws -> Void
   ) throws -> MonitorExit {
-    // Only one VM at a time per kraft process: the signal record is process-wide.
+    // The signal record is process-wide: a signal stops every VM this process runs.
     kraft_catch_signals(1)
     defer { kraft_catch_signals(0) }
     let child = try ChildProcess.spawn(command, stdin: STDIN_FILENO, mode: KRAFT_SPAWN_TIED)
-    kraft_forward_signals_to(child.pid)
     defer { child.killAndReap() }
+    _ = kraft_forward_signals_to(child.pid)
+    defer { kraft_stop_forwarding(child.pid) }
     let start = Self.now()
     var stop = StopSchedule(gracePeriod: gracePeriod)
     var timedOut = false

@@ -127,6 +127,22 @@ import Testing
     #expect(Date().timeIntervalSince(start) < 10)
   }
 
+  @Test func signalDispositionsAreRestoredAfterConcurrentRuns() throws {
+    func disposition(_ signal: Int32) -> UnsafeMutableRawPointer? {
+      var current = sigaction()
+      sigaction(signal, nil, &current)
+      return unsafeBitCast(current.__sigaction_handler.sa_handler, to: UnsafeMutableRawPointer?.self)
+    }
+    // An ignored SIGHUP (as nohup leaves it) must stay ignored, not become the default.
+    let original = signal(SIGHUP, SIG_IGN)
+    defer { signal(SIGHUP, original) }
+    let before = [SIGINT, SIGTERM, SIGHUP].map(disposition)
+    DispatchQueue.concurrentPerform(iterations: 3) { _ in
+      _ = try? TiedMonitorRunner().run(ProcessCommand("/bin/sh", ["-c", "sleep 0.3"]), timeout: 10) { _ in }
+    }
+    #expect([SIGINT, SIGTERM, SIGHUP].map(disposition) == before)
+  }
+
   @Test func aMissingProgramIsALaunchError() {
     #expect(throws: MonitorLaunchFailed.self) {
       try TiedMonitorRunner().run(ProcessCommand("/nonexistent/qemu"), timeout: nil) { _ in }
