@@ -28,6 +28,8 @@ let package = Package(
     // SHA-256 for archives, trees and patch sets (OpenSSL's assembly, not portable Swift).
     .systemLibrary(
       name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+    // fork + PR_SET_PDEATHSIG + exec for VM monitors, and signal forwarding (C: prctl is variadic).
+    .systemLibrary(name: "CKraftSpawn"),
 
     .target(name: "KraftModel"),
     .target(name: "KraftBasics", dependencies: ["CLibCrypto"]),
@@ -37,7 +39,7 @@ let package = Package(
       dependencies: ["KraftModel", "KraftBasics", "KraftManifest", "CLibGit2", "CLibArchive"]),
     .target(
       name: "KraftBuild",
-      dependencies: ["KraftModel", "KraftBasics", "KraftManifest", "KraftFetch"]),
+      dependencies: ["KraftModel", "KraftBasics", "KraftManifest", "KraftFetch", "CKraftSpawn"]),
     .target(
       name: "KraftCommands",
       dependencies: [

@@ -54,11 +54,4 @@ public enum ExitStatusDecoder {
     return Decoded(
       status: noReportStatus, explanation: "QEMU failed (exit status \(qemuStatus)); see its message above")
   }
-
-  /// Finds Firecracker's `kraft: exit status V` line.
-  public static func statusLineValue(_ line: String) -> Int? {
-    let prefix = "kraft: exit status "
-    guard let range = line.range(of: prefix) else { return nil }
-    return Int(line[range.upperBound...].prefix(while: { $0.isNumber }))
-  }
 }

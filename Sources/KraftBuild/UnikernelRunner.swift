@@ -2,18 +2,23 @@ import Foundation
 import KraftBasics
 import KraftModel
 
-/// Boots an image and waits for it: the console goes to `output` line by line (crash frames
-/// symbolised), and the monitor's status is decoded into the application's.
+/// Boots an image and waits for it: the console goes to `output` as it arrives (crash frames
+/// symbolised, kraft's status line removed), and the monitor's status is decoded into the
+/// application's. The VM never outlives the call: see `TiedMonitorRunner`.
 public struct UnikernelRunner: Sendable {
   public var runner: ProcessRunner
+  public var monitorRunner: MonitorRunner
   public var fileSystem: FileSystem
   public var commands: VirtualMachineCommand
   public var locator: ExecutableLocator
 
+  /// `runner` runs helpers (the symbolizer); `monitorRunner` the virtual machine monitor.
   public init(
-    runner: ProcessRunner, fileSystem: FileSystem, locator: ExecutableLocator = ExecutableLocator()
+    runner: ProcessRunner, monitorRunner: MonitorRunner = TiedMonitorRunner(), fileSystem: FileSystem,
+    locator: ExecutableLocator = ExecutableLocator()
   ) {
     self.runner = runner
+    self.monitorRunner = monitorRunner
     self.fileSystem = fileSystem
     self.commands = VirtualMachineCommand(locator: locator)
     self.locator = locator
@@ -22,53 +27,48 @@ public struct UnikernelRunner: Sendable {
   /// `timeout` in seconds (nil: none); `debugImage` is used to symbolise crash reports.
   public func run(
     _ request: RunRequest, debugImage: String?, timeout: Int?, scratchDirectory: String,
-    output: TextOutput
+    output: ConsoleOutput
   ) throws -> ExitStatusDecoder.Decoded {
     guard fileSystem.exists(request.image) else {
       throw RunFailure(message: "image '\(request.image)' does not exist; run 'kraft build' first")
     }
     let monitor = try commands.monitor(for: request, scratchDirectory: scratchDirectory)
-    var command = monitor.command
     if case .firecracker(_, let configuration, let path) = monitor {
       try fileSystem.writeText(configuration, to: path)
     }
-    if let timeout {
-      // coreutils' timeout exits 124 at the limit. QEMU's x86 statuses are odd, so they never
-      // collide; on arm64 an app status of 123 (V = 124) would read as a timeout.
-      guard let wrapper = locator.find("timeout") else {
-        throw MissingToolError(tool: "timeout", package: "coreutils", purpose: "for 'kraft run --timeout'")
-      }
-      command = ProcessCommand(
-        wrapper, ["--foreground", "-k", "5", String(timeout), command.executable] + command.arguments)
-    }
     let symbolizer = debugImage.map { CrashSymbolizer(debugImage: $0, runner: runner, locator: locator) }
-    let reported = ReportedStatus()
-    let result = try runner.run(
-      command,
-      output: .lines { raw in
-        let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : raw
-        if let value = ExitStatusDecoder.statusLineValue(line) { reported.value = value }
-        output.write((symbolizer?.annotate(line) ?? line) + "\n")
-      })
-    if timeout != nil, result.status == 124 {
+    let console = ConsoleStream(
+      output: output, annotate: symbolizer.map { symbolizer in { symbolizer.annotate($0) } })
+    let exit = try monitorRunner.run(monitor.command, timeout: timeout) { try console.feed($0) }
+    try console.finish()
+    if let signal = exit.interruptedBy {
+      return ExitStatusDecoder.Decoded(
+        status: 128 + signal,
+        explanation: "stopped by \(Self.signalName(signal)); the virtual machine was stopped too")
+    }
+    if exit.timedOut {
       throw RunFailure(
         message:
-          "the unikernel did not stop within \(timeout!) seconds; it was stopped (raise '--timeout' if it needs longer)"
+          "the unikernel did not stop within \(timeout ?? 0) seconds; it was stopped (raise '--timeout' if it needs longer)"
       )
     }
     if case .firecracker = monitor {
-      guard let value = reported.value else {
+      guard let value = console.reportedValue else {
         return ExitStatusDecoder.Decoded(
           status: ExitStatusDecoder.noReportStatus,
           explanation: "Firecracker stopped without the unikernel reporting a status")
       }
       return ExitStatusDecoder.decode(v: value)
     }
-    return ExitStatusDecoder.decode(qemuStatus: result.status, architecture: request.target.architecture)
+    return ExitStatusDecoder.decode(qemuStatus: exit.status, architecture: request.target.architecture)
   }
 
-  /// Written by the output handler, read after the process ended.
-  private final class ReportedStatus: @unchecked Sendable {
-    var value: Int?
+  static func signalName(_ signal: Int32) -> String {
+    switch signal {
+    case SIGINT: return "SIGINT (Ctrl-C)"
+    case SIGTERM: return "SIGTERM"
+    case SIGHUP: return "SIGHUP"
+    default: return "signal \(signal)"
+    }
   }
 }

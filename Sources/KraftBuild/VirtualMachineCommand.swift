@@ -2,7 +2,7 @@ import KraftBasics
 import KraftModel
 
 /// How to boot one image: which monitor, which machine, and the command line.
-public struct RunRequest: Hashable, Sendable {
+public struct RunRequest: Hashable, Sendable, Codable {
   public var target: Target
   public var image: String
   /// MiB.

@@ -24,6 +24,8 @@ struct BuildCommand: ParsableCommand {
     help: ArgumentHelp("Build only this target (its name or plat/arch); repeatable.", valueName: "target"))
   var target: [String] = []
 
+  @OptionGroup var targetFilter: PlatformArchitectureOptions
+
   @Flag(name: .long, help: "Print the plan (libraries and steps) without building.")
   var dryRun = false
 
@@ -74,7 +76,7 @@ struct BuildCommand: ParsableCommand {
             && FileManager.default.fileExists(
               atPath: loaded.kraftfile.directory + "/" + LockfileCodec.fileName))
       ))
-    let targets = try context.layout.targets(named: target)
+    let targets = try targetFilter.targets(context.layout, named: target)
     var releaseBuild =
       release
       ? try ReleaseBuild.prepare(

@@ -12,8 +12,30 @@ struct CleanCommand: ParsableCommand {
 
   @OptionGroup var project: ProjectOptions
 
+  @Option(
+    name: [.customShort("t"), .long],
+    help: ArgumentHelp("Only this target's outputs (its name or plat/arch); repeatable.", valueName: "target")
+  )
+  var target: [String] = []
+
+  @OptionGroup var targetFilter: PlatformArchitectureOptions
+
   func run() throws {
     let layout = ProjectLayout(kraftfile: try project.load().kraftfile)
+    if !target.isEmpty || targetFilter.platform != nil || targetFilter.architecture != nil {
+      // Only the chosen targets' images and build folders; other targets' stay.
+      let fileSystem = LocalFileSystem()
+      for chosen in try targetFilter.targets(layout, named: target) {
+        let image = layout.image(for: chosen)
+        let outputs = [
+          image, layout.debugImage(for: chosen), image + ".map", image + ".report",
+          layout.outputDirectory + "/" + TargetBuildPlan.key(chosen),
+        ]
+        for path in outputs where fileSystem.exists(path) { try fileSystem.remove(path) }
+        print("removed \(chosen.shortForm) outputs from \(layout.outputDirectory)")
+      }
+      return
+    }
     try LocalFileSystem().remove(layout.outputDirectory)
     print("removed \(layout.outputDirectory)")
   }

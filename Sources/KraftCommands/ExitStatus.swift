@@ -29,7 +29,10 @@ enum ExitStatus {
       75  fetching a source failed
       76  a source did not match its pin, or a release did not reproduce
      125  kraft run could not boot the unikernel
+     129  kraft run: stopped by SIGHUP (the VM is stopped with kraft)
+     130  kraft run: stopped by SIGINT (Ctrl-C)
      134  kraft run: the application aborted
      139  kraft run: the unikernel crashed (see the crash report above)
+     143  kraft run: stopped by SIGTERM
     """
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KraftBuild
 import KraftFetch
+import KraftModel
 
 /// `kraft fetch`: brings every upstream source the project's images need into the shared
 /// cache, verified and patched, and records them in `Kraftfile.lock`.
@@ -33,6 +34,8 @@ struct FetchCommand: ParsableCommand {
       """)
   var verify = false
 
+  @OptionGroup var targetFilter: PlatformArchitectureOptions
+
   func run() throws {
     let loaded = try project.load()
     let environment = ProcessInfo.processInfo.environment
@@ -42,7 +45,10 @@ struct FetchCommand: ParsableCommand {
       fetcher: fetcher,
       kraftfileDirectory: loaded.kraftfile.directory, locked: locked)
     let context = ProjectBuild(kraftfile: loaded.kraftfile, portSources: sources)
-    try PortResolution.resolveAll(context, targets: target, sources: sources, prune: target.isEmpty)
+    let targets = try targetFilter.targets(context.layout, named: target)
+    try PortResolution.resolve(
+      context, selected: targets, sources: sources,
+      prune: target.isEmpty && targetFilter.platform == nil && targetFilter.architecture == nil)
     for (name, prepared) in sources.prepared.sorted(by: { $0.key < $1.key }) {
       let entry = prepared.lockEntry
       print(
@@ -60,7 +66,12 @@ enum PortResolution {
   static func resolveAll(
     _ context: ProjectBuild, targets names: [String], sources: LockedPortSources, prune: Bool
   ) throws {
-    let targets = try context.layout.targets(named: names)
+    try resolve(context, selected: try context.layout.targets(named: names), sources: sources, prune: prune)
+  }
+
+  static func resolve(
+    _ context: ProjectBuild, selected targets: [Target], sources: LockedPortSources, prune: Bool
+  ) throws {
     _ = try context.plan(targets: targets, compiler: nil, extraCFlags: [])
     if prune { try sources.prune(keeping: Set(sources.prepared.keys)) }
   }

@@ -5,7 +5,8 @@ import KraftBuild
 import KraftModel
 
 /// `kraft run`: boot a built image under QEMU (or Firecracker) with the serial console on this
-/// terminal, and exit with the application's exit status.
+/// terminal, and exit with the application's exit status. Flags are kraftkit's
+/// (`kraft run --rm --plat qemu --arch x86_64 -M 128Mi -e KEY=VALUE -a ARG .`).
 struct RunCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "run",
@@ -13,8 +14,13 @@ struct RunCommand: ParsableCommand {
     discussion: """
       qemu/x86_64 boots on QEMU's pc machine; fc/x86_64 on Firecracker when it is installed, \
       otherwise on QEMU's microvm. Arguments after -- go to the application (default: the \
-      Kraftfile's cmd). Exit status: the application's (0-124), 134 when it aborted, 139 when \
-      the kernel crashed, 125 when the VM could not be booted or stopped without a status.
+      Kraftfile's cmd). As in kraftkit, -m is the architecture and -M the memory. KVM is used \
+      when a probe shows it works and is not slower than emulation (cached per machine); -W \
+      forces emulation, --kvm forces KVM. With -d the VM runs in the background: see \
+      'kraft ps', 'kraft logs', 'kraft stop', 'kraft rm'. Exit status: the application's \
+      (0-124), 134 when it aborted, 139 when the kernel crashed, 125 when the VM could not be \
+      booted or stopped without a status, 128+N when kraft was stopped by signal N (the VM \
+      is stopped with it).
       """)
 
   @OptionGroup var project: ProjectOptions
@@ -24,64 +30,171 @@ struct RunCommand: ParsableCommand {
     help: ArgumentHelp("The target to boot (name or plat/arch; default: the first).", valueName: "target"))
   var target: String?
 
-  @Option(name: [.short, .long], help: "Guest memory, in MiB or with a unit (64M, 1G).")
-  var memory: String = "64M"
+  @Option(
+    name: .customLong("plat"),
+    help: ArgumentHelp("Boot the target of this platform (qemu, fc/firecracker).", valueName: "plat"))
+  var platform: String?
 
-  @Option(help: ArgumentHelp("Kernel arguments (before '--' on the kernel command line).", valueName: "args"))
-  var kernelArgs: String?
+  @Option(
+    name: [.customShort("m"), .customLong("arch")],
+    help: ArgumentHelp("Boot the target of this architecture (x86_64, arm64).", valueName: "arch"))
+  var architecture: String?
 
-  @Flag(help: "Use KVM (off by default: tests run under TCG).")
+  @Option(
+    name: [.customShort("M"), .long],
+    help: ArgumentHelp(
+      "Guest memory: MiB, or with a unit as kraftkit spells it (64Mi, 1Gi; 1G = 10^9 bytes).",
+      valueName: "size"))
+  var memory: String = "64Mi"
+
+  @Option(
+    name: [.customShort("e"), .customLong("env")],
+    help: ArgumentHelp(
+      "Set an environment variable of the application (KEY=VALUE, or KEY to pass kraft's own); repeatable.",
+      valueName: "env"))
+  var environment: [String] = []
+
+  @Option(
+    name: [.customShort("a"), .customLong("kernel-arg"), .customLong("kernel-args")],
+    help: ArgumentHelp(
+      "One kernel argument, kept whole (blanks included); repeatable.", valueName: "arg"))
+  var kernelArguments: [String] = []
+
+  @Option(
+    name: [.customShort("p"), .customLong("port")],
+    help: ArgumentHelp(
+      "Publish a guest port on the host (HOST:GUEST; not supported yet).", valueName: "ports"))
+  var ports: [String] = []
+
+  @Option(
+    help: ArgumentHelp("Boot with this cpio initrd instead of the Kraftfile's rootfs.", valueName: "path"))
+  var initrd: String?
+
+  @Flag(
+    name: [.customShort("W"), .customLong("disable-acceleration")], help: "Never use KVM (emulate with TCG).")
+  var disableAcceleration = false
+
+  @Flag(help: "Use KVM without probing whether it works well here.")
   var kvm = false
 
   @Option(help: "Stop the VM after this many seconds (exit 125).")
   var timeout: Int?
 
+  @Flag(name: [.customShort("d"), .long], help: "Run in the background; print the instance's name.")
+  var detach = false
+
+  @Option(
+    name: [.customShort("n"), .long],
+    help: ArgumentHelp(
+      "The instance's name with --detach (default: project name and a number).", valueName: "name"))
+  var name: String?
+
+  @Flag(name: .customLong("rm"), help: "Remove the instance (state and log) when it stops (with --detach).")
+  var remove = false
+
   @Argument(parsing: .postTerminator, help: "Arguments for the application.")
   var appArguments: [String] = []
+
+  func validate() throws {
+    if disableAcceleration && kvm {
+      throw ValidationError("'--kvm' and '-W/--disable-acceleration' contradict each other; use one")
+    }
+    if name != nil && !detach {
+      throw ValidationError("'--name' names a background instance; add '-d/--detach'")
+    }
+    if let timeout, timeout <= 0 {
+      throw ValidationError("'--timeout' must be a positive number of seconds")
+    }
+    _ = try MemorySize.megabytes(memory)
+    if let first = try PortMapping.parseAll(ports).first {
+      throw ValidationError(
+        "publishing ports ('-p \(first.text)') is not supported yet: kraft's guests have no network device; remove '-p'"
+      )
+    }
+  }
 
   func run() throws {
     let loaded = try project.load()
     let layout = ProjectLayout(kraftfile: loaded.kraftfile)
-    let chosen = try layout.targets(named: target.map { [$0] } ?? [])[0]
-    let megabytes = try Self.megabytes(memory)
+    let chosen = try TargetSelection(
+      names: target.map { [$0] } ?? [], platform: platform, architecture: architecture
+    ).targets(layout)[0]
+    let megabytes = try MemorySize.megabytes(memory)
     let image = layout.image(for: chosen)
     guard FileManager.default.fileExists(atPath: image) else {
       throw ImageMissing(
         message: "no image for '\(chosen.shortForm)' at '\(image)'; run 'kraft build' first")
     }
-    let request = RunRequest(
+    var request = RunRequest(
       target: chosen, image: image, memory: megabytes,
-      // The Kraftfile's env: reaches the libc as kernel arguments env.KEY=VALUE (see
-      // docs/libc.md); the user's --kernel-args follow.
-      kernelArguments: loaded.kraftfile.env.map { "env.\($0.name)=\($0.value)" }
-        + (kernelArgs.map { $0.split(separator: " ").map(String.init) } ?? []),
-      appArguments: appArguments.isEmpty ? loaded.kraftfile.cmd : appArguments, kvm: kvm,
-      initrd: loaded.kraftfile.rootfs != nil && FileManager.default.fileExists(atPath: layout.initrd)
-        ? layout.initrd : nil)
+      // The environment reaches the libc as kernel arguments env.KEY=VALUE (abi.h,
+      // docs/libc.md): the Kraftfile's env:, then -e, which overrides a Kraftfile entry.
+      kernelArguments: try ApplicationEnvironment.kernelArguments(
+        kraftfile: loaded.kraftfile.env.map { ($0.name, $0.value) }, overrides: environment,
+        host: ProcessInfo.processInfo.environment) + kernelArguments,
+      appArguments: appArguments.isEmpty ? loaded.kraftfile.cmd : appArguments,
+      initrd: try initrdPath(loaded.kraftfile, layout))
+    try Self.checkMemory(request)
+    // After the checks: the first run on a machine probes KVM, which takes a few seconds.
+    request.kvm = try useKVM(for: chosen)
     let debugImage = layout.debugImage(for: chosen)
-    let runner = UnikernelRunner(runner: SystemProcessRunner(), fileSystem: LocalFileSystem())
-    let decoded = try runner.run(
-      request, debugImage: FileManager.default.fileExists(atPath: debugImage) ? debugImage : nil,
+    let run = InstanceRun(
+      request: request,
+      debugImage: FileManager.default.fileExists(atPath: debugImage) ? debugImage : nil,
       timeout: timeout,
-      scratchDirectory: layout.outputDirectory + "/" + TargetBuildPlan.key(chosen),
-      output: StandardStream.out)
+      scratchDirectory: layout.outputDirectory + "/" + TargetBuildPlan.key(chosen))
+    if detach {
+      let store = try InstanceStore.forUser()
+      let instance = try store.start(
+        run, name: name ?? store.freshName(for: layout.projectName), removeWhenStopped: remove,
+        kraftExecutable: KraftExecutable.path)
+      print(instance.name)
+      return
+    }
+    let decoded = try run.boot(output: DescriptorConsole(descriptor: STDOUT_FILENO))
     if let explanation = decoded.explanation {
       StandardStream.error.write("kraft: \(explanation)\n")
     }
     throw ExitCode(decoded.status)
   }
 
-  /// `64`, `64M`, `1G` → MiB.
-  static func megabytes(_ text: String) throws -> Int {
-    let upper = text.uppercased()
-    let (digits, factor): (Substring, Int) =
-      upper.hasSuffix("G")
-      ? (upper.dropLast(), 1024)
-      : upper.hasSuffix("M") ? (upper.dropLast(), 1) : (Substring(upper), 1)
-    guard let value = Int(digits), value > 0 else {
-      throw ValidationError("memory '\(text)' is not a size; use MiB like 64 or 64M, or 1G")
+  /// Refuses less memory than the image (and its initrd) needs to boot at all.
+  static func checkMemory(_ request: RunRequest) throws {
+    guard let bytes = FileManager.default.contents(atPath: request.image) else { return }
+    let initrdSize =
+      request.initrd.flatMap {
+        (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? NSNumber)?.intValue
+      } ?? 0
+    if let minimum = ImageMemoryRequirement.minimumMegabytes(
+      image: [UInt8](bytes), architecture: request.target.architecture, initrdSize: initrdSize),
+      request.memory < minimum
+    {
+      throw MemoryTooSmall(requested: request.memory, minimum: minimum, image: request.image)
     }
-    return value * factor
+  }
+
+  private func initrdPath(_ kraftfile: Kraftfile, _ layout: ProjectLayout) throws -> String? {
+    if let initrd {
+      let path = initrd.hasPrefix("/") ? initrd : FileManager.default.currentDirectoryPath + "/" + initrd
+      guard FileManager.default.fileExists(atPath: path) else {
+        throw ImageMissing(message: "initrd '\(initrd)' does not exist; give a cpio archive's path")
+      }
+      return path
+    }
+    return kraftfile.rootfs != nil && FileManager.default.fileExists(atPath: layout.initrd)
+      ? layout.initrd : nil
+  }
+
+  /// `--kvm` forces KVM and `-W` emulation; otherwise KVM only where the probe says it works
+  /// and is not slower (see `AccelerationProbe`), with a one-line note when it is not used.
+  private func useKVM(for target: Target) throws -> Bool {
+    if kvm { return true }
+    if disableAcceleration { return false }
+    let decision = AccelerationProbe.forMachine(
+      environment: ProcessInfo.processInfo.environment
+    ).decide(for: target.architecture)
+    if let note = decision.note { StandardStream.error.write("kraft: \(note)\n") }
+    return decision.useKVM
   }
 }
 

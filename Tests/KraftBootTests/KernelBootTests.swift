@@ -153,7 +153,7 @@ final class BuiltImageProject: @unchecked Sendable {
     -> KraftProcess.Result
   {
     var arguments = ["run", "--target", target, "--timeout", "120"]
-    if !kernelArguments.isEmpty { arguments += ["--kernel-args", kernelArguments.joined(separator: " ")] }
+    for argument in kernelArguments { arguments += ["--kernel-arg", argument] }
     if !appArguments.isEmpty { arguments += ["--"] + appArguments }
     return try KraftProcess.run(arguments, in: project.url, timeout: 300)
   }

@@ -17,8 +17,9 @@ import Testing
 
   @Test func arm64AndFirecrackerUseVItself() {
     #expect(ExitStatusDecoder.decode(qemuStatus: 4, architecture: .arm64).status == 3)
-    #expect(ExitStatusDecoder.statusLineValue("kraft: exit status 4") == 4)
-    #expect(ExitStatusDecoder.statusLineValue("hello") == nil)
+    #expect(ExitStatusLine.value(of: Array("kraft: exit status 4".utf8)) == 4)
+    #expect(ExitStatusLine.value(of: Array("hello".utf8)) == nil)
+    #expect(ExitStatusLine.value(of: Array("say kraft: exit status 4".utf8)) == nil)
   }
 }
 

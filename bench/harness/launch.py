@@ -40,7 +40,7 @@ def for_project(kraft, project, target, memory_mib, cmd=None):
             launcher = for_image(target, project.image(target), memory_mib, cmd, initrd)
             launcher.method = "qemu -initrd"
             return launcher
-        command = [kraft.binary, "run", "-t", target, "-m", f"{memory_mib}M", "--"] + cmd
+        command = [kraft.binary, "run", "-W", "-t", target, "-M", str(memory_mib), "--"] + cmd
         return Launcher(command, 0, "kraft run", cwd=project.directory, env=kraft.env)
     return for_image(target, project.image(target), memory_mib, cmd)
 
