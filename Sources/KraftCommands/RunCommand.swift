@@ -187,15 +187,31 @@ struct RunCommand: ParsableCommand {
 
   /// `--kvm` forces KVM and `-W` emulation; otherwise KVM only where the probe says it works
   /// and is not slower (see `AccelerationProbe`), with a one-line note when it is not used.
+  /// `KRAFT_ACCELERATION=tcg|kvm` sets the same choice for every run of a session (the test
+  /// suite pins `tcg` so no test depends on a machine's KVM); flags still win.
   private func useKVM(for target: Target) throws -> Bool {
     if kvm { return true }
     if disableAcceleration { return false }
-    let decision = AccelerationProbe.forMachine(
-      environment: ProcessInfo.processInfo.environment
-    ).decide(for: target.architecture)
+    let environment = ProcessInfo.processInfo.environment
+    switch environment["KRAFT_ACCELERATION"] {
+    case "tcg": return false
+    case "kvm": return true
+    case nil, "", "auto": break
+    case let other?:
+      throw InvalidAcceleration(
+        message: "KRAFT_ACCELERATION is '\(other)'; use 'tcg', 'kvm' or 'auto' (the default)")
+    }
+    let decision = AccelerationProbe.forMachine(environment: environment)
+      .decide(for: target.architecture)
     if let note = decision.note { StandardStream.error.write("kraft: \(note)\n") }
     return decision.useKVM
   }
+}
+
+/// A `KRAFT_ACCELERATION` value kraft does not know.
+struct InvalidAcceleration: KraftError {
+  var kind: ErrorKind { .usage }
+  var message: String
 }
 
 /// `kraft run` before `kraft build`.

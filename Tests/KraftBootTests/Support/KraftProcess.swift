@@ -38,7 +38,10 @@ struct KraftProcess {
     process.executableURL = binary
     process.arguments = arguments
     process.currentDirectoryURL = directory
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    // Tests never depend on a machine's KVM: TCG unless a test asks otherwise.
+    process.environment = ProcessInfo.processInfo.environment
+      .merging(["KRAFT_ACCELERATION": "tcg"]) { $1 }
+      .merging(environment) { $1 }
     process.standardInput = FileHandle.nullDevice
     let out = Pipe()
     let err = Pipe()
