@@ -143,10 +143,14 @@ public struct ReleaseBuild: Sendable {
     ["SOURCE_DATE_EPOCH": String(sourceDateEpoch), "TZ": "UTC", "LC_ALL": "C"]
   }
 
-  /// The Kraftfile's `rootfs:` packed reproducibly (`ReproducibleInitrd`), with this
-  /// release's source date on every entry.
-  public func initrd(forRootfs path: String) throws -> [UInt8] {
-    try ReproducibleInitrd.initrd(forRootfs: path, sourceDateEpoch: sourceDate.seconds)
+  /// The Kraftfile's `rootfs:` packed reproducibly (`ReproducibleInitrd`) into `output`, with
+  /// this release's source date on every entry.
+  @discardableResult
+  public func writeInitrd(forRootfs path: String, policy: RootfsPolicy, to output: String) throws
+    -> Bool
+  {
+    try ReproducibleInitrd.writeInitrd(
+      forRootfs: path, policy: policy, to: output, sourceDateEpoch: sourceDate.seconds)
   }
 
   /// Writes `<image>.release.json` and `<image>.spdx.json` beside each image, after a
