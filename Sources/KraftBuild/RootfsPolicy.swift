@@ -95,7 +95,8 @@ public struct RootfsPolicy: Sendable {
     self.user = user
   }
 
-  func checkLocation(_ path: String) throws {
+  /// Throws unless the rootfs at `path` is inside the project or the opt-in was given.
+  public func checkLocation(_ path: String) throws {
     guard !allowOutsideProject else { return }
     let project = OutputDirectory.resolvingSymlinks(Kraftfile.normalise(projectDirectory))
     let resolved = OutputDirectory.resolvingSymlinks(path)

@@ -103,6 +103,12 @@ struct BuildCommand: ParsableCommand {
       print(BuildPlanPrinter.text(plan, verbose: verbose), terminator: "")
       return
     }
+    // Refused before compiling anything rather than after.
+    let rootfsPolicy = RootfsPolicy(
+      projectDirectory: loaded.kraftfile.directory, allowOutsideProject: rootfsOutsideProject)
+    if let rootfs = loaded.kraftfile.rootfs {
+      try rootfsPolicy.checkLocation(loaded.kraftfile.resolvedPath(rootfs))
+    }
     // A new `outdir` is created stamped as kraft's, so that later runs may write and clean it.
     try OutputDirectory(layout: context.layout).prepare()
     var executor = BuildExecutor(
@@ -119,13 +125,11 @@ struct BuildCommand: ParsableCommand {
       // kraft run passes it with -initrd; the kernel unpacks it at / (docs/libc.md).
       let rootfsPath = loaded.kraftfile.resolvedPath(rootfs)
       let path = context.layout.initrd
-      let policy = RootfsPolicy(
-        projectDirectory: loaded.kraftfile.directory, allowOutsideProject: rootfsOutsideProject)
       if let releaseBuild {
-        try releaseBuild.writeInitrd(forRootfs: rootfsPath, policy: policy, to: path)
+        try releaseBuild.writeInitrd(forRootfs: rootfsPath, policy: rootfsPolicy, to: path)
       } else {
         try CpioWriter(environment: ProcessInfo.processInfo.environment)
-          .writeInitrd(forRootfs: rootfsPath, policy: policy, to: path)
+          .writeInitrd(forRootfs: rootfsPath, policy: rootfsPolicy, to: path)
       }
       print("rootfs: \(relative(path, to: loaded.kraftfile.directory))")
     }

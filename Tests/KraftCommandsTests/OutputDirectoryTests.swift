@@ -168,3 +168,11 @@ import Testing
     #expect(FileManager.default.fileExists(atPath: scratch.project + "/.unikraft"))
   }
 }
+
+@Suite struct RootfsFlagTests {
+  @Test func theOptInIsAFlagOfBuildAndOffByDefault() throws {
+    #expect(try BuildCommand.parse([]).rootfsOutsideProject == false)
+    #expect(try BuildCommand.parse(["--rootfs-outside-project"]).rootfsOutsideProject)
+    #expect(BuildCommand.helpMessage().contains("--rootfs-outside-project"))
+  }
+}
