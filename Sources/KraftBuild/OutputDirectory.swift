@@ -1,4 +1,5 @@
 import Foundation
+import KraftBasics
 import KraftModel
 
 #if canImport(Glibc)
@@ -194,4 +195,10 @@ public struct OutputError: KraftError {
     self.kind = kind
     self.message = message
   }
+}
+
+/// A file kraft could not write (`LocalFileSystem`, `AtomicFile`) is reported with exit status
+/// 73 and its own message, never as an internal error.
+extension AtomicFile.Failure: KraftError {
+  public var kind: ErrorKind { .outputFailed }
 }

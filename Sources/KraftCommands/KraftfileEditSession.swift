@@ -31,7 +31,7 @@ final class KraftfileEditSession: @unchecked Sendable {
 
   func write(_ text: String) throws {
     do {
-      try AtomicFile.replace(path, with: text)
+      try AtomicFile.replace(path, with: text, followingLinks: true)
     } catch let failure as AtomicFile.Failure {
       throw PortError(
         .outputFailed,
@@ -49,7 +49,7 @@ final class KraftfileEditSession: @unchecked Sendable {
     defer { restoring.unlock() }
     guard !restored else { return }
     restored = true
-    try? AtomicFile.replace(path, with: original)
+    try? AtomicFile.replace(path, with: original, followingLinks: true)
     if let originalLock {
       try? AtomicFile.replace(lockPath, with: originalLock)
     } else {

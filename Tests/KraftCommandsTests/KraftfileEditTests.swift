@@ -144,3 +144,36 @@ enum SmallDisk {
     }
   }
 }
+
+extension FullDiskTests {
+  @Test func generatedFilesOnAFullDiskAreAnOutputErrorNotAnInternalOne() throws {
+    try SmallDisk.with { disk in
+      let big = String(repeating: "x", count: 256 << 10)
+      #expect {
+        try LocalFileSystem().writeText(big, to: disk + "/qemu-x86_64/include/config.h")
+      } throws: { error in
+        guard let error = error as? any KraftError else { return false }
+        return error.kind == .outputFailed
+          && error.message.contains(
+            "no space left on the device to write '\(disk)/qemu-x86_64/include/config.h'")
+      }
+      let left = try FileManager.default.contentsOfDirectory(atPath: disk + "/qemu-x86_64/include")
+      #expect(left.isEmpty)
+    }
+  }
+}
+
+@Suite struct GeneratedFileLinkTests {
+  /// kraft's own outputs never write through a link planted in their place.
+  @Test func writingAGeneratedFileReplacesALinkInsteadOfFollowingIt() throws {
+    let base = NSTemporaryDirectory() + "kraft-link-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: base) }
+    try "precious\n".write(toFile: base + "/victim", atomically: true, encoding: .utf8)
+    try FileManager.default.createSymbolicLink(
+      atPath: base + "/config.h", withDestinationPath: base + "/victim")
+    try LocalFileSystem().writeText("generated\n", to: base + "/config.h")
+    #expect(try String(contentsOfFile: base + "/victim", encoding: .utf8) == "precious\n")
+    #expect(try String(contentsOfFile: base + "/config.h", encoding: .utf8) == "generated\n")
+  }
+}
