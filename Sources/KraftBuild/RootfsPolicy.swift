@@ -109,9 +109,16 @@ public struct RootfsPolicy: Sendable {
     }
   }
 
-  /// Permission bits for the initrd file: private (0600) when an entry of the archive is not
-  /// readable by everyone, so that packing never widens who can read a file.
+  /// Permission bits for the initrd file: private (0600) when a file of the archive is not
+  /// readable, or a folder not listable, by everyone, so packing never widens who can read it.
   static func initrdPermissions(_ entries: [CpioEntry]) -> mode_t {
-    entries.allSatisfy { $0.kind != .file || $0.permissions & 0o004 != 0 } ? 0o644 : 0o600
+    let open = entries.allSatisfy { entry in
+      switch entry.kind {
+      case .file: return entry.permissions & 0o004 != 0
+      case .directory: return entry.permissions & 0o005 == 0o005
+      case .symlink: return true
+      }
+    }
+    return open ? 0o644 : 0o600
   }
 }

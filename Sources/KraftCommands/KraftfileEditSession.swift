@@ -51,7 +51,9 @@ final class KraftfileEditSession: @unchecked Sendable {
     restored = true
     try? AtomicFile.replace(path, with: original, followingLinks: true)
     if let originalLock {
-      try? AtomicFile.replace(lockPath, with: originalLock)
+      if (try? String(contentsOfFile: lockPath, encoding: .utf8)) != originalLock {
+        try? AtomicFile.replace(lockPath, with: originalLock)
+      }
     } else {
       unlink(lockPath)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import KraftBasics
 import KraftBuild
+import KraftFetch
 import KraftManifest
 import KraftModel
 import Testing
@@ -175,5 +176,24 @@ extension FullDiskTests {
     try LocalFileSystem().writeText("generated\n", to: base + "/config.h")
     #expect(try String(contentsOfFile: base + "/victim", encoding: .utf8) == "precious\n")
     #expect(try String(contentsOfFile: base + "/config.h", encoding: .utf8) == "generated\n")
+  }
+}
+
+extension FullDiskTests {
+  @Test func aMirrorCopyOnAFullDiskSaysSo() throws {
+    let mirror = NSTemporaryDirectory() + "kraft-full-mirror-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: mirror, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: mirror) }
+    try Data(repeating: 1, count: 256 << 10).write(to: URL(fileURLWithPath: mirror + "/a.tar.gz"))
+    try SmallDisk.with { disk in
+      #expect {
+        _ = try URLSessionDownloader().download(
+          "file://" + mirror + "/a.tar.gz", to: disk + "/archive", progress: nil)
+      } throws: { error in
+        guard let error = error as? FetchError else { return false }
+        return error.kind == .outputFailed && error.message.contains("no space left on the device")
+          && ExitStatus.code(for: error.kind) == 73
+      }
+    }
   }
 }
