@@ -153,9 +153,12 @@ public struct CpioWriter: Sendable {
         try FileStream.copy(path, expectedSize: Int(archive.st_size), to: &sink)
       }
     }
-    let entries = adjust(try Self.entries(inFolder: path, user: policy.user))
-    return try OutputFile.write(output, permissions: RootfsPolicy.initrdPermissions(entries)) {
-      sink in try write(entries, to: &sink)
+    let listed = try Self.entries(inFolder: path, user: policy.user)
+    // Judged on the modes on disk, before `adjust` may normalise them.
+    let permissions = RootfsPolicy.initrdPermissions(listed)
+    let entries = adjust(listed)
+    return try OutputFile.write(output, permissions: permissions) { sink in
+      try write(entries, to: &sink)
     }
   }
 

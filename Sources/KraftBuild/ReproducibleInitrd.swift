@@ -3,16 +3,17 @@ import Foundation
 /// What release mode does to a root file system before `CpioWriter` packs it: permissions are
 /// reduced to what git records, so the initrd does not depend on the umask of whoever checked
 /// out or copied the project. A folder becomes 0755; a file 0755 when any execute bit is set,
-/// else 0644; a link stays 0777. Normalising only ever narrows: bits the file lacks stay off,
-/// so a private file (0600, 0640) stays private in the initrd. Order, owners and times are
+/// else 0644; a link stays 0777. (A checkout under umask 077 makes every file 0600, so a
+/// private mode cannot be told from a umask here; the initrd *file* stays private (0600)
+/// whenever a packed file was, see `CpioWriter.writeInitrd`.) Order, owners and times are
 /// already fixed by `CpioWriter` (sorted paths, owner 0, every mtime `SOURCE_DATE_EPOCH`).
 public enum ReproducibleInitrd {
   public static func normalized(_ entries: [CpioEntry]) -> [CpioEntry] {
     entries.map { entry in
       var copy = entry
       switch entry.kind {
-      case .directory: copy.permissions = 0o755 & entry.permissions
-      case .file: copy.permissions = (entry.permissions & 0o111 != 0 ? 0o755 : 0o644) & entry.permissions
+      case .directory: copy.permissions = 0o755
+      case .file: copy.permissions = entry.permissions & 0o111 != 0 ? 0o755 : 0o644
       case .symlink: copy.permissions = 0o777
       }
       return copy

@@ -101,15 +101,27 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: base) }
     let policy = RootfsPolicy(projectDirectory: base + "/p", allowOutsideProject: false)
     try CpioWriter().writeInitrd(forRootfs: base + "/p/rootfs", policy: policy, to: base + "/public")
+    #expect(Self.mode(base + "/public") == 0o644)
     try "key\n".write(toFile: base + "/p/rootfs/key", atomically: true, encoding: .utf8)
     chmod(base + "/p/rootfs/key", 0o600)
+    // A plain build keeps the key's 0600 inside the archive, and the file is private too.
+    try CpioWriter().writeInitrd(forRootfs: base + "/p/rootfs", policy: policy, to: base + "/plain")
+    #expect(Self.mode(base + "/plain") == 0o600)
+    let bytes = try #require(FileManager.default.contents(atPath: base + "/plain"))
+    #expect(String(decoding: bytes, as: UTF8.self).contains("00008180"))  // S_IFREG | 0600
+    // A release build records git's modes (umask-independent) but the file stays private.
     try ReproducibleInitrd.writeInitrd(
-      forRootfs: base + "/p/rootfs", policy: policy, to: base + "/private", sourceDateEpoch: 0)
-    #expect(Self.mode(base + "/public") == 0o644)
-    #expect(Self.mode(base + "/private") == 0o600)
-    // Inside the archive the key keeps 0600 (release mode normalises, but never widens).
-    let bytes = try #require(FileManager.default.contents(atPath: base + "/private"))
-    #expect(String(decoding: bytes, as: UTF8.self).contains("00008180"))
+      forRootfs: base + "/p/rootfs", policy: policy, to: base + "/release", sourceDateEpoch: 0)
+    #expect(Self.mode(base + "/release") == 0o600)
+    // A folder others cannot list makes it private as well.
+    chmod(base + "/p/rootfs/key", 0o644)
+    chmod(base + "/p/rootfs", 0o700)
+    try CpioWriter().writeInitrd(forRootfs: base + "/p/rootfs", policy: policy, to: base + "/closed")
+    #expect(Self.mode(base + "/closed") == 0o644)  // the root folder is not an entry
+    try FileManager.default.createDirectory(atPath: base + "/p/rootfs/d", withIntermediateDirectories: true)
+    chmod(base + "/p/rootfs/d", 0o700)
+    try CpioWriter().writeInitrd(forRootfs: base + "/p/rootfs", policy: policy, to: base + "/closed")
+    #expect(Self.mode(base + "/closed") == 0o600)
   }
 
   static func mode(_ path: String) -> mode_t {
