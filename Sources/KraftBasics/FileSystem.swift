@@ -79,13 +79,18 @@ public struct LocalFileSystem: FileSystem {
     try String(contentsOfFile: path, encoding: .utf8)
   }
 
+  /// Failures (a full disk, permissions) are `AtomicFile.Failure`s naming the file.
   public func writeText(_ text: String, to path: String) throws {
     try createDirectory((path as NSString).deletingLastPathComponent)
-    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    try AtomicFile.replace(path, with: text)
   }
 
   public func createDirectory(_ path: String) throws {
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    do {
+      try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    } catch {
+      throw AtomicFile.Failure(path: path, error: error)
+    }
   }
 
   public func remove(_ path: String) throws {

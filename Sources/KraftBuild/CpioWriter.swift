@@ -1,6 +1,10 @@
 import Foundation
 import KraftModel
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// One file, folder or symbolic link of a root file system, as it goes into an initrd.
 public struct CpioEntry: Hashable, Sendable {
   public enum Kind: Hashable, Sendable {
@@ -15,13 +19,28 @@ public struct CpioEntry: Hashable, Sendable {
   public var kind: Kind
   /// Permission bits only (`0o644`); the type bits come from `kind`.
   public var permissions: UInt32
+  /// The content when it is held in memory (a link's target, a test's file).
   public var data: [UInt8]
+  /// A file on disk whose bytes are the content: read in small pieces while the archive is
+  /// written, so that a rootfs never sits in memory whole.
+  public var sourceFile: String?
+  /// The content's length: `data.count`, or the size `sourceFile` had when it was listed.
+  public var size: Int
 
   public init(path: String, kind: Kind, permissions: UInt32, data: [UInt8] = []) {
     self.path = path
     self.kind = kind
     self.permissions = permissions & 0o7777
     self.data = data
+    self.sourceFile = nil
+    self.size = data.count
+  }
+
+  /// A file whose content is read from `sourceFile` (`size` bytes) when the archive is written.
+  public init(path: String, permissions: UInt32, sourceFile: String, size: Int) {
+    self.init(path: path, kind: .file, permissions: permissions)
+    self.sourceFile = sourceFile
+    self.size = size
   }
 }
 
@@ -29,6 +48,10 @@ public struct CpioEntry: Hashable, Sendable {
 public struct RootfsError: KraftError {
   public var kind: ErrorKind { .invalidInput }
   public var message: String
+
+  public init(message: String) {
+    self.message = message
+  }
 }
 
 /// Writes cpio archives in the "newc" format (`070701`), the one Linux and kraft's kernel
@@ -36,6 +59,7 @@ public struct RootfsError: KraftError {
 /// and contents: entries are sorted by path (byte order, so a folder precedes what it holds),
 /// inode numbers count up from 1 in that order, owners are 0, and every mtime is the same
 /// (`SOURCE_DATE_EPOCH` when set, else 0). Two builds of the same folder give the same bytes.
+/// Files are streamed from disk into a `CpioSink`: memory stays bounded whatever their size.
 public struct CpioWriter: Sendable {
   /// Seconds since the epoch stamped on every entry.
   public var mtime: UInt32
@@ -49,16 +73,28 @@ public struct CpioWriter: Sendable {
     self.mtime = environment["SOURCE_DATE_EPOCH"].flatMap { UInt32($0) } ?? 0
   }
 
-  public func archive(_ entries: [CpioEntry]) -> [UInt8] {
-    var out: [UInt8] = []
+  /// The archive in memory: for small entry lists (tests, in-memory entries).
+  public func archive(_ entries: [CpioEntry]) throws -> [UInt8] {
+    var sink = ByteSink()
+    try write(entries, to: &sink)
+    return sink.bytes
+  }
+
+  /// Writes the archive of `entries` to `sink`, reading each file's content as it goes.
+  public func write(_ entries: [CpioEntry], to sink: inout some CpioSink) throws {
     let sorted = entries.sorted { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
     for (index, entry) in sorted.enumerated() {
-      append(
+      try appendHeader(
         name: entry.path, inode: UInt32(index + 1), mode: Self.typeBits(entry.kind) | entry.permissions,
-        links: entry.kind == .directory ? 2 : 1, time: mtime, data: entry.data, to: &out)
+        links: entry.kind == .directory ? 2 : 1, time: mtime, size: entry.size, to: &sink)
+      if let source = entry.sourceFile {
+        try FileStream.copy(source, expectedSize: entry.size, to: &sink)
+      } else {
+        try entry.data.withUnsafeBytes { try sink.write($0) }
+      }
+      try Self.pad(entry.size, &sink)
     }
-    append(name: "TRAILER!!!", inode: 0, mode: 0, links: 1, time: 0, data: [], to: &out)
-    return out
+    try appendHeader(name: "TRAILER!!!", inode: 0, mode: 0, links: 1, time: 0, size: 0, to: &sink)
   }
 
   static func typeBits(_ kind: CpioEntry.Kind) -> UInt32 {
@@ -69,21 +105,24 @@ public struct CpioWriter: Sendable {
     }
   }
 
-  private func append(
-    name: String, inode: UInt32, mode: UInt32, links: UInt32, time: UInt32, data: [UInt8],
-    to out: inout [UInt8]
-  ) {
+  private func appendHeader(
+    name: String, inode: UInt32, mode: UInt32, links: UInt32, time: UInt32, size: Int,
+    to sink: inout some CpioSink
+  ) throws {
+    guard size <= Int(UInt32.max) else {
+      throw RootfsError(
+        message: "'\(name)' in the rootfs is \(size) bytes; a newc archive holds files up to 4 GiB")
+    }
     let nameBytes = Array(name.utf8) + [0]
     let fields: [UInt32] = [
-      inode, mode, 0, 0, links, time, UInt32(data.count), 0, 0, 0, 0,
-      UInt32(nameBytes.count), 0,
+      inode, mode, 0, 0, links, time, UInt32(size), 0, 0, 0, 0, UInt32(nameBytes.count), 0,
     ]
-    out += Array("070701".utf8)
-    for field in fields { out += Array(Self.hex8(field).utf8) }
-    out += nameBytes
-    Self.pad(&out)
-    out += data
-    Self.pad(&out)
+    var header = Array("070701".utf8)
+    for field in fields { header += Array(Self.hex8(field).utf8) }
+    header += nameBytes
+    // newc aligns the name (after the 110-byte header) and the data to 4 bytes.
+    while header.count % 4 != 0 { header.append(0) }
+    try header.withUnsafeBytes { try sink.write($0) }
   }
 
   private static func hex8(_ value: UInt32) -> String {
@@ -91,59 +130,111 @@ public struct CpioWriter: Sendable {
     return String(repeating: "0", count: 8 - digits.count) + digits
   }
 
-  /// newc aligns the name (after the 110-byte header) and the data to 4 bytes.
-  private static func pad(_ out: inout [UInt8]) {
-    while out.count % 4 != 0 { out.append(0) }
+  private static func pad(_ size: Int, _ sink: inout some CpioSink) throws {
+    let padding = (4 - size % 4) % 4
+    guard padding > 0 else { return }
+    try [UInt8](repeating: 0, count: padding).withUnsafeBytes { try sink.write($0) }
   }
 
-  /// The initrd for a Kraftfile's `rootfs:` (already resolved to an absolute path): a folder is
-  /// packed; a file that already is a newc archive is used as it is.
-  public func initrd(forRootfs path: String) throws -> [UInt8] {
-    var isFolder: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue {
-      guard let data = FileManager.default.contents(atPath: path), data.starts(with: Array("070701".utf8))
-      else {
-        throw RootfsError(
-          message: "rootfs '\(path)' is neither a folder nor a cpio archive in the newc format; "
-            + "make one with 'cpio -o -H newc' or give the folder")
+  /// Packs a Kraftfile's `rootfs:` (already resolved to an absolute path) into the initrd
+  /// file `output` (written whole or not at all, see `OutputFile`): a folder is packed, its
+  /// entries passed through `adjust` first (release builds normalise permissions); a file
+  /// that already is a newc archive is copied as it is. `policy` decides what may be read.
+  /// The initrd is private (0600) when anything in it is. Returns true when the file changed.
+  @discardableResult
+  public func writeInitrd(
+    forRootfs path: String, policy: RootfsPolicy, to output: String,
+    adjust: ([CpioEntry]) -> [CpioEntry] = { $0 }
+  ) throws -> Bool {
+    try policy.checkLocation(path)
+    if let archive = try Self.archiveFile(path, policy: policy) {
+      let permissions: mode_t = archive.st_mode & 0o004 != 0 ? 0o644 : 0o600
+      return try OutputFile.write(output, permissions: permissions) { sink in
+        try FileStream.copy(path, expectedSize: Int(archive.st_size), to: &sink)
       }
-      return [UInt8](data)
     }
-    return archive(try Self.entries(inFolder: path))
+    let listed = try Self.entries(inFolder: path, user: policy.user)
+    // Judged on the modes on disk, before `adjust` may normalise them.
+    let permissions = RootfsPolicy.initrdPermissions(listed)
+    let entries = adjust(listed)
+    return try OutputFile.write(output, permissions: permissions) { sink in
+      try write(entries, to: &sink)
+    }
+  }
+
+  /// A rootfs that is a file (a newc archive, checked by its magic): its status; nil for a
+  /// folder; throws for anything else.
+  static func archiveFile(_ path: String, policy: RootfsPolicy) throws -> stat? {
+    var info = stat()
+    guard stat(path, &info) == 0 else {
+      throw RootfsError(
+        message: "rootfs '\(path)' does not exist; give a folder or a cpio archive ('.cpio')")
+    }
+    if info.st_mode & S_IFMT == S_IFDIR { return nil }
+    guard info.st_mode & S_IFMT == S_IFREG else {
+      throw RootfsError(
+        message: "rootfs '\(path)' is neither a folder nor a regular file; give a folder or a "
+          + "cpio archive ('.cpio')")
+    }
+    try policy.user.checkReadable(path, info)
+    guard FileStream.startsWith(path, Array("070701".utf8)) else {
+      throw RootfsError(
+        message: "rootfs '\(path)' is neither a folder nor a cpio archive in the newc format; "
+          + "make one with 'cpio -o -H newc' or give the folder")
+    }
+    return info
   }
 
   /// The entries of a folder on disk, recursively (the folder itself is the archive's root and
-  /// is not an entry). Permissions are kept; owners and times are not (see the type's comment).
-  public static func entries(inFolder folder: String) throws -> [CpioEntry] {
-    let manager = FileManager.default
-    var isFolder: ObjCBool = false
-    guard manager.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+  /// is not an entry), without file contents (`sourceFile`). Permissions are kept; owners and
+  /// times are not (see the type's comment). Links are kept as links, never followed. A file
+  /// or folder `user` could not read is refused, naming it.
+  public static func entries(inFolder folder: String, user: InvokingUser = .current()) throws
+    -> [CpioEntry]
+  {
+    var info = stat()
+    guard stat(folder, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
       throw RootfsError(
         message: "rootfs '\(folder)' is not a folder; give a folder or a cpio archive ('.cpio')")
     }
-    guard let relativePaths = manager.subpaths(atPath: folder) else {
+    try user.checkListable(folder, info)
+    var entries: [CpioEntry] = []
+    try walk(folder, relative: "", user: user, into: &entries)
+    return entries
+  }
+
+  private static func walk(
+    _ root: String, relative: String, user: InvokingUser, into entries: inout [CpioEntry]
+  ) throws {
+    let folder = relative.isEmpty ? root : root + "/" + relative
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
       throw RootfsError(message: "cannot list rootfs folder '\(folder)'; check its permissions")
     }
-    return try relativePaths.map { relative in
-      let path = folder + "/" + relative
-      let attributes = try manager.attributesOfItem(atPath: path)
-      let permissions = UInt32((attributes[.posixPermissions] as? NSNumber)?.uint32Value ?? 0o644)
-      switch attributes[.type] as? FileAttributeType {
-      case .typeDirectory?:
-        return CpioEntry(path: relative, kind: .directory, permissions: permissions)
-      case .typeSymbolicLink?:
-        let target = try manager.destinationOfSymbolicLink(atPath: path)
-        return CpioEntry(
-          path: relative, kind: .symlink, permissions: 0o777, data: Array(target.utf8))
-      case .typeRegular?:
-        guard let data = manager.contents(atPath: path) else {
-          throw RootfsError(message: "cannot read '\(path)' from the rootfs; check its permissions")
-        }
-        return CpioEntry(path: relative, kind: .file, permissions: permissions, data: [UInt8](data))
+    for name in names.sorted() {
+      let path = relative.isEmpty ? name : relative + "/" + name
+      let full = root + "/" + path
+      var info = stat()
+      guard lstat(full, &info) == 0 else {
+        throw RootfsError(message: "cannot read '\(full)' from the rootfs; check its permissions")
+      }
+      let permissions = UInt32(info.st_mode) & 0o7777
+      switch info.st_mode & S_IFMT {
+      case S_IFDIR:
+        try user.checkListable(full, info)
+        entries.append(CpioEntry(path: path, kind: .directory, permissions: permissions))
+        try walk(root, relative: path, user: user, into: &entries)
+      case S_IFLNK:
+        let target = try FileManager.default.destinationOfSymbolicLink(atPath: full)
+        entries.append(
+          CpioEntry(path: path, kind: .symlink, permissions: 0o777, data: Array(target.utf8)))
+      case S_IFREG:
+        try user.checkReadable(full, info)
+        entries.append(
+          CpioEntry(path: path, permissions: permissions, sourceFile: full, size: Int(info.st_size)))
       default:
         throw RootfsError(
           message:
-            "rootfs entry '\(path)' is neither a file, a folder nor a symbolic link; remove it from the rootfs"
+            "rootfs entry '\(full)' is neither a file, a folder nor a symbolic link; remove it from the rootfs"
         )
       }
     }

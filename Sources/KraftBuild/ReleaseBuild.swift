@@ -143,10 +143,14 @@ public struct ReleaseBuild: Sendable {
     ["SOURCE_DATE_EPOCH": String(sourceDateEpoch), "TZ": "UTC", "LC_ALL": "C"]
   }
 
-  /// The Kraftfile's `rootfs:` packed reproducibly (`ReproducibleInitrd`), with this
-  /// release's source date on every entry.
-  public func initrd(forRootfs path: String) throws -> [UInt8] {
-    try ReproducibleInitrd.initrd(forRootfs: path, sourceDateEpoch: sourceDate.seconds)
+  /// The Kraftfile's `rootfs:` packed reproducibly (`ReproducibleInitrd`) into `output`, with
+  /// this release's source date on every entry.
+  @discardableResult
+  public func writeInitrd(forRootfs path: String, policy: RootfsPolicy, to output: String) throws
+    -> Bool
+  {
+    try ReproducibleInitrd.writeInitrd(
+      forRootfs: path, policy: policy, to: output, sourceDateEpoch: sourceDate.seconds)
   }
 
   /// Writes `<image>.release.json` and `<image>.spdx.json` beside each image, after a
@@ -201,13 +205,20 @@ public struct ReleaseBuild: Sendable {
         environment: ["SOURCE_DATE_EPOCH": String(sourceDate.seconds)]))
   }
 
+  /// Hashed in pieces: an initrd may be far larger than the memory kraft should use.
   static func artifact(_ path: String) throws -> ReleaseArtifact {
-    guard let data = FileManager.default.contents(atPath: path) else {
+    var hasher = SHA256()
+    var size = 0
+    do {
+      try RegularFile.read(path) { piece in
+        hasher.update(piece)
+        size += piece.count
+      }
+    } catch {
       throw ReleaseError(.missingInput, "the build did not produce '\(path)'")
     }
     return ReleaseArtifact(
-      file: (path as NSString).lastPathComponent, size: data.count,
-      sha256: SHA256.hex(of: [UInt8](data)))
+      file: (path as NSString).lastPathComponent, size: size, sha256: hasher.finalizeHex())
   }
 
   /// `path` relative to `directory` when inside it, else nil.

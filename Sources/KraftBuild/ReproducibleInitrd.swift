@@ -3,8 +3,10 @@ import Foundation
 /// What release mode does to a root file system before `CpioWriter` packs it: permissions are
 /// reduced to what git records, so the initrd does not depend on the umask of whoever checked
 /// out or copied the project. A folder becomes 0755; a file 0755 when any execute bit is set,
-/// else 0644; a link stays 0777. Order, owners and times are already fixed by `CpioWriter`
-/// (sorted paths, owner 0, every mtime `SOURCE_DATE_EPOCH`).
+/// else 0644; a link stays 0777. (A checkout under umask 077 makes every file 0600, so a
+/// private mode cannot be told from a umask here; the initrd *file* stays private (0600)
+/// whenever a packed file was, see `CpioWriter.writeInitrd`.) Order, owners and times are
+/// already fixed by `CpioWriter` (sorted paths, owner 0, every mtime `SOURCE_DATE_EPOCH`).
 public enum ReproducibleInitrd {
   public static func normalized(_ entries: [CpioEntry]) -> [CpioEntry] {
     entries.map { entry in
@@ -18,19 +20,20 @@ public enum ReproducibleInitrd {
     }
   }
 
-  /// A whole rootfs folder, packed for a release build.
+  /// A whole rootfs folder, packed for a release build, in memory (small folders, tests).
   public static func archive(folder: String, sourceDateEpoch: Int) throws -> [UInt8] {
-    CpioWriter(mtime: UInt32(clamping: sourceDateEpoch))
+    try CpioWriter(mtime: UInt32(clamping: sourceDateEpoch))
       .archive(normalized(try CpioWriter.entries(inFolder: folder)))
   }
 
-  /// A Kraftfile's `rootfs:` for a release build: a folder is packed as above; a cpio archive
-  /// is used as it is (its bytes are a project file, so the manifest pins them).
-  public static func initrd(forRootfs path: String, sourceDateEpoch: Int) throws -> [UInt8] {
-    var isFolder: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
-      return try archive(folder: path, sourceDateEpoch: sourceDateEpoch)
-    }
-    return try CpioWriter(mtime: UInt32(clamping: sourceDateEpoch)).initrd(forRootfs: path)
+  /// A Kraftfile's `rootfs:` for a release build, written to `output`: a folder is packed as
+  /// above; a cpio archive is used as it is (its bytes are a project file, so the manifest
+  /// pins them).
+  @discardableResult
+  public static func writeInitrd(
+    forRootfs path: String, policy: RootfsPolicy, to output: String, sourceDateEpoch: Int
+  ) throws -> Bool {
+    try CpioWriter(mtime: UInt32(clamping: sourceDateEpoch)).writeInitrd(
+      forRootfs: path, policy: policy, to: output, adjust: normalized)
   }
 }

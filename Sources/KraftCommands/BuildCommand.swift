@@ -62,6 +62,12 @@ struct BuildCommand: ParsableCommand {
   @Flag(help: "Use only the source cache for ports; fail naming what is missing.")
   var offline = false
 
+  @Flag(
+    help: ArgumentHelp(
+      "Allow a 'rootfs:' outside the project folder (by default refused, so that a Kraftfile "
+        + "cannot pack host files such as /etc into an image)."))
+  var rootfsOutsideProject = false
+
   func run() throws {
     let loaded = try project.load()
     let context = ProjectBuild(
@@ -99,6 +105,14 @@ struct BuildCommand: ParsableCommand {
       print(BuildPlanPrinter.text(plan, verbose: verbose), terminator: "")
       return
     }
+    // Refused before compiling anything rather than after.
+    let rootfsPolicy = RootfsPolicy(
+      projectDirectory: loaded.kraftfile.directory, allowOutsideProject: rootfsOutsideProject)
+    if let rootfs = loaded.kraftfile.rootfs {
+      try rootfsPolicy.checkLocation(loaded.kraftfile.resolvedPath(rootfs))
+    }
+    // A new `outdir` is created stamped as kraft's, so that later runs may write and clean it.
+    try OutputDirectory(layout: context.layout).prepare()
     var executor = BuildExecutor(
       fileSystem: context.fileSystem, runner: SystemProcessRunner(),
       jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount + 1, verbose: verbose)
@@ -112,12 +126,12 @@ struct BuildCommand: ParsableCommand {
     if let rootfs = loaded.kraftfile.rootfs {
       // kraft run passes it with -initrd; the kernel unpacks it at / (docs/libc.md).
       let rootfsPath = loaded.kraftfile.resolvedPath(rootfs)
-      let bytes =
-        try releaseBuild?.initrd(forRootfs: rootfsPath)
-        ?? CpioWriter(environment: ProcessInfo.processInfo.environment).initrd(forRootfs: rootfsPath)
       let path = context.layout.initrd
-      if FileManager.default.contents(atPath: path).map([UInt8].init) != bytes {
-        try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+      if let releaseBuild {
+        try releaseBuild.writeInitrd(forRootfs: rootfsPath, policy: rootfsPolicy, to: path)
+      } else {
+        try CpioWriter(environment: ProcessInfo.processInfo.environment)
+          .writeInitrd(forRootfs: rootfsPath, policy: rootfsPolicy, to: path)
       }
       print("rootfs: \(relative(path, to: loaded.kraftfile.directory))")
     }

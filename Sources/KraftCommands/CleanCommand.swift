@@ -4,11 +4,17 @@ import KraftBuild
 
 /// `kraft clean`: removes build outputs (objects, images) but keeps fetched sources.
 /// `kraft properclean` (below, same job at a larger scale) also removes the project's
-/// `.unikraft/` folder with its fetched sources.
+/// `.unikraft/` folder with its fetched sources. Both remove only what kraft wrote
+/// (`OutputDirectory`): files a user keeps in `outdir` stay.
 struct CleanCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "clean",
-    abstract: "Remove build outputs (objects, images); keep fetched sources.")
+    abstract: "Remove build outputs (objects, images); keep fetched sources.",
+    discussion: """
+      Removes only what kraft writes: the whole of .unikraft/build, or in an 'outdir' the \
+      images, their companions, each target's build folder, the ninja files and the initrd; \
+      other files there stay.
+      """)
 
   @OptionGroup var project: ProjectOptions
 
@@ -23,21 +29,23 @@ struct CleanCommand: ParsableCommand {
   func run() throws {
     let layout = ProjectLayout(kraftfile: try project.load().kraftfile)
     if !target.isEmpty || targetFilter.platform != nil || targetFilter.architecture != nil {
-      // Only the chosen targets' images and build folders; other targets' stay.
-      let fileSystem = LocalFileSystem()
+      // Only the chosen targets' images and build folders, by name (links are removed, never
+      // followed); other targets' outputs stay.
       for chosen in try targetFilter.targets(layout, named: target) {
         let image = layout.image(for: chosen)
         let outputs = [
           image, layout.debugImage(for: chosen), image + ".map", image + ".report",
           layout.outputDirectory + "/" + TargetBuildPlan.key(chosen),
         ]
-        for path in outputs where fileSystem.exists(path) { try fileSystem.remove(path) }
+        for path in outputs where OutputDirectory.lexists(path) {
+          try OutputDirectory.removeEntry(path)
+        }
         print("removed \(chosen.shortForm) outputs from \(layout.outputDirectory)")
       }
       return
     }
-    try LocalFileSystem().remove(layout.outputDirectory)
-    print("removed \(layout.outputDirectory)")
+    let removed = try OutputDirectory(layout: layout).clean()
+    print(removed.isEmpty ? "nothing to remove" : "removed \(layout.outputDirectory)")
   }
 }
 
@@ -50,15 +58,15 @@ struct ProperCleanCommand: ParsableCommand {
 
   func run() throws {
     let layout = ProjectLayout(kraftfile: try project.load().kraftfile)
-    let fileSystem = LocalFileSystem()
-    // `outdir` may lie outside `.unikraft/`; otherwise removing `.unikraft/` covers it.
-    var folders = [layout.workDirectory]
-    if !layout.outputDirectory.hasPrefix(layout.workDirectory + "/") {
-      folders.append(layout.outputDirectory)
+    let output = OutputDirectory(layout: layout)
+    // An `outdir` outside `.unikraft/` loses only kraft's outputs; `.unikraft/` is kraft's
+    // own folder (a link there is removed, never what it points to).
+    if !output.path.hasPrefix(layout.workDirectory + "/"), try !output.clean().isEmpty {
+      print("removed \(layout.outputDirectory)")
     }
-    for folder in folders where fileSystem.exists(folder) {
-      try fileSystem.remove(folder)
-      print("removed \(folder)")
+    if OutputDirectory.lexists(layout.workDirectory) {
+      try OutputDirectory.removeEntry(layout.workDirectory)
+      print("removed \(layout.workDirectory)")
     }
   }
 }

@@ -11,6 +11,7 @@ enum ExitStatus {
     case .missingInput: return 66
     case .missingTool: return 69
     case .internal: return 70
+    case .outputFailed: return 73
     case .fetchFailed: return 75
     case .verificationFailed: return 76
     case .runFailed: return 125
@@ -26,6 +27,7 @@ enum ExitStatus {
       66  a needed file is missing (no Kraftfile found, no image built)
       69  a required tool is not installed (the message names the package)
       70  an internal error in kraft (a bug: please report it)
+      73  an output could not be written or removed (disk full, read-only folder)
       75  fetching a source failed
       76  a source did not match its pin, or a release did not reproduce
      125  kraft run could not boot the unikernel

@@ -55,7 +55,7 @@ struct PortAddCommand: ParsableCommand {
     }
 
     if noFetch {
-      try context.fileSystem.writeText(editor.text, to: loaded.location.path)
+      try context.writeKraftfile(editor.text, replacing: loaded)
     } else {
       PortContext.report(try context.writeAndLock(editor.text, replacing: loaded))
     }
@@ -99,7 +99,7 @@ struct PortRemoveCommand: ParsableCommand {
     var editor = KraftfileEditor(text: loaded.text, file: loaded.location.displayPath)
     try editor.removeLibrary(name)
     if noFetch {
-      try context.fileSystem.writeText(editor.text, to: loaded.location.path)
+      try context.writeKraftfile(editor.text, replacing: loaded)
     } else {
       // Re-resolving drops the port's entry from Kraftfile.lock (unless something else in
       // the image still requires the port).

@@ -99,19 +99,21 @@ struct PortContext {
     return sources.prepared.values.sorted { $0.name < $1.name }
   }
 
-  /// Writes `text` as the Kraftfile, then resolves and locks; on failure the Kraftfile is put
-  /// back as it was, so a port that cannot be fetched leaves the project unchanged.
+  /// Writes `text` as the Kraftfile, then resolves and locks; on failure or interruption
+  /// (Ctrl-C) the Kraftfile and its lock are put back as they were, so a port that cannot be
+  /// fetched leaves the project unchanged (`KraftfileEditSession`).
   func writeAndLock(_ text: String, replacing loaded: LoadedKraftfile) throws -> [PreparedSource] {
-    try fileSystem.writeText(text, to: loaded.location.path)
-    do {
+    try KraftfileEditSession(loaded).apply(text) {
       let edited = try KraftfileLoader(
         fileSystem: fileSystem, environment: environment, currentDirectory: currentDirectory
       ).load(kraftfile: loaded.location.path)
       return try resolveAndLock(edited.kraftfile)
-    } catch {
-      try fileSystem.writeText(loaded.text, to: loaded.location.path)
-      throw error
     }
+  }
+
+  /// Writes `text` as the Kraftfile, atomically, through a link, keeping its mode.
+  func writeKraftfile(_ text: String, replacing loaded: LoadedKraftfile) throws {
+    try KraftfileEditSession(loaded).write(text)
   }
 
   static func report(_ prepared: [PreparedSource]) {

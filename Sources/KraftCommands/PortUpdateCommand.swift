@@ -44,7 +44,7 @@ struct PortUpdateCommand: ParsableCommand {
     }
     if changed == 0 { print("every port is at the newest pinned version") }
     if noFetch {
-      try context.fileSystem.writeText(editor.text, to: loaded.location.path)
+      try context.writeKraftfile(editor.text, replacing: loaded)
     } else {
       PortContext.report(try context.writeAndLock(editor.text, replacing: loaded))
     }

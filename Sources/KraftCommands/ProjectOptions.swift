@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import KraftBasics
+import KraftBuild
 import KraftManifest
+import KraftModel
 
 /// The options every command that reads a project shares: `-K/--kraftfile PATH` and an
 /// optional project folder argument. Use it with `@OptionGroup var project: ProjectOptions`
@@ -23,15 +25,21 @@ public struct ProjectOptions: ParsableArguments {
 
   public init() {}
 
-  /// Finds, reads and parses the Kraftfile. Throws `KraftfileNotFound` (exit 66) or
+  /// Finds, reads and parses the Kraftfile, and refuses an `outdir` that is not kraft's to
+  /// write and clean (`OutputDirectory`). Throws `KraftfileNotFound` (exit 66) or
   /// `Diagnostics` (exit 65), which `Kraft.main()` reports.
   public func load(
     fileSystem: any FileSystem = LocalFileSystem(),
     environment: [String: String] = ProcessInfo.processInfo.environment,
     currentDirectory: String = FileManager.default.currentDirectoryPath
   ) throws -> LoadedKraftfile {
-    try loader(fileSystem: fileSystem, environment: environment, currentDirectory: currentDirectory)
-      .load(kraftfile: kraftfile, project: project)
+    let loaded = try loader(
+      fileSystem: fileSystem, environment: environment, currentDirectory: currentDirectory
+    ).load(kraftfile: kraftfile, project: project)
+    if let problem = OutputDirectory(layout: ProjectLayout(kraftfile: loaded.kraftfile)).problem() {
+      throw Diagnostics([Diagnostic(problem, at: loaded.location(ofTopLevelKey: "outdir"))])
+    }
+    return loaded
   }
 
   public func loader(

@@ -1,6 +1,10 @@
 import Foundation
 import KraftBasics
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 #if canImport(FoundationNetworking)
   import FoundationNetworking
 #endif
@@ -19,11 +23,7 @@ public struct URLSessionDownloader: Downloader {
 
   public func download(_ url: String, to path: String, progress: FetchProgress?) throws -> String {
     if let local = Self.localPath(url) {
-      guard FileManager.default.fileExists(atPath: local) else {
-        throw FetchError.failed("'\(url)' does not exist; check the URL or the mirror")
-      }
-      try FileManager.default.copyItem(atPath: local, toPath: path)
-      return try TreeHash.hashFile(path)
+      return try Self.copyLocal(local, url: url, to: path, progress: progress)
     }
     guard let target = URL(string: url), target.scheme == "http" || target.scheme == "https"
     else {
@@ -51,6 +51,66 @@ public struct URLSessionDownloader: Downloader {
           + "\(expected) bytes; try again")
     }
     return receiver.hasher.finalizeHex()
+  }
+
+  /// Copies a local archive (a `file://` mirror) while hashing it. Only a regular file is
+  /// read: a folder, a FIFO or a device named by a mirror rule is refused before anything is
+  /// read (a FIFO would otherwise block kraft forever), and a full disk is reported as such.
+  static func copyLocal(_ local: String, url: String, to path: String, progress: FetchProgress?)
+    throws -> String
+  {
+    let output = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard output >= 0 else {
+      throw FetchError.failed("cannot create '\(path)': \(String(cString: strerror(errno)))")
+    }
+    defer { close(output) }
+    var hasher = SHA256()
+    var copied: Int64 = 0
+    do {
+      try RegularFile.read(local) { piece in
+        hasher.update(piece)
+        try writeAll(piece, to: output, path: path)
+        copied += Int64(piece.count)
+        progress?.report(url, objects: nil, bytes: copied, totalBytes: nil)
+      }
+    } catch let problem as RegularFile.Problem {
+      throw FetchError.failed(message(problem, local: local, url: url))
+    }
+    return hasher.finalizeHex()
+  }
+
+  static func message(_ problem: RegularFile.Problem, local: String, url: String) -> String {
+    let fix =
+      "a mirror rule maps a URL prefix to a folder, and the rest of the URL must name an "
+      + "archive file in it: check 'KRAFT_MIRRORS' and the mirrors file"
+    switch problem {
+    case .missing: return "'\(url)' does not exist; check the URL or the mirror"
+    case .isFolder: return "'\(local)' is a folder, not an archive; " + fix
+    case .notRegular(let kind):
+      return "'\(local)' is \(kind), not an archive file; kraft reads only regular files: " + fix
+    case .unreadable(let reason): return "cannot read '\(local)': \(reason); check its permissions"
+    case .changed: return "'\(local)' changed while it was read; try again"
+    }
+  }
+
+  private static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32, path: String)
+    throws
+  {
+    var offset = 0
+    while offset < bytes.count {
+      let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+      if written < 0 {
+        if errno == EINTR { continue }
+        if errno == ENOSPC || errno == EDQUOT {
+          throw FetchError(
+            .outputFailed,
+            "no space left on the device while writing '\(path)'; free space in the source "
+              + "cache (or point 'KRAFT_CACHE_DIR' at a larger disk) and fetch again")
+        }
+        throw FetchError.failed("cannot write '\(path)': \(String(cString: strerror(errno)))")
+      }
+      offset += written
+    }
   }
 
   /// `file:///x` and plain absolute paths read from disk.

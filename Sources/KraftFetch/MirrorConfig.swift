@@ -1,4 +1,5 @@
 import Foundation
+import KraftBasics
 import KraftManifest
 
 /// Where mirror rules come from, in the order they are tried (the first matching prefix
@@ -16,10 +17,32 @@ public enum MirrorConfig {
   public static func load(environment: [String: String]) throws -> MirrorTable {
     var rules = try MirrorTable.parse(environmentValue: environment["KRAFT_MIRRORS"] ?? "")
     let path = configPath(environment: environment)
-    if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+    if let text = try readConfig(path) {
       rules += try parseFile(text, file: path)
     }
     return MirrorTable(rules: rules)
+  }
+
+  /// The mirrors file's text, nil when there is none. Anything but a regular file there (a
+  /// folder, a FIFO that would block the read) is an error naming it.
+  static func readConfig(_ path: String) throws -> String? {
+    do {
+      return try RegularFile.text(path)
+    } catch RegularFile.Problem.missing {
+      return nil
+    } catch let problem as RegularFile.Problem {
+      let what: String
+      switch problem {
+      case .isFolder: what = "is a folder"
+      case .notRegular(let kind): what = "is \(kind)"
+      case .unreadable(let reason): what = "cannot be read (\(reason))"
+      case .missing, .changed: what = "changed while it was read"
+      }
+      throw FetchError(
+        .invalidInput,
+        "the mirrors file '\(path)' \(what); it must be a YAML file (see docs/ports.md): "
+          + "replace or remove it")
+    }
   }
 
   public static func configPath(environment: [String: String]) -> String {

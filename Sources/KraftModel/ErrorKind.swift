@@ -16,6 +16,8 @@ public enum ErrorKind: String, Sendable, Hashable, Codable {
   case verificationFailed
   /// Compiling or linking failed.
   case buildFailed
+  /// An output could not be written or removed (a full disk, a read-only folder).
+  case outputFailed
   /// The unikernel crashed or could not be booted.
   case runFailed
   /// A bug in kraft itself.

@@ -65,7 +65,7 @@ struct CpioWriterTests {
   ]
 
   @Test func writesNewcHeadersNamesAndPaddedData() throws {
-    let bytes = CpioWriter().archive([
+    let bytes = try CpioWriter().archive([
       CpioEntry(path: "a", kind: .file, permissions: 0o600, data: Array("xyz".utf8))
     ])
     #expect(bytes.count % 4 == 0)
@@ -90,11 +90,11 @@ struct CpioWriterTests {
     #expect(entries[4].mode == 0o100644 && entries[4].links == 1)
   }
 
-  @Test func outputDoesNotDependOnInputOrder() {
+  @Test func outputDoesNotDependOnInputOrder() throws {
     let writer = CpioWriter()
-    #expect(writer.archive(sample) == writer.archive(sample.reversed()))
+    #expect(try writer.archive(sample) == writer.archive(sample.reversed()))
     #expect(
-      writer.archive(sample) == writer.archive([sample[2], sample[0], sample[4], sample[1], sample[3]]))
+      try writer.archive(sample) == writer.archive([sample[2], sample[0], sample[4], sample[1], sample[3]]))
   }
 
   @Test func usesSourceDateEpochForEveryEntry() throws {
@@ -106,7 +106,7 @@ struct CpioWriterTests {
   }
 
   @Test func emptyArchiveIsOnlyTheTrailer() throws {
-    let bytes = CpioWriter().archive([])
+    let bytes = try CpioWriter().archive([])
     #expect(try readNewc(bytes).isEmpty)
     #expect(bytes.count == 124)  // 110 + "TRAILER!!!\0" (11) padded to 124
   }
@@ -125,12 +125,15 @@ struct CpioWriterTests {
     let byPath = Dictionary(uniqueKeysWithValues: entries.map { ($0.path, $0) })
     #expect(Set(byPath.keys) == ["data", "data/deep", "data/a.txt", "data/deep/bin", "data/link"])
     #expect(byPath["data/deep/bin"]?.permissions == 0o700)
-    #expect(byPath["data/deep/bin"]?.data == [0, 255, 7])
+    #expect(byPath["data/deep/bin"]?.sourceFile == root + "/data/deep/bin")
+    #expect(byPath["data/deep/bin"]?.size == 3)
+    let packed = try readNewc(CpioWriter().archive(entries))
+    #expect(packed.first { $0.name == "data/deep/bin" }?.data == [0, 255, 7])
     #expect(byPath["data/link"]?.kind == .symlink)
     #expect(byPath["data"]?.kind == .directory)
 
-    let first = CpioWriter().archive(entries)
-    let second = CpioWriter().archive(try CpioWriter.entries(inFolder: root))
+    let first = try CpioWriter().archive(entries)
+    let second = try CpioWriter().archive(try CpioWriter.entries(inFolder: root))
     #expect(first == second)
   }
 
@@ -141,7 +144,7 @@ struct CpioWriterTests {
     defer { try? FileManager.default.removeItem(atPath: out) }
     let archive = out + "/../" + UUID().uuidString + ".cpio"
     defer { try? FileManager.default.removeItem(atPath: archive) }
-    try Data(CpioWriter().archive(sample)).write(to: URL(fileURLWithPath: archive))
+    try Data(try CpioWriter().archive(sample)).write(to: URL(fileURLWithPath: archive))
 
     let process = Process()
     process.executableURL = URL(fileURLWithPath: cpio)
@@ -158,17 +161,23 @@ struct CpioWriterTests {
   @Test func rootfsIsAFolderToPackOrANewcArchiveToKeep() throws {
     let root = try temporaryFolder()
     defer { try? FileManager.default.removeItem(atPath: root) }
+    let policy = RootfsPolicy(projectDirectory: root, allowOutsideProject: false)
     try FileManager.default.createDirectory(atPath: root + "/tree/etc", withIntermediateDirectories: true)
     try Data("hi\n".utf8).write(to: URL(fileURLWithPath: root + "/tree/etc/motd"))
-    let packed = try CpioWriter().initrd(forRootfs: root + "/tree")
-    #expect(try readNewc(packed).map(\.name) == ["etc", "etc/motd"])
+    try CpioWriter().writeInitrd(forRootfs: root + "/tree", policy: policy, to: root + "/packed")
+    let packed = try #require(FileManager.default.contents(atPath: root + "/packed"))
+    #expect(try readNewc([UInt8](packed)).map(\.name) == ["etc", "etc/motd"])
 
-    let given = CpioWriter().archive(sample)
+    let given = try CpioWriter().archive(sample)
     try Data(given).write(to: URL(fileURLWithPath: root + "/given.cpio"))
-    #expect(try CpioWriter().initrd(forRootfs: root + "/given.cpio") == given)
+    try CpioWriter().writeInitrd(forRootfs: root + "/given.cpio", policy: policy, to: root + "/copy")
+    #expect(FileManager.default.contents(atPath: root + "/copy").map([UInt8].init) == given)
 
     try Data("not an archive".utf8).write(to: URL(fileURLWithPath: root + "/bad.tar"))
-    #expect(throws: RootfsError.self) { try CpioWriter().initrd(forRootfs: root + "/bad.tar") }
+    #expect(throws: RootfsError.self) {
+      try CpioWriter().writeInitrd(forRootfs: root + "/bad.tar", policy: policy, to: root + "/bad")
+    }
+    #expect(!FileManager.default.fileExists(atPath: root + "/bad"))
   }
 
   @Test func rejectsAMissingFolderSayingWhatToGive() {

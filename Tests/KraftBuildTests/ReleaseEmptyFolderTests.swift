@@ -42,24 +42,24 @@ import Testing
     #expect(isFolder.boolValue)
   }
 
-  @Test func initrdDifferenceNamesTheRootfsEntry() {
+  @Test func initrdDifferenceNamesTheRootfsEntry() throws {
     let writer = CpioWriter(mtime: 0)
     let motd = CpioEntry(path: "etc/motd", kind: .file, permissions: 0o644, data: Array("hi\n".utf8))
     let etc = CpioEntry(path: "etc", kind: .directory, permissions: 0o755)
     let tmp = CpioEntry(path: "tmp", kind: .directory, permissions: 0o755)
-    let released = writer.archive([etc, motd, tmp])
+    let released = try writer.archive([etc, motd, tmp])
     #expect(
-      InitrdDifference.describe(released: released, rebuilt: writer.archive([etc, motd]))
+      InitrdDifference.describe(released: released, rebuilt: try writer.archive([etc, motd]))
         == "rootfs folder 'tmp' is in the released initrd but not in the rebuilt one")
     var changed = motd
     changed.data = Array("bye\n".utf8)
     #expect(
-      InitrdDifference.describe(released: released, rebuilt: writer.archive([etc, changed, tmp]))
+      InitrdDifference.describe(released: released, rebuilt: try writer.archive([etc, changed, tmp]))
         == "rootfs file 'etc/motd' has different contents in the release and the rebuild")
     var executable = motd
     executable.permissions = 0o755
     #expect(
-      InitrdDifference.describe(released: released, rebuilt: writer.archive([etc, executable, tmp]))
+      InitrdDifference.describe(released: released, rebuilt: try writer.archive([etc, executable, tmp]))
         == "rootfs entry 'etc/motd' has mode 100644 in the release, 100755 rebuilt")
     #expect(InitrdDifference.describe(released: released, rebuilt: released) == nil)
     #expect(InitrdDifference.describe(released: Array("not cpio".utf8), rebuilt: released) == nil)

@@ -39,8 +39,8 @@ import Testing
     let packedB = try ReproducibleInitrd.archive(folder: b, sourceDateEpoch: 1_700_000_000)
     #expect(packedA == packedB)
     // Without the normalisation the two differ: the umask is in the modes.
-    let rawA = CpioWriter(mtime: 0).archive(try CpioWriter.entries(inFolder: a))
-    let rawB = CpioWriter(mtime: 0).archive(try CpioWriter.entries(inFolder: b))
+    let rawA = try CpioWriter(mtime: 0).archive(try CpioWriter.entries(inFolder: a))
+    let rawB = try CpioWriter(mtime: 0).archive(try CpioWriter.entries(inFolder: b))
     #expect(rawA != rawB)
     // The source date is the mtime of every entry; another date gives other bytes.
     #expect(try ReproducibleInitrd.archive(folder: a, sourceDateEpoch: 0) != packedA)

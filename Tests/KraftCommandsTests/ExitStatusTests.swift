@@ -7,7 +7,7 @@ import Testing
   @Test func kindsHaveDistinctStatuses() {
     let kinds: [ErrorKind] = [
       .usage, .invalidInput, .missingInput, .missingTool, .fetchFailed, .verificationFailed,
-      .buildFailed, .runFailed, .internal,
+      .buildFailed, .runFailed, .internal, .outputFailed,
     ]
     #expect(Set(kinds.map(ExitStatus.code(for:))).count == kinds.count)
   }
