@@ -10,6 +10,7 @@ import glob
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -52,6 +53,12 @@ def enosys(folder, name):
     return match.group(1) + "\n" if match else None
 
 
+def _default_signals():
+    """In the child before exec: no signal blocked, as a shell starts a program (a blocked
+    mask is inherited, and `raise(SIGUSR1)` would then never reach the probe's handler)."""
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+
+
 def host_outcomes(folder, names, compiler="musl-gcc"):
     """Builds each probe with `musl-gcc -static` and runs it; {name: Outcome}."""
     outcomes = {}
@@ -68,6 +75,7 @@ def host_outcomes(folder, names, compiler="musl-gcc"):
             done = subprocess.run(
                 [binary], cwd=cwd, env=ENVIRONMENT, stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60,
+                preexec_fn=_default_signals,
             )
             # A shell's status for a signal: 128 + its number (abort: 134), as kraft run reports.
             status = done.returncode if done.returncode >= 0 else 128 - done.returncode

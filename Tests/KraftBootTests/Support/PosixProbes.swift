@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The POSIX probe suite (`Tests/Images/posix-probes`, bench/harness/posix_probes.py does the
 /// same for the bench figure): each probe's output and exit status in the unikernel against
 /// the same source linked statically with the host's musl-gcc.
@@ -94,32 +98,69 @@ enum PosixProbes {
         "musl-gcc", "-static", "-O2", "-o", binary.path,
         directory.appendingPathComponent("probes/\(probe.name).c").path,
       ],
-      in: scratch, environment: ProcessInfo.processInfo.environment)
+      in: scratch, environment: ProcessInfo.processInfo.environment,
+      output: scratch.appendingPathComponent(probe.name + ".build.txt"))
     guard build.status == 0 else { return Outcome(output: "musl-gcc failed:\n" + build.output, status: -1) }
     let folder = scratch.appendingPathComponent(probe.name + ".d")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    return try run(binary.path, [], in: folder, environment: environment)
+    return try run(
+      binary.path, [], in: folder, environment: environment,
+      output: scratch.appendingPathComponent(probe.name + ".output.txt"))
   }
 
-  /// stdout and stderr together; a signal's status as a shell reports it (128 + its number).
+  /// stdout and stderr together, through `output` (outside `folder`, which the probe sees
+  /// empty); a signal's status as a shell reports it (128 +
+  /// its number). Spawned with no signal blocked and every signal's action the default, as a
+  /// shell starts a program: a test runner's threads block signals, and a child would inherit
+  /// that mask (then `raise(SIGUSR1)` would never reach its handler).
   private static func run(
-    _ executable: String, _ arguments: [String], in folder: URL, environment: [String: String]
+    _ executable: String, _ arguments: [String], in folder: URL, environment: [String: String],
+    output: URL
   ) throws -> Outcome {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.currentDirectoryURL = folder
-    process.environment = environment
-    process.standardInput = FileHandle.nullDevice
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let status =
-      process.terminationReason == .uncaughtSignal
-      ? 128 + process.terminationStatus : process.terminationStatus
-    return Outcome(output: String(decoding: data, as: UTF8.self), status: status)
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var none = sigset_t()
+    var all = sigset_t()
+    sigemptyset(&none)
+    sigfillset(&all)
+    posix_spawnattr_setsigmask(&attributes, &none)
+    posix_spawnattr_setsigdefault(&attributes, &all)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, output.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_adddup2(&actions, 1, 2)
+
+    // glibc's posix_spawn_file_actions_addchdir_np and addclosefrom_np are not visible to
+    // Swift: bash enters the folder, closes every descriptor above 2 that the test runner
+    // left open (a program started by a shell has 0, 1 and 2 only, so its next fd is 3), and
+    // execs the program, keeping the clean signal state.
+    let script = """
+      cd "$0" || exit 126
+      for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
+      exec "$@"
+      """
+    let shell = ["/bin/bash", "-c", script, folder.path, executable] + arguments
+    let argv = shell.map { strdup($0) } + [nil]
+    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer { (argv + envp).forEach { free($0) } }
+    var pid = pid_t()
+    let spawned = posix_spawn(&pid, "/bin/bash", &actions, &attributes, argv, envp)
+    guard spawned == 0 else {
+      throw CocoaError(
+        .fileReadUnknown,
+        userInfo: [
+          NSLocalizedDescriptionKey: "cannot run \(executable): \(String(cString: strerror(spawned)))"
+        ])
+    }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    let signal = status & 0x7f
+    let code = signal == 0 ? (status >> 8) & 0xff : 128 + signal
+    let text = try String(contentsOf: output, encoding: .utf8)
+    return Outcome(output: text, status: code)
   }
 }
