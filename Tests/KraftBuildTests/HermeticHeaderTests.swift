@@ -11,7 +11,11 @@ import Testing
     let root: String
     let fileSystem = LocalFileSystem()
 
-    init(port: String, app: String) throws {
+    /// `manifest`: zport's library.yaml; `extra`: more files (relative to the root).
+    init(
+      port: String, app: String, manifest: String = "name: zport\nsources: [z.c]\n",
+      extra: [String: String] = [:]
+    ) throws {
       root =
         FileManager.default.temporaryDirectory.appendingPathComponent("kraft-hermetic-\(UUID().uuidString)")
         .path
@@ -34,11 +38,13 @@ import Testing
         """,
         "Kernel/plat/qemu/link.lds":
           "ENTRY(_start)\nSECTIONS { . = 0x100000; .text : { *(.text*) } .data : { *(.data*) *(.bss*) } }\n",
-        "Kernel/lib/zport/library.yaml": "name: zport\nsources: [z.c]\n",
+        "Kernel/lib/zport/library.yaml": manifest,
         "Kernel/lib/zport/z.c": port,
         "app/main.c": app,
       ]
-      for (path, text) in files { try fileSystem.writeText(text, to: root + "/" + path) }
+      for (path, text) in files.merging(extra, uniquingKeysWith: { $1 }) {
+        try fileSystem.writeText(text, to: root + "/" + path)
+      }
     }
 
     deinit { try? FileManager.default.removeItem(atPath: root) }
@@ -78,6 +84,23 @@ import Testing
     #expect(
       error.message.contains(
         "library 'zport' includes <stdio.h> but its library.yaml does not require a C library: add `requires: [libc]` to '\(fixture.root)/Kernel/lib/zport/library.yaml'"
+      ))
+  }
+
+  /// A library that does require a libc, in an image whose libc lacks the header: the hint
+  /// names that libc and the full one.
+  @Test func aHeaderTheImagesLibcLacksSuggestsMusl() throws {
+    let fixture = try Fixture(
+      port: "#include <pthread.h>\nint zport(void) { return 0; }\n", app: Self.main,
+      manifest: "name: zport\nrequires: [libc]\nsources: [z.c]\n",
+      extra: [
+        "Kernel/lib/tinylibc/library.yaml": "name: tinylibc\nprovides: [libc]\nincludes: [include]\n",
+        "Kernel/lib/tinylibc/include/stdio.h": "int puts(const char *);\n",
+      ])
+    let error = try #require(throws: BuildFailure.self) { try fixture.build() }
+    #expect(
+      error.message.contains(
+        "the image's C library 'tinylibc' has no <pthread.h>; a full libc has it: add `musl` under `libraries:` in the Kraftfile"
       ))
   }
 
