@@ -18,7 +18,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from harness import boots, floor, machine, memory, report, runtime, stats, toolchain  # noqa: E402
+from harness import boots, floor, machine, memory, posix_probes, report, runtime, stats, toolchain  # noqa: E402
 from harness.kraft import HarnessError, Kraft, Project  # noqa: E402
 
 REPOSITORY = os.path.dirname(HERE)
@@ -26,6 +26,7 @@ REPOSITORY = os.path.dirname(HERE)
 # command line naming every object, and under bench/work a musl image's line passed Linux's
 # 128 KiB limit for one argument (ninja runs it through `sh -c`).
 WORK = "/tmp/kraft-bench"
+PROBES = os.path.join(REPOSITORY, "Tests", "Images", "posix-probes")
 ARM64_TARGET = "qemu/arm64"
 
 
@@ -47,6 +48,10 @@ def parse_arguments():
     parser.add_argument("--results", default=os.path.join(HERE, "results"), help="output folder")
     parser.add_argument(
         "--quick", action="store_true", help="2 runs of everything, results to bench/work/quick"
+    )
+    parser.add_argument(
+        "--only", choices=["posix-probes"],
+        help="measure this figure alone; results to bench/results/<figure>.json and .txt",
     )
     arguments = parser.parse_args()
     if arguments.quick:
@@ -196,6 +201,11 @@ def main():
     }
     figures = results["figures"]
 
+    if arguments.only == "posix-probes":
+        log("POSIX probes")
+        figures += posix_probes.measure(kraft, PROBES, WORK, log)
+        return finish(results, arguments, log, base="posix-probes")
+
     log("QEMU floor images")
     floors = floor.build_floor_images(os.path.join(HERE, "floor"), os.path.join(WORK, "floor"))
 
@@ -218,6 +228,9 @@ def main():
     log("runtime micro-benchmarks")
     figures += runtime.measure(kraft, os.path.join(HERE, "programs"), WORK, arguments.runtime_runs, log)
 
+    log("POSIX probes")
+    figures += posix_probes.measure(kraft, PROBES, WORK, log)
+
     for example in [e for e in chosen if e not in first]:
         name = os.path.basename(example)
         spent = time.perf_counter() - log.start
@@ -231,10 +244,15 @@ def main():
         log(f"example {name}")
         figures += measure_example(kraft, example, arguments, floors, log)
 
+    return finish(results, arguments, log)
+
+
+def finish(results, arguments, log, base=None):
+    """Writes the results: latest.* and a dated copy, or `<base>.*` for one figure alone."""
     results["duration_s"] = round(time.perf_counter() - log.start, 1)
     results["machine"]["load_average_at_end"] = list(os.getloadavg())
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H%MZ")
-    table, written = report.write(results, arguments.results, stamp)
+    table, written = report.write(results, arguments.results, stamp, bases=[base] if base else None)
     sys.stdout.write(table)
     log("wrote " + ", ".join(os.path.relpath(p, REPOSITORY) for p in written))
     return 0

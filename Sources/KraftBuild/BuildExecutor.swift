@@ -105,8 +105,14 @@ public struct BuildExecutor: Sendable {
     var parts: [String] = []
     for failed in failures {
       let what: String
+      var hint: String?
       if let step = steps.first(where: { failed.outputs.contains($0.object) }) {
         what = "compiling '\(step.source)' (library '\(step.library)') failed"
+        if let header = failed.missingLibcHeader,
+          let target = plan.targets.first(where: { $0.compiles.contains(step) })
+        {
+          hint = MissingHeaderHint.hint(header: header, library: step.library, target: target)
+        }
       } else if let target = plan.targets.first(where: { failed.outputs.contains($0.debugImage) }) {
         what = "linking '\(target.debugImage)' failed"
       } else {
@@ -115,6 +121,7 @@ public struct BuildExecutor: Sendable {
       var text = what + ":"
       if verbose { text += "\n" + failed.command }
       text += "\n" + failed.messages.joined(separator: "\n")
+      if let hint { text += "\n" + hint }
       parts.append(text)
     }
     return BuildFailure(message: parts.joined(separator: "\n"))

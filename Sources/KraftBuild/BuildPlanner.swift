@@ -14,15 +14,18 @@ public struct BuildRequest: Sendable {
   public var commonIncludes: [String]
   /// A compiler family or name (`clang`, `gcc`, `clang-16`); nil: clang.
   public var compiler: String?
-  /// Added to every compilation, last (so they win).
+  /// Added to every compilation, last (so they win): `--cflags`.
   public var extraCFlags: [String]
+  /// Added to the application's own compilations only, after its dialect (`x-build: cflags`):
+  /// a project's `-D_GNU_SOURCE` or `-std=c99` must not change how musl or the kernel build.
+  public var appCFlags: [String]
   /// Application sources when the Kraftfile lists them (globs, relative to its folder).
   public var appSources: [String]?
 
   public init(
     kraftfile: Kraftfile, projectName: String, outputDirectory: String, targets: [Target],
     catalog: [LibraryManifest], commonIncludes: [String] = [], compiler: String? = nil,
-    extraCFlags: [String] = [], appSources: [String]? = nil
+    extraCFlags: [String] = [], appCFlags: [String] = [], appSources: [String]? = nil
   ) {
     self.kraftfile = kraftfile
     self.projectName = projectName
@@ -32,6 +35,7 @@ public struct BuildRequest: Sendable {
     self.commonIncludes = commonIncludes
     self.compiler = compiler
     self.extraCFlags = extraCFlags
+    self.appCFlags = appCFlags
     self.appSources = appSources
   }
 }
@@ -45,6 +49,13 @@ public struct BuildPlanner: Sendable {
     "-ffreestanding", "-fno-builtin", "-nostdlib", "-fno-pic", "-fno-stack-protector",
     "-ffunction-sections", "-fdata-sections", "-O2", "-g",
   ]
+  /// The C dialect of kernel libraries and ports; a library's own `cflags` may name another
+  /// (musl's `-std=c99`), which wins because they come after it.
+  public static let libraryDialect = "-std=c11"
+  /// The application's dialect: what gcc and clang use when given none (GNU C17), so a
+  /// program sees the libc's POSIX and BSD declarations (`strtok_r`, `clock_gettime`) exactly
+  /// as with the host compiler. The project's own flags come after it and may change it.
+  public static let appDialect = "-std=gnu17"
 
   public var fileSystem: FileSystem
   public var toolchains: @Sendable (Architecture) throws -> Toolchain
@@ -117,8 +128,7 @@ public struct BuildPlanner: Sendable {
 
     let beforeIncludes =
       [toolchain.compiler] + toolchain.targetFlags(target.architecture) + Self.baseCFlags
-      + globalCFlags + ["-include", directory + "/include/config.h"]
-    let common = beforeIncludes + includes.map { "-I" + $0 }
+      + toolchain.headerFlags + globalCFlags + ["-include", directory + "/include/config.h"]
     var compiles: [CompileStep] = []
     for library in libraries {
       let root = library.sourceRoot
@@ -136,9 +146,10 @@ public struct BuildPlanner: Sendable {
           compiles.append(
             compileStep(
               library: library.name, source: base + "/" + relative, relative: relative,
-              flags: beforeIncludes + Self.ownCFlags(of: library, for: target.architecture)
-                + includes.map { "-I" + $0 }
-                + request.extraCFlags, directory: directory))
+              leading: beforeIncludes, dialect: Self.libraryDialect,
+              trailing: Self.ownCFlags(of: library, for: target.architecture)
+                + includes.map { "-I" + $0 } + request.extraCFlags,
+              directory: directory))
         }
       }
     }
@@ -159,7 +170,9 @@ public struct BuildPlanner: Sendable {
         compiles.append(
           compileStep(
             library: app.name, source: source, relative: relative,
-            flags: common + app.includes.map { "-I" + $0 } + own + request.extraCFlags,
+            leading: beforeIncludes, dialect: Self.appDialect,
+            trailing: (includes + app.includes).map { "-I" + $0 } + own + request.appCFlags
+              + request.extraCFlags,
             directory: directory))
       }
     }
@@ -186,13 +199,17 @@ public struct BuildPlanner: Sendable {
       mapFile: map, reportFile: image + ".report")
   }
 
+  /// `dialect` (C only; assembly gets `-D__ASSEMBLY__` there) goes between `leading` and
+  /// `trailing`, so flags in `trailing` (the library's or project's own) can override it.
   private func compileStep(
-    library: String, source: String, relative: String, flags: [String], directory: String
+    library: String, source: String, relative: String, leading: [String], dialect: String,
+    trailing: [String], directory: String
   ) -> CompileStep {
     let isAssembly = source.hasSuffix(".S") || source.hasSuffix(".s")
     let object = directory + "/obj/" + library + "/" + relative + ".o"
-    var command = flags
-    command += isAssembly ? ["-D__ASSEMBLY__"] : ["-std=c11"]
+    var command = leading
+    command += isAssembly ? ["-D__ASSEMBLY__"] : [dialect]
+    command += trailing
     command += ["-MMD", "-MF", object + ".d", "-c", source, "-o", object]
     return CompileStep(
       library: library, source: source, object: object, command: command,

@@ -6,7 +6,7 @@ import KraftModel
 ///
 ///     x-build:
 ///       compiler: gcc            # or clang (default), or a compiler's name or path
-///       cflags: [-Wall, -Werror] # added to every compilation
+///       cflags: [-Wall, -D_GNU_SOURCE] # the application's own sources only
 ///       sources: [src/*.c]       # the app's sources, instead of *.c/*.S beside the Kraftfile
 ///
 /// Command-line options (`--compiler`, `--cflags`) take precedence over these.

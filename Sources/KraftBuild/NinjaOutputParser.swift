@@ -14,6 +14,18 @@ public struct NinjaOutputParser: Sendable {
     public var outputs: [String]
     public var command: String
     public var messages: [String]
+
+    /// The first header the compiler could not find (`stdio.h`, `sys/types.h`), if that is
+    /// why the step failed.
+    public var missingHeader: String? {
+      messages.lazy.compactMap(NinjaOutputParser.missingHeader(in:)).first
+    }
+
+    /// `missingHeader` when it is one a C library provides: the failing code needs a libc the
+    /// image does not give it (with `-nostdinc` no host header stands in).
+    public var missingLibcHeader: String? {
+      missingHeader.flatMap { NinjaOutputParser.isLibcHeader($0) ? $0 : nil }
+    }
   }
 
   public private(set) var failures: [Failure] = []
@@ -70,4 +82,40 @@ public struct NinjaOutputParser: Sendable {
     let rest = line[line.index(after: close)...].drop(while: { $0 == " " })
     return .step(finished: finished, total: total, description: String(rest))
   }
+
+  /// clang: `a.c:1:10: fatal error: 'stdio.h' file not found`;
+  /// gcc: `a.c:1:10: fatal error: stdio.h: No such file or directory`.
+  static func missingHeader(in line: String) -> String? {
+    guard let marker = line.range(of: "fatal error: ") else { return nil }
+    let rest = line[marker.upperBound...]
+    if rest.hasPrefix("'"), rest.hasSuffix("' file not found") {
+      return String(rest.dropFirst().dropLast("' file not found".count))
+    }
+    if rest.hasSuffix(": No such file or directory"),
+      let end = rest.range(of: ": No such file or directory", options: .backwards)
+    {
+      return String(rest[..<end.lowerBound])
+    }
+    return nil
+  }
+
+  /// Headers of ISO C and POSIX that a C library provides and a compiler does not (the
+  /// compiler's own `stddef.h`, `stdint.h`, `stdarg.h`, `limits.h`, ... are always found).
+  static func isLibcHeader(_ name: String) -> Bool {
+    if name.hasPrefix("sys/") || name.hasPrefix("arpa/") || name.hasPrefix("netinet/")
+      || name.hasPrefix("bits/")
+    {
+      return true
+    }
+    return libcHeaders.contains(name)
+  }
+
+  static let libcHeaders: Set<String> = [
+    "assert.h", "complex.h", "ctype.h", "dirent.h", "dlfcn.h", "errno.h", "fcntl.h", "fenv.h",
+    "fnmatch.h", "glob.h", "grp.h", "inttypes.h", "langinfo.h", "libgen.h", "locale.h", "malloc.h",
+    "math.h", "netdb.h", "poll.h", "pthread.h", "pwd.h", "regex.h", "sched.h", "search.h",
+    "semaphore.h", "setjmp.h", "signal.h", "spawn.h", "stdio.h", "stdlib.h", "string.h",
+    "strings.h", "termios.h", "threads.h", "time.h", "uchar.h", "unistd.h", "utime.h", "wchar.h",
+    "wctype.h",
+  ]
 }

@@ -52,7 +52,7 @@ public struct ProjectBuild: Sendable {
       kraftfile: kraftfile, projectName: layout.projectName,
       outputDirectory: layout.outputDirectory, targets: targets, catalog: catalog.libraries,
       commonIncludes: tree.commonIncludes, compiler: chosenCompiler,
-      extraCFlags: (settings.cflags ?? []) + extraCFlags, appSources: settings.sources)
+      extraCFlags: extraCFlags, appCFlags: settings.cflags ?? [], appSources: settings.sources)
     let planner = BuildPlanner(
       fileSystem: fileSystem,
       toolchains: { try detector.detect(preferred: chosenCompiler, for: $0) },

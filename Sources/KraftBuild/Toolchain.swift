@@ -1,3 +1,4 @@
+import Foundation
 import KraftBasics
 import KraftModel
 
@@ -17,16 +18,27 @@ public struct Toolchain: Hashable, Sendable {
   /// Archives linked after every object (arm64: libgcc's binary128 routines; see
   /// `RuntimeLibraryLocator`).
   public var runtimeLibraries: [String]
+  /// The compiler's own headers (`stddef.h`, `stdint.h`, `stdarg.h`, intrinsics): the only
+  /// system folder a compilation sees, since every one runs with `-nostdinc`.
+  public var builtinIncludes: [String]
 
   public init(
     family: Family, compiler: String, linker: String, objcopy: String,
-    runtimeLibraries: [String] = []
+    runtimeLibraries: [String] = [], builtinIncludes: [String] = []
   ) {
     self.family = family
     self.compiler = compiler
     self.linker = linker
     self.objcopy = objcopy
     self.runtimeLibraries = runtimeLibraries
+    self.builtinIncludes = builtinIncludes
+  }
+
+  /// Hermetic headers: no host folder (`/usr/include`, `/usr/local/include`) is searched,
+  /// so a host header can never leak into an image; the compiler's builtin headers come
+  /// after every `-I` folder (a libc's own `stddef.h` wins over them).
+  public var headerFlags: [String] {
+    ["-nostdinc"] + builtinIncludes.flatMap { ["-isystem", $0] }
   }
 
   /// Flags that select the architecture (clang) or match the cross compiler (gcc).
@@ -64,20 +76,61 @@ public struct MissingToolError: KraftError, Equatable {
   }
 }
 
+/// Asks a compiler where its builtin headers are: clang's resource folder
+/// (`clang -print-resource-dir`) + `/include`, gcc's `gcc -print-file-name=include`.
+public struct BuiltinHeaderLocator: Sendable {
+  public var runner: ProcessRunner
+
+  public init(runner: ProcessRunner = SystemProcessRunner()) {
+    self.runner = runner
+  }
+
+  public func folders(compiler: String, family: Toolchain.Family) throws -> [String] {
+    let question = family == .clang ? "-print-resource-dir" : "-print-file-name=include"
+    let result = try? runner.capture(ProcessCommand(compiler, [question]))
+    let answer = result?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+    // gcc echoes the name back when it has no such file.
+    guard result?.status == 0, answer.hasPrefix("/") else {
+      throw BuiltinHeadersNotFound(compiler: compiler, question: question)
+    }
+    return [family == .clang ? answer + "/include" : answer]
+  }
+}
+
+/// The compiler could not say where its builtin headers are, so nothing can be compiled
+/// hermetically.
+public struct BuiltinHeadersNotFound: KraftError, Equatable {
+  public var compiler: String
+  public var question: String
+
+  public init(compiler: String, question: String) {
+    self.compiler = compiler
+    self.question = question
+  }
+
+  public var kind: ErrorKind { .missingTool }
+  public var message: String {
+    "'\(compiler) \(question)' did not name the compiler's builtin header folder; reinstall the compiler or choose another with '--compiler'"
+  }
+}
+
 /// Finds a toolchain for an architecture. `preferred` is a family name (`clang`, `gcc`) or a
 /// compiler path/name (`clang-16`, `/usr/bin/x86_64-linux-gnu-gcc`).
 public struct ToolchainDetector: Sendable {
   public var locator: ExecutableLocator
   public var runtimeLibraries: RuntimeLibraryLocator
+  public var builtinHeaders: BuiltinHeaderLocator
 
   /// `runtimeLibraries` defaults to finding none, so a detector given a fake locator stays
   /// independent of the machine; `ProjectBuild` passes the real one.
   public init(
     locator: ExecutableLocator = ExecutableLocator(),
-    runtimeLibraries: RuntimeLibraryLocator = RuntimeLibraryLocator(listFolder: { _ in [] })
+    runtimeLibraries: RuntimeLibraryLocator = RuntimeLibraryLocator(listFolder: { _ in [] }),
+    builtinHeaders: BuiltinHeaderLocator = BuiltinHeaderLocator()
   ) {
     self.locator = locator
     self.runtimeLibraries = runtimeLibraries
+    self.builtinHeaders = builtinHeaders
   }
 
   public func detect(preferred: String?, for architecture: Architecture) throws -> Toolchain {
@@ -105,7 +158,8 @@ public struct ToolchainDetector: Sendable {
     }
     return Toolchain(
       family: .clang, compiler: compiler, linker: linker, objcopy: objcopy,
-      runtimeLibraries: runtimeLibraries.libraries(for: architecture))
+      runtimeLibraries: runtimeLibraries.libraries(for: architecture),
+      builtinIncludes: try builtinHeaders.folders(compiler: compiler, family: .clang))
   }
 
   private func gcc(_ explicit: String?, _ architecture: Architecture) throws -> Toolchain {
@@ -133,6 +187,7 @@ public struct ToolchainDetector: Sendable {
     }
     return Toolchain(
       family: .gcc, compiler: compiler, linker: linker, objcopy: objcopy,
-      runtimeLibraries: runtimeLibraries.libraries(for: architecture))
+      runtimeLibraries: runtimeLibraries.libraries(for: architecture),
+      builtinIncludes: try builtinHeaders.folders(compiler: compiler, family: .gcc))
   }
 }

@@ -11,6 +11,8 @@ final class MuslPrograms: @unchecked Sendable {
   struct Phase {
     var build: KraftProcess.Result
     var run: KraftProcess.Result?
+    /// Programs booted with their own arguments (`boots(of:)`): each boot's result.
+    var boots: [[String]: KraftProcess.Result] = [:]
   }
 
   static let repository = URL(fileURLWithPath: #filePath)
@@ -18,7 +20,15 @@ final class MuslPrograms: @unchecked Sendable {
   static let programs = [
     "examples/musl-stdio", "examples/musl-pthread", "examples/musl-numbers", "examples/musl-time",
     "examples/musl-env", "examples/musl-rootfs", "Tests/Images/libc-conformance",
+    PosixProbes.folder,
   ]
+
+  /// The `kraft run` arguments of each boot of a program; nil: one boot as the Kraftfile says.
+  /// The POSIX probes are compared on x86_64 only (with the host's musl-gcc).
+  func boots(of program: String) throws -> [[String]]? {
+    guard program == PosixProbes.folder else { return nil }
+    return target == "qemu/x86_64" ? try PosixProbes.boots() : []
+  }
 
   /// The one target built and booted (the examples' Kraftfiles name qemu/x86_64; swapIn
   /// puts this one in its place).
@@ -36,6 +46,15 @@ final class MuslPrograms: @unchecked Sendable {
       try swapIn(program)
       let build = try KraftProcess.run(
         ["build", "-t", target], in: project, environment: kernel, timeout: 3600)
+      if let boots = try boots(of: program) {
+        var results: [[String]: KraftProcess.Result] = [:]
+        for arguments in boots where build.status == 0 {
+          results[arguments] = try KraftProcess.run(
+            ["run", "--timeout", "300"] + arguments, in: project, environment: kernel, timeout: 400)
+        }
+        phases[program] = Phase(build: build, run: nil, boots: results)
+        continue
+      }
       let run =
         build.status == 0
         ? try KraftProcess.run(["run", "--timeout", "120"], in: project, environment: kernel) : nil

@@ -7,7 +7,8 @@ import Testing
 /// which flags each compilation gets, and how the app's sources are found.
 @Suite struct BuildPlannerTests {
   static let toolchain = Toolchain(
-    family: .clang, compiler: "/tc/clang", linker: "/tc/ld.lld", objcopy: "/tc/llvm-objcopy")
+    family: .clang, compiler: "/tc/clang", linker: "/tc/ld.lld", objcopy: "/tc/llvm-objcopy",
+    builtinIncludes: ["/tc/lib/clang/21/include"])
 
   static let catalog: [LibraryManifest] = [
     LibraryManifest(
@@ -37,14 +38,16 @@ import Testing
   ]
 
   static func plan(
-    app: [String: String], kconfig: [KConfigAssignment] = [], appSources: [String]? = nil
+    app: [String: String], kconfig: [KConfigAssignment] = [], appSources: [String]? = nil,
+    appCFlags: [String] = []
   ) throws -> TargetBuildPlan {
     let fileSystem = InMemoryFileSystem(files: files.merging(app) { $1 })
     let target = Target(platform: .qemu, architecture: .x86_64)
     let request = BuildRequest(
       kraftfile: Kraftfile(name: "demo", directory: "/p", targets: [target], kconfig: kconfig),
       projectName: "demo", outputDirectory: "/p/.unikraft/build", targets: [target], catalog: catalog,
-      commonIncludes: ["/k/include"], extraCFlags: ["-Wall"], appSources: appSources)
+      commonIncludes: ["/k/include"], extraCFlags: ["-Wall"], appCFlags: appCFlags,
+      appSources: appSources)
     let plan = try BuildPlanner(fileSystem: fileSystem, toolchains: { _ in toolchain }).plan(request)
     return try #require(plan.targets.first)
   }
@@ -80,6 +83,57 @@ import Testing
     #expect(plan.link.command.contains("-T") && plan.link.command.contains("/k/plat/link.lds"))
     #expect(plan.image == "/p/.unikraft/build/demo_qemu-x86_64")
     #expect(plan.strip.command == ["/tc/llvm-objcopy", "--strip-all", plan.debugImage, plan.image])
+  }
+
+  /// Libraries keep C11 unless their own flags name a dialect; the application gets GNU C17
+  /// (the host compilers' default) and the project's `x-build: cflags` after it, which reach
+  /// no library: `-D_GNU_SOURCE` there must not change how musl builds.
+  @Test func appGetsGnu17AndProjectFlagsLibrariesKeepTheirDialect() throws {
+    let plan = try Self.plan(app: ["/p/main.c": "", "/p/start.S": ""], appCFlags: ["-D_GNU_SOURCE"])
+    let core = try #require(plan.compiles.first { $0.description == "CC kcore core.c" }).command
+    let main = try #require(plan.compiles.first { $0.description == "CC app main.c" }).command
+    let start = try #require(plan.compiles.first { $0.description == "AS app start.S" }).command
+    #expect(core.contains("-std=c11") && !core.contains("-std=gnu17"))
+    #expect(!core.contains("-D_GNU_SOURCE"))
+    #expect(main.contains("-std=gnu17") && !main.contains("-std=c11"))
+    let index = { (flag: String) in try #require(main.firstIndex(of: flag)) }
+    #expect(try index("-std=gnu17") < index("-D_GNU_SOURCE"))
+    #expect(try index("-D_GNU_SOURCE") < index("-Wall"))
+    #expect(
+      start.contains("-D_GNU_SOURCE") && start.contains("-D__ASSEMBLY__") && !start.contains("-std=gnu17"))
+
+    // The project's own dialect wins over the default (it comes later on the line).
+    let c99 = try Self.plan(app: ["/p/main.c": ""], appCFlags: ["-std=c99"])
+    let command = try #require(c99.compiles.first { $0.library == "app" }).command
+    #expect(try #require(command.lastIndex { $0.hasPrefix("-std=") }) == command.firstIndex(of: "-std=c99"))
+  }
+
+  @Test func aLibrarysOwnDialectWinsOverC11() throws {
+    let fileSystem = InMemoryFileSystem(files: Self.files.merging(["/p/main.c": "", "/m/a.c": ""]) { $1 })
+    let target = Target(platform: .qemu, architecture: .x86_64)
+    let port = LibraryManifest(
+      name: "libm", sources: [LibraryFile("a.c")], cflags: ["-std=c99", "-D_XOPEN_SOURCE=700"],
+      directory: "/m")
+    let request = BuildRequest(
+      kraftfile: Kraftfile(
+        name: "demo", directory: "/p", libraries: [Component(name: "libm")], targets: [target]),
+      projectName: "demo", outputDirectory: "/p/.unikraft/build", targets: [target],
+      catalog: Self.catalog + [port])
+    let plan = try BuildPlanner(fileSystem: fileSystem, toolchains: { _ in Self.toolchain }).plan(request)
+    let command = try #require(plan.targets.first?.compiles.first { $0.library == "libm" }).command
+    let dialects = command.filter { $0.hasPrefix("-std=") }
+    #expect(dialects == ["-std=c11", "-std=c99"])
+  }
+
+  /// No host folder is ever searched: every compilation, kernel, port or app, runs with
+  /// `-nostdinc` and sees only the compiler's own builtin headers besides its `-I` folders.
+  @Test func everyCompilationIsHermetic() throws {
+    let plan = try Self.plan(app: ["/p/main.c": ""])
+    for step in plan.compiles {
+      #expect(step.command.contains("-nostdinc"), "\(step.description)")
+      let isystem = try #require(step.command.firstIndex(of: "-isystem"))
+      #expect(step.command[isystem + 1] == "/tc/lib/clang/21/include")
+    }
   }
 
   @Test func explicitAppSourcesReplaceTheConvention() throws {
@@ -123,12 +177,34 @@ import Testing
   @Test func clangNeedsItsLinkerAndObjcopy() throws {
     let present: Set<String> = ["/tc/clang", "/tc/ld.lld", "/tc/llvm-objcopy"]
     let locator = ExecutableLocator(searchPath: ["/tc"], isExecutable: { present.contains($0) })
-    let toolchain = try ToolchainDetector(locator: locator).detect(preferred: nil, for: .arm64)
+    let runner = AnsweringRunner(answers: ["/tc/clang -print-resource-dir": "/tc/lib/clang/21\n"])
+    let toolchain = try ToolchainDetector(
+      locator: locator, builtinHeaders: BuiltinHeaderLocator(runner: runner)
+    )
+    .detect(preferred: nil, for: .arm64)
     #expect(
       toolchain
-        == Toolchain(family: .clang, compiler: "/tc/clang", linker: "/tc/ld.lld", objcopy: "/tc/llvm-objcopy")
+        == Toolchain(
+          family: .clang, compiler: "/tc/clang", linker: "/tc/ld.lld", objcopy: "/tc/llvm-objcopy",
+          builtinIncludes: ["/tc/lib/clang/21/include"])
     )
     #expect(toolchain.targetFlags(.arm64) == ["--target=aarch64-unknown-none-elf"])
+  }
+
+  @Test func gccsBuiltinHeadersAndAFailedQuestion() throws {
+    let present: Set<String> = ["/tc/gcc", "/tc/x86_64-linux-gnu-ld", "/tc/x86_64-linux-gnu-objcopy"]
+    let locator = ExecutableLocator(searchPath: ["/tc"], isExecutable: { present.contains($0) })
+    let runner = AnsweringRunner(answers: ["/tc/gcc -print-file-name=include": "/usr/lib/gcc/x/12/include\n"])
+    let gcc = try ToolchainDetector(locator: locator, builtinHeaders: BuiltinHeaderLocator(runner: runner))
+      .detect(preferred: "gcc", for: .x86_64)
+    #expect(gcc.builtinIncludes == ["/usr/lib/gcc/x/12/include"])
+    #expect(gcc.headerFlags == ["-nostdinc", "-isystem", "/usr/lib/gcc/x/12/include"])
+    // gcc echoes a name it cannot find: no folder, so no hermetic build; an error says so.
+    let echoing = AnsweringRunner(answers: ["/tc/gcc -print-file-name=include": "include\n"])
+    #expect(throws: BuiltinHeadersNotFound(compiler: "/tc/gcc", question: "-print-file-name=include")) {
+      try ToolchainDetector(locator: locator, builtinHeaders: BuiltinHeaderLocator(runner: echoing))
+        .detect(preferred: "gcc", for: .x86_64)
+    }
   }
 
   @Test func missingToolsNameTheirPackage() {
@@ -148,6 +224,17 @@ import Testing
       message
         == "'ninja' is not installed; it is needed to run builds. Install it with 'apt-get install ninja-build'"
     )
+  }
+}
+
+/// Answers `executable arguments...` lines with canned stdout; anything else fails.
+struct AnsweringRunner: ProcessRunner {
+  var answers: [String: String]
+
+  func run(_ command: ProcessCommand, output: ProcessOutputMode) throws -> ProcessResult {
+    let line = ([command.executable] + command.arguments).joined(separator: " ")
+    guard let answer = answers[line] else { return ProcessResult(status: 1, stderr: "unknown") }
+    return ProcessResult(status: 0, stdout: answer)
   }
 }
 

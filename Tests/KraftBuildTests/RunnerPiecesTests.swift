@@ -106,6 +106,22 @@ import Testing
     #expect(parser.failures[0].outputs == ["/b/obj/app/main.c.o"])
     #expect(parser.failures[0].command == "clang -c main.c -o main.c.o")
     #expect(parser.failures[0].messages == ["main.c:3:1: error: expected ';'", "1 error generated."])
+    #expect(parser.failures[0].missingHeader == nil)
+  }
+
+  @Test func missingHeadersAreRecognisedFromClangAndGcc() {
+    var parser = NinjaOutputParser()
+    for line in [
+      "FAILED: /b/obj/z/a.c.o", "clang -c a.c", "a.c:1:10: fatal error: 'stdio.h' file not found",
+      "FAILED: /b/obj/z/b.c.o", "gcc -c b.c", "b.c:2:10: fatal error: sys/types.h: No such file or directory",
+      "FAILED: /b/obj/z/c.c.o", "clang -c c.c", "c.c:1:10: fatal error: 'zlib.h' file not found",
+    ] {
+      _ = parser.consume(line)
+    }
+    parser.finish()
+    #expect(parser.failures.map(\.missingHeader) == ["stdio.h", "sys/types.h", "zlib.h"])
+    // zlib.h is a library's own header, not the libc's.
+    #expect(parser.failures.map(\.missingLibcHeader) == ["stdio.h", "sys/types.h", nil])
   }
 }
 

@@ -40,6 +40,10 @@ def _note(figure):
         notes.append("compiled " + "/".join(str(c) for c in sorted(set(figure["compiled"]))))
     if figure.get("failed_runs"):
         notes.append(f"{figure['failed_runs']} runs failed")
+    if "score" in figure:
+        notes.append(figure["score"])
+        if figure.get("differing"):
+            notes.append("differing: " + ", ".join(figure["differing"]))
     return "; ".join(notes)
 
 
@@ -117,13 +121,13 @@ def preamble(results):
     )
 
 
-def write(results, folder, stamp):
-    """latest.json and latest.txt, and a dated copy of both."""
+def write(results, folder, stamp, bases=None):
+    """latest.json and latest.txt, and a dated copy of both (or the files named `bases`)."""
     os.makedirs(folder, exist_ok=True)
     text = json.dumps(results, indent=2, sort_keys=False) + "\n"
     table = preamble(results) + render_table(results["figures"])
     written = []
-    for base in ("latest", stamp):
+    for base in bases or ("latest", stamp):
         for suffix, content in ((".json", text), (".txt", table)):
             path = os.path.join(folder, base + suffix)
             with open(path, "w") as file:

@@ -89,3 +89,48 @@ class ReportTests(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class PosixProbeTests(unittest.TestCase):
+    from harness import posix_probes as probes
+
+    def test_sections_leave_kernel_lines_out_and_keep_exit_statuses(self):
+        console = (
+            "=== a\nline\n\n--- exit 0\n"
+            "=== b\n[warn] syscall 'fork' (57) is not implemented: returning -ENOSYS\nno newline"
+            "\n--- exit 3\n=== end\n"
+        )
+        sections = self.probes.guest_sections(console)
+        self.assertEqual(sections["a"], self.probes.Outcome("line\n", 0))
+        self.assertEqual(sections["b"], self.probes.Outcome("no newline", 3))
+        self.assertNotIn("end", sections)
+
+    def test_a_probe_that_ends_the_program_takes_the_boots_status(self):
+        sections = self.probes.guest_sections("=== abort\nbefore abort\n", status=134)
+        self.assertEqual(sections["abort"], self.probes.Outcome("before abort\n", 134))
+        self.assertEqual(self.probes.guest_sections("=== abort\nbefore abort\n"), {})
+
+    def test_compare_counts_identical_documented_enosys_and_differing(self):
+        with tempfile.TemporaryDirectory() as folder:
+            os.makedirs(os.path.join(folder, "probes"))
+            sources = {
+                "same": "int main(void) { return 0; }\n",
+                "fork": '/* probe: enosys "fork failed: Function not implemented" */\n',
+                "other": "/* probe: alone */\n",
+            }
+            for name, text in sources.items():
+                with open(os.path.join(folder, "probes", name + ".c"), "w") as file:
+                    file.write(text)
+            Outcome = self.probes.Outcome
+            host = {"same": Outcome("x\n", 0), "fork": Outcome("child\n", 0), "other": Outcome("y\n", 1)}
+            guest = {
+                "same": Outcome("x\n", 0),
+                "fork": Outcome("fork failed: Function not implemented\n", 0),
+                "other": Outcome("y\n", 2),
+            }
+            names = self.probes.probe_names(folder)
+            self.assertEqual(names, ["fork", "other", "same"])
+            self.assertTrue(self.probes.alone(folder, "other"))
+            self.assertEqual(
+                self.probes.compare(folder, names, host, guest), (["same"], ["fork"], ["other"])
+            )

@@ -2,7 +2,6 @@
  * The environment: kraft run passes the Kraftfile's env: as kernel arguments
  * env.KEY=VALUE, the kernel puts them in envp, and musl's getenv finds them.
  */
-/* kraft compiles with -std=c11: ask for POSIX and GNU names explicitly. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,6 @@
  * generated text, then printf's %f, %e and %g conversions, each compared
  * with the exact text C requires.
  */
-/* kraft compiles with -std=c11: ask for POSIX and GNU names explicitly. */
 #define _GNU_SOURCE
 #include <math.h>
 #include <stdio.h>

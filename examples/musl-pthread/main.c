@@ -4,7 +4,6 @@
  * consumer through a condition variable. Exercises clone, futex wait/wake
  * and TLS (each thread checks its own errno and pthread_self).
  */
-/* kraft compiles with -std=c11: ask for POSIX and GNU names explicitly. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>

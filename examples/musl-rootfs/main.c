@@ -3,7 +3,6 @@
  * kernel unpacks it at / at boot. Reads a text file line by line, lists a
  * directory, then writes, renames and removes a file of its own.
  */
-/* kraft compiles with -std=c11: ask for POSIX and GNU names explicitly. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>

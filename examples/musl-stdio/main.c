@@ -5,7 +5,6 @@
  * a string and to stdout. Prints "stdio: ok" and exits 0 when every check
  * holds.
  */
-/* kraft compiles with -std=c11: ask for POSIX and GNU names explicitly. */
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>

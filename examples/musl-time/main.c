@@ -3,7 +3,6 @@
  * after 2020 when the VM has an RTC, the monotonic clock never goes back,
  * and nanosleep sleeps at least as long as asked.
  */
-/* kraft compiles with -std=c11: ask for POSIX and GNU names explicitly. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <sys/time.h>

@@ -176,7 +176,8 @@ static long sys_openat(long dirfd, long pathp, long flags, long mode, long a4,
 		return -KEFAULT;
 	err = vfs_lookup(base, path, &vn);
 	if (err == -KENOENT && (flags & KO_CREAT))
-		err = vfs_create_file(base, path, (uint32_t)mode, &vn);
+		err = vfs_create_file(base, path,
+		                      kfd_creation_mode((uint32_t)mode), &vn);
 	else if (!err && (flags & KO_CREAT) && (flags & KO_EXCL))
 		return -KEEXIST;
 	if (err)
@@ -273,7 +274,9 @@ static long sys_mkdirat(long dirfd, long path, long mode, long a3, long a4,
 {
 	struct vnode *base;
 	int err = kfd_dir_base((int)dirfd, (const char *)path, &base);
-	return err ? err : vfs_mkdir(base, (const char *)path, (uint32_t)mode);
+	return err ? err
+	           : vfs_mkdir(base, (const char *)path,
+	                       kfd_creation_mode((uint32_t)mode));
 }
 KSYSCALL_REGISTER(mkdirat, sys_mkdirat);
 

@@ -17,8 +17,6 @@
  * convention), and the exit status is 0 only when every vector passed and each
  * file had some.
  */
-/* strdup: the build compiles with -std=c11, which hides POSIX names in musl's
- * headers. */
 #define _DEFAULT_SOURCE
 #include <openssl/core_names.h>
 #include <openssl/err.h>

@@ -53,4 +53,7 @@ int kfd_install(struct kfile *f, int min, int cloexec);
 /* The directory a *at() call's path is relative to (dirfd or the cwd). */
 int kfd_dir_base(int dirfd, const char *path, struct vnode **base);
 
+/* mode as a new file or directory gets it: without the umask's bits. */
+uint32_t kfd_creation_mode(uint32_t mode);
+
 #endif /* KRAFT_POSIX_FD_H */
