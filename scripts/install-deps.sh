@@ -16,6 +16,7 @@ packages=(
   cpio              # initrd checks in tests
   git               # test fixtures: local repositories and git daemon
   pkg-config        # SwiftPM finds the C libraries through it
+  musl-tools        # musl-gcc: the host reference the POSIX probe suite compares against
 )
 
 missing=()
