@@ -12,6 +12,7 @@
 #include <kraft/fdt.h>
 #include <kraft/gic.h>
 #include <kraft/kcore.h>
+#include <kraft/kstring.h>
 #include <kraft/plat.h>
 #include <kraft/print.h>
 #include <arm64/arm64.h>
@@ -42,6 +43,28 @@ static const void *find_tree(uintptr_t x0)
 	if (fdt_looks_valid((const void *)ram_base))
 		return (const void *)ram_base;
 	return 0;
+}
+
+/*
+ * For an Image boot QEMU virt puts the tree in the middle of RAM (after
+ * where an initrd would go, half-way up a small guest), where its pages would
+ * cut RAM in two and halve the largest block a program can map. It moves to
+ * the top of the 2 MiB below the image: free in an Image boot but for QEMU's
+ * boot stub in the first page (an ELF boot puts the tree at the RAM base, and
+ * it stays there).
+ */
+static void move_tree_below_image(void)
+{
+	uintptr_t tree = (uintptr_t)fdt_blob(), size = fdt_size();
+	uintptr_t image = (uintptr_t)_kernel_start;
+	uintptr_t ram_base = image & ~(SIZE_1G - 1);
+
+	if (tree < image || size > image - ram_base - ARCH_PAGE_SIZE)
+		return;
+	uintptr_t to = (image - size) & ~(uintptr_t)(ARCH_PAGE_SIZE - 1);
+	kmemmove((void *)to, (const void *)tree, size);
+	if (fdt_init((const void *)to))
+		kpanic("the device tree did not survive its move");
 }
 
 static void reserve(uint64_t base, uint64_t size)
@@ -125,6 +148,7 @@ __attribute__((noreturn)) void arm64_boot_main(uintptr_t x0)
 		kpanic("no device tree (x0 = %#lx); boot with a loader that "
 		       "passes one, as QEMU's -kernel and Firecracker do",
 		       x0);
+	move_tree_below_image();
 	parse_tree();
 	if (!boot_info.nregions)
 		kpanic("the device tree describes no usable RAM");
