@@ -9,11 +9,11 @@
  * RAM region keeps its own bitmap, carved from its start.
  *
  * Runs of any number of pages (kalloc_backend_run) are not rounded to a
- * power of two: a run takes the smallest block that holds it and gives the
- * tail back; when no block is big enough, it is made of neighbouring free
- * blocks, found by walking a zone's blocks in address order. So one run can
+ * power of two: a run is cut from neighbouring free blocks, whatever their
+ * sizes, and what it does not use of them is freed again. So one run can
  * span nearly all free RAM, whatever its alignment, and a 1 MiB run costs
- * 1 MiB, not 2.
+ * 1 MiB, not 2. Aligned blocks are taken from the bottom of RAM and runs
+ * from the top (see alloc_pages).
  *
  * The heap (kalloc_backend_alloc) sits on top: requests up to half a page
  * come from power-of-two size classes carved from single pages; larger ones
@@ -202,8 +202,8 @@ static void free_span(uintptr_t addr, size_t count)
 
 /*
  * Takes [start, end) out of the stretch of free blocks that begins at
- * first: every block overlapping it leaves its list, and the parts of the
- * first and last such block outside [start, end) are freed again.
+ * first: every block overlapping it is taken, and the parts of the first
+ * and last such block outside [start, end) are freed again.
  */
 static void take_range(struct zone *z, uintptr_t first, uintptr_t start,
                        uintptr_t end)
