@@ -22,7 +22,8 @@ final class MuslPrograms: @unchecked Sendable {
   ]
   /// `kraft run` arguments beyond the defaults, for programs that need them.
   static let runArguments = [
-    // A 128 MiB guest, told its size: Linux and Unikraft malloc 64 MiB there.
+    // A 128 MiB guest, told its size: Linux and Unikraft malloc 64 MiB there. It has a rootfs,
+    // which QEMU virt (arm64) loads half-way up RAM.
     "Tests/Images/musl-guest": ["--memory", "128M", "--", "128"]
   ]
 
@@ -173,7 +174,7 @@ enum MuslTarget: String, CaseIterable, CustomTestStringConvertible, Sendable {
   func defaultFilesTmpAndDevices(on target: MuslTarget) throws {
     let run = try MuslPrograms.ran("Tests/Images/musl-guest", in: target.programs)
     for check in [
-      "/tmp is a directory", "write /tmp/x", "read /tmp/x back", "unlink /tmp/x",
+      "the rootfs is there", "/tmp is a directory", "write /tmp/x", "read /tmp/x back", "unlink /tmp/x",
       "/dev/null swallows writes and reads empty", "/dev/zero reads zeros",
       "/dev/urandom reads varied bytes",
     ] {

@@ -7,7 +7,11 @@
  * be allocated again, and then 3/4 of the guest in one block. musl's malloc
  * maps every block this large on its own, so this is the kernel's mmap.
  *
- * Files: /tmp is a writable directory, /dev/null swallows writes and reads
+ * The image has a rootfs (an initrd), which on arm64 QEMU loads half-way up
+ * RAM: the kernel moves it out of the way, or the one-block check fails.
+ *
+ * Files: the rootfs's /etc/guest.txt is there, /tmp (which the rootfs does
+ * not have) is a writable directory, /dev/null swallows writes and reads
  * as empty, /dev/zero reads zeros and /dev/urandom reads bytes that are not
  * all the same.
  *
@@ -91,6 +95,14 @@ static void memory_checks(size_t guest_mib)
 static void file_checks(void)
 {
 	struct stat st;
+	char text[32] = "";
+	FILE *kept = fopen("/etc/guest.txt", "r");
+	check(kept && fgets(text, sizeof text, kept) &&
+	          !strcmp(text, "from the rootfs\n"),
+	      "the rootfs is there");
+	if (kept)
+		fclose(kept);
+
 	check(stat("/tmp", &st) == 0 && S_ISDIR(st.st_mode),
 	      "/tmp is a directory");
 

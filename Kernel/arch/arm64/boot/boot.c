@@ -107,6 +107,43 @@ static bool chosen_address(int chosen, const char *name, uint64_t *out)
 	return true;
 }
 
+static bool is_reserved(uint64_t base, uint64_t end)
+{
+	for (unsigned i = 0; i < nreserved; i++)
+		if (reserved[i].base < end && reserved[i].end > base)
+			return true;
+	return false;
+}
+
+/*
+ * QEMU virt loads the initrd half-way up a small guest's RAM (at the RAM
+ * base plus min(RAM / 2, 128 MiB)), where its pages would cut RAM in two, as
+ * the tree's did. It moves to the top of the RAM node holding it when that
+ * end is free (the tree has moved below the image by now); the copy is as
+ * long as the initrd, once. Returns the initrd's address.
+ */
+static uint64_t move_initrd_to_top(uint64_t start, uint64_t size)
+{
+	uint64_t base, ram_size;
+
+	for (int node = fdt_find_device_type(-1, "memory"); node >= 0;
+	     node = fdt_find_device_type(node, "memory"))
+		for (unsigned i = 0; fdt_reg(node, i, &base, &ram_size); i++) {
+			uint64_t top = base + ram_size;
+			if (start < base || start + size > top)
+				continue;
+			uint64_t to =
+			    (top - size) & ~(uint64_t)(ARCH_PAGE_SIZE - 1);
+			if (to <= start || is_reserved(to, top) ||
+			    to < (uintptr_t)_kernel_end)
+				return start;
+			kmemmove((void *)(uintptr_t)to,
+			         (const void *)(uintptr_t)start, size);
+			return to;
+		}
+	return start;
+}
+
 static void parse_tree(void)
 {
 	uint64_t base, size;
@@ -116,6 +153,11 @@ static void parse_tree(void)
 	const char *args = fdt_prop_string(chosen, "bootargs");
 	if (args)
 		kboot_set_cmdline(&boot_info, args);
+
+	reserve((uintptr_t)fdt_blob(), fdt_size());
+	for (unsigned i = 0; fdt_memreserve(i, &base, &size); i++)
+		reserve(base, size);
+
 	/*
 	 * QEMU's -initrd (and Firecracker's initrd_path) load it into RAM and
 	 * name it in /chosen; recorded before the RAM so its pages stay out of
@@ -124,13 +166,11 @@ static void parse_tree(void)
 	uint64_t initrd_start, initrd_end;
 	if (chosen_address(chosen, "linux,initrd-start", &initrd_start) &&
 	    chosen_address(chosen, "linux,initrd-end", &initrd_end) &&
-	    initrd_end > initrd_start)
-		kboot_set_initrd(&boot_info, initrd_start,
-		                 initrd_end - initrd_start);
-
-	reserve((uintptr_t)fdt_blob(), fdt_size());
-	for (unsigned i = 0; fdt_memreserve(i, &base, &size); i++)
-		reserve(base, size);
+	    initrd_end > initrd_start) {
+		size = initrd_end - initrd_start;
+		kboot_set_initrd(&boot_info,
+		                 move_initrd_to_top(initrd_start, size), size);
+	}
 
 	for (int node = fdt_find_device_type(-1, "memory"); node >= 0;
 	     node = fdt_find_device_type(node, "memory"))
