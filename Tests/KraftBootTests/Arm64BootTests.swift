@@ -160,6 +160,24 @@ import Testing
     #expect(run.output.contains("): stack overflow"), "\(run.output)")
   }
 
+  /// W^X: code and constants are read-only, data, stacks and the heap are not executable.
+  @Test(arguments: [
+    ("write-text", "data abort", "(a write to read-only memory)"),
+    ("write-rodata", "data abort", "(a write to read-only memory)"),
+    ("exec-data", "instruction abort", "(an instruction fetch from memory that is not executable)"),
+    ("exec-stack", "instruction abort", "(an instruction fetch from memory that is not executable)"),
+    ("exec-heap", "instruction abort", "(an instruction fetch from memory that is not executable)"),
+  ])
+  func writeOrExecuteViolationIsACrash(mode: String, abort: String, cause: String) throws {
+    let project = try Arm64Project.crash.get()
+    try project.requireBuilt()
+    let run = try project.run([mode])
+    #expect(run.status == 139, "kraft run exited \(run.status):\n\(run.output)")
+    #expect(run.output.contains("kernel crash: \(abort) (esr 0x"), "\(run.output)")
+    #expect(Self.lines(run.output).contains(cause), "\(run.output)")
+    #expect(!run.output.contains("still alive"))
+  }
+
   @Test func exitStatusesCrossTheHostBoundary() throws {
     let project = try Arm64Project.crash.get()
     try project.requireBuilt()

@@ -90,6 +90,29 @@ import Testing
       result.output.contains("kernel crash: page fault (vector 14): stack overflow"), "\(result.output)")
   }
 
+  /// W^X: code and constants are read-only, data, stacks and the heap are not executable. (The
+  /// page tables are set up alike on every x86 platform; the other crash tests boot fc too.)
+  @Test(arguments: [
+    ("write-text", "(a write to read-only memory)"),
+    ("write-rodata", "(a write to read-only memory)"),
+    ("exec-data", "(an instruction fetch from memory that is not executable)"),
+    ("exec-stack", "(an instruction fetch from memory that is not executable)"),
+    ("exec-heap", "(an instruction fetch from memory that is not executable)"),
+  ])
+  func writeOrExecuteViolationIsACrash(mode: String, cause: String) throws {
+    let image = try KernelImages.crash.get()
+    try image.requireBuilt()
+    let result = try image.run(target: "qemu/x86_64", appArguments: [mode])
+    let lines = KernelImages.lines(result.output)
+
+    #expect(
+      result.status == Int32(KernelABI.shared["KRAFT_HOST_STATUS_CRASH"]),
+      "kraft run exited \(result.status):\n\(result.output)")
+    #expect(lines.contains("[crit] kernel crash: page fault (vector 14)"), "\(result.output)")
+    #expect(lines.contains(cause), "\(result.output)")
+    #expect(!result.output.contains("still alive"))
+  }
+
   /// The kernel running out of memory where it cannot go on is a crash with a clear message.
   @Test func kernelOutOfMemoryPanics() throws {
     let image = try KernelImages.crash.get()

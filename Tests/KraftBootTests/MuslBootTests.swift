@@ -20,7 +20,13 @@ final class MuslPrograms: @unchecked Sendable {
   static let programs = [
     "examples/musl-stdio", "examples/musl-pthread", "examples/musl-numbers", "examples/musl-time",
     "examples/musl-env", "examples/musl-rootfs", "Tests/Images/libc-conformance",
-    PosixProbes.folder,
+    PosixProbes.folder, "Tests/Images/musl-guest",
+  ]
+  /// `kraft run` arguments beyond the defaults, for programs that need them.
+  static let runArguments = [
+    // A 128 MiB guest, told its size: Linux and Unikraft malloc 64 MiB there. It has a rootfs,
+    // which QEMU virt (arm64) loads half-way up RAM.
+    "Tests/Images/musl-guest": ["--memory", "128M", "--", "128"]
   ]
 
   /// The `kraft run` arguments of each boot of a program; nil: one boot as the Kraftfile says.
@@ -57,7 +63,9 @@ final class MuslPrograms: @unchecked Sendable {
       }
       let run =
         build.status == 0
-        ? try KraftProcess.run(["run", "--timeout", "120"], in: project, environment: kernel) : nil
+        ? try KraftProcess.run(
+          ["run", "--timeout", "120"] + Self.runArguments[program, default: []], in: project,
+          environment: kernel) : nil
       phases[program] = Phase(build: build, run: run)
     }
     // Every phase is recorded; the build tree (musl's objects) is not needed any more.
@@ -164,7 +172,34 @@ enum MuslTarget: String, CaseIterable, CustomTestStringConvertible, Sendable {
     #expect(run.status == 0, "\(run.output)")
     #expect(run.stdout.contains("motd: This file came from the rootfs."))
     #expect(run.stdout.contains("/data/a.txt: 4 bytes"))
+    // The rootfs's own /tmp (with a file) replaces the default one and stays writable.
+    #expect(run.stdout.contains("/tmp/cache.txt: kept from the rootfs"))
     #expect(run.stdout.contains("rootfs: ok"))
+  }
+
+  @Test(arguments: MuslTarget.allCases)
+  func mallocTakesNearlyAllGuestMemory(on target: MuslTarget) throws {
+    let run = try MuslPrograms.ran("Tests/Images/musl-guest", in: target.programs)
+    for check in [
+      "malloc(64 MiB) and write it", "1 MiB blocks fill 3/4 of the guest",
+      "freed blocks can be allocated again", "one block of 3/4 of the guest",
+    ] {
+      #expect(run.stdout.contains("PASS \(check)"), "\(run.output)")
+    }
+  }
+
+  @Test(arguments: MuslTarget.allCases)
+  func defaultFilesTmpAndDevices(on target: MuslTarget) throws {
+    let run = try MuslPrograms.ran("Tests/Images/musl-guest", in: target.programs)
+    for check in [
+      "the rootfs is there", "/tmp is a directory", "write /tmp/x", "read /tmp/x back", "unlink /tmp/x",
+      "/dev/null swallows writes and reads empty", "/dev/zero reads zeros",
+      "/dev/urandom reads varied bytes",
+    ] {
+      #expect(run.stdout.contains("PASS \(check)"), "\(run.output)")
+    }
+    #expect(run.status == 0, "\(run.output)")
+    #expect(run.stdout.contains("guest: ok"))
   }
 
   @Test(arguments: MuslTarget.allCases) func conformanceChecksAllPass(on target: MuslTarget) throws {

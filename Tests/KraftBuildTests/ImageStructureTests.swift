@@ -15,6 +15,8 @@ import Testing
     let plan: BuildPlan
 
     static let targets = [
+      Target(platform: .qemu, architecture: .x86_64),
+      Target(platform: .firecracker, architecture: .x86_64),
       Target(platform: .xen, architecture: .x86_64),
       Target(platform: .qemu, architecture: .arm64),
       Target(platform: .firecracker, architecture: .arm64),
@@ -129,8 +131,9 @@ import Testing
     let debug = try ELFFile(Images.read(paths.debug))
     #expect(debug.machine == ELFFile.machineAArch64)
     let loads = debug.programHeaders.filter { $0.type == ELFFile.ptLoad }
+      .sorted { $0.virtualAddress < $1.virtualAddress }
     let load = try #require(loads.first)
-    #expect(loads.count == 1, "one segment, so that objcopy -O binary is the whole image")
+    let last = try #require(loads.last)
     #expect(debug.entry == load.virtualAddress, "the header's first word is the entry")
 
     // The image file is the Image itself (image-format: binary) or, while the build writes
@@ -152,9 +155,40 @@ import Testing
     let imageSize = Self.littleEndian(header[16..<24])
     let flags = Self.littleEndian(header[24..<32])
     #expect(ramBase + textOffset == load.virtualAddress)
-    #expect(imageSize >= load.memorySize, "image_size must cover BSS")
+    #expect(
+      imageSize >= last.virtualAddress + last.memorySize - load.virtualAddress,
+      "image_size must cover every segment, BSS included")
     #expect(flags & 1 == 0, "little-endian kernel")
     #expect((flags >> 1) & 3 == 1, "4 KiB pages")
+  }
+
+  static let pfX: UInt32 = 1
+  static let pfW: UInt32 = 2
+  static let pfR: UInt32 = 4
+
+  /// W^X: every image loads as code (R-X), constants (R--), then data and BSS (RW-), each
+  /// segment starting on a page of its own, so the kernel can map code read-only and the rest
+  /// no-execute. The loaded file bytes lie where the addresses say (Multiboot and `objcopy -O
+  /// binary` both copy the file as one block).
+  @Test(arguments: Images.targets)
+  func segmentsAreWriteXorExecute(target: Target) throws {
+    let paths = try Images.shared.get().paths(target.platform, target.architecture)
+    let debug = try ELFFile(Images.read(paths.debug))
+    let loads = debug.programHeaders.filter { $0.type == ELFFile.ptLoad }
+      .sorted { $0.virtualAddress < $1.virtualAddress }
+    #expect(loads.map(\.flags) == [Self.pfR | Self.pfX, Self.pfR, Self.pfR | Self.pfW], "\(loads)")
+    for load in loads {
+      #expect(load.virtualAddress % 4096 == 0, "segment at \(load.virtualAddress) shares a page")
+      #expect(load.flags & (Self.pfW | Self.pfX) != Self.pfW | Self.pfX)
+    }
+    for (lower, upper) in zip(loads, loads.dropFirst()) {
+      #expect(lower.virtualAddress + lower.memorySize <= upper.virtualAddress)
+      #expect(
+        upper.offset - lower.offset == upper.virtualAddress - lower.virtualAddress,
+        "file layout differs from memory layout")
+    }
+    let text = try #require(loads.first)
+    #expect(text.virtualAddress <= debug.entry && debug.entry < text.virtualAddress + text.fileSize)
   }
 
   /// Xen itself cannot run here, but the image's PVH entry is the one every x86 loader uses:

@@ -128,13 +128,13 @@ MEMORY = "256"
 def guest_outcomes(kraft, project, names, alone_names):
     """Boots the image: once for every probe that returns, once per probe that ends the
     program itself. {name: Outcome}, or a string saying why it could not boot."""
-    batch = kraft.command(["run", "-m", MEMORY, "--timeout", "300"], cwd=project.directory, timeout=400)
+    batch = kraft.command(["run", "-W", "-M", MEMORY, "--timeout", "300"], cwd=project.directory, timeout=400)
     if batch.timed_out:
         return "kraft run timed out"
     outcomes = guest_sections(batch.output)
     for name in alone_names:
         done = kraft.command(
-            ["run", "-m", MEMORY, "--timeout", "120", "--", name], cwd=project.directory, timeout=200
+            ["run", "-W", "-M", MEMORY, "--timeout", "120", "--", name], cwd=project.directory, timeout=200
         )
         # kraft's own stderr lines ("kraft: the application aborted") are not the program's.
         console = "".join(line for line in done.output.splitlines(True) if not line.startswith("kraft: "))

@@ -1,7 +1,8 @@
 /*
  * Files from the rootfs: kraft build packs ./rootfs into a cpio initrd, the
  * kernel unpacks it at / at boot. Reads a text file line by line, lists a
- * directory, then writes, renames and removes a file of its own.
+ * directory, then writes, renames and removes a file of its own in /tmp,
+ * which the rootfs also has (with a file in it).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -45,10 +46,23 @@ int main(void)
 		}
 	closedir(d);
 
-	f = fopen("/tmp-note", "w");
+	char kept[64] = "";
+	f = fopen("/tmp/cache.txt", "r");
+	if (!f || !fgets(kept, sizeof(kept), f)) {
+		perror("/tmp/cache.txt");
+		return 1;
+	}
+	fclose(f);
+	printf("/tmp/cache.txt: %s", kept);
+
+	f = fopen("/tmp/note", "w");
+	if (!f) {
+		perror("/tmp/note");
+		return 1;
+	}
 	fprintf(f, "written at run time\n");
 	fclose(f);
-	rename("/tmp-note", "/note");
+	rename("/tmp/note", "/note");
 	f = fopen("/note", "r");
 	fgets(line, sizeof(line), f);
 	fclose(f);

@@ -2,7 +2,12 @@
  * Page tables: an identity map with a 39-bit address space (level 1 to
  * level 3, 4 KiB granule). boot/head.S built the early map; here the GiBs
  * without RAM become Device memory (head.S guessed Normal above the kernel)
- * the boot stack's guard page and the lowest 2 MiB are unmapped. A guard page
+ * the boot stack's guard page and the lowest 2 MiB are unmapped. Memory is
+ * then W^X: all of it is privileged-execute-never (PXN) except the kernel's
+ * code, whose 4 KiB pages are read-only (AP[2]) and executable; its
+ * constants are read-only too. A stray write to code or constants, or a jump
+ * into data or a stack, is then a permission fault. Permission changes need
+ * no break-before-make, so live entries are changed in place. A guard page
  * is an invalid level-3 entry carrying a software bit, so the crash report can
  * tell a stack overflow from any other bad access; the block around it is split
  * into a table of the same attributes on first use. The split replaces a
@@ -25,11 +30,15 @@
 #define DESC_TABLE  (1ULL << 1)  /* table (levels 1-2) or page (level 3) */
 #define DESC_GUARD  (1ULL << 55) /* software-defined */
 #define DESC_ADDR   0x0000fffffffff000ULL
-#define ATTR_NORMAL 0x0040000000000705ULL /* AttrIndx 1, AF, SH, UXN */
+#define ATTR_NORMAL 0x0060000000000705ULL /* AttrIndx 1, AF, SH, UXN, PXN */
+#define DESC_PXN    (1ULL << 53)
+#define DESC_RO     (1ULL << 7)           /* AP[2]: read-only */
 #define ATTR_DEVICE 0x0060000000000401ULL /* AttrIndx 0, AF, UXN, PXN */
 #define SIZE_1G     (1ULL << 30)
 #define SIZE_2M     (1ULL << 21)
 #define VA_LIMIT    (1ULL << 39)
+
+extern char _kernel_text_start[], _kernel_text_end[], _kernel_rodata_end[];
 
 static struct kboot_info *early_info;
 
@@ -164,6 +173,42 @@ static bool gib_has_ram(const struct kboot_info *info, uint64_t gib)
 	return false;
 }
 
+/*
+ * The 2 MiB blocks holding the kernel image become 4 KiB pages: code R-X,
+ * constants R--, the rest (data, BSS with the boot page tables and stacks,
+ * the memory around the image) RW- and PXN; then every other block of the
+ * kernel's GiB becomes PXN too (the other GiBs got ATTR_NORMAL already).
+ */
+static void protect_image(uint64_t kernel_gib)
+{
+	uintptr_t text = (uintptr_t)_kernel_text_start;
+	uintptr_t text_end = (uintptr_t)_kernel_text_end;
+	uintptr_t rodata_end = (uintptr_t)_kernel_rodata_end;
+	uintptr_t first = (uintptr_t)_kernel_start & ~(SIZE_2M - 1);
+	uintptr_t last =
+	    ((uintptr_t)_kernel_end + SIZE_2M - 1) & ~(SIZE_2M - 1);
+
+	for (uintptr_t va = first; va < last; va += ARCH_PAGE_SIZE) {
+		uint64_t *pte = page_entry(va, true);
+		if (!pte)
+			kpanic("no memory for the kernel's page tables");
+		if (!(*pte & DESC_VALID))
+			continue;
+		uint64_t flags = va >= text && va < text_end ? DESC_RO
+		                 : va >= text && va < rodata_end
+		                     ? DESC_RO | DESC_PXN
+		                     : DESC_PXN;
+		*pte = (*pte & ~(DESC_RO | DESC_PXN)) | flags;
+	}
+	uint64_t *l1e = &arm64_boot_l1[kernel_gib];
+	if (is_table(*l1e))
+		for (unsigned i = 0; i < 512; i++) {
+			uint64_t *l2e = &table_of(*l1e)[i];
+			if ((*l2e & DESC_VALID) && !is_table(*l2e))
+				*l2e |= DESC_PXN;
+		}
+}
+
 void arm64_mmu_init(struct kboot_info *info)
 {
 	uint64_t kernel_gib = (uintptr_t)_kernel_start / SIZE_1G;
@@ -193,6 +238,8 @@ void arm64_mmu_init(struct kboot_info *info)
 	}
 	tlb_flush_all();
 
+	protect_image(kernel_gib);
+	tlb_flush_all();
 	if (arch_guard_page_set(arm64_boot_stack_guard))
 		kpanic("no memory for the boot stack's guard page table");
 	early_info = 0;

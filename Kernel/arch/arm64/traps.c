@@ -30,6 +30,11 @@
 #define EC_FP_EXC64   0x2c
 #define EC_SERROR     0x2f
 #define EC_BRK64      0x3c
+/* Data and instruction abort syndrome: fault status code (type bits) and
+ * write-not-read. */
+#define ESR_FSC_TYPE       0x3cUL
+#define ESR_FSC_PERMISSION 0x0cUL
+#define ESR_WNR            (1UL << 6)
 
 static const char *exception_name(enum arm64_vector vector, uint64_t esr)
 {
@@ -78,6 +83,12 @@ static bool is_abort(uint64_t esr)
 	       ec == EC_IABT_LOWER;
 }
 
+/* An abort's fault status code says "permission fault" (W^X at work). */
+static bool is_permission_fault(uint64_t esr)
+{
+	return is_abort(esr) && (esr & ESR_FSC_TYPE) == ESR_FSC_PERMISSION;
+}
+
 /* The frame-record chain is only followed through mapped memory. */
 static bool frame_readable(uint64_t fp)
 {
@@ -121,6 +132,13 @@ static void crash_report(const struct arm64_regs *r, enum arm64_vector vector)
 	        r->spsr);
 	if (is_abort(r->esr) && r->far < 4096)
 		kprintf("(a NULL pointer dereference)\n");
+	else if (is_permission_fault(r->esr) &&
+	         ((r->esr >> 26) == EC_IABT_CUR ||
+	          (r->esr >> 26) == EC_IABT_LOWER))
+		kprintf("(an instruction fetch from memory that is not "
+		        "executable)\n");
+	else if (is_permission_fault(r->esr) && (r->esr & ESR_WNR))
+		kprintf("(a write to read-only memory)\n");
 	for (unsigned i = 0; i < 30; i += 3)
 		kprintf("x%-2u 0x%016lx x%-2u 0x%016lx x%-2u 0x%016lx\n", i,
 		        r->x[i], i + 1, r->x[i + 1], i + 2, r->x[i + 2]);

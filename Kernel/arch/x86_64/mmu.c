@@ -1,13 +1,17 @@
 /*
  * Page tables. The boot code identity-maps 0-4 GiB with 2 MiB pages; here
  * RAM above 4 GiB is added (also 2 MiB pages) and the boot stack's guard page
- * is unmapped, as is the first 64 KiB (NULL). These happen before the page
- * allocator takes over RAM (it writes into free pages, so they must be mapped
- * first): their page tables are carved from the boot memory map. Later tables
- * (thread stack guards) come from the page allocator. A guard page is a 4 KiB
- * entry that is not present and carries a software bit, so the crash report can
- * tell a stack overflow from any other bad access; the 2 MiB page around it is
- * split into a page table on first use.
+ * is unmapped, as is the first 64 KiB (NULL). Then memory is made W^X: every
+ * page is no-execute (EFER.NXE) except the kernel's code, whose pages (4 KiB
+ * entries) are read-only and executable; its constants are read-only; CR0.WP
+ * (set at boot) makes read-only hold for the kernel itself. So a stray write
+ * to code or constants, or a jump into data or a stack, is a page fault. These
+ * happen before the page allocator takes over RAM (it writes into free pages,
+ * so they must be mapped first): their page tables are carved from the boot
+ * memory map. Later tables (thread stack guards) come from the page allocator.
+ * A guard page is a 4 KiB entry that is not present and carries a software bit,
+ * so the crash report can tell a stack overflow from any other bad access; the
+ * 2 MiB page around it is split into a page table on first use.
  */
 #include <kraft/alloc.h>
 #include <kraft/arch.h>
@@ -23,12 +27,21 @@
 #define PTE_RW          (1ULL << 1)
 #define PTE_PS          (1ULL << 7)
 #define PTE_GUARD       (1ULL << 9) /* available to software */
+#define PTE_NX          (1ULL << 63)
+#define PTE_FLAGS       (PTE_RW | PTE_NX) /* what a split page keeps */
+#define MSR_EFER        0xc0000080
+#define EFER_NXE        (1ULL << 11)
+#define CPUID_NX        (1U << 20) /* leaf 0x80000001, EDX */
 #define PTE_ADDR        0x000ffffffffff000ULL
 #define SIZE_2M         (2ULL << 20)
 #define SIZE_4G         (4ULL << 30)
 #define NULL_GUARD_SIZE 0x10000
 
 extern uint64_t x86_boot_pml4[512];
+extern char _kernel_text_start[], _kernel_text_end[], _kernel_rodata_end[];
+
+/* PTE_NX once EFER.NXE is on (before, the bit is reserved: a fault). */
+static uint64_t nx;
 
 /* While set, page tables are carved from these regions' low ends. */
 static struct kboot_info *early_info;
@@ -88,8 +101,10 @@ static uint64_t *pt_entry(uintptr_t va, bool split)
 		if (!pt)
 			return 0;
 		uint64_t base = *pde & PTE_ADDR & ~(SIZE_2M - 1);
+		uint64_t flags = *pde & PTE_FLAGS;
 		for (unsigned i = 0; i < 512; i++)
-			pt[i] = (base + i * ARCH_PAGE_SIZE) | PTE_P | PTE_RW;
+			pt[i] = (base + i * ARCH_PAGE_SIZE) | PTE_P | flags;
+		/* The directory entry allows all; the page entries decide. */
 		*pde = (uintptr_t)pt | PTE_P | PTE_RW;
 		for (unsigned i = 0; i < 512; i++)
 			invlpg(base + i * ARCH_PAGE_SIZE);
@@ -134,7 +149,7 @@ void arch_guard_page_clear(void *page)
 	uint64_t *pte = pt_entry(va, false);
 
 	if (pte) {
-		*pte = (va & PTE_ADDR) | PTE_P | PTE_RW;
+		*pte = (va & PTE_ADDR) | PTE_P | PTE_RW | nx;
 		invlpg(va);
 	}
 }
@@ -150,13 +165,68 @@ static void map_high_ram(uint64_t base, uint64_t size)
 		uint64_t *pde = pd_entry(a, true);
 		if (!pde)
 			kpanic("out of memory mapping RAM at %#lx", a);
-		*pde = a | PTE_P | PTE_RW | PTE_PS;
+		*pde = a | PTE_P | PTE_RW | PTE_PS | nx;
+	}
+}
+
+static void write_cr3(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+/* The 2 MiB pages left in the boot map (0-4 GiB) become no-execute. */
+static void boot_map_no_execute(void)
+{
+	for (uintptr_t va = 0; va < SIZE_4G; va += SIZE_2M) {
+		uint64_t *pde = pd_entry(va, false);
+		if (pde && (*pde & PTE_P) && (*pde & PTE_PS))
+			*pde |= nx;
+	}
+}
+
+/*
+ * The 2 MiB pages holding the kernel image become 4 KiB pages: code R-X,
+ * constants R--, everything else in them (data, BSS with the boot page
+ * tables and stack, the memory around the image) RW- and no-execute. Done
+ * before anything else is made no-execute, as the code runs from there.
+ */
+static void protect_image(void)
+{
+	uintptr_t text = (uintptr_t)_kernel_text_start;
+	uintptr_t text_end = (uintptr_t)_kernel_text_end;
+	uintptr_t rodata_end = (uintptr_t)_kernel_rodata_end;
+	uintptr_t first = (uintptr_t)_kernel_start & ~(SIZE_2M - 1);
+	uintptr_t last =
+	    ((uintptr_t)_kernel_end + SIZE_2M - 1) & ~(SIZE_2M - 1);
+
+	for (uintptr_t va = first; va < last; va += ARCH_PAGE_SIZE) {
+		uint64_t *pte = pt_entry(va, true);
+		if (!pte)
+			kpanic("no memory for the kernel's page tables");
+		if (!(*pte & PTE_P))
+			continue;
+		uint64_t flags = va >= text && va < text_end     ? 0
+		                 : va >= text && va < rodata_end ? nx
+		                                                 : PTE_RW | nx;
+		*pte = (*pte & ~(PTE_RW | PTE_NX)) | flags;
 	}
 }
 
 void x86_mmu_init(struct kboot_info *info)
 {
+	uint32_t r[4];
+
+	cpuid(0x80000000, 0, r);
+	if (r[0] >= 0x80000001) {
+		cpuid(0x80000001, 0, r);
+		if (r[3] & CPUID_NX) {
+			wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+			nx = PTE_NX;
+		}
+	}
 	early_info = info;
+	protect_image();
+	boot_map_no_execute();
 	for (unsigned i = 0; i < info->nregions; i++)
 		map_high_ram(info->regions[i].base, info->regions[i].size);
 	if (arch_guard_page_set(x86_boot_stack_guard))
@@ -171,5 +241,6 @@ void x86_mmu_init(struct kboot_info *info)
 		*pte = 0;
 		invlpg(va);
 	}
+	write_cr3(read_cr3()); /* drops every stale entry at once */
 	early_info = 0;
 }

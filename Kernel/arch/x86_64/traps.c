@@ -13,6 +13,10 @@
 #include <x86/x86.h>
 
 #define BACKTRACE_MAX 32
+/* Page-fault error code bits. */
+#define PF_PRESENT (1UL << 0)
+#define PF_WRITE   (1UL << 1)
+#define PF_FETCH   (1UL << 4)
 
 static const char *const vector_names[32] = {
     "divide error",
@@ -82,6 +86,12 @@ static void crash_report(const struct x86_regs *r)
 	        r->rip, cr2);
 	if (r->vector == 14 && cr2 < 4096)
 		kprintf("(a NULL pointer dereference)\n");
+	else if (r->vector == 14 && (r->error & PF_FETCH))
+		kprintf("(an instruction fetch from memory that is not "
+		        "executable)\n");
+	else if (r->vector == 14 && (r->error & (PF_PRESENT | PF_WRITE)) ==
+	                                (PF_PRESENT | PF_WRITE))
+		kprintf("(a write to read-only memory)\n");
 	kprintf("rax 0x%016lx rbx 0x%016lx rcx 0x%016lx\n", r->rax, r->rbx,
 	        r->rcx);
 	kprintf("rdx 0x%016lx rsi 0x%016lx rdi 0x%016lx\n", r->rdx, r->rsi,

@@ -1,16 +1,24 @@
 /*
- * Binary buddy allocator. Free blocks of 2^order pages, aligned to their
- * size, sit on one doubly linked list per order; freeing merges a block with
- * its buddy (address XOR block size) while the buddy is free and whole.
- * "Free and whole" is read from a bitmap with one bit per page marking the
- * first page of every free block (the block's order is in its list node), so
- * allocated memory, whatever it holds, is never mistaken for a free block.
- * Each RAM region keeps its own bitmap, carved from its start.
+ * Binary buddy allocator. Free memory is blocks of 2^order pages, aligned to
+ * their size; freeing merges a block with its buddy (address XOR block size)
+ * while the buddy is free and whole. A bitmap with one bit per page marks
+ * the first page of every free block (the block's order is stored in the
+ * block), so allocated memory, whatever it holds, is never mistaken for a
+ * free block, and walking the bitmap visits the free blocks in address
+ * order, which is how both kinds of request below find their memory. Each
+ * RAM region keeps its own bitmap, carved from its start.
+ *
+ * Runs of any number of pages (kalloc_backend_run) are not rounded to a
+ * power of two: a run is cut from neighbouring free blocks, whatever their
+ * sizes, and what it does not use of them is freed again. So one run can
+ * span nearly all free RAM, whatever its alignment, and a 1 MiB run costs
+ * 1 MiB, not 2. Aligned blocks are taken from the bottom of RAM and runs
+ * from the top (see alloc_pages).
  *
  * The heap (kalloc_backend_alloc) sits on top: requests up to half a page
  * come from power-of-two size classes carved from single pages; larger ones
- * get whole page blocks. A 16-byte header records which, for free. Pages
- * given to a size class stay there (a simplification: no slab reclaim).
+ * get runs. A 16-byte header records which, for free. Pages given to a size
+ * class stay there (a simplification: no slab reclaim).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -33,7 +41,6 @@
 #define HEADER_MAGIC 0xb0dd1e5u
 
 struct free_block {
-	struct free_block *next, *prev;
 	unsigned order;
 };
 
@@ -43,9 +50,9 @@ struct zone {
 };
 
 struct header {
-	uint32_t kind; /* size class, or LARGE_FLAG | page order */
+	uint32_t kind; /* size class, or LARGE_FLAG for a run */
 	uint32_t magic;
-	uint64_t reserved;
+	uint64_t pages; /* a run's length */
 };
 
 struct object {
@@ -54,7 +61,6 @@ struct object {
 
 const char kalloc_backend_name[] = "buddy";
 
-static struct free_block *free_lists[MAX_ORDER + 1];
 static struct object *class_lists[MAX_CLASS + 1];
 static struct zone zones[KBOOT_MAX_REGIONS];
 static unsigned nzones;
@@ -85,24 +91,12 @@ static bool marked(struct zone *z, uintptr_t addr)
 
 static void push(struct zone *z, uintptr_t addr, unsigned order)
 {
-	struct free_block *b = (struct free_block *)addr;
-	b->order = order;
-	b->prev = 0;
-	b->next = free_lists[order];
-	if (b->next)
-		b->next->prev = b;
-	free_lists[order] = b;
+	((struct free_block *)addr)->order = order;
 	mark(z, addr, true);
 }
 
 static void unlink_block(struct zone *z, struct free_block *b)
 {
-	if (b->prev)
-		b->prev->next = b->next;
-	else
-		free_lists[b->order] = b->next;
-	if (b->next)
-		b->next->prev = b->prev;
 	mark(z, (uintptr_t)b, false);
 }
 
@@ -127,26 +121,151 @@ static void free_pages(uintptr_t addr, unsigned order)
 	push(z, addr, order);
 }
 
+/* The first page at or after page that starts a free block (or pages). */
+static size_t next_marked(struct zone *z, size_t page, size_t pages)
+{
+	size_t w = page / 64;
+	uint64_t bits;
+
+	if (page >= pages)
+		return pages;
+	bits = z->bitmap[w] & (~0ULL << (page % 64));
+	while (!bits) {
+		if (++w * 64 >= pages)
+			return pages;
+		bits = z->bitmap[w];
+	}
+	page = w * 64 + (size_t)__builtin_ctzll(bits);
+	return page < pages ? page : pages;
+}
+
+static size_t zone_pages(struct zone *z)
+{
+	return (z->end - z->base) >> PAGE_SHIFT;
+}
+
+static struct free_block *block_at(struct zone *z, size_t page)
+{
+	return (struct free_block *)(z->base + (page << PAGE_SHIFT));
+}
+
+/*
+ * Blocks of 2^order pages come from the lowest address that has one (runs,
+ * below, from the highest): small, long-lived kernel pages (heap size
+ * classes, stacks, page tables) gather at the bottom of RAM and big runs at
+ * the top, so freeing the runs leaves one long stretch rather than stretches
+ * cut by a page that landed between two runs. Finding it walks the bitmap:
+ * one step per free block below it plus one per 64 allocated pages.
+ */
 static void *alloc_pages(unsigned order)
 {
-	unsigned o = order;
-
 	if (order > MAX_ORDER)
 		return 0;
-	while (o <= MAX_ORDER && !free_lists[o])
-		o++;
-	if (o > MAX_ORDER)
-		return 0;
-	struct free_block *b = free_lists[o];
-	uintptr_t addr = (uintptr_t)b;
-	struct zone *z = zone_of(addr, ARCH_PAGE_SIZE);
-	unlink_block(z, b);
-	while (o > order) { /* return the upper halves */
-		o--;
-		push(z, addr + (ARCH_PAGE_SIZE << o), o);
+	for (unsigned i = 0; i < nzones; i++) {
+		struct zone *z = &zones[i];
+		size_t pages = zone_pages(z);
+		for (size_t page = next_marked(z, 0, pages); page < pages;) {
+			struct free_block *b = block_at(z, page);
+			unsigned o = b->order;
+			if (o < order) {
+				page = next_marked(z, page + (1UL << o), pages);
+				continue;
+			}
+			uintptr_t addr = (uintptr_t)b;
+			unlink_block(z, b);
+			while (o > order) { /* return the upper halves */
+				o--;
+				push(z, addr + (ARCH_PAGE_SIZE << o), o);
+			}
+			free_bytes -= ARCH_PAGE_SIZE << order;
+			return (void *)addr;
+		}
 	}
-	free_bytes -= ARCH_PAGE_SIZE << order;
-	return (void *)addr;
+	return 0;
+}
+
+/* Frees [addr, addr + count pages) as naturally aligned blocks, largest
+ * first; free_pages merges each with its buddy where it can. */
+static void free_span(uintptr_t addr, size_t count)
+{
+	while (count) {
+		unsigned order = 0;
+		while (order < MAX_ORDER &&
+		       !(addr & (ARCH_PAGE_SIZE << order)) &&
+		       (2UL << order) <= count)
+			order++;
+		free_pages(addr, order);
+		addr += ARCH_PAGE_SIZE << order;
+		count -= 1UL << order;
+	}
+}
+
+/*
+ * Takes [start, end) out of the stretch of free blocks that begins at
+ * first: every block overlapping it is taken, and the parts of the first
+ * and last such block outside [start, end) are freed again.
+ */
+static void take_range(struct zone *z, uintptr_t first, uintptr_t start,
+                       uintptr_t end)
+{
+	uintptr_t head = start, a = first;
+
+	while (a < end) {
+		struct free_block *b = (struct free_block *)a;
+		uintptr_t next = a + (ARCH_PAGE_SIZE << b->order);
+		if (next > start) {
+			if (a < head)
+				head = a;
+			unlink_block(z, b);
+			free_bytes -= ARCH_PAGE_SIZE << b->order;
+		}
+		a = next;
+	}
+	if (head < start)
+		free_span(head, (start - head) >> PAGE_SHIFT);
+	if (a > end)
+		free_span(end, (a - end) >> PAGE_SHIFT);
+}
+
+/*
+ * Runs are cut from the top of the highest stretch of neighbouring free
+ * blocks that is long enough (blocks merge only with their buddy, so a
+ * stretch may be several blocks). The walk steps over each free block whole,
+ * so the pages between it and the next marked page are allocated and end
+ * the stretch. Runs taken one after another sit side by side, top down,
+ * with nothing left between them.
+ */
+static void *alloc_run(size_t count)
+{
+	struct zone *best = 0;
+	uintptr_t best_first = 0, best_end = 0;
+
+	for (unsigned i = 0; i < nzones; i++) {
+		struct zone *z = &zones[i];
+		size_t pages = zone_pages(z), have = 0;
+		uintptr_t first = 0;
+		for (size_t page = next_marked(z, 0, pages); page < pages;) {
+			struct free_block *b = block_at(z, page);
+			if (!have)
+				first = (uintptr_t)b;
+			have += 1UL << b->order;
+			size_t next = page + (1UL << b->order);
+			page = next_marked(z, next, pages);
+			if (page == next && page < pages)
+				continue; /* the stretch goes on */
+			if (have >= count) {
+				best = z;
+				best_first = first;
+				best_end = z->base + (next << PAGE_SHIFT);
+			}
+			have = 0;
+		}
+	}
+	if (!best)
+		return 0;
+	uintptr_t start = best_end - count * ARCH_PAGE_SIZE;
+	take_range(best, best_first, start, best_end);
+	return (void *)start;
 }
 
 /* Adds [base, end) as naturally aligned blocks, largest first. */
@@ -203,20 +322,29 @@ void kalloc_backend_free_pages(void *pages, unsigned order)
 	free_pages((uintptr_t)pages, order);
 }
 
+void *kalloc_backend_run(size_t count)
+{
+	if (count > free_bytes / ARCH_PAGE_SIZE)
+		return 0;
+	void *p = alloc_run(count);
+	if (p)
+		live_blocks++;
+	return p;
+}
+
+void kalloc_backend_free_run(void *pages, size_t count, size_t keep)
+{
+	if (!keep)
+		live_blocks--;
+	free_span((uintptr_t)pages + keep * ARCH_PAGE_SIZE, count - keep);
+}
+
 static unsigned class_for(size_t total)
 {
 	unsigned c = MIN_CLASS;
 	while ((1UL << c) < total)
 		c++;
 	return c;
-}
-
-static unsigned order_for(size_t total)
-{
-	unsigned order = 0;
-	while ((ARCH_PAGE_SIZE << order) < total && order <= MAX_ORDER)
-		order++;
-	return order;
 }
 
 static struct header *alloc_object(unsigned c)
@@ -242,7 +370,7 @@ void *kalloc_backend_alloc(size_t size)
 {
 	struct header *h;
 
-	if (size > (ARCH_PAGE_SIZE << MAX_ORDER) - HEADER_SIZE)
+	if (size > SIZE_MAX - HEADER_SIZE - ARCH_PAGE_SIZE)
 		return 0;
 	size_t total = size + HEADER_SIZE;
 	if (total <= (1UL << MAX_CLASS)) {
@@ -252,11 +380,14 @@ void *kalloc_backend_alloc(size_t size)
 			return 0;
 		h->kind = c;
 	} else {
-		unsigned order = order_for(total);
-		h = alloc_pages(order);
+		size_t pages = (total + ARCH_PAGE_SIZE - 1) >> PAGE_SHIFT;
+		if (pages > free_bytes >> PAGE_SHIFT)
+			return 0;
+		h = alloc_run(pages);
 		if (!h)
 			return 0;
-		h->kind = LARGE_FLAG | order;
+		h->kind = LARGE_FLAG;
+		h->pages = pages;
 	}
 	h->magic = HEADER_MAGIC;
 	live_blocks++;
@@ -272,7 +403,7 @@ void kalloc_backend_free(void *ptr)
 	h->magic = 0;
 	live_blocks--;
 	if (h->kind & LARGE_FLAG) {
-		free_pages((uintptr_t)h, h->kind & ~LARGE_FLAG);
+		free_span((uintptr_t)h, h->pages);
 		return;
 	}
 	unsigned c = h->kind; /* the list link overwrites the header */
@@ -285,9 +416,8 @@ void kalloc_backend_free(void *ptr)
 size_t kalloc_backend_usable_size(void *ptr)
 {
 	struct header *h = (struct header *)((char *)ptr - HEADER_SIZE);
-	size_t size = h->kind & LARGE_FLAG
-	                  ? ARCH_PAGE_SIZE << (h->kind & ~LARGE_FLAG)
-	                  : 1UL << h->kind;
+	size_t size =
+	    h->kind & LARGE_FLAG ? h->pages << PAGE_SHIFT : 1UL << h->kind;
 	return size - HEADER_SIZE;
 }
 

@@ -150,6 +150,24 @@ void kalloc_backend_free_pages(void *pages, unsigned order)
 	give((uintptr_t)pages, ARCH_PAGE_SIZE << order);
 }
 
+void *kalloc_backend_run(size_t count)
+{
+	if (count > SIZE_MAX / ARCH_PAGE_SIZE)
+		return 0;
+	void *p = take(count * ARCH_PAGE_SIZE, ARCH_PAGE_SIZE);
+	if (p)
+		live_blocks++;
+	return p;
+}
+
+void kalloc_backend_free_run(void *pages, size_t count, size_t keep)
+{
+	if (!keep)
+		live_blocks--;
+	give((uintptr_t)pages + keep * ARCH_PAGE_SIZE,
+	     (count - keep) * ARCH_PAGE_SIZE);
+}
+
 void kalloc_backend_stats(struct kalloc_stats *stats)
 {
 	stats->total_bytes = total_bytes;

@@ -81,8 +81,13 @@ static int add_entry(const char *name, uint32_t mode, uint32_t mtime,
 		err = vfs_mkdir(vfs_root(), path, mode & 07777);
 		if (err == -KEEXIST)
 			err = 0;
-		if (!err && !vfs_lookup(vfs_root(), path, &vn))
+		/* A folder that exists already (/tmp, /dev) takes the
+		 * archive's mode and time. */
+		if (!err && !vfs_lookup(vfs_root(), path, &vn) &&
+		    (vn->mode & VFS_S_IFMT) == VFS_S_IFDIR) {
+			vn->mode = VFS_S_IFDIR | (mode & 07777);
 			vn->mtime_ns = (uint64_t)mtime * 1000000000ULL;
+		}
 		return err;
 	case VFS_S_IFREG:
 		err = vfs_create_file(vfs_root(), path, mode & 07777, &vn);

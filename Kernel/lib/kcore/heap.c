@@ -127,3 +127,20 @@ void *kpage_alloc_or_panic(unsigned order, const char *why)
 		kpanic("out of memory: %s needs %lu KiB", why, (4UL << order));
 	return p;
 }
+
+void *kpage_alloc_run(size_t count)
+{
+	return count ? kalloc_backend_run(count) : 0;
+}
+
+void kpage_trim_run(void *pages, size_t count, size_t keep)
+{
+	if (pages && keep && keep < count)
+		kalloc_backend_free_run(pages, count, keep);
+}
+
+void kpage_free_run(void *pages, size_t count)
+{
+	if (pages && count)
+		kalloc_backend_free_run(pages, count, 0);
+}

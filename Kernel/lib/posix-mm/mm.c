@@ -1,10 +1,12 @@
 /*
  * Anonymous memory for the libc's allocator. There is one address space and
- * no paging, so a "mapping" is a page-aligned, zeroed heap block, recorded
- * in a list so that munmap and mremap can find it. A partial munmap only
- * counts the released bytes; the block is freed when all of it is unmapped
- * (a libc trimming the ends of a large block is rare and leaks at most that
- * block until it goes). Protections are not enforced: mprotect succeeds.
+ * no paging, so a "mapping" is a zeroed run of pages (kpage_alloc_run: exact
+ * length, so a program can map nearly all of RAM, in one piece or many),
+ * recorded in a list so that munmap and mremap can find it. Unmapping or
+ * shrinking the tail of a mapping frees those pages at once; unmapping its
+ * head or middle only counts the released bytes, and the run is freed when
+ * all of it is unmapped (rare for a libc; it holds at most that run until
+ * then). Protections are not enforced: mprotect succeeds.
  *
  * brk grows within one region reserved on first use
  * (CONFIG_POSIX_MM_BRK_ORDER pages, 2^order); past it brk fails the Linux way
@@ -54,13 +56,18 @@ static struct mapping *find(uintptr_t addr, struct mapping ***link)
 	return 0;
 }
 
+static size_t pages_of(size_t len)
+{
+	return len / ARCH_PAGE_SIZE;
+}
+
 static long map_anonymous(size_t len)
 {
 	struct mapping *m = kmalloc(sizeof(*m));
-	void *mem;
 	if (!m)
 		return -KENOMEM;
-	if (kmemalign(&mem, ARCH_PAGE_SIZE, len)) {
+	void *mem = kpage_alloc_run(pages_of(len));
+	if (!mem) {
 		kfree(m);
 		return -KENOMEM;
 	}
@@ -73,7 +80,8 @@ static long map_anonymous(size_t len)
 static long sys_mmap(long addr, long length, long prot, long flags, long fd,
                      long offset)
 {
-	if (length <= 0 || (offset & (ARCH_PAGE_SIZE - 1)))
+	if (length <= 0 || (offset & (ARCH_PAGE_SIZE - 1)) ||
+	    (size_t)length > SIZE_MAX - ARCH_PAGE_SIZE)
 		return -KEINVAL;
 	if (!(flags & MAP_ANONYMOUS))
 		return -19; /* ENODEV: file mappings are not supported */
@@ -96,10 +104,18 @@ static long sys_munmap(long addr, long length, long a2, long a3, long a4,
 	size_t len = page_round((size_t)length);
 	if ((uintptr_t)addr + len > m->base + m->len)
 		len = m->base + m->len - (uintptr_t)addr;
-	m->released += len;
+	if ((uintptr_t)addr > m->base &&
+	    (uintptr_t)addr + len == m->base + m->len) {
+		/* The tail: its pages go back now. */
+		size_t keep = pages_of((uintptr_t)addr - m->base);
+		kpage_trim_run((void *)m->base, pages_of(m->len), keep);
+		m->len -= len;
+	} else {
+		m->released += len;
+	}
 	if (m->released >= m->len) {
 		*link = m->next;
-		kfree((void *)m->base);
+		kpage_free_run((void *)m->base, pages_of(m->len));
 		kfree(m);
 	}
 	return 0;
@@ -114,8 +130,14 @@ static long sys_mremap(long old_addr, long old_len, long new_len, long flags,
 
 	if (!m || m->base != (uintptr_t)old_addr || new_len <= 0)
 		return -KEINVAL;
+	if (newl < m->len && !m->released) {
+		/* Shrinking in place frees the tail. */
+		kpage_trim_run((void *)m->base, pages_of(m->len),
+		               pages_of(newl));
+		m->len = newl;
+	}
 	if (newl <= m->len)
-		return old_addr; /* shrinking in place keeps the block */
+		return old_addr;
 	if (!(flags & MREMAP_MAYMOVE))
 		return -KENOMEM;
 	long fresh = map_anonymous(newl);

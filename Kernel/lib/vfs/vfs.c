@@ -48,6 +48,11 @@ __attribute__((constructor(110))) static void vfs_init(void)
 	root->parent = root;
 	root->nlink = 1;
 	cwd = root;
+	/* Scratch space every program may assume, as on Linux: sticky and
+	 * writable by all. It is RAM like the rest of the tree; a rootfs
+	 * with its own /tmp adds its files to it (and sets its mode). */
+	if (vfs_mkdir(root, "/tmp", 01777))
+		kpanic("out of memory creating /tmp");
 }
 
 struct vnode *vfs_root(void)

@@ -5,8 +5,12 @@
  * "thread-overflow": the same on a thread's stack (the kernel's thread API,
  * as nolibc has no pthreads). "oom": the kernel itself runs out of memory
  * (a page allocation it cannot do without). "abort": abort(). "exit N":
- * exit(N).
+ * exit(N). W^X, each a page fault: "write-text" (a store into main's
+ * code), "write-rodata" (into a constant), "exec-data" and "exec-stack"
+ * (a call to a return instruction placed in .data or on the stack) and
+ * "exec-heap" (the same in a heap block).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +31,24 @@ __attribute__((noinline)) static int recurse(volatile int depth)
 		return 0;
 	pad[0] = (char)depth;
 	return recurse(depth + 1) + pad[0];
+}
+
+static const int constant = 7;
+
+/* A return instruction: what exec-* modes place and call. */
+#if defined(__x86_64__)
+static const unsigned char ret_insn[] = {0xc3};
+#else
+static const unsigned char ret_insn[] = {0xc0, 0x03, 0x5f, 0xd6};
+#endif
+static unsigned char data_code[16] = {1}; /* initialised: .data, not .bss */
+
+__attribute__((noinline)) static void call_into(unsigned char *code)
+{
+	memcpy(code, ret_insn, sizeof(ret_insn));
+	printf("crash: calling %p\n", (void *)code);
+	((void (*)(void))(uintptr_t)code)();
+	puts("crash: still alive, which is wrong");
 }
 
 static void *recurse_in_thread(void *arg)
@@ -60,6 +82,31 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "oom")) {
 		puts("crash: asking the kernel for 4 TiB of pages");
 		kpage_alloc_or_panic(30, "the crash test");
+		return 0;
+	}
+	if (argc > 1 && !strcmp(argv[1], "write-text")) {
+		puts("crash: writing into the code");
+		write_through((int *)(uintptr_t)main);
+		puts("crash: still alive, which is wrong");
+		return 0;
+	}
+	if (argc > 1 && !strcmp(argv[1], "write-rodata")) {
+		puts("crash: writing into a constant");
+		write_through((int *)(uintptr_t)&constant);
+		printf("crash: still alive, which is wrong (%d)\n", constant);
+		return 0;
+	}
+	if (argc > 1 && !strcmp(argv[1], "exec-data")) {
+		call_into(data_code);
+		return 0;
+	}
+	if (argc > 1 && !strcmp(argv[1], "exec-stack")) {
+		unsigned char code[16];
+		call_into(code);
+		return 0;
+	}
+	if (argc > 1 && !strcmp(argv[1], "exec-heap")) {
+		call_into(malloc(16));
 		return 0;
 	}
 	puts("crash: writing through a NULL pointer");

@@ -51,7 +51,7 @@ enum PosixProbes {
 
   /// One boot for the probes that return, one per probe that ends the program itself.
   static func boots() throws -> [[String]] {
-    [["-m", memory]] + (try probes().filter(\.alone).map { ["-m", memory, "--", $0.name] })
+    [["-M", memory]] + (try probes().filter(\.alone).map { ["-M", memory, "--", $0.name] })
   }
 
   /// `=== name` ... `\n--- exit N` sections of a runner's console, kernel messages left out

@@ -12,6 +12,7 @@
 #include <kraft/fdt.h>
 #include <kraft/gic.h>
 #include <kraft/kcore.h>
+#include <kraft/kstring.h>
 #include <kraft/plat.h>
 #include <kraft/print.h>
 #include <arm64/arm64.h>
@@ -42,6 +43,28 @@ static const void *find_tree(uintptr_t x0)
 	if (fdt_looks_valid((const void *)ram_base))
 		return (const void *)ram_base;
 	return 0;
+}
+
+/*
+ * For an Image boot QEMU virt puts the tree in the middle of RAM (after
+ * where an initrd would go, half-way up a small guest), where its pages would
+ * cut RAM in two and halve the largest block a program can map. It moves to
+ * the top of the 2 MiB below the image: free in an Image boot but for QEMU's
+ * boot stub in the first page (an ELF boot puts the tree at the RAM base, and
+ * it stays there).
+ */
+static void move_tree_below_image(void)
+{
+	uintptr_t tree = (uintptr_t)fdt_blob(), size = fdt_size();
+	uintptr_t image = (uintptr_t)_kernel_start;
+	uintptr_t ram_base = image & ~(SIZE_1G - 1);
+
+	if (tree < image || size > image - ram_base - ARCH_PAGE_SIZE)
+		return;
+	uintptr_t to = (image - size) & ~(uintptr_t)(ARCH_PAGE_SIZE - 1);
+	kmemmove((void *)to, (const void *)tree, size);
+	if (fdt_init((const void *)to))
+		kpanic("the device tree did not survive its move");
 }
 
 static void reserve(uint64_t base, uint64_t size)
@@ -84,6 +107,43 @@ static bool chosen_address(int chosen, const char *name, uint64_t *out)
 	return true;
 }
 
+static bool is_reserved(uint64_t base, uint64_t end)
+{
+	for (unsigned i = 0; i < nreserved; i++)
+		if (reserved[i].base < end && reserved[i].end > base)
+			return true;
+	return false;
+}
+
+/*
+ * QEMU virt loads the initrd half-way up a small guest's RAM (at the RAM
+ * base plus min(RAM / 2, 128 MiB)), where its pages would cut RAM in two, as
+ * the tree's did. It moves to the top of the RAM node holding it when that
+ * end is free (the tree has moved below the image by now); the copy is as
+ * long as the initrd, once. Returns the initrd's address.
+ */
+static uint64_t move_initrd_to_top(uint64_t start, uint64_t size)
+{
+	uint64_t base, ram_size;
+
+	for (int node = fdt_find_device_type(-1, "memory"); node >= 0;
+	     node = fdt_find_device_type(node, "memory"))
+		for (unsigned i = 0; fdt_reg(node, i, &base, &ram_size); i++) {
+			uint64_t top = base + ram_size;
+			if (start < base || start + size > top)
+				continue;
+			uint64_t to =
+			    (top - size) & ~(uint64_t)(ARCH_PAGE_SIZE - 1);
+			if (to <= start || is_reserved(to, top) ||
+			    to < (uintptr_t)_kernel_end)
+				return start;
+			kmemmove((void *)(uintptr_t)to,
+			         (const void *)(uintptr_t)start, size);
+			return to;
+		}
+	return start;
+}
+
 static void parse_tree(void)
 {
 	uint64_t base, size;
@@ -93,6 +153,11 @@ static void parse_tree(void)
 	const char *args = fdt_prop_string(chosen, "bootargs");
 	if (args)
 		kboot_set_cmdline(&boot_info, args);
+
+	reserve((uintptr_t)fdt_blob(), fdt_size());
+	for (unsigned i = 0; fdt_memreserve(i, &base, &size); i++)
+		reserve(base, size);
+
 	/*
 	 * QEMU's -initrd (and Firecracker's initrd_path) load it into RAM and
 	 * name it in /chosen; recorded before the RAM so its pages stay out of
@@ -101,13 +166,11 @@ static void parse_tree(void)
 	uint64_t initrd_start, initrd_end;
 	if (chosen_address(chosen, "linux,initrd-start", &initrd_start) &&
 	    chosen_address(chosen, "linux,initrd-end", &initrd_end) &&
-	    initrd_end > initrd_start)
-		kboot_set_initrd(&boot_info, initrd_start,
-		                 initrd_end - initrd_start);
-
-	reserve((uintptr_t)fdt_blob(), fdt_size());
-	for (unsigned i = 0; fdt_memreserve(i, &base, &size); i++)
-		reserve(base, size);
+	    initrd_end > initrd_start) {
+		size = initrd_end - initrd_start;
+		kboot_set_initrd(&boot_info,
+		                 move_initrd_to_top(initrd_start, size), size);
+	}
 
 	for (int node = fdt_find_device_type(-1, "memory"); node >= 0;
 	     node = fdt_find_device_type(node, "memory"))
@@ -125,6 +188,7 @@ __attribute__((noreturn)) void arm64_boot_main(uintptr_t x0)
 		kpanic("no device tree (x0 = %#lx); boot with a loader that "
 		       "passes one, as QEMU's -kernel and Firecracker do",
 		       x0);
+	move_tree_below_image();
 	parse_tree();
 	if (!boot_info.nregions)
 		kpanic("the device tree describes no usable RAM");

@@ -128,3 +128,47 @@ KTEST(alloc, exhaustion_returns_null)
 	KT_EXPECT_EQ(kt, after.allocations, before.allocations);
 	KT_EXPECT(kt, kmalloc(64) != 0);
 }
+
+KTEST(alloc, runs_cost_exactly_their_pages)
+{
+	struct kalloc_stats before, after;
+
+	kalloc_backend_stats(&before);
+	char *p = kpage_alloc_run(3);
+	KT_ASSERT(kt, p);
+	KT_EXPECT_EQ(kt, (uintptr_t)p % ARCH_PAGE_SIZE, 0);
+	kmemset(p, 0x5a, 3 * ARCH_PAGE_SIZE);
+	kalloc_backend_stats(&after);
+	KT_EXPECT_EQ(kt, before.free_bytes - after.free_bytes,
+	             3 * ARCH_PAGE_SIZE);
+	kpage_trim_run(p, 3, 1);
+	kalloc_backend_stats(&after);
+	KT_EXPECT_EQ(kt, before.free_bytes - after.free_bytes, ARCH_PAGE_SIZE);
+	kpage_free_run(p, 1);
+	kalloc_backend_stats(&after);
+	KT_EXPECT_EQ(kt, after.free_bytes, before.free_bytes);
+	KT_EXPECT_EQ(kt, after.allocations, before.allocations);
+}
+
+KTEST(alloc, one_run_can_take_nearly_all_memory)
+{
+	struct kalloc_stats before, after;
+
+	kalloc_backend_stats(&before);
+	/* 7/8 of what is free: more than any power-of-two block could hold
+	 * whenever free RAM is not itself one aligned power of two. */
+	size_t count = before.free_bytes / ARCH_PAGE_SIZE / 8 * 7;
+	KT_EXPECT(kt,
+	          kpage_alloc_run(before.free_bytes / ARCH_PAGE_SIZE + 1) == 0);
+	char *p = kpage_alloc_run(count);
+	KT_ASSERT(kt, p);
+	p[0] = 1;
+	p[count * ARCH_PAGE_SIZE - 1] = 2;
+	kpage_free_run(p, count);
+	kalloc_backend_stats(&after);
+	KT_EXPECT_EQ(kt, after.free_bytes, before.free_bytes);
+	/* The heap's big blocks are runs too: no rounding up to 2^n pages. */
+	void *big = kmalloc(before.free_bytes / 8 * 5);
+	KT_EXPECT(kt, big != 0);
+	kfree(big);
+}

@@ -1,9 +1,9 @@
 /*
  * Multiboot v1 header and entry, for QEMU's -kernel on the pc machine.
  * QEMU refuses ELF64 Multiboot kernels unless the header gives the load
- * addresses itself (flag 16, the "a.out kludge"), so it does: the image is
- * one contiguous segment from _kernel_start (file and memory layouts match,
- * see link.lds). The entry passes the loader's magic and info pointer to the
+ * addresses itself (flag 16, the "a.out kludge"), so it does: QEMU copies
+ * the file from _kernel_start to _edata as one block, which works because
+ * the file lays the three segments out as memory does (see link.lds). The entry passes the loader's magic and info pointer to the
  * common 32-bit path in the arch library.
  */
 #define MB_MAGIC 0x1badb002

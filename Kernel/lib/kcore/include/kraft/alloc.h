@@ -31,6 +31,17 @@ void kpage_free(void *pages, unsigned order);
 /* Like kpage_alloc, but the kernel cannot go on without it: panics. */
 void *kpage_alloc_or_panic(unsigned order, const char *why);
 
+/*
+ * Runs: count contiguous pages (any count >= 1, not only a power of two),
+ * page-aligned, nothing wasted on rounding. For big blocks (the libc's mmap):
+ * any stretch of free RAM long enough serves, so one run can take nearly all
+ * of memory. kpage_trim_run frees the pages from keep on (0 < keep < count);
+ * the run is then keep pages long. kpage_free_run frees a whole run.
+ */
+void *kpage_alloc_run(size_t count);
+void kpage_trim_run(void *pages, size_t count, size_t keep);
+void kpage_free_run(void *pages, size_t count);
+
 struct kalloc_stats {
 	size_t total_bytes; /* RAM handed to the allocator */
 	size_t free_bytes;  /* not allocated now (some may be fragmented) */
@@ -50,6 +61,9 @@ void kalloc_backend_free(void *ptr);
 size_t kalloc_backend_usable_size(void *ptr);
 void *kalloc_backend_pages(unsigned order);
 void kalloc_backend_free_pages(void *pages, unsigned order);
+void *kalloc_backend_run(size_t count);
+/* Frees pages [keep, count) of a run; keep == 0 frees the whole run. */
+void kalloc_backend_free_run(void *pages, size_t count, size_t keep);
 void kalloc_backend_stats(struct kalloc_stats *stats);
 
 #endif /* KRAFT_ALLOC_H */

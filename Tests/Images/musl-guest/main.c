@@ -1,0 +1,155 @@
+/*
+ * The guest as an ordinary program sees it: memory and default files.
+ *
+ * Memory (argv[1] = the guest's size in MiB): malloc(64 MiB) succeeds and
+ * every byte can be written; 1 MiB blocks can be allocated until malloc fails
+ * for at least 3/4 of the guest; after freeing them all, the same amount can
+ * be allocated again, and then 3/4 of the guest in one block. musl's malloc
+ * maps every block this large on its own, so this is the kernel's mmap.
+ *
+ * The image has a rootfs (an initrd), which on arm64 QEMU loads half-way up
+ * RAM: the kernel moves it out of the way, or the one-block check fails.
+ *
+ * Files: the rootfs's /etc/guest.txt is there, /tmp (which the rootfs does
+ * not have) is a writable directory, /dev/null swallows writes and reads
+ * as empty, /dev/zero reads zeros and /dev/urandom reads bytes that are not
+ * all the same.
+ *
+ * Prints one line per check and "guest: ok" when all hold (exit 0).
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MIB (1024UL * 1024)
+
+static int failures;
+
+static void check(int ok, const char *what)
+{
+	printf("%s %s\n", ok ? "PASS" : "FAIL", what);
+	failures += !ok;
+}
+
+/* Writes every byte and reads the ends back. */
+static int touch(unsigned char *p, size_t size, unsigned char value)
+{
+	memset(p, value, size);
+	return p[0] == value && p[size / 2] == value && p[size - 1] == value;
+}
+
+/* Allocates 1 MiB blocks, each holding a link to the previous one, until
+ * malloc fails; returns how many. */
+static size_t fill(void **head)
+{
+	size_t n = 0;
+	void *p;
+
+	while ((p = malloc(MIB))) {
+		if (!touch(p, MIB, (unsigned char)n))
+			return 0;
+		*(void **)p = *head;
+		*head = p;
+		n++;
+	}
+	return n;
+}
+
+static void release(void *head)
+{
+	while (head) {
+		void *next = *(void **)head;
+		free(head);
+		head = next;
+	}
+}
+
+static void memory_checks(size_t guest_mib)
+{
+	unsigned char *big = malloc(64 * MIB);
+	check(big && touch(big, 64 * MIB, 0xa5), "malloc(64 MiB) and write it");
+	free(big);
+
+	void *blocks = 0;
+	size_t first = fill(&blocks);
+	printf("1 MiB blocks: %zu of a %zu MiB guest\n", first, guest_mib);
+	check(first * 4 >= guest_mib * 3, "1 MiB blocks fill 3/4 of the guest");
+	release(blocks);
+
+	blocks = 0;
+	size_t again = fill(&blocks);
+	printf("after freeing them: %zu again\n", again);
+	check(again + 1 >= first, "freed blocks can be allocated again");
+	release(blocks);
+
+	size_t most = guest_mib / 4 * 3 * MIB;
+	big = malloc(most);
+	check(big && touch(big, most, 0x5a), "one block of 3/4 of the guest");
+	free(big);
+}
+
+static void file_checks(void)
+{
+	struct stat st;
+	char text[32] = "";
+	FILE *kept = fopen("/etc/guest.txt", "r");
+	check(kept && fgets(text, sizeof text, kept) &&
+	          !strcmp(text, "from the rootfs\n"),
+	      "the rootfs is there");
+	if (kept)
+		fclose(kept);
+
+	check(stat("/tmp", &st) == 0 && S_ISDIR(st.st_mode),
+	      "/tmp is a directory");
+
+	FILE *f = fopen("/tmp/x", "w");
+	check(f && fputs("scratch\n", f) >= 0 && fclose(f) == 0,
+	      "write /tmp/x");
+	char line[32] = "";
+	f = fopen("/tmp/x", "r");
+	check(f && fgets(line, sizeof line, f) && !strcmp(line, "scratch\n"),
+	      "read /tmp/x back");
+	if (f)
+		fclose(f);
+	check(unlink("/tmp/x") == 0, "unlink /tmp/x");
+
+	int fd = open("/dev/null", O_RDWR);
+	char buf[256];
+	check(fd >= 0 && write(fd, "gone", 4) == 4 && read(fd, buf, 4) == 0,
+	      "/dev/null swallows writes and reads empty");
+	close(fd);
+
+	memset(buf, 1, sizeof buf);
+	fd = open("/dev/zero", O_RDONLY);
+	int zeros = fd >= 0 && read(fd, buf, sizeof buf) == sizeof buf;
+	for (size_t i = 0; zeros && i < sizeof buf; i++)
+		zeros = buf[i] == 0;
+	check(zeros, "/dev/zero reads zeros");
+	close(fd);
+
+	fd = open("/dev/urandom", O_RDONLY);
+	int varied = fd >= 0 && read(fd, buf, sizeof buf) == sizeof buf;
+	int same = 1;
+	for (size_t i = 1; varied && i < sizeof buf; i++)
+		same &= buf[i] == buf[0];
+	check(varied && !same, "/dev/urandom reads varied bytes");
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2 || atoi(argv[1]) <= 0) {
+		fprintf(stderr, "usage: musl-guest <guest MiB>\n");
+		return 2;
+	}
+	memory_checks((size_t)atoi(argv[1]));
+	file_checks();
+	if (failures)
+		return 1;
+	puts("guest: ok");
+	return 0;
+}
