@@ -6,6 +6,9 @@ public protocol FileSystem: Sendable {
   func exists(_ path: String) -> Bool
   func isDirectory(_ path: String) -> Bool
   func readText(_ path: String) throws -> String
+  /// The size in bytes of the file at `path` (following symlinks), nil when there is none:
+  /// lets readers refuse an oversized input before reading it whole.
+  func fileSize(_ path: String) -> Int?
   /// Writes atomically (a temporary file renamed into place), creating parent folders.
   func writeText(_ text: String, to path: String) throws
   func createDirectory(_ path: String) throws
@@ -63,6 +66,11 @@ public struct LocalFileSystem: FileSystem {
 
   public func readText(_ path: String) throws -> String {
     try String(contentsOfFile: path, encoding: .utf8)
+  }
+
+  public func fileSize(_ path: String) -> Int? {
+    let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+    return (attributes?[.size] as? NSNumber)?.intValue
   }
 
   public func writeText(_ text: String, to path: String) throws {

@@ -14,6 +14,9 @@ struct KraftfileDecoder {
 
   let environment: [String: String]
   private(set) var problems: [Diagnostic] = []
+  /// Where problems were reported, so that "already reported here" is O(1), not a scan of
+  /// `problems` (which made a list of thousands of bad names quadratic).
+  private var reportedLocations: Set<SourceLocation> = []
 
   init(environment: [String: String]) {
     self.environment = environment
@@ -77,7 +80,7 @@ struct KraftfileDecoder {
   mutating func name(_ node: YAMLNode, for what: String) throws -> String {
     let value = try string(node, for: what)
     // An unset `${VAR}` was reported already; its raw text is no name either.
-    if !Self.isName(value), !problems.contains(where: { $0.location == node.location }) {
+    if !Self.isName(value), !reportedLocations.contains(node.location) {
       report(
         "'\(value)' is not a valid \(what); use letters, digits, '.', '_' and '-', "
           + "starting with a letter or digit", at: node)
@@ -117,10 +120,11 @@ struct KraftfileDecoder {
   }
 
   mutating func report(_ message: String, at node: YAMLNode, notes: [Diagnostic] = []) {
-    problems.append(Diagnostic(message, at: node.location, notes: notes))
+    report([Diagnostic(message, at: node.location, notes: notes)])
   }
 
   mutating func report(_ diagnostics: [Diagnostic]) {
     problems += diagnostics
+    reportedLocations.formUnion(diagnostics.compactMap(\.location))
   }
 }

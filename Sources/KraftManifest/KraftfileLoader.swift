@@ -43,6 +43,13 @@ public struct KraftfileLoader: Sendable {
   /// Locates, reads and parses; throws `KraftfileNotFound` or `Diagnostics`.
   public func load(kraftfile: String? = nil, project: String? = nil) throws -> LoadedKraftfile {
     let location = try locate(kraftfile: kraftfile, project: project)
+    // Before reading: a 50 MB file would otherwise be read whole only to be refused.
+    let limit = YAMLLimits.default.maxBytes
+    if let size = fileSystem.fileSize(location.path), size > limit {
+      throw KraftfileUnreadable(
+        message: YAMLLimits.default.oversizeMessage(
+          file: location.displayPath, bytes: size))
+    }
     let text: String
     do {
       text = try fileSystem.readText(location.path)

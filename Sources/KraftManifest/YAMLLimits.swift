@@ -22,6 +22,17 @@ public struct YAMLLimits: Hashable, Sendable {
 
   /// Generous for any hand-written Kraftfile or manifest (the largest real ones are a few
   /// kilobytes), small enough that reading one never takes noticeable time or memory.
+  /// A 1 MiB document holds at most about 500,000 nodes written out (`[a,a,...]`), so only
+  /// aliases can reach `maxExpandedNodes`.
   public static let `default` = YAMLLimits(
-    maxBytes: 1 << 20, maxDepth: 64, maxAliases: 1_000, maxExpandedNodes: 100_000)
+    maxBytes: 1 << 20, maxDepth: 64, maxAliases: 1_000, maxExpandedNodes: 1_000_000)
+}
+
+extension YAMLLimits {
+  /// The error for a document over `maxBytes`, whether found by its size on disk (before
+  /// reading it) or by the length of its text.
+  public func oversizeMessage(file: String, bytes: Int) -> String {
+    "'\(file)' is \(bytes) bytes, more than the \(maxBytes) kraft reads; "
+      + "is this really a YAML manifest?"
+  }
 }

@@ -30,23 +30,32 @@ public enum KraftfileValidator {
   /// Two targets building the same image, or two with the same name: `--target` could not
   /// tell them apart.
   private static func duplicateTargets(_ targets: [Target]) -> [Diagnostic] {
+    // First occurrence of each (platform, architecture, name) and of each name: a scan of the
+    // earlier targets per target was quadratic in long lists.
+    struct Identity: Hashable {
+      var platform: Platform
+      var architecture: Architecture
+      var name: String?
+    }
+    var firstByIdentity: [Identity: Target] = [:]
+    var firstByName: [String: Target] = [:]
     var problems: [Diagnostic] = []
-    for (index, target) in targets.enumerated() {
-      let earlier = targets[..<index]
-      if let first = earlier.first(where: {
-        $0.platform == target.platform && $0.architecture == target.architecture
-          && $0.name == target.name
-      }) {
+    for target in targets {
+      let identity = Identity(
+        platform: target.platform, architecture: target.architecture, name: target.name)
+      if let first = firstByIdentity[identity] {
         problems.append(
           Diagnostic(
             "target '\(target.shortForm)' is listed twice; remove one or give them different names",
             at: target.location, notes: notes(first.location, "first listed here")))
-      } else if let name = target.name, let first = earlier.first(where: { $0.name == name }) {
+      } else if let name = target.name, let first = firstByName[name] {
         problems.append(
           Diagnostic(
             "two targets are named '\(name)'; target names must be unique", at: target.location,
             notes: notes(first.location, "first named here")))
       }
+      if firstByIdentity[identity] == nil { firstByIdentity[identity] = target }
+      if let name = target.name, firstByName[name] == nil { firstByName[name] = target }
     }
     return problems
   }

@@ -13,6 +13,16 @@ import Testing
     #expect(map["name"]?.location == SourceLocation(file: "K", line: 1, column: 7))
   }
 
+  @Test func plainScalarsResolveAsYAML12CoreNumbers() {
+    for number in ["42", "-1.5", "+3", ".5", "1.", "1e3", "2.5E-4", "0"] {
+      #expect(YAMLScalar(number).kind == .number, "\(number)")
+    }
+    for text in ["", ".", "-", "1.2.3", "1e", "e3", "1e+", "0x1f", "1_000", "v1", "1a", "١٢"] {
+      #expect(YAMLScalar(text).kind != .number, "\(text)")
+    }
+    #expect(YAMLScalar("42", style: .singleQuoted).kind == .string)
+  }
+
   @Test func emptyDocumentIsNull() throws {
     #expect(try YAMLComposer.compose("", file: "K").isNull)
     #expect(try YAMLComposer.compose("# only a comment\n", file: "K").isNull)
