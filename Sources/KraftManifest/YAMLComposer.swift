@@ -9,11 +9,11 @@ import KraftModel
 /// a second document, a duplicate or non-string map key, an unknown alias, and anything past
 /// the `YAMLLimits`.
 public enum YAMLComposer {
-  /// `allowsDuplicateKeys` is asked, with the key a map is the value of (nil at the top or
-  /// in a list), whether that map may repeat a key; by default no map may.
+  /// `allowsDuplicateKeys` is asked, with a map's path (the keys leading to it from the root,
+  /// nil for a list item), whether that map may repeat a key; by default no map may.
   public static func compose(
     _ text: String, file: String, limits: YAMLLimits = .default,
-    allowsDuplicateKeys: @escaping (_ parentKey: String?) -> Bool = { _ in false }
+    allowsDuplicateKeys: @escaping (_ path: [String?]) -> Bool = { _ in false }
   ) throws -> YAMLNode {
     let start = SourceLocation(file: file, line: 1, column: 1)
     let byteCount = text.utf8.count
@@ -66,8 +66,8 @@ private final class Frame {
   let start: SourceLocation
   let tag: String?
   let anchor: String?
-  /// The key this collection is the value of, when its parent is a map.
-  let parentKey: String?
+  /// The keys leading to this collection from the root (nil for a list item).
+  let path: [String?]
   var items: [YAMLNode] = []
   var pairs: [YAMLPair] = []
   /// Each key's first pair, so that duplicate keys are found in O(1), not by a scan.
@@ -76,12 +76,12 @@ private final class Frame {
   /// The running expanded-node count of this collection.
   var size = 1
 
-  init(_ kind: Kind, start: SourceLocation, tag: String?, anchor: String?, parentKey: String?) {
+  init(_ kind: Kind, start: SourceLocation, tag: String?, anchor: String?, path: [String?]) {
     self.kind = kind
     self.start = start
     self.tag = tag
     self.anchor = anchor
-    self.parentKey = parentKey
+    self.path = path
   }
 
   var node: YAMLNode {
@@ -93,7 +93,7 @@ private final class Frame {
 private struct TreeBuilder {
   let file: String
   let limits: YAMLLimits
-  let allowsDuplicateKeys: (String?) -> Bool
+  let allowsDuplicateKeys: ([String?]) -> Bool
   private(set) var root: YAMLNode?
   private var stack: [Frame] = []
   private var anchors: [String: (node: YAMLNode, size: Int)] = [:]
@@ -101,7 +101,7 @@ private struct TreeBuilder {
   private var aliasCount = 0
   private var expandedNodes = 0
 
-  init(file: String, limits: YAMLLimits, allowsDuplicateKeys: @escaping (String?) -> Bool) {
+  init(file: String, limits: YAMLLimits, allowsDuplicateKeys: @escaping ([String?]) -> Bool) {
     self.file = file
     self.limits = limits
     self.allowsDuplicateKeys = allowsDuplicateKeys
@@ -157,8 +157,11 @@ private struct TreeBuilder {
         location)
     }
     try count(1, at: location)
-    let parentKey = stack.last.flatMap { $0.kind == .mapping ? $0.pendingKey?.scalar?.value : nil }
-    stack.append(Frame(kind, start: location, tag: tag, anchor: anchor, parentKey: parentKey))
+    var path: [String?] = []
+    if let parent = stack.last {
+      path = parent.path + [parent.kind == .mapping ? parent.pendingKey?.scalar?.value : nil]
+    }
+    stack.append(Frame(kind, start: location, tag: tag, anchor: anchor, path: path))
   }
 
   /// Adds a finished node to the collection it belongs to (or makes it the root).
@@ -197,14 +200,14 @@ private struct TreeBuilder {
     }
   }
 
-  /// Keys are strings, each written once; a map whose parent key `allowsDuplicateKeys`
-  /// accepts (Kraftfile `kconfig:`) keeps every pair for its reader to resolve.
+  /// Keys are strings, each written once; a map whose path `allowsDuplicateKeys` accepts
+  /// (Kraftfile `kconfig:` blocks) keeps every pair for its reader to resolve.
   private func checkKey(_ key: YAMLNode, in frame: Frame) throws {
     guard let text = key.scalar?.value else {
       throw fail("expected a string as map key but found \(key.kindDescription)", key.location)
     }
     if let first = frame.firstKeys[text] {
-      if allowsDuplicateKeys(frame.parentKey) { return }
+      if allowsDuplicateKeys(frame.path) { return }
       throw Diagnostics([
         Diagnostic(
           "duplicate key '\(text)'; each key may appear once in a map", at: key.location,

@@ -1,6 +1,7 @@
 /// The semantic checks that look across a whole decoded Kraftfile (the decoder already
 /// checked each value on its own): things written twice that would silently shadow each
-/// other. Returns every problem, so that one run of `kraft validate` shows them all.
+/// other. Returns every problem, so that one run of `kraft validate` shows them all: errors,
+/// and warnings where Unikraft accepts the file (a `kconfig` option set twice).
 public enum KraftfileValidator {
   public static func problems(in kraftfile: Kraftfile) -> [Diagnostic] {
     var problems: [Diagnostic] = []
@@ -60,24 +61,46 @@ public enum KraftfileValidator {
     return problems
   }
 
-  /// The list form can set one option twice in a block (the map form cannot: YAML refuses
-  /// duplicate keys); different values there are a contradiction.
+  /// One option set twice in one block (a map repeating a key, or a list): Unikraft takes
+  /// the later value, so kraft does too, and warns with both positions.
   private static func duplicateAssignments(_ assignments: [KConfigAssignment], in block: String)
     -> [Diagnostic]
   {
     var seen: [String: KConfigAssignment] = [:]
     var problems: [Diagnostic] = []
     for assignment in assignments {
-      if let first = seen[assignment.name] {
+      if let earlier = seen[assignment.name] {
         problems.append(
           Diagnostic(
-            "'\(assignment.name)' is set twice in \(block); keep one", at: assignment.location,
-            notes: notes(first.location, "first set to '\(first.value)' here")))
-      } else {
-        seen[assignment.name] = assignment
+            .warning,
+            "'\(assignment.name)' is set twice in \(block); the later value '\(assignment.value)' "
+              + "wins, remove the other", at: assignment.location,
+            notes: notes(earlier.location, "set to '\(earlier.value)' here first")))
       }
+      seen[assignment.name] = assignment
     }
     return problems
+  }
+
+  /// The Kraftfile with only the last of each option's assignments in every `kconfig` block,
+  /// where `duplicateAssignments` warned about the others.
+  public static func keepingLastAssignments(_ kraftfile: Kraftfile) -> Kraftfile {
+    func last(_ assignments: [KConfigAssignment]) -> [KConfigAssignment] {
+      var lastIndex: [String: Int] = [:]
+      for (index, assignment) in assignments.enumerated() { lastIndex[assignment.name] = index }
+      return assignments.enumerated().filter { lastIndex[$0.element.name] == $0.offset }
+        .map(\.element)
+    }
+    var result = kraftfile
+    result.kconfig = last(result.kconfig)
+    if let unikraft = result.unikraft { result.unikraft?.kconfig = last(unikraft.kconfig) }
+    for index in result.libraries.indices {
+      result.libraries[index].kconfig = last(result.libraries[index].kconfig)
+    }
+    for index in result.targets.indices {
+      result.targets[index].kconfig = last(result.targets[index].kconfig)
+    }
+    return result
   }
 
   private static func notes(_ location: SourceLocation?, _ text: String) -> [Diagnostic] {

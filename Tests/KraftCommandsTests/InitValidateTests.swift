@@ -74,4 +74,32 @@ import Testing
     #expect(text.hasPrefix("Kraftfile is valid\n"))
     #expect(text.contains("target    qemu/x86_64"))
   }
+
+  /// `kraft validate` refuses what `kraft fetch` would: a version the port does not have,
+  /// at the line naming it; channels (`stable`) pass.
+  @Test func validateChecksPortVersionsAndChannels() throws {
+    let recipe = """
+      name: answer
+      upstream:
+        default: '1.0'
+        versions:
+          '1.0': {archive: 'https://example.org/a.tar.gz', sha256: \(String(repeating: "a", count: 64))}
+
+      """
+    func validate(_ version: String) throws {
+      let files = InMemoryFileSystem(files: [
+        "/p/Kraftfile": "spec: v0.6\nname: a\nlibraries:\n  answer: \(version)\n",
+        "/p/Ports/answer/port.yaml": recipe,
+      ])
+      let loaded = try KraftfileLoader(fileSystem: files, environment: [:], currentDirectory: "/p")
+        .load()
+      try ValidateCommand.checkPorts(loaded.kraftfile, fileSystem: files, environment: [:])
+    }
+    try validate("stable")
+    try validate("'1.0'")
+    let error = #expect(throws: Diagnostics.self) { try validate("'2.0'") }
+    #expect(error?.items.first?.location?.line == 4)
+    #expect(error?.items.first?.message.hasPrefix("port 'answer' has no version '2.0'") == true)
+    #expect(error.map { ExitStatus.code(for: $0.kind) } == 65)
+  }
 }
