@@ -76,14 +76,15 @@ struct KraftfileDecoder {
     return normalised
   }
 
-  /// Project and target names end up in image file names: letters, digits, `.`, `_`, `-`.
+  /// Project, target and template names: what Unikraft accepts (`httpserver-g++13.2`);
+  /// image file names are made safe from them (`ImageName.fileSafe`).
   mutating func name(_ node: YAMLNode, for what: String) throws -> String {
     let value = try string(node, for: what)
     // An unset `${VAR}` was reported already; its raw text is no name either.
-    if !Self.isName(value), !reportedLocations.contains(node.location) {
+    if !Kraftfile.isValidProjectName(value), !reportedLocations.contains(node.location) {
       report(
-        "'\(value)' is not a valid \(what); use letters, digits, '.', '_' and '-', "
-          + "starting with a letter or digit", at: node)
+        "'\(value)' is not a valid \(what); use up to \(Kraftfile.maxNameBytes) bytes without "
+          + "spaces, control characters, '/' or '\\'", at: node)
     }
     return value
   }

@@ -1,5 +1,6 @@
 import KraftBasics
 import KraftBuild
+import KraftFetch
 import KraftModel
 import Testing
 
@@ -45,6 +46,17 @@ import Testing
     #expect(upstream.version("latest")?.version == "1.2.10")
     #expect(upstream.version("1.1.0")?.version == "1.1.0")
     #expect(upstream.version("1.3") == nil)
+  }
+
+  /// What is fetched, and so what `Kraftfile.lock` records (`LockfileEntry.version` is the
+  /// request's), is the version a channel resolves to, never the channel's name.
+  @Test func fetchRequestsCarryTheResolvedVersion() throws {
+    let recipe = try Self.catalog().port(named: "answer").description.recipe
+    #expect(try SourceRequest.port(recipe, version: "stable").version == "1.2.9")
+    #expect(try SourceRequest.port(recipe, version: "latest").version == "1.2.10")
+    #expect(try SourceRequest.port(recipe, version: "latest").url.hasSuffix("answer-1.2.10.tar.gz"))
+    let error = #expect(throws: FetchError.self) { try SourceRequest.port(recipe, version: "9") }
+    #expect(error?.message.contains("channels: 'stable' (1.2.9)") == true)
   }
 
   @Test func unknownVersionIsAPositionedErrorListingTheChannels() throws {

@@ -152,6 +152,20 @@ import Testing
     #expect(try parse("unikraft: /src/uk\n").unikraft?.source == .path("/src/uk"))
   }
 
+  /// Names as Unikraft's catalog writes them; only what no file name could hold is refused.
+  @Test func namesAsUnikraftAcceptsThem() throws {
+    #expect(try parse("name: httpserver-g++13.2\n").name == "httpserver-g++13.2")
+    #expect(try parse("name: caddy2.10-go1.25\n").name == "caddy2.10-go1.25")
+    #expect(
+      try parse("targets:\n  - {platform: qemu, arch: x86_64, name: qemu+debug}\n").targets.first?
+        .name == "qemu+debug")
+    #expect(
+      problems("name: a/b\n") == [
+        "1:7: 'a/b' is not a valid name; use up to 128 bytes without spaces, control characters, '/' or '\\'"
+      ])
+    #expect(problems("name: \(String(repeating: "a", count: 129))\n").count == 1)
+  }
+
   @Test func duplicatesAcrossEntries() {
     #expect(
       problems("targets: [qemu/x86_64, kvm/x86_64]\n") == [
