@@ -46,7 +46,7 @@ public struct Upstream: Hashable, Sendable, Codable {
 
   /// Version order: split at '.', '-', '_' and '+'; numeric parts compare as numbers, others
   /// as text, a number before a word; when one is a prefix of the other, the shorter first.
-  static func precedes(_ a: String, _ b: String) -> Bool {
+  public static func precedes(_ a: String, _ b: String) -> Bool {
     let separators: (Character) -> Bool = { ".-_+".contains($0) }
     let left = a.split(whereSeparator: separators)
     let right = b.split(whereSeparator: separators)
