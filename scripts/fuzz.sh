@@ -4,7 +4,7 @@
 # KraftModel, KraftBasics and KraftManifest sources (optimised, as users run them), seeds it
 # with Tests/Corpus/kraftfiles and the shipped ports, and runs it.
 #
-#   scripts/fuzz.sh                 a short run (50,000 inputs), as scripts/test.sh does
+#   scripts/fuzz.sh                 a short run (50,000 inputs or 60 s), as scripts/test.sh does
 #   scripts/fuzz.sh -runs=1000000   any libFuzzer flags replace the default run length
 #
 # Fails on any crash, and on any input that takes longer than a second (-timeout=1); the
@@ -38,7 +38,7 @@ find Ports Kernel -name port.yaml -o -name library.yaml | while read -r file; do
 done
 
 args=("$@")
-if [[ ${#args[@]} -eq 0 ]]; then args=(-runs=50000); fi
+if [[ ${#args[@]} -eq 0 ]]; then args=(-runs=50000 -max_total_time=60); fi
 echo "== fuzzing: ${args[*]}"
-"$out/parsers-fuzz" -timeout=1 -rss_limit_mb=2048 -max_len=65536 \
+"$out/parsers-fuzz" -timeout=1 -rss_limit_mb=2048 -max_len=65536 -dict=Fuzz/kraft-yaml.dict \
   -artifact_prefix="$out/" "${args[@]}" "$out/corpus"
