@@ -36,9 +36,23 @@ public struct KraftfileParser: Sendable {
     var decoder = KraftfileDecoder(environment: environment)
     let kraftfile = try decoder.decode(root, directory: directory)
     let problems = Self.inFileOrder(decoder.problems + KraftfileValidator.problems(in: kraftfile))
-    guard problems.allSatisfy({ $0.severity != .error }) else { throw Diagnostics(problems) }
+    guard problems.allSatisfy({ $0.severity != .error }) else {
+      throw Diagnostics(Self.firstProblems(problems))
+    }
     return (KraftfileValidator.keepingLastAssignments(kraftfile), problems)
   }
+
+  /// As compilers do, at most `maxReported` problems, then one line counting the rest: a
+  /// generated file with thousands of mistakes would otherwise print (and render each source
+  /// line of) every one.
+  static func firstProblems(_ problems: [Diagnostic]) -> [Diagnostic] {
+    guard problems.count > maxReported else { return problems }
+    return Array(problems.prefix(maxReported)) + [
+      Diagnostic("\(problems.count - maxReported) more problems not shown; fix these first")
+    ]
+  }
+
+  static let maxReported = 100
 
   /// The paths of `kconfig:` blocks: top level, `unikraft:`, a library's, a target's.
   static func isKConfigBlock(_ path: [String?]) -> Bool {

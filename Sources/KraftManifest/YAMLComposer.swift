@@ -99,7 +99,8 @@ private struct TreeBuilder {
   private var anchors: [String: (node: YAMLNode, size: Int)] = [:]
   private var documents = 0
   private var aliasCount = 0
-  private var expandedNodes = 0
+  /// Nodes added by expanding aliases (written ones are bounded by the document's size).
+  private var aliasNodes = 0
 
   init(file: String, limits: YAMLLimits, allowsDuplicateKeys: @escaping ([String?]) -> Bool) {
     self.file = file
@@ -123,7 +124,7 @@ private struct TreeBuilder {
       let node = YAMLNode(
         .scalar(YAMLScalar(value, style: style(data.style))), at: location,
         tag: string(data.tag))
-      try finish(node, size: 1, added: 1, anchor: string(data.anchor))
+      try finish(node, size: 1, anchor: string(data.anchor))
     case YAML_ALIAS_EVENT:
       let name = string(event.data.alias.anchor) ?? ""
       guard let anchored = anchors[name] else {
@@ -133,7 +134,13 @@ private struct TreeBuilder {
       if aliasCount > limits.maxAliases {
         throw fail("more than \(limits.maxAliases) aliases; kraft refuses such documents", location)
       }
-      try finish(anchored.node, size: anchored.size, added: anchored.size, anchor: nil)
+      aliasNodes += anchored.size
+      if aliasNodes > limits.maxExpandedNodes {
+        throw fail(
+          "aliases expand the document by more than \(limits.maxExpandedNodes) nodes "
+            + "(an alias bomb?); kraft refuses such documents", location)
+      }
+      try finish(anchored.node, size: anchored.size, anchor: nil)
     case YAML_SEQUENCE_START_EVENT:
       let data = event.data.sequence_start
       try open(.sequence, at: location, tag: string(data.tag), anchor: string(data.anchor))
@@ -142,7 +149,7 @@ private struct TreeBuilder {
       try open(.mapping, at: location, tag: string(data.tag), anchor: string(data.anchor))
     case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
       let frame = stack.removeLast()
-      try finish(frame.node, size: frame.size, added: 0, anchor: frame.anchor)
+      try finish(frame.node, size: frame.size, anchor: frame.anchor)
     default:
       break  // stream start, document end: nothing to build
     }
@@ -156,7 +163,6 @@ private struct TreeBuilder {
         "lists and maps nested more than \(limits.maxDepth) deep; kraft refuses such documents",
         location)
     }
-    try count(1, at: location)
     var path: [String?] = []
     if let parent = stack.last {
       path = parent.path + [parent.kind == .mapping ? parent.pendingKey?.scalar?.value : nil]
@@ -165,10 +171,8 @@ private struct TreeBuilder {
   }
 
   /// Adds a finished node to the collection it belongs to (or makes it the root).
-  /// `added` is how many nodes this adds to the expanded document: 1 for a scalar, an
-  /// alias's whole subtree, 0 for a closing collection (counted when opened, its items each).
-  private mutating func finish(_ node: YAMLNode, size: Int, added: Int, anchor: String?) throws {
-    try count(added, at: node.location)
+  /// `size` is the node's whole subtree, which an alias of it would add again.
+  private mutating func finish(_ node: YAMLNode, size: Int, anchor: String?) throws {
     if let anchor { anchors[anchor] = (node, size) }
     guard let top = stack.last else {
       root = node
@@ -186,17 +190,6 @@ private struct TreeBuilder {
         try checkKey(node, in: top)
         top.pendingKey = node
       }
-    }
-  }
-
-  /// Each node of the expanded document is counted once: nested ones are not counted again
-  /// with each enclosing collection, so a long plain list is not mistaken for an alias bomb.
-  private mutating func count(_ added: Int, at location: SourceLocation) throws {
-    expandedNodes += added
-    if expandedNodes > limits.maxExpandedNodes {
-      throw fail(
-        "the document expands to more than \(limits.maxExpandedNodes) nodes "
-          + "(an alias bomb?); kraft refuses such documents", location)
     }
   }
 

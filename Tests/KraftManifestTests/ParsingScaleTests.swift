@@ -59,18 +59,33 @@ import Testing
     try Self.expectLinear(small: Self.bigMapping(5_000), large: Self.bigMapping(20_000), Self.parse)
   }
 
-  @Test func manyProblemsAreFoundAndRenderedInLinearTime() {
+  @Test func manyProblemsAreFoundInLinearTime() {
     func check(_ text: String) {
-      do {
-        try Self.parse(text)
-        Issue.record("a Kraftfile with unknown platforms parsed")
-      } catch let diagnostics as Diagnostics {
-        _ = DiagnosticRenderer().render(diagnostics.items, sources: ["Kraftfile": text])
-      } catch {
-        Issue.record("unexpected \(error)")
-      }
+      #expect(throws: Diagnostics.self) { try Self.parse(text) }
     }
     Self.expectLinear(small: Self.manyProblems(2_000), large: Self.manyProblems(8_000), check)
+  }
+
+  /// One diagnostic per line of a long file: each source line is found through an index,
+  /// not by splitting the whole text again.
+  @Test func renderingIsLinearInTheNumberOfDiagnostics() {
+    func render(_ count: Int) -> () -> Void {
+      let text = (1...count).map { "line \($0)\n" }.joined()
+      let diagnostics = (1...count).map {
+        Diagnostic("problem", at: SourceLocation(file: "K", line: $0, column: 1))
+      }
+      return { _ = DiagnosticRenderer().render(diagnostics, sources: ["K": text]) }
+    }
+    let small = render(2_000)
+    let large = render(8_000)
+    Self.expectLinear(small: "small", large: "large") { $0 == "small" ? small() : large() }
+  }
+
+  @Test func onlyTheFirstHundredProblemsAreReported() {
+    let error = #expect(throws: Diagnostics.self) { try Self.parse(Self.manyProblems(250)) }
+    #expect(error?.items.count == 101)
+    #expect(error?.items.first?.location?.line == 4)
+    #expect(error?.items.last?.message == "150 more problems not shown; fix these first")
   }
 
   @Test func oversizedKraftfileIsRefusedBeforeReading() throws {

@@ -63,6 +63,24 @@ import Testing
     #expect(error?.items.first?.message.contains("alias bomb") == true)
   }
 
+  /// Only what aliases add is limited: a long list written out is bounded by the file size
+  /// and cheap to read, while a few hundred bytes of nested aliases (531,441 leaves here)
+  /// would make every reader walk the whole expansion.
+  @Test func limitsWhatAliasesAddNotWhatIsWritten() throws {
+    let written = "[" + Array(repeating: "x", count: 150_000).joined(separator: ",") + "]"
+    #expect(try YAMLComposer.compose(written, file: "K").sequence(for: "root").count == 150_000)
+    var bomb = "spec: v0.6\nx-a0: &a0 [" + Array(repeating: "x", count: 9).joined(separator: ",") + "]\n"
+    for level in 1..<6 {
+      bomb +=
+        "x-a\(level): &a\(level) ["
+        + Array(repeating: "*a\(level - 1)", count: 9).joined(separator: ",") + "]\n"
+    }
+    let error = #expect(throws: Diagnostics.self) {
+      try KraftfileParser().parse(bomb, file: "K", directory: "/p")
+    }
+    #expect(error?.items.first?.message.contains("alias bomb") == true)
+  }
+
   @Test func refusesDeepNesting() {
     let text = String(repeating: "[", count: 500) + String(repeating: "]", count: 500)
     let error = #expect(throws: Diagnostics.self) { try YAMLComposer.compose(text, file: "K") }
