@@ -73,7 +73,7 @@ private final class Frame {
   /// Each key's first pair, so that duplicate keys are found in O(1), not by a scan.
   var firstKeys: [String: YAMLNode] = [:]
   var pendingKey: YAMLNode?
-  /// The running expanded-node count of this collection.
+  /// Nodes in this collection's subtree with aliases expanded: what an alias of it adds.
   var size = 1
 
   init(_ kind: Kind, start: SourceLocation, tag: String?, anchor: String?, path: [String?]) {

@@ -22,7 +22,8 @@ public struct YAMLNode: Hashable, Sendable {
   public enum Content: Hashable, Sendable {
     case scalar(YAMLScalar)
     case sequence([YAMLNode])
-    /// Key/value pairs in the order written; duplicate keys are refused while composing.
+    /// Key/value pairs in the order written; duplicate keys are refused while composing,
+    /// except in maps the caller lets repeat them (Kraftfile `kconfig:` blocks).
     case mapping([YAMLPair])
   }
 
