@@ -19,6 +19,9 @@ public protocol FileSystem: Sendable {
 }
 
 extension FileSystem {
+  /// Unknown unless a file system says: readers then find an oversized file after reading it.
+  public func fileSize(_ path: String) -> Int? { nil }
+
   /// Writes only when the content differs, so that build tools which compare modification
   /// times (ninja) see an unchanged file as unchanged. Returns true when it wrote.
   @discardableResult
