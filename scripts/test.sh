@@ -26,6 +26,9 @@ swift build --build-tests
 echo "== Kraftfile schema agrees with the corpus"
 python3 Tests/Corpus/check_schema.py
 
+echo "== parsers survive a short fuzzing run (libFuzzer; scripts/fuzz.sh)"
+bash scripts/fuzz.sh
+
 echo "== bench harness logic"
 python3 -m unittest discover -s bench/tests
 

@@ -8,6 +8,9 @@ public protocol FileSystem: Sendable {
   /// True for a symbolic link itself (not followed). Walks never enter a linked folder.
   func isSymbolicLink(_ path: String) -> Bool
   func readText(_ path: String) throws -> String
+  /// The size in bytes of the file at `path` (following symlinks), nil when there is none:
+  /// lets readers refuse an oversized input before reading it whole.
+  func fileSize(_ path: String) -> Int?
   /// Writes atomically (a temporary file renamed into place), creating parent folders.
   func writeText(_ text: String, to path: String) throws
   func createDirectory(_ path: String) throws
@@ -20,6 +23,8 @@ public protocol FileSystem: Sendable {
 extension FileSystem {
   /// File systems without links (the in-memory one) have none.
   public func isSymbolicLink(_ path: String) -> Bool { false }
+  /// Unknown unless a file system says: readers then find an oversized file after reading it.
+  public func fileSize(_ path: String) -> Int? { nil }
 
   /// Writes only when the content differs, so that build tools which compare modification
   /// times (ninja) see an unchanged file as unchanged. Returns true when it wrote.
@@ -77,6 +82,11 @@ public struct LocalFileSystem: FileSystem {
 
   public func readText(_ path: String) throws -> String {
     try String(contentsOfFile: path, encoding: .utf8)
+  }
+
+  public func fileSize(_ path: String) -> Int? {
+    let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+    return (attributes?[.size] as? NSNumber)?.intValue
   }
 
   /// Failures (a full disk, permissions) are `AtomicFile.Failure`s naming the file.

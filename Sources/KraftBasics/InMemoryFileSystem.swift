@@ -24,6 +24,8 @@ public final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
     }
   }
 
+  public func fileSize(_ path: String) -> Int? { locked { files[path]?.utf8.count } }
+
   public func writeText(_ text: String, to path: String) throws {
     locked { files[path] = text }
   }

@@ -113,6 +113,29 @@ public struct PortCatalog: Sendable {
   }
 }
 
+extension PortCatalog {
+  /// What fetching would refuse in a Kraftfile's `libraries:`, found before fetching: a
+  /// version (or channel) the port's recipe does not have. Libraries with their own
+  /// `source:`, and names that are not ports, are left to the build.
+  public func versionProblems(in kraftfile: Kraftfile) -> [Diagnostic] {
+    kraftfile.libraries.compactMap { library in
+      guard library.source == nil, library.version != nil,
+        let entry = try? port(named: library.name)
+      else { return nil }
+      return Self.versionProblem(library, recipe: entry.description.recipe)
+    }
+  }
+
+  /// An error at the library's line when `recipe` has no such version or channel.
+  public static func versionProblem(_ library: Component, recipe: PortRecipe) -> Diagnostic? {
+    guard library.source == nil, let version = library.version,
+      recipe.upstream.version(version) == nil
+    else { return nil }
+    return Diagnostic(
+      recipe.upstream.unknownVersionMessage(version, port: recipe.name), at: library.location)
+  }
+}
+
 /// A `kraft port` failure.
 public struct PortError: KraftError, Hashable {
   public var kind: ErrorKind

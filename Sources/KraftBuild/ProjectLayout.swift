@@ -29,7 +29,7 @@ public struct ProjectLayout: Hashable, Sendable {
   }
 
   /// The Kraftfile's `rootfs:` packed as a cpio initrd (one for every target).
-  public var initrd: String { outputDirectory + "/" + projectName + ".initrd" }
+  public var initrd: String { outputDirectory + "/" + ImageName.fileSafe(projectName) + ".initrd" }
 
   public func debugImage(for target: Target) -> String {
     outputDirectory + "/" + ImageName.debugImage(project: projectName, target: target)

@@ -70,6 +70,7 @@ struct BuildCommand: ParsableCommand {
 
   func run() throws {
     let loaded = try project.load()
+    try RuntimeImageSupport.checkBuildable(loaded.kraftfile)
     let context = ProjectBuild(
       kraftfile: loaded.kraftfile,
       portSources: try LockedPortSources(

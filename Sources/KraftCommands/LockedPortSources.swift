@@ -126,6 +126,11 @@ final class LockedPortSources: PortSourceProvider, @unchecked Sendable {
     {
       return explicit
     }
+    // Checked here too (not only by `kraft validate`) so that the error points at the
+    // Kraftfile line that names the version.
+    if let component, let problem = PortCatalog.versionProblem(component, recipe: recipe) {
+      throw Diagnostics([problem])
+    }
     return try SourceRequest.port(recipe, version: component?.version)
   }
 

@@ -35,8 +35,10 @@ struct PortUpdateCommand: ParsableCommand {
     var changed = 0
     for component in chosen {
       guard let entry = try? context.catalog.port(named: component.name) else { continue }
-      let newest = Self.newest(entry.description.recipe.upstream.versions.map(\.version))
-      let current = component.version ?? entry.description.recipe.upstream.defaultVersion
+      let upstream = entry.description.recipe.upstream
+      let newest = Self.newest(upstream.versions.map(\.version))
+      // A channel counts as the version it resolves to: `latest` is left as written.
+      let current = upstream.version(component.version)?.version ?? component.version ?? ""
       guard newest != current else { continue }
       try editor.setVersion(of: component.name, to: newest)
       print("\(component.name): \(current) -> \(newest)")
@@ -50,17 +52,9 @@ struct PortUpdateCommand: ParsableCommand {
     }
   }
 
-  /// The greatest version by numeric components (`3.0.9` < `3.0.20`), text compared last.
+  /// The greatest version by numeric components (`3.0.9` < `3.0.20`), text compared last:
+  /// the order channels resolve `latest` by.
   static func newest(_ versions: [String]) -> String {
-    versions.max { compare($0, $1) } ?? ""
-  }
-
-  static func compare(_ left: String, _ right: String) -> Bool {
-    let split = { (text: String) in text.split(whereSeparator: { !$0.isNumber && !$0.isLetter }) }
-    for (a, b) in zip(split(left), split(right)) where a != b {
-      if let x = Int(a), let y = Int(b) { return x < y }
-      return a < b
-    }
-    return split(left).count < split(right).count
+    versions.max(by: Upstream.precedes) ?? ""
   }
 }

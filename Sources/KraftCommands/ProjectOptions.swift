@@ -18,7 +18,8 @@ public struct ProjectOptions: ParsableArguments {
 
   @Argument(
     help: ArgumentHelp(
-      "The project folder (default: the current folder). kraft looks there for kraft.yaml, "
+      "The project folder or its Kraftfile (default: the current folder). In a folder kraft "
+        + "looks for kraft.yaml, "
         + "kraft.yml, Kraftfile.yml, Kraftfile.yaml or Kraftfile.",
       valueName: "project"))
   public var project: String?

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import KraftBasics
+import KraftBuild
 import KraftManifest
 import KraftModel
 
@@ -25,12 +27,36 @@ struct ValidateCommand: ParsableCommand {
 
   func run() throws {
     let loaded = try project.load()
+    try Self.checkPorts(loaded.kraftfile, fileSystem: LocalFileSystem())
+    if !loaded.warnings.isEmpty {
+      let colour = isatty(2) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+      let rendered = DiagnosticRenderer(colour: colour).render(
+        loaded.warnings, sources: [loaded.location.displayPath: loaded.text])
+      FileHandle.standardError.write(Data((rendered + "\n").utf8))
+    }
     switch output {
     case .text:
       print(KraftfileSummary.text(for: loaded.kraftfile, path: loaded.location.displayPath))
     case .json:
       print(try Self.json(loaded))
     }
+  }
+
+  /// What `kraft fetch` would refuse about the ports the Kraftfile names (a version or
+  /// channel their recipes do not have), thrown as positioned errors.
+  static func checkPorts(
+    _ kraftfile: Kraftfile, fileSystem: any FileSystem,
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) throws {
+    let kernel = try? KernelTree.locate(
+      kraftfile: kraftfile, environment: environment, fileSystem: fileSystem)
+    let catalog = PortCatalog(
+      roots: PortCatalog.searchRoots(
+        projectDirectory: kraftfile.directory, builtinPorts: kernel?.portsDirectory,
+        environment: environment),
+      fileSystem: fileSystem)
+    let problems = catalog.versionProblems(in: kraftfile)
+    if !problems.isEmpty { throw Diagnostics(problems) }
   }
 
   /// `{"kraftfile": <path>, "project": <the normalised Kraftfile>}`, keys sorted so the output

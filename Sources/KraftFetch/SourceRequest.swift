@@ -40,11 +40,10 @@ public struct SourceRequest: Hashable, Sendable {
   /// archives) when the recipe names one and pins its sha256 or tree.
   public static func port(_ recipe: PortRecipe, version: String?) throws -> SourceRequest {
     guard let chosen = recipe.upstream.version(version) else {
-      let known = recipe.upstream.versions.map { "'\($0.version)'" }.joined(separator: ", ")
       throw FetchError(
         .invalidInput,
-        "port '\(recipe.name)' has no version '\(version ?? recipe.upstream.defaultVersion)'; "
-          + "known versions: \(known)")
+        recipe.upstream.unknownVersionMessage(
+          version ?? recipe.upstream.defaultVersion, port: recipe.name))
     }
     let origin: Origin
     if let archive = chosen.archive {

@@ -22,8 +22,11 @@ public struct DiagnosticRenderer: Sendable {
   /// file's text; a diagnostic whose file is not there is printed without its source line.
   public func render(_ diagnostics: [Diagnostic], sources: [String: String]) -> String {
     var lines: [String] = []
+    // Each file is split into lines once: finding each diagnostic's line by scanning the text
+    // was quadratic for files with thousands of problems.
+    var index = LineIndex(sources: sources)
     for diagnostic in diagnostics {
-      append(diagnostic, sources: sources, to: &lines)
+      append(diagnostic, index: &index, to: &lines)
     }
     return lines.joined(separator: "\n")
   }
@@ -35,43 +38,57 @@ public struct DiagnosticRenderer: Sendable {
     return render([diagnostic], sources: sources)
   }
 
-  private func append(_ diagnostic: Diagnostic, sources: [String: String], to lines: inout [String]) {
+  private func append(_ diagnostic: Diagnostic, index: inout LineIndex, to lines: inout [String]) {
     let label = paint(diagnostic.severity.rawValue + ":", severityColour(diagnostic.severity))
     var header = label + " " + paint(diagnostic.message, "1")
     if let location = diagnostic.location {
       header = paint("\(location):", "1") + " " + header
     }
     lines.append(header)
-    if let location = diagnostic.location, let text = sources[location.file],
-      let line = Self.line(location.line, of: text)
-    {
+    if let location = diagnostic.location, let line = index.line(location.line, of: location.file) {
       lines.append(line)
       lines.append(paint(caretLine(under: line, column: location.column), "32;1"))
     }
     for note in diagnostic.notes {
-      append(note, sources: sources, to: &lines)
+      append(note, index: &index, to: &lines)
     }
   }
 
   /// Spaces up to the column, keeping tabs so the caret lines up however tabs are displayed.
   private func caretLine(under line: String, column: Int) -> String {
-    let prefix = line.prefix(max(0, column - 1))
-    let padding = prefix.map { $0 == "\t" ? "\t" : " " }.joined()
-    let extra = String(repeating: " ", count: max(0, column - 1 - prefix.count))
-    return padding + extra + "^"
+    var caret = ""
+    var count = 0
+    for character in line.prefix(max(0, column - 1)) {
+      caret.append(character == "\t" ? "\t" : " ")
+      count += 1
+    }
+    caret.append(String(repeating: " ", count: max(0, column - 1 - count)))
+    return caret + "^"
   }
 
   /// The 1-based line `number` of `text`, without its line ending.
   static func line(_ number: Int, of text: String) -> String? {
-    guard number >= 1 else { return nil }
-    var current = 1
-    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-      if current == number {
-        return line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+    var index = LineIndex(sources: ["": text])
+    return index.line(number, of: "")
+  }
+
+  /// The sources' lines, split on first use of each file.
+  private struct LineIndex {
+    let sources: [String: String]
+    var split: [String: [Substring.UTF8View]] = [:]
+
+    init(sources: [String: String]) { self.sources = sources }
+
+    mutating func line(_ number: Int, of file: String) -> String? {
+      guard number >= 1, let text = sources[file] else { return nil }
+      if split[file] == nil {
+        // By bytes: as a `Character`, "\r\n" is one grapheme and would not split on "\n".
+        split[file] = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
       }
-      current += 1
+      guard let lines = split[file], number <= lines.count else { return nil }
+      let line = lines[number - 1]
+      return String(decoding: line.last == UInt8(ascii: "\r") ? line.dropLast() : line[...], as: UTF8.self)
     }
-    return nil
   }
 
   private func severityColour(_ severity: Diagnostic.Severity) -> String {

@@ -14,6 +14,9 @@ struct KraftfileDecoder {
 
   let environment: [String: String]
   private(set) var problems: [Diagnostic] = []
+  /// Where problems were reported, so that "already reported here" is O(1), not a scan of
+  /// `problems` (which made a list of thousands of bad names quadratic).
+  private var reportedLocations: Set<SourceLocation> = []
 
   init(environment: [String: String]) {
     self.environment = environment
@@ -73,14 +76,15 @@ struct KraftfileDecoder {
     return normalised
   }
 
-  /// Project and target names end up in image file names: letters, digits, `.`, `_`, `-`.
+  /// Project, target and template names: what Unikraft accepts (`httpserver-g++13.2`);
+  /// image file names are made safe from them (`ImageName.fileSafe`).
   mutating func name(_ node: YAMLNode, for what: String) throws -> String {
     let value = try string(node, for: what)
     // An unset `${VAR}` was reported already; its raw text is no name either.
-    if !Self.isName(value), !problems.contains(where: { $0.location == node.location }) {
+    if !Kraftfile.isValidProjectName(value), !reportedLocations.contains(node.location) {
       report(
-        "'\(value)' is not a valid \(what); use letters, digits, '.', '_' and '-', "
-          + "starting with a letter or digit", at: node)
+        "'\(value)' is not a valid \(what); use up to \(Kraftfile.maxNameBytes) bytes without "
+          + "spaces, control characters, '/' or '\\'", at: node)
     }
     return value
   }
@@ -117,10 +121,11 @@ struct KraftfileDecoder {
   }
 
   mutating func report(_ message: String, at node: YAMLNode, notes: [Diagnostic] = []) {
-    problems.append(Diagnostic(message, at: node.location, notes: notes))
+    report([Diagnostic(message, at: node.location, notes: notes)])
   }
 
   mutating func report(_ diagnostics: [Diagnostic]) {
     problems += diagnostics
+    reportedLocations.formUnion(diagnostics.compactMap(\.location))
   }
 }

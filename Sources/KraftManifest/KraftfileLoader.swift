@@ -15,7 +15,8 @@ public struct KraftfileLoader: Sendable {
     self.currentDirectory = currentDirectory
   }
 
-  /// `kraftfile` is `-K`'s value, `project` the project folder argument; both as typed.
+  /// `kraftfile` is `-K`'s value, `project` the project argument (a folder, or a Kraftfile
+  /// itself); both as typed.
   public func locate(kraftfile: String?, project: String?) throws -> KraftfileLocation {
     if let kraftfile {
       let path = absolute(kraftfile)
@@ -26,8 +27,13 @@ public struct KraftfileLoader: Sendable {
     }
     let folder = project ?? "."
     let directory = absolute(folder)
+    // `kraft validate Kraftfile`: a project may be named by its Kraftfile as well as its folder.
+    if let project, fileSystem.exists(directory), !fileSystem.isDirectory(directory) {
+      return KraftfileLocation(displayPath: project, path: directory)
+    }
     guard fileSystem.isDirectory(directory) else {
-      throw KraftfileNotFound(message: "project folder '\(folder)' does not exist")
+      throw KraftfileNotFound(
+        message: "project '\(folder)' does not exist; name a project folder or its Kraftfile")
     }
     guard let path = KraftfileDiscovery.find(in: directory, fileExists: fileSystem.exists) else {
       let names = KraftfileDiscovery.fileNames.map { "'\($0)'" }.joined(separator: ", ")
@@ -43,6 +49,13 @@ public struct KraftfileLoader: Sendable {
   /// Locates, reads and parses; throws `KraftfileNotFound` or `Diagnostics`.
   public func load(kraftfile: String? = nil, project: String? = nil) throws -> LoadedKraftfile {
     let location = try locate(kraftfile: kraftfile, project: project)
+    // Before reading: a 50 MB file would otherwise be read whole only to be refused.
+    let limit = YAMLLimits.default.maxBytes
+    if let size = fileSystem.fileSize(location.path), size > limit {
+      throw KraftfileUnreadable(
+        message: YAMLLimits.default.oversizeMessage(
+          file: location.displayPath, bytes: size))
+    }
     let text: String
     do {
       text = try fileSystem.readText(location.path)
@@ -53,8 +66,9 @@ public struct KraftfileLoader: Sendable {
           + "and encoding")
     }
     let parser = KraftfileParser(environment: environment)
-    let model = try parser.parse(text, file: location.displayPath, directory: location.directory)
-    return LoadedKraftfile(kraftfile: model, location: location, text: text)
+    let (model, warnings) = try parser.parseWithWarnings(
+      text, file: location.displayPath, directory: location.directory)
+    return LoadedKraftfile(kraftfile: model, location: location, text: text, warnings: warnings)
   }
 
   private func absolute(_ path: String) -> String {
@@ -77,6 +91,8 @@ public struct LoadedKraftfile: Sendable {
   public var location: KraftfileLocation
   /// The text it was parsed from, for rendering later diagnostics against it.
   public var text: String
+  /// What is accepted but should be fixed (a `kconfig` option set twice), in file order.
+  public var warnings: [Diagnostic] = []
 }
 
 public struct KraftfileNotFound: KraftError, Hashable {

@@ -9,16 +9,17 @@ import KraftModel
 /// a second document, a duplicate or non-string map key, an unknown alias, and anything past
 /// the `YAMLLimits`.
 public enum YAMLComposer {
+  /// `allowsDuplicateKeys` is asked, with a map's path (the keys leading to it from the root,
+  /// nil for a list item), whether that map may repeat a key; by default no map may.
   public static func compose(
-    _ text: String, file: String, limits: YAMLLimits = .default
+    _ text: String, file: String, limits: YAMLLimits = .default,
+    allowsDuplicateKeys: @escaping (_ path: [String?]) -> Bool = { _ in false }
   ) throws -> YAMLNode {
     let start = SourceLocation(file: file, line: 1, column: 1)
     let byteCount = text.utf8.count
     guard byteCount <= limits.maxBytes else {
       throw Diagnostics([
-        Diagnostic(
-          "'\(file)' is \(byteCount) bytes, more than the \(limits.maxBytes) kraft reads; "
-            + "is this really a YAML manifest?", at: start)
+        Diagnostic(limits.oversizeMessage(file: file, bytes: byteCount), at: start)
       ])
     }
     var parser = yaml_parser_t()
@@ -29,7 +30,8 @@ public enum YAMLComposer {
     let bytes = Array(text.utf8)
     return try bytes.withUnsafeBufferPointer { buffer in
       yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
-      var builder = TreeBuilder(file: file, limits: limits)
+      var builder = TreeBuilder(
+        file: file, limits: limits, allowsDuplicateKeys: allowsDuplicateKeys)
       while true {
         var event = yaml_event_t()
         guard yaml_parser_parse(&parser, &event) == 1 else {
@@ -56,29 +58,54 @@ public enum YAMLComposer {
   }
 }
 
-/// The composer's state between events: a stack of open lists and maps.
-private struct TreeBuilder {
-  private enum Frame {
-    case sequence(items: [YAMLNode], start: SourceLocation, tag: String?, anchor: String?)
-    case mapping(
-      pairs: [YAMLPair], pendingKey: YAMLNode?, start: SourceLocation, tag: String?,
-      anchor: String?)
+/// One open list or map. A class so that appending to it is amortised O(1): with an enum
+/// payload popped and pushed back per item, each append copied the whole array (quadratic).
+private final class Frame {
+  enum Kind { case sequence, mapping }
+  let kind: Kind
+  let start: SourceLocation
+  let tag: String?
+  let anchor: String?
+  /// The keys leading to this collection from the root (nil for a list item).
+  let path: [String?]
+  var items: [YAMLNode] = []
+  var pairs: [YAMLPair] = []
+  /// Each key's first pair, so that duplicate keys are found in O(1), not by a scan.
+  var firstKeys: [String: YAMLNode] = [:]
+  var pendingKey: YAMLNode?
+  /// Nodes in this collection's subtree with aliases expanded: what an alias of it adds.
+  var size = 1
+
+  init(_ kind: Kind, start: SourceLocation, tag: String?, anchor: String?, path: [String?]) {
+    self.kind = kind
+    self.start = start
+    self.tag = tag
+    self.anchor = anchor
+    self.path = path
   }
 
+  var node: YAMLNode {
+    YAMLNode(kind == .sequence ? .sequence(items) : .mapping(pairs), at: start, tag: tag)
+  }
+}
+
+/// The composer's state between events: a stack of open lists and maps.
+private struct TreeBuilder {
   let file: String
   let limits: YAMLLimits
+  let allowsDuplicateKeys: ([String?]) -> Bool
   private(set) var root: YAMLNode?
   private var stack: [Frame] = []
   private var anchors: [String: (node: YAMLNode, size: Int)] = [:]
-  /// One running expanded-node count per open collection, in step with `stack`.
-  private var sizes: [Int] = []
   private var documents = 0
   private var aliasCount = 0
-  private var expandedNodes = 0
+  /// Nodes added by expanding aliases (written ones are bounded by the document's size).
+  private var aliasNodes = 0
 
-  init(file: String, limits: YAMLLimits) {
+  init(file: String, limits: YAMLLimits, allowsDuplicateKeys: @escaping ([String?]) -> Bool) {
     self.file = file
     self.limits = limits
+    self.allowsDuplicateKeys = allowsDuplicateKeys
   }
 
   mutating func handle(_ event: yaml_event_t) throws {
@@ -107,82 +134,80 @@ private struct TreeBuilder {
       if aliasCount > limits.maxAliases {
         throw fail("more than \(limits.maxAliases) aliases; kraft refuses such documents", location)
       }
+      aliasNodes += anchored.size
+      if aliasNodes > limits.maxExpandedNodes {
+        throw fail(
+          "aliases expand the document by more than \(limits.maxExpandedNodes) nodes "
+            + "(an alias bomb?); kraft refuses such documents", location)
+      }
       try finish(anchored.node, size: anchored.size, anchor: nil)
     case YAML_SEQUENCE_START_EVENT:
       let data = event.data.sequence_start
-      try open(
-        .sequence(items: [], start: location, tag: string(data.tag), anchor: string(data.anchor)),
-        at: location)
+      try open(.sequence, at: location, tag: string(data.tag), anchor: string(data.anchor))
     case YAML_MAPPING_START_EVENT:
       let data = event.data.mapping_start
-      try open(
-        .mapping(
-          pairs: [], pendingKey: nil, start: location, tag: string(data.tag),
-          anchor: string(data.anchor)),
-        at: location)
+      try open(.mapping, at: location, tag: string(data.tag), anchor: string(data.anchor))
     case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-      let size = sizes.removeLast()
-      switch stack.removeLast() {
-      case .sequence(let items, let start, let tag, let anchor):
-        try finish(YAMLNode(.sequence(items), at: start, tag: tag), size: size, anchor: anchor)
-      case .mapping(let pairs, _, let start, let tag, let anchor):
-        try finish(YAMLNode(.mapping(pairs), at: start, tag: tag), size: size, anchor: anchor)
-      }
+      let frame = stack.removeLast()
+      try finish(frame.node, size: frame.size, anchor: frame.anchor)
     default:
       break  // stream start, document end: nothing to build
     }
   }
 
-  private mutating func open(_ frame: Frame, at location: SourceLocation) throws {
+  private mutating func open(
+    _ kind: Frame.Kind, at location: SourceLocation, tag: String?, anchor: String?
+  ) throws {
     if stack.count >= limits.maxDepth {
       throw fail(
         "lists and maps nested more than \(limits.maxDepth) deep; kraft refuses such documents",
         location)
     }
-    stack.append(frame)
-    sizes.append(1)
+    var path: [String?] = []
+    if let parent = stack.last {
+      path = parent.path + [parent.kind == .mapping ? parent.pendingKey?.scalar?.value : nil]
+    }
+    stack.append(Frame(kind, start: location, tag: tag, anchor: anchor, path: path))
   }
 
   /// Adds a finished node to the collection it belongs to (or makes it the root).
+  /// `size` is the node's whole subtree, which an alias of it would add again.
   private mutating func finish(_ node: YAMLNode, size: Int, anchor: String?) throws {
-    expandedNodes += size
-    if expandedNodes > limits.maxExpandedNodes {
-      throw fail(
-        "the document expands to more than \(limits.maxExpandedNodes) nodes "
-          + "(an alias bomb?); kraft refuses such documents", node.location)
-    }
     if let anchor { anchors[anchor] = (node, size) }
-    guard let top = stack.popLast() else {
+    guard let top = stack.last else {
       root = node
       return
     }
-    sizes[sizes.count - 1] += size
-    switch top {
-    case .sequence(var items, let start, let tag, let anchor):
-      items.append(node)
-      stack.append(.sequence(items: items, start: start, tag: tag, anchor: anchor))
-    case .mapping(var pairs, let pendingKey, let start, let tag, let anchor):
-      if let key = pendingKey {
-        pairs.append(YAMLPair(key: key, value: node))
-        stack.append(.mapping(pairs: pairs, pendingKey: nil, start: start, tag: tag, anchor: anchor))
+    top.size += size
+    switch top.kind {
+    case .sequence:
+      top.items.append(node)
+    case .mapping:
+      if let key = top.pendingKey {
+        top.pairs.append(YAMLPair(key: key, value: node))
+        top.pendingKey = nil
       } else {
-        try checkKey(node, against: pairs)
-        stack.append(.mapping(pairs: pairs, pendingKey: node, start: start, tag: tag, anchor: anchor))
+        try checkKey(node, in: top)
+        top.pendingKey = node
       }
     }
   }
 
-  private func checkKey(_ key: YAMLNode, against pairs: [YAMLPair]) throws {
+  /// Keys are strings, each written once; a map whose path `allowsDuplicateKeys` accepts
+  /// (Kraftfile `kconfig:` blocks) keeps every pair for its reader to resolve.
+  private func checkKey(_ key: YAMLNode, in frame: Frame) throws {
     guard let text = key.scalar?.value else {
       throw fail("expected a string as map key but found \(key.kindDescription)", key.location)
     }
-    if let first = pairs.first(where: { $0.key.scalar?.value == text }) {
+    if let first = frame.firstKeys[text] {
+      if allowsDuplicateKeys(frame.path) { return }
       throw Diagnostics([
         Diagnostic(
           "duplicate key '\(text)'; each key may appear once in a map", at: key.location,
-          notes: [Diagnostic(.note, "'\(text)' was first written here", at: first.key.location)])
+          notes: [Diagnostic(.note, "'\(text)' was first written here", at: first.location)])
       ])
     }
+    frame.firstKeys[text] = key
   }
 
   private func fail(_ message: String, _ location: SourceLocation) -> Diagnostics {

@@ -22,7 +22,8 @@ public struct YAMLNode: Hashable, Sendable {
   public enum Content: Hashable, Sendable {
     case scalar(YAMLScalar)
     case sequence([YAMLNode])
-    /// Key/value pairs in the order written; duplicate keys are refused while composing.
+    /// Key/value pairs in the order written; duplicate keys are refused while composing,
+    /// except in maps the caller lets repeat them (Kraftfile `kconfig:` blocks).
     case mapping([YAMLPair])
   }
 
@@ -92,19 +93,30 @@ public struct YAMLScalar: Hashable, Sendable {
     return Double(value.hasPrefix(".") ? "0" + value : value)
   }
 
+  /// By bytes: this runs on every plain scalar, and walking `Character`s made it the largest
+  /// cost of reading a long list.
   private static func looksDecimal(_ text: String) -> Bool {
-    var chars = Substring(text)
-    if chars.first == "-" || chars.first == "+" { chars = chars.dropFirst() }
-    let mantissa = chars.prefix { $0 != "e" && $0 != "E" }
-    let exponent = chars.dropFirst(mantissa.count)
-    let parts = mantissa.split(separator: ".", omittingEmptySubsequences: false)
-    guard parts.count <= 2, !mantissa.isEmpty, mantissa != ".",
-      parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) })
-    else { return false }
-    if exponent.isEmpty { return true }
-    var digits = exponent.dropFirst()
-    if digits.first == "-" || digits.first == "+" { digits = digits.dropFirst() }
-    return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
+    var bytes = text.utf8[...]
+    func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+    func dropSign() {
+      if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
+        bytes = bytes.dropFirst()
+      }
+    }
+    dropSign()
+    // The mantissa: digits with at most one '.', at least one digit (`1.`, `.5`, `42`).
+    var digits = 0
+    var dots = 0
+    while let byte = bytes.first, isDigit(byte) || byte == UInt8(ascii: ".") {
+      if byte == UInt8(ascii: ".") { dots += 1 } else { digits += 1 }
+      bytes = bytes.dropFirst()
+    }
+    guard digits > 0, dots <= 1 else { return false }
+    guard let marker = bytes.first else { return true }
+    guard marker == UInt8(ascii: "e") || marker == UInt8(ascii: "E") else { return false }
+    bytes = bytes.dropFirst()
+    dropSign()
+    return !bytes.isEmpty && bytes.allSatisfy(isDigit)
   }
 }
 

@@ -151,6 +151,20 @@ extension Kraftfile {
     return text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
   }
 
+  /// Project, target and template names as Unikraft accepts them (its catalog has
+  /// `httpserver-g++13.2`): any text up to `maxNameBytes` without whitespace, control
+  /// characters, '/' or '\\'. Output files use `ImageName.fileSafe` of it.
+  public static func isValidProjectName(_ text: String) -> Bool {
+    !text.isEmpty && text.utf8.count <= maxNameBytes
+      && text.unicodeScalars.allSatisfy { scalar in
+        !scalar.properties.isWhitespace && scalar.properties.generalCategory != .control
+          && scalar != "/" && scalar != "\\"
+      }
+  }
+
+  /// Leaves room for `_<plat>-<arch>.dbg` within a file name's 255 bytes.
+  public static let maxNameBytes = 128
+
   /// A path written in the Kraftfile (a local component, `rootfs`, a volume, `outdir`),
   /// resolved against the Kraftfile's folder, never the current directory. A leading `~/` is
   /// left alone: the model has no home folder to expand it with.

@@ -6,14 +6,22 @@ public enum Suggestion {
   /// Case is ignored when measuring, so `X86_64` still finds `x86_64`.
   public static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
     let limit = max(1, (word.count + 2) / 3)
+    // Nobody mistypes a name this long; measuring it against every candidate is quadratic in
+    // its length, which a hostile file could make take minutes.
+    guard word.count <= maxWordLength else { return nil }
     var best: (candidate: String, distance: Int)?
     for candidate in candidates where candidate != word {
+      // The distance is at least the difference in length: skip without measuring.
+      guard abs(candidate.count - word.count) <= limit else { continue }
       let distance = editDistance(word.lowercased(), candidate.lowercased())
       guard distance <= limit else { continue }
       if best == nil || distance < best!.distance { best = (candidate, distance) }
     }
     return best?.candidate
   }
+
+  /// Words longer than this get no suggestion.
+  public static let maxWordLength = 64
 
   /// `"; did you mean 'x86_64'?"` when a close candidate exists, otherwise the list of valid
   /// values (`"; expected one of 'a', 'b'"`) when it is short enough to read, otherwise "".

@@ -12,9 +12,53 @@ public struct Upstream: Hashable, Sendable, Codable {
     self.versions = versions
   }
 
+  /// The version a Kraftfile or command line names: one the recipe lists, or a channel
+  /// (`channels`); nil asks for the default. A version literally called like a channel wins.
   public func version(_ name: String?) -> UpstreamVersion? {
     let wanted = name ?? defaultVersion
-    return versions.first { $0.version == wanted }
+    if let exact = versions.first(where: { $0.version == wanted }) { return exact }
+    switch wanted {
+    case "stable": return versions.first { $0.version == defaultVersion }
+    case "staging", "latest": return newest
+    default: return nil
+    }
+  }
+
+  /// The names Unikraft's catalog writes instead of a version (`version: stable`):
+  /// `stable` is the recipe's default version, `staging` and `latest` the newest it lists.
+  public static let channels = ["stable", "staging", "latest"]
+
+  /// The highest version the recipe lists, comparing numbers as numbers (`3.0.20` > `3.0.9`).
+  public var newest: UpstreamVersion? {
+    versions.max { Self.precedes($0.version, $1.version) }
+  }
+
+  /// "port 'musl' has no version '1.2.9'; did you mean ...; known versions: '1.2.3'; channels:
+  /// 'stable' (1.2.3), 'staging' and 'latest' (1.2.5)".
+  public func unknownVersionMessage(_ requested: String, port: String) -> String {
+    let known = versions.map(\.version)
+    let latest = newest?.version ?? defaultVersion
+    return "port '\(port)' has no version '\(requested)'"
+      + Suggestion.hint(for: requested, in: known + Self.channels, listUpTo: 0)
+      + "; known versions: " + known.map { "'\($0)'" }.joined(separator: ", ")
+      + "; channels: 'stable' (\(defaultVersion)), 'staging' and 'latest' (\(latest))"
+  }
+
+  /// Version order: split at '.', '-', '_' and '+'; numeric parts compare as numbers, others
+  /// as text, a number before a word; when one is a prefix of the other, the shorter first.
+  public static func precedes(_ a: String, _ b: String) -> Bool {
+    let separators: (Character) -> Bool = { ".-_+".contains($0) }
+    let left = a.split(whereSeparator: separators)
+    let right = b.split(whereSeparator: separators)
+    for (x, y) in zip(left, right) where x != y {
+      switch (Int(x), Int(y)) {
+      case let (x?, y?): return x < y
+      case (_?, nil): return true
+      case (nil, _?): return false
+      case (nil, nil): return x < y
+      }
+    }
+    return left.count < right.count
   }
 }
 

@@ -11,7 +11,8 @@ on any disagreement; the last line printed is "N passed, N failed".
 
 kraft is taken from $KRAFT_BIN, or .build/debug/kraft (build it first: swift build).
 YAML is read with the YAML 1.2 core schema (as editors and kraft do: `yes` is a string,
-`true` a boolean) and duplicate keys are refused, as kraft refuses them.
+`true` a boolean) and duplicate keys are refused, as kraft refuses them (except in `kconfig`
+blocks, where kraft warns and the later value wins).
 """
 import json
 import os
@@ -44,9 +45,13 @@ for tag, pattern, first in [
 
 def construct_mapping_without_duplicates(loader, node, deep=False):
     keys = set()
-    for key_node, _ in node.value:
+    for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=deep)
-        if key in keys:
+        # A `kconfig` block may repeat an option (the later value wins, with a warning), as
+        # Unikraft reads it; no other map may repeat a key.
+        if key == "kconfig" and isinstance(value_node, yaml.MappingNode):
+            value_node.allows_duplicates = True
+        if key in keys and not getattr(node, "allows_duplicates", False):
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark)
         keys.add(key)

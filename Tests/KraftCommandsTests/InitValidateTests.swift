@@ -74,4 +74,57 @@ import Testing
     #expect(text.hasPrefix("Kraftfile is valid\n"))
     #expect(text.contains("target    qemu/x86_64"))
   }
+
+  /// `kraft validate` refuses what `kraft fetch` would: a version the port does not have,
+  /// at the line naming it; channels (`stable`) pass.
+  @Test func validateChecksPortVersionsAndChannels() throws {
+    let recipe = """
+      name: answer
+      upstream:
+        default: '1.0'
+        versions:
+          '1.0': {archive: 'https://example.org/a.tar.gz', sha256: \(String(repeating: "a", count: 64))}
+
+      """
+    func validate(_ version: String) throws {
+      let files = InMemoryFileSystem(files: [
+        "/p/Kraftfile": "spec: v0.6\nname: a\nlibraries:\n  answer: \(version)\n",
+        "/p/Ports/answer/port.yaml": recipe,
+      ])
+      let loaded = try KraftfileLoader(fileSystem: files, environment: [:], currentDirectory: "/p")
+        .load()
+      try ValidateCommand.checkPorts(loaded.kraftfile, fileSystem: files, environment: [:])
+    }
+    try validate("stable")
+    try validate("'1.0'")
+    let error = #expect(throws: Diagnostics.self) { try validate("'2.0'") }
+    #expect(error?.items.first?.location?.line == 4)
+    #expect(error?.items.first?.message.hasPrefix("port 'answer' has no version '2.0'") == true)
+    #expect(error.map { ExitStatus.code(for: $0.kind) } == 65)
+  }
+
+  /// Fetching (`kraft fetch`, `kraft build`) refuses the same versions, also at the line,
+  /// and asks for the version a channel resolves to.
+  @Test func fetchRequestsResolveChannelsAndPointAtTheLine() throws {
+    let recipe = try PortRecipeParser.parse(
+      """
+      name: answer
+      upstream:
+        default: '1.0'
+        versions:
+          '1.0': {archive: 'https://example.org/a-1.0.tar.gz', sha256: \(String(repeating: "a", count: 64))}
+          '1.1': {archive: 'https://example.org/a-1.1.tar.gz', sha256: \(String(repeating: "b", count: 64))}
+
+      """, file: "port.yaml", directory: "/nonexistent/answer")
+    func component(_ version: String) -> Component {
+      Component(
+        name: "answer", version: version, location: SourceLocation(file: "K", line: 7, column: 3))
+    }
+    #expect(try LockedPortSources.request(for: recipe, component: component("stable")).version == "1.0")
+    #expect(try LockedPortSources.request(for: recipe, component: component("staging")).version == "1.1")
+    let error = #expect(throws: Diagnostics.self) {
+      try LockedPortSources.request(for: recipe, component: component("2"))
+    }
+    #expect(error?.items.first?.location?.line == 7)
+  }
 }

@@ -21,6 +21,23 @@ import Testing
     #expect(loaded.kraftfile.directory == "/work/app")
   }
 
+  /// `kraft validate Kraftfile`, `kraft build other/custom.yaml`: the project argument may
+  /// name the Kraftfile itself, which is then used whatever its name.
+  @Test func projectArgumentMayBeTheKraftfile() throws {
+    let loaded = try loader(in: "/work/app").load(project: "Kraftfile")
+    #expect(loaded.kraftfile.name == "app")
+    #expect(loaded.location.displayPath == "Kraftfile")
+    #expect(loaded.kraftfile.directory == "/work/app")
+    let other = try loader(in: "/work").locate(kraftfile: nil, project: "other/custom.yaml")
+    #expect(other.path == "/work/other/custom.yaml")
+    let missing = #expect(throws: KraftfileNotFound.self) {
+      try loader(in: "/work").load(project: "nowhere/Kraftfile")
+    }
+    #expect(
+      missing?.message == "project 'nowhere/Kraftfile' does not exist; name a project folder or its Kraftfile"
+    )
+  }
+
   @Test func relativePathsResolveAgainstTheKraftfileFolder() throws {
     let loaded = try loader(in: "/elsewhere").load(kraftfile: "../work/app/Kraftfile")
     #expect(loaded.kraftfile.resolvedPath(loaded.kraftfile.rootfs!) == "/work/app/fs")

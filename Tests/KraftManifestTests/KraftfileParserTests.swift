@@ -152,15 +152,68 @@ import Testing
     #expect(try parse("unikraft: /src/uk\n").unikraft?.source == .path("/src/uk"))
   }
 
+  /// Names as Unikraft's catalog writes them; only what no file name could hold is refused.
+  @Test func namesAsUnikraftAcceptsThem() throws {
+    #expect(try parse("name: httpserver-g++13.2\n").name == "httpserver-g++13.2")
+    #expect(try parse("name: caddy2.10-go1.25\n").name == "caddy2.10-go1.25")
+    #expect(
+      try parse("targets:\n  - {platform: qemu, arch: x86_64, name: qemu+debug}\n").targets.first?
+        .name == "qemu+debug")
+    #expect(
+      problems("name: a/b\n") == [
+        "1:7: 'a/b' is not a valid name; use up to 128 bytes without spaces, control characters, '/' or '\\'"
+      ])
+    #expect(problems("name: \(String(repeating: "a", count: 129))\n").count == 1)
+  }
+
   @Test func duplicatesAcrossEntries() {
     #expect(
       problems("targets: [qemu/x86_64, kvm/x86_64]\n") == [
         "1:24: target 'qemu/x86_64' is listed twice; remove one or give them different names"
       ])
+  }
+
+  /// Unikraft reads a `kconfig` block that sets an option twice (the later value wins); so
+  /// does kraft, with a warning naming both places. Other maps still refuse a repeated key.
+  @Test func kconfigSetTwiceWarnsAndTheLaterValueWins() throws {
+    let text = """
+      spec: v0.6
+      kconfig:
+        CONFIG_A: 'y'
+        CONFIG_B: 'y'
+        CONFIG_A: 'n'
+      libraries:
+        musl:
+          kconfig: [CONFIG_C=1, CONFIG_C=2]
+      targets:
+        - platform: qemu
+          architecture: x86_64
+          kconfig:
+            CONFIG_D: 'y'
+            CONFIG_D: 'y'
+
+      """
+    let (kraftfile, warnings) = try KraftfileParser().parseWithWarnings(
+      text, file: "K", directory: "/p")
+    #expect(kraftfile.kconfig.map { "\($0.name)=\($0.value)" } == ["CONFIG_B=y", "CONFIG_A=n"])
+    #expect(kraftfile.libraries.first?.kconfig.map(\.value) == ["2"])
+    #expect(kraftfile.targets.first?.kconfig.count == 1)
+    #expect(warnings.map(\.severity) == [.warning, .warning, .warning])
+    let first = try #require(warnings.first)
     #expect(
-      problems("kconfig: [CONFIG_A=y, CONFIG_A=n]\n") == [
-        "1:23: 'CONFIG_A' is set twice in the top-level 'kconfig'; keep one"
-      ])
+      first.message.hasPrefix("'CONFIG_A' is set twice in the top-level 'kconfig'; the later value 'n' wins"))
+    #expect(first.location?.line == 5)
+    #expect(first.notes.first?.location?.line == 3)
+    #expect(warnings[1].location?.line == 8)
+    #expect(warnings[2].location?.line == 14)
+    // Elsewhere a repeated key is still an error, also in a map under a library's name.
+    #expect(throws: Diagnostics.self) {
+      try KraftfileParser().parse("labels:\n  a: x\n  a: y\n", file: "K", directory: "/p")
+    }
+    #expect(throws: Diagnostics.self) {
+      try KraftfileParser().parse(
+        "libraries:\n  kconfig:\n    version: '1'\n    version: '2'\n", file: "K", directory: "/p")
+    }
   }
 
   @Test func wrongScalarKinds() {

@@ -13,6 +13,16 @@ import Testing
     #expect(map["name"]?.location == SourceLocation(file: "K", line: 1, column: 7))
   }
 
+  @Test func plainScalarsResolveAsYAML12CoreNumbers() {
+    for number in ["42", "-1.5", "+3", ".5", "1.", "1e3", "2.5E-4", "0"] {
+      #expect(YAMLScalar(number).kind == .number, "\(number)")
+    }
+    for text in ["", ".", "-", "1.2.3", "1e", "e3", "1e+", "0x1f", "1_000", "v1", "1a", "١٢"] {
+      #expect(YAMLScalar(text).kind != .number, "\(text)")
+    }
+    #expect(YAMLScalar("42", style: .singleQuoted).kind == .string)
+  }
+
   @Test func emptyDocumentIsNull() throws {
     #expect(try YAMLComposer.compose("", file: "K").isNull)
     #expect(try YAMLComposer.compose("# only a comment\n", file: "K").isNull)
@@ -50,6 +60,24 @@ import Testing
       text += "a\(level): &a\(level) [\(items)]\n"
     }
     let error = #expect(throws: Diagnostics.self) { try YAMLComposer.compose(text, file: "K") }
+    #expect(error?.items.first?.message.contains("alias bomb") == true)
+  }
+
+  /// Only what aliases add is limited: a long list written out is bounded by the file size
+  /// and cheap to read, while a few hundred bytes of nested aliases (531,441 leaves here)
+  /// would make every reader walk the whole expansion.
+  @Test func limitsWhatAliasesAddNotWhatIsWritten() throws {
+    let written = "[" + Array(repeating: "x", count: 150_000).joined(separator: ",") + "]"
+    #expect(try YAMLComposer.compose(written, file: "K").sequence(for: "root").count == 150_000)
+    var bomb = "spec: v0.6\nx-a0: &a0 [" + Array(repeating: "x", count: 9).joined(separator: ",") + "]\n"
+    for level in 1..<6 {
+      bomb +=
+        "x-a\(level): &a\(level) ["
+        + Array(repeating: "*a\(level - 1)", count: 9).joined(separator: ",") + "]\n"
+    }
+    let error = #expect(throws: Diagnostics.self) {
+      try KraftfileParser().parse(bomb, file: "K", directory: "/p")
+    }
     #expect(error?.items.first?.message.contains("alias bomb") == true)
   }
 
