@@ -19,8 +19,11 @@ public struct CpioEntry: Hashable, Sendable {
   public var kind: Kind
   /// Permission bits only (`0o644`); the type bits come from `kind`.
   public var permissions: UInt32
-  /// The content when it is held in memory (a link's target, a test's file).
-  public var data: [UInt8]
+  /// The content when it is held in memory (a link's target, a test's file). Setting it keeps
+  /// `size` in step, so an edited entry never writes a stale length.
+  public var data: [UInt8] {
+    didSet { if sourceFile == nil { size = data.count } }
+  }
   /// A file on disk whose bytes are the content: read in small pieces while the archive is
   /// written, so that a rootfs never sits in memory whole.
   public var sourceFile: String?
