@@ -1,4 +1,5 @@
 import Foundation
+import KraftBasics
 import KraftBuild
 import KraftModel
 import Testing
@@ -166,6 +167,63 @@ import Testing
     try CleanCommand.parse([scratch.project]).run()
     #expect(!FileManager.default.fileExists(atPath: build))
     #expect(FileManager.default.fileExists(atPath: scratch.project + "/.unikraft"))
+  }
+
+  /// A workspace as `kraft port edit` leaves it: `a.c` committed as the baseline.
+  func makeWorkspace(_ workspace: String) throws {
+    try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true)
+    try "int answer = 41;\n".write(toFile: workspace + "/a.c", atomically: true, encoding: .utf8)
+    let identity = [
+      "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+      "GIT_COMMITTER_EMAIL": "t@t",
+    ]
+    for arguments in [["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "baseline"]] {
+      let result = try SystemProcessRunner().capture(
+        ProcessCommand("git", arguments, workingDirectory: workspace, environment: identity))
+      try #require(result.status == 0, "git \(arguments): \(result.stderr)")
+    }
+  }
+
+  /// A `kraft port edit` workspace lives in `.unikraft/ports/NAME-src`: properclean keeps it,
+  /// and everything else, while it has edits no patch holds, and removes it with `--force`.
+  @Test func properCleanRefusesWhileAPortWorkspaceHasUnsavedEdits() throws {
+    let scratch = try Scratch(outdir: nil)
+    defer { scratch.remove() }
+    let build = scratch.project + "/.unikraft/build"
+    let workspace = PortWorkspace.defaultPath(name: "zlib", projectDirectory: scratch.project)
+    try FileManager.default.createDirectory(atPath: build, withIntermediateDirectories: true)
+    try makeWorkspace(workspace)
+    // Committed and clean: nothing to lose, so no refusal is expected below without edits.
+    #expect(
+      try !PortWorkspace(runner: SystemProcessRunner(), fileSystem: LocalFileSystem())
+        .hasUnsavedEdits(workspace: workspace))
+
+    // A changed file and a new one (also what `port diff` would take).
+    try "int answer = 42;\n".write(toFile: workspace + "/a.c", atomically: true, encoding: .utf8)
+    try "new\n".write(toFile: workspace + "/b.c", atomically: true, encoding: .utf8)
+    #expect {
+      try ProperCleanCommand.parse([scratch.project]).run()
+    } throws: { error in
+      guard let error = error as? any KraftError else { return false }
+      return ExitStatus.code(for: error.kind) == 64 && error.message.contains("'zlib' in '\(workspace)'")
+        && error.message.contains("kraft port diff zlib") && error.message.contains("--force")
+    }
+    #expect(try String(contentsOfFile: workspace + "/a.c", encoding: .utf8) == "int answer = 42;\n")
+    #expect(FileManager.default.fileExists(atPath: build))
+
+    try ProperCleanCommand.parse([scratch.project, "--force"]).run()
+    #expect(!FileManager.default.fileExists(atPath: scratch.project + "/.unikraft"))
+    #expect(scratch.sentinelsSurvive())
+  }
+
+  /// With its edits saved (committed, as `port diff` leaves it), a workspace does not block.
+  @Test func properCleanRemovesASavedPortWorkspace() throws {
+    let scratch = try Scratch(outdir: nil)
+    defer { scratch.remove() }
+    let workspace = PortWorkspace.defaultPath(name: "zlib", projectDirectory: scratch.project)
+    try makeWorkspace(workspace)
+    try ProperCleanCommand.parse([scratch.project]).run()
+    #expect(!FileManager.default.fileExists(atPath: scratch.project + "/.unikraft"))
   }
 }
 
