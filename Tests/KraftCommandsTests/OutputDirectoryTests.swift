@@ -233,4 +233,19 @@ import Testing
     #expect(try BuildCommand.parse(["--rootfs-outside-project"]).rootfsOutsideProject)
     #expect(BuildCommand.helpMessage().contains("--rootfs-outside-project"))
   }
+
+  /// A release records the opt-in in its rebuild command, so that `kraft verify`, which runs
+  /// `kraft build --release -K KRAFTFILE -t TARGET` followed by the recorded arguments, builds
+  /// the same rootfs instead of refusing it; without the opt-in, nothing is recorded.
+  @Test func aReleaseRecordsTheOptInAndItsRebuildReplaysIt() throws {
+    let rebuild = ["--release", "-K", "Kraftfile", "-t", "qemu/x86_64"]
+    for (given, recorded) in [(["--rootfs-outside-project"], true), ([], false)] {
+      let request = try BuildCommand.parse(["--release", "--compiler", "gcc"] + given)
+        .releaseRequest(kraftfilePath: "/p/Kraftfile")
+      #expect(request.buildArguments.contains("--rootfs-outside-project") == recorded)
+      let replayed = try BuildCommand.parse(rebuild + request.buildArguments)
+      #expect(replayed.rootfsOutsideProject == recorded)
+      #expect(replayed.compiler == "gcc")
+    }
+  }
 }
