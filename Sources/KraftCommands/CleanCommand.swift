@@ -86,8 +86,17 @@ struct ProperCleanCommand: ParsableCommand {
   /// Throws, naming every port whose `kraft port edit` workspace has edits that no patch holds.
   static func refuseUnsavedWorkspaces(projectDirectory: String) throws {
     let tool = PortWorkspace(runner: SystemProcessRunner(), fileSystem: LocalFileSystem())
-    let unsaved = try PortWorkspace.workspaces(projectDirectory: projectDirectory).filter {
-      try tool.hasUnsavedEdits(workspace: $0.path)
+    let unsaved: [(name: String, path: String)]
+    do {
+      unsaved = try PortWorkspace.workspaces(projectDirectory: projectDirectory).filter {
+        try tool.hasUnsavedEdits(workspace: $0.path)
+      }
+    } catch let error as PortError {
+      // No git, or a broken workspace: its edits cannot be checked, so they are not dropped.
+      throw PortError(
+        error.kind,
+        "cannot check '\(projectDirectory)/.unikraft/ports' for unsaved edits: \(error.message); "
+          + "or run 'kraft properclean --force' to remove it anyway")
     }
     guard !unsaved.isEmpty else { return }
     let lines = unsaved.map {

@@ -216,6 +216,23 @@ import Testing
     #expect(scratch.sentinelsSurvive())
   }
 
+  /// A workspace whose edits cannot be checked (its repository is broken) is kept too.
+  @Test func properCleanKeepsAWorkspaceItCannotCheck() throws {
+    let scratch = try Scratch(outdir: nil)
+    defer { scratch.remove() }
+    let workspace = PortWorkspace.defaultPath(name: "zlib", projectDirectory: scratch.project)
+    try FileManager.default.createDirectory(atPath: workspace + "/.git", withIntermediateDirectories: true)
+    #expect {
+      try ProperCleanCommand.parse([scratch.project]).run()
+    } throws: { error in
+      (error as? any KraftError)?.message.contains("cannot check") == true
+        && (error as? any KraftError)?.message.contains("--force") == true
+    }
+    #expect(FileManager.default.fileExists(atPath: workspace))
+    try ProperCleanCommand.parse([scratch.project, "--force"]).run()
+    #expect(!FileManager.default.fileExists(atPath: scratch.project + "/.unikraft"))
+  }
+
   /// With its edits saved (committed, as `port diff` leaves it), a workspace does not block.
   @Test func properCleanRemovesASavedPortWorkspace() throws {
     let scratch = try Scratch(outdir: nil)
