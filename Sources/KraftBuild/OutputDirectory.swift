@@ -157,7 +157,7 @@ public struct OutputDirectory: Sendable {
     return lstat(path, &info) == 0
   }
 
-  static func isRealFolder(_ path: String) -> Bool {
+  public static func isRealFolder(_ path: String) -> Bool {
     var info = stat()
     return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
   }

@@ -31,6 +31,28 @@ public struct PortWorkspace: Sendable {
     projectDirectory + "/.unikraft/ports/" + name + "-src"
   }
 
+  /// The `kraft port edit` workspaces in a project's `.unikraft/ports/` (folders named
+  /// `NAME-src` holding a git repository), as (port name, path), sorted by name.
+  public static func workspaces(projectDirectory: String) -> [(name: String, path: String)] {
+    let folder = projectDirectory + "/.unikraft/ports"
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+    return entries.sorted().compactMap { entry in
+      let path = folder + "/" + entry
+      guard entry.hasSuffix("-src"), entry.count > 4, OutputDirectory.isRealFolder(path),
+        OutputDirectory.isRealFolder(path + "/.git")
+      else { return nil }
+      return (String(entry.dropLast(4)), path)
+    }
+  }
+
+  /// Whether `workspace` holds edits that `kraft port diff` has not yet turned into a patch:
+  /// changed, deleted or new files, ignored ones included, since `diff` adds those too.
+  public func hasUnsavedEdits(workspace: String) throws -> Bool {
+    let status = try git(
+      ["status", "--porcelain", "--untracked-files=all", "--ignored=matching"], in: workspace)
+    return !status.isEmpty
+  }
+
   /// Copies the prepared (patched) tree to `workspace` and commits it as the baseline.
   public func create(port: PortDescription, prepared: PreparedSource, workspace: String) throws {
     if fileSystem.exists(workspace) {

@@ -12,21 +12,25 @@ public struct ReleaseBuild: Sendable {
   /// What the command line asked for, recorded so the manifest's rebuild command is exact.
   public struct Request: Sendable {
     public var kraftfilePath: String
-    /// `--compiler`, `--cflags` as given (the Kraftfile's `x-build` is part of the project).
+    /// `--compiler`, `--cflags` and `--rootfs-outside-project` as given (the Kraftfile's
+    /// `x-build` is part of the project).
     public var buildArguments: [String]
     public var allowToolchainChange: Bool
     public var environment: [String: String]
     /// Where kraft runs (ninja inherits it; GCC records it).
     public var workingDirectory: String
 
-    /// From `kraft build`'s options: `--compiler` and each `--cflags` are repeated in the
-    /// rebuild command.
+    /// From `kraft build`'s options: `--compiler`, each `--cflags` and
+    /// `--rootfs-outside-project` are repeated in the rebuild command (without that opt-in,
+    /// `kraft verify`'s rebuild would refuse the very rootfs the release packed).
     public init(
-      kraftfilePath: String, compiler: String?, cflags: [String], allowToolchainChange: Bool
+      kraftfilePath: String, compiler: String?, cflags: [String], allowToolchainChange: Bool,
+      rootfsOutsideProject: Bool = false
     ) {
       self.init(
         kraftfilePath: kraftfilePath,
-        buildArguments: (compiler.map { ["--compiler", $0] } ?? []) + cflags.map { "--cflags=" + $0 },
+        buildArguments: (compiler.map { ["--compiler", $0] } ?? []) + cflags.map { "--cflags=" + $0 }
+          + (rootfsOutsideProject ? ["--rootfs-outside-project"] : []),
         allowToolchainChange: allowToolchainChange)
     }
 

@@ -87,10 +87,8 @@ struct BuildCommand: ParsableCommand {
     var releaseBuild =
       release
       ? try ReleaseBuild.prepare(
-        ReleaseBuild.Request(
-          kraftfilePath: loaded.location.path, compiler: compiler, cflags: cflags,
-          allowToolchainChange: allowToolchainChange),
-        project: context, targets: targets, runner: SystemProcessRunner()) : nil
+        releaseRequest(kraftfilePath: loaded.location.path), project: context, targets: targets,
+        runner: SystemProcessRunner()) : nil
     var plan = try context.plan(
       targets: targets, compiler: compiler,
       extraCFlags: cflags.flatMap { $0.split(separator: " ").map(String.init) })
@@ -143,6 +141,13 @@ struct BuildCommand: ParsableCommand {
     for written in try releaseBuild?.writeArtifacts(fileSystem: context.fileSystem) ?? [] {
       print("release: \(relative(written, to: loaded.kraftfile.directory))")
     }
+  }
+
+  /// What a release records of this command line, for its manifest's rebuild command.
+  func releaseRequest(kraftfilePath: String) -> ReleaseBuild.Request {
+    ReleaseBuild.Request(
+      kraftfilePath: kraftfilePath, compiler: compiler, cflags: cflags,
+      allowToolchainChange: allowToolchainChange, rootfsOutsideProject: rootfsOutsideProject)
   }
 
   private func relative(_ path: String, to directory: String) -> String {

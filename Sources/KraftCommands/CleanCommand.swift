@@ -52,12 +52,25 @@ struct CleanCommand: ParsableCommand {
 struct ProperCleanCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "properclean",
-    abstract: "Remove build outputs and this project's fetched sources (.unikraft/).")
+    abstract: "Remove build outputs and this project's fetched sources (.unikraft/).",
+    discussion: """
+      .unikraft/ also holds 'kraft port edit' workspaces (.unikraft/ports/NAME-src); \
+      properclean refuses while one has edits not yet turned into a patch with \
+      'kraft port diff NAME', unless --force is given.
+      """)
 
   @OptionGroup var project: ProjectOptions
 
+  @Flag(help: "Remove .unikraft/ even when a 'kraft port edit' workspace there has unsaved edits.")
+  var force = false
+
   func run() throws {
     let layout = ProjectLayout(kraftfile: try project.load().kraftfile)
+    // Checked before anything is removed, so a refusal deletes nothing. A linked `.unikraft`
+    // is only unlinked below, so workspaces behind the link are not at risk.
+    if !force && OutputDirectory.isRealFolder(layout.workDirectory) {
+      try Self.refuseUnsavedWorkspaces(projectDirectory: layout.kraftfile.directory)
+    }
     let output = OutputDirectory(layout: layout)
     // An `outdir` outside `.unikraft/` loses only kraft's outputs; `.unikraft/` is kraft's
     // own folder (a link there is removed, never what it points to).
@@ -68,5 +81,31 @@ struct ProperCleanCommand: ParsableCommand {
       try OutputDirectory.removeEntry(layout.workDirectory)
       print("removed \(layout.workDirectory)")
     }
+  }
+
+  /// Throws, naming every port whose `kraft port edit` workspace has edits that no patch holds.
+  static func refuseUnsavedWorkspaces(projectDirectory: String) throws {
+    let tool = PortWorkspace(runner: SystemProcessRunner(), fileSystem: LocalFileSystem())
+    let unsaved: [(name: String, path: String)]
+    do {
+      unsaved = try PortWorkspace.workspaces(projectDirectory: projectDirectory).filter {
+        try tool.hasUnsavedEdits(workspace: $0.path)
+      }
+    } catch let error as PortError {
+      // No git, or a broken workspace: its edits cannot be checked, so they are not dropped.
+      throw PortError(
+        error.kind,
+        "cannot check '\(projectDirectory)/.unikraft/ports' for unsaved edits: \(error.message); "
+          + "or run 'kraft properclean --force' to remove it anyway")
+    }
+    guard !unsaved.isEmpty else { return }
+    let lines = unsaved.map {
+      "\n  '\($0.name)' in '\($0.path)': 'kraft port diff \($0.name)' saves them as a patch"
+    }
+    throw PortError(
+      .usage,
+      "not removing '\(projectDirectory)/.unikraft': 'kraft port edit' workspaces there have "
+        + "edits not saved as a patch:" + lines.joined()
+        + "\nsave them first, or run 'kraft properclean --force' to remove them anyway")
   }
 }

@@ -46,6 +46,7 @@ struct LockCommand: ParsableCommand {
       fileSystem: LocalFileSystem(), environment: environment,
       currentDirectory: FileManager.default.currentDirectoryPath
     ).load(kraftfile: kraftfile, project: project)
+    KraftfileWarnings.report(loaded, environment: environment)
     let sources = try LockedPortSources(
       fetcher: try LockedPortSources.fetcher(offline: offline, environment: environment),
       kraftfileDirectory: loaded.kraftfile.directory, locked: false,

@@ -79,6 +79,7 @@ struct PortContext {
       fileSystem: fileSystem, environment: environment, currentDirectory: currentDirectory
     ).load(kraftfile: location.path)
     loaded.location = location  // keeps the path as the user wrote it, for messages
+    KraftfileWarnings.report(loaded, environment: environment)
     return loaded
   }
 

@@ -26,7 +26,7 @@ public struct ProjectOptions: ParsableArguments {
 
   public init() {}
 
-  /// Finds, reads and parses the Kraftfile, and refuses an `outdir` that is not kraft's to
+  /// Finds, reads and parses the Kraftfile, prints its warnings (`KraftfileWarnings`), and refuses an `outdir` that is not kraft's to
   /// write and clean (`OutputDirectory`). Throws `KraftfileNotFound` (exit 66) or
   /// `Diagnostics` (exit 65), which `Kraft.main()` reports.
   public func load(
@@ -37,6 +37,7 @@ public struct ProjectOptions: ParsableArguments {
     let loaded = try loader(
       fileSystem: fileSystem, environment: environment, currentDirectory: currentDirectory
     ).load(kraftfile: kraftfile, project: project)
+    KraftfileWarnings.report(loaded, environment: environment)
     if let problem = OutputDirectory(layout: ProjectLayout(kraftfile: loaded.kraftfile)).problem() {
       throw Diagnostics([Diagnostic(problem, at: loaded.location(ofTopLevelKey: "outdir"))])
     }

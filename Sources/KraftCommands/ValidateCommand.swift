@@ -28,12 +28,6 @@ struct ValidateCommand: ParsableCommand {
   func run() throws {
     let loaded = try project.load()
     try Self.checkPorts(loaded.kraftfile, fileSystem: LocalFileSystem())
-    if !loaded.warnings.isEmpty {
-      let colour = isatty(2) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-      let rendered = DiagnosticRenderer(colour: colour).render(
-        loaded.warnings, sources: [loaded.location.displayPath: loaded.text])
-      FileHandle.standardError.write(Data((rendered + "\n").utf8))
-    }
     switch output {
     case .text:
       print(KraftfileSummary.text(for: loaded.kraftfile, path: loaded.location.displayPath))

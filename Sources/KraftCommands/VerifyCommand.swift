@@ -38,6 +38,7 @@ struct VerifyCommand: ParsableCommand {
       fileSystem: LocalFileSystem(), environment: ProcessInfo.processInfo.environment,
       currentDirectory: FileManager.default.currentDirectoryPath
     ).load(kraftfile: folder + "/" + manifestValue.project.kraftfile, project: nil)
+    KraftfileWarnings.report(loaded)
     let kernel = try KernelTree.locate(kraftfile: loaded.kraftfile, fileSystem: LocalFileSystem())
     let rebuilder = ProcessReleaseRebuilder(
       runner: SystemProcessRunner(), executable: Self.executable, kernel: kernel,

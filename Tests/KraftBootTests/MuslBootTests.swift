@@ -28,6 +28,12 @@ final class MuslPrograms: @unchecked Sendable {
     // which QEMU virt (arm64) loads half-way up RAM.
     "Tests/Images/musl-guest": ["--memory", "128M", "--", "128"]
   ]
+  /// Further boots of an already built program, each with these `kraft run` arguments,
+  /// recorded in its phase's `boots`: no rebuild, only another QEMU run.
+  static let extraBoots = [
+    // `-e` adds a variable (a value with spaces and '=') and replaces a Kraftfile one.
+    "examples/musl-env": [["-e", "FROM_COMMAND_LINE=two words=one value", "-e", "ANSWER=42"]]
+  ]
 
   /// The `kraft run` arguments of each boot of a program; nil: one boot as the Kraftfile says.
   /// The POSIX probes are compared on x86_64 only (with the host's musl-gcc).
@@ -66,7 +72,12 @@ final class MuslPrograms: @unchecked Sendable {
         ? try KraftProcess.run(
           ["run", "--timeout", "120"] + Self.runArguments[program, default: []], in: project,
           environment: kernel) : nil
-      phases[program] = Phase(build: build, run: run)
+      var extra: [[String]: KraftProcess.Result] = [:]
+      for arguments in Self.extraBoots[program, default: []] where build.status == 0 {
+        extra[arguments] = try KraftProcess.run(
+          ["run", "--timeout", "120"] + arguments, in: project, environment: kernel)
+      }
+      phases[program] = Phase(build: build, run: run, boots: extra)
     }
     // Every phase is recorded; the build tree (musl's objects) is not needed any more.
     try? manager.removeItem(at: project)
@@ -164,6 +175,19 @@ enum MuslTarget: String, CaseIterable, CustomTestStringConvertible, Sendable {
     #expect(run.stdout.contains("GREETING=hello from the Kraftfile"))
     #expect(run.stdout.contains("ANSWER=42"))
     #expect(run.stdout.contains("env: ok"))
+
+    // The same image booted again with `-e`: one more variable, its value whole, and the
+    // Kraftfile's ANSWER replaced rather than repeated.
+    let arguments = try #require(MuslPrograms.extraBoots["examples/musl-env"]?.first)
+    let phase = try #require(try target.programs.get().phases["examples/musl-env"])
+    let again = try #require(phase.boots[arguments], "the -e boot did not run")
+    #expect(again.status == 0, "\(again.output)")
+    #expect(again.stdout.contains(": FROM_COMMAND_LINE=two words=one value\n"), "\(again.output)")
+    #expect(again.stdout.components(separatedBy: ": ANSWER=").count == 2, "\(again.output)")
+    #expect(again.stdout.contains("env: ok"))
+    let count = { (output: String) in output.split(separator: "\n").first { $0.hasSuffix(" variables") } }
+    let before = try #require(count(run.stdout).flatMap { Int($0.prefix { $0.isNumber }) })
+    #expect(count(again.stdout) == "\(before + 1) variables", "\(again.output)")
   }
 
   @Test(arguments: MuslTarget.allCases)

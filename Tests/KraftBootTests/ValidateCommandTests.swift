@@ -44,6 +44,26 @@ import Testing
         """)
   }
 
+  /// A Kraftfile's warnings (a `kconfig` option set twice) are printed, once and with their
+  /// positions, by every command that reads the project, not only by `validate`.
+  @Test func everyCommandThatLoadsTheProjectPrintsItsWarningsOnce() throws {
+    let folder = try Folder()
+    try
+      "spec: v0.6\nname: app\nkconfig:\n  CONFIG_KCORE_LOG_LEVEL: info\n  CONFIG_KCORE_LOG_LEVEL: error\ntargets:\n  - qemu/x86_64\n"
+      .write(to: folder.url.appendingPathComponent("Kraftfile"), atomically: true, encoding: .utf8)
+    try "int main(void) { return 0; }\n"
+      .write(to: folder.url.appendingPathComponent("main.c"), atomically: true, encoding: .utf8)
+    let warning = "Kraftfile:5:3: warning: 'CONFIG_KCORE_LOG_LEVEL' is set twice in the top-level 'kconfig'"
+    for command in [["validate"], ["fetch"], ["clean"], ["config", "show"], ["properclean"]] {
+      let result = try KraftProcess.run(command, in: folder.url, environment: ["NO_COLOR": "1"])
+      #expect(result.status == 0, "kraft \(command): \(result.output)")
+      #expect(
+        result.stderr.components(separatedBy: warning).count == 2,
+        "kraft \(command) printed:\n\(result.stderr)")
+      #expect(!result.stdout.contains("warning"), "kraft \(command): \(result.stdout)")
+    }
+  }
+
   @Test func missingKraftfileAndBadUsageHaveTheirOwnStatuses() throws {
     let folder = try Folder()
     let missing = try KraftProcess.run(["validate"], in: folder.url)

@@ -1,4 +1,5 @@
 import Foundation
+import KraftBasics
 import KraftBuild
 import KraftModel
 import Testing
@@ -167,6 +168,80 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: build))
     #expect(FileManager.default.fileExists(atPath: scratch.project + "/.unikraft"))
   }
+
+  /// A workspace as `kraft port edit` leaves it: `a.c` committed as the baseline.
+  func makeWorkspace(_ workspace: String) throws {
+    try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true)
+    try "int answer = 41;\n".write(toFile: workspace + "/a.c", atomically: true, encoding: .utf8)
+    let identity = [
+      "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+      "GIT_COMMITTER_EMAIL": "t@t",
+    ]
+    for arguments in [["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "baseline"]] {
+      let result = try SystemProcessRunner().capture(
+        ProcessCommand("git", arguments, workingDirectory: workspace, environment: identity))
+      try #require(result.status == 0, "git \(arguments): \(result.stderr)")
+    }
+  }
+
+  /// A `kraft port edit` workspace lives in `.unikraft/ports/NAME-src`: properclean keeps it,
+  /// and everything else, while it has edits no patch holds, and removes it with `--force`.
+  @Test func properCleanRefusesWhileAPortWorkspaceHasUnsavedEdits() throws {
+    let scratch = try Scratch(outdir: nil)
+    defer { scratch.remove() }
+    let build = scratch.project + "/.unikraft/build"
+    let workspace = PortWorkspace.defaultPath(name: "zlib", projectDirectory: scratch.project)
+    try FileManager.default.createDirectory(atPath: build, withIntermediateDirectories: true)
+    try makeWorkspace(workspace)
+    // Committed and clean: nothing to lose, so no refusal is expected below without edits.
+    #expect(
+      try !PortWorkspace(runner: SystemProcessRunner(), fileSystem: LocalFileSystem())
+        .hasUnsavedEdits(workspace: workspace))
+
+    // A changed file and a new one (also what `port diff` would take).
+    try "int answer = 42;\n".write(toFile: workspace + "/a.c", atomically: true, encoding: .utf8)
+    try "new\n".write(toFile: workspace + "/b.c", atomically: true, encoding: .utf8)
+    #expect {
+      try ProperCleanCommand.parse([scratch.project]).run()
+    } throws: { error in
+      guard let error = error as? any KraftError else { return false }
+      return ExitStatus.code(for: error.kind) == 64 && error.message.contains("'zlib' in '\(workspace)'")
+        && error.message.contains("kraft port diff zlib") && error.message.contains("--force")
+    }
+    #expect(try String(contentsOfFile: workspace + "/a.c", encoding: .utf8) == "int answer = 42;\n")
+    #expect(FileManager.default.fileExists(atPath: build))
+
+    try ProperCleanCommand.parse([scratch.project, "--force"]).run()
+    #expect(!FileManager.default.fileExists(atPath: scratch.project + "/.unikraft"))
+    #expect(scratch.sentinelsSurvive())
+  }
+
+  /// A workspace whose edits cannot be checked (its repository is broken) is kept too.
+  @Test func properCleanKeepsAWorkspaceItCannotCheck() throws {
+    let scratch = try Scratch(outdir: nil)
+    defer { scratch.remove() }
+    let workspace = PortWorkspace.defaultPath(name: "zlib", projectDirectory: scratch.project)
+    try FileManager.default.createDirectory(atPath: workspace + "/.git", withIntermediateDirectories: true)
+    #expect {
+      try ProperCleanCommand.parse([scratch.project]).run()
+    } throws: { error in
+      (error as? any KraftError)?.message.contains("cannot check") == true
+        && (error as? any KraftError)?.message.contains("--force") == true
+    }
+    #expect(FileManager.default.fileExists(atPath: workspace))
+    try ProperCleanCommand.parse([scratch.project, "--force"]).run()
+    #expect(!FileManager.default.fileExists(atPath: scratch.project + "/.unikraft"))
+  }
+
+  /// With its edits saved (committed, as `port diff` leaves it), a workspace does not block.
+  @Test func properCleanRemovesASavedPortWorkspace() throws {
+    let scratch = try Scratch(outdir: nil)
+    defer { scratch.remove() }
+    let workspace = PortWorkspace.defaultPath(name: "zlib", projectDirectory: scratch.project)
+    try makeWorkspace(workspace)
+    try ProperCleanCommand.parse([scratch.project]).run()
+    #expect(!FileManager.default.fileExists(atPath: scratch.project + "/.unikraft"))
+  }
 }
 
 @Suite struct RootfsFlagTests {
@@ -174,5 +249,20 @@ import Testing
     #expect(try BuildCommand.parse([]).rootfsOutsideProject == false)
     #expect(try BuildCommand.parse(["--rootfs-outside-project"]).rootfsOutsideProject)
     #expect(BuildCommand.helpMessage().contains("--rootfs-outside-project"))
+  }
+
+  /// A release records the opt-in in its rebuild command, so that `kraft verify`, which runs
+  /// `kraft build --release -K KRAFTFILE -t TARGET` followed by the recorded arguments, builds
+  /// the same rootfs instead of refusing it; without the opt-in, nothing is recorded.
+  @Test func aReleaseRecordsTheOptInAndItsRebuildReplaysIt() throws {
+    let rebuild = ["--release", "-K", "Kraftfile", "-t", "qemu/x86_64"]
+    for (given, recorded) in [(["--rootfs-outside-project"], true), ([], false)] {
+      let request = try BuildCommand.parse(["--release", "--compiler", "gcc"] + given)
+        .releaseRequest(kraftfilePath: "/p/Kraftfile")
+      #expect(request.buildArguments.contains("--rootfs-outside-project") == recorded)
+      let replayed = try BuildCommand.parse(rebuild + request.buildArguments)
+      #expect(replayed.rootfsOutsideProject == recorded)
+      #expect(replayed.compiler == "gcc")
+    }
   }
 }

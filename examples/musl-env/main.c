@@ -1,6 +1,7 @@
 /*
- * The environment: kraft run passes the Kraftfile's env: as kernel arguments
- * env.KEY=VALUE, the kernel puts them in envp, and musl's getenv finds them.
+ * The environment: kraft run passes the Kraftfile's env: (and each -e
+ * KEY=VALUE) as kernel arguments env.KEY=VALUE, the kernel puts them in envp,
+ * and musl's getenv finds them. Every variable is printed, one per line.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -14,8 +15,10 @@ int main(void)
 	const char *greeting = getenv("GREETING");
 	const char *answer = getenv("ANSWER");
 	int n = 0;
-	for (char **e = environ; *e; e++)
+	for (char **e = environ; *e; e++) {
+		printf("environ[%d]: %s\n", n, *e);
 		n++;
+	}
 	printf("GREETING=%s\n", greeting ? greeting : "(unset)");
 	printf("ANSWER=%s\n", answer ? answer : "(unset)");
 	printf("%d variables\n", n);
