@@ -34,9 +34,11 @@ extension SourceFetcher {
       let scratch = try cache.temporaryPath("prepare")
       defer { try? SourceCache.removeTree(scratch) }
       try FileManager.default.copyItem(atPath: patched, toPath: scratch)
-      let before = Dictionary(
-        uniqueKeysWithValues: try TreeHash.lines(directory: scratch).map { ($0.path, $0.line) })
+      // The lines of the patched tree (what the scratch copy starts as), hashed on another
+      // core while the step runs: the step's tools are mostly single-threaded.
+      let hashing = BackgroundResult { try TreeHash.lines(directory: patched) }
       try runStep(step, in: scratch, name: request.name)
+      let before = Dictionary(uniqueKeysWithValues: try hashing.wait().map { ($0.path, $0.line) })
       let kept = try keepOutputs(step, in: scratch, before: before, name: request.name)
       let actual = TreeHash.hash(lines: kept.map(\.line))
       let made = kept.filter { before[$0.path] != $0.line }
@@ -188,9 +190,10 @@ extension SourceFetcher {
     lines.append(
       "  tools used: " + tools.map { "\($0.name) (\($0.version))" }.joined(separator: ", "))
     lines.append(
-      "another version of one of these tools changes the generated files; use the versions the "
-        + "pin was made with, or if the change is intended update 'prepared-tree' in the recipe "
-        + "('kraft lock --update \(name)' for the lockfile)")
+      "another version of one of these tools (or a change to the step or its inputs) changes the "
+        + "generated files; use the tools the pin was made with, or if the change is intended "
+        + "update 'prepared-tree' in the recipe ('kraft lock --update \(name)' for the lockfile); "
+        + "nothing was added to the cache")
     return FetchError(.verificationFailed, lines.joined(separator: "\n"))
   }
 
@@ -208,5 +211,24 @@ extension SourceFetcher {
     let new = byPath(now)
     return Set(old.keys).union(new.keys).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
       .first { old[$0] != new[$0] }
+  }
+}
+
+/// A computation on a background thread, waited for when its value is needed.
+private final class BackgroundResult<Value>: @unchecked Sendable {
+  private let done = DispatchSemaphore(value: 0)
+  private var result: Result<Value, Error>?
+
+  init(_ body: @escaping () throws -> Value) {
+    Thread.detachNewThread { [self] in
+      result = Result(catching: body)
+      done.signal()
+    }
+  }
+
+  /// Waits once; the value or the error it threw.
+  func wait() throws -> Value {
+    done.wait()
+    return try result!.get()
   }
 }

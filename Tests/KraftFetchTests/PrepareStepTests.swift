@@ -72,6 +72,17 @@ import Testing
     #expect(message.contains("tools used: sed (sed (GNU sed)"))
     #expect(message.contains("expected (prepared-tree): \(pinned!)"))
     #expect(TestScratch.entries(fetcher.cache.root + "/prepared").count == 1)
+
+    // When the pinned tree was made with another sed (as its index records), that tool is named.
+    let index = fetcher.cache.preparedIndexPath(preparedTree: pinned!)
+    let recorded = try String(contentsOfFile: index, encoding: .utf8)
+    try recorded.replacingOccurrences(of: "tool sed sed (GNU sed) ", with: "tool sed sed (GNU sed) 0.")
+      .write(toFile: index, atomically: true, encoding: .utf8)
+    let named = fetchError {
+      _ = try fetcher.prepare(request(step(value: "7", counter: counter), preparedTree: pinned))
+    }
+    #expect(named?.message.contains("tool 'sed': 'sed (GNU sed) ") == true)
+    #expect(named?.message.contains("when the pinned tree was made") == true)
   }
 
   @Test func runsInAFixedEnvironment() throws {
