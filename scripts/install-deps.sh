@@ -16,6 +16,10 @@ packages=(
   cpio              # initrd checks in tests
   git               # test fixtures: local repositories and git daemon
   pkg-config        # SwiftPM finds the C libraries through it
+  perl              # prepare: steps (OpenSSL's Configure and generators)
+  make              # prepare: steps (OpenSSL's and musl's Makefile rules)
+  gcc               # prepare: OpenSSL's Configure reads the host compiler's predefined macros
+  sed               # prepare: musl's mkalltypes.sed
 )
 
 missing=()
