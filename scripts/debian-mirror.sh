@@ -4,14 +4,17 @@
 #   bash scripts/debian-mirror.sh [DIR]      (default DIR: ./mirror)
 #
 # For every port version whose `upstream:` names a `debian:` source package (in
-# Ports/*/port.yaml), downloads the package's orig tarball with `apt-get source
-# --download-only`, and lays it out under DIR/<host>/<path> of the upstream archive URL, under
-# the upstream file name. Only ports whose Debian orig tarball is upstream's release archive
+# Ports/*/port.yaml), downloads the package's file with `apt-get source --download-only`. Beside
+# an `archive:` URL (a hint: the orig tarball is upstream's archive) it is laid out under
+# DIR/<host>/<path> of that URL, under the upstream file name; a version that is the Debian
+# package itself (no `archive` or `git`, kraft's `debian:<package>/<version>/<file>`) goes to
+# DIR/debian/<package>/<version>/<file>. Only ports whose Debian orig tarball is upstream's release archive
 # byte for byte carry a `debian:` hint; kraft still checks every pin, so a wrong hint fails
 # verification rather than building something else.
 #
 # Prints, on stdout and nothing else, the KRAFT_MIRRORS value that maps each upstream folder to
-# the mirror (`https://musl.libc.org/releases/=file:///.../musl.libc.org/releases/`). Idempotent:
+# the mirror (`https://musl.libc.org/releases/=file:///.../musl.libc.org/releases/`, and
+# `debian:=file:///.../debian/`). Idempotent:
 # files already in place are not downloaded again. Needs root for apt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,8 +41,14 @@ for path in sys.argv[1:]:
     versions = (recipe.get("upstream") or {}).get("versions") or {}
     for name, version in versions.items():
         debian = (version or {}).get("debian")
-        if debian and version.get("archive"):
-            print(debian["package"], debian["version"], debian["orig"], version["archive"])
+        if not debian:
+            continue
+        file = debian.get("file") or debian["orig"]
+        if version.get("archive"):
+            print(debian["package"], debian["version"], file, version["archive"])
+        elif not version.get("git"):
+            print(debian["package"], debian["version"], file,
+                  f"debian:{debian['package']}/{debian['version']}/{file}")
 PY
 )"
 
@@ -67,11 +76,16 @@ declare -A prefixes=()
 work="$mirror/.debian"
 while read -r package version orig url; do
   [ -n "$package" ] || continue
-  rest="${url#*://}"
+  if [[ "$url" == debian:* ]]; then
+    rest="debian/${url#debian:}"
+    prefixes["debian:"]="file://$mirror/debian/"
+  else
+    rest="${url#*://}"
+    prefixes["${url%/*}/"]="file://$mirror/${rest%/*}/"
+  fi
   folder="${rest%/*}"
   file="${rest##*/}"
   target="$mirror/$folder/$file"
-  prefixes["${url%/*}/"]="file://$mirror/$folder/"
   if [ -f "$target" ]; then
     log "$file: already mirrored"
     continue

@@ -17,6 +17,10 @@ packages=(
   git               # test fixtures: local repositories and git daemon
   pkg-config        # SwiftPM finds the C libraries through it
   musl-tools        # musl-gcc: the host reference the POSIX probe suite compares against
+  perl              # prepare: steps (OpenSSL's Configure and generators)
+  make              # prepare: steps (OpenSSL's and musl's Makefile rules)
+  gcc               # prepare: OpenSSL's Configure reads the host compiler's predefined macros
+  sed               # prepare: musl's mkalltypes.sed
 )
 
 missing=()

@@ -132,7 +132,7 @@ public struct BuildPlanner: Sendable {
     var compiles: [CompileStep] = []
     for library in libraries {
       let root = library.sourceRoot
-      for entry in library.sources where applies(entry, target, resolution) {
+      for entry in try sourceEntries(of: library) where applies(entry, target, resolution) {
         let base = entry.base == .manifest ? library.directory : root
         let matches = try fileSystem.glob(entry.path, in: base)
         if matches.isEmpty {
@@ -229,6 +229,25 @@ public struct BuildPlanner: Sendable {
 }
 
 extension BuildPlanner {
+  /// The recipe's `sources`, then the paths of the port's generated source list (written by
+  /// its `prepare:` step into the prepared tree), one per line.
+  private func sourceEntries(of library: LibraryManifest) throws -> [LibraryFile] {
+    guard let list = library.sourcesList else { return library.sources }
+    let path = library.sourceRoot + "/" + list
+    guard let text = try? fileSystem.readText(path) else {
+      throw Diagnostics([
+        Diagnostic(
+          .error,
+          "port '\(library.name)': its prepared tree has no source list '\(list)'; the "
+            + "'prepare:' step must write it and list it under 'outputs'",
+          at: library.location)
+      ])
+    }
+    let listed = text.split(whereSeparator: \.isNewline)
+      .map { LibraryFile(String($0), location: library.location) }
+    return library.sources + listed
+  }
+
   /// A library's own `cflags`, with `${upstream}` (a port's fetched tree; a library's folder)
   /// and `${port}` (the folder holding the manifest) expanded. They come before the exported
   /// include folders, so a port's private `-I${upstream}/...` headers win over public ones of

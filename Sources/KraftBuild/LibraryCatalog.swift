@@ -13,7 +13,9 @@ public struct LibraryCatalog: Sendable {
   }
 
   /// Keys of `port.yaml` that belong to the fetch layer; the build reads the rest.
-  public static let portOnlyKeys = ["upstream", "version", "patches", "license", "homepage"]
+  public static let portOnlyKeys = [
+    "upstream", "version", "patches", "license", "homepage", "prepare",
+  ]
 
   /// `portDirectories`: the folders ports are read from, in `PortCatalog`'s search order (the
   /// first port of a name wins, so a project's `Ports/` can override a shipped port); nil reads

@@ -59,6 +59,9 @@ public struct ReleaseBuild: Sendable {
   public private(set) var plan = BuildPlan(outputDirectory: "", targets: [])
   /// By architecture (`x86_64`), once `makeReproducible` has probed them.
   public private(set) var toolchains: [String: ReleaseToolchain] = [:]
+  /// The tools that prepared each port (by name), as the fetch reported them; recorded in the
+  /// manifest and SBOM.
+  public var portTools: [String: [PreparedTool]] = [:]
   /// Set when this build wrote or changed `Kraftfile.release.lock`; for the user to hear.
   public private(set) var recordedLock: String?
 
@@ -201,7 +204,12 @@ public struct ReleaseBuild: Sendable {
         directory: projectFromManifest, treeHash: project.treeHash, files: project.files),
       kernelLibraries: try inputs.kernelLibraries(target, kernel: kernel),
       ports: try inputs.ports(
-        target, lock: lockfile, lockPath: kraftfile.directory + "/Kraftfile.lock"),
+        target, lock: lockfile, lockPath: kraftfile.directory + "/Kraftfile.lock"
+      ).map { port in
+        var port = port
+        if let tools = portTools[port.name], !tools.isEmpty { port.preparedWith = tools }
+        return port
+      },
       options: options,
       rebuild: ReleaseRebuildCommand(
         arguments: ["kraft", "build", "--release", "-K", kraftfileName, "-t", target.target.shortForm]

@@ -47,8 +47,15 @@ public struct SBOMDocument: Encodable, Hashable, Sendable {
   public var packages: [Package]
   public var relationships: [Relationship]
 
-  /// The license of kraft's own kernel libraries, until the project declares one.
-  static let kernelLicense = "NOASSERTION"
+  /// `; prepared tree sha256:... by perl (This is perl 5...), make (GNU Make 4.3)`.
+  static func prepared(_ port: ReleasePort) -> String {
+    guard let tools = port.preparedWith, let tree = port.pin.preparedTree else { return "" }
+    return "; prepared tree \(tree) by "
+      + tools.map { "\($0.name) (\($0.version))" }.joined(separator: ", ")
+  }
+
+  /// The license of kraft's own kernel libraries: the project's (LICENSE at its root).
+  static let kernelLicense = "Apache-2.0"
 
   public init(manifest: ReleaseManifest) {
     let imageID = "SPDXRef-Image"
@@ -98,7 +105,8 @@ public struct SBOMDocument: Encodable, Hashable, Sendable {
           licenseDeclared: port.license ?? "NOASSERTION",
           checksums: checksums.isEmpty ? nil : checksums, primaryPackagePurpose: "LIBRARY",
           comment: "tree \(port.pin.treeHash ?? "unknown")"
-            + (patches.isEmpty ? "" : "; patched with " + patches.joined(separator: ", "))))
+            + (patches.isEmpty ? "" : "; patched with " + patches.joined(separator: ", "))
+            + Self.prepared(port)))
     }
     self.packages = packages
     relationships =

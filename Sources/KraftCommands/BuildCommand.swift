@@ -71,18 +71,17 @@ struct BuildCommand: ParsableCommand {
   func run() throws {
     let loaded = try project.load()
     try RuntimeImageSupport.checkBuildable(loaded.kraftfile)
-    let context = ProjectBuild(
-      kraftfile: loaded.kraftfile,
-      portSources: try LockedPortSources(
-        fetcher: LockedPortSources.fetcher(
-          offline: offline, environment: ProcessInfo.processInfo.environment),
-        kraftfileDirectory: loaded.kraftfile.directory,
-        // A release takes the lock strictly; without ports it needs none (ReleaseBuild checks).
-        locked: locked
-          || (release
-            && FileManager.default.fileExists(
-              atPath: loaded.kraftfile.directory + "/" + LockfileCodec.fileName))
-      ))
+    let portSources = try LockedPortSources(
+      fetcher: LockedPortSources.fetcher(
+        offline: offline, environment: ProcessInfo.processInfo.environment),
+      kraftfileDirectory: loaded.kraftfile.directory,
+      // A release takes the lock strictly; without ports it needs none (ReleaseBuild checks).
+      locked: locked
+        || (release
+          && FileManager.default.fileExists(
+            atPath: loaded.kraftfile.directory + "/" + LockfileCodec.fileName))
+    )
+    let context = ProjectBuild(kraftfile: loaded.kraftfile, portSources: portSources)
     let targets = try targetFilter.targets(context.layout, named: target)
     var releaseBuild =
       release
@@ -138,6 +137,7 @@ struct BuildCommand: ParsableCommand {
       print("\(built.target.shortForm): \(relative(built.image, to: loaded.kraftfile.directory))")
       if verbose { print(outcome.reports[index], terminator: "") }
     }
+    releaseBuild?.portTools = portSources.prepared.mapValues(\.tools)
     for written in try releaseBuild?.writeArtifacts(fileSystem: context.fileSystem) ?? [] {
       print("release: \(relative(written, to: loaded.kraftfile.directory))")
     }

@@ -54,7 +54,8 @@ struct FetchCommand: ParsableCommand {
       print(
         "\(name) \(entry.version): "
           + (prepared.downloaded ? "fetched" : prepared.repaired ? "repaired" : "cached")
-          + " (tree \(entry.pin.treeHash ?? "?"))")
+          + " (tree \(entry.pin.treeHash ?? "?")"
+          + (entry.pin.preparedTree.map { ", prepared \($0)" } ?? "") + ")")
     }
     if sources.prepared.isEmpty { print("nothing to fetch: the project uses no ports") }
   }

@@ -124,7 +124,10 @@ final class LockedPortSources: PortSourceProvider, @unchecked Sendable {
         name: recipe.name, source: source, version: component?.version,
         patches: try PatchSet.load(portDirectory: recipe.directory))
     {
-      return explicit
+      var request = explicit
+      // Another tree of the same port needs the same generated files; no pin (the lock pins it).
+      request.prepare = recipe.prepare
+      return request
     }
     // Checked here too (not only by `kraft validate`) so that the error points at the
     // Kraftfile line that names the version.

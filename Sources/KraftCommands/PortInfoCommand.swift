@@ -35,12 +35,18 @@ struct PortInfoCommand: ParsableCommand {
       if let sha = version.pin.archiveSHA256 { lines.append("      sha256:  \(sha)") }
       if let commit = version.pin.commit { lines.append("      commit:  \(commit)") }
       if let tree = version.pin.treeHash { lines.append("      tree:    \(tree)") }
+      if let prepared = version.pin.preparedTree { lines.append("      prepared: \(prepared)") }
       if let debian = version.debian {
         lines.append("      debian:  \(debian.package) \(debian.version) (\(debian.orig))")
       }
     }
     lines.append(
       "  patches:   " + (port.patches.isEmpty ? "none" : port.patches.joined(separator: ", ")))
+    if let step = port.recipe.prepare {
+      lines.append(
+        "  prepare:   " + (step.tools.isEmpty ? "(no tools)" : step.tools.joined(separator: ", "))
+          + " -> " + step.outputs.joined(separator: ", "))
+    }
     lines.append("  requires:  " + list(manifest.requires))
     lines.append("  provides:  " + list(manifest.provides))
     if let architectures = manifest.architectures {

@@ -11,11 +11,14 @@ public struct PreparedSource: Hashable, Sendable {
   public var downloaded: Bool
   /// True when a cache entry was found changed on disk and made again from verified inputs.
   public var repaired: Bool
+  /// The host tools (and versions) that ran the port's `prepare:` step; empty without one.
+  public var tools: [PreparedTool]
 
   public init(
     name: String, directory: String, lockEntry: LockfileEntry, downloaded: Bool,
-    repaired: Bool = false
+    repaired: Bool = false, tools: [PreparedTool] = []
   ) {
+    self.tools = tools
     self.name = name
     self.directory = directory
     self.lockEntry = lockEntry

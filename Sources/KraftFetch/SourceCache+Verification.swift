@@ -56,6 +56,11 @@ extension SourceCache {
     return .intact
   }
 
+  /// The tree hash an entry's stamp records (check the entry first).
+  func verifiedHash(entry: String) -> String? {
+    VerifiedStamp(contentsOf: stampPath(entry: entry))?.treeHash
+  }
+
   /// Removes an entry and its stamp.
   func discard(entry: String) throws {
     unlink(stampPath(entry: entry))

@@ -7,6 +7,8 @@ import KraftBasics
 ///     <root>/git/<sha256 of url>.git         bare repositories (a fetch cache, not addressed)
 ///     <root>/trees/<hex>/                    verified extracted trees, by tree hash
 ///     <root>/patched/<tree hex>-<set hex>/   trees with a patch set applied
+///     <root>/prepared/<key hex>/             patched trees plus a `prepare:` step's outputs
+///     <root>/prepared-index/<tree hex>       what each prepared tree's step made, and with which tools
 ///     <root>/verified/                       one stamp per verified tree (see VerifiedStamp)
 ///     <root>/locks/                          one flock file per entry
 ///     <root>/tmp/                            entries under construction (mode 0700)
@@ -33,6 +35,11 @@ public struct SourceCache: Sendable {
   public func treePath(treeHash: String) -> String { "\(root)/trees/\(Self.hexPart(treeHash))" }
   public func patchedPath(treeHash: String, patchSetHash: String) -> String {
     "\(root)/patched/\(Self.hexPart(treeHash))-\(Self.hexPart(patchSetHash))"
+  }
+  /// `key`: sha256 of the tree, patch set, step and tool versions (see PrepareKey).
+  public func preparedPath(key: String) -> String { "\(root)/prepared/\(key)" }
+  public func preparedIndexPath(preparedTree: String) -> String {
+    "\(root)/prepared-index/\(Self.hexPart(preparedTree))"
   }
   public func gitRepositoryPath(url: String) -> String {
     "\(root)/git/\(SHA256.hex(of: url)).git"
@@ -109,7 +116,8 @@ public struct SourceCache: Sendable {
   public func checkSafety() throws {
     try makeFolder(root + "/locks")
     for folder in [
-      "", "/archives", "/archives/sha256", "/git", "/trees", "/patched", "/verified", "/locks", "/tmp",
+      "", "/archives", "/archives/sha256", "/git", "/trees", "/patched", "/prepared",
+      "/prepared-index", "/verified", "/locks", "/tmp",
     ] {
       var info = stat()
       guard stat(root + folder, &info) == 0 else { continue }

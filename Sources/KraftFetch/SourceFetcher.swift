@@ -10,6 +10,8 @@ public final class SourceFetcher {
   public let mirrors: MirrorTable
   public let downloader: Downloader
   public let progress: FetchProgress?
+  /// Runs `prepare:` steps and probes their tools.
+  public let runner: ProcessRunner
   /// Use only the cache; anything missing is an error naming it.
   public let offline: Bool
   /// Hash every cached tree used, not only compare sizes and times (`kraft fetch --verify`).
@@ -21,8 +23,9 @@ public final class SourceFetcher {
   public init(
     cache: SourceCache, mirrors: MirrorTable = MirrorTable(),
     downloader: Downloader = URLSessionDownloader(), progress: FetchProgress? = nil,
-    offline: Bool = false
+    offline: Bool = false, runner: ProcessRunner = SystemProcessRunner()
   ) {
+    self.runner = runner
     self.cache = cache
     self.mirrors = mirrors
     self.downloader = downloader
@@ -52,11 +55,21 @@ public final class SourceFetcher {
     var downloaded = false
     var repaired = false
     // One process at a time per source: a second one waits, then finds the entries made.
-    let (treeHash, pin) = try cache.withLock("source-" + SHA256.hex(of: request.url).prefix(32)) {
+    let obtained = try cache.withLock("source-" + SHA256.hex(of: request.url).prefix(32)) {
       try obtainTree(request, downloaded: &downloaded, repaired: &repaired)
     }
-    let directory = try applyPatches(
+    let treeHash = obtained.0
+    var pin = obtained.1
+    var directory = try applyPatches(
       request.patches, treeHash: treeHash, name: request.name, repaired: &repaired)
+    var tools: [PreparedTool] = []
+    if let step = request.prepare {
+      let layer = try prepareLayer(
+        step, patched: directory, request: request, treeHash: treeHash, repaired: &repaired)
+      directory = layer.directory
+      pin.preparedTree = layer.treeHash
+      tools = layer.tools
+    }
     let kind: LockfileEntry.Kind
     if case .git = request.origin { kind = .git } else { kind = .archive }
     let entry = LockfileEntry(
@@ -64,7 +77,7 @@ public final class SourceFetcher {
       patchSetHash: request.patches.hash)
     return PreparedSource(
       name: request.name, directory: directory, lockEntry: entry, downloaded: downloaded,
-      repaired: repaired)
+      repaired: repaired, tools: tools)
   }
 
   /// The verified, unpatched tree: its hash and the full pin (archive hash or commit + tree).
@@ -115,7 +128,7 @@ public final class SourceFetcher {
 
   /// True when the cache entry is there and still what was verified. A damaged one is
   /// removed (saying so) so that the caller builds it again from verified inputs.
-  private func usable(_ entry: String, expected: String?, name: String, repaired: inout Bool)
+  func usable(_ entry: String, expected: String?, name: String, repaired: inout Bool)
     throws -> Bool
   {
     switch cache.check(entry: entry, expected: expected, rehash: verifyEverything) {
@@ -151,7 +164,10 @@ public final class SourceFetcher {
     progress?.note("downloading '\(url)'" + (source == url ? "" : " from '\(source)'"))
     let temporary = try cache.temporaryPath("archive")
     do {
-      let actual = try downloader.download(source, to: temporary, progress: progress)
+      let actual =
+        try UpstreamDebianSource(url: source).map {
+          try AptSource(runner: runner, cache: cache).download($0, to: temporary)
+        } ?? downloader.download(source, to: temporary, progress: progress)
       if let sha256, sha256 != actual {
         throw FetchError.mismatch(
           what: "sha256 of the archive", source: url, expected: sha256, actual: actual)

@@ -14,14 +14,18 @@ public struct SourceRequest: Hashable, Sendable {
   public var origin: Origin
   public var pin: UpstreamPin
   public var patches: PatchSet
+  /// The port's `prepare:` step, run on the patched tree (a cache layer of its own).
+  public var prepare: PrepareStep?
   /// True when the user asked for this exact source, so an empty pin is acceptable (a branch
   /// in their own Kraftfile); port recipes are never unpinned.
   public var allowsUnpinned: Bool
 
   public init(
     name: String, version: String, origin: Origin, pin: UpstreamPin,
-    patches: PatchSet = PatchSet(patches: []), allowsUnpinned: Bool = false
+    patches: PatchSet = PatchSet(patches: []), allowsUnpinned: Bool = false,
+    prepare: PrepareStep? = nil
   ) {
+    self.prepare = prepare
     self.name = name
     self.version = version
     self.origin = origin
@@ -50,6 +54,8 @@ public struct SourceRequest: Hashable, Sendable {
       origin = .archive(url: archive)
     } else if let git = chosen.git {
       origin = .git(url: git.url, ref: git.ref)
+    } else if let debian = chosen.debian {
+      origin = .archive(url: debian.url)
     } else {
       throw FetchError(
         .invalidInput,
@@ -57,7 +63,7 @@ public struct SourceRequest: Hashable, Sendable {
     }
     return SourceRequest(
       name: recipe.name, version: chosen.version, origin: origin, pin: chosen.pin,
-      patches: try PatchSet.load(portDirectory: recipe.directory))
+      patches: try PatchSet.load(portDirectory: recipe.directory), prepare: recipe.prepare)
   }
 
   /// The same port version through git, for callers that want the repository (and tests
@@ -66,8 +72,10 @@ public struct SourceRequest: Hashable, Sendable {
     guard let chosen = recipe.upstream.version(version), let git = chosen.git else { return nil }
     return SourceRequest(
       name: recipe.name, version: chosen.version, origin: .git(url: git.url, ref: git.ref),
-      pin: UpstreamPin(commit: chosen.pin.commit, treeHash: chosen.pin.treeHash),
-      patches: try PatchSet.load(portDirectory: recipe.directory))
+      pin: UpstreamPin(
+        commit: chosen.pin.commit, treeHash: chosen.pin.treeHash,
+        preparedTree: chosen.pin.preparedTree),
+      patches: try PatchSet.load(portDirectory: recipe.directory), prepare: recipe.prepare)
   }
 
   /// A source a Kraftfile names itself (`source:` of a `libraries:` entry or of `unikraft:`):
@@ -121,6 +129,10 @@ public struct SourceRequest: Hashable, Sendable {
     copy.pin.archiveSHA256 = try merge("archive sha256", pin.archiveSHA256, entry.pin.archiveSHA256)
     copy.pin.commit = try merge("commit", pin.commit, entry.pin.commit)
     copy.pin.treeHash = try merge("tree hash", pin.treeHash, entry.pin.treeHash)
+    if prepare != nil {
+      copy.pin.preparedTree = try merge(
+        "prepared tree", pin.preparedTree, entry.pin.preparedTree)
+    }
     if let locked = entry.patchSetHash, let current = patches.hash, locked != current {
       throw FetchError(
         .verificationFailed,

@@ -15,11 +15,21 @@ import KraftBasics
 /// there even when the code is identical.
 public enum TreeHash {
   public static func compute(directory: String) throws -> String {
+    hash(lines: try lines(directory: directory).map(\.line))
+  }
+
+  /// Every entry's line (step 2), sorted by path (step 3).
+  public static func lines(directory: String) throws -> [(path: String, line: String)] {
     var lines: [(path: [UInt8], line: String)] = []
     try collect(directory: directory, relative: "", into: &lines)
     lines.sort { $0.path.lexicographicallyPrecedes($1.path) }
+    return lines.map { (String(decoding: $0.path, as: UTF8.self), $0.line) }
+  }
+
+  /// The tree hash of lines already sorted by path.
+  public static func hash(lines: [String]) -> String {
     var hasher = SHA256()
-    for entry in lines { hasher.update(entry.line) }
+    for line in lines { hasher.update(line) }
     return "sha256:" + hasher.finalizeHex()
   }
 

@@ -63,6 +63,10 @@ public struct LibraryManifestParser: Sendable {
     manifest.cflags = try flags(map.optional("cflags"), key: "cflags")
     manifest.globalCflags = try map.optionalStrings("global-cflags", allowSingle: true) ?? []
     manifest.ldflags = try map.optionalStrings("ldflags", allowSingle: true) ?? []
+    // A port's `prepare:` is the fetch layer's; only the list of sources it makes is the build's.
+    if extraKeys.contains("prepare"), let prepare = try map.optionalMapping("prepare") {
+      manifest.sourcesList = try prepare.optionalString("sources-list")
+    }
     if let options = try map.optionalMapping("options") {
       manifest.options = try options.pairs.map { try option($0, library: name) }
     }

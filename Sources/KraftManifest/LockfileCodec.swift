@@ -7,7 +7,7 @@ import KraftModel
 public enum LockfileCodec {
   public static let fileName = "Kraftfile.lock"
   static let topKeys = ["lock-version", "libraries"]
-  static let entryKeys = ["version", "kind", "url", "sha256", "commit", "tree", "patches"]
+  static let entryKeys = ["version", "kind", "url", "sha256", "commit", "tree", "patches", "prepared-tree"]
 
   public static func encode(_ lock: Lockfile) -> String {
     var lines = [
@@ -26,6 +26,7 @@ public enum LockfileCodec {
         ("version", entry.version), ("kind", entry.kind.rawValue), ("url", entry.url),
         ("sha256", entry.pin.archiveSHA256), ("commit", entry.pin.commit),
         ("tree", entry.pin.treeHash), ("patches", entry.patchSetHash),
+        ("prepared-tree", entry.pin.preparedTree),
       ]
       fields.removeAll { $0.1 == nil }
       for (key, value) in fields { lines.append("    \(key): \(quoted(value!))") }
@@ -56,7 +57,8 @@ public enum LockfileCodec {
       }
       let pin = UpstreamPin(
         archiveSHA256: try fields.optionalString("sha256"),
-        commit: try fields.optionalString("commit"), treeHash: try fields.optionalString("tree"))
+        commit: try fields.optionalString("commit"), treeHash: try fields.optionalString("tree"),
+        preparedTree: try fields.optionalString("prepared-tree"))
       guard pin.treeHash != nil else {
         throw pair.value.error(
           "library '\(name)' has no 'tree' hash; run 'kraft lock --update \(name)'")

@@ -16,13 +16,22 @@ import KraftModel
 ///       commit: 0123abcd...                # what the tag must resolve to
 ///       tree: sha256:cda3fff4...           # the fetched tree (docs/ports.md)
 ///       debian: {package: musl, version: 1.2.3-1, orig: musl_1.2.3.orig.tar.gz}
+///       prepared-tree: sha256:...          # with a `prepare:` step: its output
+/// prepare:                                 # optional (PrepareStep)
+///   tools: [perl, make]
+///   inputs: {CONFIGURE_OPTIONS: no-asm no-shared}
+///   run: ./Configure $CONFIGURE_OPTIONS && make build_generated
+///   outputs: [include/openssl/*.h]
+///   sources-list: kraft-sources.txt
 /// ```
 public enum PortRecipeParser {
   static let upstreamKeys = ["default", "versions"]
   static let versionKeys = [
     "archive", "sha256", "git", "tag", "branch", "ref", "commit", "tree", "debian",
+    "prepared-tree",
   ]
-  static let debianKeys = ["package", "version", "orig"]
+  static let prepareKeys = ["tools", "inputs", "run", "outputs", "sources-list"]
+  static let debianKeys = ["package", "version", "file", "orig"]
 
   /// Parses `<directory>/port.yaml`'s text.
   public static func parse(_ text: String, file: String, directory: String) throws -> PortRecipe {
@@ -30,7 +39,45 @@ public enum PortRecipeParser {
     let map = try root.mapping(for: "the port recipe")
     let name = try map.requiredString("name", in: "the port recipe")
     let upstream = try parseUpstream(try map.required("upstream", in: "the port recipe"))
-    return PortRecipe(name: name, directory: directory, upstream: upstream)
+    let prepare = try map.optional("prepare").map(parsePrepare)
+    if prepare == nil, let pinned = upstream.versions.first(where: { $0.pin.preparedTree != nil }) {
+      throw (map["upstream"] ?? root).error(
+        "version '\(pinned.version)' pins 'prepared-tree' but the recipe has no 'prepare:' step; "
+          + "remove the pin or add the step")
+    }
+    return PortRecipe(name: name, directory: directory, upstream: upstream, prepare: prepare)
+  }
+
+  public static func parsePrepare(_ node: YAMLNode) throws -> PrepareStep {
+    let map = try node.mapping(for: "'prepare'")
+    try map.checkKeys(allowed: prepareKeys, in: "'prepare'")
+    let tools = try map.optionalStrings("tools") ?? []
+    for tool in tools where tool.isEmpty || tool.contains("/") || tool.contains(" ") {
+      throw (map["tools"] ?? node).error(
+        "'prepare' tool '\(tool)' must be a program name looked up on PATH (no folder, no spaces)")
+    }
+    var inputs: [PrepareStep.Input] = []
+    for pair in try map.optionalMapping("inputs")?.pairs ?? [] {
+      let name = try pair.key.string(for: "an input name")
+      guard let first = name.first, first.isLetter || first == "_",
+        name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
+      else {
+        throw pair.key.error(
+          "'prepare' input '\(name)' must be a shell variable name (letters, digits, '_')")
+      }
+      inputs.append(PrepareStep.Input(name: name, value: try pair.value.string(for: "'\(name)'")))
+    }
+    let outputs = try map.optionalStrings("outputs") ?? []
+    guard !outputs.isEmpty else {
+      throw node.error("'prepare' keeps nothing; list the generated files under 'outputs'")
+    }
+    for output in outputs where output.hasPrefix("/") || output.split(separator: "/").contains("..") {
+      throw (map["outputs"] ?? node).error(
+        "'prepare' output '\(output)' must be a path inside the tree (no leading '/', no '..')")
+    }
+    return PrepareStep(
+      tools: tools, inputs: inputs, run: try map.requiredString("run", in: "'prepare'"),
+      outputs: outputs, sourcesList: try map.optionalString("sources-list"))
   }
 
   public static func parseUpstream(_ node: YAMLNode) throws -> Upstream {
@@ -70,30 +117,48 @@ public enum PortRecipeParser {
       git = UpstreamGit(url: url, ref: refs.first)
     }
     let archive = try map.optionalString("archive")
-    guard archive != nil || git != nil else {
-      throw node.error("\(context) needs 'archive' or 'git' (or both)")
+    let debian = try parseDebian(map)
+    guard archive != nil || git != nil || debian != nil else {
+      throw node.error("\(context) needs 'archive', 'git' or 'debian'")
+    }
+    if archive == nil && git == nil && map["sha256"] == nil {
+      throw node.error(
+        "\(context) comes from a Debian source package: pin its file with 'sha256'")
     }
     let pin = UpstreamPin(
       archiveSHA256: try hex(map, "sha256", length: 64),
-      commit: try hex(map, "commit", length: 40), treeHash: try map.optionalString("tree"))
-    if let tree = pin.treeHash, !(tree.hasPrefix("sha256:") && tree.count == 71) {
-      throw (map["tree"] ?? node).error(
-        "'tree' must be 'sha256:' and 64 hex digits, as 'kraft lock' prints it")
+      commit: try hex(map, "commit", length: 40), treeHash: try map.optionalString("tree"),
+      preparedTree: try map.optionalString("prepared-tree"))
+    for (key, value) in [("tree", pin.treeHash), ("prepared-tree", pin.preparedTree)] {
+      if let value, !(value.hasPrefix("sha256:") && value.count == 71) {
+        throw (map[key] ?? node).error(
+          "'\(key)' must be 'sha256:' and 64 hex digits, as 'kraft lock' prints it")
+      }
     }
     guard !pin.isEmpty else {
       throw node.error("\(context) is not pinned; add 'sha256', 'commit' or 'tree'")
     }
-    var debian: UpstreamDebianSource?
-    if let fields = try map.optionalMapping("debian") {
-      try fields.checkKeys(allowed: debianKeys, in: "'debian'")
-      debian = UpstreamDebianSource(
-        package: try fields.requiredString("package", in: "'debian'"),
-        version: try fields.requiredString("version", in: "'debian'"),
-        orig: try fields.requiredString("orig", in: "'debian'"))
-    }
     return UpstreamVersion(
       version: name, archive: archive, git: git, pin: pin, debian: debian,
       location: node.location)
+  }
+
+  /// `debian: {package, version, file}` (`orig` is the older name of `file`).
+  private static func parseDebian(_ map: YAMLMapping) throws -> UpstreamDebianSource? {
+    guard let fields = try map.optionalMapping("debian") else { return nil }
+    try fields.checkKeys(allowed: debianKeys, in: "'debian'")
+    guard let file = try fields.optionalString("file") ?? fields.optionalString("orig") else {
+      throw (map["debian"] ?? YAMLNode(.scalar(YAMLScalar("")), at: map.location)).error(
+        "'debian' needs 'file': the source package's file to use (e.g. its orig tarball)")
+    }
+    let source = UpstreamDebianSource(
+      package: try fields.requiredString("package", in: "'debian'"),
+      version: try fields.requiredString("version", in: "'debian'"), orig: file)
+    for part in [source.package, source.version, source.orig] where part.contains("/") {
+      throw (map["debian"] ?? YAMLNode(.scalar(YAMLScalar(part)), at: map.location)).error(
+        "'debian' value '\(part)' must not contain '/'")
+    }
+    return source
   }
 
   private static func hex(_ map: YAMLMapping, _ key: String, length: Int) throws -> String? {

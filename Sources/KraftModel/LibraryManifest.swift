@@ -32,6 +32,9 @@ public struct LibraryManifest: Hashable, Sendable, Codable {
   /// Where `sources` and `includes` resolve: the manifest's folder for kernel libraries, the
   /// fetched upstream tree for a port (set when the tree is known, see `PortSourceProvider`).
   public var sourceRoot: String
+  /// A port's generated source list (`prepare: sources-list:`), relative to the source root:
+  /// one path per line, compiled after `sources` on every target the port builds for.
+  public var sourcesList: String?
   public var location: SourceLocation?
 
   public init(

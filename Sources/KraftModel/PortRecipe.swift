@@ -6,10 +6,13 @@ public struct PortRecipe: Hashable, Sendable, Codable {
   /// The folder holding `port.yaml` (absolute); patches live in `patches/` under it.
   public var directory: String
   public var upstream: Upstream
+  /// Host commands generating upstream's configuration files (`prepare:`), if any.
+  public var prepare: PrepareStep?
 
-  public init(name: String, directory: String, upstream: Upstream) {
+  public init(name: String, directory: String, upstream: Upstream, prepare: PrepareStep? = nil) {
     self.name = name
     self.directory = directory
     self.upstream = upstream
+    self.prepare = prepare
   }
 }

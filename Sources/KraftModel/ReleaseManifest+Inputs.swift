@@ -59,11 +59,15 @@ public struct ReleasePort: Hashable, Sendable, Codable {
   public var patches: [ReleaseFile]
   /// The SPDX identifier from `port.yaml`'s `license:`, when it has one.
   public var license: String?
+  /// The host tools (first `--version` line) that ran the port's `prepare:` step; nil
+  /// without one.
+  public var preparedWith: [PreparedTool]?
 
   public init(
     name: String, version: String, url: String, pin: UpstreamPin, patchSetHash: String?,
-    patches: [ReleaseFile], license: String?
+    patches: [ReleaseFile], license: String?, preparedWith: [PreparedTool]? = nil
   ) {
+    self.preparedWith = preparedWith
     self.name = name
     self.version = version
     self.url = url

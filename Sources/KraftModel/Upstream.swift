@@ -70,7 +70,9 @@ public struct UpstreamVersion: Hashable, Sendable, Codable {
   public var archive: String?
   public var git: UpstreamGit?
   public var pin: UpstreamPin
-  /// How to find this release among Debian's source packages (for `scripts/debian-mirror.sh`).
+  /// How to find this release among Debian's source packages: a hint for
+  /// `scripts/debian-mirror.sh` beside `archive`, or the upstream itself when the version names
+  /// neither `archive` nor `git`.
   public var debian: UpstreamDebianSource?
   public var location: SourceLocation?
 
@@ -111,5 +113,19 @@ public struct UpstreamDebianSource: Hashable, Sendable, Codable {
     self.package = package
     self.version = version
     self.orig = orig
+  }
+
+  /// The name kraft gives the file when a Debian source package is the upstream itself (a
+  /// version with no `archive` or `git`): `debian:<package>/<version>/<file>`. Mirrors map the
+  /// `debian:` prefix to a folder or server; without one the machine's apt sources are used.
+  /// No distributor's host appears in it.
+  public var url: String { "debian:\(package)/\(version)/\(orig)" }
+
+  /// The parts of a `debian:` URL, or nil for any other URL.
+  public init?(url: String) {
+    guard url.hasPrefix("debian:") else { return nil }
+    let parts = url.dropFirst(7).split(separator: "/", omittingEmptySubsequences: false)
+    guard parts.count == 3, !parts.contains(where: \.isEmpty) else { return nil }
+    self.init(package: String(parts[0]), version: String(parts[1]), orig: String(parts[2]))
   }
 }

@@ -26,8 +26,10 @@ import Testing
       ports: [
         ReleasePort(
           name: "musl", version: "1.2.3", url: "https://musl.libc.org/releases/musl-1.2.3.tar.gz",
-          pin: UpstreamPin(archiveSHA256: "7d5b", treeHash: "sha256:66"), patchSetHash: "sha256:77",
-          patches: [ReleaseFile(path: "patches/0001-x.patch", sha256: "88")], license: "MIT")
+          pin: UpstreamPin(archiveSHA256: "7d5b", treeHash: "sha256:66", preparedTree: "sha256:99"),
+          patchSetHash: "sha256:77",
+          patches: [ReleaseFile(path: "patches/0001-x.patch", sha256: "88")], license: "MIT",
+          preparedWith: [PreparedTool(name: "make", version: "GNU Make 4.3")])
       ],
       options: ["CONFIG_B": "y", "CONFIG_A": "42"],
       rebuild: ReleaseRebuildCommand(
@@ -44,6 +46,7 @@ import Testing
     #expect(manifest.project.files.map(\.path) == ["Kraftfile", "main.c"])
     #expect(manifest.kernelLibraries.map(\.name) == ["arch-x86_64", "kcore"])
     #expect(text.contains("\"url\" : \"https://musl.libc.org/releases/musl-1.2.3.tar.gz\""))
+    #expect(text.contains("\"version\" : \"GNU Make 4.3\""))
     let a = try #require(text.range(of: "\"CONFIG_A\""))
     let b = try #require(text.range(of: "\"CONFIG_B\""))
     #expect(a.lowerBound < b.lowerBound)
@@ -61,8 +64,11 @@ import Testing
     #expect(musl.downloadLocation == "https://musl.libc.org/releases/musl-1.2.3.tar.gz")
     #expect(musl.checksums?.map(\.algorithm) == ["SHA256"])
     #expect(musl.checksums?.map(\.checksumValue) == ["7d5b"])
+    // The tools of its prepare: step, as in the manifest.
+    #expect(musl.comment?.contains("prepared tree sha256:99 by make (GNU Make 4.3)") == true)
     let kcore = try #require(document.packages.first { $0.name == "kcore" })
     #expect(kcore.versionInfo == "0.1.0")
+    #expect(kcore.licenseDeclared == "Apache-2.0")
     #expect(kcore.SPDXID == "SPDXRef-Kernel-kcore")
     // The image contains each of the others; the document describes the image.
     #expect(document.relationships.count == document.packages.count)

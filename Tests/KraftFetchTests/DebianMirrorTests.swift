@@ -41,4 +41,27 @@ import Testing
       contentsOfFile: prepared.directory + "/arch/x86_64/syscall_arch.h", encoding: .utf8)
     #expect(header.contains("ksyscall"))
   }
+
+  /// zlib's upstream is Debian's repacked source package itself: the script mirrors it under
+  /// the `debian:` prefix, and the recipe's pins hold through it.
+  @Test func zlibThroughTheDebianPrefixOfTheMirror() throws {
+    let portDirectory = Self.repository + "/Ports/zlib"
+    let recipe = try PortRecipeParser.parse(
+      try String(contentsOfFile: portDirectory + "/port.yaml", encoding: .utf8),
+      file: portDirectory + "/port.yaml", directory: portDirectory)
+    let version = try #require(recipe.upstream.version(nil))
+    #expect(version.archive == nil && version.git == nil)
+    let mirrorDirectory =
+      ProcessInfo.processInfo.environment["KRAFT_TEST_MIRROR"] ?? Self.repository + "/mirror"
+    let value = try TestScratch.run(
+      ["bash", Self.repository + "/scripts/debian-mirror.sh", mirrorDirectory],
+      in: Self.repository, separateErrors: true
+    ).trimmingCharacters(in: .whitespacesAndNewlines)
+    #expect(value.contains("debian:=file://"))
+    let fetcher = try makeFetcher(
+      mirrors: MirrorTable(rules: try MirrorTable.parse(environmentValue: value)))
+    let prepared = try fetcher.prepare(port: recipe, version: nil, lock: nil)
+    #expect(prepared.lockEntry.url == version.debian?.url)
+    #expect(prepared.lockEntry.pin == version.pin)
+  }
 }

@@ -21,6 +21,7 @@ import Testing
         sha256: "7d5b0b6062521e4627e099e4c9dc8248d32a30285e959b7eecaa780cf8cfd4a4"
         tree: "sha256:bbbb"
         patches: "sha256:cccc"
+        prepared-tree: "sha256:dddd"
 
     """
 
@@ -28,6 +29,7 @@ import Testing
     let lock = try LockfileCodec.decode(Self.text, file: "Kraftfile.lock")
     #expect(lock.entries.map(\.name) == ["lwip", "musl"])
     #expect(lock["musl"]?.patchSetHash == "sha256:cccc")
+    #expect(lock["musl"]?.pin.preparedTree == "sha256:dddd")
     #expect(lock["lwip"]?.kind == .git)
     #expect(LockfileCodec.encode(lock) == Self.text)
   }

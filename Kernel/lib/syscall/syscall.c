@@ -10,11 +10,16 @@
 #include <kraft/print.h>
 #include <kraft/syscall.h>
 
-#if defined(__x86_64__)
-#include "x86_64/syscall_names.h"
-#elif defined(__aarch64__)
-#include "arm64/syscall_names.h"
-#endif
+/* Names by number for logs, from kraft/syscall_list.h. */
+static const struct {
+	long nr;
+	const char *name;
+} ksyscall_names[] = {
+#define KSYSCALL_NR(name, x86_64, aarch64)                                     \
+	{KSYSCALL_NR_OF(x86_64, aarch64), #name},
+#include <kraft/syscall_list.h>
+#undef KSYSCALL_NR
+};
 
 #define KSYSCALL_MAX 512
 
@@ -39,10 +44,11 @@ static void build_table(void)
 
 const char *ksyscall_name(long n)
 {
-	if (n >= 0 &&
-	    (size_t)n < sizeof(ksyscall_names) / sizeof(*ksyscall_names) &&
-	    ksyscall_names[n])
-		return ksyscall_names[n];
+	for (size_t i = 0;
+	     n >= 0 && i < sizeof(ksyscall_names) / sizeof(*ksyscall_names);
+	     i++)
+		if (ksyscall_names[i].nr == n)
+			return ksyscall_names[i].name;
 	return "unknown";
 }
 

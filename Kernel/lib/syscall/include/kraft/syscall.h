@@ -21,13 +21,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * A call this architecture does not have: the dispatcher skips handlers
+ * registered for it, so area libraries register for every architecture
+ * without conditionals.
+ */
+#define KSYS_ABSENT (-1)
+
+/* This architecture's column of kraft/syscall_list.h. */
 #if defined(__x86_64__)
-#include <kraft/syscall_nr_x86_64.h>
+#define KSYSCALL_NR_OF(x86_64, aarch64) (x86_64)
 #elif defined(__aarch64__)
-#include <kraft/syscall_nr_aarch64.h>
+#define KSYSCALL_NR_OF(x86_64, aarch64) (aarch64)
 #else
 #error "no system-call numbers for this architecture yet"
 #endif
+
+/* KSYS_<name>: the number of each call of kraft/syscall_list.h. */
+enum ksyscall_nr {
+#define KSYSCALL_NR(name, x86_64, aarch64)                                     \
+	KSYS_##name = KSYSCALL_NR_OF(x86_64, aarch64),
+#include <kraft/syscall_list.h>
+#undef KSYSCALL_NR
+};
 
 /* Errno values beyond kraft/kerrno.h that system calls need (Linux's). */
 #define KESRCH        3

@@ -1,1 +1,0 @@
-#define VERSION "1.2.3"
