@@ -4,6 +4,7 @@ import KraftModel
 /// `CONFIG_X: 'y'` or list form `- CONFIG_X=y`).
 extension KraftfileDecoder {
   static let targetKeys = ["platform", "plat", "architecture", "arch", "name", "kconfig"]
+  static let linuxUserPlatform = "linuxu"
 
   mutating func targets(_ node: YAMLNode) throws -> [Target] {
     try node.sequence(for: "targets").compactMap { try target($0) }
@@ -54,6 +55,18 @@ extension KraftfileDecoder {
 
   private mutating func platform(_ text: String, at node: YAMLNode) throws -> Platform? {
     if let platform = Platform(name: text) { return platform }
+    // Unikraft's catalog lists `linuxu/x86_64` (a Linux process, not a VM) beside its VM
+    // targets; such a Kraftfile must still work, so that target alone is left out, visibly.
+    if text == Self.linuxUserPlatform {
+      report([
+        Diagnostic(
+          .warning,
+          "'linuxu' (Unikraft's Linux user-space platform) is not a VM platform kraft builds; "
+            + "this target is left out, the others are built",
+          at: node.location)
+      ])
+      return nil
+    }
     let names = Platform.allCases.map(\.shortName) + ["firecracker", "kvm"]
     report("unknown platform '\(text)'" + Suggestion.hint(for: text, in: names), at: node)
     return nil

@@ -175,6 +175,24 @@ import Testing
 
   /// Unikraft reads a `kconfig` block that sets an option twice (the later value wins); so
   /// does kraft, with a warning naming both places. Other maps still refuse a repeated key.
+  @Test func linuxUserTargetsAreLeftOutWithAWarning() throws {
+    let text = """
+      spec: v0.6
+      targets:
+      - linuxu/x86_64
+      - qemu/x86_64
+      - plat: linuxu
+        arch: arm64
+
+      """
+    let (kraftfile, warnings) = try KraftfileParser().parseWithWarnings(
+      text, file: "K", directory: "/p")
+    #expect(kraftfile.targets.map(\.shortForm) == ["qemu/x86_64"])
+    #expect(warnings.map(\.severity) == [.warning, .warning])
+    #expect(warnings.map { $0.location?.line } == [3, 5])
+    #expect(warnings.first?.message.contains("'linuxu'") == true)
+  }
+
   @Test func kconfigSetTwiceWarnsAndTheLaterValueWins() throws {
     let text = """
       spec: v0.6
