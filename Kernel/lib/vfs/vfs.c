@@ -75,6 +75,15 @@ int vfs_chdir(struct vnode *dir)
 	return 0;
 }
 
+/* The entry as it is now (no refresh: file systems fill dirs with it). */
+static struct vnode *entry_find(struct vnode *dir, const char *name, size_t len)
+{
+	for (struct vdirent *e = dir->entries; e; e = e->next)
+		if (kstrlen(e->name) == len && !kmemcmp(e->name, name, len))
+			return e->vn;
+	return 0;
+}
+
 struct vnode *vfs_dir_find(struct vnode *dir, const char *name, size_t len)
 {
 	if (len == 1 && name[0] == '.')
@@ -83,10 +92,7 @@ struct vnode *vfs_dir_find(struct vnode *dir, const char *name, size_t len)
 		return dir->parent;
 	if (dir->ops && dir->ops->refresh)
 		dir->ops->refresh(dir);
-	for (struct vdirent *e = dir->entries; e; e = e->next)
-		if (kstrlen(e->name) == len && !kmemcmp(e->name, name, len))
-			return e->vn;
-	return 0;
+	return entry_find(dir, name, len);
 }
 
 int vfs_dir_add(struct vnode *dir, const char *name, size_t len,
@@ -94,7 +100,9 @@ int vfs_dir_add(struct vnode *dir, const char *name, size_t len,
 {
 	if (len > VFS_NAME_MAX)
 		return -KENAMETOOLONG;
-	if (vfs_dir_find(dir, name, len))
+	if ((len == 1 && name[0] == '.') ||
+	    (len == 2 && name[0] == '.' && name[1] == '.') ||
+	    entry_find(dir, name, len))
 		return -KEEXIST;
 	struct vdirent *e = kmalloc(sizeof(*e) + len + 1);
 	if (!e)
