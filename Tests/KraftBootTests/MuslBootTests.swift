@@ -209,7 +209,8 @@ enum MuslTarget: String, CaseIterable, CustomTestStringConvertible, Sendable {
       "readlink /proc/self/exe is the program", "/proc/self/fd lists an open file",
       "/proc/self/fd/N reads as the file's path", "/proc/self/fd/N is gone once N is closed",
       "/proc/self/fd/N of a pipe reads as pipe:[N]", "/proc/self/cmdline is argv, NUL-separated",
-      "/proc/meminfo has MemTotal", "/proc is read-only",
+      "/proc/self/environ is the environment, NUL-separated", "/proc/meminfo has MemTotal",
+      "/proc is read-only",
     ] {
       #expect(run.stdout.contains("PASS \(check)"), "\(run.output)")
     }

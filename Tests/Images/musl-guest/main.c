@@ -18,7 +18,8 @@
  * /proc: readlink("/proc/self/exe") is "/" + argv[0]; /proc/self/fd lists
  * a file opened here, its link reads as the file's path (a pipe's as
  * pipe:[N]) and is gone once the file is closed; /proc/self/cmdline is
- * argv, NUL-separated; /proc/meminfo has MemTotal; /proc is read-only.
+ * argv and /proc/self/environ the environment (the Kraftfile's env:), each
+ * NUL-separated; /proc/meminfo has MemTotal; /proc is read-only.
  *
  * Prints one line per check and "guest: ok" when all hold (exit 0).
  */
@@ -209,6 +210,22 @@ static void proc_checks(int argc, char **argv)
 		fclose(f);
 	check(got == want_len && !memcmp(cmdline, expected, got),
 	      "/proc/self/cmdline is argv, NUL-separated");
+
+	/* The Kraftfile's env: gives the environment at least one entry. */
+	want_len = 0;
+	for (char **e = environ; *e && want_len < sizeof expected; e++) {
+		size_t len = strlen(*e) + 1;
+		if (want_len + len > sizeof expected)
+			break;
+		memcpy(expected + want_len, *e, len);
+		want_len += len;
+	}
+	f = fopen("/proc/self/environ", "r");
+	got = f ? fread(cmdline, 1, sizeof cmdline, f) : 0;
+	if (f)
+		fclose(f);
+	check(environ[0] && got == want_len && !memcmp(cmdline, expected, got),
+	      "/proc/self/environ is the environment, NUL-separated");
 
 	char line[128] = "";
 	unsigned long total_kb = 0;
