@@ -28,9 +28,8 @@
 #define VFS_S_IFREG 0100000
 #define VFS_S_IFLNK 0120000
 
-/* vnode flags. */
-/* Read-only: nothing is added to or removed from the directory; the file
- * opens for reading only. */
+/* vnode flags. Read-only: nothing is added to or removed from the
+ * directory; the file opens for reading only. */
 #define VFS_V_READONLY 1
 
 /* poll() readiness bits (Linux values). */
