@@ -438,17 +438,15 @@ static int find_path(struct vnode *dir, struct vnode *vn, char *buf,
 long vfs_path_of(struct vnode *vn, char *buf, size_t size)
 {
 	/* A search from the root: files keep no parent pointer, and the
-	 * trees of a unikernel are small. */
-	char tmp[VFS_PATH_MAX];
+	 * trees of a unikernel are small. Built in buf itself, so that a
+	 * system call costs no second path buffer on the caller's stack. */
 	size_t pos = 0;
-	if (vn == root) {
-		tmp[pos++] = '/';
-	} else if (!find_path(root, vn, tmp, sizeof(tmp), &pos)) {
-		return -KENOENT;
-	}
-	if (pos + 1 > size)
+	if (size < 2)
 		return -KERANGE;
-	kmemcpy(buf, tmp, pos);
+	if (vn == root)
+		buf[pos++] = '/';
+	else if (!find_path(root, vn, buf, size, &pos))
+		return -KENOENT;
 	buf[pos] = 0;
 	return (long)pos;
 }

@@ -95,7 +95,8 @@ int vfs_chdir(struct vnode *dir);
 /* The working directory's absolute path into buf; length or -ERANGE. */
 long vfs_getcwd(char *buf, size_t size);
 /* An absolute path naming vn in the tree (NUL-terminated), its length;
- * -ENOENT when vn has no name (an unlinked file, a pipe), -ERANGE. */
+ * -ENOENT when vn has no name (an unlinked file, a pipe) or none that fits
+ * in size bytes. */
 long vfs_path_of(struct vnode *vn, char *buf, size_t size);
 
 /* Resolves path (relative to base when not absolute). */
