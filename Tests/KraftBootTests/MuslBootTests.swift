@@ -226,6 +226,23 @@ enum MuslTarget: String, CaseIterable, CustomTestStringConvertible, Sendable {
     #expect(run.stdout.contains("guest: ok"))
   }
 
+  @Test(arguments: MuslTarget.allCases)
+  func procSelfExeFdsCmdlineAndMeminfo(on target: MuslTarget) throws {
+    let run = try MuslPrograms.ran("Tests/Images/musl-guest", in: target.programs)
+    for check in [
+      "readlink /proc/self/exe is the program", "/proc/self/fd lists an open file",
+      "/proc/self/fd/N reads as the file's path", "/proc/self/fd/N is gone once N is closed",
+      "/proc/self/fd/N of a pipe reads as pipe:[N]", "/proc/self/cmdline is argv, NUL-separated",
+      "/proc/self/environ is the environment, NUL-separated", "/proc/meminfo has MemTotal",
+      "/proc is read-only",
+    ] {
+      #expect(run.stdout.contains("PASS \(check)"), "\(run.output)")
+    }
+    // argv[0] is the kernel's CONFIG_KCORE_APP_NAME ("app" by default).
+    #expect(run.stdout.contains("/proc/self/exe -> /app\n"), "\(run.output)")
+    #expect(run.stdout.contains(" -> /etc/guest.txt\n"), "\(run.output)")
+  }
+
   @Test(arguments: MuslTarget.allCases) func conformanceChecksAllPass(on target: MuslTarget) throws {
     let run = try MuslPrograms.ran("Tests/Images/libc-conformance", in: target.programs)
     #expect(run.status == 0, "\(run.output)")

@@ -19,6 +19,7 @@
 #define DT_CHR              2
 #define DT_DIR              4
 #define DT_REG              8
+#define DT_LNK              10
 
 #if defined(__aarch64__)
 /* struct stat as the arm64 kernel fills it (the generic layout). */
@@ -183,6 +184,13 @@ static long sys_openat(long dirfd, long pathp, long flags, long mode, long a4,
 	if (err)
 		return err;
 	int type = vn->mode & VFS_S_IFMT;
+	/* A read-only tree's files (/proc) open for reading only. */
+	if ((vn->flags & VFS_V_READONLY) &&
+	    ((flags & KO_ACCMODE) != KO_RDONLY || (flags & KO_TRUNC)))
+		return -KEROFS;
+	/* Links are not followed (only /proc has them). */
+	if (type == VFS_S_IFLNK && !(flags & KO_PATH))
+		return -KELOOP;
 	if ((flags & KO_DIRECTORY) && type != VFS_S_IFDIR)
 		return -KENOTDIR;
 	if (type == VFS_S_IFDIR && (flags & KO_ACCMODE) != KO_RDONLY)
@@ -226,6 +234,8 @@ static unsigned char dirent_type(const struct vnode *vn)
 		return DT_CHR;
 	case VFS_S_IFIFO:
 		return DT_FIFO;
+	case VFS_S_IFLNK:
+		return DT_LNK;
 	}
 	return DT_REG;
 }
@@ -361,7 +371,14 @@ static long sys_readlinkat(long dirfd, long path, long buf, long size, long a4,
 {
 	struct vnode *vn;
 	int err = resolve(dirfd, (const char *)path, 0, &vn);
-	return err ? err : -KEINVAL; /* exists, but is not a link */
+	if (err)
+		return err;
+	if (size <= 0)
+		return -KEINVAL;
+	if ((vn->mode & VFS_S_IFMT) != VFS_S_IFLNK || !vn->ops ||
+	    !vn->ops->readlink)
+		return -KEINVAL; /* exists, but is not a link */
+	return vn->ops->readlink(vn, (char *)buf, (size_t)size);
 }
 KSYSCALL_REGISTER(readlinkat, sys_readlinkat);
 

@@ -75,16 +75,24 @@ int vfs_chdir(struct vnode *dir)
 	return 0;
 }
 
+/* The entry as it is now (no refresh: file systems fill dirs with it). */
+static struct vnode *entry_find(struct vnode *dir, const char *name, size_t len)
+{
+	for (struct vdirent *e = dir->entries; e; e = e->next)
+		if (kstrlen(e->name) == len && !kmemcmp(e->name, name, len))
+			return e->vn;
+	return 0;
+}
+
 struct vnode *vfs_dir_find(struct vnode *dir, const char *name, size_t len)
 {
 	if (len == 1 && name[0] == '.')
 		return dir;
 	if (len == 2 && name[0] == '.' && name[1] == '.')
 		return dir->parent;
-	for (struct vdirent *e = dir->entries; e; e = e->next)
-		if (kstrlen(e->name) == len && !kmemcmp(e->name, name, len))
-			return e->vn;
-	return 0;
+	if (dir->ops && dir->ops->refresh)
+		dir->ops->refresh(dir);
+	return entry_find(dir, name, len);
 }
 
 int vfs_dir_add(struct vnode *dir, const char *name, size_t len,
@@ -92,7 +100,9 @@ int vfs_dir_add(struct vnode *dir, const char *name, size_t len,
 {
 	if (len > VFS_NAME_MAX)
 		return -KENAMETOOLONG;
-	if (vfs_dir_find(dir, name, len))
+	if ((len == 1 && name[0] == '.') ||
+	    (len == 2 && name[0] == '.' && name[1] == '.') ||
+	    entry_find(dir, name, len))
 		return -KEEXIST;
 	struct vdirent *e = kmalloc(sizeof(*e) + len + 1);
 	if (!e)
@@ -124,6 +134,18 @@ static struct vnode *dir_remove(struct vnode *dir, const char *name, size_t len)
 		}
 	}
 	return 0;
+}
+
+void vfs_dir_remove(struct vnode *dir, const char *name)
+{
+	struct vnode *vn = dir_remove(dir, name, kstrlen(name));
+	if (vn)
+		vfs_vnode_maybe_free(vn);
+}
+
+static int readonly(struct vnode *dir)
+{
+	return (dir->flags & VFS_V_READONLY) != 0;
 }
 
 /* Walks components; stops before the last one when want_parent. */
@@ -200,6 +222,8 @@ int vfs_mkdir(struct vnode *base, const char *path, uint32_t perm)
 		return err;
 	if (vfs_dir_find(dir, name, len))
 		return -KEEXIST;
+	if (readonly(dir))
+		return -KEROFS;
 	struct vnode *vn = vfs_vnode_new(VFS_S_IFDIR | (perm & 07777), 0, 0);
 	if (!vn)
 		return -KENOMEM;
@@ -218,6 +242,8 @@ int vfs_create_file(struct vnode *base, const char *path, uint32_t perm,
 	int err = vfs_lookup_parent(base, path, &dir, &name, &len);
 	if (err)
 		return err;
+	if (readonly(dir))
+		return -KEROFS;
 	struct vnode *vn = ramfs_new_file(perm & 07777);
 	if (!vn)
 		return -KENOMEM;
@@ -265,6 +291,8 @@ int vfs_unlink(struct vnode *base, const char *path, int want_dir)
 	vn = vfs_dir_find(dir, name, len);
 	if (!vn)
 		return -KENOENT;
+	if (readonly(dir) || readonly(vn))
+		return -KEROFS;
 	int is_dir = (vn->mode & VFS_S_IFMT) == VFS_S_IFDIR;
 	if (want_dir && !is_dir)
 		return -KENOTDIR;
@@ -303,6 +331,8 @@ int vfs_rename(struct vnode *obase, const char *from, struct vnode *nbase,
 	vn = vfs_dir_find(odir, oname, olen);
 	if (!vn)
 		return -KENOENT;
+	if (readonly(odir) || readonly(ndir) || readonly(vn))
+		return -KEROFS;
 	int is_dir = (vn->mode & VFS_S_IFMT) == VFS_S_IFDIR;
 	if (is_dir && is_ancestor(vn, ndir))
 		return -KEINVAL;
@@ -339,6 +369,8 @@ int vfs_readdir(struct vnode *dir, uint64_t index, const char **name,
 		*vn = dir->parent;
 		return 0;
 	}
+	if (dir->ops && dir->ops->refresh)
+		dir->ops->refresh(dir);
 	uint64_t i = 2;
 	for (struct vdirent *e = dir->entries; e; e = e->next, i++)
 		if (i == index) {
@@ -379,4 +411,42 @@ long vfs_getcwd(char *buf, size_t size)
 		return -KERANGE;
 	kmemcpy(buf, tmp + pos, need);
 	return (long)need;
+}
+
+/* Appends "/name..." for the path from dir down to vn into buf at *pos;
+ * 1 when found. The tree has no cycles: a directory has one name. */
+static int find_path(struct vnode *dir, struct vnode *vn, char *buf,
+                     size_t size, size_t *pos)
+{
+	for (struct vdirent *e = dir->entries; e; e = e->next) {
+		size_t len = kstrlen(e->name), at = *pos;
+		if (at + 1 + len >= size)
+			continue;
+		buf[at] = '/';
+		kmemcpy(buf + at + 1, e->name, len);
+		*pos = at + 1 + len;
+		if (e->vn == vn)
+			return 1;
+		if ((e->vn->mode & VFS_S_IFMT) == VFS_S_IFDIR &&
+		    find_path(e->vn, vn, buf, size, pos))
+			return 1;
+		*pos = at;
+	}
+	return 0;
+}
+
+long vfs_path_of(struct vnode *vn, char *buf, size_t size)
+{
+	/* A search from the root: files keep no parent pointer, and the
+	 * trees of a unikernel are small. Built in buf itself, so that a
+	 * system call costs no second path buffer on the caller's stack. */
+	size_t pos = 0;
+	if (size < 2)
+		return -KERANGE;
+	if (vn == root)
+		buf[pos++] = '/';
+	else if (!find_path(root, vn, buf, size, &pos))
+		return -KENOENT;
+	buf[pos] = 0;
+	return (long)pos;
 }

@@ -15,9 +15,17 @@
  * as empty, /dev/zero reads zeros and /dev/urandom reads bytes that are not
  * all the same.
  *
+ * /proc: readlink("/proc/self/exe") is "/" + argv[0]; /proc/self/fd lists
+ * a file opened here, its link reads as the file's path (a pipe's as
+ * pipe:[N]) and is gone once the file is closed; /proc/self/cmdline is
+ * argv and /proc/self/environ the environment (the Kraftfile's env:), each
+ * NUL-separated; /proc/meminfo has MemTotal; /proc is read-only.
+ *
  * Prints one line per check and "guest: ok" when all hold (exit 0).
  */
 #define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,6 +148,101 @@ static void file_checks(void)
 	close(fd);
 }
 
+/* readlink of path as a string ("" on failure). */
+static const char *link_of(const char *path)
+{
+	static char target[256];
+	ssize_t n = readlink(path, target, sizeof target - 1);
+	target[n > 0 ? n : 0] = 0;
+	return target;
+}
+
+/* Whether /proc/self/fd lists fd. */
+static int fd_listed(int fd)
+{
+	char want[16];
+	int found = 0;
+	snprintf(want, sizeof want, "%d", fd);
+	DIR *d = opendir("/proc/self/fd");
+	for (struct dirent *e; d && (e = readdir(d));)
+		found |= !strcmp(e->d_name, want);
+	if (d)
+		closedir(d);
+	return found;
+}
+
+static void proc_checks(int argc, char **argv)
+{
+	char want[256], path[64];
+	snprintf(want, sizeof want, "/%s", argv[0]);
+	printf("/proc/self/exe -> %s\n", link_of("/proc/self/exe"));
+	check(!strcmp(link_of("/proc/self/exe"), want),
+	      "readlink /proc/self/exe is the program");
+
+	int fd = open("/etc/guest.txt", O_RDONLY);
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	printf("%s -> %s\n", path, link_of(path));
+	check(fd >= 0 && fd_listed(fd), "/proc/self/fd lists an open file");
+	check(!strcmp(link_of(path), "/etc/guest.txt"),
+	      "/proc/self/fd/N reads as the file's path");
+	close(fd);
+	check(readlink(path, want, sizeof want) < 0 && errno == ENOENT,
+	      "/proc/self/fd/N is gone once N is closed");
+
+	int ends[2];
+	check(pipe(ends) == 0, "pipe");
+	snprintf(path, sizeof path, "/proc/self/fd/%d", ends[0]);
+	check(!strncmp(link_of(path), "pipe:[", 6),
+	      "/proc/self/fd/N of a pipe reads as pipe:[N]");
+	close(ends[0]);
+	close(ends[1]);
+
+	char cmdline[256], expected[256];
+	size_t want_len = 0;
+	for (int i = 0; i < argc; i++) {
+		size_t len = strlen(argv[i]) + 1;
+		memcpy(expected + want_len, argv[i], len);
+		want_len += len;
+	}
+	FILE *f = fopen("/proc/self/cmdline", "r");
+	size_t got = f ? fread(cmdline, 1, sizeof cmdline, f) : 0;
+	if (f)
+		fclose(f);
+	check(got == want_len && !memcmp(cmdline, expected, got),
+	      "/proc/self/cmdline is argv, NUL-separated");
+
+	/* The Kraftfile's env: gives the environment at least one entry. */
+	want_len = 0;
+	for (char **e = environ; *e && want_len < sizeof expected; e++) {
+		size_t len = strlen(*e) + 1;
+		if (want_len + len > sizeof expected)
+			break;
+		memcpy(expected + want_len, *e, len);
+		want_len += len;
+	}
+	f = fopen("/proc/self/environ", "r");
+	got = f ? fread(cmdline, 1, sizeof cmdline, f) : 0;
+	if (f)
+		fclose(f);
+	check(environ[0] && got == want_len && !memcmp(cmdline, expected, got),
+	      "/proc/self/environ is the environment, NUL-separated");
+
+	char line[128] = "";
+	unsigned long total_kb = 0;
+	f = fopen("/proc/meminfo", "r");
+	check(f && fgets(line, sizeof line, f) &&
+	          sscanf(line, "MemTotal: %lu kB", &total_kb) == 1 &&
+	          total_kb > 0,
+	      "/proc/meminfo has MemTotal");
+	if (f)
+		fclose(f);
+	printf("meminfo: %s", line);
+
+	errno = 0;
+	check(open("/proc/new", O_WRONLY | O_CREAT, 0644) < 0 && errno == EROFS,
+	      "/proc is read-only");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2 || atoi(argv[1]) <= 0) {
@@ -148,6 +251,7 @@ int main(int argc, char **argv)
 	}
 	memory_checks((size_t)atoi(argv[1]));
 	file_checks();
+	proc_checks(argc, argv);
 	if (failures)
 		return 1;
 	puts("guest: ok");

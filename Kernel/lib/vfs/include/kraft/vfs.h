@@ -1,8 +1,12 @@
 /*
  * The virtual file system: one in-memory tree of names (directories hold
  * entries), whose leaves are vnodes that file-system libraries implement:
- * ramfs for regular files, devfs for devices, pipes for FIFOs. There is one
- * process, so one root and one working directory. No symbolic links.
+ * ramfs for regular files, devfs for devices, pipes for FIFOs, procfs for
+ * /proc. File systems bind their nodes into the tree; the VFS names none of
+ * them except ramfs, whose files open(O_CREAT) makes. There is one process,
+ * so one root and one working directory. Links exist only as nodes a file
+ * system makes (/proc's): readlink reads them, path lookup does not follow
+ * them.
  *
  * Error contract: functions return 0 (or a byte count) or a negative Linux
  * errno (kraft/syscall.h KE* values).
@@ -22,6 +26,11 @@
 #define VFS_S_IFCHR 0020000
 #define VFS_S_IFDIR 0040000
 #define VFS_S_IFREG 0100000
+#define VFS_S_IFLNK 0120000
+
+/* vnode flags. Read-only: nothing is added to or removed from the
+ * directory; the file opens for reading only. */
+#define VFS_V_READONLY 1
 
 /* poll() readiness bits (Linux values). */
 #define VFS_POLLIN  0x001
@@ -45,6 +54,11 @@ struct vnode_ops {
 	void (*close)(struct vnode *vn, int flags);
 	/* The node left the tree and no file has it open. */
 	void (*destroy)(struct vnode *vn);
+	/* Links: the target into buf (not NUL-terminated, cut at size). */
+	long (*readlink)(struct vnode *vn, char *buf, size_t size);
+	/* Directories whose entries follow other state (/proc/self/fd):
+	 * brings the entries up to date before a lookup or a listing. */
+	void (*refresh)(struct vnode *dir);
 };
 
 struct vdirent {
@@ -61,6 +75,7 @@ struct vnode {
 	uint64_t size;
 	uint64_t mtime_ns;
 	uint32_t rdev;
+	uint32_t flags; /* VFS_V_* */
 	const struct vnode_ops *ops;
 	void *data;
 	/* Directories only. */
@@ -79,6 +94,10 @@ struct vnode *vfs_cwd(void);
 int vfs_chdir(struct vnode *dir);
 /* The working directory's absolute path into buf; length or -ERANGE. */
 long vfs_getcwd(char *buf, size_t size);
+/* An absolute path naming vn in the tree (NUL-terminated), its length;
+ * -ENOENT when vn has no name (an unlinked file, a pipe) or none that fits
+ * in size bytes. */
+long vfs_path_of(struct vnode *vn, char *buf, size_t size);
 
 /* Resolves path (relative to base when not absolute). */
 int vfs_lookup(struct vnode *base, const char *path, struct vnode **out);
@@ -91,11 +110,15 @@ int vfs_lookup_parent(struct vnode *base, const char *path, struct vnode **dir,
 /* The entry name in dir, or NULL. */
 struct vnode *vfs_dir_find(struct vnode *dir, const char *name, size_t len);
 
-/* Adds name -> vn to dir (-EEXIST if taken). */
+/* Adds name -> vn to dir (-EEXIST if taken); read-only directories too, so
+ * that their file system can fill them. */
 int vfs_dir_add(struct vnode *dir, const char *name, size_t len,
                 struct vnode *vn);
+/* Removes the entry and frees its node if nothing else holds it. */
+void vfs_dir_remove(struct vnode *dir, const char *name);
 
-/* Path operations; create_file makes a ramfs file. */
+/* Path operations; create_file makes a ramfs file. They fail with -EROFS
+ * in a VFS_V_READONLY directory. */
 int vfs_mkdir(struct vnode *base, const char *path, uint32_t perm);
 int vfs_create_file(struct vnode *base, const char *path, uint32_t perm,
                     struct vnode **out);
