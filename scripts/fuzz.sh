@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 out=.build/fuzz
 mkdir -p "$out/modules" "$out/corpus"
-flags=(-O -sanitize=fuzzer -parse-as-library -I "$out/modules" -I Sources/CLibYAML)
+flags=(-O -sanitize=fuzzer -parse-as-library -I "$out/modules" -I Sources/CLibYAML -I Sources/CLibCrypto)
 
 build_module() { # name, sources...
   local name="$1"
@@ -29,7 +29,7 @@ build_module KraftModel Sources/KraftModel/*.swift
 build_module KraftBasics Sources/KraftBasics/*.swift
 build_module KraftManifest Sources/KraftManifest/*.swift
 swiftc "${flags[@]}" -module-name ParsersFuzz Fuzz/ParsersFuzzTarget.swift \
-  -L "$out" -lKraftManifest -lKraftBasics -lKraftModel -lyaml -o "$out/parsers-fuzz"
+  -L "$out" -lKraftManifest -lKraftBasics -lKraftModel -lyaml -lcrypto -o "$out/parsers-fuzz"
 
 # The seeds: every corpus Kraftfile, every shipped port recipe and library manifest.
 cp Tests/Corpus/kraftfiles/*.yaml "$out/corpus/" 2>/dev/null || true
