@@ -7,6 +7,10 @@ enum TestScratch {
   static func make(_ label: String) throws -> String {
     let path = NSTemporaryDirectory() + "kraft-fetch-test-\(label)-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    // Exactly 0755, not what the umask says: libgit2 reads the umask by setting it to 0 and
+    // back (git_futils_mktmp), so a folder made by another test at that moment would be
+    // world-writable, and a cache there is (rightly) refused.
+    chmod(path, 0o755)
     created.add(path)
     return path
   }
