@@ -19,7 +19,8 @@ import Testing
       to: upstream.appendingPathComponent("zz.h"), atomically: true, encoding: .utf8)
     let archive = base.appendingPathComponent("zz-1.0.tar.gz").path
     #expect(
-      try Self.tool(["tar", "-czf", archive, "-C", upstream.deletingLastPathComponent().path, "zz-1.0"]) == 0)
+      try HostTool.status(["tar", "-czf", archive, "-C", upstream.deletingLastPathComponent().path, "zz-1.0"])
+        == 0)
     try "int main(void) { return 0; }\n".write(
       to: base.appendingPathComponent("main.c"), atomically: true, encoding: .utf8)
     try "not the archive".write(toFile: base.path + "/wrong.tar.gz", atomically: true, encoding: .utf8)
@@ -97,14 +98,5 @@ import Testing
     #expect(sync.status == 0, "kraft mirror sync:\n\(sync.output)")
     #expect(sync.stdout.contains("zz 1.0: mirrored"), "\(sync.output)")
     #expect(FileManager.default.contentsEqual(atPath: mirrored, andPath: archive))
-  }
-
-  static func tool(_ arguments: [String]) throws -> Int32 {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    try process.run()
-    process.waitUntilExit()
-    return process.terminationStatus
   }
 }

@@ -50,7 +50,7 @@ import Testing
       try (text + "\n").write(to: url, atomically: true, encoding: .utf8)
     }
     let archive = base.appendingPathComponent("upstream/tally-1.2.tar.gz").path
-    let tar = try Self.tool([
+    let tar = try HostTool.status([
       "tar", "-czf", archive, "-C", release.deletingLastPathComponent().path, "tally-1.2",
     ])
     #expect(tar == 0)
@@ -95,14 +95,5 @@ import Testing
     let run = try KraftProcess.run(["run", "--timeout", "60"], in: project)
     #expect(run.status == 0, "kraft run:\n\(run.output)")
     #expect(run.stdout.contains("letters: 9"), "\(run.output)")
-  }
-
-  static func tool(_ arguments: [String]) throws -> Int32 {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    try process.run()
-    process.waitUntilExit()
-    return process.terminationStatus
   }
 }
