@@ -14,20 +14,31 @@ import Testing
     return url.path
   }()
 
-  @Test func muslThroughTheDebianMirrorVerifiesAgainstUpstreamPins() throws {
-    let portDirectory = Self.repository + "/Ports/musl"
-    let recipe = try PortRecipeParser.parse(
+  /// A port recipe shipped in kraft's `Ports/`.
+  static func shippedRecipe(_ name: String) throws -> PortRecipe {
+    let portDirectory = repository + "/Ports/" + name
+    return try PortRecipeParser.parse(
       try String(contentsOfFile: portDirectory + "/port.yaml", encoding: .utf8),
       file: portDirectory + "/port.yaml", directory: portDirectory)
+  }
+
+  /// Builds (or reuses) the Debian mirror and returns the `KRAFT_MIRRORS` value the script
+  /// prints for it.
+  static func mirrorsValue() throws -> String {
+    let mirrorDirectory =
+      ProcessInfo.processInfo.environment["KRAFT_TEST_MIRROR"] ?? repository + "/mirror"
+    return try TestScratch.run(
+      ["bash", repository + "/scripts/debian-mirror.sh", mirrorDirectory],
+      in: repository, separateErrors: true
+    ).trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  @Test func muslThroughTheDebianMirrorVerifiesAgainstUpstreamPins() throws {
+    let recipe = try Self.shippedRecipe("musl")
     let version = try #require(recipe.upstream.version(nil))
     #expect(version.archive == "https://musl.libc.org/releases/musl-1.2.3.tar.gz")
 
-    let mirrorDirectory =
-      ProcessInfo.processInfo.environment["KRAFT_TEST_MIRROR"] ?? Self.repository + "/mirror"
-    let value = try TestScratch.run(
-      ["bash", Self.repository + "/scripts/debian-mirror.sh", mirrorDirectory],
-      in: Self.repository, separateErrors: true
-    ).trimmingCharacters(in: .whitespacesAndNewlines)
+    let value = try Self.mirrorsValue()
     #expect(value.contains("https://musl.libc.org/releases/=file://"))
     let mirrors = MirrorTable(rules: try MirrorTable.parse(environmentValue: value))
 
@@ -45,18 +56,10 @@ import Testing
   /// zlib's upstream is Debian's repacked source package itself: the script mirrors it under
   /// the `debian:` prefix, and the recipe's pins hold through it.
   @Test func zlibThroughTheDebianPrefixOfTheMirror() throws {
-    let portDirectory = Self.repository + "/Ports/zlib"
-    let recipe = try PortRecipeParser.parse(
-      try String(contentsOfFile: portDirectory + "/port.yaml", encoding: .utf8),
-      file: portDirectory + "/port.yaml", directory: portDirectory)
+    let recipe = try Self.shippedRecipe("zlib")
     let version = try #require(recipe.upstream.version(nil))
     #expect(version.archive == nil && version.git == nil)
-    let mirrorDirectory =
-      ProcessInfo.processInfo.environment["KRAFT_TEST_MIRROR"] ?? Self.repository + "/mirror"
-    let value = try TestScratch.run(
-      ["bash", Self.repository + "/scripts/debian-mirror.sh", mirrorDirectory],
-      in: Self.repository, separateErrors: true
-    ).trimmingCharacters(in: .whitespacesAndNewlines)
+    let value = try Self.mirrorsValue()
     #expect(value.contains("debian:=file://"))
     let fetcher = try makeFetcher(
       mirrors: MirrorTable(rules: try MirrorTable.parse(environmentValue: value)))
