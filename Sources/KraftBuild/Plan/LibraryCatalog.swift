@@ -2,9 +2,10 @@ import KraftBasics
 import KraftManifest
 import KraftModel
 
-/// Every library kraft knows: the kernel's (`Kernel/arch/*`, `Kernel/plat/*`, `Kernel/lib/*`,
-/// each with a `library.yaml`) and the ports (`Ports/*/port.yaml`). Ports are listed with
-/// their source root unset (their own folder) until `PortSourceProvider` hands over the tree.
+/// Every library kraft knows: the kernel's (`Kernel/arch/*`, `Kernel/plat/*`,
+/// `Kernel/drivers/*`, `Kernel/lib/*`, each with a `library.yaml`) and the ports
+/// (`Ports/*/port.yaml`). Ports are listed with their source root unset (their own folder)
+/// until `PortSourceProvider` hands over the tree.
 public struct LibraryCatalog: Sendable {
   public var libraries: [LibraryManifest]
 
@@ -25,7 +26,7 @@ public struct LibraryCatalog: Sendable {
   ) throws -> LibraryCatalog {
     var libraries: [LibraryManifest] = []
     var problems: [Diagnostic] = []
-    for group in ["arch", "plat", "lib"] {
+    for group in ["arch", "plat", "drivers", "lib"] {
       let folder = kernel.kernelDirectory + "/" + group
       guard fileSystem.isDirectory(folder) else { continue }
       for name in try fileSystem.list(folder) where fileSystem.isDirectory(folder + "/" + name) {
