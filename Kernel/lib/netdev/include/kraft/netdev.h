@@ -1,0 +1,66 @@
+/*
+ * Network devices: the contract between Ethernet drivers (virtio-net, in
+ * Kernel/drivers/) and a network stack (the lwIP port). Drivers register
+ * their devices here; the stack finds them by index, never by driver name.
+ *
+ * Frames are whole Ethernet frames without the FCS. Transmit takes a
+ * gather list so a stack can send a chain of buffers without copying them
+ * together; receive copies one frame into the caller's buffer.
+ *
+ * Threads: every function is called from thread context (never from an
+ * interrupt handler). A driver's interrupt handler only records work and
+ * calls netdev_notify_rx(); the stack's thread, woken by it, calls receive.
+ *
+ * Error contract: 0 or a negative errno (kraft/kerrno.h).
+ */
+#ifndef KRAFT_NETDEV_H
+#define KRAFT_NETDEV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct netdev;
+
+struct netdev_segment {
+	const void *data;
+	size_t len;
+};
+
+/* Offloads a device negotiated, as flags in netdev.features. */
+#define NETDEV_F_CSUM_TX (1u << 0) /* it fills TCP/UDP checksums */
+#define NETDEV_F_CSUM_RX (1u << 1) /* it checked received checksums */
+
+struct netdev_ops {
+	/* Queues one frame made of nsegs segments; -KEAGAIN when the
+	 * transmit ring is full (the caller retries after a wake-up). */
+	int (*transmit)(struct netdev *dev, const struct netdev_segment *segs,
+	                unsigned nsegs);
+	/* Copies the next received frame into buf: its length, 0 when none
+	 * is waiting, -KEMSGSIZE when it is longer than cap (it is dropped). */
+	long (*receive)(struct netdev *dev, void *buf, size_t cap);
+	/* Asks for (or stops) receive notifications through
+	 * netdev_notify_rx; a stack that polls leaves them off. */
+	void (*rx_notify_enable)(struct netdev *dev, int enable);
+};
+
+struct netdev {
+	char name[8]; /* "eth0", ... assigned at registration */
+	uint8_t mac[6];
+	uint16_t mtu; /* payload bytes, without the Ethernet header */
+	unsigned features;
+	const struct netdev_ops *ops;
+	void *driver; /* the driver's own state */
+	/* Set by the stack: called by netdev_notify_rx. */
+	void (*on_rx)(struct netdev *dev, void *ctx);
+	void *on_rx_ctx;
+};
+
+/* Adds dev and names it eth<N>; -KENOSPC when the table is full. */
+int netdev_register(struct netdev *dev);
+unsigned netdev_count(void);
+/* The index-th registered device, or NULL. */
+struct netdev *netdev_get(unsigned index);
+/* Called by a driver (in thread context) when frames are waiting. */
+void netdev_notify_rx(struct netdev *dev);
+
+#endif /* KRAFT_NETDEV_H */
