@@ -7,9 +7,10 @@
  * gather list so a stack can send a chain of buffers without copying them
  * together; receive copies one frame into the caller's buffer.
  *
- * Threads: every function is called from thread context (never from an
- * interrupt handler). A driver's interrupt handler only records work and
- * calls netdev_notify_rx(); the stack's thread, woken by it, calls receive.
+ * Threads: every function here runs in thread context, never inside an
+ * interrupt handler. A driver's interrupt handler only records that work
+ * is waiting; the driver calls netdev_notify_rx() from thread context once
+ * the CPU is back (the stack's thread, woken by it, then calls receive).
  *
  * Error contract: 0 or a negative errno (kraft/kerrno.h).
  */
