@@ -20,7 +20,11 @@ struct RunCommand: ParsableCommand {
       'kraft ps', 'kraft logs', 'kraft stop', 'kraft rm'. Exit status: the application's \
       (0-124), 134 when it aborted, 139 when the kernel crashed, 125 when the VM could not be \
       booted or stopped without a status, 128+N when kraft was stopped by signal N (the VM \
-      is stopped with it).
+      is stopped with it). Networking (docs/networking.md): -p HOST:GUEST publishes a guest \
+      port on 127.0.0.1 through QEMU's user network (-p 0.0.0.0:HOST:GUEST on every \
+      address, /udp for UDP); --network tap:NAME or bridge:NAME attaches an existing host \
+      device instead. An image that links the netdev library gets the user network even \
+      without -p; other images boot without a network device.
       """)
 
   @OptionGroup var project: ProjectOptions
@@ -63,8 +67,15 @@ struct RunCommand: ParsableCommand {
   @Option(
     name: [.customShort("p"), .customLong("port")],
     help: ArgumentHelp(
-      "Publish a guest port on the host (HOST:GUEST; not supported yet).", valueName: "ports"))
+      "Publish a guest port on the host: [HOSTADDR:]HOST:GUEST[/tcp|udp] (HOSTADDR defaults to 127.0.0.1); repeatable.",
+      valueName: "ports"))
   var ports: [String] = []
+
+  @Option(
+    help: ArgumentHelp(
+      "Attach the guest to a host device: tap:NAME, bridge:NAME or NAME (a bridge), optionally followed by :IP[/PREFIX][:GATEWAY[:DNS0[:DNS1]]].",
+      valueName: "network"))
+  var network: String?
 
   @Option(
     help: ArgumentHelp("Boot with this cpio initrd instead of the Kraftfile's rootfs.", valueName: "path"))
@@ -106,10 +117,10 @@ struct RunCommand: ParsableCommand {
       throw ValidationError("'--timeout' must be a positive number of seconds")
     }
     _ = try MemorySize.megabytes(memory)
-    if let first = try PortMapping.parseAll(ports).first {
-      throw ValidationError(
-        "publishing ports ('-p \(first.text)') is not supported yet: kraft's guests have no network device; remove '-p'"
-      )
+    do {
+      _ = try GuestNetworkOptions.resolve(ports: ports, network: network, imageHasNetworkDriver: false)
+    } catch let error as NetworkOptionError {
+      throw ValidationError(error.message)
     }
   }
 
@@ -133,8 +144,11 @@ struct RunCommand: ParsableCommand {
         kraftfile: loaded.kraftfile.env.map { ($0.name, $0.value) }, overrides: environment,
         host: ProcessInfo.processInfo.environment) + kernelArguments,
       appArguments: appArguments.isEmpty ? loaded.kraftfile.cmd : appArguments,
-      initrd: try initrdPath(loaded.kraftfile, layout))
+      initrd: try initrdPath(loaded.kraftfile, layout),
+      network: try GuestNetworkOptions.resolve(
+        ports: ports, network: network, imageHasNetworkDriver: Self.linksNetworkDriver(image: image)))
     try Self.checkMemory(request)
+    if case .user(let forwards) = request.network { try HostPortCheck.requireFree(forwards) }
     // After the checks: the first run on a machine probes KVM, which takes a few seconds.
     request.kvm = try useKVM(for: chosen)
     let debugImage = layout.debugImage(for: chosen)
@@ -171,6 +185,12 @@ struct RunCommand: ParsableCommand {
     {
       throw MemoryTooSmall(requested: request.memory, minimum: minimum, image: request.image)
     }
+  }
+
+  /// Whether the build's size report (`<image>.report`) lists the `netdev` library.
+  static func linksNetworkDriver(image: String) -> Bool {
+    guard let report = try? String(contentsOfFile: image + ".report", encoding: .utf8) else { return false }
+    return SizeReport.libraryNames(inRendered: report).contains("netdev")
   }
 
   private func initrdPath(_ kraftfile: Kraftfile, _ layout: ProjectLayout) throws -> String? {

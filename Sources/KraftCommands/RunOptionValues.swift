@@ -30,26 +30,6 @@ enum MemorySize {
   }
 }
 
-/// `-p HOST:GUEST` (kraftkit's `--port`), checked for its form even while unsupported.
-struct PortMapping: Hashable {
-  var text: String
-  var host: Int
-  var guest: Int
-
-  static func parseAll(_ values: [String]) throws -> [PortMapping] {
-    try values.map { value in
-      let parts = value.split(separator: ":", omittingEmptySubsequences: false)
-      guard parts.count == 2, let host = Int(parts[0]), let guest = Int(parts[1]),
-        (1...65535).contains(host), (1...65535).contains(guest)
-      else {
-        throw ValidationError(
-          "port mapping '\(value)' is not HOST:GUEST with ports 1-65535, e.g. '-p 8080:80'")
-      }
-      return PortMapping(text: value, host: host, guest: guest)
-    }
-  }
-}
-
 /// The application's environment as kernel arguments `env.KEY=VALUE` (KRAFT_CMDLINE_ENV_PREFIX
 /// in Kernel/include/kraft/abi.h): the Kraftfile's `env:` in order, then each `-e`, which
 /// replaces a Kraftfile entry of the same name (the libc reads the first of duplicates).

@@ -37,13 +37,20 @@ import Testing
     #expect(try RunCommand.parse(["--kernel-args", "a b"]).kernelArguments == ["a b"])
   }
 
-  @Test func portsAreRecognisedButRefusedUntilGuestsHaveANetwork() {
-    do {
-      _ = try RunCommand.parse(["-p", "8080:80", "."])
-      Issue.record("-p must be refused")
-    } catch {
-      #expect(RunCommand.message(for: error).contains("not supported yet"))
-      #expect(RunCommand.exitCode(for: error).rawValue == 64)
+  @Test func portsAndNetworkParseAndTheirErrorsAreUsageErrors() throws {
+    let run = try RunCommand.parse(["-p", "8080:80", "--port", "0.0.0.0:5353:53/udp", "."])
+    #expect(run.ports == ["8080:80", "0.0.0.0:5353:53/udp"])
+    #expect(try RunCommand.parse(["--network", "tap:tap0"]).network == "tap:tap0")
+    for bad in [
+      ["-p", "8080"], ["-p", "8080:80/sctp"], ["--network", "user"], ["-p", "1:2", "--network", "tap:t"],
+    ] {
+      do {
+        _ = try RunCommand.parse(bad)
+        Issue.record("\(bad) must be refused")
+      } catch {
+        #expect(RunCommand.exitCode(for: error).rawValue == 64, "\(bad)")
+        #expect(RunCommand.message(for: error).contains(bad[1]), "\(bad)")
+      }
     }
   }
 

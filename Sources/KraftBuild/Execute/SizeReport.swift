@@ -55,6 +55,17 @@ public struct SizeReport: Hashable, Sendable {
     return lines.joined(separator: "\n") + "\n"
   }
 
+  /// The libraries a rendered report lists (its four-space indented rows): what `kraft run`
+  /// reads to learn whether an image links a library, such as `netdev`.
+  public static func libraryNames(inRendered report: String) -> Set<String> {
+    Set(
+      report.split(separator: "\n").compactMap { line -> String? in
+        guard line.hasPrefix("    ") else { return nil }
+        let fields = line.split(separator: " ")
+        return fields.count == 2 && Int(fields[1]) != nil ? String(fields[0]) : nil
+      })
+  }
+
   static func library(of file: String) -> String {
     let parts = file.split(separator: "/")
     if let obj = parts.lastIndex(of: "obj"), obj + 1 < parts.count - 1 {

@@ -12,12 +12,15 @@ public struct RunRequest: Hashable, Sendable, Codable {
   public var kvm: Bool
   /// The rootfs packed by `kraft build` (a cpio initrd), or nil.
   public var initrd: String?
+  /// The guest's network device, or nil for none (see `GuestNetworkOptions.resolve`).
+  public var network: GuestNetwork?
 
   public init(
     target: Target, image: String, memory: Int = 64, kernelArguments: [String] = [],
-    appArguments: [String] = [], kvm: Bool = false, initrd: String? = nil
+    appArguments: [String] = [], kvm: Bool = false, initrd: String? = nil, network: GuestNetwork? = nil
   ) {
     self.initrd = initrd
+    self.network = network
     self.target = target
     self.image = image
     self.memory = memory
@@ -26,13 +29,22 @@ public struct RunRequest: Hashable, Sendable, Codable {
     self.kvm = kvm
   }
 
+  /// The kernel arguments with the network's static address (`netdev.ip=`) first, unless the
+  /// user gave one: a later `netdev.ip=` from `-a` is the one the guest reads last.
+  public var effectiveKernelArguments: [String] {
+    guard let address = network?.staticAddress,
+      !kernelArguments.contains(where: { $0.hasPrefix(StaticAddress.kernelArgumentPrefix) })
+    else { return kernelArguments }
+    return [address.kernelArgument] + kernelArguments
+  }
+
   /// `kernel-args -- app-args` (abi.h); words with blanks or quotes are double-quoted.
   public var commandLine: String {
     let quote: (String) -> String = { word in
       word.isEmpty || word.contains(where: { $0 == " " || $0 == "\t" || $0 == "\"" })
         ? "\"" + word.replacingOccurrences(of: "\"", with: "'") + "\"" : word
     }
-    let kernel = kernelArguments.map(quote)
+    let kernel = effectiveKernelArguments.map(quote)
     let app = appArguments.map(quote)
     if app.isEmpty && kernel.isEmpty { return "" }
     return (kernel + ["--"] + app).joined(separator: " ")
@@ -68,6 +80,12 @@ public struct VirtualMachineCommand: Sendable {
   {
     let target = request.target
     if target.platform == .firecracker, let firecracker = locator.find("firecracker") {
+      if let network = request.network, !network.isTap {
+        throw RunFailure(
+          message:
+            "Firecracker attaches only tap devices: use '--network tap:NAME' (and no '-p'), or boot the image under QEMU with '--plat qemu'"
+        )
+      }
       let path = scratchDirectory + "/firecracker.json"
       return .firecracker(
         ProcessCommand(firecracker, ["--no-api", "--config-file", path]),
@@ -100,10 +118,10 @@ public struct VirtualMachineCommand: Sendable {
     }
     // The serial port on this terminal and nothing else: `-nographic` would also make SeaBIOS
     // print its banner there (and iPXE probe a NIC), which is not the application's output.
-    arguments += [
-      "-display", "none", "-serial", "stdio", "-monitor", "none", "-nic", "none", "-no-reboot",
-      "-m", String(request.memory), "-kernel", request.image,
-    ]
+    arguments += ["-display", "none", "-serial", "stdio", "-monitor", "none"]
+    // No network: `-nic none` also keeps QEMU from adding its default NIC.
+    arguments += request.network?.qemuArguments(for: target) ?? ["-nic", "none"]
+    arguments += ["-no-reboot", "-m", String(request.memory), "-kernel", request.image]
     let commandLine = request.commandLine
     if !commandLine.isEmpty { arguments += ["-append", commandLine] }
     if let initrd = request.initrd { arguments += ["-initrd", initrd] }
@@ -119,11 +137,22 @@ public struct VirtualMachineCommand: Sendable {
         "kernel_image_path": \(JSONString.quoted(request.image)),
         "boot_args": \(JSONString.quoted(request.commandLine))\(request.initrd.map { ",\n    \"initrd_path\": " + JSONString.quoted($0) } ?? "")
       },
-      "drives": [],
+      "drives": [],\(firecrackerInterfaces(request))
       "machine-config": { "vcpu_count": 1, "mem_size_mib": \(request.memory) }
     }
 
     """
+  }
+
+  /// Firecracker's `network-interfaces` entry for a tap device (its only network backend).
+  func firecrackerInterfaces(_ request: RunRequest) -> String {
+    guard case .tap(let name, _) = request.network else { return "" }
+    return """
+
+        "network-interfaces": [
+          { "iface_id": "eth0", "guest_mac": "52:54:00:12:34:56", "host_dev_name": \(JSONString.quoted(name)) }
+        ],
+      """
   }
 }
 
