@@ -91,6 +91,7 @@ struct BuildCommand: ParsableCommand {
     var plan = try context.plan(
       targets: targets, compiler: compiler,
       extraCFlags: cflags.flatMap { $0.split(separator: " ").map(String.init) })
+    KraftfileWarnings.report(resolution: plan.targets.flatMap(\.resolution.warnings), of: loaded)
     if releaseBuild != nil {
       plan = try releaseBuild!.makeReproducible(
         plan, fileSystem: context.fileSystem, record: !dryRun)

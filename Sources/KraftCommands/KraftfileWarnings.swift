@@ -1,6 +1,7 @@
 import Foundation
 import KraftBasics
 import KraftManifest
+import KraftModel
 
 /// The warnings of a Kraftfile kraft still accepts (a `kconfig` option set twice: the later
 /// value wins, as in Unikraft), printed on standard error by whichever command loads the
@@ -32,5 +33,21 @@ enum KraftfileWarnings {
     let rendered = DiagnosticRenderer(colour: colour).render(
       loaded.warnings, sources: [loaded.location.displayPath: loaded.text])
     output.write(rendered + "\n")
+  }
+
+  /// Warnings found while resolving options (`OptionResolution.warnings`), each once even
+  /// when several targets found it, rendered against the Kraftfile's text.
+  static func report(
+    resolution warnings: [Diagnostic], of loaded: LoadedKraftfile,
+    to output: any TextOutput = StandardStream.error,
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) {
+    var unique: [Diagnostic] = []
+    for warning in warnings where !unique.contains(warning) { unique.append(warning) }
+    guard !unique.isEmpty else { return }
+    let colour = output.isTerminal && environment["NO_COLOR"] == nil
+    output.write(
+      DiagnosticRenderer(colour: colour).render(unique, sources: [loaded.location.displayPath: loaded.text])
+        + "\n")
   }
 }

@@ -79,10 +79,14 @@ public struct OptionResolution: Hashable, Sendable, Codable {
   public var libraries: [LibraryManifest]
   /// Every option of every selected library (including `CONFIG_LIB<NAME>`), sorted by name.
   public var options: [ResolvedOption]
+  /// Settings kraft accepts without acting on them (Unikraft's options that no kraft library
+  /// declares: `UnikraftOptionTable`), for the command to print with their Kraftfile lines.
+  public var warnings: [Diagnostic]
 
-  public init(libraries: [LibraryManifest], options: [ResolvedOption]) {
+  public init(libraries: [LibraryManifest], options: [ResolvedOption], warnings: [Diagnostic] = []) {
     self.libraries = libraries
     self.options = options.sorted { $0.option.name < $1.option.name }
+    self.warnings = warnings
   }
 
   public subscript(name: String) -> ResolvedOption? {

@@ -55,7 +55,9 @@ public struct OptionResolver: Sendable {
       }
     }
 
-    problems += unknownNames(layers: layers, declared: declared, libraryByEnableOption: libraryByEnableOption)
+    let (unknown, warnings) = unknownNames(
+      layers: layers, declared: declared, libraryByEnableOption: libraryByEnableOption)
+    problems += unknown
 
     var evaluator = ValueEvaluator(
       declared: declared, layers: layers,
@@ -81,15 +83,17 @@ public struct OptionResolver: Sendable {
     }
 
     if !problems.isEmpty { throw Diagnostics(problems) }
-    return OptionResolution(libraries: selection.libraries, options: resolved)
+    return OptionResolution(libraries: selection.libraries, options: resolved, warnings: warnings)
   }
 
-  /// Names set in a Kraftfile that no selected library declares.
+  /// Names set in a Kraftfile that no selected library declares: errors, except Unikraft's
+  /// options kraft knows and ignores (`UnikraftOptionTable`), which are warnings.
   private func unknownNames(
     layers: KConfigLayers, declared: [String: LibraryOption],
     libraryByEnableOption: [String: LibraryManifest]
-  ) -> [Diagnostic] {
+  ) -> (problems: [Diagnostic], warnings: [Diagnostic]) {
     var problems: [Diagnostic] = []
+    var warnings: [Diagnostic] = []
     let allOptions = catalog.flatMap { library in library.options.map { ($0.name, library) } }
     for name in layers.names where declared[name] == nil && libraryByEnableOption[name] == nil {
       let location = layers.winner(name)?.location
@@ -101,6 +105,12 @@ public struct OptionResolver: Sendable {
             at: location))
         continue
       }
+      if let setting = layers.winner(name),
+        let warning = UnikraftOptionTable.warning(name: name, value: setting.text, at: location)
+      {
+        warnings.append(warning)
+        continue
+      }
       var message = "unknown option '\(name)'"
       let candidates = allOptions.map(\.0) + Array(libraryByEnableOption.keys).sorted()
       if let close = Suggestion.closest(to: name, in: candidates) {
@@ -108,7 +118,7 @@ public struct OptionResolver: Sendable {
       }
       problems.append(Diagnostic(.error, message, at: location))
     }
-    return problems
+    return (problems, warnings)
   }
 }
 
