@@ -1,0 +1,179 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// What the network tests need from the tree: the lwIP port and the kernel's netdev library
+/// (issue 15's kernel side). Without them `lwip` is an unknown library and nothing can serve.
+enum NetworkSupport {
+  static let repository = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+  static let inTree =
+    FileManager.default.fileExists(atPath: repository.appendingPathComponent("Ports/lwip/port.yaml").path)
+    && FileManager.default.fileExists(
+      atPath: repository.appendingPathComponent("Kernel/lib/netdev/library.yaml").path)
+
+  /// Root, `ip` and /dev/net/tun: what a namespace with its own tap device takes.
+  static let canMakeNamespaces =
+    getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip")
+    && FileManager.default.fileExists(atPath: "/dev/net/tun")
+}
+
+/// The test project shaped like Unikraft's native/http-c, built once per target.
+final class BuiltHTTPProject: @unchecked Sendable {
+  let scratch: ScratchProject
+  let build: KraftProcess.Result
+  let platform: String
+  let architecture: String
+
+  init(platform: String, architecture: String) throws {
+    self.platform = platform
+    self.architecture = architecture
+    scratch = try ScratchProject(copying: "Tests/Images/http-c-shape")
+    // The command its README gives.
+    build = try KraftProcess.run(
+      ["build", "--plat", platform, "--arch", architecture], in: scratch.url, timeout: 1500)
+  }
+
+  static let qemuX86 = Result { try BuiltHTTPProject(platform: "qemu", architecture: "x86_64") }
+  static let fcX86 = Result { try BuiltHTTPProject(platform: "fc", architecture: "x86_64") }
+  static let qemuArm64 = Result { try BuiltHTTPProject(platform: "qemu", architecture: "arm64") }
+
+  static func built(_ target: String) throws -> BuiltHTTPProject {
+    switch target {
+    case "fc/x86_64": return try fcX86.get()
+    case "qemu/arm64": return try qemuArm64.get()
+    default: return try qemuX86.get()
+    }
+  }
+}
+
+@Suite(
+  .enabled(
+    if: NetworkSupport.inTree && Curl.available,
+    "needs the lwip port (Ports/lwip), the netdev library (Kernel/lib/netdev) and curl"))
+struct NetworkBootTests {
+  /// `kraft run --rm --plat P --arch A -p PORT:8080 .` as the README says, then curl; the
+  /// server ends on `GET /exit`, and kraft with the application's status 0.
+  @Test(arguments: ["qemu/x86_64", "fc/x86_64", "qemu/arm64"])
+  func publishedPortAnswersCurl(target: String) throws {
+    let project = try BuiltHTTPProject.built(target)
+    #expect(project.build.status == 0, "kraft build:\n\(project.build.output)")
+    guard project.build.status == 0 else { return }
+    // Unikraft's options kraft ignores are named, with their line, and do not stop the build.
+    #expect(project.build.stderr.contains("'CONFIG_LIBUKBUS' is a Unikraft option kraft ignores"))
+    #expect(project.build.stderr.contains("Kraftfile:12:"))
+
+    let port = freeLoopbackPort()
+    let serving = try ServingKraft(
+      [
+        "run", "--rm", "--plat", project.platform, "--arch", project.architecture, "-p", "\(port):8080",
+        "--timeout", "240", ".",
+      ], in: project.scratch.url)
+    let body = Curl.firstAnswer("http://127.0.0.1:\(port)/", within: 180, while: serving)
+    #expect(body == "Hello from kraft!\n", "console:\n\(serving.output)")
+    // Several requests in a row, each on its own connection.
+    for _ in 0..<5 {
+      #expect(Curl.get("http://127.0.0.1:\(port)/again") == "Hello from kraft!\n")
+    }
+    _ = Curl.get("http://127.0.0.1:\(port)/exit")
+    let status = serving.waitForExit(seconds: 60)
+    #expect(status == 0, "console:\n\(serving.output)")
+    #expect(serving.output.contains("listening on port 8080"))
+  }
+
+  /// `--network tap:NAME:ADDRESS` inside a namespace of the test's own: the guest is reached at
+  /// its own address on the tap, and no packet leaves the namespace.
+  @Test(.enabled(if: NetworkSupport.canMakeNamespaces, "needs root, ip (iproute2) and /dev/net/tun"))
+  func tapDeviceInItsOwnNamespace() throws {
+    let project = try BuiltHTTPProject.qemuX86.get()
+    #expect(project.build.status == 0, "kraft build:\n\(project.build.output)")
+    guard project.build.status == 0 else { return }
+    let namespace = TestNamespace()
+    defer { namespace.remove() }
+    try namespace.create(tap: "tap0", hostAddress: "172.44.0.1/24")
+
+    let serving = try ServingKraft(
+      [
+        "run", "--plat", "qemu", "--arch", "x86_64", "--network", "tap:tap0:172.44.0.2/24:172.44.0.1",
+        "--timeout", "240", ".",
+      ], in: project.scratch.url, prefix: namespace.exec)
+    let body = Curl.firstAnswer(
+      "http://172.44.0.2:8080/", prefix: namespace.exec, within: 180, while: serving)
+    #expect(body == "Hello from kraft!\n", "console:\n\(serving.output)")
+    _ = Curl.get("http://172.44.0.2:8080/exit", prefix: namespace.exec)
+    #expect(serving.waitForExit(seconds: 60) == 0, "console:\n\(serving.output)")
+  }
+}
+
+/// A network namespace of the test's own with one tap device in it, removed (with the tap) at
+/// the end.
+struct TestNamespace {
+  let name = "kraft-test-\(UInt32.random(in: 0...UInt32.max))"
+
+  var exec: [String] { ["ip", "netns", "exec", name] }
+
+  func create(tap: String, hostAddress: String) throws {
+    for command in [
+      ["ip", "netns", "add", name],
+      exec + ["ip", "link", "set", "lo", "up"],
+      exec + ["ip", "tuntap", "add", "dev", tap, "mode", "tap"],
+      exec + ["ip", "addr", "add", hostAddress, "dev", tap],
+      exec + ["ip", "link", "set", tap, "up"],
+    ] {
+      let status = try HostTool.status(command)
+      guard status == 0 else { throw NamespaceSetupFailed(command: command, status: status) }
+    }
+  }
+
+  func remove() { _ = try? HostTool.status(["ip", "netns", "del", name]) }
+
+  struct NamespaceSetupFailed: Error, CustomStringConvertible {
+    var command: [String]
+    var status: Int32
+    var description: String { "\(command.joined(separator: " ")) exited \(status)" }
+  }
+}
+
+/// The NIC kraft attaches is one QEMU accepts on each machine, and an image without a network
+/// stack boots with it as without it.
+@Suite struct PortForwardingBootTests {
+  @Test(arguments: ["qemu/x86_64", "fc/x86_64"])
+  func anImageWithoutNetworkBootsWithPublishedPorts(target: String) throws {
+    let project = try BuiltProject.helloworld.get()
+    #expect(project.build.status == 0, "kraft build failed:\n\(project.build.output)")
+    let run = try KraftProcess.run(
+      [
+        "run", "-t", target, "-p", "\(freeLoopbackPort()):8080", "-p", "\(freeLoopbackPort()):53/udp",
+        "--timeout", "60",
+      ],
+      in: project.scratch.url)
+    #expect(run.status == 0, "kraft run:\n\(run.output)")
+    #expect(run.stdout.contains("Hello, world!"))
+  }
+
+  @Test func aBusyHostPortIsRefusedBeforeBooting() throws {
+    let project = try BuiltProject.helloworld.get()
+    let held = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(held) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        bind(held, $0, length) == 0 && listen(held, 1) == 0 && getsockname(held, $0, &length) == 0
+      }
+    }
+    #expect(bound)
+    let port = Int(UInt16(bigEndian: address.sin_port))
+    let run = try KraftProcess.run(["run", "-p", "\(port):80", "--timeout", "60"], in: project.scratch.url)
+    #expect(run.status == 125)
+    #expect(
+      run.stderr.contains("host port \(port)/tcp on 127.0.0.1 cannot be published: it is already in use"))
+    #expect(!run.stdout.contains("Hello, world!"))
+  }
+}
