@@ -18,7 +18,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from harness import boots, floor, machine, memory, posix_probes, report, runtime, stats, toolchain  # noqa: E402
+from harness import boots, floor, http, machine, memory, posix_probes, report, runtime, stats, toolchain  # noqa: E402
 from harness.kraft import HarnessError, Kraft, Project  # noqa: E402
 
 REPOSITORY = os.path.dirname(HERE)
@@ -27,6 +27,7 @@ REPOSITORY = os.path.dirname(HERE)
 # 128 KiB limit for one argument (ninja runs it through `sh -c`).
 WORK = "/tmp/kraft-bench"
 PROBES = os.path.join(REPOSITORY, "Tests", "Images", "posix-probes")
+HTTP_PROJECT = os.path.join(REPOSITORY, "Tests", "Images", "http-c-shape")
 ARM64_TARGET = "qemu/arm64"
 
 
@@ -50,7 +51,7 @@ def parse_arguments():
         "--quick", action="store_true", help="2 runs of everything, results to bench/work/quick"
     )
     parser.add_argument(
-        "--only", choices=["posix-probes"],
+        "--only", choices=["posix-probes", "http"],
         help="measure this figure alone; results to bench/results/<figure>.json and .txt",
     )
     arguments = parser.parse_args()
@@ -205,6 +206,13 @@ def main():
         log("POSIX probes")
         figures += posix_probes.measure(kraft, PROBES, WORK, log)
         return finish(results, arguments, log, base="posix-probes")
+    if arguments.only == "http":
+        # Not in the default suite: the Linux guest alone takes minutes to bisect under TCG.
+        log("HTTP: kraft image against a Linux guest")
+        floors = floor.build_floor_images(os.path.join(HERE, "floor"), os.path.join(WORK, "floor"))
+        runs = 2 if arguments.quick else 3
+        figures += http.measure(kraft, HTTP_PROJECT, os.path.join(WORK, "http"), floors, log, runs=runs)
+        return finish(results, arguments, log, base="http")
 
     log("QEMU floor images")
     floors = floor.build_floor_images(os.path.join(HERE, "floor"), os.path.join(WORK, "floor"))

@@ -21,6 +21,8 @@ def format_value(value, unit):
         return f"{int(value)} B"
     if unit == "MiB":
         return f"{int(value)} MiB"
+    if unit == "req/s":
+        return f"{value:.0f} req/s"
     if unit == "count":
         return f"{int(value)}"
     return f"{value} {unit}"
@@ -40,6 +42,10 @@ def _note(figure):
         notes.append("compiled " + "/".join(str(c) for c in sorted(set(figure["compiled"]))))
     if figure.get("failed_runs"):
         notes.append(f"{figure['failed_runs']} runs failed")
+    if "goal" in figure:
+        notes.append("goal " + figure["goal"])
+    if figure.get("errors"):
+        notes.append(f"{figure['errors']} errors")
     if "score" in figure:
         notes.append(figure["score"])
         if figure.get("differing"):
