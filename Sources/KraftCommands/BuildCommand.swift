@@ -56,6 +56,18 @@ struct BuildCommand: ParsableCommand {
   @Flag(help: "With --release: accept a toolchain other than the pinned one, and pin it.")
   var allowToolchainChange = false
 
+  @Flag(
+    name: .customLong("no-cache"),
+    help: "Rebuild the chosen targets from scratch: remove their objects and images first (kraftkit's flag).")
+  var noCache = false
+
+  @Flag(
+    name: .customLong("no-update"),
+    help: ArgumentHelp(
+      "Accepted for kraftkit's command lines: kraft has no package index to update; it fetches only what the Kraftfile and its lock pin."
+    ))
+  var noUpdate = false
+
   @Flag(help: "Fail when Kraftfile.lock is missing or disagrees with the Kraftfile (docs/ports.md).")
   var locked = false
 
@@ -109,6 +121,9 @@ struct BuildCommand: ParsableCommand {
       projectDirectory: loaded.kraftfile.directory, allowOutsideProject: rootfsOutsideProject)
     if let rootfs = loaded.kraftfile.rootfs {
       try rootfsPolicy.checkLocation(loaded.kraftfile.resolvedPath(rootfs))
+    }
+    if noCache {
+      for built in plan.targets { try CleanCommand.removeOutputs(of: built.target, context.layout) }
     }
     // A new `outdir` is created stamped as kraft's, so that later runs may write and clean it.
     try OutputDirectory(layout: context.layout).prepare()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import KraftBasics
 import KraftBuild
+import KraftModel
 
 /// `kraft clean`: removes build outputs (objects, images) but keeps fetched sources.
 /// `kraft properclean` (below, same job at a larger scale) also removes the project's
@@ -32,20 +33,25 @@ struct CleanCommand: ParsableCommand {
       // Only the chosen targets' images and build folders, by name (links are removed, never
       // followed); other targets' outputs stay.
       for chosen in try targetFilter.targets(layout, named: target) {
-        let image = layout.image(for: chosen)
-        let outputs = [
-          image, layout.debugImage(for: chosen), image + ".map", image + ".report",
-          layout.outputDirectory + "/" + TargetBuildPlan.key(chosen),
-        ]
-        for path in outputs where OutputDirectory.lexists(path) {
-          try OutputDirectory.removeEntry(path)
-        }
+        try Self.removeOutputs(of: chosen, layout)
         print("removed \(chosen.shortForm) outputs from \(layout.outputDirectory)")
       }
       return
     }
     let removed = try OutputDirectory(layout: layout).clean()
     print(removed.isEmpty ? "nothing to remove" : "removed \(layout.outputDirectory)")
+  }
+
+  /// One target's image, its companions and its build folder (objects, ninja file).
+  static func removeOutputs(of target: Target, _ layout: ProjectLayout) throws {
+    let image = layout.image(for: target)
+    let outputs = [
+      image, layout.debugImage(for: target), image + ".map", image + ".report",
+      layout.outputDirectory + "/" + TargetBuildPlan.key(target),
+    ]
+    for path in outputs where OutputDirectory.lexists(path) {
+      try OutputDirectory.removeEntry(path)
+    }
   }
 }
 

@@ -33,9 +33,10 @@ final class BuiltHTTPProject: @unchecked Sendable {
     self.platform = platform
     self.architecture = architecture
     scratch = try ScratchProject(copying: "Tests/Images/http-c-shape")
-    // The command its README gives.
+    // The command Unikraft's README gives (kraftkit's --no-cache and --no-update included).
     build = try KraftProcess.run(
-      ["build", "--plat", platform, "--arch", architecture], in: scratch.url, timeout: 1500)
+      ["build", "--no-cache", "--no-update", "--plat", platform, "--arch", architecture], in: scratch.url,
+      timeout: 1500)
   }
 
   static let qemuX86 = Result { try BuiltHTTPProject(platform: "qemu", architecture: "x86_64") }

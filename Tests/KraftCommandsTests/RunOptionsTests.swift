@@ -70,6 +70,10 @@ import Testing
     let clean = try CleanCommand.parse(["--plat", "fc", "--arch", "x86_64"])
     #expect(clean.targetFilter.platform == "fc")
     #expect(clean.targetFilter.architecture == "x86_64")
+    // Unikraft's READMEs build with kraftkit's --no-cache --no-update.
+    let readme = try BuildCommand.parse(["--no-cache", "--no-update", "--plat", "qemu", "--arch", "x86_64"])
+    #expect(readme.noCache && readme.noUpdate)
+    #expect(readme.targetFilter.platform == "qemu")
     let fetch = try FetchCommand.parse(["--plat", "qemu"])
     #expect(fetch.targetFilter.platform == "qemu")
   }
