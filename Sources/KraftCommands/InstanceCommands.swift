@@ -21,14 +21,15 @@ struct PsCommand: ParsableCommand {
   func run() throws {
     let instances = try InstanceStore.forUser().list()
     let rows =
-      [["NAME", "STATE", "TARGET", "MEMORY", "IMAGE"]]
+      [["NAME", "STATE", "TARGET", "MEMORY", "NETWORK", "IMAGE"]]
       + instances.map {
         [
           $0.name, $0.state.description, $0.record.run.request.target.shortForm,
-          "\($0.record.run.request.memory) MiB", $0.record.run.request.image,
+          "\($0.record.run.request.memory) MiB", $0.record.run.request.network?.summary ?? "none",
+          $0.record.run.request.image,
         ]
       }
-    let widths = (0..<5).map { column in rows.map { $0[column].count }.max() ?? 0 }
+    let widths = (0..<6).map { column in rows.map { $0[column].count }.max() ?? 0 }
     for row in rows {
       let cells = row.enumerated().map { index, cell in
         index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)

@@ -156,6 +156,32 @@ struct TestNamespace {
     #expect(run.stdout.contains("Hello, world!"))
   }
 
+  @Test func aDetachedInstanceKeepsItsPublishedPorts() throws {
+    let project = try RunLifecycleTests.console.get()
+    try #require(project.build.status == 0, "kraft build failed:\n\(project.build.output)")
+    let runtime = FileManager.default.temporaryDirectory.appendingPathComponent("kraft-rt-\(UUID())")
+    defer { try? FileManager.default.removeItem(at: runtime) }
+    let kraft = { (arguments: [String]) in
+      try KraftProcess.run(
+        arguments, in: project.scratch.url, environment: ["KRAFT_RUNTIME_DIR": runtime.path])
+    }
+    let port = freeLoopbackPort()
+    let started = try kraft(["run", "-W", "-d", "-n", "net", "-p", "\(port):8080"])
+    #expect(started.status == 0, "\(started.output)")
+    defer { _ = try? kraft(["stop", "net"]) }
+    #expect(RunLifecycleTests.poll(60) { (try? kraft(["logs", "net"]).stdout.contains("running")) == true })
+    #expect(try kraft(["ps"]).stdout.contains("127.0.0.1:\(port)->8080/tcp"))
+    // The VM the background supervisor started has the NIC and the forwarding rule.
+    let supervisor =
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: runtime.appendingPathComponent("net/supervisor.json"))) as? [String: Any]
+    let supervisorPid = try #require((supervisor?["pid"] as? NSNumber)?.int32Value)
+    let qemu = try #require(RunLifecycleTests.qemuChild(of: supervisorPid))
+    let command = RunLifecycleTests.command(of: qemu)
+    #expect(command.contains("hostfwd=tcp:127.0.0.1:\(port)-:8080"), "\(command)")
+    #expect(command.contains("virtio-net-pci,netdev=net0"), "\(command)")
+  }
+
   @Test func aBusyHostPortIsRefusedBeforeBooting() throws {
     let project = try BuiltProject.helloworld.get()
     let held = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

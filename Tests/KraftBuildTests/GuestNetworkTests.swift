@@ -184,6 +184,17 @@ import Testing
     #expect(loaded.request.network == nil)
   }
 
+  @Test func psSummarisesTheNetwork() {
+    #expect(
+      GuestNetwork.user(forwards: [
+        PortForward(hostPort: 8080, guestPort: 80),
+        PortForward(hostAddress: "0.0.0.0", hostPort: 53, guestPort: 53, transport: .udp),
+      ]).summary == "127.0.0.1:8080->80/tcp, 0.0.0.0:53->53/udp")
+    #expect(GuestNetwork.user(forwards: []).summary == "user")
+    #expect(GuestNetwork.tap(name: "tap0", address: nil).summary == "tap:tap0")
+    #expect(GuestNetwork.bridge(name: "kraft0", address: nil).summary == "bridge:kraft0")
+  }
+
   @Test func aBusyHostPortIsAClearError() throws {
     // Take a free loopback port, keep it bound, and ask to publish it.
     let held = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

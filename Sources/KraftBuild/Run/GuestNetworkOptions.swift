@@ -134,6 +134,18 @@ extension GuestNetwork {
     }
   }
 
+  /// For `kraft ps`: `127.0.0.1:8080->80/tcp, ...`, `user` without ports, `tap:NAME`, `bridge:NAME`.
+  public var summary: String {
+    switch self {
+    case .user(let forwards) where forwards.isEmpty: return "user"
+    case .user(let forwards):
+      return forwards.map { "\($0.hostAddress):\($0.hostPort)->\($0.guestPort)/\($0.transport.rawValue)" }
+        .joined(separator: ", ")
+    case .tap(let name, _): return "tap:" + name
+    case .bridge(let name, _): return "bridge:" + name
+    }
+  }
+
   public var isTap: Bool {
     if case .tap = self { return true }
     return false

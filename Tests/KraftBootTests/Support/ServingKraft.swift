@@ -31,9 +31,9 @@ final class ServingKraft {
 
   /// Waits for the process to end; its status, or nil when it still runs after `seconds`.
   func waitForExit(seconds: Double) -> Int32? {
-    let deadline = Date().addingTimeInterval(seconds)
-    while process.isRunning && Date() < deadline { usleep(100_000) }
-    return process.isRunning ? nil : process.terminationStatus
+    guard RunLifecycleTests.poll(seconds, { !process.isRunning }) else { return nil }
+    process.waitUntilExit()
+    return process.terminationStatus
   }
 
   deinit {
