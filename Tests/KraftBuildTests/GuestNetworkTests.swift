@@ -158,8 +158,18 @@ import Testing
       let json = try JSONSerialization.jsonObject(with: Data(configuration.utf8)) as? [String: Any]
       #expect(json?["network-interfaces"] == nil)
     }
-    // Firecracker has no user network.
-    let forwarded = RunRequest(target: target, image: "/img", network: .user(forwards: []))
+    // The user network kraft adds for an image with a network driver is left out there.
+    let automatic = try VirtualMachineCommand(locator: both).monitor(
+      for: RunRequest(target: target, image: "/img", network: .user(forwards: [])), scratchDirectory: "/s")
+    if case .firecracker(_, let configuration, _) = automatic {
+      #expect(!configuration.contains("network-interfaces"))
+      #expect(!configuration.contains("netdev.ip="))
+    } else {
+      Issue.record("expected firecracker")
+    }
+    // Firecracker has no user network for published ports.
+    let forwarded = RunRequest(
+      target: target, image: "/img", network: .user(forwards: [PortForward(hostPort: 8080, guestPort: 80)]))
     let error = #expect(throws: RunFailure.self) {
       try VirtualMachineCommand(locator: both).monitor(for: forwarded, scratchDirectory: "/s")
     }

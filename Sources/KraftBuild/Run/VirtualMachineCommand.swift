@@ -80,6 +80,10 @@ public struct VirtualMachineCommand: Sendable {
   {
     let target = request.target
     if target.platform == .firecracker, let firecracker = locator.find("firecracker") {
+      var request = request
+      // The user network kraft adds by itself for an image with a network driver (no ports)
+      // does not exist here; the image boots without a device, as under `-nic none`.
+      if request.network == .user(forwards: []) { request.network = nil }
       if let network = request.network, !network.isTap {
         throw RunFailure(
           message:
