@@ -14,6 +14,7 @@
  */
 #include <kraft/alloc.h>
 #include <kraft/arch.h>
+#include <kraft/irq.h>
 #include <kraft/kcore.h>
 #include <kraft/kerrno.h>
 #include <kraft/ktime.h>
@@ -107,15 +108,18 @@ static void schedule(void)
 	struct thread *prev = current, *next;
 
 	for (;;) {
+		/* Device interrupts' deferred work may wake threads. */
+		kirq_run_deferred();
 		wake_sleepers();
 		next = dequeue(&run_queue);
 		if (next)
 			break;
-		if (!sleepers)
+		if (!sleepers && !kirq_any_attached())
 			kpanic("deadlock: every thread is blocked (last: "
 			       "'%s')",
 			       prev->name);
-		arch_timer_arm(sleepers->wake_at);
+		if (sleepers)
+			arch_timer_arm(sleepers->wake_at);
 		arch_cpu_idle();
 	}
 	if (next != prev) {

@@ -19,6 +19,13 @@ void arch_init_late(void);
 unsigned long arch_irq_save(void);
 void arch_irq_restore(unsigned long flags);
 
+/*
+ * Routes device interrupt irq (kraft/irq.h numbering) to this CPU and
+ * unmasks it; its trap code then calls kirq_dispatch(irq) and acknowledges
+ * the controller. 0, or -KEINVAL when the line cannot be routed.
+ */
+int arch_irq_enable(unsigned irq);
+
 /* Waits for the next interrupt (timer or device) with interrupts enabled. */
 void arch_cpu_idle(void);
 
