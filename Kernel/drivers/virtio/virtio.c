@@ -45,8 +45,12 @@ int virtio_negotiate(struct virtio_device *dev, uint64_t wanted)
 	const struct virtio_transport_ops *ops = dev->ops;
 
 	ops->set_status(dev, 0);
-	while (ops->get_status(dev) != 0)
-		; /* a reset completes when status reads 0 */
+	/* A reset completes when status reads 0. */
+	for (unsigned spins = 0; ops->get_status(dev) != 0; spins++)
+		if (spins == 1000000) {
+			virtio_fail(dev, "it does not reset", -KEIO);
+			return -KEIO;
+		}
 	ops->set_status(dev, VIRTIO_STATUS_ACKNOWLEDGE);
 	ops->set_status(dev, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
 
