@@ -15,18 +15,6 @@
 #define CLASS_BRIDGE_PCI 0x0604
 #define INTERRUPT_LINE   0x3c
 
-static inline void outl(uint16_t port, uint32_t v)
-{
-	__asm__ volatile("outl %0, %1" ::"a"(v), "Nd"(port));
-}
-
-static inline uint32_t inl(uint16_t port)
-{
-	uint32_t v;
-	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
 static void select(uint8_t bus, uint8_t slot, uint8_t fn, unsigned off)
 {
 	outl(CONFIG_ADDRESS, 0x80000000u | (uint32_t)bus << 16 |

@@ -79,20 +79,17 @@ static void set_status(struct virtio_device *dev, uint8_t status)
 	w32(dev, MMIO_STATUS, status);
 }
 
-static uint64_t get_features(struct virtio_device *dev)
+static uint32_t get_features(struct virtio_device *dev, unsigned word)
 {
-	w32(dev, MMIO_DEV_FEAT_SEL, 0);
-	uint64_t lo = r32(dev, MMIO_DEV_FEATURES);
-	w32(dev, MMIO_DEV_FEAT_SEL, 1);
-	return lo | (uint64_t)r32(dev, MMIO_DEV_FEATURES) << 32;
+	w32(dev, MMIO_DEV_FEAT_SEL, word);
+	return r32(dev, MMIO_DEV_FEATURES);
 }
 
-static void set_features(struct virtio_device *dev, uint64_t features)
+static void set_features(struct virtio_device *dev, unsigned word,
+                         uint32_t bits)
 {
-	w32(dev, MMIO_DRV_FEAT_SEL, 0);
-	w32(dev, MMIO_DRV_FEATURES, (uint32_t)features);
-	w32(dev, MMIO_DRV_FEAT_SEL, 1);
-	w32(dev, MMIO_DRV_FEATURES, (uint32_t)(features >> 32));
+	w32(dev, MMIO_DRV_FEAT_SEL, word);
+	w32(dev, MMIO_DRV_FEATURES, bits);
 }
 
 static void read_config(struct virtio_device *dev, unsigned off, void *buf,

@@ -100,22 +100,17 @@ static void set_status(struct virtio_device *dev, uint8_t status)
 	w8(of(dev)->common, COMMON_STATUS, status);
 }
 
-static uint64_t get_features(struct virtio_device *dev)
+static uint32_t get_features(struct virtio_device *dev, unsigned word)
 {
-	volatile uint8_t *c = of(dev)->common;
-	w32(c, COMMON_DFSELECT, 0);
-	uint64_t lo = r32(c, COMMON_DF);
-	w32(c, COMMON_DFSELECT, 1);
-	return lo | (uint64_t)r32(c, COMMON_DF) << 32;
+	w32(of(dev)->common, COMMON_DFSELECT, word);
+	return r32(of(dev)->common, COMMON_DF);
 }
 
-static void set_features(struct virtio_device *dev, uint64_t features)
+static void set_features(struct virtio_device *dev, unsigned word,
+                         uint32_t bits)
 {
-	volatile uint8_t *c = of(dev)->common;
-	w32(c, COMMON_GFSELECT, 0);
-	w32(c, COMMON_GF, (uint32_t)features);
-	w32(c, COMMON_GFSELECT, 1);
-	w32(c, COMMON_GF, (uint32_t)(features >> 32));
+	w32(of(dev)->common, COMMON_GFSELECT, word);
+	w32(of(dev)->common, COMMON_GF, bits);
 }
 
 static void read_config(struct virtio_device *dev, unsigned off, void *buf,

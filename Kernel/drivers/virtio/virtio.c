@@ -54,14 +54,16 @@ int virtio_negotiate(struct virtio_device *dev, uint64_t wanted)
 	ops->set_status(dev, VIRTIO_STATUS_ACKNOWLEDGE);
 	ops->set_status(dev, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
 
-	uint64_t offered = ops->get_features(dev);
+	uint64_t offered = ops->get_features(dev, 0) |
+	                   (uint64_t)ops->get_features(dev, 1) << 32;
 	if (!(offered & VIRTIO_F_VERSION_1)) {
 		virtio_fail(dev, "it is a legacy device (no VERSION_1)",
 		            -KENODEV);
 		return -KENODEV;
 	}
 	dev->features = offered & (wanted | VIRTIO_F_VERSION_1);
-	ops->set_features(dev, dev->features);
+	ops->set_features(dev, 0, (uint32_t)dev->features);
+	ops->set_features(dev, 1, (uint32_t)(dev->features >> 32));
 	ops->set_status(dev, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
 	                         VIRTIO_STATUS_FEATURES_OK);
 	if (!(ops->get_status(dev) & VIRTIO_STATUS_FEATURES_OK)) {

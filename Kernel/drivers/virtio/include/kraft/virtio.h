@@ -45,8 +45,10 @@ struct virtqueue;
 struct virtio_transport_ops {
 	uint8_t (*get_status)(struct virtio_device *dev);
 	void (*set_status)(struct virtio_device *dev, uint8_t status);
-	uint64_t (*get_features)(struct virtio_device *dev);
-	void (*set_features)(struct virtio_device *dev, uint64_t features);
+	/* Feature bits 32 * word .. 32 * word + 31 (word 0 or 1). */
+	uint32_t (*get_features)(struct virtio_device *dev, unsigned word);
+	void (*set_features)(struct virtio_device *dev, unsigned word,
+	                     uint32_t bits);
 	/* Copies len bytes of the device-specific configuration at off. */
 	void (*read_config)(struct virtio_device *dev, unsigned off, void *buf,
 	                    unsigned len);
