@@ -108,7 +108,11 @@ static void schedule(void)
 	struct thread *prev = current, *next;
 
 	for (;;) {
-		/* Device interrupts' deferred work may wake threads. */
+		/* Device interrupts' deferred work may wake threads. With
+		 * devices, pending interrupts are taken first: busy threads
+		 * would otherwise keep the CPU from ever idling for them. */
+		if (kirq_any_attached())
+			arch_irq_window();
 		kirq_run_deferred();
 		wake_sleepers();
 		next = dequeue(&run_queue);

@@ -26,6 +26,11 @@ void arch_irq_restore(unsigned long flags);
  */
 int arch_irq_enable(unsigned irq);
 
+/* Takes the interrupts that are pending now, if any, and returns with
+ * interrupts off again (a scheduler that always has a thread to run would
+ * otherwise never see a device). */
+void arch_irq_window(void);
+
 /* Waits for the next interrupt (timer or device) with interrupts enabled. */
 void arch_cpu_idle(void);
 
