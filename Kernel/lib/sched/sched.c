@@ -17,6 +17,7 @@
 #include <kraft/irq.h>
 #include <kraft/kcore.h>
 #include <kraft/kerrno.h>
+#include <kraft/kinit.h>
 #include <kraft/ktime.h>
 #include <kraft/print.h>
 #include <kraft/sched.h>
@@ -133,10 +134,13 @@ static void schedule(void)
 	reap();
 }
 
-void sched_init(void)
+/* The boot stack becomes the main thread. */
+static int sched_init(void)
 {
 	current = &main_thread;
+	return 0;
 }
+KINIT_REGISTER(sched_init, KINIT_LEVEL_SCHED);
 
 struct thread *sched_current(void)
 {
@@ -251,6 +255,9 @@ void sched_sleep_until(uint64_t deadline_ns)
 	schedule();
 	arch_irq_restore(flags);
 }
+
+/* ksleep_ns blocks only the calling thread. */
+KTIME_SLEEP_REGISTER(sched_sleep_until);
 
 void sched_sleep_ns(uint64_t ns)
 {
