@@ -8,13 +8,13 @@
  * QEMU's virtio-mmio is legacy unless told "-global
  * virtio-mmio.force-legacy=false".
  *
- * Devices are found once, by a constructor (the kernel's initialisation
- * step for libraries).
+ * Devices are found once at boot, at the init table's bus level.
  */
 #include <kraft/alloc.h>
 #include <kraft/fdt.h>
 #include <kraft/kcore.h>
 #include <kraft/kerrno.h>
+#include <kraft/kinit.h>
 #include <kraft/kstring.h>
 #include <kraft/print.h>
 #include <kraft/virtio.h>
@@ -236,8 +236,10 @@ static void scan_device_tree(void)
 	}
 }
 
-__attribute__((constructor)) static void virtio_mmio_init(void)
+static int virtio_mmio_probe(void)
 {
 	scan_cmdline();
 	scan_device_tree();
+	return 0;
 }
+KINIT_REGISTER(virtio_mmio_probe, KINIT_LEVEL_BUS);

@@ -22,6 +22,7 @@
 #include <kraft/irq.h>
 #include <kraft/kcore.h>
 #include <kraft/kerrno.h>
+#include <kraft/kinit.h>
 #include <kraft/kstring.h>
 #include <kraft/netdev.h>
 #include <kraft/print.h>
@@ -292,7 +293,10 @@ static struct virtio_driver vnet_driver = {
     .probe = probe,
 };
 
-__attribute__((constructor)) static void virtio_net_init(void)
+/* After the buses: the core binds the devices they found right away. */
+static int virtio_net_register(void)
 {
 	virtio_driver_register(&vnet_driver);
+	return 0;
 }
+KINIT_REGISTER(virtio_net_register, KINIT_LEVEL_DEVICE);

@@ -8,12 +8,12 @@
  * firmware wrote into the interrupt line register; reading the ISR byte
  * acknowledges it and lowers the line.
  *
- * Devices are found once, by a constructor (the kernel's initialisation
- * step for libraries).
+ * Devices are found once at boot, at the init table's bus level.
  */
 #include <kraft/alloc.h>
 #include <kraft/kcore.h>
 #include <kraft/kerrno.h>
+#include <kraft/kinit.h>
 #include <kraft/print.h>
 #include <kraft/pci.h>
 #include <kraft/virtio.h>
@@ -245,7 +245,9 @@ static void visit(const struct pci_device *d, void *ctx)
 	virtio_device_add(&vp->vdev);
 }
 
-__attribute__((constructor)) static void virtio_pci_init(void)
+static int virtio_pci_probe(void)
 {
 	pci_scan(visit, 0);
+	return 0;
 }
+KINIT_REGISTER(virtio_pci_probe, KINIT_LEVEL_BUS);
