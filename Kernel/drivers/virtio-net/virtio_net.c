@@ -128,20 +128,23 @@ static int transmit(struct netdev *dev, const struct netdev_segment *segs,
 	return 0;
 }
 
-static long receive(struct netdev *dev, void *out, size_t cap)
+/* One used chain's frame: its length (0 for a runt without data), or
+ * -KEAGAIN when none is waiting. */
+static long receive_one(struct vnet *n, void *out, size_t cap)
 {
-	struct vnet *n = dev->driver;
 	uint32_t len;
 	void *cookie = virtqueue_get(&n->rx, &len);
 
 	if (!cookie)
-		return 0;
+		return -KEAGAIN;
 	unsigned slot = (unsigned)((uintptr_t)cookie - 1);
 	const uint8_t *buf = n->rx_bufs + (size_t)slot * BUF_SIZE;
 	struct virtio_net_hdr hdr;
 	kmemcpy(&hdr, buf, sizeof hdr);
 	unsigned nbufs =
-	    (n->vdev->features & VIRTIO_NET_F_MRG_RXBUF) ? hdr.num_buffers : 1;
+	    (n->vdev->features & VIRTIO_NET_F_MRG_RXBUF) && hdr.num_buffers > 1
+	        ? hdr.num_buffers
+	        : 1;
 	size_t total = 0;
 	bool fits = true;
 
@@ -169,6 +172,16 @@ static long receive(struct netdev *dev, void *out, size_t cap)
 	if (hdr.flags & HDR_F_NEEDS_CSUM)
 		vnet_csum_complete(out, total, hdr.csum_start, hdr.csum_offset);
 	return (long)total;
+}
+
+static long receive(struct netdev *dev, void *out, size_t cap)
+{
+	long got;
+
+	/* Runts are dropped: 0 means that nothing is waiting. */
+	while ((got = receive_one(dev->driver, out, cap)) == 0)
+		;
+	return got == -KEAGAIN ? 0 : got;
 }
 
 static void rx_notify_enable(struct netdev *dev, int enable)
