@@ -61,6 +61,30 @@ static void put16(uint8_t *p, unsigned v)
 }
 
 /*
+ * Writes Ethernet and IPv4 headers (from the guest to dst_ip, through
+ * dst_mac) for l4_len bytes of protocol proto; returns where those go.
+ */
+static uint8_t *ipv4_frame(uint8_t *f, const struct netdev *dev,
+                           const uint8_t *dst_mac, unsigned proto,
+                           const uint8_t *dst_ip, unsigned l4_len)
+{
+	uint8_t *ip = f + 14;
+
+	memset(f, 0, 14 + 20 + l4_len);
+	memcpy(f, dst_mac, 6);
+	memcpy(f + 6, dev->mac, 6);
+	put16(f + 12, 0x0800);
+	ip[0] = 0x45;
+	put16(ip + 2, 20 + l4_len);
+	ip[8] = 64;
+	ip[9] = (uint8_t)proto;
+	memcpy(ip + 12, guest_ip, 4);
+	memcpy(ip + 16, dst_ip, 4);
+	put16(ip + 10, ip_checksum(ip, 20));
+	return ip + 20;
+}
+
+/*
  * Waits for a frame that match() accepts; its length, or 0 on timeout. It
  * blocks before looking, so only a receive notification (or the watchdog)
  * lets it look at all: the reply may well be in the ring already, but the
@@ -103,19 +127,7 @@ static void send_udp(struct netdev *dev, const uint8_t *gateway_mac)
 {
 	static const uint8_t target_ip[4] = {10, 0, 3, 2};
 	uint8_t u[14 + 20 + 8 + 23];
-
-	memset(u, 0, sizeof u);
-	memcpy(u, gateway_mac, 6);
-	memcpy(u + 6, dev->mac, 6);
-	put16(u + 12, 0x0800);
-	uint8_t *ip = u + 14, *udp = ip + 20;
-	ip[0] = 0x45;
-	put16(ip + 2, 20 + 8 + 23);
-	ip[8] = 64;
-	ip[9] = 17;
-	memcpy(ip + 12, guest_ip, 4);
-	memcpy(ip + 16, target_ip, 4);
-	put16(ip + 10, ip_checksum(ip, 20));
+	uint8_t *udp = ipv4_frame(u, dev, gateway_mac, 17, target_ip, 8 + 23);
 	put16(udp, 40000);
 	put16(udp + 2, 9);
 	put16(udp + 4, 8 + 23);
@@ -174,18 +186,8 @@ int main(int argc, char **argv)
 
 	/* ICMP echo request, id 0x4b46 ("KF"), 32 bytes of payload. */
 	uint8_t ping[14 + 20 + 8 + 32];
-	memset(ping, 0, sizeof ping);
-	memcpy(ping, gateway_mac, 6);
-	memcpy(ping + 6, dev->mac, 6);
-	put16(ping + 12, 0x0800);
-	uint8_t *ip = ping + 14, *icmp = ip + 20;
-	ip[0] = 0x45;
-	put16(ip + 2, 20 + 8 + 32);
-	ip[8] = 64;
-	ip[9] = 1;
-	memcpy(ip + 12, guest_ip, 4);
-	memcpy(ip + 16, gateway_ip, 4);
-	put16(ip + 10, ip_checksum(ip, 20));
+	uint8_t *icmp =
+	    ipv4_frame(ping, dev, gateway_mac, 1, gateway_ip, 8 + 32);
 	icmp[0] = 8;
 	put16(icmp + 4, 0x4b46);
 	put16(icmp + 6, 1);
