@@ -15,7 +15,6 @@
 #define IOAPIC_WIN     0x10
 #define IOAPIC_VER     0x01
 #define IOAPIC_REDTBL  0x10
-#define RTE_MASKED     (1u << 16)
 #define LAPIC_ID       0x20
 #define MSR_APIC_BASE  0x1b
 #define LAPIC_BASE_MSK (~0xfffULL)

@@ -18,11 +18,10 @@
 #include <kraft/pci.h>
 #include <kraft/virtio.h>
 
-#define VIRTIO_PCI_VENDOR            0x1af4
-#define VIRTIO_PCI_FIRST             0x1000
-#define VIRTIO_PCI_TRANSITIONAL_LAST 0x103f
-#define VIRTIO_PCI_MODERN_BASE       0x1040
-#define VIRTIO_PCI_LAST              0x107f
+#define VIRTIO_PCI_VENDOR      0x1af4
+#define VIRTIO_PCI_FIRST       0x1000
+#define VIRTIO_PCI_MODERN_BASE 0x1040
+#define VIRTIO_PCI_LAST        0x107f
 
 #define CAP_VENDOR     0x09
 #define CAP_COMMON_CFG 1
