@@ -1,8 +1,9 @@
 /*
- * poll and ppoll. Nodes report readiness through their poll hook; nothing
- * signals a change, so a waiting poll rechecks every POLL_SLICE_NS,
- * sleeping in between (other threads run then, and console input is only
- * ever polled anyway). Regular files and devices are always ready.
+ * poll and ppoll. Nodes report readiness through their poll hook. A waiting
+ * poll rechecks after every readiness notification (sockets, pipes: see
+ * kfd_ready_wait) and at least every POLL_SLICE_NS, for nodes that signal
+ * nothing (console input is only ever polled). Regular files and devices
+ * are always ready.
  */
 #include <kraft/kerrno.h>
 #include <kraft/ktime.h>
@@ -62,7 +63,7 @@ static long do_poll(struct pollfd_linux *fds, unsigned long n,
 		uint64_t slice = POLL_SLICE_NS;
 		if (timeout_ns > 0 && deadline - now < slice)
 			slice = deadline - now;
-		ksleep_ns(slice);
+		kfd_ready_wait(now + slice);
 	}
 }
 

@@ -56,4 +56,16 @@ int kfd_dir_base(int dirfd, const char *path, struct vnode **base);
 /* mode as a new file or directory gets it: without the umask's bits. */
 uint32_t kfd_creation_mode(uint32_t mode);
 
+/*
+ * Readiness. Nodes whose readiness changes outside their own read and write
+ * (sockets, whose stack runs in its own thread; eventfds; pipes) call
+ * kfd_ready_notify; poll, select, epoll and blocking socket calls recheck
+ * after every notification, sleeping in kfd_ready_wait in between.
+ */
+#define KFD_WAIT_FOREVER UINT64_MAX
+void kfd_ready_notify(void);
+/* Sleeps until the next notification or the monotonic deadline_ns: 0 or
+ * -KETIMEDOUT. */
+int kfd_ready_wait(uint64_t deadline_ns);
+
 #endif /* KRAFT_POSIX_FD_H */
