@@ -36,6 +36,19 @@ int kraft_lwip_errno;
 #define LINUX_MSG_MORE      0x8000
 #define ENOPROTOOPT_LINUX   92
 
+/* Sockets whose connect is in progress: lwIP reports a refused connection
+ * as a reset (ECONNRESET), Linux as ECONNREFUSED. */
+static unsigned char connecting[MEMP_NUM_NETCONN];
+
+static int refused(int fd, int err)
+{
+	if (fd < 0 || fd >= MEMP_NUM_NETCONN || !connecting[fd])
+		return err;
+	if (err)
+		connecting[fd] = 0;
+	return err == ECONNRESET ? ECONNREFUSED : err;
+}
+
 void kraft_lwip_socket_event(int s)
 {
 	kfd_ready_notify();
@@ -146,9 +159,15 @@ static long lwip_connect_op(void *sock, const void *addr, unsigned len)
 		return err;
 	if (a.ss_family == AF_UNSPEC)
 		a.s2_len = sizeof(struct sockaddr_in);
-	if (lwip_connect(fd_of(sock), (struct sockaddr *)&a, a.s2_len) < 0)
-		return failed();
-	return 0;
+	int fd = fd_of(sock);
+	if (lwip_connect(fd, (struct sockaddr *)&a, a.s2_len) == 0) {
+		connecting[fd] = 0;
+		return 0;
+	}
+	err = refused(fd, kraft_lwip_errno);
+	if (err == EINPROGRESS)
+		connecting[fd] = 1;
+	return -err;
 }
 
 static long lwip_sendmsg_op(void *sock, const struct ksock_iovec *iov,
@@ -254,6 +273,8 @@ static long lwip_getsockopt_op(void *sock, int level, int name, void *val,
 	if (lwip_getsockopt(fd_of(sock), level, name, val, &l) < 0)
 		return failed();
 	*len = l;
+	if (level == SOL_SOCKET && name == SO_ERROR && l >= sizeof(int))
+		*(int *)val = refused(fd_of(sock), *(int *)val);
 	return 0;
 }
 
@@ -316,6 +337,7 @@ static long lwip_ioctl_op(void *sock, unsigned long request, void *arg)
 
 static void lwip_close_op(void *sock)
 {
+	connecting[fd_of(sock)] = 0;
 	lwip_close(fd_of(sock));
 }
 
