@@ -139,7 +139,8 @@ static void *echo_client(void *arg)
 	intptr_t bad = 0;
 	/* In pieces, so the echo interleaves with the sending. */
 	for (int off = 0; off < ECHO_BYTES && !bad; off += 4096)
-		bad = write_all(s, out + off, 4096) || read_all(s, in + off, 4096);
+		bad = write_all(s, out + off, 4096) ||
+		      read_all(s, in + off, 4096);
 	bad = bad || memcmp(out, in, ECHO_BYTES) != 0;
 	close(s);
 	return (void *)bad;
@@ -152,7 +153,8 @@ static void check_tcp_echo(void)
 	pthread_t server, clients[ECHO_CLIENTS];
 	pthread_create(&server, 0, echo_server, (void *)(intptr_t)s);
 	for (int i = 0; i < ECHO_CLIENTS; i++)
-		pthread_create(&clients[i], 0, echo_client, (void *)(intptr_t)i);
+		pthread_create(&clients[i], 0, echo_client,
+		               (void *)(intptr_t)i);
 	int bad = 0;
 	for (int i = 0; i < ECHO_CLIENTS; i++) {
 		void *r;
@@ -171,7 +173,8 @@ static void check_tcp_echo(void)
 
 static void check_udp(void)
 {
-	int a = socket(AF_INET, SOCK_DGRAM, 0), b = socket(AF_INET, SOCK_DGRAM, 0);
+	int a = socket(AF_INET, SOCK_DGRAM, 0),
+	    b = socket(AF_INET, SOCK_DGRAM, 0);
 	struct sockaddr_in aa = loopback(7100), ba = loopback(7101);
 	CHECK(a >= 0 && b >= 0, "udp", "socket");
 	CHECK(!bind(a, (struct sockaddr *)&aa, sizeof(aa)) &&
@@ -198,8 +201,8 @@ static void check_udp(void)
 	int avail = -1;
 	struct pollfd p = {a, POLLIN, 0};
 	CHECK(poll(&p, 1, 2000) == 1, "udp", "poll for the reply");
-	CHECK(!ioctl(a, FIONREAD, &avail) && avail == 4, "udp",
-	      "FIONREAD %d", avail);
+	CHECK(!ioctl(a, FIONREAD, &avail) && avail == 4, "udp", "FIONREAD %d",
+	      avail);
 	CHECK(recv(a, buf, sizeof(buf), 0) == 4 && !memcmp(buf, "pong", 4),
 	      "udp", "reply content");
 	close(a);
@@ -293,7 +296,8 @@ static void check_epoll(void)
 	struct epoll_event e = {.events = EPOLLIN, .data.u32 = 1};
 	CHECK(!epoll_ctl(ep, EPOLL_CTL_ADD, s, &e), "epoll", "ctl add socket");
 	e.data.u32 = 2;
-	CHECK(!epoll_ctl(ep, EPOLL_CTL_ADD, ev, &e), "epoll", "ctl add eventfd");
+	CHECK(!epoll_ctl(ep, EPOLL_CTL_ADD, ev, &e), "epoll",
+	      "ctl add eventfd");
 	struct epoll_event got[4];
 	CHECK(epoll_wait(ep, got, 4, 0) == 0, "epoll", "ready too early");
 	pthread_t t;
@@ -389,8 +393,10 @@ static void check_half_close(void)
 	char buf[16];
 	CHECK(read_all(s, buf, 7) == 0 && !memcmp(buf, "request", 7),
 	      "half-close", "request");
-	CHECK(read(s, buf, sizeof(buf)) == 0, "half-close", "no EOF after SHUT_WR");
-	CHECK(write(s, "reply", 5) == 5, "half-close", "reply after peer's EOF");
+	CHECK(read(s, buf, sizeof(buf)) == 0, "half-close",
+	      "no EOF after SHUT_WR");
+	CHECK(write(s, "reply", 5) == 5, "half-close",
+	      "reply after peer's EOF");
 	close(s);
 	CHECK(read_all(c, buf, 5) == 0 && !memcmp(buf, "reply", 5),
 	      "half-close", "reply");
@@ -460,7 +466,8 @@ static void check_transfer(void)
 static void check_getaddrinfo(void)
 {
 	struct addrinfo hints = {.ai_family = AF_INET,
-	                         .ai_socktype = SOCK_STREAM}, *res;
+	                         .ai_socktype = SOCK_STREAM},
+	                *res;
 	int r = getaddrinfo("localhost", "7700", &hints, &res);
 	CHECK(r == 0, "getaddrinfo", "localhost: %s", gai_strerror(r));
 	struct sockaddr_in *a = (struct sockaddr_in *)res->ai_addr;
@@ -478,8 +485,8 @@ static void check_getaddrinfo(void)
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_flags = AI_NUMERICHOST;
 	r = getaddrinfo("127.0.0.1", "80", &hints, &res);
-	CHECK(r == 0 && res->ai_family == AF_INET, "getaddrinfo",
-	      "numeric: %s", gai_strerror(r));
+	CHECK(r == 0 && res->ai_family == AF_INET, "getaddrinfo", "numeric: %s",
+	      gai_strerror(r));
 	freeaddrinfo(res);
 	r = getaddrinfo("::1", "80", &hints, &res);
 	CHECK(r == 0 && res->ai_family == AF_INET6, "getaddrinfo",
@@ -512,6 +519,22 @@ static void check_ipv6(void)
 	printf("PASS ipv6 loopback\n");
 }
 
+/* ---- lwIP's timers (TCP, reassembly, IPv6 neighbours) run while idle ---- */
+
+static void check_idle_timers(void)
+{
+	int c, s;
+	CHECK(!tcp_pair(7900, &c, &s), "idle-timers", "connect");
+	sleep(3); /* every cyclic timer fires at least twice */
+	char buf[5];
+	CHECK(write(c, "after", 5) == 5 && read_all(s, buf, 5) == 0 &&
+	          !memcmp(buf, "after", 5),
+	      "idle-timers", "exchange after 3 s idle");
+	close(c);
+	close(s);
+	printf("PASS idle-timers\n");
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, 0, _IONBF, 0);
@@ -525,6 +548,7 @@ int main(int argc, char **argv)
 	check_transfer();
 	check_getaddrinfo();
 	check_ipv6();
+	check_idle_timers();
 	printf("net-loopback: %d failures\n", failures);
 	return failures;
 }

@@ -49,6 +49,8 @@ void kraft_lwip_free(void *ptr);
 #define LWIP_ND6_ALLOW_RA_UPDATES     1
 #define LWIP_IPV6_SEND_ROUTER_SOLICIT 1
 #define LWIP_IPV6_MLD                 1
+/* Reassembly keeps a pointer in the fragment header: too big for 64 bits. */
+#define IPV6_FRAG_COPYHEADER 1
 #else
 #define LWIP_IPV6 0
 #endif
