@@ -75,6 +75,14 @@ void arm64_timer_irq(unsigned intid)
 		write_sysreg(cntv_ctl_el0, 0);
 }
 
+void arch_irq_window(void)
+{
+	__asm__ volatile("msr daifclr, #2\n"
+	                 "isb\n"
+	                 "msr daifset, #2" ::
+	                     : "memory");
+}
+
 void arch_cpu_idle(void)
 {
 	/*

@@ -1,15 +1,18 @@
 /*
  * Exception dispatch and the crash report. An IRQ is acknowledged at the
- * GIC and handed to the timer (the only interrupt source: it exists to wake
- * arch_cpu_idle). A synchronous exception is fatal, except the one a
- * semihosting call raises when QEMU runs without -semihosting, which is
- * skipped so that the exit path can fall back to PSCI. The report matches
- * x86_64's: what happened (from ESR_EL1's exception class), whether a guard
- * page was hit ("stack overflow"), the registers, and a frame-pointer
- * backtrace as "  #N 0x<address>" lines that `kraft run` symbolises.
+ * GIC and handed to the timer (which exists to wake arch_cpu_idle) or, for
+ * a shared interrupt, to the handlers drivers attached (kraft/irq.h). A
+ * synchronous exception is fatal, except the one a semihosting call raises when
+ * QEMU runs without -semihosting, which is skipped so that the exit path can
+ * fall back to PSCI. The report matches x86_64's: what happened (from ESR_EL1's
+ * exception class), whether a guard page was hit ("stack overflow"), the
+ * registers, and a frame-pointer backtrace as "  #N 0x<address>" lines that
+ * `kraft run` symbolises.
  */
 #include <kraft/abi.h>
 #include <kraft/gic.h>
+#include <kraft/irq.h>
+#include <kraft/kerrno.h>
 #include <kraft/kcore.h>
 #include <kraft/print.h>
 #include <arm64/arm64.h>
@@ -154,7 +157,10 @@ void arm64_trap(struct arm64_regs *regs, enum arm64_vector vector)
 		unsigned intid = gic_ack();
 		if (intid >= 1020)
 			return; /* spurious: nothing to end */
-		arm64_timer_irq(intid);
+		if (intid >= GIC_SPI_BASE)
+			kirq_dispatch(intid);
+		else
+			arm64_timer_irq(intid);
 		gic_eoi(intid);
 		return;
 	}
@@ -169,6 +175,14 @@ void arm64_trap(struct arm64_regs *regs, enum arm64_vector vector)
 	crashing = 1;
 	crash_report(regs, vector);
 	kcore_crash();
+}
+
+int arch_irq_enable(unsigned irq)
+{
+	if (irq < GIC_SPI_BASE || irq > GIC_SPI_LAST)
+		return -KEINVAL;
+	gic_enable_spi(irq);
+	return 0;
 }
 
 unsigned arch_backtrace(uintptr_t *pcs, unsigned max)

@@ -40,7 +40,7 @@ struct table_desc {
 } __attribute__((packed));
 
 extern uint64_t x86_gdt[];
-extern const uintptr_t x86_trap_stubs[48];
+extern const uintptr_t x86_trap_stubs[X86_VEC_STUBS];
 extern char x86_trap_stub_spurious[];
 
 static struct tss tss;
@@ -78,7 +78,7 @@ void x86_idt_init(void)
 {
 	struct table_desc desc = {sizeof(idt) - 1, (uint64_t)idt};
 
-	for (unsigned v = 0; v < 48; v++)
+	for (unsigned v = 0; v < X86_VEC_STUBS; v++)
 		set_gate(v, x86_trap_stubs[v], 0);
 	/* NMI, double fault, page fault, machine check: known-good stack. */
 	set_gate(2, x86_trap_stubs[2], 1);

@@ -3,9 +3,12 @@
  * 32-47 with everything masked but what a driver unmasks, and the local
  * APIC's LINT0 set to ExtINT ("virtual wire") so PIC interrupts reach the
  * CPU on every machine model (QEMU pc and microvm, Firecracker's in-kernel
- * irqchip). Only the PIT timer (IRQ 0) is used today; a LAPIC timer and the
- * IOAPIC can take over later without changing the callers.
+ * irqchip). The PIT timer is IRQ 0; device IRQs below 16 (PCI INTx on pc,
+ * virtio-mmio on Firecracker) are unmasked here too. GSIs from 16 up
+ * (microvm's second IOAPIC) go through ioapic.c and end at the local APIC.
  */
+#include <kraft/arch.h>
+#include <kraft/kerrno.h>
 #include <x86/cpu.h>
 #include <x86/x86.h>
 
@@ -17,6 +20,7 @@
 
 #define MSR_APIC_BASE      0x1b
 #define APIC_BASE_ENABLE   (1ULL << 11)
+#define LAPIC_EOI          0xb0
 #define LAPIC_SVR          0xf0
 #define LAPIC_LVT_LINT0    0x350
 #define LAPIC_LVT_LINT1    0x360
@@ -25,6 +29,7 @@
 #define LAPIC_DELIVERY_NMI 0x400
 
 static uint16_t irq_mask = 0xffff;
+static volatile uint32_t *lapic; /* NULL without an enabled local APIC */
 
 static void pic_write_mask(void)
 {
@@ -69,9 +74,25 @@ void x86_lapic_virtual_wire(void)
 	uint64_t base = rdmsr(MSR_APIC_BASE);
 	if (!(base & APIC_BASE_ENABLE))
 		return; /* disabled: PIC interrupts go straight to the CPU */
-	volatile uint32_t *lapic =
-	    (volatile uint32_t *)(uintptr_t)(base & ~0xfffULL);
+	lapic = (volatile uint32_t *)(uintptr_t)(base & ~0xfffULL);
 	lapic[LAPIC_SVR / 4] = LAPIC_SVR_ENABLE | X86_VEC_SPURIOUS;
 	lapic[LAPIC_LVT_LINT0 / 4] = LAPIC_DELIVERY_EXT;
 	lapic[LAPIC_LVT_LINT1 / 4] = LAPIC_DELIVERY_NMI;
+}
+
+void x86_lapic_eoi(void)
+{
+	if (lapic)
+		lapic[LAPIC_EOI / 4] = 0;
+}
+
+int arch_irq_enable(unsigned irq)
+{
+	if (irq < 16 && irq != 0 && irq != 2) {
+		x86_pic_unmask(irq);
+		return 0;
+	}
+	if (!lapic)
+		return -KEINVAL; /* IOAPIC messages need a local APIC */
+	return x86_ioapic_route(irq);
 }

@@ -150,6 +150,12 @@ void arch_timer_arm(uint64_t deadline_ns)
 	outb(PIT_CH0, count >> 8);
 }
 
+void arch_irq_window(void)
+{
+	/* sti holds interrupts off for one more instruction: the nop. */
+	__asm__ volatile("sti; nop; cli" ::: "memory");
+}
+
 void arch_cpu_idle(void)
 {
 	/* sti takes effect after hlt starts: no wake-up can be missed. */

@@ -1,12 +1,15 @@
 /*
- * Trap dispatch and the crash report. IRQs only acknowledge the PIC: the
- * timer interrupt exists to wake arch_cpu_idle, and the scheduler looks at
- * the clock itself afterwards. Every exception is fatal (no demand paging,
- * no user mode): it prints what happened, the registers and a frame-pointer
- * backtrace as "  #N 0x<address>" lines that `kraft run` symbolises from the
- * .dbg image, then ends the VM with the crash status.
+ * Trap dispatch and the crash report. The timer interrupt (PIC IRQ 0) only
+ * wakes arch_cpu_idle: the scheduler looks at the clock itself afterwards.
+ * Other IRQs go to the handlers drivers attached (kraft/irq.h) before the
+ * controller is acknowledged, so a level-triggered line is already low. Every
+ * exception is fatal (no demand paging, no user mode): it prints what happened,
+ * the registers and a frame-pointer backtrace as "  #N 0x<address>" lines that
+ * `kraft run` symbolises from the .dbg image, then ends the VM with the crash
+ * status.
  */
 #include <kraft/abi.h>
+#include <kraft/irq.h>
 #include <kraft/kcore.h>
 #include <kraft/print.h>
 #include <x86/cpu.h>
@@ -110,7 +113,16 @@ static void crash_report(const struct x86_regs *r)
 void x86_trap(struct x86_regs *regs)
 {
 	if (regs->vector >= X86_IRQ_BASE && regs->vector < X86_IRQ_BASE + 16) {
-		x86_pic_eoi(regs->vector - X86_IRQ_BASE);
+		unsigned irq = (unsigned)regs->vector - X86_IRQ_BASE;
+		if (irq)
+			kirq_dispatch(irq);
+		x86_pic_eoi(irq);
+		return;
+	}
+	if (regs->vector >= X86_GSI_BASE && regs->vector < X86_VEC_STUBS) {
+		kirq_dispatch((unsigned)regs->vector - X86_GSI_BASE +
+		              X86_GSI_FIRST);
+		x86_lapic_eoi();
 		return;
 	}
 	if (regs->vector == X86_VEC_SPURIOUS)

@@ -42,6 +42,11 @@ void gic_enable_ppi(unsigned intid)
 	ops->enable_ppi(intid);
 }
 
+void gic_enable_spi(unsigned intid)
+{
+	ops->enable_spi(intid);
+}
+
 unsigned gic_ack(void)
 {
 	return ops->ack();

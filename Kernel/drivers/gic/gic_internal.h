@@ -9,6 +9,7 @@
 struct gic_ops {
 	unsigned version;
 	void (*enable_ppi)(unsigned intid);
+	void (*enable_spi)(unsigned intid);
 	unsigned (*ack)(void);
 	void (*eoi)(unsigned intid);
 };
@@ -21,6 +22,11 @@ static inline uint32_t gic_read32(uintptr_t addr)
 static inline void gic_write32(uintptr_t addr, uint32_t v)
 {
 	*(volatile uint32_t *)addr = v;
+}
+
+static inline void gic_write64(uintptr_t addr, uint64_t v)
+{
+	*(volatile uint64_t *)addr = v;
 }
 
 static inline void gic_write8(uintptr_t addr, uint8_t v)

@@ -10,6 +10,7 @@
 #define GICD_CTLR       0x000
 #define GICD_ISENABLER  0x100
 #define GICD_IPRIORITYR 0x400
+#define GICD_ITARGETSR  0x800
 #define GICC_CTLR       0x000
 #define GICC_PMR        0x004
 #define GICC_IAR        0x00c
@@ -24,6 +25,13 @@ static void enable_ppi(unsigned intid)
 	            1u << (intid % 32));
 }
 
+/* The same, plus the target CPU: interface 0 (bit 0), the only one. */
+static void enable_spi(unsigned intid)
+{
+	gic_write8(dist + GICD_ITARGETSR + intid, 1);
+	enable_ppi(intid);
+}
+
 static unsigned ack(void)
 {
 	return gic_read32(cpu + GICC_IAR) & 0x3ff;
@@ -34,8 +42,11 @@ static void eoi(unsigned intid)
 	gic_write32(cpu + GICC_EOIR, intid);
 }
 
-static const struct gic_ops v2_ops = {
-    .version = 2, .enable_ppi = enable_ppi, .ack = ack, .eoi = eoi};
+static const struct gic_ops v2_ops = {.version = 2,
+                                      .enable_ppi = enable_ppi,
+                                      .enable_spi = enable_spi,
+                                      .ack = ack,
+                                      .eoi = eoi};
 
 const struct gic_ops *gicv2_init(int node)
 {

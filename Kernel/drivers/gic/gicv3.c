@@ -12,6 +12,10 @@
 #define GICD_CTLR_ARE   (1u << 4)
 #define GICD_CTLR_GRP1  (1u << 1)
 #define GICD_CTLR_RWP   (1u << 31)
+#define GICD_IGROUPR    0x0080
+#define GICD_ISENABLER  0x0100
+#define GICD_IPRIORITYR 0x0400
+#define GICD_IROUTER    0x6000
 #define GICR_WAKER      0x0014
 #define WAKER_SLEEP     (1u << 1)
 #define WAKER_ASLEEP    (1u << 2)
@@ -45,6 +49,18 @@ static void enable_ppi(unsigned intid)
 	gic_write32(redist + GICR_ISENABLER0, 1u << intid);
 }
 
+/* SPIs live in the distributor; affinity 0.0.0.0 is this (boot) CPU. */
+static void enable_spi(unsigned intid)
+{
+	gic_write8(dist + GICD_IPRIORITYR + intid, GIC_PRIORITY_DEFAULT);
+	gic_write64(dist + GICD_IROUTER + 8 * intid, 0);
+	gic_write32(dist + GICD_IGROUPR + 4 * (intid / 32),
+	            gic_read32(dist + GICD_IGROUPR + 4 * (intid / 32)) |
+	                1u << (intid % 32));
+	gic_write32(dist + GICD_ISENABLER + 4 * (intid / 32),
+	            1u << (intid % 32));
+}
+
 static unsigned ack(void)
 {
 	unsigned intid = (unsigned)read_sysreg(ICC_IAR1_EL1) & 0xffffff;
@@ -58,8 +74,11 @@ static void eoi(unsigned intid)
 	__asm__ volatile("isb" ::: "memory");
 }
 
-static const struct gic_ops v3_ops = {
-    .version = 3, .enable_ppi = enable_ppi, .ack = ack, .eoi = eoi};
+static const struct gic_ops v3_ops = {.version = 3,
+                                      .enable_ppi = enable_ppi,
+                                      .enable_spi = enable_spi,
+                                      .ack = ack,
+                                      .eoi = eoi};
 
 const struct gic_ops *gicv3_init(int node)
 {

@@ -4,6 +4,10 @@
  * place (the boot info's copy lives for the whole run) by ksplit_words:
  * blanks separate, double quotes group blanks into a word. Kernel arguments are
  * key=value pairs read by kcore_param; argv[0] is CONFIG_KCORE_APP_NAME.
+ * Monitors append their device list to the end of the line, after any
+ * "--" (QEMU microvm and Firecracker add virtio_mmio.device=... words, as
+ * for Linux): such words are kernel arguments wherever they stand, so the
+ * application never sees them.
  */
 #include <stdbool.h>
 #include <kraft/abi.h>
@@ -18,6 +22,19 @@
 
 #define MAX_KERNEL_ARGS 32
 
+/* Kernel arguments a monitor appends; see the comment at the top. */
+static const char *const monitor_prefixes[] = {"virtio_mmio.device="};
+
+static bool is_monitor_word(const char *word)
+{
+	for (unsigned i = 0;
+	     i < sizeof(monitor_prefixes) / sizeof(monitor_prefixes[0]); i++)
+		if (!kstrncmp(word, monitor_prefixes[i],
+		              kstrlen(monitor_prefixes[i])))
+			return true;
+	return false;
+}
+
 static char *kernel_args[MAX_KERNEL_ARGS];
 static int nkernel_args;
 static char **app_argv;
@@ -31,6 +48,16 @@ void kcore_cmdline_parse(char *cmdline)
 	if (!words)
 		kpanic("out of memory splitting the command line");
 	int n = ksplit_words(cmdline, words + 1, max);
+	int kept = 0;
+	for (int i = 1; i <= n; i++) {
+		if (is_monitor_word(words[i])) {
+			if (nkernel_args < MAX_KERNEL_ARGS)
+				kernel_args[nkernel_args++] = words[i];
+			continue;
+		}
+		words[++kept] = words[i];
+	}
+	n = kept;
 
 	int sep = -1;
 	for (int i = 1; i <= n; i++)

@@ -4,7 +4,5 @@
 
 /* Splits the boot command line (in place) into kernel args and argv. */
 void kcore_cmdline_parse(char *cmdline);
-/* Reads the wall clock once, after the arch's clocks are calibrated. */
-void ktime_init(void);
 
 #endif /* KCORE_INTERNAL_H */

@@ -1,21 +1,37 @@
 /*
  * Time for kernel and libc: the arch's monotonic clock, the wall clock as
  * read once at boot plus monotonic time since, and sleep. Sleep goes through
- * the scheduler when one is linked, so other threads run meanwhile;
- * otherwise the CPU idles until the deadline.
+ * the registered sleep (the scheduler's) when one is linked, so other threads
+ * run meanwhile; otherwise the CPU idles until the deadline.
  */
 #include <kraft/arch.h>
+#include <kraft/kcore.h>
+#include <kraft/kinit.h>
 #include <kraft/ktime.h>
-#include "kcore_internal.h"
 
 static uint64_t wall_at_boot_ns;
 static uint64_t mono_at_wall_read_ns;
 
-void ktime_init(void)
+extern const struct ktime_sleeper __start_ktime_sleepers[],
+    __stop_ktime_sleepers[];
+
+/* The registered sleep (kraft/ktime.h), or NULL: found once at boot. */
+static void (*sleep_until)(uint64_t deadline_ns);
+
+static int ktime_init(void)
 {
 	mono_at_wall_read_ns = arch_monotonic_ns();
 	wall_at_boot_ns = arch_wall_clock_at_boot_ns();
+	const struct ktime_sleeper *s = __start_ktime_sleepers;
+	if (s < __stop_ktime_sleepers) {
+		if (s + 1 < __stop_ktime_sleepers)
+			kpanic("two sleeps registered: '%s' and '%s'", s->name,
+			       s[1].name);
+		sleep_until = s->sleep_until;
+	}
+	return 0;
 }
+KINIT_REGISTER(ktime_init, KINIT_LEVEL_CLOCK);
 
 uint64_t ktime_monotonic_ns(void)
 {
@@ -31,8 +47,8 @@ void ksleep_ns(uint64_t ns)
 {
 	uint64_t deadline = arch_monotonic_ns() + ns;
 
-	if (sched_sleep_until) {
-		sched_sleep_until(deadline);
+	if (sleep_until) {
+		sleep_until(deadline);
 		return;
 	}
 	while (arch_monotonic_ns() < deadline) {

@@ -6,7 +6,7 @@
 #include <kraft/arch.h>
 #include <kraft/boot.h>
 #include <kraft/kcore.h>
-#include <kraft/ktime.h>
+#include <kraft/kinit.h>
 #include <kraft/print.h>
 #include "kcore_internal.h"
 
@@ -35,25 +35,23 @@ void kcore_start(struct kboot_info *info)
 	kinfo("kraft: booted via %s, %lu KiB free (allocator '%s')",
 	      info->protocol, stats.free_bytes / 1024, kalloc_backend_name);
 
-	/* 3. Interrupt controllers and clocks. */
+	/* 3. The interrupt controller and the arch clock. */
 	arch_init_late();
-	ktime_init();
 
-	/* 4. Threads: the boot stack becomes the main thread. */
-	if (sched_init)
-		sched_init();
+	/* 4. The init table: every linked library's start-up, by level
+	 * (clock, threads, buses, devices, file systems, network; see
+	 * kraft/kinit.h). */
+	kinit_run_all();
 
 	/* 5. C and C++ constructors of the kernel, libraries and app. */
 	for (constructor_fn *c = __init_array_start; c < __init_array_end; c++)
 		(*c)();
 
-	/* 6. In-kernel tests, when linked, run instead of the app. */
-	if (ktest_run_all)
-		kcore_exit(ktest_run_all());
-
-	/* 7. The application; its return value is the VM's exit status. A
-	 * libc that sets itself up first (musl) starts it instead. */
-	if (kcore_libc_start)
-		kcore_libc_start(kcore_argc(), kcore_argv(), main);
+	/* 6. The application; its return value is the VM's exit status. A
+	 * registered runner (the in-kernel tests, a libc that sets itself up
+	 * first) runs instead of the plain call. */
+	const struct kinit_main *runner = kinit_main_runner();
+	if (runner)
+		kcore_exit(runner->run(kcore_argc(), kcore_argv(), main));
 	kcore_exit(main(kcore_argc(), kcore_argv()));
 }

@@ -1,11 +1,13 @@
 /*
  * The test runner: walks the ktest_cases section (bounded by linker-script
  * symbols), filters by glob, runs each case on the main thread and prints the
- * result lines defined in kraft/abi.h. kcore calls ktest_run_all after boot
- * when this library is linked, and exits with what it returns.
+ * result lines defined in kraft/abi.h. It registers as the runner of main
+ * (kraft/kinit.h), so when this library is linked the tests run after boot
+ * instead of the application, and the VM exits with their result.
  */
 #include <kraft/abi.h>
 #include <kraft/kcore.h>
+#include <kraft/kinit.h>
 #include <kraft/kstring.h>
 #include <kraft/ktest.h>
 #include <kraft/print.h>
@@ -37,7 +39,7 @@ void ktest_fail(struct ktest *kt, const char *file, int line, const char *fmt,
 	va_end(ap);
 }
 
-int ktest_run_all(void)
+static int ktest_run_all(int argc, char **argv, int (*main)(int, char **))
 {
 	const char *filter = kcore_param("ktest");
 	unsigned passed = 0, failed = 0;
@@ -63,3 +65,4 @@ int ktest_run_all(void)
 	kprintf(KRAFT_TEST_SUMMARY_FMT "\n", passed, failed);
 	return failed ? 1 : 0;
 }
+KINIT_MAIN_REGISTER(ktest_run_all, KINIT_MAIN_LEVEL_TESTS);

@@ -14,8 +14,10 @@
  */
 #include <kraft/alloc.h>
 #include <kraft/arch.h>
+#include <kraft/irq.h>
 #include <kraft/kcore.h>
 #include <kraft/kerrno.h>
+#include <kraft/kinit.h>
 #include <kraft/ktime.h>
 #include <kraft/print.h>
 #include <kraft/sched.h>
@@ -152,15 +154,22 @@ static void schedule(void)
 	struct thread *prev = current, *next;
 
 	for (;;) {
+		/* Device interrupts' deferred work may wake threads. With
+		 * devices, pending interrupts are taken first: busy threads
+		 * would otherwise keep the CPU from ever idling for them. */
+		if (kirq_any_attached())
+			arch_irq_window();
+		kirq_run_deferred();
 		wake_sleepers();
 		next = dequeue(&run_queue);
 		if (next)
 			break;
-		if (!sleepers)
+		if (!sleepers && !kirq_any_attached())
 			kpanic("deadlock: every thread is blocked (last: "
 			       "'%s')",
 			       prev->name);
-		arch_timer_arm(sleepers->wake_at);
+		if (sleepers)
+			arch_timer_arm(sleepers->wake_at);
 		arch_cpu_idle();
 	}
 	if (next != prev) {
@@ -170,10 +179,13 @@ static void schedule(void)
 	reap();
 }
 
-void sched_init(void)
+/* The boot stack becomes the main thread. */
+static int sched_init(void)
 {
 	current = &main_thread;
+	return 0;
 }
+KINIT_REGISTER(sched_init, KINIT_LEVEL_SCHED);
 
 struct thread *sched_current(void)
 {
@@ -282,6 +294,9 @@ void sched_sleep_until(uint64_t deadline_ns)
 	schedule();
 	arch_irq_restore(flags);
 }
+
+/* ksleep_ns blocks only the calling thread. */
+KTIME_SLEEP_REGISTER(sched_sleep_until);
 
 void sched_sleep_ns(uint64_t ns)
 {

@@ -4,13 +4,15 @@
  * here the kernel boots first, so the two halves of __libc_start_main are
  * split:
  *  - __init_libc (environment, auxv, TLS, stack protector) runs as the
- *    first constructor, so that constructors of the kernel libraries and
- *    the application already see a working libc (errno, stdio, malloc);
- *  - kcore_libc_start runs main and passes its status to exit(), which
- *    runs atexit handlers and flushes stdio before exit_group ends the VM.
+ *    first constructor, so that constructors of the application already
+ *    see a working libc (errno, stdio, malloc);
+ *  - musl_start, registered as the runner of main (kraft/kinit.h), runs
+ *    main and passes its status to exit(), which runs atexit handlers
+ *    and flushes stdio before exit_group ends the VM.
  * musl's own __libc_start_init is skipped: kcore already ran .init_array.
  */
 #include <kraft/kcore.h>
+#include <kraft/kinit.h>
 #include <kraft/posix_process.h>
 
 __attribute__((visibility("hidden"))) void __init_libc(char **envp, char *pn);
@@ -28,10 +30,11 @@ __attribute__((constructor(101))) static void musl_init(void)
 	__init_libc(app_envp, app_argv[0]);
 }
 
-void kcore_libc_start(int argc, char **argv, int (*main)(int, char **))
+static int musl_start(int argc, char **argv, int (*main)(int, char **))
 {
 	/* argc/argv are kcore's, the same words the vector holds. */
 	int (*main3)(int, char **, char **) =
 	    (int (*)(int, char **, char **))main;
 	exit(main3(app_argc, app_argv, app_envp));
 }
+KINIT_MAIN_REGISTER(musl_start, KINIT_MAIN_LEVEL_LIBC);

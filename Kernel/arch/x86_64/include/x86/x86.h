@@ -21,6 +21,10 @@ struct x86_regs {
 };
 
 #define X86_IRQ_BASE     32 /* the PIC's IRQ 0 */
+#define X86_GSI_BASE     48 /* IOAPIC GSI 16 (GSIs below are the PIC's) */
+#define X86_GSI_FIRST    16
+#define X86_GSI_LAST     47
+#define X86_VEC_STUBS    80 /* trap.S has stubs for vectors 0..79 */
 #define X86_VEC_SPURIOUS 255
 
 struct kboot_info;
@@ -37,6 +41,9 @@ void x86_pic_init(void);
 void x86_pic_eoi(unsigned irq);
 void x86_pic_unmask(unsigned irq);
 void x86_lapic_virtual_wire(void);
+void x86_lapic_eoi(void);
+/* Routes GSI 16..47 through an IOAPIC; 0 or -KEINVAL when none has it. */
+int x86_ioapic_route(unsigned gsi);
 void x86_tsc_calibrate(void);
 void x86_pit_irq(void);
 uint64_t x86_rtc_read_epoch(void);

@@ -19,6 +19,18 @@ void arch_init_late(void);
 unsigned long arch_irq_save(void);
 void arch_irq_restore(unsigned long flags);
 
+/*
+ * Routes device interrupt irq (kraft/irq.h numbering) to this CPU and
+ * unmasks it; its trap code then calls kirq_dispatch(irq) and acknowledges
+ * the controller. 0, or -KEINVAL when the line cannot be routed.
+ */
+int arch_irq_enable(unsigned irq);
+
+/* Takes the interrupts that are pending now, if any, and returns with
+ * interrupts off again (a scheduler that always has a thread to run would
+ * otherwise never see a device). */
+void arch_irq_window(void);
+
 /* Waits for the next interrupt (timer or device) with interrupts enabled. */
 void arch_cpu_idle(void);
 

@@ -35,12 +35,4 @@ const char *kcore_param(const char *key);
 /* The i-th kernel argument word (before "--"), or NULL past the last. */
 const char *kcore_kernel_arg(int i);
 
-/* Hooks that optional libraries define; weak so the image links without. */
-int ktest_run_all(void) __attribute__((weak));
-void sched_init(void) __attribute__((weak));
-/* A libc that must initialise itself defines it: it runs main and exits. */
-__noreturn void kcore_libc_start(int argc, char **argv,
-                                 int (*main)(int, char **))
-    __attribute__((weak));
-
 #endif /* KRAFT_KCORE_H */

@@ -13,10 +13,13 @@
 #define KEAGAIN    11
 #define KENOMEM    12
 #define KEBUSY     16
+#define KENODEV    19
 #define KEINVAL    22
+#define KENOSPC    28
 #define KERANGE    34
 #define KEDEADLK   35
 #define KENOSYS    38
+#define KEMSGSIZE  90
 #define KETIMEDOUT 110
 
 #endif /* KRAFT_KERRNO_H */

@@ -18,7 +18,19 @@ uint64_t ktime_monotonic_ns(void);
 uint64_t ktime_wall_ns(void);
 void ksleep_ns(uint64_t ns);
 
-/* The scheduler's sleep, when one is linked (see kraft/sched.h). */
-void sched_sleep_until(uint64_t deadline_ns) __attribute__((weak));
+/*
+ * How the calling thread sleeps until a monotonic deadline: a scheduler
+ * registers its sleep so that other threads run meanwhile. At most one may
+ * be linked; with none, ksleep_ns idles the CPU until the deadline.
+ */
+struct ktime_sleeper {
+	void (*sleep_until)(uint64_t deadline_ns);
+	const char *name;
+};
+
+#define KTIME_SLEEP_REGISTER(fn)                                               \
+	static const struct ktime_sleeper ktime_sleeper_##fn                   \
+	    __attribute__((used, retain, section("ktime_sleepers"),            \
+	                   aligned(sizeof(long)))) = {fn, #fn}
 
 #endif /* KRAFT_KTIME_H */

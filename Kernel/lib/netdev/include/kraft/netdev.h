@@ -5,7 +5,9 @@
  *
  * Frames are whole Ethernet frames without the FCS. Transmit takes a
  * gather list so a stack can send a chain of buffers without copying them
- * together; receive copies one frame into the caller's buffer.
+ * together first; the driver is done with them when transmit returns, so
+ * the stack may free or reuse them at once. Receive copies one frame into
+ * the caller's buffer.
  *
  * Threads: every function here runs in thread context, never inside an
  * interrupt handler. A driver's interrupt handler only records that work
@@ -28,8 +30,15 @@ struct netdev_segment {
 };
 
 /* Offloads a device negotiated, as flags in netdev.features. */
-#define NETDEV_F_CSUM_TX (1u << 0) /* it fills TCP/UDP checksums */
-#define NETDEV_F_CSUM_RX (1u << 1) /* it checked received checksums */
+/*
+ * CSUM_TX: the stack may leave the TCP/UDP checksum field of a frame unset
+ * (any value) and the device fills it; IPv4 fragments and IPv6 frames with
+ * extension headers must still carry their own. CSUM_RX: every received
+ * frame's TCP/UDP checksum has been checked (virtio-net does not set it:
+ * virtio vouches per frame, not per device).
+ */
+#define NETDEV_F_CSUM_TX (1u << 0)
+#define NETDEV_F_CSUM_RX (1u << 1)
 
 struct netdev_ops {
 	/* Queues one frame made of nsegs segments; -KEAGAIN when the

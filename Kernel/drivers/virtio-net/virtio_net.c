@@ -1,0 +1,302 @@
+/*
+ * virtio-net (virtio 1.x section 5.1): one receive and one transmit queue,
+ * registered as a netdev. Features asked for: MAC (the device's address),
+ * STATUS (link state, logged), MRG_RXBUF (a frame may span several receive
+ * buffers; with 2 KiB buffers and no GSO it rarely does), CSUM (the device
+ * finishes TCP/UDP checksums of frames the driver sends) and GUEST_CSUM
+ * (the host may send frames whose checksum is only partial; the driver
+ * completes it, so the stack always gets frames as they are on the wire).
+ *
+ * Receive: every receive buffer (2 KiB, header included) is posted at start
+ * and re-posted as soon as its frame is copied out, so the ring stays full.
+ * Transmit: the frame is gathered from the caller's segments into one
+ * buffer of a preallocated slot, behind its virtio-net header, so the
+ * caller may reuse its memory when transmit returns. Slots come back when
+ * the device has used them (reclaimed on the next transmit or interrupt).
+ *
+ * Interrupts: the handler acknowledges the device and queues deferred work;
+ * that work (thread context) reclaims transmit slots and, when the stack
+ * asked for receive notifications, calls netdev_notify_rx.
+ */
+#include <kraft/alloc.h>
+#include <kraft/irq.h>
+#include <kraft/kcore.h>
+#include <kraft/kerrno.h>
+#include <kraft/kinit.h>
+#include <kraft/kstring.h>
+#include <kraft/netdev.h>
+#include <kraft/print.h>
+#include <kraft/virtio.h>
+#include "checksum.h"
+
+#ifndef CONFIG_VIRTIO_NET_RING_SIZE
+#define CONFIG_VIRTIO_NET_RING_SIZE 128
+#endif
+
+#define VIRTIO_NET_F_CSUM       (1ULL << 0)
+#define VIRTIO_NET_F_GUEST_CSUM (1ULL << 1)
+#define VIRTIO_NET_F_MAC        (1ULL << 5)
+#define VIRTIO_NET_F_MRG_RXBUF  (1ULL << 15)
+#define VIRTIO_NET_F_STATUS     (1ULL << 16)
+#define VIRTIO_NET_S_LINK_UP    1u
+
+#define HDR_F_NEEDS_CSUM 1u
+#define CONFIG_MAC       0
+#define CONFIG_STATUS    6
+#define RXQ              0
+#define TXQ              1
+#define BUF_SIZE         2048
+#define ETH_MAX_FRAME    1514 /* 1500 bytes of payload, the header */
+
+struct virtio_net_hdr {
+	uint8_t flags;
+	uint8_t gso_type;
+	uint16_t hdr_len;
+	uint16_t gso_size;
+	uint16_t csum_start;
+	uint16_t csum_offset;
+	uint16_t num_buffers; /* virtio 1.x: always present */
+};
+
+struct vnet {
+	struct netdev netdev;
+	struct virtio_device *vdev;
+	struct virtqueue rx, tx;
+	uint8_t *rx_bufs, *tx_bufs; /* BUF_SIZE each, by slot */
+	unsigned rx_count, tx_count, pages_order_rx, pages_order_tx;
+	uint16_t *tx_free; /* a stack of free transmit slots */
+	unsigned tx_nfree;
+	bool notify_rx;
+	struct kirq_work work;
+};
+
+static unsigned order_for(size_t bytes)
+{
+	unsigned order = 0;
+	while ((4096UL << order) < bytes)
+		order++;
+	return order;
+}
+
+static int rx_post(struct vnet *n, unsigned slot)
+{
+	struct virtq_buf buf = {n->rx_bufs + (size_t)slot * BUF_SIZE, BUF_SIZE,
+	                        true};
+	return virtqueue_add(&n->rx, &buf, 1, (void *)(uintptr_t)(slot + 1));
+}
+
+static void tx_reclaim(struct vnet *n)
+{
+	void *cookie;
+	while ((cookie = virtqueue_get(&n->tx, 0)))
+		n->tx_free[n->tx_nfree++] = (uint16_t)((uintptr_t)cookie - 1);
+}
+
+static int transmit(struct netdev *dev, const struct netdev_segment *segs,
+                    unsigned nsegs)
+{
+	struct vnet *n = dev->driver;
+	size_t total = 0;
+
+	for (unsigned i = 0; i < nsegs; i++)
+		total += segs[i].len;
+	if (total > ETH_MAX_FRAME || total == 0)
+		return -KEMSGSIZE;
+	tx_reclaim(n);
+	if (!n->tx_nfree)
+		return -KEAGAIN;
+	unsigned slot = n->tx_free[--n->tx_nfree];
+	uint8_t *buf = n->tx_bufs + (size_t)slot * BUF_SIZE;
+	struct virtio_net_hdr *hdr = (struct virtio_net_hdr *)buf;
+	uint8_t *frame = buf + sizeof *hdr;
+
+	*hdr = (struct virtio_net_hdr){0};
+	for (unsigned i = 0, at = 0; i < nsegs; at += segs[i].len, i++)
+		kmemcpy(frame + at, segs[i].data, segs[i].len);
+	if ((n->vdev->features & VIRTIO_NET_F_CSUM) &&
+	    vnet_csum_partial(frame, total, &hdr->csum_start,
+	                      &hdr->csum_offset))
+		hdr->flags = HDR_F_NEEDS_CSUM;
+
+	struct virtq_buf vb = {buf, (uint32_t)(sizeof *hdr + total), false};
+	int err = virtqueue_add(&n->tx, &vb, 1, (void *)(uintptr_t)(slot + 1));
+	if (err) {
+		n->tx_free[n->tx_nfree++] = (uint16_t)slot;
+		return -KEAGAIN;
+	}
+	virtqueue_kick(&n->tx);
+	return 0;
+}
+
+static long receive(struct netdev *dev, void *out, size_t cap)
+{
+	struct vnet *n = dev->driver;
+	uint32_t len;
+	void *cookie = virtqueue_get(&n->rx, &len);
+
+	if (!cookie)
+		return 0;
+	unsigned slot = (unsigned)((uintptr_t)cookie - 1);
+	const uint8_t *buf = n->rx_bufs + (size_t)slot * BUF_SIZE;
+	struct virtio_net_hdr hdr;
+	kmemcpy(&hdr, buf, sizeof hdr);
+	unsigned nbufs =
+	    (n->vdev->features & VIRTIO_NET_F_MRG_RXBUF) ? hdr.num_buffers : 1;
+	size_t total = 0;
+	bool fits = true;
+
+	/* The first buffer holds the header, the others only frame bytes. */
+	for (unsigned i = 0; i < nbufs; i++) {
+		size_t skip = i == 0 ? sizeof hdr : 0;
+		size_t part = len > skip ? len - skip : 0;
+		if (fits && total + part <= cap)
+			kmemcpy((uint8_t *)out + total, buf + skip, part);
+		else
+			fits = false;
+		total += part;
+		rx_post(n, slot);
+		if (i + 1 < nbufs) {
+			cookie = virtqueue_get(&n->rx, &len);
+			if (!cookie)
+				break; /* the device broke its promise */
+			slot = (unsigned)((uintptr_t)cookie - 1);
+			buf = n->rx_bufs + (size_t)slot * BUF_SIZE;
+		}
+	}
+	virtqueue_kick(&n->rx);
+	if (!fits)
+		return -KEMSGSIZE;
+	if (hdr.flags & HDR_F_NEEDS_CSUM)
+		vnet_csum_complete(out, total, hdr.csum_start, hdr.csum_offset);
+	return (long)total;
+}
+
+static void rx_notify_enable(struct netdev *dev, int enable)
+{
+	struct vnet *n = dev->driver;
+
+	n->notify_rx = enable;
+	virtqueue_interrupts(&n->rx, enable);
+	/* Frames that came while notifications were off are news too. */
+	if (enable && virtqueue_has_used(&n->rx))
+		kirq_defer(&n->work);
+}
+
+static const struct netdev_ops vnet_ops = {
+    .transmit = transmit,
+    .receive = receive,
+    .rx_notify_enable = rx_notify_enable,
+};
+
+/* Thread context, after an interrupt. */
+static void deferred(struct kirq_work *work)
+{
+	struct vnet *n = (struct vnet *)((char *)work -
+	                                 __builtin_offsetof(struct vnet, work));
+	tx_reclaim(n);
+	if (n->notify_rx && virtqueue_has_used(&n->rx))
+		netdev_notify_rx(&n->netdev);
+}
+
+/* Interrupt context: acknowledge, then leave the rest to thread context. */
+static void irq_handler(void *ctx)
+{
+	struct vnet *n = ctx;
+	if (n->vdev->ops->irq_ack(n->vdev))
+		kirq_defer(&n->work);
+}
+
+static int buffers_alloc(struct vnet *n)
+{
+	n->rx_count = n->rx.size;
+	n->tx_count = n->tx.size;
+	n->pages_order_rx = order_for((size_t)n->rx_count * BUF_SIZE);
+	n->pages_order_tx = order_for((size_t)n->tx_count * BUF_SIZE);
+	n->rx_bufs = kpage_alloc(n->pages_order_rx);
+	n->tx_bufs = kpage_alloc(n->pages_order_tx);
+	n->tx_free = kcalloc(n->tx_count, sizeof *n->tx_free);
+	if (!n->rx_bufs || !n->tx_bufs || !n->tx_free)
+		return -KENOMEM;
+	for (unsigned i = 0; i < n->tx_count; i++)
+		n->tx_free[n->tx_nfree++] = (uint16_t)(n->tx_count - 1 - i);
+	for (unsigned i = 0; i < n->rx_count; i++)
+		if (rx_post(n, i))
+			return -KENOMEM;
+	return 0;
+}
+
+static int probe(struct virtio_device *vdev)
+{
+	const uint64_t wanted = VIRTIO_NET_F_MAC | VIRTIO_NET_F_STATUS |
+	                        VIRTIO_NET_F_MRG_RXBUF | VIRTIO_NET_F_CSUM |
+	                        VIRTIO_NET_F_GUEST_CSUM;
+	int err = virtio_negotiate(vdev, wanted);
+	if (err)
+		return err;
+	if (!vdev->has_irq) {
+		virtio_fail(vdev, "virtio-net: no interrupt line", -KENODEV);
+		return -KENODEV;
+	}
+	struct vnet *n = kcalloc(1, sizeof *n);
+	if (!n)
+		return -KENOMEM;
+	n->vdev = vdev;
+	n->work.fn = deferred;
+	err = virtqueue_setup(&n->rx, vdev, RXQ, CONFIG_VIRTIO_NET_RING_SIZE);
+	if (!err)
+		err = virtqueue_setup(&n->tx, vdev, TXQ,
+		                      CONFIG_VIRTIO_NET_RING_SIZE);
+	if (!err)
+		err = buffers_alloc(n);
+	if (!err)
+		err = kirq_attach(vdev->irq, irq_handler, n);
+	if (err) {
+		/* The device is failed; its memory stays (no teardown path). */
+		virtio_fail(vdev, "virtio-net: set-up failed", err);
+		return err;
+	}
+	/* The transmit queue interrupts only to return slots: keep it quiet. */
+	virtqueue_interrupts(&n->tx, false);
+	virtqueue_interrupts(&n->rx, false);
+
+	struct netdev *nd = &n->netdev;
+	if (vdev->features & VIRTIO_NET_F_MAC)
+		vdev->ops->read_config(vdev, CONFIG_MAC, nd->mac, 6);
+	else
+		kmemcpy(nd->mac, (uint8_t[]){0x02, 0, 0, 0, 0, 1}, 6);
+	nd->mtu = 1500;
+	nd->features =
+	    (vdev->features & VIRTIO_NET_F_CSUM) ? NETDEV_F_CSUM_TX : 0;
+	nd->ops = &vnet_ops;
+	nd->driver = n;
+	virtio_driver_ok(vdev);
+	virtqueue_kick(&n->rx);
+
+	err = netdev_register(nd);
+	if (err)
+		return err;
+	if (vdev->features & VIRTIO_NET_F_STATUS) {
+		uint16_t status;
+		vdev->ops->read_config(vdev, CONFIG_STATUS, &status,
+		                       sizeof status);
+		kinfo("%s: link %s", nd->name,
+		      status & VIRTIO_NET_S_LINK_UP ? "up" : "down");
+	}
+	kinfo("%s: virtio-net at %s, irq %u, features %#lx", nd->name,
+	      vdev->where, vdev->irq, (unsigned long)vdev->features);
+	return 0;
+}
+
+static struct virtio_driver vnet_driver = {
+    .device_id = VIRTIO_ID_NET,
+    .name = "virtio-net",
+    .probe = probe,
+};
+
+/* After the buses: the core binds the devices they found right away. */
+static int virtio_net_register(void)
+{
+	virtio_driver_register(&vnet_driver);
+	return 0;
+}
+KINIT_REGISTER(virtio_net_register, KINIT_LEVEL_DEVICE);

@@ -1,0 +1,42 @@
+/*
+ * The network device table (kraft/netdev.h): a fixed array in registration
+ * order, so eth<N> is the N-th device a driver registered and a stack can
+ * walk them by index. Devices are never removed (no hot-unplug in a
+ * unikernel), so a pointer from netdev_get stays valid.
+ */
+#include <kraft/kerrno.h>
+#include <kraft/netdev.h>
+#include <kraft/print.h>
+
+#define NETDEV_MAX 8
+
+static struct netdev *devices[NETDEV_MAX];
+static unsigned ndevices;
+
+int netdev_register(struct netdev *dev)
+{
+	if (ndevices == NETDEV_MAX)
+		return -KENOSPC;
+	ksnprintf(dev->name, sizeof dev->name, "eth%u", ndevices);
+	devices[ndevices++] = dev;
+	kinfo("%s: %02x:%02x:%02x:%02x:%02x:%02x mtu %u", dev->name,
+	      dev->mac[0], dev->mac[1], dev->mac[2], dev->mac[3], dev->mac[4],
+	      dev->mac[5], dev->mtu);
+	return 0;
+}
+
+unsigned netdev_count(void)
+{
+	return ndevices;
+}
+
+struct netdev *netdev_get(unsigned index)
+{
+	return index < ndevices ? devices[index] : 0;
+}
+
+void netdev_notify_rx(struct netdev *dev)
+{
+	if (dev->on_rx)
+		dev->on_rx(dev, dev->on_rx_ctx);
+}

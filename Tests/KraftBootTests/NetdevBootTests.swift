@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+
+/// The network drivers booted for real: the `netdev-ping` image (Tests/Images/netdev-ping) sends
+/// an ARP request and an ICMP echo to QEMU user networking's gateway through the netdev API and
+/// waits for the replies on receive notifications, which only the device interrupt raises. QEMU
+/// is started here with the NIC (virtio-net over PCI on `pc`, over MMIO on `microvm` and arm64
+/// `virt`), on the image `kraft build` made.
+@Suite struct NetdevBootTests {
+  struct Machine: CustomStringConvertible, Sendable {
+    var description: String
+    var target: String
+    var qemu: String
+    var arguments: [String]
+    /// QEMU's exit status for application status 0 (V = 1, kraft/abi.h): isa-debug-exit
+    /// turns V into (V << 1) | 1, semihosting exits with V itself.
+    var passStatus: Int32
+    /// The interrupt line the driver should report ("irq N").
+    var irq: String
+  }
+
+  static let image = Result { try BuiltImageProject(copying: "Tests/Images/netdev-ping") }
+
+  static let x86Exit = ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x01"]
+  /// QEMU's virtio-mmio is legacy (version 1) unless told otherwise; the driver speaks 1.x.
+  static let modernMMIO = ["-global", "virtio-mmio.force-legacy=false"]
+  static let machines = [
+    // PCI INTx through the 8259 PIC, on the line SeaBIOS assigned.
+    Machine(
+      description: "pc (virtio-net-pci)", target: "qemu/x86_64", qemu: "qemu-system-x86_64",
+      arguments: ["-M", "pc"] + x86Exit + ["-device", "virtio-net-pci,netdev=n0,romfile="],
+      passStatus: 3, irq: "irq 11"),
+    // Without ACPI, microvm names its devices on the command line (as Firecracker does) and
+    // wires them to the PIC's IRQs 5-12.
+    Machine(
+      description: "microvm (virtio-net-device, command line)", target: "fc/x86_64",
+      qemu: "qemu-system-x86_64",
+      arguments: ["-M", "microvm,acpi=off"] + x86Exit + modernMMIO + [
+        "-device", "virtio-net-device,netdev=n0",
+      ],
+      passStatus: 3, irq: "irq 12"),
+    // With ACPI, microvm's transports hang off a second IOAPIC (GSIs 24-47); the last one,
+    // which QEMU fills first, is named on the command line by hand.
+    Machine(
+      description: "microvm (second IOAPIC)", target: "fc/x86_64", qemu: "qemu-system-x86_64",
+      arguments: ["-M", "microvm"] + x86Exit + modernMMIO + [
+        "-device", "virtio-net-device,netdev=n0", "-append",
+        "loglevel=info virtio_mmio.device=512@0xfeb02e00:47 --",
+      ], passStatus: 3, irq: "irq 47"),
+    // The device tree's virtio,mmio nodes, GIC SPIs.
+    Machine(
+      description: "virt (GICv2)", target: "qemu/arm64", qemu: "qemu-system-aarch64",
+      arguments: ["-M", "virt", "-cpu", "cortex-a57", "-semihosting"] + modernMMIO + [
+        "-device", "virtio-net-device,netdev=n0",
+      ], passStatus: 1, irq: "irq 79"),
+    Machine(
+      description: "virt (GICv3)", target: "qemu/arm64", qemu: "qemu-system-aarch64",
+      arguments: ["-M", "virt,gic-version=3", "-cpu", "cortex-a57", "-semihosting"] + modernMMIO + [
+        "-device", "virtio-net-device,netdev=n0",
+      ], passStatus: 1, irq: "irq 79"),
+  ]
+
+  @Test(arguments: machines)
+  func arpAndPingThroughTheGateway(machine: Machine) throws {
+    let project = try Self.image.get()
+    try project.requireBuilt()
+    let name = "netdev-ping_" + machine.target.replacingOccurrences(of: "/", with: "-")
+    let image = project.project.url.appendingPathComponent(".unikraft/build/" + name)
+    var arguments =
+      machine.arguments + [
+        "-netdev", "user,id=n0", "-display", "none", "-serial", "stdio", "-monitor", "none",
+        "-no-reboot", "-m", "64", "-kernel", image.path,
+      ]
+    if !arguments.contains("-append") { arguments += ["-append", "loglevel=info --"] }
+    let run = try HostProcess.run(machine.qemu, arguments)
+    let lines = KernelImages.lines(run.stdout)
+
+    for step in [
+      "netdev registered", "first device is eth0", "arp request sent", "arp reply from 10.0.2.2",
+      "icmp echo sent", "icmp echo reply from 10.0.2.2", "echo payload came back unchanged",
+      "woken by receive notifications",
+    ] {
+      #expect(lines.contains("PASS " + step), "\(machine): no 'PASS \(step)' in:\n\(run.output)")
+    }
+    #expect(!lines.contains { $0.hasPrefix("FAIL ") }, "\(run.output)")
+    #expect(
+      lines.contains { $0.contains("eth0: virtio-net at") && $0.contains(machine.irq + ",") },
+      "\(machine): the driver did not report \(machine.irq):\n\(run.output)")
+    #expect(run.status == machine.passStatus, "QEMU exited \(run.status):\n\(run.output)")
+  }
+
+  /// Over a tap device QEMU passes virtio-net headers through, so the device offers checksum
+  /// offload both ways and the driver takes it (features bits 0 and 1). The test makes its own
+  /// network namespace with a tap whose address is the gateway's, and talks only to it.
+  @Test(.enabled(if: getuid() == 0, "needs root for a network namespace and a tap device"))
+  func overATapTheChecksumOffloadsAreNegotiated() throws {
+    let project = try Self.image.get()
+    try project.requireBuilt()
+    let namespace = "kraft-netdev-\(getpid())"
+    try #require(HostTool.status(["ip", "netns", "add", namespace]) == 0)
+    defer { _ = try? HostTool.status(["ip", "netns", "del", namespace]) }
+    for command in [
+      ["ip", "tuntap", "add", "dev", "tap0", "mode", "tap"],
+      ["ip", "addr", "add", "10.0.2.2/24", "dev", "tap0"],
+      ["ip", "link", "set", "tap0", "up"],
+    ] {
+      try #require(HostTool.status(["ip", "netns", "exec", namespace] + command) == 0, "\(command)")
+    }
+    let image = project.project.url.appendingPathComponent(".unikraft/build/netdev-ping_qemu-x86_64")
+    let run = try HostProcess.run(
+      "ip",
+      [
+        "netns", "exec", namespace, "qemu-system-x86_64", "-M", "pc", "-device",
+        "isa-debug-exit,iobase=0xf4,iosize=0x01", "-netdev", "tap,id=n0,ifname=tap0,script=no,downscript=no",
+        "-device", "virtio-net-pci,netdev=n0,romfile=", "-display", "none", "-serial", "stdio", "-monitor",
+        "none",
+        "-no-reboot", "-m", "64", "-kernel", image.path, "-append", "loglevel=info --",
+      ])
+    let lines = KernelImages.lines(run.stdout)
+    let features = try #require(
+      lines.first { $0.contains("eth0: virtio-net at") }.flatMap {
+        $0.components(separatedBy: "features 0x").last
+      },
+      "no driver line in:\n\(run.output)")
+    let bits = try #require(UInt64(features, radix: 16), "\(features)")
+    #expect(bits & 0b11 == 0b11, "CSUM and GUEST_CSUM not both negotiated: 0x\(features)")
+    #expect(lines.contains("PASS icmp echo reply from 10.0.2.2"), "\(run.output)")
+    #expect(run.status == 3, "QEMU exited \(run.status):\n\(run.output)")
+  }
+}
