@@ -101,7 +101,7 @@ static struct netif *attach(struct netdev *dev, const struct static_config *c)
 	LOCK_TCPIP_CORE();
 	if (!netif_add(nif, c ? &c->addr : &none, c ? &c->mask : &none,
 	               c ? &c->gateway : &none, dev, kraft_netif_init,
-	               tcpip_input)) {
+	               netif_input)) { /* input runs on the tcpip thread */
 		UNLOCK_TCPIP_CORE();
 		kfree(k);
 		return 0;

@@ -68,7 +68,7 @@ __attribute__((constructor(150))) static void network_start(void)
 	ksem_init(&ready, 0);
 	tcpip_init(tcpip_ready, &ready);
 	ksem_down(&ready);
-#ifdef CONFIG_LWIP_UKNETDEV
+#if defined(CONFIG_LWIP_UKNETDEV) && defined(CONFIG_LWIP_AUTOIFACE)
 	kraft_netdevs_start();
 #endif
 	long r = write_new_file("/etc/hosts", HOSTS);
