@@ -26,6 +26,7 @@
 #define F_DUPFD_CLOEXEC 1030
 #define FD_CLOEXEC      1
 #define IOV_MAX         1024
+#define FIONBIO         0x5421
 
 struct iovec_linux {
 	void *base;
@@ -351,6 +352,13 @@ static long sys_ioctl(long fd, long request, long arg, long a3, long a4,
 	struct kfile *f = kfd_get((int)fd);
 	if (!f)
 		return -KEBADF;
+	if (request == FIONBIO) { /* every kind of file, as on Linux */
+		if (*(const int *)arg)
+			f->flags |= KO_NONBLOCK;
+		else
+			f->flags &= ~KO_NONBLOCK;
+		return 0;
+	}
 	if (!f->vn->ops || !f->vn->ops->ioctl)
 		return -KENOTTY;
 	return f->vn->ops->ioctl(f->vn, (unsigned long)request, (void *)arg);

@@ -40,6 +40,7 @@ static long pipe_read(struct vnode *vn, void *out, size_t n, uint64_t off,
 		p->count--;
 	}
 	wait_queue_wake_all(&p->can_write);
+	kfd_ready_notify();
 	return (long)got;
 }
 
@@ -65,6 +66,7 @@ static long pipe_write(struct vnode *vn, const void *in, size_t n, uint64_t off,
 		p->count++;
 	}
 	wait_queue_wake_all(&p->can_read);
+	kfd_ready_notify();
 	return (long)put;
 }
 
@@ -92,6 +94,7 @@ static void pipe_close(struct vnode *vn, int flags)
 		p->writers--;
 	wait_queue_wake_all(&p->can_read);
 	wait_queue_wake_all(&p->can_write);
+	kfd_ready_notify();
 }
 
 static void pipe_destroy(struct vnode *vn)

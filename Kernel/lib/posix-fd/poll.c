@@ -1,8 +1,10 @@
 /*
- * poll and ppoll. Nodes report readiness through their poll hook; nothing
- * signals a change, so a waiting poll rechecks every POLL_SLICE_NS,
- * sleeping in between (other threads run then, and console input is only
- * ever polled anyway). Regular files and devices are always ready.
+ * poll and ppoll, and the waiting that select and epoll share
+ * (kfd_wait_ready). Nodes report readiness through their poll hook. A waiting
+ * poll rechecks after every readiness notification (sockets, pipes: see
+ * kfd_ready_wait) and at least every POLL_SLICE_NS, for nodes that signal
+ * nothing (console input is only ever polled). Regular files and devices
+ * are always ready.
  */
 #include <kraft/kerrno.h>
 #include <kraft/ktime.h>
@@ -23,23 +25,52 @@ struct timespec_linux {
 	long tv_nsec;
 };
 
-static long scan(struct pollfd_linux *fds, unsigned long n)
+int kfd_readiness(int fd)
 {
+	struct kfile *f = kfd_get(fd);
+	if (!f)
+		return -KEBADF;
+	if (f->vn->ops && f->vn->ops->poll)
+		return f->vn->ops->poll(f->vn);
+	return VFS_POLLIN | VFS_POLLOUT;
+}
+
+long kfd_wait_ready(long (*check)(void *), void *ctx, int64_t timeout_ns)
+{
+	uint64_t deadline = ktime_monotonic_ns() + (uint64_t)timeout_ns;
+	for (;;) {
+		long ready = check(ctx);
+		if (ready || timeout_ns == 0)
+			return ready;
+		uint64_t now = ktime_monotonic_ns();
+		if (timeout_ns > 0 && now >= deadline)
+			return 0;
+		uint64_t slice = POLL_SLICE_NS;
+		if (timeout_ns > 0 && deadline - now < slice)
+			slice = deadline - now;
+		kfd_ready_wait(now + slice);
+	}
+}
+
+struct poll_set {
+	struct pollfd_linux *fds;
+	unsigned long n;
+};
+
+static long scan(void *ctx)
+{
+	struct poll_set *set = ctx;
 	long ready = 0;
-	for (unsigned long i = 0; i < n; i++) {
-		fds[i].revents = 0;
-		if (fds[i].fd < 0)
+	for (unsigned long i = 0; i < set->n; i++) {
+		struct pollfd_linux *p = &set->fds[i];
+		p->revents = 0;
+		if (p->fd < 0)
 			continue;
-		struct kfile *f = kfd_get(fds[i].fd);
-		int r;
-		if (!f)
+		int r = kfd_readiness(p->fd);
+		if (r < 0)
 			r = POLLNVAL;
-		else if (f->vn->ops && f->vn->ops->poll)
-			r = f->vn->ops->poll(f->vn);
-		else
-			r = VFS_POLLIN | VFS_POLLOUT;
-		fds[i].revents = (short)(r & (fds[i].events | POLL_ALWAYS));
-		if (fds[i].revents)
+		p->revents = (short)(r & (p->events | POLL_ALWAYS));
+		if (p->revents)
 			ready++;
 	}
 	return ready;
@@ -49,21 +80,10 @@ static long scan(struct pollfd_linux *fds, unsigned long n)
 static long do_poll(struct pollfd_linux *fds, unsigned long n,
                     int64_t timeout_ns)
 {
-	uint64_t deadline = ktime_monotonic_ns() + (uint64_t)timeout_ns;
 	if (n > 1024)
 		return -KEINVAL;
-	for (;;) {
-		long ready = scan(fds, n);
-		if (ready || timeout_ns == 0)
-			return ready;
-		uint64_t now = ktime_monotonic_ns();
-		if (timeout_ns > 0 && now >= deadline)
-			return 0;
-		uint64_t slice = POLL_SLICE_NS;
-		if (timeout_ns > 0 && deadline - now < slice)
-			slice = deadline - now;
-		ksleep_ns(slice);
-	}
+	struct poll_set set = {fds, n};
+	return kfd_wait_ready(scan, &set, timeout_ns);
 }
 
 static long sys_poll(long fds, long n, long timeout_ms, long a3, long a4,

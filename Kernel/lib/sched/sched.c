@@ -35,7 +35,11 @@ struct thread {
 	enum thread_state state;
 	bool detached;
 	uint64_t wake_at;
-	struct thread *next; /* run queue, wait queue or sleeper list */
+	struct thread *next;       /* run queue or wait queue */
+	struct thread *sleep_next; /* sleeper list */
+	/* A timed wait: the queue it also sits on, and whether time ran out. */
+	struct wait_queue *timed_queue;
+	bool timed_out;
 	void *(*fn)(void *);
 	void *arg;
 	void *retval;
@@ -76,13 +80,54 @@ static void make_runnable(struct thread *t)
 	enqueue(&run_queue, t);
 }
 
+static void unlink_from(struct wait_queue *q, struct thread *t)
+{
+	struct thread *prev = 0;
+	for (struct thread *i = q->head; i; prev = i, i = i->next)
+		if (i == t) {
+			if (prev)
+				prev->next = t->next;
+			else
+				q->head = t->next;
+			if (q->tail == t)
+				q->tail = prev;
+			t->next = 0;
+			return;
+		}
+}
+
+static void unlink_sleeper(struct thread *t)
+{
+	for (struct thread **l = &sleepers; *l; l = &(*l)->sleep_next)
+		if (*l == t) {
+			*l = t->sleep_next;
+			return;
+		}
+}
+
+static void add_sleeper(struct thread *t, uint64_t deadline_ns)
+{
+	struct thread **link = &sleepers;
+
+	while (*link && (*link)->wake_at <= deadline_ns)
+		link = &(*link)->sleep_next;
+	t->wake_at = deadline_ns;
+	t->sleep_next = *link;
+	*link = t;
+}
+
 static void wake_sleepers(void)
 {
 	uint64_t now = arch_monotonic_ns();
 
 	while (sleepers && sleepers->wake_at <= now) {
 		struct thread *t = sleepers;
-		sleepers = t->next;
+		sleepers = t->sleep_next;
+		if (t->timed_queue) {
+			unlink_from(t->timed_queue, t);
+			t->timed_queue = 0;
+			t->timed_out = true;
+		}
 		make_runnable(t);
 	}
 }
@@ -244,14 +289,8 @@ void sched_thread_yield(void)
 void sched_sleep_until(uint64_t deadline_ns)
 {
 	unsigned long flags = arch_irq_save();
-	struct thread **link = &sleepers;
-
-	while (*link && (*link)->wake_at <= deadline_ns)
-		link = &(*link)->next;
-	current->wake_at = deadline_ns;
 	current->state = SLEEPING;
-	current->next = *link;
-	*link = current;
+	add_sleeper(current, deadline_ns);
 	schedule();
 	arch_irq_restore(flags);
 }
@@ -273,10 +312,28 @@ void wait_queue_sleep(struct wait_queue *wq)
 	arch_irq_restore(flags);
 }
 
+int wait_queue_sleep_until(struct wait_queue *wq, uint64_t deadline_ns)
+{
+	unsigned long flags = arch_irq_save();
+	current->state = BLOCKED;
+	current->timed_out = false;
+	current->timed_queue = wq;
+	enqueue(wq, current);
+	add_sleeper(current, deadline_ns);
+	schedule();
+	bool timed_out = current->timed_out;
+	arch_irq_restore(flags);
+	return timed_out ? -KETIMEDOUT : 0;
+}
+
 unsigned wait_queue_wake_one(struct wait_queue *wq)
 {
 	unsigned long flags = arch_irq_save();
 	struct thread *t = dequeue(wq);
+	if (t && t->timed_queue) {
+		unlink_sleeper(t);
+		t->timed_queue = 0;
+	}
 	if (t)
 		make_runnable(t);
 	arch_irq_restore(flags);

@@ -69,6 +69,21 @@ void ksem_down(struct ksem *s)
 	arch_irq_restore(flags);
 }
 
+int ksem_down_until(struct ksem *s, uint64_t deadline_ns)
+{
+	unsigned long flags = arch_irq_save();
+	int err = 0;
+
+	while (s->count <= 0 && !err)
+		err = wait_queue_sleep_until(&s->waiters, deadline_ns);
+	if (s->count > 0) {
+		s->count--;
+		err = 0;
+	}
+	arch_irq_restore(flags);
+	return err;
+}
+
 int ksem_trydown(struct ksem *s)
 {
 	unsigned long flags = arch_irq_save();

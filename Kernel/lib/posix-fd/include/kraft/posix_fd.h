@@ -56,4 +56,23 @@ int kfd_dir_base(int dirfd, const char *path, struct vnode **base);
 /* mode as a new file or directory gets it: without the umask's bits. */
 uint32_t kfd_creation_mode(uint32_t mode);
 
+/*
+ * Readiness. Nodes whose readiness changes outside their own read and write
+ * (sockets, whose stack runs in its own thread; eventfds; pipes) call
+ * kfd_ready_notify; poll, select, epoll and blocking socket calls recheck
+ * after every notification, sleeping in kfd_ready_wait in between.
+ */
+#define KFD_WAIT_FOREVER UINT64_MAX
+void kfd_ready_notify(void);
+/* Sleeps until the next notification or the monotonic deadline_ns: 0 or
+ * -KETIMEDOUT. */
+int kfd_ready_wait(uint64_t deadline_ns);
+/* fd's readiness now (VFS_POLL* bits; files without a poll hook are always
+ * ready), or -EBADF. */
+int kfd_readiness(int fd);
+/* Calls check(ctx) until it answers non-zero (that answer is returned),
+ * again after every notification and at least every millisecond, for at
+ * most timeout_ns (-1: no limit; 0: once); 0 when the time ran out. */
+long kfd_wait_ready(long (*check)(void *ctx), void *ctx, int64_t timeout_ns);
+
 #endif /* KRAFT_POSIX_FD_H */

@@ -46,6 +46,9 @@ const char *sched_thread_name(const struct thread *t);
 
 /* Blocks the caller until woken. */
 void wait_queue_sleep(struct wait_queue *wq);
+/* Blocks the caller until woken or until the monotonic clock reaches
+ * deadline_ns: 0 when woken, -KETIMEDOUT when the time ran out. */
+int wait_queue_sleep_until(struct wait_queue *wq, uint64_t deadline_ns);
 /* Make the first (or every) waiter runnable; return how many woke. */
 unsigned wait_queue_wake_one(struct wait_queue *wq);
 unsigned wait_queue_wake_all(struct wait_queue *wq);
@@ -73,6 +76,8 @@ struct ksem {
 
 void ksem_init(struct ksem *s, long count);
 void ksem_down(struct ksem *s);
+/* 0, or -KETIMEDOUT when the count stayed zero until deadline_ns. */
+int ksem_down_until(struct ksem *s, uint64_t deadline_ns);
 /* 0, or -KEAGAIN when the count is zero. */
 int ksem_trydown(struct ksem *s);
 void ksem_up(struct ksem *s);

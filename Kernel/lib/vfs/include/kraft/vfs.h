@@ -21,12 +21,13 @@
 #define VFS_PATH_MAX 4096
 
 /* File types, as in st_mode. */
-#define VFS_S_IFMT  0170000
-#define VFS_S_IFIFO 0010000
-#define VFS_S_IFCHR 0020000
-#define VFS_S_IFDIR 0040000
-#define VFS_S_IFREG 0100000
-#define VFS_S_IFLNK 0120000
+#define VFS_S_IFMT   0170000
+#define VFS_S_IFIFO  0010000
+#define VFS_S_IFCHR  0020000
+#define VFS_S_IFDIR  0040000
+#define VFS_S_IFREG  0100000
+#define VFS_S_IFLNK  0120000
+#define VFS_S_IFSOCK 0140000
 
 /* vnode flags. Read-only: nothing is added to or removed from the
  * directory; the file opens for reading only. */

@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+
+/// Sockets inside the unikernel over lwIP's loopback interface (Tests/Images/net-loopback: the
+/// lwip port, the kernel's posix-socket library, musl's socket calls), built with `kraft build`
+/// and booted with `kraft run` on each QEMU target. The image prints one PASS line per check
+/// and exits with the number of failed checks.
+enum NetLoopbackImage {
+  static let repository = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  static let folder = "Tests/Images/net-loopback"
+
+  struct Boot {
+    var build: KraftProcess.Result
+    var run: KraftProcess.Result?
+  }
+
+  /// A copy of the image's folder built and booted for target (the copy is removed after).
+  static func boot(_ target: String) throws -> Boot {
+    let manager = FileManager.default
+    let project = manager.temporaryDirectory.appendingPathComponent(
+      "kraft-net-loopback-\(UUID().uuidString)")
+    try manager.copyItem(at: repository.appendingPathComponent(folder), to: project)
+    try? manager.removeItem(at: project.appendingPathComponent(".unikraft"))
+    defer { try? manager.removeItem(at: project) }
+    let kernel = ["KRAFT_KERNEL_DIR": repository.appendingPathComponent("Kernel").path]
+    let build = try KraftProcess.run(
+      ["build", "-t", target], in: project, environment: kernel, timeout: 3600)
+    guard build.status == 0 else { return Boot(build: build, run: nil) }
+    let run = try KraftProcess.run(
+      ["run", "-t", target, "--timeout", "300"], in: project, environment: kernel, timeout: 400)
+    return Boot(build: build, run: run)
+  }
+
+  /// Every check the image makes, by the name its PASS line starts with.
+  static let checks = [
+    "tcp-echo 16 clients", "udp round trip", "poll readiness", "select", "epoll and eventfd",
+    "nonblocking accept and connect", "half-close", "transfer 8388608 bytes",
+    "getaddrinfo localhost and numeric", "ipv6 loopback", "idle-timers",
+  ]
+}
+
+@Suite(.serialized) struct NetLoopbackTests {
+  @Test(arguments: ["qemu/x86_64", "qemu/arm64"]) func socketsOverLoopback(on target: String)
+    throws
+  {
+    let boot = try NetLoopbackImage.boot(target)
+    #expect(boot.build.status == 0, "kraft build:\n\(boot.build.output)")
+    let run = try #require(boot.run, "the image did not build")
+    #expect(run.status == 0, "\(run.output)")
+    for check in NetLoopbackImage.checks {
+      #expect(run.stdout.contains("PASS \(check)"), "no PASS \(check):\n\(run.output)")
+    }
+    #expect(!run.stdout.contains("FAIL"), "\(run.output)")
+    #expect(run.stdout.contains("net-loopback: 0 failures"), "\(run.output)")
+  }
+}
