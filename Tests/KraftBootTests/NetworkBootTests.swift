@@ -66,7 +66,7 @@ struct NetworkBootTests {
     guard project.build.status == 0 else { return }
     // Unikraft's options kraft ignores are named, with their line, and do not stop the build.
     #expect(project.build.stderr.contains("'CONFIG_LIBUKBUS' is a Unikraft option kraft ignores"))
-    #expect(project.build.stderr.contains("Kraftfile:12:"))
+    #expect(project.build.stderr.contains("Kraftfile:17:"))
 
     let port = freeLoopbackPort()
     let serving = try ServingKraft(
