@@ -76,6 +76,7 @@ struct NetworkBootTests {
       ], in: project.scratch.url)
     let body = Curl.firstAnswer("http://127.0.0.1:\(port)/", within: 180, while: serving)
     #expect(body == "Hello from kraft!\n", "console:\n\(serving.output)")
+    guard body != nil else { return }
     // Several requests in a row, each on its own connection.
     for _ in 0..<5 {
       #expect(Curl.get("http://127.0.0.1:\(port)/again") == "Hello from kraft!\n")
@@ -105,6 +106,7 @@ struct NetworkBootTests {
     let body = Curl.firstAnswer(
       "http://172.44.0.2:8080/", prefix: namespace.exec, within: 180, while: serving)
     #expect(body == "Hello from kraft!\n", "console:\n\(serving.output)")
+    guard body != nil else { return }
     _ = Curl.get("http://172.44.0.2:8080/exit", prefix: namespace.exec)
     #expect(serving.waitForExit(seconds: 60) == 0, "console:\n\(serving.output)")
   }

@@ -113,9 +113,19 @@ import Testing
       #expect(arguments.filter { $0 == "-device" }.count >= 1)
       #expect(arguments.contains(device), "\(target.shortForm)")
       #expect(!arguments.contains("-nic"), "\(target.shortForm)")
+      // virtio-mmio in its 1.x form, which the driver speaks; PCI is modern by default.
+      #expect(
+        arguments.contains("virtio-mmio.force-legacy=false") == device.hasPrefix("virtio-net-device"),
+        "\(target.shortForm)")
       // The guest learns QEMU's user-network addresses on its command line.
       #expect(Self.value(after: "-append", in: arguments) == "netdev.ip=10.0.2.15/24:10.0.2.2:10.0.2.3 --")
     }
+  }
+
+  @Test func microvmNamesItsDevicesOnTheCommandLineWhenItHasANic() throws {
+    let microvm = Target(platform: .firecracker, architecture: .x86_64)
+    #expect(Self.value(after: "-M", in: try arguments(microvm, nil)) == "microvm")
+    #expect(Self.value(after: "-M", in: try arguments(microvm, .user(forwards: []))) == "microvm,acpi=off")
   }
 
   @Test func tapAndBridgeBackends() throws {

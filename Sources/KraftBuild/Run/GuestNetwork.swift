@@ -84,9 +84,13 @@ public enum GuestNetwork: Hashable, Sendable, Codable {
     }
   }
 
-  /// QEMU's arguments for the device and its backend.
+  /// QEMU's arguments for the device and its backend. QEMU's virtio-mmio devices are legacy
+  /// (version 1) unless told otherwise; the kernel's driver speaks virtio 1.x only.
   public func qemuArguments(for target: Target) -> [String] {
     let id = "net0"
-    return ["-netdev", qemuBackend(id: id), "-device", Self.qemuDevice(for: target, backend: id)]
+    let device = Self.qemuDevice(for: target, backend: id)
+    let modernMMIO =
+      device.hasPrefix("virtio-net-device") ? ["-global", "virtio-mmio.force-legacy=false"] : []
+    return modernMMIO + ["-netdev", qemuBackend(id: id), "-device", device]
   }
 }

@@ -114,7 +114,11 @@ public struct VirtualMachineCommand: Sendable {
     var arguments: [String]
     switch (target.architecture, target.platform) {
     case (.x86_64, .firecracker):
-      arguments = ["-M", "microvm", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x01"]
+      // With a NIC, ACPI off: microvm then names its virtio-mmio devices on the kernel command
+      // line (virtio_mmio.device=, with PIC IRQs) as Firecracker does, which is how the kernel
+      // finds them; with ACPI they would hang off a second IOAPIC it is not told about.
+      let machine = request.network == nil ? "microvm" : "microvm,acpi=off"
+      arguments = ["-M", machine, "-device", "isa-debug-exit,iobase=0xf4,iosize=0x01"]
     case (.x86_64, _):
       arguments = ["-M", "pc", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x01"]
     case (.arm64, _):
