@@ -73,11 +73,13 @@ static long sys_accept4(long fd, long addr, long lenp, long flags, long a4,
 	if (flags & ~(long)(KSOCK_NONBLOCK | KSOCK_CLOEXEC))
 		return -KEINVAL;
 	void *conn;
+	uint64_t deadline = 0;
 	long r;
 	while ((r = s->ops->accept(s->handle, &conn, (void *)addr,
 	                           (unsigned *)lenp)) == -KEAGAIN &&
-	       !(f->flags & KO_NONBLOCK))
-		kfd_ready_wait(KFD_WAIT_FOREVER);
+	       !(f->flags & KO_NONBLOCK) &&
+	       !(r = ksock_wait(s, KSO_RCVTIMEO, &deadline)))
+		;
 	return r < 0 ? r : ksock_install(s->ops, conn, (int)flags);
 }
 KSYSCALL_REGISTER(accept4, sys_accept4);

@@ -4,10 +4,12 @@
  * and close on a socket descriptor reach the stack like the socket calls do.
  * Blocking is done here, never in the stack: an operation is retried after
  * each readiness notification until it stops answering -EAGAIN, or at once
- * when the file is non-blocking.
+ * when the file is non-blocking; SO_RCVTIMEO and SO_SNDTIMEO (kept by the
+ * stack) bound the wait, after which the call fails with -EAGAIN as on Linux.
  */
 #include <kraft/alloc.h>
 #include <kraft/kerrno.h>
+#include <kraft/ktime.h>
 #include <kraft/posix_fd.h>
 #include <kraft/syscall.h>
 #include "socket_internal.h"
@@ -105,6 +107,26 @@ long ksock_install(const struct ksocket_ops *ops, void *handle, int flags)
 	return fd;
 }
 
+uint64_t ksock_deadline(struct ksock *s, int option)
+{
+	struct {
+		int64_t sec, usec;
+	} tv = {0, 0};
+	unsigned len = sizeof(tv);
+	if (s->ops->getsockopt(s->handle, KSOL_SOCKET, option, &tv, &len) ||
+	    (!tv.sec && !tv.usec) || tv.sec < 0 || tv.usec < 0)
+		return KFD_WAIT_FOREVER;
+	return ktime_monotonic_ns() + (uint64_t)tv.sec * KTIME_NS_PER_SEC +
+	       (uint64_t)tv.usec * 1000;
+}
+
+int ksock_wait(struct ksock *s, int option, uint64_t *deadline)
+{
+	if (!*deadline)
+		*deadline = ksock_deadline(s, option);
+	return kfd_ready_wait(*deadline) ? -KEAGAIN : 0;
+}
+
 /* The part of iov after the first done bytes, in out (at most n entries). */
 static int iov_advance(const struct ksock_iovec *iov, int n, size_t done,
                        struct ksock_iovec *out)
@@ -131,6 +153,7 @@ long ksock_send(struct ksock *s, const struct ksock_iovec *iov, int n,
 		total += iov[i].len;
 	nonblock |= (flags & KMSG_DONTWAIT) != 0;
 	struct ksock_iovec *rest = 0;
+	uint64_t deadline = 0;
 	long r;
 	for (;;) {
 		const struct ksock_iovec *v = iov;
@@ -149,10 +172,9 @@ long ksock_send(struct ksock *s, const struct ksock_iovec *iov, int n,
 				break;
 			continue;
 		}
-		if (r == -KEAGAIN && !nonblock) {
-			kfd_ready_wait(KFD_WAIT_FOREVER);
+		if (r == -KEAGAIN && !nonblock &&
+		    !(r = ksock_wait(s, KSO_SNDTIMEO, &deadline)))
 			continue;
-		}
 		break;
 	}
 	kfree(rest);
@@ -166,6 +188,7 @@ long ksock_recv(struct ksock *s, const struct ksock_iovec *iov, int n,
                 int *msg_flags)
 {
 	int ignored;
+	uint64_t deadline = 0;
 	nonblock |= (flags & KMSG_DONTWAIT) != 0;
 	for (;;) {
 		long r = s->ops->recvmsg(s->handle, iov, n, addr, addrlen,
@@ -173,6 +196,7 @@ long ksock_recv(struct ksock *s, const struct ksock_iovec *iov, int n,
 		                         msg_flags ? msg_flags : &ignored);
 		if (r != -KEAGAIN || nonblock)
 			return r;
-		kfd_ready_wait(KFD_WAIT_FOREVER);
+		if (ksock_wait(s, KSO_RCVTIMEO, &deadline))
+			return -KEAGAIN;
 	}
 }

@@ -20,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <sys/select.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 static int failures;
@@ -382,6 +383,31 @@ static void check_nonblocking(void)
 	printf("PASS nonblocking accept and connect\n");
 }
 
+/* ---- receive timeout ---- */
+
+static void check_rcvtimeo(void)
+{
+	int c, s;
+	CHECK(!tcp_pair(7450, &c, &s), "rcvtimeo", "connect");
+	struct timeval tv = {0, 200 * 1000};
+	CHECK(!setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)),
+	      "rcvtimeo", "setsockopt");
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	char ch;
+	ssize_t r = read(s, &ch, 1);
+	int err = errno;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	long ms = (t1.tv_sec - t0.tv_sec) * 1000 +
+	          (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	errno = err;
+	CHECK(r < 0 && err == EAGAIN && ms >= 150, "rcvtimeo",
+	      "read returned %zd after %ld ms", r, ms);
+	close(c);
+	close(s);
+	printf("PASS rcvtimeo\n");
+}
+
 /* ---- half-close ---- */
 
 static void check_half_close(void)
@@ -544,6 +570,7 @@ int main(int argc, char **argv)
 	check_select();
 	check_epoll();
 	check_nonblocking();
+	check_rcvtimeo();
 	check_half_close();
 	check_transfer();
 	check_getaddrinfo();

@@ -35,6 +35,8 @@ struct ksock_iovec {
 #define KSOCK_CLOEXEC  02000000
 #define KSOL_SOCKET    1
 #define KSO_ERROR      4
+#define KSO_RCVTIMEO   20
+#define KSO_SNDTIMEO   21
 #define KMSG_DONTWAIT  0x40
 #define KMSG_NOSIGNAL  0x4000
 #define KFIONREAD      0x541B
