@@ -3,8 +3,9 @@ import KraftBasics
 import KraftFetch
 import KraftModel
 
-/// What `build`, `run` and `config` share once a Kraftfile is loaded: its layout, the kernel
-/// tree and library catalog, and how to plan a build.
+/// A loaded project and the first steps of the pipeline (docs/architecture.md): resolve
+/// (`resolve`), fetch (`fetch`, through `portSources`) and plan (`plan`). `ProjectBuilder`,
+/// `ProjectFetcher` and `kraft config` run them.
 public struct ProjectBuild: Sendable {
   public let kraftfile: Kraftfile
   public let layout: ProjectLayout
@@ -92,7 +93,7 @@ public struct ProjectBuild: Sendable {
     return try plan(resolved, fetched: try fetch(resolved), compiler: compiler, extraCFlags: extraCFlags)
   }
 
-  /// Options only (no toolchain needed): for `kraft config`.
+  /// The resolve step for one target, alone: for `kraft config`.
   public func resolve(target: Target) throws -> OptionResolution {
     let (_, catalog) = try catalog()
     return try OptionResolver(catalog: catalog.libraries).resolve(kraftfile, for: target)
