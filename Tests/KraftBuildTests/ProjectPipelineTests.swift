@@ -51,7 +51,9 @@ import Testing
   }
 
   static func project(_ sources: RecordingPortSources, kraftfile: Kraftfile = kraftfile()) -> ProjectBuild {
-    ProjectBuild(kraftfile: kraftfile, fileSystem: InMemoryFileSystem(files: files), portSources: sources)
+    ProjectBuild(
+      kraftfile: kraftfile, fileSystem: InMemoryFileSystem(files: files), portSources: sources,
+      toolchains: { _, _ in toolchain })
   }
 
   @Test func theSelectedPortIsFetchedOnceAndPlannedOnTheTreeItWasGiven() throws {
@@ -103,6 +105,25 @@ import Testing
     let fetched = try project.fetch(try project.resolve(targets: [Self.target]))
     #expect(fetched == FetchedPorts())
     #expect(sources.asked.isEmpty)
+  }
+
+  /// `kraft build --dry-run` below the binary: every step up to the plan, nothing written.
+  @Test func theProjectBuilderPlansThroughEveryStepUpToThePlan() throws {
+    let sources = RecordingPortSources(roots: ["widget": "/cache/widget-1.0"])
+    let project = Self.project(sources)
+    let builder = ProjectBuilder(
+      project: project,
+      options: ProjectBuilder.Options(targets: [Self.target], extraCFlags: ["-DX"], dryRun: true),
+      runner: AnsweringRunner(answers: [:]))
+    let planned = try builder.plan()
+    #expect(sources.asked == ["widget"])
+    #expect(planned.fetched.roots == ["widget": "/cache/widget-1.0"])
+    #expect(planned.release == nil)
+    let target = try #require(planned.plan.targets.first)
+    #expect(target.image == "/w/p/.unikraft/build/demo_qemu-x86_64")
+    #expect(target.compiles.allSatisfy { $0.command.last(where: { $0 == "-DX" }) != nil })
+    #expect(target.compiles.contains { $0.source == "/cache/widget-1.0/src/b.c" })
+    #expect(!project.fileSystem.exists("/w/p/.unikraft"), "planning writes nothing")
   }
 
   /// A release checks the lock right after resolving, before any port is fetched.

@@ -7,7 +7,7 @@ import KraftModel
 /// The build's `PortSourceProvider`: turns a port (its recipe and the Kraftfile's entry) or a
 /// fetched kernel into a `SourceRequest` and prepares it under the project's lock policy
 /// (`LockedSources`, in the fetch layer).
-public struct LockedPortSources: PortSourceProvider, @unchecked Sendable {
+public struct LockedPortSources: PortSourceProvider {
   public let lock: LockedSources
   private let fileSystem: FileSystem
 

@@ -11,15 +11,21 @@ public struct ProjectBuild: Sendable {
   public let layout: ProjectLayout
   public let fileSystem: FileSystem
   public let portSources: PortSourceProvider
+  /// The toolchain for an architecture and the compiler chosen (nil: clang).
+  public let toolchains: @Sendable (_ compiler: String?, Architecture) throws -> Toolchain
 
+  /// `toolchains`: nil detects the host's (`ToolchainDetector`).
   public init(
     kraftfile: Kraftfile, fileSystem: FileSystem = LocalFileSystem(),
-    portSources: PortSourceProvider = UnavailablePortSources()
+    portSources: PortSourceProvider = UnavailablePortSources(),
+    toolchains: (@Sendable (_ compiler: String?, Architecture) throws -> Toolchain)? = nil
   ) {
     self.kraftfile = kraftfile
     self.layout = ProjectLayout(kraftfile: kraftfile)
     self.fileSystem = fileSystem
     self.portSources = portSources
+    let detector = ToolchainDetector(runtimeLibraries: RuntimeLibraryLocator())
+    self.toolchains = toolchains ?? { try detector.detect(preferred: $0, for: $1) }
   }
 
   public func catalog() throws -> (KernelTree, LibraryCatalog) {
@@ -75,7 +81,6 @@ public struct ProjectBuild: Sendable {
   ) throws -> BuildPlan {
     let settings = try BuildSettings(kraftfile: kraftfile)
     let chosenCompiler = compiler ?? settings.compiler
-    let detector = ToolchainDetector(runtimeLibraries: RuntimeLibraryLocator())
     let request = BuildRequest(
       kraftfile: kraftfile, projectName: layout.projectName,
       outputDirectory: layout.outputDirectory, targets: resolved.targets.map(\.target),
@@ -83,7 +88,7 @@ public struct ProjectBuild: Sendable {
       compiler: chosenCompiler, extraCFlags: extraCFlags, appCFlags: settings.cflags ?? [],
       appSources: settings.sources, sourceRoots: fetched.roots)
     let planner = BuildPlanner(
-      fileSystem: fileSystem, toolchains: { try detector.detect(preferred: chosenCompiler, for: $0) })
+      fileSystem: fileSystem, toolchains: { [toolchains] in try toolchains(chosenCompiler, $0) })
     return try planner.plan(request, resolved: resolved.targets)
   }
 
