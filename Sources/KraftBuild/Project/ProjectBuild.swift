@@ -92,16 +92,9 @@ public struct ProjectBuild: Sendable {
     return try planner.plan(request, resolved: resolved.targets)
   }
 
-  /// Resolve, fetch and plan in one go.
-  public func plan(targets: [Target], compiler: String?, extraCFlags: [String]) throws -> BuildPlan {
-    let resolved = try resolve(targets: targets)
-    return try plan(resolved, fetched: try fetch(resolved), compiler: compiler, extraCFlags: extraCFlags)
-  }
-
   /// The resolve step for one target, alone: for `kraft config`.
   public func resolve(target: Target) throws -> OptionResolution {
-    let (_, catalog) = try catalog()
-    return try OptionResolver(catalog: catalog.libraries).resolve(kraftfile, for: target)
+    try resolve(targets: [target]).targets[0].resolution
   }
 }
 
