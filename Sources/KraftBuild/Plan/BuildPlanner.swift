@@ -79,10 +79,9 @@ public struct BuildPlanner: Sendable {
     try libraries.map { library in
       guard library.kind == .port else { return library }
       guard let root = sourceRoots[library.name] else {
+        // The fetch step runs before planning; the planner never fetches.
         throw PortSourcesUnavailable(
-          message:
-            "port '\(library.name)' needs its upstream sources, and this build was started without a way to fetch them"
-        )
+          message: "port '\(library.name)' was not fetched before planning; run 'kraft fetch' first")
       }
       var port = library
       port.sourceRoot = root
