@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import KraftBasics
 import KraftBuild
-import KraftManifest
 import KraftModel
 
 /// `kraft build`: resolve libraries and options per target, compile with ninja (in parallel,
@@ -82,80 +81,46 @@ struct BuildCommand: ParsableCommand {
 
   func run() throws {
     let loaded = try project.load()
-    try RuntimeImageSupport.checkBuildable(loaded.kraftfile)
-    let portSources = try LockedPortSources(
-      fetcher: LockedPortSources.fetcher(
-        offline: offline, environment: ProcessInfo.processInfo.environment),
-      kraftfileDirectory: loaded.kraftfile.directory,
-      // A release takes the lock strictly; without ports it needs none (ReleaseBuild checks).
-      locked: locked
-        || (release
-          && FileManager.default.fileExists(
-            atPath: loaded.kraftfile.directory + "/" + LockfileCodec.fileName))
-    )
+    let portSources = try LockedPortSources.commandLine(
+      kraftfile: loaded.kraftfile, offline: offline, locked: locked, release: release)
     let context = ProjectBuild(kraftfile: loaded.kraftfile, portSources: portSources)
-    let targets = try targetFilter.targets(context.layout, named: target)
-    var releaseBuild =
-      release
-      ? try ReleaseBuild.prepare(
-        releaseRequest(kraftfilePath: loaded.location.path), project: context, targets: targets,
-        runner: SystemProcessRunner()) : nil
-    var plan = try context.plan(
-      targets: targets, compiler: compiler,
-      extraCFlags: cflags.flatMap { $0.split(separator: " ").map(String.init) })
-    KraftfileWarnings.report(resolution: plan.targets.flatMap(\.resolution.warnings), of: loaded)
-    if releaseBuild != nil {
-      plan = try releaseBuild!.makeReproducible(
-        plan, fileSystem: context.fileSystem, record: !dryRun)
-      if let lock = releaseBuild!.recordedLock {
-        print("pinned the toolchain and source date in \(relative(lock, to: loaded.kraftfile.directory))")
-      }
+    let builder = ProjectBuilder(
+      project: context,
+      options: ProjectBuilder.Options(
+        targets: try targetFilter.targets(context.layout, named: target), compiler: compiler,
+        extraCFlags: cflags.flatMap { $0.split(separator: " ").map(String.init) },
+        release: release ? releaseRequest(kraftfilePath: loaded.location.path) : nil, dryRun: dryRun,
+        rootfsOutsideProject: rootfsOutsideProject,
+        jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount + 1, verbose: verbose))
+    let planned = try builder.plan()
+    let directory = loaded.kraftfile.directory
+    if let lock = planned.release?.recordedLock {
+      print("pinned the toolchain and source date in \(relative(lock, to: directory))")
     }
-
+    KraftfileWarnings.report(
+      resolution: planned.plan.targets.flatMap(\.resolution.warnings), of: loaded)
     if dryRun {
-      print(BuildPlanPrinter.text(plan, verbose: verbose), terminator: "")
+      print(BuildPlanPrinter.text(planned.plan, verbose: verbose), terminator: "")
       return
     }
-    // Refused before compiling anything rather than after.
-    let rootfsPolicy = RootfsPolicy(
-      projectDirectory: loaded.kraftfile.directory, allowOutsideProject: rootfsOutsideProject)
-    if let rootfs = loaded.kraftfile.rootfs {
-      try rootfsPolicy.checkLocation(loaded.kraftfile.resolvedPath(rootfs))
-    }
     if noCache {
-      for built in plan.targets { try CleanCommand.removeOutputs(of: built.target, context.layout) }
+      for built in planned.plan.targets {
+        try CleanCommand.removeOutputs(of: built.target, context.layout)
+      }
     }
-    // A new `outdir` is created stamped as kraft's, so that later runs may write and clean it.
-    try OutputDirectory(layout: context.layout).prepare()
-    var executor = BuildExecutor(
-      fileSystem: context.fileSystem, runner: SystemProcessRunner(),
-      jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount + 1, verbose: verbose)
-    executor.environment = releaseBuild?.environment ?? [:]
-    let outcome = try executor.execute(plan, progress: ProgressDisplay(output: StandardStream.out))
-    if outcome.compiled == 0 && outcome.linked == 0 {
+    let built = try builder.build(planned, progress: StandardStream.out)
+    if built.outcome.compiled == 0 && built.outcome.linked == 0 {
       print("nothing to do: every image is up to date")
     } else {
-      print("compiled \(outcome.compiled) files, linked \(outcome.linked) images")
+      print("compiled \(built.outcome.compiled) files, linked \(built.outcome.linked) images")
     }
-    if let rootfs = loaded.kraftfile.rootfs {
-      // kraft run passes it with -initrd; the kernel unpacks it at / (docs/libc.md).
-      let rootfsPath = loaded.kraftfile.resolvedPath(rootfs)
-      let path = context.layout.initrd
-      if let releaseBuild {
-        try releaseBuild.writeInitrd(forRootfs: rootfsPath, policy: rootfsPolicy, to: path)
-      } else {
-        try CpioWriter(environment: ProcessInfo.processInfo.environment)
-          .writeInitrd(forRootfs: rootfsPath, policy: rootfsPolicy, to: path)
-      }
-      print("rootfs: \(relative(path, to: loaded.kraftfile.directory))")
+    if let initrd = built.initrd { print("rootfs: \(relative(initrd, to: directory))") }
+    for (index, target) in built.plan.targets.enumerated() {
+      print("\(target.target.shortForm): \(relative(target.image, to: directory))")
+      if verbose { print(built.outcome.reports[index], terminator: "") }
     }
-    for (index, built) in plan.targets.enumerated() {
-      print("\(built.target.shortForm): \(relative(built.image, to: loaded.kraftfile.directory))")
-      if verbose { print(outcome.reports[index], terminator: "") }
-    }
-    releaseBuild?.portTools = portSources.prepared.mapValues(\.tools)
-    for written in try releaseBuild?.writeArtifacts(fileSystem: context.fileSystem) ?? [] {
-      print("release: \(relative(written, to: loaded.kraftfile.directory))")
+    for written in built.releaseArtifacts {
+      print("release: \(relative(written, to: directory))")
     }
   }
 

@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
 import KraftBuild
-import KraftFetch
-import KraftModel
 
 /// `kraft fetch`: brings every upstream source the project's images need into the shared
 /// cache, verified and patched, and records them in `Kraftfile.lock`.
@@ -38,42 +36,20 @@ struct FetchCommand: ParsableCommand {
 
   func run() throws {
     let loaded = try project.load()
-    let environment = ProcessInfo.processInfo.environment
-    let fetcher = try LockedPortSources.fetcher(offline: offline, environment: environment)
-    fetcher.verifyEverything = verify
-    let sources = try LockedPortSources(
-      fetcher: fetcher,
-      kraftfileDirectory: loaded.kraftfile.directory, locked: locked)
-    let context = ProjectBuild(kraftfile: loaded.kraftfile, portSources: sources)
-    let targets = try targetFilter.targets(context.layout, named: target)
-    try PortResolution.resolve(
-      context, selected: targets, sources: sources,
+    let sources = try LockedPortSources.commandLine(
+      kraftfile: loaded.kraftfile, offline: offline, locked: locked, verifyEverything: verify)
+    let fetcher = ProjectFetcher(kraftfile: loaded.kraftfile, sources: sources)
+    let prepared = try fetcher.fetch(
+      selected: try targetFilter.targets(fetcher.project.layout, named: target),
       prune: target.isEmpty && targetFilter.platform == nil && targetFilter.architecture == nil)
-    for (name, prepared) in sources.prepared.sorted(by: { $0.key < $1.key }) {
-      let entry = prepared.lockEntry
+    for source in prepared {
+      let entry = source.lockEntry
       print(
-        "\(name) \(entry.version): "
-          + (prepared.downloaded ? "fetched" : prepared.repaired ? "repaired" : "cached")
+        "\(source.name) \(entry.version): "
+          + (source.downloaded ? "fetched" : source.repaired ? "repaired" : "cached")
           + " (tree \(entry.pin.treeHash ?? "?")"
           + (entry.pin.preparedTree.map { ", prepared \($0)" } ?? "") + ")")
     }
-    if sources.prepared.isEmpty { print("nothing to fetch: the project uses no ports") }
-  }
-}
-
-/// Asks the planner for every selected port of every target (planning is what knows which
-/// ports an image needs, transitively), without building anything.
-enum PortResolution {
-  static func resolveAll(
-    _ context: ProjectBuild, targets names: [String], sources: LockedPortSources, prune: Bool
-  ) throws {
-    try resolve(context, selected: try context.layout.targets(named: names), sources: sources, prune: prune)
-  }
-
-  static func resolve(
-    _ context: ProjectBuild, selected targets: [Target], sources: LockedPortSources, prune: Bool
-  ) throws {
-    _ = try context.plan(targets: targets, compiler: nil, extraCFlags: [])
-    if prune { try sources.prune(keeping: Set(sources.prepared.keys)) }
+    if prepared.isEmpty { print("nothing to fetch: the project uses no ports") }
   }
 }

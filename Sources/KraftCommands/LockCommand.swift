@@ -47,20 +47,18 @@ struct LockCommand: ParsableCommand {
       currentDirectory: FileManager.default.currentDirectoryPath
     ).load(kraftfile: kraftfile, project: project)
     KraftfileWarnings.report(loaded, environment: environment)
-    let sources = try LockedPortSources(
-      fetcher: try LockedPortSources.fetcher(offline: offline, environment: environment),
-      kraftfileDirectory: loaded.kraftfile.directory, locked: false,
-      refresh: update ? Set(names) : nil)
-    let context = ProjectBuild(kraftfile: loaded.kraftfile, portSources: sources)
-    try PortResolution.resolveAll(context, targets: [], sources: sources, prune: true)
-    let unknown = names.filter { sources.prepared[$0] == nil }
+    let sources = try LockedPortSources.commandLine(
+      kraftfile: loaded.kraftfile, offline: offline, locked: false,
+      refresh: update ? Set(names) : nil, environment: environment)
+    let prepared = try ProjectFetcher(kraftfile: loaded.kraftfile, sources: sources).fetch(prune: true)
+    let unknown = names.filter { name in !prepared.contains { $0.name == name } }
     if !unknown.isEmpty {
       throw FetchError(
         .usage,
         "the project uses no port named " + unknown.map { "'\($0)'" }.joined(separator: ", ")
           + "; 'kraft fetch' lists the ports it uses")
     }
-    try sources.writeIfMissing()
-    print("wrote \(sources.lockPath) (\(sources.lockfile.entries.count) entries)")
+    try sources.lock.writeIfMissing()
+    print("wrote \(sources.lock.lockPath) (\(sources.lock.lockfile.entries.count) entries)")
   }
 }

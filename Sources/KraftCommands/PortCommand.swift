@@ -85,19 +85,18 @@ struct PortContext {
 
   /// The fetcher `kraft fetch` and `kraft build` use: the user's cache, mirrors, progress.
   func fetcher(offline: Bool = false) throws -> SourceFetcher {
-    try LockedPortSources.fetcher(offline: offline, environment: environment)
+    try SourceFetcher.commandLine(offline: offline, environment: environment)
   }
 
   /// What `kraft fetch` does after a Kraftfile edit: resolves every port the images need
   /// (fetching and verifying what the cache lacks) and rewrites `Kraftfile.lock` to match.
   /// Returns each port's lock entry and whether it was downloaded.
   func resolveAndLock(_ kraftfile: Kraftfile) throws -> [PreparedSource] {
-    let sources = try LockedPortSources(
-      fetcher: try fetcher(), kraftfileDirectory: kraftfile.directory, locked: false)
-    let build = ProjectBuild(kraftfile: kraftfile, portSources: sources)
-    try PortResolution.resolveAll(build, targets: [], sources: sources, prune: true)
-    try sources.writeIfMissing()
-    return sources.prepared.values.sorted { $0.name < $1.name }
+    let sources = LockedPortSources(
+      lock: try LockedSources(fetcher: try fetcher(), kraftfileDirectory: kraftfile.directory, locked: false))
+    let prepared = try ProjectFetcher(kraftfile: kraftfile, sources: sources).fetch(prune: true)
+    try sources.lock.writeIfMissing()
+    return prepared
   }
 
   /// Writes `text` as the Kraftfile, then resolves and locks; on failure or interruption

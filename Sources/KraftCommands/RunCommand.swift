@@ -126,116 +126,34 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     let loaded = try project.load()
-    let layout = ProjectLayout(kraftfile: loaded.kraftfile)
+    let runner = ProjectRunner(kraftfile: loaded.kraftfile)
     let chosen = try TargetSelection(
       names: target.map { [$0] } ?? [], platform: platform, architecture: architecture
-    ).targets(layout)[0]
-    let megabytes = try MemorySize.megabytes(memory)
-    let image = layout.image(for: chosen)
-    guard FileManager.default.fileExists(atPath: image) else {
-      throw ImageMissing(
-        message: "no image for '\(chosen.shortForm)' at '\(image)'; run 'kraft build' first")
-    }
-    var request = RunRequest(
-      target: chosen, image: image, memory: megabytes,
-      // The environment reaches the libc as kernel arguments env.KEY=VALUE (abi.h,
-      // docs/libc.md): the Kraftfile's env:, then -e, which overrides a Kraftfile entry.
-      kernelArguments: try ApplicationEnvironment.kernelArguments(
-        kraftfile: loaded.kraftfile.env.map { ($0.name, $0.value) }, overrides: environment,
-        host: ProcessInfo.processInfo.environment) + kernelArguments,
-      appArguments: appArguments.isEmpty ? loaded.kraftfile.cmd : appArguments,
-      initrd: try initrdPath(loaded.kraftfile, layout),
-      network: try GuestNetworkOptions.resolve(
-        ports: ports, network: network, imageHasNetworkDriver: Self.linksNetworkDriver(image: image)))
-    try Self.checkMemory(request)
-    if case .user(let forwards) = request.network { try HostPortCheck.requireFree(forwards) }
-    // After the checks: the first run on a machine probes KVM, which takes a few seconds.
-    request.kvm = try useKVM(for: chosen)
-    let debugImage = layout.debugImage(for: chosen)
-    let run = InstanceRun(
-      request: request,
-      debugImage: FileManager.default.fileExists(atPath: debugImage) ? debugImage : nil,
-      timeout: timeout,
-      scratchDirectory: layout.outputDirectory + "/" + TargetBuildPlan.key(chosen))
+    ).targets(runner.layout)[0]
+    let prepared = try runner.prepare(
+      ProjectRunner.Options(
+        target: chosen, memory: try MemorySize.megabytes(memory),
+        // The environment reaches the libc as kernel arguments env.KEY=VALUE (abi.h,
+        // docs/libc.md): the Kraftfile's env:, then -e, which overrides a Kraftfile entry.
+        kernelArguments: try ApplicationEnvironment.kernelArguments(
+          kraftfile: loaded.kraftfile.env.map { ($0.name, $0.value) }, overrides: environment,
+          host: ProcessInfo.processInfo.environment) + kernelArguments,
+        appArguments: appArguments, initrd: initrd,
+        acceleration: kvm ? .kvm : disableAcceleration ? .tcg : .automatic, timeout: timeout,
+        ports: ports, network: network))
+    if let note = prepared.note { StandardStream.error.write("kraft: \(note)\n") }
     if detach {
       let store = try InstanceStore.forUser()
       let instance = try store.start(
-        run, name: name ?? store.freshName(for: layout.projectName), removeWhenStopped: remove,
-        kraftExecutable: KraftExecutable.path)
+        prepared.run, name: name ?? store.freshName(for: runner.layout.projectName),
+        removeWhenStopped: remove, kraftExecutable: KraftExecutable.path)
       print(instance.name)
       return
     }
-    let decoded = try run.boot(output: DescriptorConsole(descriptor: STDOUT_FILENO))
+    let decoded = try prepared.run.boot(output: DescriptorConsole(descriptor: STDOUT_FILENO))
     if let explanation = decoded.explanation {
       StandardStream.error.write("kraft: \(explanation)\n")
     }
     throw ExitCode(decoded.status)
   }
-
-  /// Refuses less memory than the image (and its initrd) needs to boot at all.
-  static func checkMemory(_ request: RunRequest) throws {
-    guard let bytes = FileManager.default.contents(atPath: request.image) else { return }
-    let initrdSize =
-      request.initrd.flatMap {
-        (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? NSNumber)?.intValue
-      } ?? 0
-    if let minimum = ImageMemoryRequirement.minimumMegabytes(
-      image: [UInt8](bytes), architecture: request.target.architecture, initrdSize: initrdSize),
-      request.memory < minimum
-    {
-      throw MemoryTooSmall(requested: request.memory, minimum: minimum, image: request.image)
-    }
-  }
-
-  /// Whether the build's size report (`<image>.report`) lists the `netdev` library.
-  static func linksNetworkDriver(image: String) -> Bool {
-    guard let report = try? String(contentsOfFile: image + ".report", encoding: .utf8) else { return false }
-    return SizeReport.libraryNames(inRendered: report).contains("netdev")
-  }
-
-  private func initrdPath(_ kraftfile: Kraftfile, _ layout: ProjectLayout) throws -> String? {
-    if let initrd {
-      let path = initrd.hasPrefix("/") ? initrd : FileManager.default.currentDirectoryPath + "/" + initrd
-      guard FileManager.default.fileExists(atPath: path) else {
-        throw ImageMissing(message: "initrd '\(initrd)' does not exist; give a cpio archive's path")
-      }
-      return path
-    }
-    return kraftfile.rootfs != nil && FileManager.default.fileExists(atPath: layout.initrd)
-      ? layout.initrd : nil
-  }
-
-  /// `--kvm` forces KVM and `-W` emulation; otherwise KVM only where the probe says it works
-  /// and is not slower (see `AccelerationProbe`), with a one-line note when it is not used.
-  /// `KRAFT_ACCELERATION=tcg|kvm` sets the same choice for every run of a session (the test
-  /// suite pins `tcg` so no test depends on a machine's KVM); flags still win.
-  private func useKVM(for target: Target) throws -> Bool {
-    if kvm { return true }
-    if disableAcceleration { return false }
-    let environment = ProcessInfo.processInfo.environment
-    switch environment["KRAFT_ACCELERATION"] {
-    case "tcg": return false
-    case "kvm": return true
-    case nil, "", "auto": break
-    case let other?:
-      throw InvalidAcceleration(
-        message: "KRAFT_ACCELERATION is '\(other)'; use 'tcg', 'kvm' or 'auto' (the default)")
-    }
-    let decision = AccelerationProbe.forMachine(environment: environment)
-      .decide(for: target.architecture)
-    if let note = decision.note { StandardStream.error.write("kraft: \(note)\n") }
-    return decision.useKVM
-  }
-}
-
-/// A `KRAFT_ACCELERATION` value kraft does not know.
-struct InvalidAcceleration: KraftError {
-  var kind: ErrorKind { .usage }
-  var message: String
-}
-
-/// `kraft run` before `kraft build`.
-struct ImageMissing: KraftError {
-  var kind: ErrorKind { .missingInput }
-  var message: String
 }

@@ -1,4 +1,5 @@
 import KraftBasics
+import KraftBuild
 import KraftManifest
 import KraftModel
 import Testing

@@ -5,7 +5,7 @@ import KraftModel
 /// Every library kraft knows: the kernel's (`Kernel/arch/*`, `Kernel/plat/*`,
 /// `Kernel/drivers/*`, `Kernel/lib/*`, each with a `library.yaml`) and the ports
 /// (`Ports/*/port.yaml`). Ports are listed with their source root unset (their own folder)
-/// until `PortSourceProvider` hands over the tree.
+/// until the fetch step (`PortSourceProvider`) hands over the tree.
 public struct LibraryCatalog: Sendable {
   public var libraries: [LibraryManifest]
 
@@ -73,42 +73,4 @@ public struct LibraryCatalog: Sendable {
     if !problems.isEmpty { throw Diagnostics(problems) }
     return LibraryCatalog(libraries: libraries)
   }
-}
-
-/// Hands the build a port's upstream tree: fetched, verified against its pins and patched.
-/// The fetch layer implements it; the build asks only for ports that an image selects.
-public protocol PortSourceProvider: Sendable {
-  /// The folder holding the prepared tree of `port`, for the version `component` asks for
-  /// (the Kraftfile's `libraries:` entry; nil when the port was pulled in by a requirement,
-  /// meaning its default version).
-  func sourceRoot(for port: LibraryManifest, component: Component?) throws -> String
-  /// The folder holding the fetched tree of a kernel that `unikraft:` names by a git or
-  /// archive `source:` (a local folder is used in place and never comes here).
-  func kernelSourceRoot(for unikraft: Component) throws -> String
-}
-
-extension PortSourceProvider {
-  public func kernelSourceRoot(for unikraft: Component) throws -> String {
-    throw PortSourcesUnavailable(
-      message:
-        "'unikraft:' names a remote source, and this command was started without a way to fetch it; run 'kraft fetch' or 'kraft build'"
-    )
-  }
-}
-
-/// Used when no fetch layer is wired in: any port is an error that says so.
-public struct UnavailablePortSources: PortSourceProvider {
-  public init() {}
-
-  public func sourceRoot(for port: LibraryManifest, component: Component?) throws -> String {
-    throw PortSourcesUnavailable(
-      message:
-        "port '\(port.name)' needs its upstream sources, and this build was started without a way to fetch them"
-    )
-  }
-}
-
-public struct PortSourcesUnavailable: KraftError {
-  public var kind: ErrorKind { .fetchFailed }
-  public var message: String
 }
