@@ -119,6 +119,20 @@ extension FileSystem {
     return result.sorted()
   }
 
+  /// Visits every entry below `path` (not `path` itself), a folder before its contents; a link
+  /// is visited, never followed. A folder is listed after its visit, so `visit` may make it
+  /// readable (or writable) first.
+  public func visitEntries(
+    below path: String, _ visit: (_ path: String, _ status: FileStatus) throws -> Void
+  ) throws {
+    for name in try list(path) {
+      let child = path + "/" + name
+      guard let status = status(child) else { continue }
+      try visit(child, status)
+      if status.kind == .directory { try visitEntries(below: child, visit) }
+    }
+  }
+
   /// Relative paths below `root` matching a glob (`*` and `?` within one path component,
   /// `**` for any number of folders). A pattern without wildcards matches itself if present.
   public func glob(_ pattern: String, in root: String) throws -> [String] {
@@ -165,7 +179,7 @@ public struct LocalFileSystem: FileSystem {
   }
 
   public func remove(_ path: String) throws {
-    guard FileManager.default.fileExists(atPath: path) else { return }
+    guard status(path, followingLinks: false) != nil else { return }  // a dangling link too
     try FileManager.default.removeItem(atPath: path)
   }
 
