@@ -102,7 +102,7 @@ public enum AtomicFile {
   public static func realTarget(_ path: String) -> String {
     var current = path
     for _ in 0..<40 {
-      guard let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: current)
+      guard let destination = try? LocalFileSystem().destinationOfSymbolicLink(current)
       else { return current }
       current =
         destination.hasPrefix("/")
