@@ -47,10 +47,11 @@ enum MirrorRegistration {
   /// when it changed (nil when the rule was there already).
   static func addRule(url: String, path: String, environment: [String: String]) throws -> String? {
     let config = MirrorConfig.configPath(environment: environment)
-    let old = try? String(contentsOfFile: config, encoding: .utf8)
+    let fileSystem = LocalFileSystem()
+    let old = try? fileSystem.readText(config)
     guard let text = try MirrorConfigEditor.adding(prefix: url, url: "file://" + path, to: old, file: config)
     else { return nil }
-    try LocalFileSystem().writeText(text, to: config)
+    try fileSystem.writeText(text, to: config)
     return config
   }
 }

@@ -166,7 +166,7 @@ extension SourceFetcher {
       "  actual:                   \(actual)",
     ]
     let index =
-      (try? String(contentsOfFile: cache.preparedIndexPath(preparedTree: expected), encoding: .utf8))
+      (try? cache.fileSystem.readText(cache.preparedIndexPath(preparedTree: expected)))
       .map { $0.split(separator: "\n").map(String.init) }
     if let index {
       let pinnedTools = index.filter { $0.hasPrefix("tool ") }

@@ -51,6 +51,13 @@ public struct TreeWalk: Sendable {
       .map(\.1)
   }
 
+  /// On disk a file is hashed in blocks (a tree can hold large files); another file system
+  /// (the in-memory one of tests) hands over its bytes.
+  private func sha256(of path: String) throws -> String {
+    if fileSystem is LocalFileSystem { return try TreeHash.hashFile(path) }
+    return SHA256.hex(of: [UInt8](try fileSystem.readData(path)))
+  }
+
   private func collect(_ directory: String, relative: String, into entries: inout [TreeEntry])
     throws
   {
@@ -71,7 +78,7 @@ public struct TreeWalk: Sendable {
         entries.append(TreeEntry(path: path, kind: .link, sha256: SHA256.hex(of: target)))
       case .file:
         let kind: TreeEntry.Kind = status.permissions & 0o111 != 0 ? .exec : .file
-        entries.append(TreeEntry(path: path, kind: kind, sha256: try TreeHash.hashFile(full)))
+        entries.append(TreeEntry(path: path, kind: kind, sha256: try sha256(of: full)))
       case .other:
         throw unsupported(full, path)
       }

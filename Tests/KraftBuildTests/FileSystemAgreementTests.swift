@@ -1,5 +1,6 @@
 import Foundation
 import KraftBasics
+import KraftFetch
 import Testing
 
 /// The same operations on a real scratch folder and on `InMemoryFileSystem` rooted at the same
@@ -106,5 +107,23 @@ import Testing
       return seen
     }
     #expect(observed.real == observed.memory)
+  }
+
+  /// The tree walk behind tree hashes and release inputs sees the same entries on both.
+  @Test func treeWalkAgrees() throws {
+    let observed = try onBoth { fileSystem, root in
+      try fileSystem.writeText("int main;\n", to: root + "/src/main.c")
+      try fileSystem.createFile(root + "/src/run.sh", contents: Data("#!/bin/sh\n".utf8), permissions: 0o755)
+      try fileSystem.createSymbolicLink(root + "/src/alias.c", to: "main.c")
+      try fileSystem.createDirectory(root + "/rootfs/tmp")
+      try fileSystem.writeText("x", to: root + "/.git/HEAD")
+      let walk = TreeWalk(
+        fileSystem: fileSystem, skips: { $0 == ".git" }, listsEmptyFolders: true,
+        unreadable: { FetchError(.fetchFailed, $0) },
+        unsupported: { path, _ in FetchError(.fetchFailed, path) })
+      return try walk.entries(of: root).map(\.line)
+    }
+    #expect(observed.real == observed.memory)
+    #expect(observed.memory.count == 4)
   }
 }

@@ -76,12 +76,12 @@ public struct ReleaseInputs: Sendable {
     }
     return try ports.map { port in
       let entry = lock![port.name]!
-      let patches = try PatchSet.load(portDirectory: port.directory)
+      let patches = try PatchSet.load(portDirectory: port.directory, fileSystem: fileSystem)
       return ReleasePort(
         name: port.name, version: entry.version, url: entry.url, pin: entry.pin,
         patchSetHash: entry.patchSetHash,
         patches: patches.patches.map { ReleaseFile(path: "patches/" + $0.name, sha256: $0.sha256) },
-        license: try Self.license(portDirectory: port.directory))
+        license: try Self.license(portDirectory: port.directory, fileSystem: fileSystem))
     }
   }
 
@@ -94,9 +94,10 @@ public struct ReleaseInputs: Sendable {
   }
 
   /// `license:` of `port.yaml` (an SPDX expression), when the recipe gives one.
-  static func license(portDirectory: String) throws -> String? {
+  static func license(portDirectory: String, fileSystem: any FileSystem = LocalFileSystem()) throws -> String?
+  {
     let path = portDirectory + "/port.yaml"
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+    guard let text = try? fileSystem.readText(path) else { return nil }
     let root = try YAMLComposer.compose(text, file: path)
     return try root.mapping(for: "a port recipe").optionalString("license")
   }

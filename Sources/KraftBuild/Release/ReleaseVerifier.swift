@@ -44,8 +44,10 @@ public struct ReleaseVerifier: Sendable {
   }
 
   /// Reads the manifest and locates the project (or takes `projectDirectory`).
-  public static func load(manifestPath: String) throws -> ReleaseManifest {
-    guard let text = try? String(contentsOfFile: manifestPath, encoding: .utf8) else {
+  public static func load(manifestPath: String, fileSystem: any FileSystem = LocalFileSystem()) throws
+    -> ReleaseManifest
+  {
+    guard let text = try? fileSystem.readText(manifestPath) else {
       throw ReleaseError(.missingInput, "cannot read the release manifest '\(manifestPath)'")
     }
     let manifest: ReleaseManifest
