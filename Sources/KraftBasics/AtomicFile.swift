@@ -51,6 +51,12 @@ public enum AtomicFile {
   public static func replace(_ path: String, with text: String, followingLinks: Bool = false)
     throws
   {
+    try replace(path, with: Data(text.utf8), followingLinks: followingLinks)
+  }
+
+  public static func replace(_ path: String, with data: Data, followingLinks: Bool = false)
+    throws
+  {
     let target = followingLinks ? realTarget(path) : path
     var info = stat()
     let existing =
@@ -72,7 +78,7 @@ public enum AtomicFile {
         _ = fchown(descriptor, info.st_uid, info.st_gid)
       }
       guard fchmod(descriptor, mode) == 0 else { throw failure(path, errno) }
-      var bytes = Array(text.utf8)
+      var bytes = [UInt8](data)
       var offset = 0
       while offset < bytes.count {
         let written = bytes.withUnsafeMutableBytes {
@@ -96,7 +102,7 @@ public enum AtomicFile {
   public static func realTarget(_ path: String) -> String {
     var current = path
     for _ in 0..<40 {
-      guard let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: current)
+      guard let destination = try? LocalFileSystem().destinationOfSymbolicLink(current)
       else { return current }
       current =
         destination.hasPrefix("/")

@@ -11,9 +11,7 @@ public struct ExecutableLocator: Sendable {
 
   public init(
     searchPath: [String]? = nil,
-    isExecutable: @escaping @Sendable (String) -> Bool = {
-      FileManager.default.isExecutableFile(atPath: $0)
-    }
+    isExecutable: @escaping @Sendable (String) -> Bool = { LocalFileSystem().isExecutable($0) }
   ) {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
     self.searchPath =
@@ -38,7 +36,7 @@ public struct ExecutableLocator: Sendable {
   /// Kraft finds its data (`Kernel/`, `Ports/`) relative to this, so it must not depend on
   /// how the user typed the command.
   public static var currentExecutable: String {
-    if let real = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+    if let real = try? LocalFileSystem().destinationOfSymbolicLink("/proc/self/exe") {
       return real
     }
     return resolve(argumentZero: CommandLine.arguments.first ?? "")
@@ -48,7 +46,7 @@ public struct ExecutableLocator: Sendable {
   /// the current folder, which is where the user happens to be, not where kraft is).
   public static func resolve(
     argumentZero: String, locator: ExecutableLocator = ExecutableLocator(),
-    currentDirectory: String = FileManager.default.currentDirectoryPath
+    currentDirectory: String = LocalFileSystem().currentDirectory
   ) -> String {
     var path = argumentZero
     if !path.contains("/"), let found = locator.find(path) { path = found }

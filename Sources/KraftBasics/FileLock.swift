@@ -14,8 +14,8 @@ public final class FileLock {
   /// Blocks until the lock is free. Creates the lock file (and its folder) when missing.
   public init(path: String) throws {
     self.path = path
-    try FileManager.default.createDirectory(
-      atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    // The lock is an open descriptor (flock), which only a real file can give.
+    try LocalFileSystem().createDirectory((path as NSString).deletingLastPathComponent)
     descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else {
       throw FileLockError(path: path, reason: String(cString: strerror(errno)))

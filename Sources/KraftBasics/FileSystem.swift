@@ -18,13 +18,79 @@ public protocol FileSystem: Sendable {
   func remove(_ path: String) throws
   /// Names (not paths) of the entries of a folder, sorted.
   func list(_ path: String) throws -> [String]
+
+  /// What is at `path`: the entry itself (a link is reported as a link) unless
+  /// `followingLinks`; nil when there is nothing (or a link leads nowhere).
+  func status(_ path: String, followingLinks: Bool) -> FileStatus?
+  /// The bytes of a file (following symlinks).
+  func readData(_ path: String) throws -> Data
+  /// Writes atomically like `writeText`: a reader sees the old content or the new, never half.
+  func writeData(_ data: Data, to path: String) throws
+  /// Creates (or truncates) a file in place with exactly `permissions`, without the
+  /// temporary file and flush of an atomic write: for filling a fresh folder that is itself
+  /// renamed into place when complete (an extracted tree), where a flush per file would cost
+  /// minutes.
+  func createFile(_ path: String, contents: Data, permissions: UInt16) throws
+  /// Sets the permission bits (`chmod`).
+  func setPermissions(_ path: String, _ permissions: UInt16) throws
+  /// Copies a file or a folder with its contents; links are copied as links. Fails when
+  /// `destination` exists.
+  func copy(_ source: String, to destination: String) throws
+  /// Moves (renames) a file or a folder. Fails when `destination` exists.
+  func move(_ source: String, to destination: String) throws
+  /// Creates a symbolic link at `path` holding `target` (stored as given, not resolved).
+  func createSymbolicLink(_ path: String, to target: String) throws
+  /// The target a symbolic link holds, as stored (possibly relative); throws for a non-link.
+  func destinationOfSymbolicLink(_ path: String) throws -> String
+  /// True for a file the current user may run (following links).
+  func isExecutable(_ path: String) -> Bool
+  /// The working folder of the process (what relative paths on the command line mean).
+  var currentDirectory: String { get }
+}
+
+/// What kind of entry a path names.
+public enum FileKind: Sendable, Equatable {
+  case file, directory, symbolicLink, other
+}
+
+/// The `stat` fields kraft decides on: kind, size, permission bits and owner.
+public struct FileStatus: Sendable, Equatable {
+  public var kind: FileKind
+  /// Bytes of a file, of the target path of a link; unspecified for folders.
+  public var size: Int
+  /// The permission bits (`st_mode & 0o7777`).
+  public var permissions: UInt16
+  public var owner: UInt32
+  public var group: UInt32
+
+  public init(kind: FileKind, size: Int, permissions: UInt16, owner: UInt32, group: UInt32) {
+    self.kind = kind
+    self.size = size
+    self.permissions = permissions
+    self.owner = owner
+    self.group = group
+  }
 }
 
 extension FileSystem {
-  /// File systems without links (the in-memory one) have none.
-  public func isSymbolicLink(_ path: String) -> Bool { false }
-  /// Unknown unless a file system says: readers then find an oversized file after reading it.
-  public func fileSize(_ path: String) -> Int? { nil }
+  public func isSymbolicLink(_ path: String) -> Bool {
+    status(path, followingLinks: false)?.kind == .symbolicLink
+  }
+
+  public func fileSize(_ path: String) -> Int? {
+    guard let status = status(path, followingLinks: true), status.kind == .file else {
+      return nil
+    }
+    return status.size
+  }
+
+  /// The entry itself, links not followed.
+  public func status(_ path: String) -> FileStatus? { status(path, followingLinks: false) }
+
+  /// `path` as an absolute path: relative ones are taken against the working folder.
+  public func absolutePath(_ path: String) -> String {
+    path.hasPrefix("/") ? path : currentDirectory + "/" + path
+  }
 
   /// Writes only when the content differs, so that build tools which compare modification
   /// times (ninja) see an unchanged file as unchanged. Returns true when it wrote.
@@ -53,6 +119,20 @@ extension FileSystem {
     return result.sorted()
   }
 
+  /// Visits every entry below `path` (not `path` itself), a folder before its contents; a link
+  /// is visited, never followed. A folder is listed after its visit, so `visit` may make it
+  /// readable (or writable) first.
+  public func visitEntries(
+    below path: String, _ visit: (_ path: String, _ status: FileStatus) throws -> Void
+  ) throws {
+    for name in try list(path) {
+      let child = path + "/" + name
+      guard let status = status(child) else { continue }
+      try visit(child, status)
+      if status.kind == .directory { try visitEntries(below: child, visit) }
+    }
+  }
+
   /// Relative paths below `root` matching a glob (`*` and `?` within one path component,
   /// `**` for any number of folders). A pattern without wildcards matches itself if present.
   public func glob(_ pattern: String, in root: String) throws -> [String] {
@@ -63,7 +143,7 @@ extension FileSystem {
   }
 }
 
-/// The real file system, through Foundation.
+/// The real file system, through Foundation and POSIX calls.
 public struct LocalFileSystem: FileSystem {
   public init() {}
 
@@ -73,11 +153,6 @@ public struct LocalFileSystem: FileSystem {
     var isFolder: ObjCBool = false
     return FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
       && isFolder.boolValue
-  }
-
-  public func isSymbolicLink(_ path: String) -> Bool {
-    var info = stat()
-    return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
   }
 
   public func readText(_ path: String) throws -> String {
@@ -104,11 +179,71 @@ public struct LocalFileSystem: FileSystem {
   }
 
   public func remove(_ path: String) throws {
-    guard FileManager.default.fileExists(atPath: path) else { return }
+    guard status(path, followingLinks: false) != nil else { return }  // a dangling link too
     try FileManager.default.removeItem(atPath: path)
   }
 
   public func list(_ path: String) throws -> [String] {
     try FileManager.default.contentsOfDirectory(atPath: path).sorted()
   }
+
+  public func status(_ path: String, followingLinks: Bool) -> FileStatus? {
+    var info = stat()
+    guard (followingLinks ? stat(path, &info) : lstat(path, &info)) == 0 else { return nil }
+    let kind: FileKind =
+      switch info.st_mode & S_IFMT {
+      case S_IFREG: .file
+      case S_IFDIR: .directory
+      case S_IFLNK: .symbolicLink
+      default: .other
+      }
+    return FileStatus(
+      kind: kind, size: Int(info.st_size), permissions: UInt16(info.st_mode & 0o7777),
+      owner: info.st_uid, group: info.st_gid)
+  }
+
+  public func readData(_ path: String) throws -> Data {
+    try Data(contentsOf: URL(fileURLWithPath: path))
+  }
+
+  public func writeData(_ data: Data, to path: String) throws {
+    try createDirectory((path as NSString).deletingLastPathComponent)
+    try AtomicFile.replace(path, with: data)
+  }
+
+  public func createFile(_ path: String, contents: Data, permissions: UInt16) throws {
+    guard FileManager.default.createFile(atPath: path, contents: contents) else {
+      throw AtomicFile.Failure(
+        path: path, reason: String(cString: strerror(errno)), diskFull: errno == ENOSPC)
+    }
+    try setPermissions(path, permissions)
+  }
+
+  public func setPermissions(_ path: String, _ permissions: UInt16) throws {
+    guard chmod(path, mode_t(permissions)) == 0 else {
+      throw AtomicFile.Failure(path: path, reason: String(cString: strerror(errno)), diskFull: false)
+    }
+  }
+
+  public func copy(_ source: String, to destination: String) throws {
+    try FileManager.default.copyItem(atPath: source, toPath: destination)
+  }
+
+  public func move(_ source: String, to destination: String) throws {
+    try FileManager.default.moveItem(atPath: source, toPath: destination)
+  }
+
+  public func createSymbolicLink(_ path: String, to target: String) throws {
+    try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: target)
+  }
+
+  public func destinationOfSymbolicLink(_ path: String) throws -> String {
+    try FileManager.default.destinationOfSymbolicLink(atPath: path)
+  }
+
+  public func isExecutable(_ path: String) -> Bool {
+    FileManager.default.isExecutableFile(atPath: path)
+  }
+
+  public var currentDirectory: String { FileManager.default.currentDirectoryPath }
 }

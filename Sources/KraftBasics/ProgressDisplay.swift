@@ -63,8 +63,9 @@ public final class TextBuffer: TextOutput, @unchecked Sendable {
   }
 }
 
-/// Progress of a long job (a build): on a terminal one status line redrawn in place; elsewhere
-/// (CI logs, pipes) one plain line per step, so logs stay readable.
+/// Progress of a long job (a build, a fetch): on a terminal one status line redrawn in place;
+/// elsewhere (CI logs, pipes) one plain line per step and no status lines, so logs stay
+/// readable. The one place that draws kraft's status line.
 public final class ProgressDisplay: @unchecked Sendable {
   private let output: TextOutput
   private let width: Int
@@ -79,15 +80,22 @@ public final class ProgressDisplay: @unchecked Sendable {
   /// A step: `[3/40] kcore: print.c`.
   public func step(_ current: Int, of total: Int, _ what: String) {
     let line = "[\(current)/\(total)] \(what)"
-    lock.lock()
-    defer { lock.unlock() }
     if output.isTerminal {
-      let shown = line.count > width ? String(line.prefix(width - 1)) + "…" : line
-      output.write("\r\u{1B}[K" + shown)
-      statusShown = true
+      status(line)
     } else {
       output.write(line + "\n")
     }
+  }
+
+  /// Redraws the status line (cut to the width); nothing off a terminal, where a status that
+  /// changes many times a second would flood a log.
+  public func status(_ line: String) {
+    guard output.isTerminal else { return }
+    lock.lock()
+    defer { lock.unlock() }
+    let shown = line.count > width ? String(line.prefix(width - 1)) + "…" : line
+    output.write("\r\u{1B}[K" + shown)
+    statusShown = true
   }
 
   /// A message that stays (a warning, a command under `-v`): printed above the status line.

@@ -34,7 +34,7 @@ struct ErrorReporter {
     while let diagnostic = pending.popLast() {
       pending += diagnostic.notes
       guard let file = diagnostic.location?.file, sources[file] == nil else { continue }
-      let path = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
+      let path = fileSystem.absolutePath(file)
       if let text = try? fileSystem.readText(path) { sources[file] = text }
     }
     return sources

@@ -34,10 +34,11 @@ struct InitCommand: ParsableCommand {
   }
 
   func run() throws {
-    let written = try ProjectWriter(fileSystem: LocalFileSystem())
+    let fileSystem = LocalFileSystem()
+    let written = try ProjectWriter(fileSystem: fileSystem)
       .write(
         template: ProjectTemplate.named(template)!, name: name, folder: folder,
-        currentDirectory: FileManager.default.currentDirectoryPath)
+        currentDirectory: fileSystem.currentDirectory)
     print("created \(written.joined(separator: ", ")) in '\(folder)'")
     print("next: kraft validate \(folder == "." ? "" : folder)".trimmingCharacters(in: .whitespaces))
   }

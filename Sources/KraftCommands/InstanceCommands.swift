@@ -155,15 +155,12 @@ struct SuperviseCommand: ParsableCommand {
     }
     if let explanation = exit.explanation { StandardStream.error.write("kraft: \(explanation)\n") }
     try store.recordExit(exit, folder: folder)
-    if record.removeWhenStopped { try? FileManager.default.removeItem(atPath: folder) }
+    if record.removeWhenStopped { try? store.fileSystem.remove(folder) }
     throw ExitCode(exit.status)
   }
 }
 
 /// This kraft binary's real path (a detached instance's supervisor runs it again).
 enum KraftExecutable {
-  static var path: String {
-    (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-      ?? CommandLine.arguments[0]
-  }
+  static var path: String { ExecutableLocator.currentExecutable }
 }

@@ -1,3 +1,4 @@
+import KraftBasics
 import KraftModel
 
 /// The normalised project as `kraft validate` prints it for people: aliases resolved, short
@@ -21,7 +22,7 @@ enum KraftfileSummary {
       row("target", text)
     }
     if !kraftfile.kconfig.isEmpty { row("kconfig", assignments(kraftfile.kconfig)) }
-    if !kraftfile.cmd.isEmpty { row("cmd", kraftfile.cmd.map(quoted).joined(separator: " ")) }
+    if !kraftfile.cmd.isEmpty { row("cmd", kraftfile.cmd.map(ShellQuoting.quote).joined(separator: " ")) }
     for variable in kraftfile.env { row("env", "\(variable.name)=\(variable.value)") }
     row("rootfs", kraftfile.rootfs.map(kraftfile.resolvedPath))
     for volume in kraftfile.volumes {
@@ -63,21 +64,10 @@ enum KraftfileSummary {
   private static func assignments(_ list: [KConfigAssignment]) -> String {
     list.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
   }
-
-  private static func quoted(_ word: String) -> String {
-    word.isEmpty || word.contains(where: { " \t'\"\\".contains($0) })
-      ? "'" + word.replacingAll("'", with: "'\\''") + "'" : word
-  }
 }
 
 extension String {
   fileprivate func padding(to width: Int) -> String {
     count >= width ? self + " " : self + String(repeating: " ", count: width - count)
-  }
-
-  fileprivate func replacingAll(_ target: Character, with replacement: String) -> String {
-    var out = ""
-    for char in self { out += char == target ? replacement : String(char) }
-    return out
   }
 }

@@ -17,13 +17,7 @@ struct LockCommand: ParsableCommand {
       branch moves to its newest commit, a changed recipe pin or patch is recorded.
       """)
 
-  @Option(
-    name: [.customShort("K"), .customLong("kraftfile")],
-    help: ArgumentHelp("The Kraftfile to use.", valueName: "path"))
-  var kraftfile: String?
-
-  @Option(help: ArgumentHelp("The project folder (default: the current folder).", valueName: "dir"))
-  var project: String?
+  @OptionGroup var project: ProjectFolderOptions
 
   @Flag(help: "Resolve the named ports again (every port when none is named).")
   var update = false
@@ -42,11 +36,7 @@ struct LockCommand: ParsableCommand {
 
   func run() throws {
     let environment = ProcessInfo.processInfo.environment
-    let loaded = try KraftfileLoader(
-      fileSystem: LocalFileSystem(), environment: environment,
-      currentDirectory: FileManager.default.currentDirectoryPath
-    ).load(kraftfile: kraftfile, project: project)
-    KraftfileWarnings.report(loaded, environment: environment)
+    let loaded = try project.load(environment: environment)
     let sources = try LockedPortSources.commandLine(
       kraftfile: loaded.kraftfile, offline: offline, locked: false,
       refresh: update ? Set(names) : nil, environment: environment)

@@ -47,12 +47,11 @@ enum MirrorRegistration {
   /// when it changed (nil when the rule was there already).
   static func addRule(url: String, path: String, environment: [String: String]) throws -> String? {
     let config = MirrorConfig.configPath(environment: environment)
-    let old = try? String(contentsOfFile: config, encoding: .utf8)
+    let fileSystem = LocalFileSystem()
+    let old = try? fileSystem.readText(config)
     guard let text = try MirrorConfigEditor.adding(prefix: url, url: "file://" + path, to: old, file: config)
     else { return nil }
-    try FileManager.default.createDirectory(
-      atPath: (config as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-    try text.write(toFile: config, atomically: true, encoding: .utf8)
+    try fileSystem.writeText(text, to: config)
     return config
   }
 }
@@ -76,12 +75,12 @@ struct MirrorAddCommand: ParsableCommand {
   var url: String
 
   @OptionGroup var mirror: MirrorFolderOptions
-  @OptionGroup var project: PortProjectOptions
+  @OptionGroup var project: ProjectFolderOptions
 
   func run() throws {
     let context = try PortContext(project, requireProject: false)
     let local = file.hasPrefix("/") ? file : context.currentDirectory + "/" + file
-    guard FileManager.default.isReadableFile(atPath: local) else {
+    guard context.fileSystem.exists(local), access(local, R_OK) == 0 else {
       throw PortError(.missingInput, "cannot read '\(file)'")
     }
     let actual = try TreeHash.hashFile(local)
@@ -124,7 +123,7 @@ struct MirrorSyncCommand: ParsableCommand {
   var ports: [String] = []
 
   @OptionGroup var mirror: MirrorFolderOptions
-  @OptionGroup var project: PortProjectOptions
+  @OptionGroup var project: ProjectFolderOptions
 
   func run() throws {
     let context = try PortContext(project, requireProject: false)

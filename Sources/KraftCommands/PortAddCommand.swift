@@ -18,7 +18,7 @@ struct PortAddCommand: ParsableCommand {
   @Flag(help: "Only edit the Kraftfile; fetch later (kraft build fetches what is missing).")
   var noFetch = false
 
-  @OptionGroup var project: PortProjectOptions
+  @OptionGroup var project: ProjectFolderOptions
 
   func run() throws {
     let context = try PortContext(project, requireProject: true)
@@ -91,7 +91,7 @@ struct PortRemoveCommand: ParsableCommand {
   @Flag(help: "Only edit the Kraftfile; leave Kraftfile.lock until the next fetch or build.")
   var noFetch = false
 
-  @OptionGroup var project: PortProjectOptions
+  @OptionGroup var project: ProjectFolderOptions
 
   func run() throws {
     let context = try PortContext(project, requireProject: true)

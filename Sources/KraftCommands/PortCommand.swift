@@ -22,32 +22,19 @@ struct PortCommand: ParsableCommand {
     ])
 }
 
-/// `-K PATH` and `--project DIR` for the port commands (whose positional argument is a port
-/// name, so the project folder is an option here).
-struct PortProjectOptions: ParsableArguments {
-  @Option(
-    name: [.customShort("K"), .customLong("kraftfile")],
-    help: ArgumentHelp("The Kraftfile to use.", valueName: "path"))
-  var kraftfile: String?
-
-  @Option(help: ArgumentHelp("The project folder (default: the current folder).", valueName: "dir"))
-  var project: String?
-}
-
 /// What every port command needs: the project (when there is one), the port catalog in its
 /// search order, and a fetcher over the shared source cache.
 struct PortContext {
   let fileSystem: any FileSystem = LocalFileSystem()
   let environment = ProcessInfo.processInfo.environment
-  let currentDirectory = FileManager.default.currentDirectoryPath
+  let currentDirectory = LocalFileSystem().currentDirectory
   /// The project's Kraftfile, when one was found (or named).
   let location: KraftfileLocation?
   let catalog: PortCatalog
 
   /// `requireProject`: fail when there is no Kraftfile instead of working without one.
-  init(_ options: PortProjectOptions, requireProject: Bool) throws {
-    let loader = KraftfileLoader(
-      fileSystem: fileSystem, environment: environment, currentDirectory: currentDirectory)
+  init(_ options: ProjectFolderOptions, requireProject: Bool) throws {
+    let loader = KraftfileLoader.forCommand(fileSystem: fileSystem, environment: environment)
     do {
       location = try loader.locate(kraftfile: options.kraftfile, project: options.project)
     } catch let error as KraftfileNotFound {
@@ -75,9 +62,8 @@ struct PortContext {
 
   func loadKraftfile() throws -> LoadedKraftfile {
     guard let location else { throw KraftfileNotFound(message: "no Kraftfile here") }
-    var loaded = try KraftfileLoader(
-      fileSystem: fileSystem, environment: environment, currentDirectory: currentDirectory
-    ).load(kraftfile: location.path)
+    var loaded = try KraftfileLoader.forCommand(fileSystem: fileSystem, environment: environment)
+      .load(kraftfile: location.path)
     loaded.location = location  // keeps the path as the user wrote it, for messages
     KraftfileWarnings.report(loaded, environment: environment)
     return loaded
@@ -104,9 +90,8 @@ struct PortContext {
   /// fetched leaves the project unchanged (`KraftfileEditSession`).
   func writeAndLock(_ text: String, replacing loaded: LoadedKraftfile) throws -> [PreparedSource] {
     try KraftfileEditSession(loaded).apply(text) {
-      let edited = try KraftfileLoader(
-        fileSystem: fileSystem, environment: environment, currentDirectory: currentDirectory
-      ).load(kraftfile: loaded.location.path)
+      let edited = try KraftfileLoader.forCommand(fileSystem: fileSystem, environment: environment)
+        .load(kraftfile: loaded.location.path)
       return try resolveAndLock(edited.kraftfile)
     }
   }

@@ -18,7 +18,7 @@ struct PortEditCommand: ParsableCommand {
       "Where to put the copy (default: .unikraft/ports/NAME-src in the project).", valueName: "dir"))
   var into: String?
 
-  @OptionGroup var project: PortProjectOptions
+  @OptionGroup var project: ProjectFolderOptions
 
   func run() throws {
     let context = try PortContext(project, requireProject: false)
@@ -58,7 +58,7 @@ struct PortDiffCommand: ParsableCommand {
       "The workspace (default: .unikraft/ports/NAME-src in the project).", valueName: "dir"))
   var into: String?
 
-  @OptionGroup var project: PortProjectOptions
+  @OptionGroup var project: ProjectFolderOptions
 
   func run() throws {
     let context = try PortContext(project, requireProject: false)

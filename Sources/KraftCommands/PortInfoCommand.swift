@@ -10,7 +10,7 @@ struct PortInfoCommand: ParsableCommand {
   @Argument(help: "The port's name.")
   var name: String
 
-  @OptionGroup var project: PortProjectOptions
+  @OptionGroup var project: ProjectFolderOptions
 
   func run() throws {
     let entry = try PortContext(project, requireProject: false).catalog.port(named: name)

@@ -13,7 +13,7 @@ struct PortListCommand: ParsableCommand {
   @Option(help: "text or json.")
   var output: Format = .text
 
-  @OptionGroup var project: PortProjectOptions
+  @OptionGroup var project: ProjectFolderOptions
 
   func run() throws {
     let entries = try PortContext(project, requireProject: false).catalog.all()

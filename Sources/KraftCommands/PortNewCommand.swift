@@ -42,7 +42,7 @@ struct PortNewCommand: ParsableCommand {
       valueName: "dir"))
   var into: String?
 
-  @OptionGroup var project: PortProjectOptions
+  @OptionGroup var project: ProjectFolderOptions
 
   func validate() throws {
     guard !name.isEmpty,

@@ -17,7 +17,7 @@ struct PortUpdateCommand: ParsableCommand {
   @Flag(help: "Only edit the Kraftfile.")
   var noFetch = false
 
-  @OptionGroup var project: PortProjectOptions
+  @OptionGroup var project: ProjectFolderOptions
 
   func run() throws {
     let context = try PortContext(project, requireProject: true)

@@ -32,7 +32,7 @@ public struct ProjectOptions: ParsableArguments {
   public func load(
     fileSystem: any FileSystem = LocalFileSystem(),
     environment: [String: String] = ProcessInfo.processInfo.environment,
-    currentDirectory: String = FileManager.default.currentDirectoryPath
+    currentDirectory: String? = nil
   ) throws -> LoadedKraftfile {
     let loaded = try loader(
       fileSystem: fileSystem, environment: environment, currentDirectory: currentDirectory
@@ -47,9 +47,45 @@ public struct ProjectOptions: ParsableArguments {
   public func loader(
     fileSystem: any FileSystem = LocalFileSystem(),
     environment: [String: String] = ProcessInfo.processInfo.environment,
-    currentDirectory: String = FileManager.default.currentDirectoryPath
+    currentDirectory: String? = nil
+  ) -> KraftfileLoader {
+    .forCommand(fileSystem: fileSystem, environment: environment, currentDirectory: currentDirectory)
+  }
+}
+
+/// `-K PATH` and `--project DIR`: the project selection of commands whose positional
+/// arguments are something else (port names for `kraft lock` and `kraft port`, files for
+/// `kraft mirror`), so the project folder is an option there.
+struct ProjectFolderOptions: ParsableArguments {
+  @Option(
+    name: [.customShort("K"), .customLong("kraftfile")],
+    help: ArgumentHelp("The Kraftfile to use.", valueName: "path"))
+  var kraftfile: String?
+
+  @Option(help: ArgumentHelp("The project folder (default: the current folder).", valueName: "dir"))
+  var project: String?
+
+  /// Finds, reads and parses the Kraftfile and prints its warnings.
+  func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws
+    -> LoadedKraftfile
+  {
+    let loaded = try KraftfileLoader.forCommand(environment: environment)
+      .load(kraftfile: kraftfile, project: project)
+    KraftfileWarnings.report(loaded, environment: environment)
+    return loaded
+  }
+}
+
+extension KraftfileLoader {
+  /// The loader of a command: the real file system (unless a test gives one), the process's
+  /// environment, and relative paths taken against the working folder.
+  static func forCommand(
+    fileSystem: any FileSystem = LocalFileSystem(),
+    environment: [String: String] = ProcessInfo.processInfo.environment,
+    currentDirectory: String? = nil
   ) -> KraftfileLoader {
     KraftfileLoader(
-      fileSystem: fileSystem, environment: environment, currentDirectory: currentDirectory)
+      fileSystem: fileSystem, environment: environment,
+      currentDirectory: currentDirectory ?? fileSystem.currentDirectory)
   }
 }

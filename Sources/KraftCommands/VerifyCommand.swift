@@ -34,10 +34,8 @@ struct VerifyCommand: ParsableCommand {
   func run() throws {
     let manifestValue = try ReleaseVerifier.load(manifestPath: manifest)
     let folder = project ?? ReleaseVerifier.projectDirectory(manifestPath: manifest, manifest: manifestValue)
-    let loaded = try KraftfileLoader(
-      fileSystem: LocalFileSystem(), environment: ProcessInfo.processInfo.environment,
-      currentDirectory: FileManager.default.currentDirectoryPath
-    ).load(kraftfile: folder + "/" + manifestValue.project.kraftfile, project: nil)
+    let loaded = try KraftfileLoader.forCommand()
+      .load(kraftfile: folder + "/" + manifestValue.project.kraftfile, project: nil)
     KraftfileWarnings.report(loaded)
     let kernel = try KernelTree.locate(kraftfile: loaded.kraftfile, fileSystem: LocalFileSystem())
     let rebuilder = ProcessReleaseRebuilder(

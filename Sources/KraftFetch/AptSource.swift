@@ -20,14 +20,15 @@ struct AptSource {
           + "makes one)")
     }
     let scratch = try cache.temporaryPath("apt")
-    defer { try? SourceCache.removeTree(scratch) }
-    try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+    let fileSystem = cache.fileSystem
+    defer { try? SourceCache.removeTree(scratch, fileSystem: fileSystem) }
+    try fileSystem.createDirectory(scratch)
     let result = try runner.capture(
       ProcessCommand(
         apt, ["source", "--download-only", "-qq", "\(source.package)=\(source.version)"],
         workingDirectory: scratch))
     let file = scratch + "/" + source.orig
-    guard result.status == 0, FileManager.default.fileExists(atPath: file) else {
+    guard result.status == 0, fileSystem.exists(file) else {
       let detail =
         (result.stderr + result.stdout).split(whereSeparator: \.isNewline).last
         .map { ": \($0)" } ?? ""
@@ -37,10 +38,8 @@ struct AptSource {
           + "\(source.version) from this machine's apt sources\(detail); add a 'deb-src' entry "
           + "(and run 'apt-get update') or map the 'debian:' prefix to a mirror in 'KRAFT_MIRRORS'")
     }
-    if FileManager.default.fileExists(atPath: destination) {
-      try FileManager.default.removeItem(atPath: destination)
-    }
-    try FileManager.default.moveItem(atPath: file, toPath: destination)
+    try fileSystem.remove(destination)
+    try fileSystem.move(file, to: destination)
     return try TreeHash.hashFile(destination)
   }
 }

@@ -1,5 +1,6 @@
 import CLibArchive
 import Foundation
+import KraftBasics
 
 /// Unpacks a release archive (tar, zip or 7z, plain or compressed with gzip, bzip2, xz, lzma,
 /// lzip, zstd or compress; libarchive detects which from the bytes) into a folder, dropping
@@ -17,8 +18,8 @@ public enum ArchiveExtractor {
   public static func extract(
     archive: String, into destination: String, limits: ArchiveLimits = .standard
   ) throws {
-    try FileManager.default.createDirectory(
-      atPath: destination, withIntermediateDirectories: true)
+    // libarchive writes to disk by path itself; only the folder it writes into is made here.
+    try LocalFileSystem().createDirectory(destination)
     guard let reader = archive_read_new() else { throw failure(archive, "out of memory") }
     defer { archive_read_free(reader) }
     supportReleaseFormats(reader)

@@ -44,14 +44,15 @@ public struct DebianMirrorSync: Sendable {
   /// Mirrors `item` unless it is there already; returns its path and whether it was downloaded.
   public func sync(_ item: Item) throws -> (path: String, downloaded: Bool) {
     let target = try folder.path(for: item.url)
-    if FileManager.default.fileExists(atPath: target) {
+    let fileSystem = folder.fileSystem
+    if fileSystem.exists(target) {
       try check(target, item)
       return (target, false)
     }
     let work = folder.root + "/.debian"
-    try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+    try fileSystem.createDirectory(work)
     let orig = work + "/" + item.debian.orig
-    if !FileManager.default.fileExists(atPath: orig) {
+    if !fileSystem.exists(orig) {
       let command = ProcessCommand(
         "apt-get", ["source", "--download-only", "-qq", "\(item.debian.package)=\(item.debian.version)"],
         workingDirectory: work)
@@ -64,7 +65,7 @@ public struct DebianMirrorSync: Sendable {
           "cannot run 'apt-get' to fetch Debian source packages (\(error)); install apt or mirror the file with 'kraft mirror add'"
         )
       }
-      guard result.status == 0, FileManager.default.fileExists(atPath: orig) else {
+      guard result.status == 0, fileSystem.exists(orig) else {
         let reason = result.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
         throw FetchError(
           .fetchFailed,

@@ -19,7 +19,9 @@ public protocol Downloader: Sendable {
 /// from disk. A connection that drops before the announced length is an error, so a partial
 /// file never counts as a download.
 public struct URLSessionDownloader: Downloader {
-  public init() {}
+  public var fileSystem: any FileSystem
+
+  public init(fileSystem: any FileSystem = LocalFileSystem()) { self.fileSystem = fileSystem }
 
   public func download(_ url: String, to path: String, progress: FetchProgress?) throws -> String {
     if let local = Self.localPath(url) {
@@ -30,7 +32,8 @@ public struct URLSessionDownloader: Downloader {
       throw FetchError.failed(
         "unsupported archive URL '\(url)'; use http://, https:// or file://")
     }
-    guard FileManager.default.createFile(atPath: path, contents: nil),
+    // Written as it arrives, through a handle: a download can be larger than memory.
+    guard (try? fileSystem.createFile(path, contents: Data(), permissions: 0o644)) != nil,
       let handle = FileHandle(forWritingAtPath: path)
     else { throw FetchError.failed("cannot create '\(path)'") }
     defer { try? handle.close() }

@@ -97,7 +97,7 @@ public struct GitFetcher {
 
   private func openOrCreate(_ path: String) throws -> OpaquePointer {
     var repository: OpaquePointer?
-    if FileManager.default.fileExists(atPath: path) {
+    if cache.fileSystem.exists(path) {
       try LibGit2.check(git_repository_open_bare(&repository, path), "cannot open '\(path)'")
       return repository!
     }

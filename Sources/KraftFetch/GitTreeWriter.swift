@@ -1,14 +1,16 @@
 import CLibGit2
 import Foundation
+import KraftBasics
 
 /// Writes a git tree out as plain files: blobs byte for byte (no line-ending or attribute
 /// filters, so the tree hash sees what the commit holds), the executable bit, symbolic
 /// links. Submodules are skipped, as release archives leave them out too.
 struct GitTreeWriter {
   let repository: OpaquePointer
+  var fileSystem: any FileSystem = LocalFileSystem()
 
   func write(tree: OpaquePointer, to directory: String) throws {
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    try fileSystem.createDirectory(directory)
     for index in 0..<git_tree_entrycount(tree) {
       guard let entry = git_tree_entry_byindex(tree, index) else { continue }
       let name = String(cString: git_tree_entry_name(entry))
@@ -32,12 +34,16 @@ struct GitTreeWriter {
         let bytes = Data(bytes: git_blob_rawcontent(blob), count: size)
         if mode == GIT_FILEMODE_LINK {
           let target = String(decoding: bytes, as: UTF8.self)
-          try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: target)
+          try fileSystem.createSymbolicLink(path, to: target)
         } else {
-          guard FileManager.default.createFile(atPath: path, contents: bytes) else {
+          // Not an atomic write per file: the whole tree is built in a temporary folder.
+          do {
+            try fileSystem.createFile(
+              path, contents: bytes,
+              permissions: mode == GIT_FILEMODE_BLOB_EXECUTABLE ? 0o755 : 0o644)
+          } catch {
             throw FetchError.failed("cannot write '\(path)'")
           }
-          chmod(path, mode == GIT_FILEMODE_BLOB_EXECUTABLE ? 0o755 : 0o644)
         }
       default:
         continue  // submodule commits

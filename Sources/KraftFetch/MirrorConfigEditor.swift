@@ -1,4 +1,5 @@
 import Foundation
+import KraftManifest
 
 /// Adds a rule to the mirrors file (`~/.config/kraft/mirrors.yaml`, see `MirrorConfig`) as
 /// text, so the user's comments and rules stay as they were; the result is parsed again and
@@ -9,7 +10,9 @@ public enum MirrorConfigEditor {
   public static func adding(prefix: String, url: String, to text: String?, file: String) throws
     -> String?
   {
-    let item = ["- prefix: \(quoted(prefix))", "  url: \(quoted(url))"]
+    let item = [
+      "- prefix: \(YAMLQuoting.singleQuoted(prefix))", "  url: \(YAMLQuoting.singleQuoted(url))",
+    ]
     let existing = try text.map { try MirrorConfig.parseFile($0, file: file) } ?? []
     if let rule = existing.first(where: { $0.prefix == prefix }) {
       if rule.replacement == url { return nil }
@@ -52,8 +55,4 @@ public enum MirrorConfigEditor {
     return result
   }
 
-  /// Single-quoted YAML scalar: every URL character is literal there.
-  static func quoted(_ text: String) -> String {
-    "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
-  }
 }

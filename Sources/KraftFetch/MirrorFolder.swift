@@ -6,8 +6,12 @@ import KraftBasics
 /// the upstream URL to the file (docs/ports.md).
 public struct MirrorFolder: Sendable {
   public var root: String
+  public var fileSystem: any FileSystem
 
-  public init(root: String) { self.root = root }
+  public init(root: String, fileSystem: any FileSystem = LocalFileSystem()) {
+    self.root = root
+    self.fileSystem = fileSystem
+  }
 
   /// `$KRAFT_MIRROR_DIR`, else `$XDG_DATA_HOME/kraft/mirror`, else `~/.local/share/kraft/mirror`.
   public static func defaultRoot(environment: [String: String]) -> String {
@@ -39,23 +43,20 @@ public struct MirrorFolder: Sendable {
   @discardableResult
   public func store(file: String, as url: String) throws -> String {
     let target = try path(for: url)
-    let manager = FileManager.default
-    var isFolder: ObjCBool = false
-    guard manager.fileExists(atPath: file, isDirectory: &isFolder), !isFolder.boolValue else {
+    guard fileSystem.exists(file), !fileSystem.isDirectory(file) else {
       throw FetchError(.missingInput, "'\(file)' is not a file")
     }
-    try manager.createDirectory(
-      atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    try fileSystem.createDirectory((target as NSString).deletingLastPathComponent)
     let temporary = target + ".partial-\(getpid())"
-    try? manager.removeItem(atPath: temporary)
+    try? fileSystem.remove(temporary)
     do {
-      try manager.copyItem(atPath: file, toPath: temporary)
+      try fileSystem.copy(file, to: temporary)
       if rename(temporary, target) != 0 {
         throw FetchError(
           .fetchFailed, "cannot move '\(temporary)' to '\(target)': \(String(cString: strerror(errno)))")
       }
     } catch {
-      try? manager.removeItem(atPath: temporary)
+      try? fileSystem.remove(temporary)
       throw error
     }
     return target

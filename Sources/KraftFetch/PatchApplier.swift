@@ -1,5 +1,6 @@
 import CLibGit2
 import Foundation
+import KraftBasics
 
 /// Applies patches to a plain folder with libgit2's apply (no `patch` or `git` program):
 /// a throw-away bare repository given the folder as its work tree only in memory, so the
@@ -9,7 +10,12 @@ import Foundation
 /// (an upstream one or one an earlier patch made), or that makes a link leading out of the
 /// tree, is refused, since a later patch or the build would then write or read the host.
 public struct PatchApplier {
-  public init() { LibGit2.ensureInitialized() }
+  public var fileSystem: any FileSystem
+
+  public init(fileSystem: any FileSystem = LocalFileSystem()) {
+    LibGit2.ensureInitialized()
+    self.fileSystem = fileSystem
+  }
 
   public func apply(_ patches: PatchSet, to directory: String, scratch: String) throws {
     guard !patches.isEmpty else { return }
@@ -29,7 +35,7 @@ public struct PatchApplier {
   private func apply(_ patch: PatchSet.Patch, repository: OpaquePointer, directory: String)
     throws
   {
-    guard let data = FileManager.default.contents(atPath: patch.path) else {
+    guard let data = try? fileSystem.readData(patch.path) else {
       throw FetchError(.missingInput, "cannot read patch '\(patch.path)'")
     }
     let text = Self.withGitHeaders(String(decoding: data, as: UTF8.self))

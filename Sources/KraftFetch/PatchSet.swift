@@ -15,10 +15,12 @@ public struct PatchSet: Hashable, Sendable {
   public init(patches: [Patch]) { self.patches = patches }
 
   /// Reads `<portDirectory>/patches/*.patch`; no folder means no patches.
-  public static func load(portDirectory: String) throws -> PatchSet {
+  public static func load(
+    portDirectory: String, fileSystem: any FileSystem = LocalFileSystem()
+  ) throws -> PatchSet {
     let folder = portDirectory + "/patches"
-    guard FileManager.default.fileExists(atPath: folder) else { return PatchSet(patches: []) }
-    let names = try FileManager.default.contentsOfDirectory(atPath: folder)
+    guard fileSystem.exists(folder) else { return PatchSet(patches: []) }
+    let names = try fileSystem.list(folder)
       .filter { $0.hasSuffix(".patch") || $0.hasSuffix(".diff") }
       .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     return PatchSet(

@@ -40,7 +40,7 @@ extension SourceCache {
     guard let want = expected ?? stamp?.treeHash else {
       return .damaged("it has no record of being verified")
     }
-    guard let listing = try? VerifiedStamp.listing(of: entry) else {
+    guard let listing = try? VerifiedStamp.listing(of: entry, fileSystem: fileSystem) else {
       return .damaged("it cannot be read")
     }
     if let stamp, stamp.treeHash == want, stamp.listing == listing, !rehash { return .intact }

@@ -20,8 +20,12 @@ import KraftBasics
 /// as root, and whoever can write the cache chooses what it compiles.
 public struct SourceCache: Sendable {
   public let root: String
+  public let fileSystem: any FileSystem
 
-  public init(root: String) { self.root = root }
+  public init(root: String, fileSystem: any FileSystem = LocalFileSystem()) {
+    self.root = root
+    self.fileSystem = fileSystem
+  }
 
   /// `$KRAFT_CACHE_DIR`, else `$XDG_CACHE_HOME/kraft`, else `~/.cache/kraft`.
   public static func defaultRoot(environment: [String: String]) -> String {
@@ -45,7 +49,7 @@ public struct SourceCache: Sendable {
     "\(root)/git/\(SHA256.hex(of: url)).git"
   }
 
-  public func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
+  public func exists(_ path: String) -> Bool { fileSystem.exists(path) }
 
   /// Runs `body` holding the lock named `key`; concurrent kraft processes serialise here.
   public func withLock<T>(_ key: String, _ body: () throws -> T) throws -> T {
@@ -64,11 +68,11 @@ public struct SourceCache: Sendable {
   /// power cut cannot clean up after itself). Names carry the creating pid; an entry whose
   /// process no longer exists is garbage. Entries of live processes are left alone.
   public func sweepAbandonedTemporaries() {
-    for name in (try? FileManager.default.contentsOfDirectory(atPath: root + "/tmp")) ?? [] {
+    for name in (try? fileSystem.list(root + "/tmp")) ?? [] {
       let parts = name.split(separator: "-")
       guard parts.count >= 3, let pid = Int32(parts[1]), pid != getpid() else { continue }
       if kill(pid, 0) != 0 && errno == ESRCH {
-        try? Self.removeTree(root + "/tmp/" + name)
+        try? Self.removeTree(root + "/tmp/" + name, fileSystem: fileSystem)
       }
     }
   }
@@ -76,15 +80,15 @@ public struct SourceCache: Sendable {
   /// Moves a finished `temporary` into `final` (atomic `rename`), or discards it when another
   /// process got there first (entries are content-addressed, so either copy is the same).
   public func install(_ temporary: String, at final: String) throws {
-    let manager = FileManager.default
     try makeFolder((final as NSString).deletingLastPathComponent)
+    // rename(2) itself: atomic, and it fails when another process installed the entry first.
     if rename(temporary, final) != 0 {
       let reason = String(cString: strerror(errno))
-      if manager.fileExists(atPath: final) {
-        try? Self.removeTree(temporary)
+      if fileSystem.exists(final) {
+        try? Self.removeTree(temporary, fileSystem: fileSystem)
         return
       }
-      try? Self.removeTree(temporary)
+      try? Self.removeTree(temporary, fileSystem: fileSystem)
       throw FetchError.failed("cannot move '\(temporary)' to '\(final)': \(reason)")
     }
   }
@@ -97,7 +101,7 @@ public struct SourceCache: Sendable {
     if path == root {
       // Above the cache: the user's folders (~/.cache), made as the umask says.
       if !parent.isEmpty {
-        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        try fileSystem.createDirectory(parent)
       }
     } else {
       try makeFolder(parent)
@@ -138,21 +142,17 @@ public struct SourceCache: Sendable {
   }
 
   /// Removes a folder even when it holds read-only folders (extracted archives can).
-  public static func removeTree(_ path: String) throws {
-    let manager = FileManager.default
-    guard manager.fileExists(atPath: path) || (try? manager.destinationOfSymbolicLink(atPath: path)) != nil
-    else { return }
-    if let walker = manager.enumerator(atPath: path) {
-      while let relative = walker.nextObject() as? String {
-        let full = path + "/" + relative
-        var info = stat()
-        if lstat(full, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
-          chmod(full, 0o755)
-        }
+  public static func removeTree(_ path: String, fileSystem: any FileSystem = LocalFileSystem())
+    throws
+  {
+    guard let status = fileSystem.status(path) else { return }
+    if status.kind == .directory {
+      try? fileSystem.setPermissions(path, 0o755)
+      try? fileSystem.visitEntries(below: path) { entry, status in
+        if status.kind == .directory { try? fileSystem.setPermissions(entry, 0o755) }
       }
     }
-    chmod(path, 0o755)
-    try manager.removeItem(atPath: path)
+    try fileSystem.remove(path)
   }
 
   /// `sha256:abc` -> `abc`: folder names carry only the hex.

@@ -33,7 +33,7 @@ extension SourceFetcher {
       progress?.note("'\(request.name)': preparing (\(step.tools.joined(separator: ", ")))")
       let scratch = try cache.temporaryPath("prepare")
       defer { try? SourceCache.removeTree(scratch) }
-      try FileManager.default.copyItem(atPath: patched, toPath: scratch)
+      try cache.fileSystem.copy(patched, to: scratch)
       // The lines of the patched tree (what the scratch copy starts as), hashed on another
       // core while the step runs: the step's tools are mostly single-threaded.
       let hashing = BackgroundResult { try TreeHash.lines(directory: patched) }
@@ -105,7 +105,7 @@ extension SourceFetcher {
         }
         kept.append(entry)
       } else {
-        try FileManager.default.removeItem(atPath: directory + "/" + entry.path)
+        try cache.fileSystem.remove(directory + "/" + entry.path)
       }
     }
     let present = Set(after.map(\.path))
@@ -126,19 +126,18 @@ extension SourceFetcher {
         "the 'prepare:' step of '\(name)' did not keep its 'sources-list' '\(list)'; write it and "
           + "list it under 'outputs'")
     }
-    Self.removeEmptyFolders(directory)
+    Self.removeEmptyFolders(directory, fileSystem: cache.fileSystem)
     return kept
   }
 
   /// Folders left empty once the step's other files are gone (build folders and the like).
-  private static func removeEmptyFolders(_ directory: String) {
-    guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+  private static func removeEmptyFolders(_ directory: String, fileSystem: any FileSystem) {
+    guard let names = try? fileSystem.list(directory) else { return }
     for name in names {
       let path = directory + "/" + name
-      var info = stat()
-      guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { continue }
-      removeEmptyFolders(path)
-      rmdir(path)  // fails, harmlessly, unless empty
+      guard fileSystem.status(path)?.kind == .directory else { continue }
+      removeEmptyFolders(path, fileSystem: fileSystem)
+      if (try? fileSystem.list(path))?.isEmpty == true { try? fileSystem.remove(path) }
     }
   }
 
@@ -167,7 +166,7 @@ extension SourceFetcher {
       "  actual:                   \(actual)",
     ]
     let index =
-      (try? String(contentsOfFile: cache.preparedIndexPath(preparedTree: expected), encoding: .utf8))
+      (try? cache.fileSystem.readText(cache.preparedIndexPath(preparedTree: expected)))
       .map { $0.split(separator: "\n").map(String.init) }
     if let index {
       let pinnedTools = index.filter { $0.hasPrefix("tool ") }

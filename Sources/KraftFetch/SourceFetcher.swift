@@ -196,7 +196,7 @@ public final class SourceFetcher {
         try? SourceCache.removeTree(temporary)
         try? SourceCache.removeTree(scratch)
       }
-      try FileManager.default.copyItem(atPath: tree, toPath: temporary)
+      try cache.fileSystem.copy(tree, to: temporary)
       try PatchApplier().apply(patches, to: temporary, scratch: scratch)
       let patchedHash = try TreeHash.compute(directory: temporary)
       try cache.install(temporary, at: final)

@@ -1,45 +1,35 @@
 import Foundation
 import KraftBasics
 
-/// Shows fetch progress on a terminal: one status line redrawn in place (objects and bytes),
-/// and news lines. Off a terminal only the news lines are written, so logs stay readable.
+/// Shows fetch progress through `ProgressDisplay`: on a terminal a status line (bytes and
+/// objects) redrawn in place, and news lines; off a terminal only the news lines.
 public final class TerminalFetchProgress: FetchProgress, @unchecked Sendable {
-  private let output: TextOutput
+  private let display: ProgressDisplay
   private let lock = NSLock()
-  private var statusShown = false
   private var lastDraw = Date.distantPast
 
-  public init(output: TextOutput) { self.output = output }
+  public init(output: TextOutput) { display = ProgressDisplay(output: output) }
 
   public func report(_ source: String, objects: (Int, Int)?, bytes: Int64, totalBytes: Int64?) {
-    guard output.isTerminal else { return }
-    lock.lock()
-    defer { lock.unlock() }
     // At most ten redraws a second: libgit2 calls back for every object.
+    lock.lock()
     let now = Date()
-    guard now.timeIntervalSince(lastDraw) > 0.1 else { return }
+    guard now.timeIntervalSince(lastDraw) > 0.1 else {
+      lock.unlock()
+      return
+    }
     lastDraw = now
+    lock.unlock()
     var line = "  " + Self.size(bytes)
     if let totalBytes, totalBytes > 0 { line += " of " + Self.size(totalBytes) }
     if let (received, total) = objects { line += ", objects \(received)/\(total)" }
-    output.write("\r\u{1b}[K" + line)
-    statusShown = true
+    display.status(line)
   }
 
-  public func note(_ message: String) {
-    lock.lock()
-    defer { lock.unlock() }
-    output.write((statusShown ? "\r\u{1b}[K" : "") + message + "\n")
-    statusShown = false
-  }
+  public func note(_ message: String) { display.message(message) }
 
   /// Ends a status line left on screen.
-  public func finish() {
-    lock.lock()
-    defer { lock.unlock() }
-    if statusShown { output.write("\r\u{1b}[K") }
-    statusShown = false
-  }
+  public func finish() { display.finish() }
 
   static func size(_ bytes: Int64) -> String {
     if bytes < 1 << 20 { return "\(bytes / 1024) KiB" }

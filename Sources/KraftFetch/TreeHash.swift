@@ -20,10 +20,7 @@ public enum TreeHash {
 
   /// Every entry's line (step 2), sorted by path (step 3).
   public static func lines(directory: String) throws -> [(path: String, line: String)] {
-    var lines: [(path: [UInt8], line: String)] = []
-    try collect(directory: directory, relative: "", into: &lines)
-    lines.sort { $0.path.lexicographicallyPrecedes($1.path) }
-    return lines.map { (String(decoding: $0.path, as: UTF8.self), $0.line) }
+    try walk.entries(of: directory).map { ($0.path, $0.line) }
   }
 
   /// The tree hash of lines already sorted by path.
@@ -33,33 +30,14 @@ public enum TreeHash {
     return "sha256:" + hasher.finalizeHex()
   }
 
-  private static func collect(
-    directory: String, relative: String, into lines: inout [(path: [UInt8], line: String)]
-  ) throws {
-    let names = try FileManager.default.contentsOfDirectory(atPath: directory)
-    for name in names {
-      if relative.isEmpty && name == ".git" { continue }
-      let full = directory + "/" + name
-      let path = relative.isEmpty ? name : relative + "/" + name
-      var info = stat()
-      guard lstat(full, &info) == 0 else {
-        throw FetchError.failed("cannot read '\(full)': \(String(cString: strerror(errno)))")
-      }
-      switch info.st_mode & S_IFMT {
-      case S_IFDIR:
-        try collect(directory: full, relative: path, into: &lines)
-      case S_IFLNK:
-        let target = try FileManager.default.destinationOfSymbolicLink(atPath: full)
-        lines.append((Array(path.utf8), "link \(SHA256.hex(of: target)) \(path)\n"))
-      case S_IFREG:
-        let type = (info.st_mode & 0o111) != 0 ? "exec" : "file"
-        lines.append((Array(path.utf8), "\(type) \(try hashFile(full)) \(path)\n"))
-      default:
-        throw FetchError(
-          .verificationFailed, "'\(path)' is neither a file, a link nor a folder; remove it")
-      }
-    }
-  }
+  /// Step 1: a top-level `.git` is skipped, folders are not entries.
+  private static let walk = TreeWalk(
+    skips: { $0 == ".git" }, listsEmptyFolders: false,
+    unreadable: { FetchError.failed("cannot read '\($0)': it disappeared while being hashed") },
+    unsupported: { _, path in
+      FetchError(
+        .verificationFailed, "'\(path)' is neither a file, a link nor a folder; remove it")
+    })
 
   /// sha256 of a file's bytes, read in blocks.
   public static func hashFile(_ path: String) throws -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import KraftBasics
 
 /// Symbolic links inside a source tree, judged by where they really lead. A link is checked
 /// on disk, following every link it passes through (so `a -> b/..` with `b -> ..` is seen to
@@ -10,9 +11,11 @@ enum TreeLinks {
 
   /// Nil when the link at `relativePath` (below `root`) leads to a place inside the tree (or
   /// to nothing, a dangling link inside it); else why not.
-  static func escape(of relativePath: String, root: String) -> String? {
+  static func escape(
+    of relativePath: String, root: String, fileSystem: any FileSystem = LocalFileSystem()
+  ) -> String? {
     var resolved: [Substring] = relativePath.split(separator: "/").dropLast()
-    guard let first = try? FileManager.default.destinationOfSymbolicLink(atPath: root + "/" + relativePath)
+    guard let first = try? fileSystem.destinationOfSymbolicLink(root + "/" + relativePath)
     else { return "it cannot be read" }
     if first.hasPrefix("/") { return "it points to the absolute path '\(first)'" }
     var pending: [Substring] = first.split(separator: "/").reversed()
@@ -26,12 +29,11 @@ enum TreeLinks {
       }
       resolved.append(part)
       let full = root + "/" + resolved.joined(separator: "/")
-      var info = stat()
-      guard lstat(full, &info) == 0 else { continue }  // dangling or not yet there: inside
-      guard (info.st_mode & S_IFMT) == S_IFLNK else { continue }
+      guard let status = fileSystem.status(full) else { continue }  // dangling or not yet there: inside
+      guard status.kind == .symbolicLink else { continue }
       hops += 1
       if hops > maximumHops { return "it goes through more than \(maximumHops) links" }
-      guard let next = try? FileManager.default.destinationOfSymbolicLink(atPath: full) else {
+      guard let next = try? fileSystem.destinationOfSymbolicLink(full) else {
         return "it goes through '\(resolved.joined(separator: "/"))', which cannot be read"
       }
       if next.hasPrefix("/") {
@@ -46,12 +48,13 @@ enum TreeLinks {
 
   /// The first folder of `relativePath` (not the path itself) that is a symbolic link on
   /// disk, or nil. Writing below such a folder would write wherever the link leads.
-  static func linkedParent(of relativePath: String, root: String) -> String? {
+  static func linkedParent(
+    of relativePath: String, root: String, fileSystem: any FileSystem = LocalFileSystem()
+  ) -> String? {
     var prefix = ""
     for part in relativePath.split(separator: "/").dropLast() {
       prefix += prefix.isEmpty ? String(part) : "/" + part
-      var info = stat()
-      if lstat(root + "/" + prefix, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK {
+      if fileSystem.status(root + "/" + prefix)?.kind == .symbolicLink {
         return prefix
       }
     }
@@ -60,18 +63,20 @@ enum TreeLinks {
 
   /// The first link below `root` (walked without following links) that leaves the tree, with
   /// the reason; nil when every link stays inside.
-  static func firstEscape(under root: String, relative: String = "") -> (String, String)? {
+  static func firstEscape(
+    under root: String, relative: String = "", fileSystem: any FileSystem = LocalFileSystem()
+  ) -> (String, String)? {
     let folder = relative.isEmpty ? root : root + "/" + relative
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+    let names = (try? fileSystem.list(folder)) ?? []
     for name in names.sorted() {
       let path = relative.isEmpty ? name : relative + "/" + name
-      var info = stat()
-      guard lstat(root + "/" + path, &info) == 0 else { continue }
-      switch info.st_mode & S_IFMT {
-      case S_IFLNK:
-        if let reason = escape(of: path, root: root) { return (path, reason) }
-      case S_IFDIR:
-        if let found = firstEscape(under: root, relative: path) { return found }
+      switch fileSystem.status(root + "/" + path)?.kind {
+      case .symbolicLink:
+        if let reason = escape(of: path, root: root, fileSystem: fileSystem) { return (path, reason) }
+      case .directory:
+        if let found = firstEscape(under: root, relative: path, fileSystem: fileSystem) {
+          return found
+        }
       default:
         continue
       }
@@ -80,8 +85,7 @@ enum TreeLinks {
   }
 
   /// True when `path` itself is a symbolic link.
-  static func isLink(_ path: String) -> Bool {
-    var info = stat()
-    return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+  static func isLink(_ path: String, fileSystem: any FileSystem = LocalFileSystem()) -> Bool {
+    fileSystem.isSymbolicLink(path)
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KraftBasics
 
 /// What a cache entry looked like when its content was last verified: its tree hash and, for
 /// every file, link and folder, the type, mode, size, modification and change times. Checking
@@ -17,18 +18,22 @@ struct VerifiedStamp: Equatable {
     VerifiedStamp(treeHash: treeHash, listing: try listing(of: directory))
   }
 
-  static func listing(of directory: String) throws -> [String] {
+  /// Listed through `fileSystem`; the times come from `lstat` itself (`FileStatus` has none,
+  /// and nothing else needs them).
+  static func listing(of directory: String, fileSystem: any FileSystem = LocalFileSystem())
+    throws -> [String]
+  {
     var lines: [String] = []
-    try collect(directory, relative: "", into: &lines)
+    try collect(directory, relative: "", fileSystem: fileSystem, into: &lines)
     return lines.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
   }
 
   /// `<path>\t<type and mode> <size> <mtime> <ctime>`; the path first so that sorting lines
   /// sorts paths (a tab sorts before any character a name normally holds).
-  private static func collect(_ directory: String, relative: String, into lines: inout [String])
-    throws
-  {
-    for name in try FileManager.default.contentsOfDirectory(atPath: directory) {
+  private static func collect(
+    _ directory: String, relative: String, fileSystem: any FileSystem, into lines: inout [String]
+  ) throws {
+    for name in try fileSystem.list(directory) {
       let full = directory + "/" + name
       let path = relative.isEmpty ? name : relative + "/" + name
       var info = stat()
@@ -40,7 +45,7 @@ struct VerifiedStamp: Equatable {
           + "\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec) "
           + "\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)")
       if (info.st_mode & S_IFMT) == S_IFDIR {
-        try collect(full, relative: path, into: &lines)
+        try collect(full, relative: path, fileSystem: fileSystem, into: &lines)
       }
     }
   }

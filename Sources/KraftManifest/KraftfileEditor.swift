@@ -24,7 +24,7 @@ public struct KraftfileEditor: Sendable {
     if layout.entries.contains(where: { $0.name == name }) {
       throw KraftfileEditError(message: "'\(name)' is already in 'libraries:' of '\(file)'")
     }
-    let value = version.map { " " + Self.quotedIfNeeded($0) } ?? ""
+    let value = version.map { " " + YAMLQuoting.quotedIfNeeded($0) } ?? ""
     var lines = self.lines
     switch layout.section {
     case .missing:
@@ -66,7 +66,7 @@ public struct KraftfileEditor: Sendable {
       throw KraftfileEditError(message: "'\(name)' is not in 'libraries:' of '\(file)'")
     }
     var lines = self.lines
-    let quoted = Self.quotedIfNeeded(version)
+    let quoted = YAMLQuoting.quotedIfNeeded(version)
     switch entry.value.content {
     case .scalar(let scalar) where scalar.isNull:
       lines[entry.firstLine] =
@@ -218,15 +218,6 @@ public struct KraftfileEditor: Sendable {
     }
     return nil
   }
-
-  /// Versions like `3.0.20` are plain YAML strings, but `1.10` or `2` would read as numbers
-  /// (and lose a trailing zero), so anything that could be read as a number is quoted.
-  static func quotedIfNeeded(_ value: String) -> String {
-    let scalar = YAMLScalar(value)
-    let plainSafe = value.allSatisfy { $0.isLetter || $0.isNumber || "._-+~".contains($0) }
-    if scalar.kind == .string && plainSafe && !value.isEmpty { return value }
-    return "'" + value.replacingAll("'", with: "''") + "'"
-  }
 }
 
 /// An edit kraft cannot make to a Kraftfile.
@@ -246,13 +237,5 @@ extension YAMLNode {
 extension String {
   fileprivate var trimmingSpaces: Substring {
     drop { $0 == " " || $0 == "\t" }
-  }
-
-  fileprivate func replacingAll(_ target: Character, with replacement: String) -> String {
-    var result = ""
-    for character in self {
-      if character == target { result += replacement } else { result.append(character) }
-    }
-    return result
   }
 }

@@ -73,28 +73,5 @@ public enum LockfileCodec {
   }
 
   /// JSON-style double quotes: valid YAML for any text, one form for every value.
-  static func quoted(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\t": out += "\\t"
-      default:
-        if scalar.value < 0x20 || scalar.value == 0x7f {
-          out += "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
-      }
-    }
-    return out + "\""
-  }
-}
-
-extension String {
-  fileprivate func leftPadded(to width: Int) -> String {
-    String(repeating: "0", count: max(0, width - count)) + self
-  }
+  static func quoted(_ text: String) -> String { JSONString.quoted(text) }
 }

@@ -144,7 +144,8 @@ import Testing
   }
 
   @Test func missingAppSourcesSayWhatToAdd() {
-    #expect(throws: Diagnostics.self) { try Self.plan(app: [:]) }
+    // The project folder exists (it holds the Kraftfile) but has no sources.
+    #expect(throws: Diagnostics.self) { try Self.plan(app: ["/p/Kraftfile": ""]) }
   }
 
   @Test func makefileUkWinsOverTheConvention() throws {

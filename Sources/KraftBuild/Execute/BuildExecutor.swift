@@ -89,8 +89,8 @@ public struct BuildExecutor: Sendable {
     for target in plan.targets {
       let map = (try? fileSystem.readText(target.mapFile)) ?? ""
       let report = SizeReport(map: map).rendered(
-        image: target.image, imageBytes: fileSize(target.image),
-        debugBytes: fileSize(target.debugImage))
+        image: target.image, imageBytes: fileSystem.fileSize(target.image),
+        debugBytes: fileSystem.fileSize(target.debugImage))
       try fileSystem.writeTextIfChanged(report, to: target.reportFile)
       reports.append(report)
     }
@@ -127,9 +127,6 @@ public struct BuildExecutor: Sendable {
     return BuildFailure(message: parts.joined(separator: "\n"))
   }
 
-  private func fileSize(_ path: String) -> Int? {
-    (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-  }
 }
 
 /// Counts and parser state shared with the line handler (which runs on the reading thread).

@@ -1,4 +1,5 @@
 import Foundation
+import KraftBasics
 import KraftModel
 
 #if canImport(Glibc)
@@ -192,9 +193,11 @@ public struct CpioWriter: Sendable {
   /// is not an entry), without file contents (`sourceFile`). Permissions are kept; owners and
   /// times are not (see the type's comment). Links are kept as links, never followed. A file
   /// or folder `user` could not read is refused, naming it.
-  public static func entries(inFolder folder: String, user: InvokingUser = .current()) throws
-    -> [CpioEntry]
-  {
+  /// The owner checks read `stat` itself (`InvokingUser` judges its uid, gid and mode).
+  public static func entries(
+    inFolder folder: String, user: InvokingUser = .current(),
+    fileSystem: any FileSystem = LocalFileSystem()
+  ) throws -> [CpioEntry] {
     var info = stat()
     guard stat(folder, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
       throw RootfsError(
@@ -202,15 +205,16 @@ public struct CpioWriter: Sendable {
     }
     try user.checkListable(folder, info)
     var entries: [CpioEntry] = []
-    try walk(folder, relative: "", user: user, into: &entries)
+    try walk(folder, relative: "", user: user, fileSystem: fileSystem, into: &entries)
     return entries
   }
 
   private static func walk(
-    _ root: String, relative: String, user: InvokingUser, into entries: inout [CpioEntry]
+    _ root: String, relative: String, user: InvokingUser, fileSystem: any FileSystem,
+    into entries: inout [CpioEntry]
   ) throws {
     let folder = relative.isEmpty ? root : root + "/" + relative
-    guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+    guard let names = try? fileSystem.list(folder) else {
       throw RootfsError(message: "cannot list rootfs folder '\(folder)'; check its permissions")
     }
     for name in names.sorted() {
@@ -225,9 +229,9 @@ public struct CpioWriter: Sendable {
       case S_IFDIR:
         try user.checkListable(full, info)
         entries.append(CpioEntry(path: path, kind: .directory, permissions: permissions))
-        try walk(root, relative: path, user: user, into: &entries)
+        try walk(root, relative: path, user: user, fileSystem: fileSystem, into: &entries)
       case S_IFLNK:
-        let target = try FileManager.default.destinationOfSymbolicLink(atPath: full)
+        let target = try fileSystem.destinationOfSymbolicLink(full)
         entries.append(
           CpioEntry(path: path, kind: .symlink, permissions: 0o777, data: Array(target.utf8)))
       case S_IFREG:

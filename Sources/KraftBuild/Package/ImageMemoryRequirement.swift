@@ -39,13 +39,12 @@ public enum ImageMemoryRequirement {
 
   /// The offset from the start of RAM of the first byte after the loaded image.
   static func imageEnd(_ bytes: [UInt8], ramBase: UInt64) -> UInt64? {
-    if bytes.count >= 64, bytes[0..<4] == [0x7f, 0x45, 0x4c, 0x46], bytes[4] == 2, bytes[5] == 1 {
-      return elfEnd(bytes, ramBase: ramBase)
-    }
+    if ELFFile.isELF(bytes) { return elfEnd(bytes, ramBase: ramBase) }
     // A Linux arm64 Image: text_offset at 8, image_size (BSS included) at 16, "ARM\x64" at 56.
-    if bytes.count >= 64, bytes[56..<60] == [0x41, 0x52, 0x4d, 0x64] {
-      let textOffset = little(bytes, 8, 8)
-      let imageSize = little(bytes, 16, 8)
+    if bytes.count >= 64, bytes[56..<60] == [0x41, 0x52, 0x4d, 0x64],
+      let textOffset = try? ELFFile.little(bytes, 8, 8),
+      let imageSize = try? ELFFile.little(bytes, 16, 8)
+    {
       return textOffset + (imageSize > 0 ? imageSize : UInt64(bytes.count))
     }
     return nil
@@ -53,28 +52,16 @@ public enum ImageMemoryRequirement {
 
   /// The highest physical end (p_paddr + p_memsz) of the PT_LOAD segments, from `ramBase`.
   static func elfEnd(_ bytes: [UInt8], ramBase: UInt64) -> UInt64? {
-    let phoff = Int(clamping: little(bytes, 32, 8))
-    let entrySize = Int(little(bytes, 54, 2))
-    let count = Int(little(bytes, 56, 2))
-    guard entrySize >= 56, phoff > 0, phoff <= bytes.count, count <= (bytes.count - phoff) / entrySize
-    else { return nil }
+    guard let elf = try? ELFFile(bytes), elf.programHeaderTable.lowerBound > 0 else { return nil }
     var end: UInt64?
-    for index in 0..<count {
-      let base = phoff + index * entrySize
-      guard little(bytes, base, 4) == 1 else { continue }  // PT_LOAD
-      let (segmentEnd, overflow) = little(bytes, base + 24, 8).addingReportingOverflow(
-        little(bytes, base + 40, 8))
+    for segment in elf.programHeaders where segment.type == ELFFile.ptLoad {
+      let (segmentEnd, overflow) = segment.physicalAddress.addingReportingOverflow(
+        segment.memorySize)
       guard !overflow else { return nil }
       end = max(end ?? 0, segmentEnd)
     }
     guard let end, end >= ramBase else { return nil }
     return end - ramBase
-  }
-
-  static func little(_ bytes: [UInt8], _ offset: Int, _ width: Int) -> UInt64 {
-    var value: UInt64 = 0
-    for index in (0..<width).reversed() { value = value << 8 | UInt64(bytes[offset + index]) }
-    return value
   }
 }
 

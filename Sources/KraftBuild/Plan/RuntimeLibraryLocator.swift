@@ -1,4 +1,5 @@
 import Foundation
+import KraftBasics
 import KraftModel
 
 /// Finds the compiler runtime an architecture's images need beyond the kernel and the libc.
@@ -18,9 +19,9 @@ public struct RuntimeLibraryLocator: Sendable {
 
   public init(
     listFolder: @escaping @Sendable (String) -> [String] = {
-      (try? FileManager.default.contentsOfDirectory(atPath: $0)) ?? []
+      (try? LocalFileSystem().list($0)) ?? []
     },
-    isFile: @escaping @Sendable (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }
+    isFile: @escaping @Sendable (String) -> Bool = { LocalFileSystem().exists($0) }
   ) {
     self.listFolder = listFolder
     self.isFile = isFile

@@ -1,6 +1,7 @@
 import Foundation
 import KraftBasics
 import KraftFetch
+import KraftManifest
 import KraftModel
 
 /// `kraft port new`: fetches a new upstream once, unpinned, and writes a `port.yaml` whose
@@ -85,7 +86,7 @@ public struct PortScaffold: Sendable {
     license: LicenseDetector.Finding?
   ) -> String {
     let entry = prepared.lockEntry
-    var upstream = ["    \(quoted(entry.version)):"]
+    var upstream = ["    \(YAMLQuoting.quotedIfNeeded(entry.version)):"]
     switch source {
     case .archive(let url):
       upstream.append("      archive: \(url)")
@@ -114,7 +115,8 @@ public struct PortScaffold: Sendable {
     } else {
       lines.append("# homepage: https://...   # the project's site")
     }
-    lines += ["upstream:", "  default: \(quoted(entry.version))", "  versions:"] + upstream
+    lines +=
+      ["upstream:", "  default: \(YAMLQuoting.quotedIfNeeded(entry.version))", "  versions:"] + upstream
     if survey.libcHeaders.isEmpty {
       lines.append("# requires: [libc]   # no C-library header is included")
     } else {
@@ -154,11 +156,5 @@ public struct PortScaffold: Sendable {
       return "https://\(host)/\(parts[0])/\(repository)"
     }
     return "\(scheme)://\(host)/"
-  }
-
-  /// A version that YAML would read as a number is quoted.
-  private func quoted(_ version: String) -> String {
-    let numeric = Double(version) != nil
-    return numeric ? "'\(version)'" : version
   }
 }

@@ -33,13 +33,16 @@ public struct PortWorkspace: Sendable {
 
   /// The `kraft port edit` workspaces in a project's `.unikraft/ports/` (folders named
   /// `NAME-src` holding a git repository), as (port name, path), sorted by name.
-  public static func workspaces(projectDirectory: String) -> [(name: String, path: String)] {
+  public static func workspaces(
+    projectDirectory: String, fileSystem: any FileSystem = LocalFileSystem()
+  ) -> [(name: String, path: String)] {
     let folder = projectDirectory + "/.unikraft/ports"
-    let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+    let entries = (try? fileSystem.list(folder)) ?? []
     return entries.sorted().compactMap { entry in
       let path = folder + "/" + entry
-      guard entry.hasSuffix("-src"), entry.count > 4, OutputDirectory.isRealFolder(path),
-        OutputDirectory.isRealFolder(path + "/.git")
+      guard entry.hasSuffix("-src"), entry.count > 4,
+        OutputDirectory.isRealFolder(path, fileSystem: fileSystem),
+        OutputDirectory.isRealFolder(path + "/.git", fileSystem: fileSystem)
       else { return nil }
       return (String(entry.dropLast(4)), path)
     }
@@ -62,7 +65,7 @@ public struct PortWorkspace: Sendable {
           + "patch, or remove it to start again")
     }
     try fileSystem.createDirectory(Kraftfile.parentDirectory(of: workspace))
-    try FileManager.default.copyItem(atPath: prepared.directory, toPath: workspace)
+    try fileSystem.copy(prepared.directory, to: workspace)
     try makeWritable(workspace)
     // A `.git` *file* at the top is a gitlink the patch step can leave behind in the cache
     // (pointing at its deleted scratch repository); it is never upstream content, and git
@@ -157,17 +160,10 @@ public struct PortWorkspace: Sendable {
 
   /// Trees in the cache are read-only; the copy must not be.
   private func makeWritable(_ directory: String) throws {
-    let manager = FileManager.default
-    guard let walker = manager.enumerator(atPath: directory) else { return }
-    try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory)
-    while let relative = walker.nextObject() as? String {
-      let path = directory + "/" + relative
-      var isDirectory: ObjCBool = false
-      guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
-      let attributes = try manager.attributesOfItem(atPath: path)
-      if attributes[.type] as? FileAttributeType == .typeSymbolicLink { continue }
-      let mode = (attributes[.posixPermissions] as? Int) ?? 0o644
-      try manager.setAttributes([.posixPermissions: mode | 0o200], ofItemAtPath: path)
+    try fileSystem.setPermissions(directory, 0o755)
+    try fileSystem.visitEntries(below: directory) { path, status in
+      guard status.kind != .symbolicLink else { return }
+      try fileSystem.setPermissions(path, status.permissions | 0o200)
     }
   }
 }

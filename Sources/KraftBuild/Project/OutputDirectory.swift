@@ -20,9 +20,11 @@ public struct OutputDirectory: Sendable {
     "created by kraft as a build output folder ('outdir'); 'kraft clean' removes only kraft's outputs here\n"
 
   public let layout: ProjectLayout
+  public let fileSystem: any FileSystem
 
-  public init(layout: ProjectLayout) {
+  public init(layout: ProjectLayout, fileSystem: any FileSystem = LocalFileSystem()) {
     self.layout = layout
+    self.fileSystem = fileSystem
   }
 
   public var path: String { Kraftfile.normalise(layout.outputDirectory) }
@@ -43,7 +45,7 @@ public struct OutputDirectory: Sendable {
         + "the project: name a folder inside it, e.g. 'outdir: build'"
     }
     if Self.isInside(resolved, project) { return nil }
-    if !Self.exists(resolved) || isStamped(resolved) { return nil }
+    if !Self.exists(resolved, fileSystem: fileSystem) || isStamped(resolved) { return nil }
     return "outdir '\(outdir)'\(shown) is outside the project and was not created by kraft; "
       + "kraft writes and cleans only folders it owns: name a folder inside the project "
       + "(e.g. 'outdir: build') or a folder that does not exist yet (kraft creates and marks it)"
@@ -52,10 +54,10 @@ public struct OutputDirectory: Sendable {
   /// Creates the folder when missing and marks it as kraft's (the stamp). Call before
   /// writing any output, after `problem()` returned nil.
   public func prepare() throws {
-    guard !Self.exists(path) else { return }
+    guard !Self.exists(path, fileSystem: fileSystem) else { return }
     do {
-      try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-      try Self.stampText.write(toFile: path + "/" + Self.stampName, atomically: true, encoding: .utf8)
+      try fileSystem.createDirectory(path)
+      try fileSystem.writeText(Self.stampText, to: path + "/" + Self.stampName)
     } catch {
       throw OutputError(
         message: "cannot create the output folder '\(path)': \(Self.reason(error)); "
@@ -97,13 +99,13 @@ public struct OutputDirectory: Sendable {
     let stamped = isStamped(path)
     for name in outputNames where name != Self.stampName {
       let entry = path + "/" + name
-      guard Self.lexists(entry) else { continue }
-      try Self.removeEntry(entry)
+      guard Self.lexists(entry, fileSystem: fileSystem) else { continue }
+      try Self.removeEntry(entry, fileSystem: fileSystem)
       removed.append(entry)
     }
-    let left = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [Self.stampName]
+    let left = (try? fileSystem.list(path)) ?? [Self.stampName]
     if stamped, left.allSatisfy({ $0 == Self.stampName }) {
-      try Self.removeEntry(path)
+      try Self.removeEntry(path, fileSystem: fileSystem)
       removed.append(path)
     }
     return removed
@@ -117,10 +119,9 @@ public struct OutputDirectory: Sendable {
   }
 
   private func isStamped(_ folder: String) -> Bool {
-    var info = stat()
     let stamp = folder + "/" + Self.stampName
-    guard lstat(stamp, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return false }
-    return (try? String(contentsOfFile: stamp, encoding: .utf8)) == Self.stampText
+    guard fileSystem.status(stamp)?.kind == .file else { return false }
+    return (try? fileSystem.readText(stamp)) == Self.stampText
   }
 
   // MARK: - Paths
@@ -147,31 +148,22 @@ public struct OutputDirectory: Sendable {
     folder == "/" ? path != "/" : path.hasPrefix(folder + "/")
   }
 
-  static func exists(_ path: String) -> Bool {
-    var info = stat()
-    return stat(path, &info) == 0
+  static func exists(_ path: String, fileSystem: any FileSystem = LocalFileSystem()) -> Bool {
+    fileSystem.status(path, followingLinks: true) != nil
   }
 
-  public static func lexists(_ path: String) -> Bool {
-    var info = stat()
-    return lstat(path, &info) == 0
+  public static func lexists(_ path: String, fileSystem: any FileSystem = LocalFileSystem()) -> Bool {
+    fileSystem.status(path) != nil
   }
 
-  public static func isRealFolder(_ path: String) -> Bool {
-    var info = stat()
-    return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+  public static func isRealFolder(_ path: String, fileSystem: any FileSystem = LocalFileSystem()) -> Bool {
+    fileSystem.status(path)?.kind == .directory
   }
 
   /// Removes a file or a link (never what it points to) or a folder with its contents.
-  public static func removeEntry(_ path: String) throws {
+  public static func removeEntry(_ path: String, fileSystem: any FileSystem = LocalFileSystem()) throws {
     do {
-      if isRealFolder(path) {
-        try FileManager.default.removeItem(atPath: path)
-      } else if unlink(path) != 0, errno != ENOENT {
-        throw OutputError(message: "cannot remove '\(path)': \(String(cString: strerror(errno)))")
-      }
-    } catch let error as OutputError {
-      throw error
+      try fileSystem.remove(path)
     } catch {
       throw OutputError(message: "cannot remove '\(path)': \(reason(error)); check its permissions")
     }

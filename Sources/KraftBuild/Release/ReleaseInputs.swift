@@ -8,7 +8,11 @@ import KraftModel
 /// the kernel libraries' trees, and each port's pins and patches. Hashes follow the tree-hash
 /// definition of docs/ports.md, so a project tree hash compares with any other tree hash.
 public struct ReleaseInputs: Sendable {
-  public init() {}
+  public var fileSystem: any FileSystem
+
+  public init(fileSystem: any FileSystem = LocalFileSystem()) {
+    self.fileSystem = fileSystem
+  }
 
   /// Every file of the project folder except build outputs (`.unikraft/`, which also holds
   /// `kraft port edit` workspaces, and an `outdir` inside the project) and `.git` at any
@@ -18,44 +22,20 @@ public struct ReleaseInputs: Sendable {
   public func projectFiles(directory: String, excluding: [String]) throws -> (
     files: [ReleaseFile], treeHash: String
   ) {
-    var entries: [(path: String, type: String, sha256: String)] = []
-    try walk(directory, relative: "", excluding: Set(excluding + [".unikraft", ".git"]), into: &entries)
-    entries.sort { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
-    var hasher = SHA256()
-    for entry in entries { hasher.update("\(entry.type) \(entry.sha256) \(entry.path)\n") }
+    let skipped = Set(excluding + [".unikraft", ".git"])
+    let walk = TreeWalk(
+      fileSystem: fileSystem,
+      skips: { skipped.contains($0) || $0.hasSuffix("/.git") }, listsEmptyFolders: true,
+      unreadable: { ReleaseError(.missingInput, "cannot read '\($0)': it disappeared while being read") },
+      unsupported: { path, _ in
+        ReleaseError(
+          .invalidInput, "'\(path)' is neither a file, a link nor a folder; move it out of the project")
+      })
+    let entries = try walk.entries(of: directory)
     return (
       entries.map { ReleaseFile(path: $0.path, sha256: $0.sha256) },
-      "sha256:" + hasher.finalizeHex()
+      TreeHash.hash(lines: entries.map(\.line))
     )
-  }
-
-  private func walk(
-    _ directory: String, relative: String, excluding: Set<String>,
-    into entries: inout [(path: String, type: String, sha256: String)]
-  ) throws {
-    for name in try FileManager.default.contentsOfDirectory(atPath: directory) {
-      let path = relative.isEmpty ? name : relative + "/" + name
-      if excluding.contains(path) || name == ".git" { continue }
-      let full = directory + "/" + name
-      var info = stat()
-      guard lstat(full, &info) == 0 else {
-        throw ReleaseError(.missingInput, "cannot read '\(full)': \(String(cString: strerror(errno)))")
-      }
-      switch info.st_mode & S_IFMT {
-      case S_IFDIR:
-        let before = entries.count
-        try walk(full, relative: path, excluding: excluding, into: &entries)
-        if entries.count == before { entries.append((path + "/", "dir", SHA256.hex(of: ""))) }
-      case S_IFLNK:
-        let target = try FileManager.default.destinationOfSymbolicLink(atPath: full)
-        entries.append((path, "link", SHA256.hex(of: target)))
-      case S_IFREG:
-        entries.append((path, (info.st_mode & 0o111) != 0 ? "exec" : "file", try TreeHash.hashFile(full)))
-      default:
-        throw ReleaseError(
-          .invalidInput, "'\(full)' is neither a file, a link nor a folder; move it out of the project")
-      }
-    }
   }
 
   /// The kernel libraries of an image (not ports), each with its folder's tree hash, plus the
@@ -96,12 +76,12 @@ public struct ReleaseInputs: Sendable {
     }
     return try ports.map { port in
       let entry = lock![port.name]!
-      let patches = try PatchSet.load(portDirectory: port.directory)
+      let patches = try PatchSet.load(portDirectory: port.directory, fileSystem: fileSystem)
       return ReleasePort(
         name: port.name, version: entry.version, url: entry.url, pin: entry.pin,
         patchSetHash: entry.patchSetHash,
         patches: patches.patches.map { ReleaseFile(path: "patches/" + $0.name, sha256: $0.sha256) },
-        license: try Self.license(portDirectory: port.directory))
+        license: try Self.license(portDirectory: port.directory, fileSystem: fileSystem))
     }
   }
 
@@ -114,9 +94,10 @@ public struct ReleaseInputs: Sendable {
   }
 
   /// `license:` of `port.yaml` (an SPDX expression), when the recipe gives one.
-  static func license(portDirectory: String) throws -> String? {
+  static func license(portDirectory: String, fileSystem: any FileSystem = LocalFileSystem()) throws -> String?
+  {
     let path = portDirectory + "/port.yaml"
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+    guard let text = try? fileSystem.readText(path) else { return nil }
     let root = try YAMLComposer.compose(text, file: path)
     return try root.mapping(for: "a port recipe").optionalString("license")
   }

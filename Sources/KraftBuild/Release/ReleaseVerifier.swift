@@ -18,10 +18,13 @@ public struct ReleaseVerifier: Sendable {
   public var temporaryRoot: String
   /// Keep the temporary folder (for looking into a failure).
   public var keep: Bool
+  public var fileSystem: any FileSystem
 
   public init(
-    rebuilder: ReleaseRebuilder, temporaryRoot: String = NSTemporaryDirectory(), keep: Bool = false
+    rebuilder: ReleaseRebuilder, temporaryRoot: String = NSTemporaryDirectory(), keep: Bool = false,
+    fileSystem: any FileSystem = LocalFileSystem()
   ) {
+    self.fileSystem = fileSystem
     self.rebuilder = rebuilder
     self.temporaryRoot = temporaryRoot
     self.keep = keep
@@ -41,8 +44,10 @@ public struct ReleaseVerifier: Sendable {
   }
 
   /// Reads the manifest and locates the project (or takes `projectDirectory`).
-  public static func load(manifestPath: String) throws -> ReleaseManifest {
-    guard let text = try? String(contentsOfFile: manifestPath, encoding: .utf8) else {
+  public static func load(manifestPath: String, fileSystem: any FileSystem = LocalFileSystem()) throws
+    -> ReleaseManifest
+  {
+    guard let text = try? fileSystem.readText(manifestPath) else {
       throw ReleaseError(.missingInput, "cannot read the release manifest '\(manifestPath)'")
     }
     let manifest: ReleaseManifest
@@ -86,7 +91,7 @@ public struct ReleaseVerifier: Sendable {
           + "in the project (its '.unikraft/build' or an 'outdir' inside it); pass the project with '--project'"
       )
     }
-    guard FileManager.default.fileExists(atPath: project + "/" + manifest.project.kraftfile) else {
+    guard fileSystem.exists(project + "/" + manifest.project.kraftfile) else {
       throw ReleaseError(
         .missingInput,
         "no '\(manifest.project.kraftfile)' in '\(project)'; pass the project folder with '--project'")
@@ -99,7 +104,7 @@ public struct ReleaseVerifier: Sendable {
 
     let scratch = temporaryRoot + "/kraft-verify-" + UUID().uuidString
     let copy = scratch + "/" + (project as NSString).lastPathComponent
-    defer { if !keep { try? FileManager.default.removeItem(atPath: scratch) } }
+    defer { if !keep { try? fileSystem.remove(scratch) } }
     try copyProject(from: project, to: copy, excluding: outputs)
     try rebuilder.rebuild(manifest.rebuild, in: copy)
 
@@ -108,12 +113,12 @@ public struct ReleaseVerifier: Sendable {
     let artifacts = [manifest.image, manifest.debugImage] + (manifest.initrd.map { [$0] } ?? [])
     for artifact in artifacts {
       let rebuiltPath = copy + "/" + outputs + "/" + artifact.file
-      guard let rebuilt = FileManager.default.contents(atPath: rebuiltPath) else {
+      guard let rebuilt = try? fileSystem.readData(rebuiltPath) else {
         throw ReleaseError(
           .verificationFailed, "the rebuild did not produce '\(artifact.file)'")
       }
       let rebuiltBytes = [UInt8](rebuilt)
-      let released = FileManager.default.contents(atPath: manifestFolder + "/" + artifact.file)
+      let released = (try? fileSystem.readData(manifestFolder + "/" + artifact.file))
         .map { [UInt8]($0) }
       if SHA256.hex(of: rebuiltBytes) == artifact.sha256 && rebuiltBytes.count == artifact.size {
         if let released, released != rebuiltBytes {
@@ -163,7 +168,8 @@ public struct ReleaseVerifier: Sendable {
     _ manifest: ReleaseManifest, project: String, outputs: String, kernel: KernelTree
   ) throws -> [String] {
     var lines: [String] = []
-    let now = try ReleaseInputs().projectFiles(directory: project, excluding: [outputs]).files
+    let now = try ReleaseInputs(fileSystem: fileSystem).projectFiles(directory: project, excluding: [outputs])
+      .files
     let recorded = Dictionary(manifest.project.files.map { ($0.path, $0.sha256) }) { first, _ in first }
     let current = Dictionary(now.map { ($0.path, $0.sha256) }) { first, _ in first }
     for file in manifest.project.files {
@@ -193,23 +199,22 @@ public struct ReleaseVerifier: Sendable {
   /// Copies the project's files (not its build outputs, not `.git`), keeping execute bits
   /// and links as they are, and its empty folders (a rootfs's empty `tmp/` is in the initrd).
   func copyProject(from source: String, to destination: String, excluding outputs: String) throws {
-    let files = try ReleaseInputs().projectFiles(directory: source, excluding: [outputs]).files
-    let manager = FileManager.default
-    try manager.createDirectory(atPath: destination, withIntermediateDirectories: true)
+    let files = try ReleaseInputs(fileSystem: fileSystem).projectFiles(
+      directory: source, excluding: [outputs]
+    ).files
+    try fileSystem.createDirectory(destination)
     for file in files {
       if file.path.hasSuffix("/") {
-        try manager.createDirectory(
-          atPath: destination + "/" + file.path, withIntermediateDirectories: true)
+        try fileSystem.createDirectory(destination + "/" + file.path)
         continue
       }
       let target = destination + "/" + file.path
-      try manager.createDirectory(
-        atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-      try manager.copyItem(atPath: source + "/" + file.path, toPath: target)
+      try fileSystem.createDirectory((target as NSString).deletingLastPathComponent)
+      try fileSystem.copy(source + "/" + file.path, to: target)
     }
   }
 
   static func absolute(_ path: String) -> String {
-    path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    LocalFileSystem().absolutePath(path)
   }
 }

@@ -59,6 +59,8 @@ public struct AccelerationProbe: Sendable {
   public var cachePath: String?
   public var key: @Sendable () -> String
   public var measure: @Sendable (_ key: String) throws -> AccelerationVerdict
+  /// Holds the verdict cache.
+  public var fileSystem: any FileSystem = LocalFileSystem()
 
   public init(
     hostArchitecture: Architecture?, kvmUsable: @escaping @Sendable () -> Bool, cachePath: String?,
@@ -99,7 +101,7 @@ public struct AccelerationProbe: Sendable {
   }
 
   func cached(_ key: String) -> AccelerationVerdict? {
-    guard let cachePath, let data = FileManager.default.contents(atPath: cachePath),
+    guard let cachePath, let data = try? fileSystem.readData(cachePath),
       let verdict = try? JSONDecoder().decode(AccelerationVerdict.self, from: data), verdict.key == key
     else { return nil }
     return verdict
@@ -108,9 +110,7 @@ public struct AccelerationProbe: Sendable {
   func save(_ verdict: AccelerationVerdict) {
     guard let cachePath, let data = try? JSONEncoder().encode(verdict) else { return }
     // A cache that cannot be written only means probing again next time.
-    try? FileManager.default.createDirectory(
-      atPath: (cachePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-    try? data.write(to: URL(fileURLWithPath: cachePath), options: .atomic)
+    try? fileSystem.writeData(data, to: cachePath)
   }
 
   /// The real probe for this machine, its verdict cached in kraft's cache folder.
@@ -135,7 +135,8 @@ public struct AccelerationProbe: Sendable {
       })
   }
 
-  /// Host name, kernel release, and the QEMU binary's path, size and modification time.
+  /// Host name, kernel release, and the QEMU binary's path, size and modification time
+  /// (Foundation's attributes: `FileStatus` carries no times, and only this key needs one).
   static func machineKey(qemu: String?) -> String {
     var names = utsname()
     uname(&names)
@@ -159,6 +160,7 @@ private func cString<Field>(_ field: Field) -> String {
 struct ResetVectorProbe {
   var qemu: String
   var iterations: UInt32 = 10_000_000
+  var fileSystem: any FileSystem = LocalFileSystem()
 
   func firmware() -> [UInt8] {
     var image = [UInt8](repeating: 0xf4, count: 0x10000)  // hlt everywhere else
@@ -186,8 +188,8 @@ struct ResetVectorProbe {
 
   func measure(key: String) throws -> AccelerationVerdict {
     let path = NSTemporaryDirectory() + "kraft-probe-\(getpid()).bin"
-    try Data(firmware()).write(to: URL(fileURLWithPath: path))
-    defer { try? FileManager.default.removeItem(atPath: path) }
+    try fileSystem.writeData(Data(firmware()), to: path)
+    defer { try? fileSystem.remove(path) }
     let tcg = try time(command(firmware: path, accelerator: "tcg"), limit: 30)
     guard let tcgSeconds = tcg.seconds else {
       throw RunFailure(message: "the TCG probe VM did not finish (QEMU status \(tcg.status))")

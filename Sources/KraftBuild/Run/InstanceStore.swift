@@ -14,21 +14,24 @@ import KraftModel
 /// its own; the VM is tied to it, so stopping the supervisor stops the VM.
 public struct InstanceStore: Sendable {
   public var root: String
+  public var fileSystem: any FileSystem
 
-  public init(root: String) {
+  public init(root: String, fileSystem: any FileSystem = LocalFileSystem()) {
     self.root = root
+    self.fileSystem = fileSystem
   }
 
   /// `$KRAFT_RUNTIME_DIR`, else `$XDG_RUNTIME_DIR/kraft`, else `/run/kraft` for root, else
   /// `<temporary folder>/kraft-<uid>`.
-  public static func forUser(environment: [String: String] = ProcessInfo.processInfo.environment)
-    throws -> InstanceStore
-  {
+  public static func forUser(
+    environment: [String: String] = ProcessInfo.processInfo.environment,
+    fileSystem: any FileSystem = LocalFileSystem()
+  ) throws -> InstanceStore {
     let root: String
     if let explicit = environment["KRAFT_RUNTIME_DIR"], !explicit.isEmpty {
       root = explicit
     } else if let runtime = environment["XDG_RUNTIME_DIR"], !runtime.isEmpty,
-      FileManager.default.fileExists(atPath: runtime)
+      fileSystem.exists(runtime)
     {
       root = runtime + "/kraft"
     } else if getuid() == 0 {
@@ -36,7 +39,7 @@ public struct InstanceStore: Sendable {
     } else {
       root = NSTemporaryDirectory().trimmingSuffix("/") + "/kraft-\(getuid())"
     }
-    return InstanceStore(root: root)
+    return InstanceStore(root: root, fileSystem: fileSystem)
   }
 
   public struct Record: Hashable, Sendable, Codable {
@@ -92,7 +95,7 @@ public struct InstanceStore: Sendable {
     var base = String(project.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" })
     if base.isEmpty || !base.first!.isLetter && !base.first!.isNumber { base = "instance" + base }
     var number = 1
-    while FileManager.default.fileExists(atPath: folder("\(base)-\(number)")) { number += 1 }
+    while fileSystem.exists(folder("\(base)-\(number)")) { number += 1 }
     return "\(base)-\(number)"
   }
 
@@ -113,8 +116,10 @@ public struct InstanceStore: Sendable {
     _ run: InstanceRun, name: String, removeWhenStopped: Bool, kraftExecutable: String
   ) throws -> Instance {
     try Self.checkName(name)
-    try FileManager.default.createDirectory(
-      atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    if !fileSystem.exists(root) {
+      try fileSystem.createDirectory(root)
+      try fileSystem.setPermissions(root, 0o700)
+    }
     // mkdir claims the name atomically: two kraft runs cannot both get it.
     guard mkdir(folder(name), 0o700) == 0 else {
       if errno == EEXIST {
@@ -129,7 +134,7 @@ public struct InstanceStore: Sendable {
     }
     do {
       let record = Record(name: name, run: run, removeWhenStopped: removeWhenStopped, created: Date())
-      try Self.write(record, to: folder(name) + "/instance.json")
+      try Self.write(record, to: folder(name) + "/instance.json", fileSystem: fileSystem)
       let log = open(logPath(name), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
       guard log >= 0 else {
         throw InstanceError(
@@ -144,23 +149,23 @@ public struct InstanceStore: Sendable {
       child.release()
       try Self.write(
         Supervisor(pid: child.pid, startTime: Self.startTime(of: child.pid) ?? 0),
-        to: folder(name) + "/supervisor.json")
+        to: folder(name) + "/supervisor.json", fileSystem: fileSystem)
       return Instance(record: record, state: .running)
     } catch {
-      try? FileManager.default.removeItem(atPath: folder(name))
+      try? fileSystem.remove(folder(name))
       throw error
     }
   }
 
   public func list() -> [Instance] {
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+    let names = (try? fileSystem.list(root)) ?? []
     return names.sorted().compactMap { try? instance($0) }
   }
 
   public func instance(_ name: String) throws -> Instance {
     try Self.checkName(name)
     let path = folder(name) + "/instance.json"
-    guard let data = FileManager.default.contents(atPath: path) else {
+    guard let data = try? fileSystem.readData(path) else {
       let known = list().map { "'\($0.name)'" }.joined(separator: ", ")
       throw InstanceError(
         kind: .missingInput,
@@ -175,7 +180,7 @@ public struct InstanceStore: Sendable {
     if let supervisor = supervisor(name), isAlive(supervisor) { return .running }
     // The supervisor writes exit.json last; read it after the liveness check, or an instance
     // that exits in between would read as stopped.
-    if let data = FileManager.default.contents(atPath: folder(name) + "/exit.json"),
+    if let data = try? fileSystem.readData(folder(name) + "/exit.json"),
       let exit = try? Self.decoder.decode(Exit.self, from: data)
     {
       return .exited(exit)
@@ -186,7 +191,7 @@ public struct InstanceStore: Sendable {
   }
 
   func supervisor(_ name: String) -> Supervisor? {
-    FileManager.default.contents(atPath: folder(name) + "/supervisor.json").flatMap {
+    (try? fileSystem.readData(folder(name) + "/supervisor.json")).flatMap {
       try? Self.decoder.decode(Supervisor.self, from: $0)
     }
   }
@@ -232,16 +237,18 @@ public struct InstanceStore: Sendable {
       }
       try stop(name)
     }
-    try FileManager.default.removeItem(atPath: folder(name))
+    try fileSystem.remove(folder(name))
   }
 
   /// For the supervisor: records how the run ended.
   public func recordExit(_ exit: Exit, folder: String) throws {
-    try Self.write(exit, to: folder + "/exit.json")
+    try Self.write(exit, to: folder + "/exit.json", fileSystem: fileSystem)
   }
 
-  public static func readRecord(folder: String) throws -> Record {
-    guard let data = FileManager.default.contents(atPath: folder + "/instance.json") else {
+  public static func readRecord(folder: String, fileSystem: any FileSystem = LocalFileSystem())
+    throws -> Record
+  {
+    guard let data = try? fileSystem.readData(folder + "/instance.json") else {
       throw InstanceError(kind: .missingInput, message: "no instance at '\(folder)'")
     }
     return try decoder.decode(Record.self, from: data)
@@ -254,12 +261,14 @@ public struct InstanceStore: Sendable {
   }()
 
   /// Written whole or not at all (temporary file, then rename).
-  static func write<Value: Encodable>(_ value: Value, to path: String) throws {
+  static func write<Value: Encodable>(_ value: Value, to path: String, fileSystem: any FileSystem)
+    throws
+  {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     encoder.dateEncodingStrategy = .iso8601
     let data = try encoder.encode(value)
-    try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+    try fileSystem.writeData(data, to: path)
   }
 
   /// Field 22 of /proc/PID/stat (after the parenthesised command name, which may hold blanks).
