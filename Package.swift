@@ -50,6 +50,7 @@ let package = Package(
 
     // Small: model and parsing, milliseconds each.
     .testTarget(name: "KraftModelTests", dependencies: ["KraftModel"]),
+    .testTarget(name: "KraftBasicsTests", dependencies: ["KraftBasics"]),
     .testTarget(name: "KraftManifestTests", dependencies: ["KraftManifest"]),
     // Medium: libgit2/libarchive on local repositories and loopback servers.
     .testTarget(name: "KraftFetchTests", dependencies: ["KraftFetch"]),
