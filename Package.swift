@@ -64,7 +64,8 @@ let package = Package(
     // once per run off Swift Testing's thread pool.
     .target(name: "KraftTestSupport", path: "Tests/KraftTestSupport"),
   ],
-  // Swift 5 language mode: the C libraries (libgit2, libarchive, libyaml) are driven through
-  // callbacks and global state that Swift 6 strict checking cannot prove safe.
-  swiftLanguageModes: [.v5]
+  // Swift 6 language mode (complete concurrency checking) for every target. KraftFetch's C
+  // callbacks (libgit2, libarchive) qualify too: they run on the thread that called into the
+  // library and reach their Swift state through an Unmanaged payload, capturing nothing.
+  swiftLanguageModes: [.v6]
 )
