@@ -50,17 +50,22 @@ let package = Package(
 
     // Small: model and parsing, milliseconds each.
     .testTarget(name: "KraftModelTests", dependencies: ["KraftModel"]),
+    .testTarget(name: "KraftBasicsTests", dependencies: ["KraftBasics"]),
     .testTarget(name: "KraftManifestTests", dependencies: ["KraftManifest"]),
     // Medium: libgit2/libarchive on local repositories and loopback servers.
-    .testTarget(name: "KraftFetchTests", dependencies: ["KraftFetch"]),
+    .testTarget(name: "KraftFetchTests", dependencies: ["KraftFetch", "KraftTestSupport"]),
     // Medium/large: plans, ninja builds, and images booted under QEMU TCG.
-    .testTarget(name: "KraftBuildTests", dependencies: ["KraftBuild"]),
+    .testTarget(name: "KraftBuildTests", dependencies: ["KraftBuild", "KraftTestSupport"]),
     .testTarget(name: "KraftCommandsTests", dependencies: ["KraftCommands"]),
     // Large: the built `kraft` binary run as a user would, images booted under QEMU TCG.
     // It depends on the executable so that `swift test` always builds it first.
-    .testTarget(name: "KraftBootTests", dependencies: ["kraft"]),
+    .testTarget(name: "KraftBootTests", dependencies: ["kraft", "KraftTestSupport"]),
+    // What the test targets share: the `slow` tag and its tier condition, and fixtures built
+    // once per run off Swift Testing's thread pool.
+    .target(name: "KraftTestSupport", path: "Tests/KraftTestSupport"),
   ],
-  // Swift 5 language mode: the C libraries (libgit2, libarchive, libyaml) are driven through
-  // callbacks and global state that Swift 6 strict checking cannot prove safe.
-  swiftLanguageModes: [.v5]
+  // Swift 6 language mode (complete concurrency checking) for every target. KraftFetch's C
+  // callbacks (libgit2, libarchive) qualify too: they run on the thread that called into the
+  // library and reach their Swift state through an Unmanaged payload, capturing nothing.
+  swiftLanguageModes: [.v6]
 )

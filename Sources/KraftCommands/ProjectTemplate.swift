@@ -1,10 +1,10 @@
 /// The starter projects `kraft init` can write. Each is a valid Unikraft Kraftfile (spec
 /// v0.6) plus the application's sources, and builds with no other files.
-struct ProjectTemplate {
+struct ProjectTemplate: Sendable {
   var name: String
   var summary: String
   /// File name (relative to the project folder) to content, given the project's name.
-  var files: (String) -> [(name: String, text: String)]
+  var files: @Sendable (String) -> [(name: String, text: String)]
 
   static let all = [helloworld]
 

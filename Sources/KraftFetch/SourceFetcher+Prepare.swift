@@ -213,12 +213,13 @@ extension SourceFetcher {
   }
 }
 
-/// A computation on a background thread, waited for when its value is needed.
-private final class BackgroundResult<Value>: @unchecked Sendable {
+/// A computation on a background thread, waited for when its value is needed. Unchecked:
+/// `result` is written once by the thread before `done` is signalled and read only after `wait`.
+private final class BackgroundResult<Value: Sendable>: @unchecked Sendable {
   private let done = DispatchSemaphore(value: 0)
   private var result: Result<Value, Error>?
 
-  init(_ body: @escaping () throws -> Value) {
+  init(_ body: @escaping @Sendable () throws -> Value) {
     Thread.detachNewThread { [self] in
       result = Result(catching: body)
       done.signal()

@@ -1,11 +1,12 @@
 import Foundation
+import KraftTestSupport
 import Testing
 
 /// arm64 as users boot it: `kraft build` of a project whose Kraftfile lists arm64 targets, then
 /// `kraft run --target qemu/arm64` (QEMU TCG `virt`, semihosting exit). A few tests start QEMU
 /// themselves, for what `kraft run` does not choose: GICv3, the Linux Image file booted with
 /// the device tree in x0, and a run without `-semihosting` (PSCI power-off).
-@Suite struct Arm64BootTests {
+@Suite(.tags(.slow), .slowTier) struct Arm64BootTests {
   /// A copy of a project with its `targets:` list replaced, built once per test run.
   final class Arm64Project: @unchecked Sendable {
     let scratch: ScratchProject
@@ -37,9 +38,15 @@ import Testing
     func output(_ name: String) -> URL { scratch.url.appendingPathComponent(".unikraft/build/" + name) }
 
     static let allTargets = ["qemu/x86_64", "fc/x86_64", "qemu/arm64", "fc/arm64", "xen/x86_64"]
-    static let helloworld = Result { try Arm64Project(copying: "examples/helloworld", targets: allTargets) }
-    static let ktest = Result { try Arm64Project(copying: "Tests/Images/ktest", targets: ["qemu/arm64"]) }
-    static let crash = Result { try Arm64Project(copying: "Tests/Images/crash", targets: ["qemu/arm64"]) }
+    static let helloworld = SharedFixture {
+      try Arm64Project(copying: "examples/helloworld", targets: allTargets)
+    }
+    static let ktest = SharedFixture {
+      try Arm64Project(copying: "Tests/Images/ktest", targets: ["qemu/arm64"])
+    }
+    static let crash = SharedFixture {
+      try Arm64Project(copying: "Tests/Images/crash", targets: ["qemu/arm64"])
+    }
   }
 
   struct ProjectError: Error, CustomStringConvertible {
@@ -77,8 +84,8 @@ import Testing
     return try HostProcess.run("qemu-system-aarch64", arguments)
   }
 
-  @Test func oneBuildMakesAnImageForEveryTarget() throws {
-    let project = try Arm64Project.helloworld.get()
+  @Test func oneBuildMakesAnImageForEveryTarget() async throws {
+    let project = try await Arm64Project.helloworld.value
     try project.requireBuilt()
     for name in ["qemu-x86_64", "fc-x86_64", "qemu-arm64", "fc-arm64", "xen-x86_64"] {
       let image = project.output("helloworld_\(name)")
@@ -87,16 +94,16 @@ import Testing
     }
   }
 
-  @Test func helloworldBootsOnQemuVirt() throws {
-    let project = try Arm64Project.helloworld.get()
+  @Test func helloworldBootsOnQemuVirt() async throws {
+    let project = try await Arm64Project.helloworld.value
     try project.requireBuilt()
     let run = try project.run()
     #expect(run.status == 0, "kraft run:\n\(run.output)")
     #expect(Self.lines(run.stdout).contains("Hello, world!"), "\(run.output)")
   }
 
-  @Test func inKernelTestsPassOnGICv2() throws {
-    let project = try Arm64Project.ktest.get()
+  @Test func inKernelTestsPassOnGICv2() async throws {
+    let project = try await Arm64Project.ktest.value
     try project.requireBuilt()
     let run = try project.run()
     let counts = try #require(Self.summary(run.stdout), "no summary line in:\n\(run.output)")
@@ -109,8 +116,8 @@ import Testing
 
   /// The Linux Image file (what Firecracker also loads), with the device tree in x0, on a
   /// GICv3 machine: QEMU exits with V itself (1: status 0) through semihosting.
-  @Test func inKernelTestsPassFromTheImageFileOnGICv3() throws {
-    let project = try Arm64Project.ktest.get()
+  @Test func inKernelTestsPassFromTheImageFileOnGICv3() async throws {
+    let project = try await Arm64Project.ktest.value
     try project.requireBuilt()
     let image = try LinuxImage.make(from: project.output("ktest_qemu-arm64.dbg"))
     let run = try Self.qemu(image, machine: "virt,gic-version=3", append: "loglevel=debug --")
@@ -121,8 +128,8 @@ import Testing
     #expect(run.status == 1, "QEMU exited \(run.status), not V = 1:\n\(run.output)")
   }
 
-  @Test func withoutSemihostingTheVMPowersOffThroughPSCI() throws {
-    let project = try Arm64Project.helloworld.get()
+  @Test func withoutSemihostingTheVMPowersOffThroughPSCI() async throws {
+    let project = try await Arm64Project.helloworld.value
     try project.requireBuilt()
     let run = try Self.qemu(project.output("helloworld_qemu-arm64"), machine: "virt", semihosting: false)
     #expect(run.stdout.contains("Hello, world!"), "\(run.output)")
@@ -130,8 +137,8 @@ import Testing
     #expect(run.status == 0, "QEMU exited \(run.status):\n\(run.output)")
   }
 
-  @Test func nullDereferencePrintsTheCrashReport() throws {
-    let project = try Arm64Project.crash.get()
+  @Test func nullDereferencePrintsTheCrashReport() async throws {
+    let project = try await Arm64Project.crash.value
     try project.requireBuilt()
     let run = try project.run()
     let lines = Self.lines(run.output)
@@ -151,8 +158,8 @@ import Testing
 
   /// The boot stack's guard page and a thread stack's (the scheduler's guard pages).
   @Test(arguments: ["overflow", "thread-overflow"])
-  func stackOverflowIsReportedAsSuch(mode: String) throws {
-    let project = try Arm64Project.crash.get()
+  func stackOverflowIsReportedAsSuch(mode: String) async throws {
+    let project = try await Arm64Project.crash.value
     try project.requireBuilt()
     let run = try project.run([mode])
     #expect(run.status == 139, "kraft run exited \(run.status):\n\(run.output)")
@@ -168,8 +175,8 @@ import Testing
     ("exec-stack", "instruction abort", "(an instruction fetch from memory that is not executable)"),
     ("exec-heap", "instruction abort", "(an instruction fetch from memory that is not executable)"),
   ])
-  func writeOrExecuteViolationIsACrash(mode: String, abort: String, cause: String) throws {
-    let project = try Arm64Project.crash.get()
+  func writeOrExecuteViolationIsACrash(mode: String, abort: String, cause: String) async throws {
+    let project = try await Arm64Project.crash.value
     try project.requireBuilt()
     let run = try project.run([mode])
     #expect(run.status == 139, "kraft run exited \(run.status):\n\(run.output)")
@@ -178,8 +185,8 @@ import Testing
     #expect(!run.output.contains("still alive"))
   }
 
-  @Test func exitStatusesCrossTheHostBoundary() throws {
-    let project = try Arm64Project.crash.get()
+  @Test func exitStatusesCrossTheHostBoundary() async throws {
+    let project = try await Arm64Project.crash.value
     try project.requireBuilt()
     for (arguments, expected) in [
       (["exit", "7"], 7), (["exit", "0"], 0), (["exit", "300"], 124), (["abort"], 134),

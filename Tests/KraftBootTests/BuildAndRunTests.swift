@@ -1,4 +1,5 @@
 import Foundation
+import KraftTestSupport
 import Testing
 
 /// A project built once per test run and shared by the tests that boot it: compiling a kernel
@@ -12,14 +13,14 @@ final class BuiltProject: @unchecked Sendable {
     build = try KraftProcess.run(["build"], in: scratch.url)
   }
 
-  static let helloworld = Result { try BuiltProject(copying: "examples/helloworld") }
-  static let exit3 = Result { try BuiltProject(copying: "Tests/Images/exit3") }
+  static let helloworld = SharedFixture { try BuiltProject(copying: "examples/helloworld") }
+  static let exit3 = SharedFixture { try BuiltProject(copying: "Tests/Images/exit3") }
 }
 
-@Suite struct HelloworldBootTests {
+@Suite(.tags(.slow), .slowTier) struct HelloworldBootTests {
   @Test(arguments: ["qemu/x86_64", "fc/x86_64"])
-  func printsTheGreetingAndExitsZero(target: String) throws {
-    let project = try BuiltProject.helloworld.get()
+  func printsTheGreetingAndExitsZero(target: String) async throws {
+    let project = try await BuiltProject.helloworld.value
     #expect(project.build.status == 0, "kraft build failed:\n\(project.build.output)")
     let image = target == "qemu/x86_64" ? "helloworld_qemu-x86_64" : "helloworld_fc-x86_64"
     let output = project.scratch.url.appendingPathComponent(".unikraft/build/\(image)")
@@ -35,8 +36,8 @@ final class BuiltProject: @unchecked Sendable {
   }
 
   @Test(arguments: ["qemu/x86_64", "fc/x86_64"])
-  func applicationStatusBecomesKraftRunsStatus(target: String) throws {
-    let project = try BuiltProject.exit3.get()
+  func applicationStatusBecomesKraftRunsStatus(target: String) async throws {
+    let project = try await BuiltProject.exit3.value
     #expect(project.build.status == 0, "kraft build failed:\n\(project.build.output)")
     let run = try KraftProcess.run(["run", "-t", target, "--timeout", "60"], in: project.scratch.url)
     #expect(run.stdout.contains("exiting with 3"))
@@ -76,7 +77,7 @@ final class BuiltProject: @unchecked Sendable {
 
 /// Incremental builds through the command line, on their own copy (the boot tests must not
 /// see images being rewritten under them).
-@Suite struct IncrementalCommandTests {
+@Suite(.tags(.slow), .slowTier) struct IncrementalCommandTests {
   @Test func noOpRebuildCompilesNothingAndTouchingMainRecompilesOne() throws {
     let scratch = try ScratchProject(copying: "examples/helloworld")
     let first = try KraftProcess.run(["build", "-t", "qemu/x86_64"], in: scratch.url)

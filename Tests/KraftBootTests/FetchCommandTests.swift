@@ -1,9 +1,10 @@
 import Foundation
+import KraftTestSupport
 import Testing
 
 /// `kraft fetch`, `kraft lock` and `--locked` as a user drives them, on a project using the musl
 /// port through the mirror that `scripts/test.sh` sets up in `KRAFT_MIRRORS`.
-@Suite struct FetchCommandTests {
+@Suite(.tags(.slow), .slowTier) struct FetchCommandTests {
   @Test func fetchLockOfflineAndLockedBehaveAsDocumented() throws {
     let project = try ScratchProject(copying: "examples/musl-stdio")
     let cache = project.url.deletingLastPathComponent().appendingPathComponent("cache")

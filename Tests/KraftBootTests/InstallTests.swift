@@ -1,10 +1,11 @@
 import Foundation
+import KraftTestSupport
 import Testing
 
 /// scripts/install.sh into a temporary prefix, then the installed `kraft`, started by name from
 /// `PATH` in a folder that has nothing to do with the source tree, builds and boots an example:
 /// kraft finds its kernel and ports from its own binary, not from where it was started.
-@Suite struct InstallTests {
+@Suite(.tags(.slow), .slowTier) struct InstallTests {
   @Test func installedKraftBuildsAndBootsFromAnUnrelatedFolder() throws {
     let base = FileManager.default.temporaryDirectory.appendingPathComponent(
       "kraft-install-\(UUID().uuidString)")

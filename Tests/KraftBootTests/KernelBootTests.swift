@@ -1,15 +1,16 @@
 import Foundation
+import KraftTestSupport
 import Testing
 
 /// The kernel booted as users boot it: `kraft build` on a copy of a test image project, then
 /// `kraft run` on QEMU TCG for `qemu/x86_64` (the `pc` machine, Multiboot entry) and
 /// `fc/x86_64` (QEMU `microvm` when Firecracker is not installed, PVH entry).
-@Suite struct KernelBootTests {
+@Suite(.tags(.slow), .slowTier) struct KernelBootTests {
   static let targets = ["qemu/x86_64", "fc/x86_64"]
 
   @Test(arguments: targets)
-  func inKernelTestsAllPass(target: String) throws {
-    let image = try KernelImages.ktest.get()
+  func inKernelTestsAllPass(target: String) async throws {
+    let image = try await KernelImages.ktest.value
     try image.requireBuilt()
     let result = try image.run(target: target)
     let lines = KernelImages.lines(result.stdout)
@@ -28,8 +29,8 @@ import Testing
   }
 
   /// `ktest=<glob>` on the kernel command line selects tests by `suite.name`.
-  @Test func kernelArgumentSelectsTests() throws {
-    let image = try KernelImages.ktest.get()
+  @Test func kernelArgumentSelectsTests() async throws {
+    let image = try await KernelImages.ktest.value
     try image.requireBuilt()
     let result = try image.run(target: "fc/x86_64", kernelArguments: ["ktest=string.*"])
     let lines = KernelImages.lines(result.stdout)
@@ -42,8 +43,8 @@ import Testing
 
   /// The allocator tests use only the allocation interface, so they must pass with the other
   /// allocator too (picked the way a user would, through its CONFIG_LIB option).
-  @Test func inKernelTestsPassWithRegionAllocator() throws {
-    let image = try KernelImages.ktestRegion.get()
+  @Test func inKernelTestsPassWithRegionAllocator() async throws {
+    let image = try await KernelImages.ktestRegion.value
     try image.requireBuilt()
     let result = try image.run(target: "qemu/x86_64", kernelArguments: ["loglevel=info"])
     let lines = KernelImages.lines(result.stdout)
@@ -55,8 +56,8 @@ import Testing
   }
 
   @Test(arguments: targets)
-  func nullDereferencePrintsCrashReport(target: String) throws {
-    let image = try KernelImages.crash.get()
+  func nullDereferencePrintsCrashReport(target: String) async throws {
+    let image = try await KernelImages.crash.value
     try image.requireBuilt()
     let result = try image.run(target: target)
     let lines = KernelImages.lines(result.output)
@@ -78,8 +79,8 @@ import Testing
 
   /// The boot stack and a thread's stack both end in a guard page.
   @Test(arguments: ["overflow", "thread-overflow"])
-  func stackOverflowIsReportedAsSuch(mode: String) throws {
-    let image = try KernelImages.crash.get()
+  func stackOverflowIsReportedAsSuch(mode: String) async throws {
+    let image = try await KernelImages.crash.value
     try image.requireBuilt()
     let result = try image.run(target: "qemu/x86_64", appArguments: [mode])
 
@@ -99,8 +100,8 @@ import Testing
     ("exec-stack", "(an instruction fetch from memory that is not executable)"),
     ("exec-heap", "(an instruction fetch from memory that is not executable)"),
   ])
-  func writeOrExecuteViolationIsACrash(mode: String, cause: String) throws {
-    let image = try KernelImages.crash.get()
+  func writeOrExecuteViolationIsACrash(mode: String, cause: String) async throws {
+    let image = try await KernelImages.crash.value
     try image.requireBuilt()
     let result = try image.run(target: "qemu/x86_64", appArguments: [mode])
     let lines = KernelImages.lines(result.output)
@@ -114,8 +115,8 @@ import Testing
   }
 
   /// The kernel running out of memory where it cannot go on is a crash with a clear message.
-  @Test func kernelOutOfMemoryPanics() throws {
-    let image = try KernelImages.crash.get()
+  @Test func kernelOutOfMemoryPanics() async throws {
+    let image = try await KernelImages.crash.value
     try image.requireBuilt()
     let result = try image.run(target: "fc/x86_64", appArguments: ["oom"])
     let lines = KernelImages.lines(result.output)
@@ -129,8 +130,8 @@ import Testing
   }
 
   @Test(arguments: targets)
-  func exitStatusesCrossTheHostBoundary(target: String) throws {
-    let image = try KernelImages.crash.get()
+  func exitStatusesCrossTheHostBoundary(target: String) async throws {
+    let image = try await KernelImages.crash.value
     try image.requireBuilt()
     // (app arguments, kraft run's status), as abi.h defines them: the app's own status, the
     // clamp of larger ones, abort.
@@ -184,11 +185,11 @@ final class BuiltImageProject: @unchecked Sendable {
 
 enum KernelImages {
   /// Built lazily, once, on first use: Swift runs a static initialiser exactly once.
-  static let ktest = Result { try BuiltImageProject(copying: "Tests/Images/ktest") }
-  static let ktestRegion = Result {
+  static let ktest = SharedFixture { try BuiltImageProject(copying: "Tests/Images/ktest") }
+  static let ktestRegion = SharedFixture {
     try BuiltImageProject(copying: "Tests/Images/ktest", kconfig: [#"CONFIG_LIBALLOC_REGION: "y""#])
   }
-  static let crash = Result { try BuiltImageProject(copying: "Tests/Images/crash") }
+  static let crash = SharedFixture { try BuiltImageProject(copying: "Tests/Images/crash") }
 
   /// Console lines without the serial line's CR.
   static func lines(_ text: String) -> [String] {

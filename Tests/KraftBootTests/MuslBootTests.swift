@@ -1,4 +1,5 @@
 import Foundation
+import KraftTestSupport
 import Testing
 
 /// The musl examples and the libc conformance image, built with `kraft build` (musl fetched
@@ -105,15 +106,15 @@ final class MuslPrograms: @unchecked Sendable {
     try renamed.write(to: kraftfile, atomically: true, encoding: .utf8)
   }
 
-  static let shared = Result { try MuslPrograms() }
+  static let shared = SharedFixture { try MuslPrograms() }
   /// The same programs on qemu/arm64.
-  static let arm64 = Result { try MuslPrograms(target: "qemu/arm64") }
+  static let arm64 = SharedFixture { try MuslPrograms(target: "qemu/arm64") }
 
   /// The phase of `program`, after checking that it built and ran.
   static func ran(
-    _ program: String, in programs: Result<MuslPrograms, any Error> = shared
-  ) throws -> KraftProcess.Result {
-    let phase = try #require(try programs.get().phases[program])
+    _ program: String, in programs: SharedFixture<MuslPrograms> = shared
+  ) async throws -> KraftProcess.Result {
+    let phase = try #require(try await programs.value.phases[program])
     #expect(phase.build.status == 0, "kraft build of \(program):\n\(phase.build.output)")
     return try #require(phase.run, "\(program) did not build")
   }
@@ -127,7 +128,7 @@ enum MuslTarget: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
   var testDescription: String { rawValue }
 
-  var programs: Result<MuslPrograms, any Error> {
+  var programs: SharedFixture<MuslPrograms> {
     self == .x86_64 ? MuslPrograms.shared : MuslPrograms.arm64
   }
 
@@ -135,9 +136,9 @@ enum MuslTarget: String, CaseIterable, CustomTestStringConvertible, Sendable {
   var fanotifyInitNumber: Int { self == .x86_64 ? 300 : 262 }
 }
 
-@Suite(.serialized) struct MuslBootTests {
-  @Test(arguments: MuslTarget.allCases) func stdioAndMallocAtScale(on target: MuslTarget) throws {
-    let run = try MuslPrograms.ran("examples/musl-stdio", in: target.programs)
+@Suite(.serialized, .tags(.slow), .slowTier) struct MuslBootTests {
+  @Test(arguments: MuslTarget.allCases) func stdioAndMallocAtScale(on target: MuslTarget) async throws {
+    let run = try await MuslPrograms.ran("examples/musl-stdio", in: target.programs)
     #expect(run.status == 0, "\(run.output)")
     #expect(run.stdout.contains("allocated 20000 blocks"))
     #expect(run.stdout.contains("line 5 of 5: odd"))
@@ -145,8 +146,8 @@ enum MuslTarget: String, CaseIterable, CustomTestStringConvertible, Sendable {
   }
 
   @Test(arguments: MuslTarget.allCases)
-  func pthreadWorkersWithMutexAndCondvar(on target: MuslTarget) throws {
-    let run = try MuslPrograms.ran("examples/musl-pthread", in: target.programs)
+  func pthreadWorkersWithMutexAndCondvar(on target: MuslTarget) async throws {
+    let run = try await MuslPrograms.ran("examples/musl-pthread", in: target.programs)
     #expect(run.status == 0, "\(run.output)")
     #expect(run.stdout.contains("counter = 80000 (want 80000)"))
     #expect(run.stdout.contains("consumer sum = 5050 (want 5050)"))
@@ -154,23 +155,23 @@ enum MuslTarget: String, CaseIterable, CustomTestStringConvertible, Sendable {
   }
 
   @Test(arguments: MuslTarget.allCases)
-  func qsortStrtodAndFloatingPointPrintf(on target: MuslTarget) throws {
-    let run = try MuslPrograms.ran("examples/musl-numbers", in: target.programs)
+  func qsortStrtodAndFloatingPointPrintf(on target: MuslTarget) async throws {
+    let run = try await MuslPrograms.ran("examples/musl-numbers", in: target.programs)
     #expect(run.status == 0, "\(run.output)")
     #expect(run.stdout.contains("pi is about 3.141593, e is about 2.71828"))
     #expect(run.stdout.contains("numbers: ok"))
   }
 
-  @Test(arguments: MuslTarget.allCases) func timeAndNanosleep(on target: MuslTarget) throws {
-    let run = try MuslPrograms.ran("examples/musl-time", in: target.programs)
+  @Test(arguments: MuslTarget.allCases) func timeAndNanosleep(on target: MuslTarget) async throws {
+    let run = try await MuslPrograms.ran("examples/musl-time", in: target.programs)
     #expect(run.status == 0, "\(run.output)")
     #expect(run.stdout.contains("took at least 0.2 s: yes"))
     #expect(run.stdout.contains("time: ok"))
   }
 
   @Test(arguments: MuslTarget.allCases)
-  func getenvSeesTheKraftfilesEnv(on target: MuslTarget) throws {
-    let run = try MuslPrograms.ran("examples/musl-env", in: target.programs)
+  func getenvSeesTheKraftfilesEnv(on target: MuslTarget) async throws {
+    let run = try await MuslPrograms.ran("examples/musl-env", in: target.programs)
     #expect(run.status == 0, "\(run.output)")
     #expect(run.stdout.contains("GREETING=hello from the Kraftfile"))
     #expect(run.stdout.contains("ANSWER=42"))
@@ -179,7 +180,7 @@ enum MuslTarget: String, CaseIterable, CustomTestStringConvertible, Sendable {
     // The same image booted again with `-e`: one more variable, its value whole, and the
     // Kraftfile's ANSWER replaced rather than repeated.
     let arguments = try #require(MuslPrograms.extraBoots["examples/musl-env"]?.first)
-    let phase = try #require(try target.programs.get().phases["examples/musl-env"])
+    let phase = try #require(try await target.programs.value.phases["examples/musl-env"])
     let again = try #require(phase.boots[arguments], "the -e boot did not run")
     #expect(again.status == 0, "\(again.output)")
     #expect(again.stdout.contains(": FROM_COMMAND_LINE=two words=one value\n"), "\(again.output)")
@@ -191,8 +192,8 @@ enum MuslTarget: String, CaseIterable, CustomTestStringConvertible, Sendable {
   }
 
   @Test(arguments: MuslTarget.allCases)
-  func readsFilesFromTheRootfsInitrd(on target: MuslTarget) throws {
-    let run = try MuslPrograms.ran("examples/musl-rootfs", in: target.programs)
+  func readsFilesFromTheRootfsInitrd(on target: MuslTarget) async throws {
+    let run = try await MuslPrograms.ran("examples/musl-rootfs", in: target.programs)
     #expect(run.status == 0, "\(run.output)")
     #expect(run.stdout.contains("motd: This file came from the rootfs."))
     #expect(run.stdout.contains("/data/a.txt: 4 bytes"))
@@ -202,8 +203,8 @@ enum MuslTarget: String, CaseIterable, CustomTestStringConvertible, Sendable {
   }
 
   @Test(arguments: MuslTarget.allCases)
-  func mallocTakesNearlyAllGuestMemory(on target: MuslTarget) throws {
-    let run = try MuslPrograms.ran("Tests/Images/musl-guest", in: target.programs)
+  func mallocTakesNearlyAllGuestMemory(on target: MuslTarget) async throws {
+    let run = try await MuslPrograms.ran("Tests/Images/musl-guest", in: target.programs)
     for check in [
       "malloc(64 MiB) and write it", "1 MiB blocks fill 3/4 of the guest",
       "freed blocks can be allocated again", "one block of 3/4 of the guest",
@@ -213,8 +214,8 @@ enum MuslTarget: String, CaseIterable, CustomTestStringConvertible, Sendable {
   }
 
   @Test(arguments: MuslTarget.allCases)
-  func defaultFilesTmpAndDevices(on target: MuslTarget) throws {
-    let run = try MuslPrograms.ran("Tests/Images/musl-guest", in: target.programs)
+  func defaultFilesTmpAndDevices(on target: MuslTarget) async throws {
+    let run = try await MuslPrograms.ran("Tests/Images/musl-guest", in: target.programs)
     for check in [
       "the rootfs is there", "/tmp is a directory", "write /tmp/x", "read /tmp/x back", "unlink /tmp/x",
       "/dev/null swallows writes and reads empty", "/dev/zero reads zeros",
@@ -227,8 +228,8 @@ enum MuslTarget: String, CaseIterable, CustomTestStringConvertible, Sendable {
   }
 
   @Test(arguments: MuslTarget.allCases)
-  func procSelfExeFdsCmdlineAndMeminfo(on target: MuslTarget) throws {
-    let run = try MuslPrograms.ran("Tests/Images/musl-guest", in: target.programs)
+  func procSelfExeFdsCmdlineAndMeminfo(on target: MuslTarget) async throws {
+    let run = try await MuslPrograms.ran("Tests/Images/musl-guest", in: target.programs)
     for check in [
       "readlink /proc/self/exe is the program", "/proc/self/fd lists an open file",
       "/proc/self/fd/N reads as the file's path", "/proc/self/fd/N is gone once N is closed",
@@ -243,8 +244,8 @@ enum MuslTarget: String, CaseIterable, CustomTestStringConvertible, Sendable {
     #expect(run.stdout.contains(" -> /etc/guest.txt\n"), "\(run.output)")
   }
 
-  @Test(arguments: MuslTarget.allCases) func conformanceChecksAllPass(on target: MuslTarget) throws {
-    let run = try MuslPrograms.ran("Tests/Images/libc-conformance", in: target.programs)
+  @Test(arguments: MuslTarget.allCases) func conformanceChecksAllPass(on target: MuslTarget) async throws {
+    let run = try await MuslPrograms.ran("Tests/Images/libc-conformance", in: target.programs)
     #expect(run.status == 0, "\(run.output)")
     let summary = try #require(
       run.stdout.split(separator: "\n").last { $0.hasSuffix(" failed") }, "no summary line")
@@ -254,8 +255,8 @@ enum MuslTarget: String, CaseIterable, CustomTestStringConvertible, Sendable {
   }
 
   @Test(arguments: MuslTarget.allCases)
-  func unimplementedSystemCallIsENOSYSAndLoggedOnce(on target: MuslTarget) throws {
-    let run = try MuslPrograms.ran("Tests/Images/libc-conformance", in: target.programs)
+  func unimplementedSystemCallIsENOSYSAndLoggedOnce(on target: MuslTarget) async throws {
+    let run = try await MuslPrograms.ran("Tests/Images/libc-conformance", in: target.programs)
     // The program calls fanotify_init twice; both see ENOSYS, the kernel logs it once.
     #expect(run.stdout.contains("PASS unimplemented syscall ENOSYS"))
     #expect(run.stdout.contains("PASS unimplemented syscall again ENOSYS"))

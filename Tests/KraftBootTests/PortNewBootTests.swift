@@ -1,10 +1,11 @@
 import Foundation
+import KraftTestSupport
 import Testing
 
 /// `kraft port new` on an upstream-like release archive (a small C library: sources and header
 /// in src/, a command-line program with main, an MIT LICENSE), then a build and
 /// boot of an app using it: the written recipe builds without a single edit.
-@Suite struct PortNewBootTests {
+@Suite(.tags(.slow), .slowTier) struct PortNewBootTests {
   @Test func newRecipeBuildsAndBootsUnedited() throws {
     let base = FileManager.default.temporaryDirectory.appendingPathComponent(
       "kraft-port-new-\(UUID().uuidString)")

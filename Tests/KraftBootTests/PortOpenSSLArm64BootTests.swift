@@ -1,10 +1,11 @@
 import Foundation
+import KraftTestSupport
 import Testing
 
 /// OpenSSL on the musl port for arm64: `examples/openssl` built for `qemu/arm64` and booted
 /// under QEMU `virt`; its digests must equal the host's `openssl dgst` of the same file, as on
 /// x86_64 (PortOpenSSLBootTests).
-@Suite struct PortOpenSSLArm64BootTests {
+@Suite(.tags(.slow), .slowTier) struct PortOpenSSLArm64BootTests {
   @Test func exampleDigestsMatchTheHostOnArm64() throws {
     let project = try ScratchProject(copying: "examples/openssl")
     let kraftfile = project.url.appendingPathComponent("Kraftfile")

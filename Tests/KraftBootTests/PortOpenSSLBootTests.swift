@@ -1,4 +1,5 @@
 import Foundation
+import KraftTestSupport
 import Testing
 
 /// The end-to-end check, as a user would do it: `kraft init`, `kraft port add openssl`,
@@ -121,10 +122,10 @@ final class OpenSSLProject: @unchecked Sendable {
     }
   }
 
-  static let shared = Result { try OpenSSLProject() }
+  static let shared = SharedFixture { try OpenSSLProject() }
 }
 
-@Suite struct PortOpenSSLBootTests {
+@Suite(.tags(.slow), .slowTier) struct PortOpenSSLBootTests {
   /// `openssl dgst` on the host, e.g. `SHA2-256(<path>)= <hex>`, reduced to the hex.
   static func hostDigest(_ arguments: [String], file: URL) throws -> String {
     let process = Process()
@@ -147,8 +148,8 @@ final class OpenSSLProject: @unchecked Sendable {
     return nil
   }
 
-  @Test func portAddListsOpenSSLAndTheLibcAndLocksThem() throws {
-    let built = try OpenSSLProject.shared.get()
+  @Test func portAddListsOpenSSLAndTheLibcAndLocksThem() async throws {
+    let built = try await OpenSSLProject.shared.value
     #expect(built.add.status == 0, "kraft port add:\n\(built.add.output)")
     let kraftfile = try String(
       contentsOf: built.project.appendingPathComponent("Kraftfile"), encoding: .utf8)
@@ -159,8 +160,8 @@ final class OpenSSLProject: @unchecked Sendable {
     #expect(lock.contains("c80a01dfc70ece4dc21168932c37739042d404d46ccc81a5986dd75314ecda6f"))
   }
 
-  @Test func exampleDigestsMatchTheHost() throws {
-    let built = try OpenSSLProject.shared.get()
+  @Test func exampleDigestsMatchTheHost() async throws {
+    let built = try await OpenSSLProject.shared.value
     #expect(built.example.build.status == 0, "kraft build:\n\(built.example.build.output)")
     let run = try #require(built.example.run)
     #expect(run.status == 0, "kraft run:\n\(run.output)")
@@ -174,8 +175,8 @@ final class OpenSSLProject: @unchecked Sendable {
     #expect(run.stdout.contains("ed25519: signature verifies, tampered signature rejected"))
   }
 
-  @Test func openSSLKnownAnswerTestsPassInsideTheUnikernel() throws {
-    let built = try OpenSSLProject.shared.get()
+  @Test func openSSLKnownAnswerTestsPassInsideTheUnikernel() async throws {
+    let built = try await OpenSSLProject.shared.value
     #expect(built.knownAnswers.build.status == 0, "kraft build:\n\(built.knownAnswers.build.output)")
     #expect(
       built.knownAnswers.build.stdout.contains("compiled 1 files"), "\(built.knownAnswers.build.stdout)")
@@ -187,8 +188,8 @@ final class OpenSSLProject: @unchecked Sendable {
     #expect(run.stdout.contains(" passed, 0 failed"), "\(run.stdout)")
   }
 
-  @Test func zlibRoundTripsInsideTheUnikernel() throws {
-    let built = try OpenSSLProject.shared.get()
+  @Test func zlibRoundTripsInsideTheUnikernel() async throws {
+    let built = try await OpenSSLProject.shared.value
     #expect(built.zlib.build.status == 0, "kraft build:\n\(built.zlib.build.output)")
     // Only the swapped program was compiled: the ports' objects were reused.
     #expect(built.zlib.build.stdout.contains("compiled 1 files"), "\(built.zlib.build.stdout)")

@@ -1,11 +1,12 @@
 import Foundation
+import KraftTestSupport
 import Testing
 
 /// docs/porting.md's end-to-end walkthrough (porting Lua 5.4 with `kraft port new` and
 /// booting its interpreter), run exactly as written: the commands are read from the page
 /// between its `walkthrough:begin`/`end` markers and run by bash with this build's `kraft` on
 /// `PATH`, so the page cannot drift from what works.
-@Suite struct PortingWalkthroughTests {
+@Suite(.tags(.slow), .slowTier) struct PortingWalkthroughTests {
   static let repository = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 

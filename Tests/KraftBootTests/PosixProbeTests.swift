@@ -1,4 +1,5 @@
 import Foundation
+import KraftTestSupport
 import Testing
 
 /// The POSIX probes (Tests/Images/posix-probes): 50+ ordinary C programs built unchanged into
@@ -11,8 +12,8 @@ import Testing
   }
 
   /// {probe: outcome} from every boot of the image.
-  static func guest() throws -> [String: PosixProbes.Outcome] {
-    let phase = try #require(try MuslPrograms.shared.get().phases[PosixProbes.folder])
+  static func guest() async throws -> [String: PosixProbes.Outcome] {
+    let phase = try #require(try await MuslPrograms.shared.value.phases[PosixProbes.folder])
     #expect(phase.build.status == 0, "kraft build of the probes:\n\(phase.build.output)")
     var outcomes: [String: PosixProbes.Outcome] = [:]
     for (arguments, boot) in phase.boots {
@@ -36,11 +37,13 @@ import Testing
         == PosixProbes.Outcome(output: "before abort\n", status: 134))
   }
 
-  @Test(.enabled(if: hasMuslGcc, "needs musl-gcc (Debian package musl-tools) for the host side"))
-  func everyProbeMatchesMuslGccOrIsDocumentedENOSYS() throws {
+  @Test(
+    .tags(.slow), .slowTier,
+    .enabled(if: hasMuslGcc, "needs musl-gcc (Debian package musl-tools) for the host side"))
+  func everyProbeMatchesMuslGccOrIsDocumentedENOSYS() async throws {
     let probes = try PosixProbes.probes()
     #expect(probes.count >= 50)
-    let guest = try Self.guest()
+    let guest = try await Self.guest()
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
       "kraft-probes-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
@@ -69,7 +72,7 @@ import Testing
 
   /// The C dialect: strtok_r, strncasecmp, clock_gettime and nanosleep compile without any
   /// feature macro (the application is GNU C17), as with musl-gcc.
-  @Test func posixNamesNeedNoFeatureMacro() throws {
+  @Test(.tags(.slow), .slowTier) func posixNamesNeedNoFeatureMacro() async throws {
     let probes = try PosixProbes.probes().filter {
       ["mem_string", "time_clock_gettime", "time_nanosleep"].contains($0.name)
     }
@@ -83,7 +86,7 @@ import Testing
     for name in ["strtok_r(", "strncasecmp(", "clock_gettime(", "nanosleep("] {
       #expect(source.contains(name))
     }
-    let guest = try Self.guest()
+    let guest = try await Self.guest()
     #expect(guest["mem_string"]?.output.hasPrefix("[alpha][beta][gamma]\nstrncasecmp 0 0\n") == true)
     #expect(guest["time_nanosleep"]?.output.hasPrefix("nanosleep 0 slept at least 20ms 1\n") == true)
     #expect(guest["time_clock_gettime"]?.status == 0)

@@ -1,11 +1,13 @@
 import Foundation
+import KraftTestSupport
 import Testing
 
 /// Two release builds of one example, made as differently as this machine allows: other
 /// folders (of other depths and names) for the project and for kraft's kernel tree, other
 /// times, users, host names, time zones, umasks and job counts, and no `SOURCE_DATE_EPOCH` in
 /// either environment. Built once per test run and shared; each test that changes a project
-/// works on its own copy.
+/// works on its own copy. The host name differs only where a UTS namespace can be made (root or
+/// user namespaces); `theSecondBuildRanUnderAnotherHostName` is skipped, saying so, elsewhere.
 ///
 /// Both builds use one snapshot of `Kernel/` and `Ports/` (copied to two places): the team
 /// edits the live tree while tests run, and a kernel change is a real input change.
@@ -19,6 +21,9 @@ final class ReleasePair: @unchecked Sendable {
   let lock: KraftProcess.Result?
   let firstBuild: KraftProcess.Result
   let secondBuild: KraftProcess.Result
+  /// The host name the second build ran under, as `hostname` said inside its namespace; nil
+  /// where no UTS namespace could be made.
+  let secondHostName: String?
   let target: String
   let image: String
 
@@ -50,13 +55,17 @@ final class ReleasePair: @unchecked Sendable {
       ])
     // A second later at least, so a timestamp taken from the clock would show.
     Thread.sleep(forTimeInterval: 1.1)
+    // Beside the projects, not in them: a file in a project would be a release input.
+    let hostNameRecord = scratch.appendingPathComponent("second-build-hostname")
     secondBuild = try ReleaseShell.run(
       ["build", "--release", "-t", target, "-j", "2"], in: second, umask: "077",
-      hostname: "kraft-release-other",
+      hostname: "kraft-release-other", hostNameRecord: hostNameRecord,
       environment: [
         "TZ": "Asia/Kolkata", "USER": "bob", "LOGNAME": "bob", "LANG": "de_DE.UTF-8",
         "HOSTNAME": "kraft-release-other", "KRAFT_KERNEL_DIR": secondKernel.path,
       ])
+    secondHostName = (try? String(contentsOf: hostNameRecord, encoding: .utf8))?
+      .trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
   /// What a checkout under umask 077 leaves: no group or other permission bits. The rootfs is
@@ -95,12 +104,12 @@ final class ReleasePair: @unchecked Sendable {
       arguments, in: directory, environment: ["KRAFT_KERNEL_DIR": (kernel ?? firstKernel).path])
   }
 
-  static let helloworld = Result {
+  static let helloworld = SharedFixture {
     try ReleasePair(copying: "examples/helloworld", target: "qemu/x86_64", image: "helloworld_qemu-x86_64")
   }
 
   /// musl, and a `rootfs:` packed into an initrd.
-  static let musl = Result {
+  static let musl = SharedFixture {
     try ReleasePair(
       copying: "examples/musl-rootfs", target: "qemu/x86_64", image: "musl-rootfs_qemu-x86_64",
       lockFirst: true)
@@ -110,14 +119,16 @@ final class ReleasePair: @unchecked Sendable {
 /// Runs `kraft` through `/bin/sh` so the umask (and, where allowed, the host name in a UTS
 /// namespace of its own) can differ, with `SOURCE_DATE_EPOCH` removed from the environment.
 enum ReleaseShell {
+  /// `hostNameRecord`: where the shell writes the host name it set, as `hostname` reads it back.
   static func run(
     _ arguments: [String], in directory: URL, umask: String, hostname: String?,
-    environment: [String: String]
+    hostNameRecord: URL? = nil, environment: [String: String]
   ) throws -> KraftProcess.Result {
     var script = "umask \(umask); exec \"$0\" \"$@\""
     var launcher = ["/bin/sh", "-c"]
     if let hostname, canChangeHostName {
-      script = "hostname \(hostname) && " + script
+      let record = hostNameRecord.map { "hostname >'\($0.path)' && " } ?? ""
+      script = "hostname \(hostname) && " + record + script
       launcher = ["/usr/bin/unshare", "--uts", "/bin/sh", "-c"]
     }
     let process = Process()
@@ -169,9 +180,9 @@ enum ReleaseShell {
   }
 }
 
-@Suite struct ReleaseBuildTests {
-  @Test func imagesAndReleaseFilesAreByteIdentical() throws {
-    try Self.expectIdentical(try ReleasePair.helloworld.get())
+@Suite(.tags(.slow), .slowTier) struct ReleaseBuildTests {
+  @Test func imagesAndReleaseFilesAreByteIdentical() async throws {
+    try Self.expectIdentical(try await ReleasePair.helloworld.value)
   }
 
   /// The image, its `.dbg`, the manifest, the bill of materials and the release lock are the
@@ -202,8 +213,8 @@ enum ReleaseShell {
     }
   }
 
-  @Test func theManifestDescribesTheImageAndHowToRebuildIt() throws {
-    let pair = try ReleasePair.helloworld.get()
+  @Test func theManifestDescribesTheImageAndHowToRebuildIt() async throws {
+    let pair = try await ReleasePair.helloworld.value
     let json = try #require(
       try JSONSerialization.jsonObject(with: Data(contentsOf: pair.manifest)) as? [String: Any])
     let image = try #require(json["image"] as? [String: Any])
@@ -237,8 +248,8 @@ enum ReleaseShell {
     #expect(names.contains(pair.image) && names.contains("kcore"))
   }
 
-  @Test func verifyConfirmsTheRelease() throws {
-    let pair = try ReleasePair.helloworld.get()
+  @Test func verifyConfirmsTheRelease() async throws {
+    let pair = try await ReleasePair.helloworld.value
     #expect(pair.firstBuild.status == 0, "first release build:\n\(pair.firstBuild.output)")
     // From another folder, with the manifest's path relative to it.
     let run = try pair.kraft(["verify", ".unikraft/build/\(pair.image).release.json"], in: pair.first.url)
@@ -248,9 +259,19 @@ enum ReleaseShell {
     #expect(run.stdout.contains("verified: \(pair.image)"))
   }
 
+  @Test(
+    .enabled(
+      if: ReleaseShell.canChangeHostName,
+      "another host name needs a UTS namespace (unshare --uts); the builds differed in HOSTNAME only"))
+  func theSecondBuildRanUnderAnotherHostName() async throws {
+    let pair = try await ReleasePair.helloworld.value
+    #expect(pair.secondHostName == "kraft-release-other")
+    #expect(pair.secondHostName != ProcessInfo.processInfo.hostName)
+  }
+
   /// On the second copy, one change at a time: a byte of main.c, then a kconfig value.
-  @Test func verifyDetectsAnAlteredInput() throws {
-    let pair = try ReleasePair.helloworld.get()
+  @Test func verifyDetectsAnAlteredInput() async throws {
+    let pair = try await ReleasePair.helloworld.value
     #expect(pair.secondBuild.status == 0, "second release build:\n\(pair.secondBuild.output)")
     let manifest = pair.output(pair.second, ".release.json").path
 
@@ -281,7 +302,7 @@ enum ReleaseShell {
   }
 }
 
-/// Release mode's refusals, without building anything.
+/// Release mode's refusals; only an allowed toolchain change goes on to build.
 @Suite struct ReleaseRefusalTests {
   @Test func aPortWithoutALockEntryIsNamed() throws {
     let project = try ScratchProject(copying: "examples/musl-rootfs")
@@ -290,7 +311,7 @@ enum ReleaseShell {
     #expect(run.stderr.contains("missing or incomplete: 'musl'"))
   }
 
-  @Test func anotherToolchainIsAnErrorUnlessAllowed() throws {
+  @Test(.tags(.slow), .slowTier) func anotherToolchainIsAnErrorUnlessAllowed() throws {
     let project = try ScratchProject(copying: "examples/helloworld")
     let lock = """
       {
@@ -326,13 +347,13 @@ enum ReleaseShell {
 
 /// The musl example with a rootfs (1387 compilations and an initrd) built twice in release
 /// mode, and verified: the slowest tests here, a few minutes of compiling on two cores.
-@Suite struct ReleaseMuslTests {
-  @Test func muslImagesAreByteIdentical() throws {
-    try ReleaseBuildTests.expectIdentical(try ReleasePair.musl.get())
+@Suite(.tags(.slow), .slowTier) struct ReleaseMuslTests {
+  @Test func muslImagesAreByteIdentical() async throws {
+    try ReleaseBuildTests.expectIdentical(try await ReleasePair.musl.value)
   }
 
-  @Test func theManifestPinsMuslFromTheLock() throws {
-    let pair = try ReleasePair.musl.get()
+  @Test func theManifestPinsMuslFromTheLock() async throws {
+    let pair = try await ReleasePair.musl.value
     let json = try #require(
       try JSONSerialization.jsonObject(with: Data(contentsOf: pair.manifest)) as? [String: Any])
     let ports = try #require(json["ports"] as? [[String: Any]])
@@ -347,8 +368,8 @@ enum ReleaseShell {
     #expect(bom.contains("\"downloadLocation\" : \"https://musl.libc.org/releases/musl-1.2.3.tar.gz\""))
   }
 
-  @Test func verifyConfirmsTheMuslRelease() throws {
-    let pair = try ReleasePair.musl.get()
+  @Test func verifyConfirmsTheMuslRelease() async throws {
+    let pair = try await ReleasePair.musl.value
     #expect(pair.firstBuild.status == 0, "first release build:\n\(pair.firstBuild.output)")
     let run = try pair.kraft(["verify", pair.manifest.path], in: pair.first.url)
     #expect(run.status == 0, "kraft verify:\n\(run.output)")

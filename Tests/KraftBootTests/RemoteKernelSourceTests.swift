@@ -1,10 +1,11 @@
 import Foundation
+import KraftTestSupport
 import Testing
 
 /// `unikraft:` pointing at a git repository: kraft fetches that kernel through libgit2 into the
 /// source cache, pins the commit in `Kraftfile.lock`, builds from it (not from the kernel
 /// beside the kraft binary) and the image boots.
-@Suite struct RemoteKernelSourceTests {
+@Suite(.tags(.slow), .slowTier) struct RemoteKernelSourceTests {
   @Test func kernelFromAGitTagIsFetchedLockedAndBooted() throws {
     let scratch = FileManager.default.temporaryDirectory
       .appendingPathComponent("kraft-remote-kernel-\(UUID().uuidString)")

@@ -1,4 +1,5 @@
 import Foundation
+import KraftTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -9,11 +10,11 @@ import Testing
 /// no QEMU outlives it; memory too small for the image is refused; the console arrives whole;
 /// instances run in the background with ps/logs/stop/rm. Every run uses -W: tests never
 /// depend on KVM.
-@Suite struct RunLifecycleTests {
-  static let console = Result { try BuiltProject(copying: "Tests/Images/console") }
+@Suite(.tags(.slow), .slowTier) struct RunLifecycleTests {
+  static let console = SharedFixture { try BuiltProject(copying: "Tests/Images/console") }
 
-  func project() throws -> BuiltProject {
-    let project = try Self.console.get()
+  func project() async throws -> BuiltProject {
+    let project = try await Self.console.value
     try #require(project.build.status == 0, "kraft build failed:\n\(project.build.output)")
     return project
   }
@@ -99,8 +100,8 @@ import Testing
   }
 
   @Test(arguments: [SIGTERM, SIGINT, SIGHUP])
-  func aSignalToKraftStopsItsVM(signal: Int32) throws {
-    let project = try project()
+  func aSignalToKraftStopsItsVM(signal: Int32) async throws {
+    let project = try await project()
     let kraft = try Background(["run", "-W"], in: project.scratch.url)
     #expect(kraft.waitFor("running"), "the guest did not start:\n\(kraft.output)")
     let qemu = try #require(Self.qemuChild(of: kraft.process.processIdentifier))
@@ -111,8 +112,8 @@ import Testing
     #expect(kraft.output.contains("the virtual machine was stopped too"))
   }
 
-  @Test func killingKraftWithSigkillTakesItsVMAlong() throws {
-    let project = try project()
+  @Test func killingKraftWithSigkillTakesItsVMAlong() async throws {
+    let project = try await project()
     let kraft = try Background(["run", "-W"], in: project.scratch.url)
     #expect(kraft.waitFor("running"), "the guest did not start:\n\(kraft.output)")
     let qemu = try #require(Self.qemuChild(of: kraft.process.processIdentifier))
@@ -121,16 +122,16 @@ import Testing
     #expect(Self.poll(5) { Self.isGone(qemu) }, "QEMU \(qemu) outlived kraft -9")
   }
 
-  @Test func timeoutStopsTheVM() throws {
-    let project = try project()
+  @Test func timeoutStopsTheVM() async throws {
+    let project = try await project()
     let run = try KraftProcess.run(["run", "-W", "--timeout", "2"], in: project.scratch.url, timeout: 60)
     #expect(run.status == 125, "\(run.output)")
     #expect(run.stderr.contains("did not stop within 2 seconds"))
   }
 
   @Test(arguments: ["qemu/x86_64", "fc/x86_64", "qemu/arm64"])
-  func memoryBelowTheImageIsRefusedAndTheNamedMinimumBoots(target: String) throws {
-    let project = try project()
+  func memoryBelowTheImageIsRefusedAndTheNamedMinimumBoots(target: String) async throws {
+    let project = try await project()
     let small = try KraftProcess.run(
       ["run", "-W", "-t", target, "-M", "1", "--", "flood", "10"], in: project.scratch.url, timeout: 60)
     #expect(small.status == 64, "\(small.output)")
@@ -147,8 +148,8 @@ import Testing
   }
 
   @Test(arguments: ["qemu/x86_64", "fc/x86_64"])
-  func theConsoleArrivesByteForByteWithoutKraftsStatusLine(target: String) throws {
-    let project = try project()
+  func theConsoleArrivesByteForByteWithoutKraftsStatusLine(target: String) async throws {
+    let project = try await project()
     let total = 1_000_000
     let run = try KraftProcess.run(
       ["run", "-W", "-t", target, "--timeout", "120", "--", "flood", "\(total)"], in: project.scratch.url,
@@ -161,8 +162,8 @@ import Testing
     #expect(!run.output.contains("exit status"))
   }
 
-  @Test func detachedInstancesRunUntilStoppedAndAreListedLoggedAndRemoved() throws {
-    let project = try project()
+  @Test func detachedInstancesRunUntilStoppedAndAreListedLoggedAndRemoved() async throws {
+    let project = try await project()
     let runtime = FileManager.default.temporaryDirectory.appendingPathComponent("kraft-rt-\(UUID())")
     defer { try? FileManager.default.removeItem(at: runtime) }
     let environment = ["KRAFT_RUNTIME_DIR": runtime.path]

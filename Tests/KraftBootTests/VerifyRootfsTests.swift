@@ -1,10 +1,11 @@
 import Foundation
+import KraftTestSupport
 import Testing
 
 /// A release whose rootfs has an empty folder (`tmp/`) verifies: the copy `kraft verify`
 /// rebuilds from keeps empty folders. Without it, the initrd differs and verify names both
 /// the missing input and the rootfs entry.
-@Suite struct VerifyRootfsTests {
+@Suite(.tags(.slow), .slowTier) struct VerifyRootfsTests {
   @Test func emptyRootfsFolderVerifiesAndItsAbsenceIsNamed() throws {
     let scratch = try ScratchProject(copying: "examples/helloworld")
     let rootfs = scratch.url.appendingPathComponent("rootfs")

@@ -2,6 +2,7 @@ import Foundation
 import KraftBasics
 import KraftBuild
 import KraftModel
+import KraftTestSupport
 import Testing
 
 /// The images of the targets that cannot boot here, checked for what their loaders need: the
@@ -9,7 +10,7 @@ import Testing
 /// arm64 images' Linux Image header and load address (Firecracker cannot run here; QEMU virt
 /// boots qemu/arm64 in the boot tests). One real build of a tiny app through the real kernel
 /// tree, shared by every test.
-@Suite struct ImageStructureTests {
+@Suite(.tags(.slow), .slowTier) struct ImageStructureTests {
   final class Images: @unchecked Sendable {
     let root: String
     let plan: BuildPlan
@@ -56,7 +57,7 @@ import Testing
       [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
-    static let shared = Result { try Images() }
+    static let shared = SharedFixture { try Images() }
   }
 
   // Xen's public ELF note types (xen/include/public/elfnote.h).
@@ -74,8 +75,8 @@ import Testing
     bytes.reversed().reduce(0) { $0 << 8 | UInt64($1) }
   }
 
-  @Test func xenImageCarriesThePVHEntryNoteAtItsEntryPoint() throws {
-    let elf = try ELFFile(Images.read(try Images.shared.get().paths(.xen, .x86_64).image))
+  @Test func xenImageCarriesThePVHEntryNoteAtItsEntryPoint() async throws {
+    let elf = try ELFFile(Images.read(try await Images.shared.value.paths(.xen, .x86_64).image))
     #expect(elf.machine == ELFFile.machineX86_64)
     #expect(elf.type == 2, "an executable, loaded where it is linked")
 
@@ -88,8 +89,8 @@ import Testing
     #expect(address == elf.entry, "the PVH entry note and the ELF entry point disagree")
   }
 
-  @Test func xenImageNamesItselfToTheToolstack() throws {
-    let elf = try ELFFile(Images.read(try Images.shared.get().paths(.xen, .x86_64).image))
+  @Test func xenImageNamesItselfToTheToolstack() async throws {
+    let elf = try ELFFile(Images.read(try await Images.shared.value.paths(.xen, .x86_64).image))
     let notes = try Self.xenNotes(elf)
     func text(_ type: UInt32) -> String? {
       notes.first { $0.type == type }.map {
@@ -101,8 +102,8 @@ import Testing
     #expect(text(Self.xenNoteLoader) == "generic")
   }
 
-  @Test func xenImageEntryIsInsideLoadedCode() throws {
-    let paths = try Images.shared.get().paths(.xen, .x86_64)
+  @Test func xenImageEntryIsInsideLoadedCode() async throws {
+    let paths = try await Images.shared.value.paths(.xen, .x86_64)
     // Sections are stripped from the image; the .dbg file has the same layout and keeps them.
     let debug = try ELFFile(Images.read(paths.debug))
     let image = try ELFFile(Images.read(paths.image))
@@ -126,8 +127,9 @@ import Testing
   /// plus the platform's RAM base is where the image is linked, so QEMU virt (RAM at 1 GiB)
   /// and Firecracker (RAM at 2 GiB) put it where it runs.
   @Test(arguments: [(Platform.qemu, UInt64(0x4000_0000)), (Platform.firecracker, UInt64(0x8000_0000))])
-  func arm64ImageHasALinuxImageHeaderMatchingItsLoadAddress(platform: Platform, ramBase: UInt64) throws {
-    let paths = try Images.shared.get().paths(platform, .arm64)
+  func arm64ImageHasALinuxImageHeaderMatchingItsLoadAddress(platform: Platform, ramBase: UInt64) async throws
+  {
+    let paths = try await Images.shared.value.paths(platform, .arm64)
     let debug = try ELFFile(Images.read(paths.debug))
     #expect(debug.machine == ELFFile.machineAArch64)
     let loads = debug.programHeaders.filter { $0.type == ELFFile.ptLoad }
@@ -171,8 +173,8 @@ import Testing
   /// no-execute. The loaded file bytes lie where the addresses say (Multiboot and `objcopy -O
   /// binary` both copy the file as one block).
   @Test(arguments: Images.targets)
-  func segmentsAreWriteXorExecute(target: Target) throws {
-    let paths = try Images.shared.get().paths(target.platform, target.architecture)
+  func segmentsAreWriteXorExecute(target: Target) async throws {
+    let paths = try await Images.shared.value.paths(target.platform, target.architecture)
     let debug = try ELFFile(Images.read(paths.debug))
     let loads = debug.programHeaders.filter { $0.type == ELFFile.ptLoad }
       .sorted { $0.virtualAddress < $1.virtualAddress }
@@ -194,8 +196,8 @@ import Testing
   /// Xen itself cannot run here, but the image's PVH entry is the one every x86 loader uses:
   /// under QEMU (no Xen in CPUID) it falls back to COM1 and to isa-debug-exit, which checks the
   /// entry, the console fallback and the status line end to end.
-  @Test func xenImageBootsThroughItsPVHEntryWithoutXen() throws {
-    let image = try Images.shared.get().paths(.xen, .x86_64).image
+  @Test func xenImageBootsThroughItsPVHEntryWithoutXen() async throws {
+    let image = try await Images.shared.value.paths(.xen, .x86_64).image
     let qemu = try #require(
       ExecutableLocator().find("qemu-system-x86_64"), "qemu-system-x86_64 is not installed")
     let result = try SystemProcessRunner().capture(

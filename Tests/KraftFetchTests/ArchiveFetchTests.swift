@@ -4,7 +4,9 @@ import KraftModel
 import Testing
 
 @Suite struct ArchiveFetchTests {
-  let upstream = UpstreamFixture.shared
+  let upstream: UpstreamFixture
+
+  init() async throws { upstream = try await UpstreamFixture.shared.value }
 
   @Test func everyArchiveFormatGivesTheTaggedTreeHash() throws {
     let server = try LoopbackHTTPServer(root: upstream.root)

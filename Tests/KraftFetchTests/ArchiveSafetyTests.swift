@@ -144,8 +144,8 @@ import Testing
     #expect(error?.message.contains("expands more than 100 times") == true, "\(String(describing: error))")
   }
 
-  @Test func theTotalSizeLimitHolds() throws {
-    let upstream = UpstreamFixture.shared
+  @Test func theTotalSizeLimitHolds() async throws {
+    let upstream = try await UpstreamFixture.shared.value
     let small = ArchiveLimits(maximumBytes: 20, maximumRatio: 100, ratioFloor: 1 << 20, maximumEntries: 100)
     let (_, error) = try Self.extract(upstream.tarGz, limits: small)
     #expect(error?.message.contains("expands to more than 20 bytes") == true, "\(String(describing: error))")

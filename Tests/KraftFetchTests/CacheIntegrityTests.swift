@@ -6,7 +6,9 @@ import Testing
 
 /// Entries changed on disk after they were verified are found on use and made again.
 @Suite struct CacheIntegrityTests {
-  let upstream = UpstreamFixture.shared
+  let upstream: UpstreamFixture
+
+  init() async throws { upstream = try await UpstreamFixture.shared.value }
 
   var request: SourceRequest {
     archiveRequest(

@@ -2,12 +2,13 @@ import Foundation
 import KraftFetch
 import KraftManifest
 import KraftModel
+import KraftTestSupport
 import Testing
 
 /// The real musl port fetched through the mirror `scripts/debian-mirror.sh` builds from
 /// Debian's source packages: the same pins as upstream's release archive must hold, and the
 /// port's patches must apply. Slower (apt, a 1 MB archive, 2600 files), so one test.
-@Suite struct DebianMirrorTests {
+@Suite(.tags(.slow), .slowTier) struct DebianMirrorTests {
   static let repository: String = {
     var url = URL(fileURLWithPath: #filePath)
     for _ in 0..<3 { url.deleteLastPathComponent() }

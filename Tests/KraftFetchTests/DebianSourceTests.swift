@@ -8,7 +8,9 @@ import Testing
 /// sha256, no archive URL): named `debian:<package>/<version>/<file>`, fetched through a
 /// mirror rule for the `debian:` prefix.
 @Suite struct DebianSourceTests {
-  let upstream = UpstreamFixture.shared
+  let upstream: UpstreamFixture
+
+  init() async throws { upstream = try await UpstreamFixture.shared.value }
 
   @Test func aVersionWithOnlyADebianPackageIsFetchedThroughTheDebianPrefix() throws {
     let text = """

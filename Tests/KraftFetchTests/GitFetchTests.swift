@@ -5,7 +5,9 @@ import Testing
 
 /// libgit2 fetches over every transport kraft supports, each served on loopback.
 @Suite struct GitFetchTests {
-  let upstream = UpstreamFixture.shared
+  let upstream: UpstreamFixture
+
+  init() async throws { upstream = try await UpstreamFixture.shared.value }
 
   func gitRequest(_ url: String, ref: GitReference?, pin: UpstreamPin) -> SourceRequest {
     SourceRequest(name: "widget", version: "1.0", origin: .git(url: url, ref: ref), pin: pin)

@@ -5,7 +5,9 @@ import Testing
 
 /// Patches that try to reach outside the tree they patch through symbolic links.
 @Suite struct PatchLinkTests {
-  let upstream = UpstreamFixture.shared
+  let upstream: UpstreamFixture
+
+  init() async throws { upstream = try await UpstreamFixture.shared.value }
 
   /// A git-style patch adding a symbolic link `path -> target`.
   static func addLink(_ path: String, to target: String) -> String {

@@ -4,7 +4,9 @@ import KraftModel
 import Testing
 
 @Suite struct PatchTests {
-  let upstream = UpstreamFixture.shared
+  let upstream: UpstreamFixture
+
+  init() async throws { upstream = try await UpstreamFixture.shared.value }
 
   /// A port folder with the given patch files.
   func port(_ patches: [String: String]) throws -> PatchSet {

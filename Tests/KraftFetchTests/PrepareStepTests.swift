@@ -7,7 +7,9 @@ import Testing
 /// only, a fixed environment, cached by tree + patches + step + tool versions and pinned by
 /// `prepared-tree`.
 @Suite struct PrepareStepTests {
-  let upstream = UpstreamFixture.shared
+  let upstream: UpstreamFixture
+
+  init() async throws { upstream = try await UpstreamFixture.shared.value }
 
   func request(_ step: PrepareStep, preparedTree: String? = nil) -> SourceRequest {
     var request = archiveRequest(

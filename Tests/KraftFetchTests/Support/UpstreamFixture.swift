@@ -1,13 +1,12 @@
 import Foundation
+import KraftTestSupport
 
 /// A small upstream project, made once per test run and shared: a bare git repository
 /// `widget.git` (tag `v1.0`, then one more commit on `main`) and release archives of `v1.0`
 /// made by `git archive` (so their files equal the tagged tree), all in `root` for the
 /// loopback servers.
 final class UpstreamFixture: @unchecked Sendable {
-  static let shared: UpstreamFixture = {
-    do { return try UpstreamFixture() } catch { fatalError("fixture: \(error)") }
-  }()
+  static let shared = SharedFixture { try UpstreamFixture() }
 
   let root: String
   let tagCommit: String

@@ -1,7 +1,7 @@
 import KraftBasics
 import Testing
 
-/// The effect helpers the build relies on (there is no separate KraftBasics test target).
+/// The effect helpers the build relies on: globbing, in-memory files, processes, progress.
 @Suite struct BasicsHelpersTests {
   @Test func globMatchesWithinAndAcrossFolders() {
     #expect(GlobPattern("*.c").matches("main.c"))
