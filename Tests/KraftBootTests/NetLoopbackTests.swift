@@ -1,4 +1,5 @@
 import Foundation
+import KraftTestSupport
 import Testing
 
 /// Sockets inside the unikernel over lwIP's loopback interface (Tests/Images/net-loopback: the
@@ -40,7 +41,7 @@ enum NetLoopbackImage {
   ]
 }
 
-@Suite(.serialized) struct NetLoopbackTests {
+@Suite(.serialized, .tags(.slow), .slowTier) struct NetLoopbackTests {
   @Test(arguments: ["qemu/x86_64", "qemu/arm64"]) func socketsOverLoopback(on target: String)
     throws
   {

@@ -1,4 +1,5 @@
 import Foundation
+import KraftTestSupport
 import Testing
 
 /// The network drivers booted for real: the `netdev-ping` image (Tests/Images/netdev-ping) sends
@@ -6,7 +7,7 @@ import Testing
 /// waits for the replies on receive notifications, which only the device interrupt raises. QEMU
 /// is started here with the NIC (virtio-net over PCI on `pc`, over MMIO on `microvm` and arm64
 /// `virt`), on the image `kraft build` made.
-@Suite struct NetdevBootTests {
+@Suite(.tags(.slow), .slowTier) struct NetdevBootTests {
   struct Machine: CustomStringConvertible, Sendable {
     var description: String
     var target: String
@@ -19,7 +20,7 @@ import Testing
     var irq: String
   }
 
-  static let image = Result { try BuiltImageProject(copying: "Tests/Images/netdev-ping") }
+  static let image = SharedFixture { try BuiltImageProject(copying: "Tests/Images/netdev-ping") }
 
   static let x86Exit = ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x01"]
   /// QEMU's virtio-mmio is legacy (version 1) unless told otherwise; the driver speaks 1.x.
@@ -61,8 +62,8 @@ import Testing
   ]
 
   @Test(arguments: machines)
-  func arpAndPingThroughTheGateway(machine: Machine) throws {
-    let project = try Self.image.get()
+  func arpAndPingThroughTheGateway(machine: Machine) async throws {
+    let project = try await Self.image.value
     try project.requireBuilt()
     let name = "netdev-ping_" + machine.target.replacingOccurrences(of: "/", with: "-")
     let image = project.project.url.appendingPathComponent(".unikraft/build/" + name)
@@ -119,8 +120,8 @@ import Testing
   /// with a garbage checksum is routed by the namespace to a second tap, where its checksum must
   /// come out right. The test makes its own network namespace and sends only inside it.
   @Test(.enabled(if: getuid() == 0, "needs root for a network namespace and a tap device"))
-  func overATapChecksumOffloadIsNegotiatedAndCorrect() throws {
-    let project = try Self.image.get()
+  func overATapChecksumOffloadIsNegotiatedAndCorrect() async throws {
+    let project = try await Self.image.value
     try project.requireBuilt()
     let namespace = "kraft-netdev-\(getpid())"
     try #require(HostTool.status(["ip", "netns", "add", namespace]) == 0)

@@ -1,4 +1,5 @@
 import Foundation
+import KraftTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -39,15 +40,15 @@ final class BuiltHTTPProject: @unchecked Sendable {
       timeout: 1500)
   }
 
-  static let qemuX86 = Result { try BuiltHTTPProject(platform: "qemu", architecture: "x86_64") }
-  static let fcX86 = Result { try BuiltHTTPProject(platform: "fc", architecture: "x86_64") }
-  static let qemuArm64 = Result { try BuiltHTTPProject(platform: "qemu", architecture: "arm64") }
+  static let qemuX86 = SharedFixture { try BuiltHTTPProject(platform: "qemu", architecture: "x86_64") }
+  static let fcX86 = SharedFixture { try BuiltHTTPProject(platform: "fc", architecture: "x86_64") }
+  static let qemuArm64 = SharedFixture { try BuiltHTTPProject(platform: "qemu", architecture: "arm64") }
 
-  static func built(_ target: String) throws -> BuiltHTTPProject {
+  static func built(_ target: String) async throws -> BuiltHTTPProject {
     switch target {
-    case "fc/x86_64": return try fcX86.get()
-    case "qemu/arm64": return try qemuArm64.get()
-    default: return try qemuX86.get()
+    case "fc/x86_64": return try await fcX86.value
+    case "qemu/arm64": return try await qemuArm64.value
+    default: return try await qemuX86.value
     }
   }
 }
@@ -60,8 +61,8 @@ struct NetworkBootTests {
   /// `kraft run --rm --plat P --arch A -p PORT:8080 .` as the README says, then curl; the
   /// server ends on `GET /exit`, and kraft with the application's status 0.
   @Test(arguments: ["qemu/x86_64", "fc/x86_64", "qemu/arm64"])
-  func publishedPortAnswersCurl(target: String) throws {
-    let project = try BuiltHTTPProject.built(target)
+  func publishedPortAnswersCurl(target: String) async throws {
+    let project = try await BuiltHTTPProject.built(target)
     #expect(project.build.status == 0, "kraft build:\n\(project.build.output)")
     guard project.build.status == 0 else { return }
     // Unikraft's options kraft ignores are named, with their line, and do not stop the build.
@@ -90,8 +91,8 @@ struct NetworkBootTests {
   /// `--network tap:NAME:ADDRESS` inside a namespace of the test's own: the guest is reached at
   /// its own address on the tap, and no packet leaves the namespace.
   @Test(.enabled(if: NetworkSupport.canMakeNamespaces, "needs root, ip (iproute2) and /dev/net/tun"))
-  func tapDeviceInItsOwnNamespace() throws {
-    let project = try BuiltHTTPProject.qemuX86.get()
+  func tapDeviceInItsOwnNamespace() async throws {
+    let project = try await BuiltHTTPProject.qemuX86.value
     #expect(project.build.status == 0, "kraft build:\n\(project.build.output)")
     guard project.build.status == 0 else { return }
     let namespace = TestNamespace()
@@ -143,10 +144,10 @@ struct TestNamespace {
 
 /// The NIC kraft attaches is one QEMU accepts on each machine, and an image without a network
 /// stack boots with it as without it.
-@Suite struct PortForwardingBootTests {
+@Suite(.tags(.slow), .slowTier) struct PortForwardingBootTests {
   @Test(arguments: ["qemu/x86_64", "fc/x86_64"])
-  func anImageWithoutNetworkBootsWithPublishedPorts(target: String) throws {
-    let project = try BuiltProject.helloworld.get()
+  func anImageWithoutNetworkBootsWithPublishedPorts(target: String) async throws {
+    let project = try await BuiltProject.helloworld.value
     #expect(project.build.status == 0, "kraft build failed:\n\(project.build.output)")
     let run = try KraftProcess.run(
       [
@@ -158,8 +159,8 @@ struct TestNamespace {
     #expect(run.stdout.contains("Hello, world!"))
   }
 
-  @Test func aDetachedInstanceKeepsItsPublishedPorts() throws {
-    let project = try RunLifecycleTests.console.get()
+  @Test func aDetachedInstanceKeepsItsPublishedPorts() async throws {
+    let project = try await RunLifecycleTests.console.value
     try #require(project.build.status == 0, "kraft build failed:\n\(project.build.output)")
     let runtime = FileManager.default.temporaryDirectory.appendingPathComponent("kraft-rt-\(UUID())")
     defer { try? FileManager.default.removeItem(at: runtime) }
@@ -184,8 +185,8 @@ struct TestNamespace {
     #expect(command.contains("virtio-net-pci,netdev=net0"), "\(command)")
   }
 
-  @Test func aBusyHostPortIsRefusedBeforeBooting() throws {
-    let project = try BuiltProject.helloworld.get()
+  @Test func aBusyHostPortIsRefusedBeforeBooting() async throws {
+    let project = try await BuiltProject.helloworld.value
     let held = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(held) }
     var address = sockaddr_in()

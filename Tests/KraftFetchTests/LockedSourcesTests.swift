@@ -8,7 +8,8 @@ import Testing
 /// The lock policy (`LockedSources`): what `kraft fetch`, `kraft lock` and `kraft build
 /// [--locked]` do with `Kraftfile.lock`, over a local archive (no network).
 @Suite struct LockedSourcesTests {
-  let upstream = UpstreamFixture.shared
+  let upstream: UpstreamFixture
+  init() async throws { upstream = try await UpstreamFixture.shared.value }
 
   var request: SourceRequest {
     archiveRequest(
