@@ -8,6 +8,7 @@
 #include <kraft/alloc.h>
 #include <kraft/kcore.h>
 #include <kraft/kerrno.h>
+#include <kraft/kinit.h>
 #include <kraft/posix_fd.h>
 #include <kraft/syscall.h>
 
@@ -92,7 +93,8 @@ int kfd_dir_base(int dirfd, const char *path, struct vnode **base)
 	return 0;
 }
 
-__attribute__((constructor(140))) static void stdio_init(void)
+/* File descriptors 0, 1 and 2 on /dev/console, after every file system. */
+static int stdio_init(void)
 {
 	struct vnode *console;
 	if (vfs_lookup(vfs_root(), "/dev/console", &console))
@@ -103,7 +105,9 @@ __attribute__((constructor(140))) static void stdio_init(void)
 			kpanic("out of memory opening the console");
 		table[fd] = f;
 	}
+	return 0;
 }
+KINIT_REGISTER(stdio_init, KINIT_LEVEL_LATE);
 
 static int is_dir(struct kfile *f)
 {

@@ -8,14 +8,21 @@
 #include <kraft/alloc.h>
 #include <kraft/kcore.h>
 #include <kraft/kerrno.h>
+#include <kraft/kinit.h>
 #include <kraft/kstring.h>
+#include <kraft/print.h>
 #include <kraft/ktime.h>
 #include <kraft/syscall.h>
 #include <kraft/vfs.h>
 
+extern const struct vfs_filesystem __start_vfs_filesystems[],
+    __stop_vfs_filesystems[];
+
 static struct vnode *root;
 static struct vnode *cwd;
 static uint64_t next_ino = 1;
+/* The file system whose new_file makes regular files, if one is linked. */
+static const struct vfs_filesystem *file_maker;
 
 struct vnode *vfs_vnode_new(uint32_t mode, const struct vnode_ops *ops,
                             void *data)
@@ -40,7 +47,25 @@ void vfs_vnode_maybe_free(struct vnode *vn)
 	kfree(vn);
 }
 
-__attribute__((constructor(110))) static void vfs_init(void)
+static void mount_all(void)
+{
+	for (const struct vfs_filesystem *fs = __start_vfs_filesystems;
+	     fs < __stop_vfs_filesystems; fs++) {
+		if (fs->new_file) {
+			if (file_maker)
+				kpanic("file systems '%s' and '%s' both make "
+				       "regular files",
+				       file_maker->name, fs->name);
+			file_maker = fs;
+		}
+		int err = fs->mount ? fs->mount() : 0;
+		if (err)
+			kerror("vfs: mounting %s failed (error %d)", fs->name,
+			       -err);
+	}
+}
+
+static int vfs_init(void)
 {
 	root = vfs_vnode_new(VFS_S_IFDIR | 0755, 0, 0);
 	if (!root)
@@ -53,7 +78,10 @@ __attribute__((constructor(110))) static void vfs_init(void)
 	 * with its own /tmp adds its files to it (and sets its mode). */
 	if (vfs_mkdir(root, "/tmp", 01777))
 		kpanic("out of memory creating /tmp");
+	mount_all();
+	return 0;
 }
+KINIT_REGISTER(vfs_init, KINIT_LEVEL_FS);
 
 struct vnode *vfs_root(void)
 {
@@ -244,7 +272,9 @@ int vfs_create_file(struct vnode *base, const char *path, uint32_t perm,
 		return err;
 	if (readonly(dir))
 		return -KEROFS;
-	struct vnode *vn = ramfs_new_file(perm & 07777);
+	if (!file_maker)
+		return -KEROFS; /* no file system for regular files linked */
+	struct vnode *vn = file_maker->new_file(perm & 07777);
 	if (!vn)
 		return -KENOMEM;
 	err = vfs_dir_add(dir, name, len, vn);
