@@ -6,6 +6,7 @@
  */
 #include <kraft/kinit.h>
 #include <kraft/print.h>
+#include "kcore_internal.h"
 
 extern const struct kinit_entry kinit_start[], kinit_end[];
 extern const struct kinit_main kinit_main_start[], kinit_main_end[];

@@ -184,7 +184,7 @@ public struct BuildPlanner: Sendable {
       inputs: objects + [linkerScripts[0].1], outputs: [debugImage, map],
       command: [toolchain.linker] + toolchain.linkerFlags(target.architecture) + [
         "-nostdlib", "-static", "--gc-sections", "--build-id=none", "-T", linkerScripts[0].1,
-        "-Map=" + map, "-o", debugImage,
+        "-Map=" + map, ExportCheck.linkerFlag, "-o", debugImage,
       ] + ldflags + objects + toolchain.runtimeLibraries,
       description: "LD \(ImageName.debugImage(project: request.projectName, target: target))")
     let format = ImageFormatRule.format(for: target, rules: libraries.flatMap(\.imageFormats))
