@@ -166,7 +166,8 @@ static long sys_write(long fd, long buf, long n, long a3, long a4, long a5)
 }
 KSYSCALL_REGISTER(write, sys_write);
 
-static long sys_pread64(long fd, long buf, long n, long off, long a4, long a5)
+/* pread64 and pwrite64: I/O at off without moving the file offset. */
+static long positioned_io(long fd, long buf, long n, long off, int write)
 {
 	struct kfile *f = kfd_get((int)fd);
 	uint64_t pos = (uint64_t)off;
@@ -176,21 +177,19 @@ static long sys_pread64(long fd, long buf, long n, long off, long a4, long a5)
 		return -KESPIPE;
 	if (off < 0)
 		return -KEINVAL;
-	return do_read(f, (void *)buf, (size_t)n, &pos);
+	return write ? do_write(f, (const void *)buf, (size_t)n, &pos)
+	             : do_read(f, (void *)buf, (size_t)n, &pos);
+}
+
+static long sys_pread64(long fd, long buf, long n, long off, long a4, long a5)
+{
+	return positioned_io(fd, buf, n, off, 0);
 }
 KSYSCALL_REGISTER(pread64, sys_pread64);
 
 static long sys_pwrite64(long fd, long buf, long n, long off, long a4, long a5)
 {
-	struct kfile *f = kfd_get((int)fd);
-	uint64_t pos = (uint64_t)off;
-	if (!f)
-		return -KEBADF;
-	if (!seekable(f))
-		return -KESPIPE;
-	if (off < 0)
-		return -KEINVAL;
-	return do_write(f, (const void *)buf, (size_t)n, &pos);
+	return positioned_io(fd, buf, n, off, 1);
 }
 KSYSCALL_REGISTER(pwrite64, sys_pwrite64);
 

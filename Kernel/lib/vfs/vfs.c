@@ -307,6 +307,23 @@ int vfs_bind(const char *path, struct vnode *vn)
 	return err ? err : vfs_dir_add(dir, name, len, vn);
 }
 
+/*
+ * Whether vn may lose its name to unlink (want_dir: rmdir) or to a rename of
+ * a directory (want_dir) or another file over it: the types must agree and
+ * a directory must be empty.
+ */
+static int check_replaceable(struct vnode *vn, int want_dir)
+{
+	int is_dir = (vn->mode & VFS_S_IFMT) == VFS_S_IFDIR;
+	if (want_dir && !is_dir)
+		return -KENOTDIR;
+	if (!want_dir && is_dir)
+		return -KEISDIR;
+	if (is_dir && vn->entries)
+		return -KENOTEMPTY;
+	return 0;
+}
+
 int vfs_unlink(struct vnode *base, const char *path, int want_dir)
 {
 	struct vnode *dir, *vn;
@@ -323,13 +340,9 @@ int vfs_unlink(struct vnode *base, const char *path, int want_dir)
 		return -KENOENT;
 	if (readonly(dir) || readonly(vn))
 		return -KEROFS;
-	int is_dir = (vn->mode & VFS_S_IFMT) == VFS_S_IFDIR;
-	if (want_dir && !is_dir)
-		return -KENOTDIR;
-	if (!want_dir && is_dir)
-		return -KEISDIR;
-	if (is_dir && vn->entries)
-		return -KENOTEMPTY;
+	err = check_replaceable(vn, want_dir);
+	if (err)
+		return err;
 	if (vn == cwd || vn == root)
 		return -KEBUSY;
 	dir_remove(dir, name, len);
@@ -370,13 +383,9 @@ int vfs_rename(struct vnode *obase, const char *from, struct vnode *nbase,
 	if (target == vn)
 		return 0;
 	if (target) {
-		int t_dir = (target->mode & VFS_S_IFMT) == VFS_S_IFDIR;
-		if (is_dir && !t_dir)
-			return -KENOTDIR;
-		if (!is_dir && t_dir)
-			return -KEISDIR;
-		if (t_dir && target->entries)
-			return -KENOTEMPTY;
+		err = check_replaceable(target, is_dir);
+		if (err)
+			return err;
 		dir_remove(ndir, nname, nlen);
 		vfs_vnode_maybe_free(target);
 	}
