@@ -1,3 +1,4 @@
+import Foundation
 import KraftModel
 import Testing
 
@@ -58,5 +59,20 @@ import Testing
     #expect(
       ExportCheck.violations(map: Self.map, libraryOfObject: Self.objects, libraries: [vfs, musl])
         .isEmpty)
+  }
+
+  /// A real link: the application calls a function its library does not export.
+  @Test func aBuildUsingAnUnexportedSymbolFailsAndLeavesNoImage() throws {
+    let fixture = try HermeticHeaderTests.Fixture(
+      port: "int zport_helper(void) { return 0; }\nint zport(void) { return zport_helper(); }\n",
+      app: "int zport(void);\nint zport_helper(void);\nint main(void) { return zport() + zport_helper(); }\n",
+      manifest: "name: zport\nexports: [zport]\nsources: [z.c]\n")
+    let error = try #require(throws: BuildFailure.self) { try fixture.build() }
+    #expect(
+      error.message.contains(
+        "library 'app' uses 'zport_helper' of library 'zport', which 'zport' does not export: add it to 'exports:' in \(fixture.root)/Kernel/lib/zport/library.yaml"
+      ))
+    let image = fixture.root + "/app/.unikraft/build/fixture_qemu-x86_64"
+    #expect(!FileManager.default.fileExists(atPath: image))
   }
 }

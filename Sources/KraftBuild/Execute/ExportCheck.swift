@@ -51,13 +51,17 @@ public enum ExportCheck {
     return found
   }
 
-  /// Fails the build with every violation in `target`'s link.
-  static func enforce(map: String, target: TargetBuildPlan) throws {
+  /// Fails the build with every violation in `target`'s link. The images go too, so that no
+  /// image of a failed build is left to boot, and the next build links (and checks) again.
+  static func enforce(map: String, target: TargetBuildPlan, fileSystem: FileSystem) throws {
     let libraryOfObject = Dictionary(
       target.compiles.map { ($0.object, $0.library) }, uniquingKeysWith: { first, _ in first })
     let found = violations(
       map: map, libraryOfObject: libraryOfObject, libraries: target.resolution.libraries)
     guard !found.isEmpty else { return }
+    for image in [target.image, target.debugImage] where fileSystem.exists(image) {
+      try fileSystem.remove(image)
+    }
     throw BuildFailure(
       message: "linking '\(target.debugImage)' used symbols that are not exported:\n"
         + found.map(\.description).joined(separator: "\n"))
