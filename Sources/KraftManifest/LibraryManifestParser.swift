@@ -6,7 +6,7 @@ import KraftModel
 public struct LibraryManifestParser: Sendable {
   public static let topLevelKeys = [
     "name", "description", "kind", "architectures", "platforms", "requires", "provides",
-    "default-for", "sources", "includes", "cflags", "global-cflags", "ldflags", "linker-scripts",
+    "exports", "default-for", "sources", "includes", "cflags", "global-cflags", "ldflags", "linker-scripts",
     "image-format", "options",
   ]
   static let fileKeys = ["path", "if", "architectures", "platforms", "from"]
@@ -55,6 +55,7 @@ public struct LibraryManifestParser: Sendable {
     manifest.platforms = try platforms(map.optional("platforms"))
     manifest.requires = try map.optionalStrings("requires", allowSingle: true) ?? []
     manifest.provides = try map.optionalStrings("provides", allowSingle: true) ?? []
+    manifest.exports = try exports(map.optional("exports"))
     manifest.defaultFor = try map.optionalStrings("default-for", allowSingle: true) ?? []
     manifest.sources = try files(map.optional("sources"), key: "sources")
     manifest.includes = try files(map.optional("includes"), key: "includes")
@@ -75,6 +76,23 @@ public struct LibraryManifestParser: Sendable {
         "'default-for' names '\(capability)', which '\(name)' does not provide; add it to 'provides'")
     }
     return manifest
+  }
+
+  /// `exports:`: C symbol names, each optionally with `*` wildcards (`vfs_*`).
+  private func exports(_ node: YAMLNode?) throws -> [String]? {
+    guard let node else { return nil }
+    return try node.sequence(for: "exports").map { item in
+      let text = try item.string(for: "exports")
+      guard
+        !text.isEmpty, text != "*",
+        text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "*") })
+      else {
+        throw item.error(
+          "'exports' lists C symbol names (letters, digits, '_'), optionally with '*' wildcards, not '\(text)'"
+        )
+      }
+      return text
+    }
   }
 
   private func architectures(_ node: YAMLNode?) throws -> [Architecture]? {

@@ -16,6 +16,9 @@ public struct LibraryManifest: Hashable, Sendable, Codable {
   /// Library names or capabilities this one needs.
   public var requires: [String]
   public var provides: [String]
+  /// The symbols other libraries may use (`exports:`), names or `*` globs; the build fails when
+  /// another library's objects use a symbol outside them. nil: no list, every symbol is open.
+  public var exports: [String]?
   public var defaultFor: [String]
   public var sources: [LibraryFile]
   public var includes: [LibraryFile]

@@ -54,6 +54,7 @@ final class BuiltHTTPProject: @unchecked Sendable {
 }
 
 @Suite(
+  .tags(.slow), .slowTier,
   .enabled(
     if: NetworkSupport.inTree && Curl.available,
     "needs the lwip port (Ports/lwip), the netdev library (Kernel/lib/netdev) and curl"))

@@ -93,6 +93,22 @@ import Testing
     }
   }
 
+  @Test func exportsAreSymbolNamesOrGlobs() throws {
+    let listed = try LibraryManifestParser().parse(
+      "name: x\nexports: [x_open, x_read_*]\n", file: "library.yaml", directory: "/x")
+    #expect(listed.exports == ["x_open", "x_read_*"])
+    let open = try LibraryManifestParser().parse("name: x\n", file: "library.yaml", directory: "/x")
+    #expect(open.exports == nil)
+    do {
+      _ = try LibraryManifestParser().parse(
+        "name: x\nexports:\n  - x_open\n  - x-read\n", file: "library.yaml", directory: "/x")
+      Issue.record("expected an error")
+    } catch let diagnostics as Diagnostics {
+      #expect(diagnostics.items.first?.location?.line == 4)
+      #expect(diagnostics.items.first?.message.contains("not 'x-read'") == true)
+    }
+  }
+
   @Test func portKeysAreAcceptedForPorts() throws {
     let text = """
       name: musl

@@ -16,18 +16,30 @@ static const char *const v2_compatibles[] = {
     "arm,cortex-a9-gic",
 };
 
+/* The version's set-up at the node's two register regions; NULL without. */
+static const struct gic_ops *
+init_at(int node, const struct gic_ops *(*init)(uintptr_t, uintptr_t))
+{
+	uint64_t first, second, size;
+
+	if (!fdt_reg(node, 0, &first, &size) ||
+	    !fdt_reg(node, 1, &second, &size))
+		return 0;
+	return init((uintptr_t)first, (uintptr_t)second);
+}
+
 int gic_init(void)
 {
 	int node = fdt_find_compatible(-1, "arm,gic-v3");
 
 	if (node >= 0)
-		ops = gicv3_init(node);
+		ops = init_at(node, gicv3_init);
 	for (unsigned i = 0;
 	     !ops && i < sizeof(v2_compatibles) / sizeof(v2_compatibles[0]);
 	     i++) {
 		node = fdt_find_compatible(-1, v2_compatibles[i]);
 		if (node >= 0)
-			ops = gicv2_init(node);
+			ops = init_at(node, gicv2_init);
 	}
 	return ops ? 0 : -KENOENT;
 }

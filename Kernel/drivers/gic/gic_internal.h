@@ -34,8 +34,10 @@ static inline void gic_write8(uintptr_t addr, uint8_t v)
 	*(volatile uint8_t *)addr = v;
 }
 
-/* Each returns its table after setting up the controller, or NULL. */
-const struct gic_ops *gicv2_init(int node);
-const struct gic_ops *gicv3_init(int node);
+/* Each sets up the controller at the device tree node's two register
+ * regions (the distributor, then the CPU interface or the redistributors)
+ * and returns its table. */
+const struct gic_ops *gicv2_init(uintptr_t dist_base, uintptr_t cpu_base);
+const struct gic_ops *gicv3_init(uintptr_t dist_base, uintptr_t redist_base);
 
 #endif /* GIC_INTERNAL_H */

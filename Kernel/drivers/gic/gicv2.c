@@ -4,7 +4,6 @@
  * group 0 and signalled as IRQ, so enabling the distributor and the CPU
  * interface with the lowest priority mask is all the set-up needed.
  */
-#include <kraft/fdt.h>
 #include "gic_internal.h"
 
 #define GICD_CTLR       0x000
@@ -48,16 +47,10 @@ static const struct gic_ops v2_ops = {.version = 2,
                                       .ack = ack,
                                       .eoi = eoi};
 
-const struct gic_ops *gicv2_init(int node)
+const struct gic_ops *gicv2_init(uintptr_t dist_base, uintptr_t cpu_base)
 {
-	uint64_t base, size;
-
-	if (!fdt_reg(node, 0, &base, &size))
-		return 0;
-	dist = (uintptr_t)base;
-	if (!fdt_reg(node, 1, &base, &size))
-		return 0;
-	cpu = (uintptr_t)base;
+	dist = dist_base;
+	cpu = cpu_base;
 
 	gic_write32(dist + GICD_CTLR, 1);
 	gic_write32(cpu + GICC_PMR, 0xff);

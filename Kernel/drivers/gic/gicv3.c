@@ -5,7 +5,6 @@
  * one CPU), in its SGI/PPI frame 64 KiB after the control frame. Interrupts
  * go in non-secure group 1, the group that is an IRQ at EL1.
  */
-#include <kraft/fdt.h>
 #include "gic_internal.h"
 
 #define GICD_CTLR       0x0000
@@ -80,16 +79,10 @@ static const struct gic_ops v3_ops = {.version = 3,
                                       .ack = ack,
                                       .eoi = eoi};
 
-const struct gic_ops *gicv3_init(int node)
+const struct gic_ops *gicv3_init(uintptr_t dist_base, uintptr_t redist_base)
 {
-	uint64_t base, size;
-
-	if (!fdt_reg(node, 0, &base, &size))
-		return 0;
-	dist = (uintptr_t)base;
-	if (!fdt_reg(node, 1, &base, &size))
-		return 0;
-	redist = (uintptr_t)base;
+	dist = dist_base;
+	redist = redist_base;
 
 	gic_write32(dist + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_GRP1);
 	for (int spins = 0; spins < 1000000; spins++)

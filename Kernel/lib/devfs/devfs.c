@@ -139,11 +139,13 @@ static void bind(const char *path, uint32_t rdev, const struct vnode_ops *ops)
 	vn->rdev = rdev;
 }
 
-__attribute__((constructor(120))) static void devfs_init(void)
+static int devfs_mount(void)
 {
 	bind("/dev/console", DEV_RDEV(5, 1), &console_ops);
 	bind("/dev/null", DEV_RDEV(1, 3), &null_ops);
 	bind("/dev/zero", DEV_RDEV(1, 5), &zero_ops);
 	bind("/dev/random", DEV_RDEV(1, 8), &random_ops);
 	bind("/dev/urandom", DEV_RDEV(1, 9), &random_ops);
+	return 0;
 }
+VFS_FILESYSTEM_REGISTER(devfs, .mount = devfs_mount);

@@ -9,6 +9,7 @@
 #include <kraft/boot.h>
 #include <kraft/initrd.h>
 #include <kraft/kerrno.h>
+#include <kraft/kinit.h>
 #include <kraft/kstring.h>
 #include <kraft/print.h>
 #include <kraft/syscall.h>
@@ -149,13 +150,15 @@ int initrd_unpack(const void *archive, size_t size)
 	return 0;
 }
 
-/* After vfs (110) and devfs (120), before the standard streams (140). */
-__attribute__((constructor(130))) static void initrd_init(void)
+/* Over what the mounted file systems bound, before the standard streams. */
+static int initrd_init(void)
 {
 	const void *archive;
 	size_t size;
 	if (kboot_initrd(&archive, &size) || !size)
-		return;
+		return 0;
 	if (initrd_unpack(archive, size))
 		kerror("initrd: the root file system is incomplete");
+	return 0;
 }
+KINIT_REGISTER(initrd_init, KINIT_LEVEL_ROOTFS);

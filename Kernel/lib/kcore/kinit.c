@@ -6,6 +6,7 @@
  */
 #include <kraft/kinit.h>
 #include <kraft/print.h>
+#include "kcore_internal.h"
 
 extern const struct kinit_entry kinit_start[], kinit_end[];
 extern const struct kinit_main kinit_main_start[], kinit_main_end[];
@@ -22,5 +23,10 @@ void kinit_run_all(void)
 
 const struct kinit_main *kinit_main_runner(void)
 {
-	return kinit_main_start < kinit_main_end ? kinit_main_start : 0;
+	/* A loop, as for every registry: comparing the two arrays directly
+	 * is one the compiler may fold to a constant. */
+	for (const struct kinit_main *m = kinit_main_start; m < kinit_main_end;
+	     m++)
+		return m;
+	return 0;
 }

@@ -112,7 +112,7 @@ size_t kstrlcpy(char *dst, const char *src, size_t size)
 	return len;
 }
 
-static int digit_value(char c)
+int kdigit_value(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -139,7 +139,7 @@ int kstrtoul(const char *s, unsigned base, unsigned long *out)
 	if (!*s)
 		return -KEINVAL;
 	for (; *s; s++) {
-		int d = digit_value(*s);
+		int d = kdigit_value(*s);
 		if (d >= (int)base)
 			return -KEINVAL;
 		if (v > (~0UL - (unsigned)d) / base)

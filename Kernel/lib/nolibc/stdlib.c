@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <kraft/alloc.h>
 #include <kraft/kcore.h>
+#include <kraft/kstring.h>
 
 #define MAX_ATEXIT 32
 
@@ -94,17 +95,6 @@ char *getenv(const char *name)
 	return 0; /* no environment yet */
 }
 
-static int digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A' + 10;
-	return 99;
-}
-
 /* Parses magnitude and sign; saturates at limit (the magnitude bound). */
 static unsigned long long parse(const char *s, char **end, int base,
                                 int *negative, unsigned long long limit)
@@ -119,14 +109,14 @@ static unsigned long long parse(const char *s, char **end, int base,
 	if (*p == '-' || *p == '+')
 		p++;
 	if ((base == 0 || base == 16) && p[0] == '0' &&
-	    (p[1] == 'x' || p[1] == 'X') && digit(p[2]) < 16) {
+	    (p[1] == 'x' || p[1] == 'X') && kdigit_value(p[2]) < 16) {
 		p += 2;
 		base = 16;
 	} else if (base == 0) {
 		base = *p == '0' ? 8 : 10;
 	}
-	for (; digit(*p) < base; p++, any = 1) {
-		unsigned d = (unsigned)digit(*p);
+	for (; kdigit_value(*p) < base; p++, any = 1) {
+		unsigned d = (unsigned)kdigit_value(*p);
 		if (v > (limit - d) / (unsigned)base)
 			overflow = 1;
 		else

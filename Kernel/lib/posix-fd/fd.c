@@ -8,6 +8,7 @@
 #include <kraft/alloc.h>
 #include <kraft/kcore.h>
 #include <kraft/kerrno.h>
+#include <kraft/kinit.h>
 #include <kraft/posix_fd.h>
 #include <kraft/syscall.h>
 
@@ -93,7 +94,8 @@ int kfd_dir_base(int dirfd, const char *path, struct vnode **base)
 	return 0;
 }
 
-__attribute__((constructor(140))) static void stdio_init(void)
+/* File descriptors 0, 1 and 2 on /dev/console, after every file system. */
+static int stdio_init(void)
 {
 	struct vnode *console;
 	if (vfs_lookup(vfs_root(), "/dev/console", &console))
@@ -104,7 +106,9 @@ __attribute__((constructor(140))) static void stdio_init(void)
 			kpanic("out of memory opening the console");
 		table[fd] = f;
 	}
+	return 0;
 }
+KINIT_REGISTER(stdio_init, KINIT_LEVEL_LATE);
 
 static int is_dir(struct kfile *f)
 {
@@ -163,7 +167,8 @@ static long sys_write(long fd, long buf, long n, long a3, long a4, long a5)
 }
 KSYSCALL_REGISTER(write, sys_write);
 
-static long sys_pread64(long fd, long buf, long n, long off, long a4, long a5)
+/* pread64 and pwrite64: I/O at off without moving the file offset. */
+static long positioned_io(long fd, long buf, long n, long off, int write)
 {
 	struct kfile *f = kfd_get((int)fd);
 	uint64_t pos = (uint64_t)off;
@@ -173,21 +178,19 @@ static long sys_pread64(long fd, long buf, long n, long off, long a4, long a5)
 		return -KESPIPE;
 	if (off < 0)
 		return -KEINVAL;
-	return do_read(f, (void *)buf, (size_t)n, &pos);
+	return write ? do_write(f, (const void *)buf, (size_t)n, &pos)
+	             : do_read(f, (void *)buf, (size_t)n, &pos);
+}
+
+static long sys_pread64(long fd, long buf, long n, long off, long a4, long a5)
+{
+	return positioned_io(fd, buf, n, off, 0);
 }
 KSYSCALL_REGISTER(pread64, sys_pread64);
 
 static long sys_pwrite64(long fd, long buf, long n, long off, long a4, long a5)
 {
-	struct kfile *f = kfd_get((int)fd);
-	uint64_t pos = (uint64_t)off;
-	if (!f)
-		return -KEBADF;
-	if (!seekable(f))
-		return -KESPIPE;
-	if (off < 0)
-		return -KEINVAL;
-	return do_write(f, (const void *)buf, (size_t)n, &pos);
+	return positioned_io(fd, buf, n, off, 1);
 }
 KSYSCALL_REGISTER(pwrite64, sys_pwrite64);
 

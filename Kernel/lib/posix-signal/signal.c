@@ -44,13 +44,13 @@ static struct ksigaction_linux actions[NSIG_LINUX];
 static uint64_t pending; /* process-wide: there is one process */
 static uint64_t process_mask;
 
-/* The mask is per thread when the thread library is linked (a thread
+/* The mask is per thread when a thread library is registered (a thread
  * that exits with every signal blocked must not block them for all). */
-uint64_t *kthread_signal_mask(void) __attribute__((weak));
-
 static uint64_t *blocked_mask(void)
 {
-	return kthread_signal_mask ? kthread_signal_mask() : &process_mask;
+	const struct ksyscall_threads *threads = ksyscall_threads();
+	return threads && threads->signal_mask ? threads->signal_mask()
+	                                       : &process_mask;
 }
 
 static uint64_t bit(long sig)

@@ -76,7 +76,7 @@ static void remove_record(struct kposix_thread *gone)
 		cached = 0;
 }
 
-uint64_t *kthread_signal_mask(void)
+static uint64_t *thread_signal_mask(void)
 {
 	return &current_record()->sigmask;
 }
@@ -92,7 +92,7 @@ static void load_tp(uintptr_t tp)
 	loaded_tp = tp;
 }
 
-void kthread_syscall_return(void)
+static void thread_syscall_return(void)
 {
 	struct kposix_thread *self = current_record();
 	if (self->tp != loaded_tp)
@@ -105,6 +105,12 @@ void kthread_syscall_return(void)
 		kfree(p);
 	}
 }
+
+static const struct ksyscall_threads thread_ops = {
+    .syscall_return = thread_syscall_return,
+    .signal_mask = thread_signal_mask,
+};
+KSYSCALL_THREADS_REGISTER(thread_ops);
 
 /* Ends the calling libc thread the way Linux's exit() does for a thread. */
 static __attribute__((noreturn)) void thread_exit(int status)

@@ -230,9 +230,9 @@ static void file_in(struct vnode *dir, const char *name, uint32_t mode,
 		kpanic("cannot create '%s' in /proc", name);
 }
 
-/* After devfs (120), before the initrd (130): a rootfs with an empty
- * proc/ (as container images have) only sets its mode. */
-__attribute__((constructor(125))) static void procfs_init(void)
+/* Before the initrd (KINIT_LEVEL_ROOTFS): a rootfs with an empty proc/ (as
+ * container images have) only sets its mode. */
+static int procfs_mount(void)
 {
 	struct vnode *proc = dir_in(vfs_root(), "proc", 0);
 	struct vnode *self = dir_in(proc, "self", 0);
@@ -241,4 +241,6 @@ __attribute__((constructor(125))) static void procfs_init(void)
 	file_in(self, "cmdline", VFS_S_IFREG | 0444, &text_ops, &cmdline);
 	file_in(self, "environ", VFS_S_IFREG | 0400, &text_ops, &environ);
 	file_in(proc, "meminfo", VFS_S_IFREG | 0444, &text_ops, &meminfo);
+	return 0;
 }
+VFS_FILESYSTEM_REGISTER(procfs, .mount = procfs_mount);

@@ -97,7 +97,7 @@ static const struct vnode_ops ramfs_ops = {
     .destroy = ramfs_destroy,
 };
 
-struct vnode *ramfs_new_file(uint32_t perm)
+static struct vnode *ramfs_new_file(uint32_t perm)
 {
 	struct ramfs_data *d = kcalloc(1, sizeof(*d));
 	if (!d)
@@ -107,3 +107,5 @@ struct vnode *ramfs_new_file(uint32_t perm)
 		kfree(d);
 	return vn;
 }
+
+VFS_FILESYSTEM_REGISTER(ramfs, .new_file = ramfs_new_file);

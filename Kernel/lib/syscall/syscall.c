@@ -24,9 +24,12 @@ static const struct {
 #define KSYSCALL_MAX 512
 
 extern const struct ksyscall_entry __start_ksyscalls[], __stop_ksyscalls[];
+extern const struct ksyscall_threads *const __start_ksyscall_threads[],
+    *const __stop_ksyscall_threads[];
 
 static ksyscall_fn handlers[KSYSCALL_MAX];
 static int table_ready;
+static const struct ksyscall_threads *threads;
 static uint64_t logged[KSYSCALL_MAX / 64];
 
 static void build_table(void)
@@ -39,7 +42,19 @@ static void build_table(void)
 		KASSERT(!handlers[e->nr]); /* two libraries claim one call */
 		handlers[e->nr] = e->fn;
 	}
+	for (const struct ksyscall_threads *const *t = __start_ksyscall_threads;
+	     t < __stop_ksyscall_threads; t++) {
+		KASSERT(!threads); /* two thread libraries */
+		threads = *t;
+	}
 	table_ready = 1;
+}
+
+const struct ksyscall_threads *ksyscall_threads(void)
+{
+	if (!table_ready)
+		build_table();
+	return threads;
 }
 
 const char *ksyscall_name(long n)
@@ -74,7 +89,7 @@ long ksyscall(long n, long a0, long a1, long a2, long a3, long a4, long a5)
 		r = handlers[n](a0, a1, a2, a3, a4, a5);
 	else
 		r = not_implemented(n);
-	if (kthread_syscall_return)
-		kthread_syscall_return();
+	if (threads && threads->syscall_return)
+		threads->syscall_return();
 	return r;
 }

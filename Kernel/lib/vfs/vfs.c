@@ -8,14 +8,21 @@
 #include <kraft/alloc.h>
 #include <kraft/kcore.h>
 #include <kraft/kerrno.h>
+#include <kraft/kinit.h>
 #include <kraft/kstring.h>
+#include <kraft/print.h>
 #include <kraft/ktime.h>
 #include <kraft/syscall.h>
 #include <kraft/vfs.h>
 
+extern const struct vfs_filesystem __start_vfs_filesystems[],
+    __stop_vfs_filesystems[];
+
 static struct vnode *root;
 static struct vnode *cwd;
 static uint64_t next_ino = 1;
+/* The file system whose new_file makes regular files, if one is linked. */
+static const struct vfs_filesystem *file_maker;
 
 struct vnode *vfs_vnode_new(uint32_t mode, const struct vnode_ops *ops,
                             void *data)
@@ -40,7 +47,25 @@ void vfs_vnode_maybe_free(struct vnode *vn)
 	kfree(vn);
 }
 
-__attribute__((constructor(110))) static void vfs_init(void)
+static void mount_all(void)
+{
+	for (const struct vfs_filesystem *fs = __start_vfs_filesystems;
+	     fs < __stop_vfs_filesystems; fs++) {
+		if (fs->new_file) {
+			if (file_maker)
+				kpanic("file systems '%s' and '%s' both make "
+				       "regular files",
+				       file_maker->name, fs->name);
+			file_maker = fs;
+		}
+		int err = fs->mount ? fs->mount() : 0;
+		if (err)
+			kerror("vfs: mounting %s failed (error %d)", fs->name,
+			       -err);
+	}
+}
+
+static int vfs_init(void)
 {
 	root = vfs_vnode_new(VFS_S_IFDIR | 0755, 0, 0);
 	if (!root)
@@ -53,7 +78,10 @@ __attribute__((constructor(110))) static void vfs_init(void)
 	 * with its own /tmp adds its files to it (and sets its mode). */
 	if (vfs_mkdir(root, "/tmp", 01777))
 		kpanic("out of memory creating /tmp");
+	mount_all();
+	return 0;
 }
+KINIT_REGISTER(vfs_init, KINIT_LEVEL_FS);
 
 struct vnode *vfs_root(void)
 {
@@ -244,7 +272,9 @@ int vfs_create_file(struct vnode *base, const char *path, uint32_t perm,
 		return err;
 	if (readonly(dir))
 		return -KEROFS;
-	struct vnode *vn = ramfs_new_file(perm & 07777);
+	if (!file_maker)
+		return -KEROFS; /* no file system for regular files linked */
+	struct vnode *vn = file_maker->new_file(perm & 07777);
 	if (!vn)
 		return -KENOMEM;
 	err = vfs_dir_add(dir, name, len, vn);
@@ -277,6 +307,23 @@ int vfs_bind(const char *path, struct vnode *vn)
 	return err ? err : vfs_dir_add(dir, name, len, vn);
 }
 
+/*
+ * Whether vn may lose its name to unlink (want_dir: rmdir) or to a rename of
+ * a directory (want_dir) or another file over it: the types must agree and
+ * a directory must be empty.
+ */
+static int check_replaceable(struct vnode *vn, int want_dir)
+{
+	int is_dir = (vn->mode & VFS_S_IFMT) == VFS_S_IFDIR;
+	if (want_dir && !is_dir)
+		return -KENOTDIR;
+	if (!want_dir && is_dir)
+		return -KEISDIR;
+	if (is_dir && vn->entries)
+		return -KENOTEMPTY;
+	return 0;
+}
+
 int vfs_unlink(struct vnode *base, const char *path, int want_dir)
 {
 	struct vnode *dir, *vn;
@@ -293,13 +340,9 @@ int vfs_unlink(struct vnode *base, const char *path, int want_dir)
 		return -KENOENT;
 	if (readonly(dir) || readonly(vn))
 		return -KEROFS;
-	int is_dir = (vn->mode & VFS_S_IFMT) == VFS_S_IFDIR;
-	if (want_dir && !is_dir)
-		return -KENOTDIR;
-	if (!want_dir && is_dir)
-		return -KEISDIR;
-	if (is_dir && vn->entries)
-		return -KENOTEMPTY;
+	err = check_replaceable(vn, want_dir);
+	if (err)
+		return err;
 	if (vn == cwd || vn == root)
 		return -KEBUSY;
 	dir_remove(dir, name, len);
@@ -340,13 +383,9 @@ int vfs_rename(struct vnode *obase, const char *from, struct vnode *nbase,
 	if (target == vn)
 		return 0;
 	if (target) {
-		int t_dir = (target->mode & VFS_S_IFMT) == VFS_S_IFDIR;
-		if (is_dir && !t_dir)
-			return -KENOTDIR;
-		if (!is_dir && t_dir)
-			return -KEISDIR;
-		if (t_dir && target->entries)
-			return -KENOTEMPTY;
+		err = check_replaceable(target, is_dir);
+		if (err)
+			return err;
 		dir_remove(ndir, nname, nlen);
 		vfs_vnode_maybe_free(target);
 	}

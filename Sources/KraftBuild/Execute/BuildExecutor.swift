@@ -88,6 +88,7 @@ public struct BuildExecutor: Sendable {
     var reports: [String] = []
     for target in plan.targets {
       let map = (try? fileSystem.readText(target.mapFile)) ?? ""
+      try ExportCheck.enforce(map: map, target: target, fileSystem: fileSystem)
       let report = SizeReport(map: map).rendered(
         image: target.image, imageBytes: fileSystem.fileSize(target.image),
         debugBytes: fileSystem.fileSize(target.debugImage))

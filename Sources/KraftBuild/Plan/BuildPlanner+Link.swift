@@ -13,7 +13,7 @@ extension BuildPlanner {
       inputs: objects + [exports.linkerScript], outputs: [debugImage, map],
       command: [toolchain.linker] + toolchain.linkerFlags(target.architecture) + [
         "-nostdlib", "-static", "--gc-sections", "--build-id=none", "-T", exports.linkerScript,
-        "-Map=" + map, "-o", debugImage,
+        "-Map=" + map, ExportCheck.linkerFlag, "-o", debugImage,
       ] + exports.ldflags + objects + toolchain.runtimeLibraries,
       description: "LD \(ImageName.debugImage(project: projectName, target: target))")
     let format = ImageFormatRule.format(for: target, rules: libraries.flatMap(\.imageFormats))

@@ -17,6 +17,25 @@
 /* Static: the boot stack is small and kboot_info holds the command line. */
 static struct kboot_info boot_info;
 
+extern const struct x86_boot_protocol *const __start_x86_boot_protocols[],
+    *const __stop_x86_boot_protocols[];
+
+static const struct x86_boot_protocol pvh = {X86_PVH_MAGIC, "pvh",
+                                             x86_pvh_parse};
+
+/* The protocol whose loader left magic, or NULL. */
+static const struct x86_boot_protocol *protocol_of(uint32_t magic)
+{
+	if (magic == pvh.magic)
+		return &pvh;
+	for (const struct x86_boot_protocol *const *p =
+	         __start_x86_boot_protocols;
+	     p < __stop_x86_boot_protocols; p++)
+		if ((*p)->magic == magic)
+			return *p;
+	return 0;
+}
+
 __attribute__((noreturn)) void x86_boot_main(uint32_t magic, uint32_t info)
 {
 	int err = -1;
@@ -25,12 +44,10 @@ __attribute__((noreturn)) void x86_boot_main(uint32_t magic, uint32_t info)
 	x86_gdt_init();
 	x86_idt_init();
 
-	if (magic == X86_MULTIBOOT_MAGIC && x86_multiboot_parse) {
-		boot_info.protocol = "multiboot";
-		err = x86_multiboot_parse(info, &boot_info);
-	} else if (magic == X86_PVH_MAGIC) {
-		boot_info.protocol = "pvh";
-		err = x86_pvh_parse(info, &boot_info);
+	const struct x86_boot_protocol *protocol = protocol_of(magic);
+	if (protocol) {
+		boot_info.protocol = protocol->name;
+		err = protocol->parse(info, &boot_info);
 	}
 	if (err)
 		kpanic("unsupported or corrupt boot information (magic %#x)",

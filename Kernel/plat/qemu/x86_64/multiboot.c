@@ -36,7 +36,7 @@ struct multiboot_mmap_entry {
 	uint32_t type;
 } __attribute__((packed));
 
-int x86_multiboot_parse(uint32_t mbi, struct kboot_info *info)
+static int multiboot_parse(uint32_t mbi, struct kboot_info *info)
 {
 	const struct multiboot_info *mb =
 	    (const struct multiboot_info *)(uintptr_t)mbi;
@@ -69,3 +69,7 @@ int x86_multiboot_parse(uint32_t mbi, struct kboot_info *info)
 	}
 	return 0;
 }
+
+static const struct x86_boot_protocol multiboot = {
+    X86_MULTIBOOT_MAGIC, "multiboot", multiboot_parse};
+X86_BOOT_PROTOCOL_REGISTER(multiboot);

@@ -31,9 +31,22 @@ struct kboot_info;
 
 /* Boot protocol parsers: fill info; return 0 or -KEINVAL for bad data. */
 int x86_pvh_parse(uint32_t start_info, struct kboot_info *info);
-/* Defined by platforms whose image carries a Multiboot header. */
-int x86_multiboot_parse(uint32_t mbi, struct kboot_info *info)
-    __attribute__((weak));
+
+/*
+ * A boot protocol a platform adds because its image carries the protocol's
+ * header (Multiboot on QEMU): the boot code calls parse when the loader's
+ * magic value is magic. PVH is the arch's own.
+ */
+struct x86_boot_protocol {
+	uint32_t magic;
+	const char *name;
+	int (*parse)(uint32_t info, struct kboot_info *out);
+};
+
+#define X86_BOOT_PROTOCOL_REGISTER(protocol)                                   \
+	static const struct x86_boot_protocol *const x86_boot_##protocol       \
+	    __attribute__((used, retain, section("x86_boot_protocols"),        \
+	                   aligned(sizeof(long)))) = &protocol
 
 void x86_gdt_init(void);
 void x86_idt_init(void);

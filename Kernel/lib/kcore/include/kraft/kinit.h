@@ -87,9 +87,4 @@ struct kinit_main {
 	    used, retain, section("kinit_main." KINIT_STRINGIFY(level)),       \
 	    aligned(sizeof(long)))) = {fn, #fn}
 
-/* Runs the table; kcore_start calls it once. */
-void kinit_run_all(void);
-/* The registered runner of main with the lowest level, or NULL. */
-const struct kinit_main *kinit_main_runner(void);
-
 #endif /* KRAFT_KINIT_H */

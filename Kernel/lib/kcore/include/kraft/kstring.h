@@ -18,6 +18,8 @@ int kstrncmp(const char *a, const char *b, size_t n);
 char *kstrchr(const char *s, int c);
 /* Copies at most size-1 bytes and always terminates; returns kstrlen(src). */
 size_t kstrlcpy(char *dst, const char *src, size_t size);
+/* The value of c as a digit of a base up to 36 (0-9, a-z, A-Z), else 99. */
+int kdigit_value(char c);
 /* Parses an unsigned number (base 0: 0x.. hex, 0.. octal, else decimal). */
 int kstrtoul(const char *s, unsigned base, unsigned long *out);
 /*

@@ -7,8 +7,9 @@
  * The thread pointer lives in a CPU register the context switch does not
  * know about. Because the scheduler is cooperative, a thread only loses the
  * CPU inside a kernel call, and every such call returns through the
- * system-call dispatcher, which calls kthread_syscall_return: that reloads
- * the register for the returning thread. New threads load theirs first.
+ * system-call dispatcher, which calls the syscall_return this library
+ * registers (KSYSCALL_THREADS_REGISTER, kraft/syscall.h): that reloads the
+ * register for the returning thread. New threads load theirs first.
  *
  * The libc calls these instead of trapping (see Ports/musl/patches).
  */
@@ -40,10 +41,6 @@ int kthread_set_thread_area(void *tp);
 long kfutex_wait(volatile int *addr, int val, uint64_t timeout_ns);
 long kfutex_wake(volatile int *addr, int n);
 long kfutex_requeue(volatile int *addr, int nwake, int nmove, volatile int *to);
-
-/* The calling thread's blocked-signal mask (Linux: per thread, and a new
- * thread starts with its creator's). */
-uint64_t *kthread_signal_mask(void);
 
 /* The thread id of the calling thread (the main thread is 1). */
 int kthread_tid(void);

@@ -93,10 +93,24 @@ long ksyscall(long n, long a0, long a1, long a2, long a3, long a4, long a5);
 const char *ksyscall_name(long n);
 
 /*
- * Called after every system call, on the calling thread: the thread library
- * restores the thread pointer (TLS) there, because a blocking call may have
- * run other threads. Weak: images without threads skip it.
+ * What a thread library tells the system-call layer, registered with
+ * KSYSCALL_THREADS_REGISTER (at most one; without one there is one thread).
  */
-void kthread_syscall_return(void) __attribute__((weak));
+struct ksyscall_threads {
+	/* Called after every system call, on the calling thread: restores the
+	 * thread pointer (TLS), because a blocking call may have run other
+	 * threads. */
+	void (*syscall_return)(void);
+	/* The calling thread's blocked-signal mask. */
+	uint64_t *(*signal_mask)(void);
+};
+
+#define KSYSCALL_THREADS_REGISTER(ops)                                         \
+	static const struct ksyscall_threads *const ksyscall_threads_##ops     \
+	    __attribute__((used, retain, section("ksyscall_threads"),          \
+	                   aligned(sizeof(long)))) = &ops
+
+/* The registered thread library's operations, or NULL. */
+const struct ksyscall_threads *ksyscall_threads(void);
 
 #endif /* KRAFT_SYSCALL_H */

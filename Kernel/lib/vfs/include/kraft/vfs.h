@@ -2,8 +2,9 @@
  * The virtual file system: one in-memory tree of names (directories hold
  * entries), whose leaves are vnodes that file-system libraries implement:
  * ramfs for regular files, devfs for devices, pipes for FIFOs, procfs for
- * /proc. File systems bind their nodes into the tree; the VFS names none of
- * them except ramfs, whose files open(O_CREAT) makes. There is one process,
+ * /proc. File systems register with VFS_FILESYSTEM_REGISTER (below) and bind
+ * their nodes into the tree when the VFS mounts them; the VFS names none of
+ * them. There is one process,
  * so one root and one working directory. Links exist only as nodes a file
  * system makes (/proc's): readlink reads them, path lookup does not follow
  * them.
@@ -118,8 +119,8 @@ int vfs_dir_add(struct vnode *dir, const char *name, size_t len,
 /* Removes the entry and frees its node if nothing else holds it. */
 void vfs_dir_remove(struct vnode *dir, const char *name);
 
-/* Path operations; create_file makes a ramfs file. They fail with -EROFS
- * in a VFS_V_READONLY directory. */
+/* Path operations; create_file makes a file of the file system that
+ * provides new_file. They fail with -EROFS in a VFS_V_READONLY directory. */
 int vfs_mkdir(struct vnode *base, const char *path, uint32_t perm);
 int vfs_create_file(struct vnode *base, const char *path, uint32_t perm,
                     struct vnode **out);
@@ -133,7 +134,31 @@ int vfs_rename(struct vnode *obase, const char *from, struct vnode *nbase,
 int vfs_readdir(struct vnode *dir, uint64_t index, const char **name,
                 struct vnode **vn);
 
-/* The regular-file implementation (ramfs). */
-struct vnode *ramfs_new_file(uint32_t perm);
+/*
+ * A file system, as it registers with the VFS:
+ *
+ *     static int devfs_mount(void) { ... vfs_bind("/dev/null", vn); ... }
+ *     VFS_FILESYSTEM_REGISTER(devfs, .mount = devfs_mount);
+ *
+ * Linking the library registers it (the entry goes to the linker section
+ * "vfs_filesystems", as system calls go to "ksyscalls"). At boot
+ * (KINIT_LEVEL_FS, kraft/kinit.h) the VFS makes the root and /tmp, then
+ * calls every mount, in link order. Either member may be NULL.
+ */
+struct vfs_filesystem {
+	const char *name;
+	/* Binds the file system's nodes into the tree; 0 or -errno. */
+	int (*mount)(void);
+	/* An empty regular file (open(O_CREAT) makes these); NULL when out
+	 * of memory. One linked file system provides it (ramfs); with none,
+	 * creating a file fails with -EROFS. */
+	struct vnode *(*new_file)(uint32_t perm);
+};
+
+#define VFS_FILESYSTEM_REGISTER(fsname, ...)                                   \
+	static const struct vfs_filesystem vfs_filesystem_##fsname             \
+	    __attribute__((used, retain, section("vfs_filesystems"),           \
+	                   aligned(sizeof(long)))) = {.name = #fsname,         \
+	                                              __VA_ARGS__}
 
 #endif /* KRAFT_VFS_H */
