@@ -156,7 +156,8 @@ final class BuiltImageProject: @unchecked Sendable {
   let build: KraftProcess.Result
 
   /// `kconfig` lines are added to the copy's top-level `kconfig:` block before building.
-  init(copying source: String, kconfig: [String] = []) throws {
+  /// `timeout`: images with ports (musl, lwIP) compile thousands of files.
+  init(copying source: String, kconfig: [String] = [], timeout: TimeInterval = 600) throws {
     project = try ScratchProject(copying: source)
     if !kconfig.isEmpty {
       let kraftfile = project.url.appendingPathComponent("Kraftfile")
@@ -165,7 +166,7 @@ final class BuiltImageProject: @unchecked Sendable {
       try text.replacingOccurrences(of: "kconfig:\n", with: "kconfig:\n" + added + "\n")
         .write(to: kraftfile, atomically: true, encoding: .utf8)
     }
-    build = try KraftProcess.run(["build"], in: project.url, timeout: 600)
+    build = try KraftProcess.run(["build"], in: project.url, timeout: timeout)
   }
 
   func requireBuilt() throws {

@@ -16,14 +16,11 @@ enum NetLoopbackImage {
     var run: KraftProcess.Result?
   }
 
-  /// A copy of the image's folder built and booted for target (the copy is removed after).
+  /// A copy of the image's folder built and booted for target (the copy goes with `scratch`).
   static func boot(_ target: String) throws -> Boot {
-    let manager = FileManager.default
-    let project = manager.temporaryDirectory.appendingPathComponent(
-      "kraft-net-loopback-\(UUID().uuidString)")
-    try manager.copyItem(at: repository.appendingPathComponent(folder), to: project)
-    try? manager.removeItem(at: project.appendingPathComponent(".unikraft"))
-    defer { try? manager.removeItem(at: project) }
+    let scratch = try ScratchProject(copying: folder)
+    let project = scratch.url
+    defer { withExtendedLifetime(scratch) {} }  // the folder lives until the boot is done
     let kernel = ["KRAFT_KERNEL_DIR": repository.appendingPathComponent("Kernel").path]
     let build = try KraftProcess.run(
       ["build", "-t", target], in: project, environment: kernel, timeout: 3600)
@@ -36,7 +33,7 @@ enum NetLoopbackImage {
   /// Every check the image makes, by the name its PASS line starts with.
   static let checks = [
     "tcp-echo 16 clients", "udp round trip", "poll readiness", "select", "epoll and eventfd",
-    "nonblocking accept and connect", "half-close", "transfer 8388608 bytes",
+    "nonblocking accept and connect", "rcvtimeo", "half-close", "transfer 8388608 bytes",
     "getaddrinfo localhost and numeric", "ipv6 loopback", "idle-timers",
   ]
 }
