@@ -1,4 +1,5 @@
 import Foundation
+import KraftTestSupport
 import Testing
 
 /// lwIP over the virtio-net driver, booted with QEMU user networking (Tests/Images/net-qemu-user):
@@ -6,7 +7,7 @@ import Testing
 /// ICMP echo to the gateway 10.0.2.2 through a raw socket, and UDP and TCP echo with servers this
 /// test runs on the host's loopback (QEMU forwards 10.0.2.2:<port> to 127.0.0.1:<port>). QEMU
 /// is started here with the NIC, on the images `kraft build` made.
-@Suite(.serialized) struct NetQemuUserTests {
+@Suite(.serialized, .tags(.slow), .slowTier) struct NetQemuUserTests {
   struct Machine: CustomStringConvertible, Sendable {
     var description: String
     var target: String
