@@ -224,22 +224,13 @@ static long sys_epoll_pwait(long epfd, long events, long max, long timeout_ms,
 }
 KSYSCALL_REGISTER(epoll_pwait, sys_epoll_pwait);
 
-struct timespec_linux {
-	int64_t tv_sec;
-	long tv_nsec;
-};
-
 static long sys_epoll_pwait2(long epfd, long events, long max, long tsp,
                              long sigmask, long size)
 {
-	const struct timespec_linux *ts = (const struct timespec_linux *)tsp;
-	int64_t t = -1;
-	if (ts) {
-		if (ts->tv_sec < 0 || ts->tv_nsec < 0 ||
-		    ts->tv_nsec >= (long)KTIME_NS_PER_SEC)
-			return -KEINVAL;
-		t = ts->tv_sec * (int64_t)KTIME_NS_PER_SEC + ts->tv_nsec;
-	}
+	int64_t t;
+	int err = kfd_timeout_ns((const void *)tsp, &t);
+	if (err)
+		return err;
 	return do_wait(epfd, events, max, t);
 }
 KSYSCALL_REGISTER(epoll_pwait2, sys_epoll_pwait2);

@@ -20,10 +20,22 @@ struct pollfd_linux {
 	short events, revents;
 };
 
-struct timespec_linux {
-	int64_t tv_sec;
-	long tv_nsec;
-};
+/* Linux's struct timespec layout on both architectures. */
+int kfd_timeout_ns(const void *tsp, int64_t *timeout_ns)
+{
+	const struct timespec_linux {
+		int64_t tv_sec;
+		long tv_nsec;
+	} *ts = tsp;
+	*timeout_ns = -1;
+	if (!ts)
+		return 0;
+	if (ts->tv_sec < 0 || ts->tv_nsec < 0 ||
+	    ts->tv_nsec >= (long)KTIME_NS_PER_SEC)
+		return -KEINVAL;
+	*timeout_ns = ts->tv_sec * (int64_t)KTIME_NS_PER_SEC + ts->tv_nsec;
+	return 0;
+}
 
 int kfd_readiness(int fd)
 {
@@ -99,14 +111,10 @@ KSYSCALL_REGISTER(poll, sys_poll);
 static long sys_ppoll(long fds, long n, long tsp, long sigmask, long size,
                       long a5)
 {
-	const struct timespec_linux *ts = (const struct timespec_linux *)tsp;
-	int64_t t = -1;
-	if (ts) {
-		if (ts->tv_sec < 0 || ts->tv_nsec < 0 ||
-		    ts->tv_nsec >= (long)KTIME_NS_PER_SEC)
-			return -KEINVAL;
-		t = ts->tv_sec * (int64_t)KTIME_NS_PER_SEC + ts->tv_nsec;
-	}
+	int64_t t;
+	int err = kfd_timeout_ns((const void *)tsp, &t);
+	if (err)
+		return err;
 	return do_poll((struct pollfd_linux *)fds, (unsigned long)n, t);
 }
 KSYSCALL_REGISTER(ppoll, sys_ppoll);

@@ -85,11 +85,6 @@ struct timeval_linux {
 	int64_t tv_sec, tv_usec;
 };
 
-struct timespec_linux {
-	int64_t tv_sec;
-	long tv_nsec;
-};
-
 static long sys_select(long n, long r, long w, long e, long tvp, long a5)
 {
 	const struct timeval_linux *tv = (const struct timeval_linux *)tvp;
@@ -105,14 +100,10 @@ KSYSCALL_REGISTER(select, sys_select);
 
 static long sys_pselect6(long n, long r, long w, long e, long tsp, long mask)
 {
-	const struct timespec_linux *ts = (const struct timespec_linux *)tsp;
-	int64_t t = -1;
-	if (ts) {
-		if (ts->tv_sec < 0 || ts->tv_nsec < 0 ||
-		    ts->tv_nsec >= (long)KTIME_NS_PER_SEC)
-			return -KEINVAL;
-		t = ts->tv_sec * (int64_t)KTIME_NS_PER_SEC + ts->tv_nsec;
-	}
+	int64_t t;
+	int err = kfd_timeout_ns((const void *)tsp, &t);
+	if (err)
+		return err;
 	return do_select(n, r, w, e, t);
 }
 KSYSCALL_REGISTER(pselect6, sys_pselect6);

@@ -67,6 +67,10 @@ void kfd_ready_notify(void);
 /* Sleeps until the next notification or the monotonic deadline_ns: 0 or
  * -KETIMEDOUT. */
 int kfd_ready_wait(uint64_t deadline_ns);
+/* A system call's struct timespec pointer as a wait in ns (NULL: -1, no
+ * limit); -EINVAL when it is negative or not normalised. */
+int kfd_timeout_ns(const void *tsp, int64_t *timeout_ns);
+
 /* fd's readiness now (VFS_POLL* bits; files without a poll hook are always
  * ready), or -EBADF. */
 int kfd_readiness(int fd);
