@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -148,32 +149,37 @@ static inline void kraft_forward_handler(int signo)
  */
 static inline void kraft_catch_signals(int enable)
 {
+	/* One lock over the count and the handler swap: with only an atomic
+	 * count, a run starting while the last one restores could save the
+	 * forwarding handler as "previous" and leave it installed for good. */
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	static int users;
 	static struct sigaction previous[3];
 	const int caught[3] = {SIGINT, SIGTERM, SIGHUP};
+	pthread_mutex_lock(&lock);
 	if (enable) {
-		if (__atomic_fetch_add(&users, 1, __ATOMIC_SEQ_CST) != 0)
-			return;
-		*kraft_signal_record() = 0;
-		struct sigaction action = {0};
-		action.sa_handler = kraft_forward_handler;
-		action.sa_flags = SA_RESTART;
-		sigemptyset(&action.sa_mask);
-		sigset_t unblock;
-		sigemptyset(&unblock);
-		for (int i = 0; i < 3; i++) {
-			sigaction(caught[i], &action, &previous[i]);
-			sigaddset(&unblock, caught[i]);
+		if (users++ == 0) {
+			*kraft_signal_record() = 0;
+			struct sigaction action = {0};
+			action.sa_handler = kraft_forward_handler;
+			action.sa_flags = SA_RESTART;
+			sigemptyset(&action.sa_mask);
+			sigset_t unblock;
+			sigemptyset(&unblock);
+			for (int i = 0; i < 3; i++) {
+				sigaction(caught[i], &action, &previous[i]);
+				sigaddset(&unblock, caught[i]);
+			}
+			/* A parent may have started kraft with these blocked (a
+			 * test runner does): blocked, they would never reach the
+			 * handler. */
+			sigprocmask(SIG_UNBLOCK, &unblock, 0);
 		}
-		/* A parent may have started kraft with these blocked (a test
-		 * runner does): blocked, they would never reach the handler. */
-		sigprocmask(SIG_UNBLOCK, &unblock, 0);
-		return;
+	} else if (--users == 0) {
+		for (int i = 0; i < 3; i++)
+			sigaction(caught[i], &previous[i], 0);
 	}
-	if (__atomic_sub_fetch(&users, 1, __ATOMIC_SEQ_CST) != 0)
-		return;
-	for (int i = 0; i < 3; i++)
-		sigaction(caught[i], &previous[i], 0);
+	pthread_mutex_unlock(&lock);
 }
 
 /*
