@@ -6,7 +6,8 @@ import KraftModel
 public struct LibraryManifestParser: Sendable {
   public static let topLevelKeys = [
     "name", "description", "kind", "architectures", "platforms", "requires", "provides",
-    "exports", "default-for", "sources", "includes", "cflags", "global-cflags", "ldflags", "linker-scripts",
+    "exports", "default-for", "implies", "sources", "includes", "cflags", "global-cflags", "ldflags",
+    "linker-scripts",
     "image-format", "options",
   ]
   static let fileKeys = ["path", "if", "architectures", "platforms", "from"]
@@ -57,6 +58,7 @@ public struct LibraryManifestParser: Sendable {
     manifest.provides = try map.optionalStrings("provides", allowSingle: true) ?? []
     manifest.exports = try exports(map.optional("exports"))
     manifest.defaultFor = try map.optionalStrings("default-for", allowSingle: true) ?? []
+    manifest.implies = try map.optionalStrings("implies", allowSingle: true) ?? []
     manifest.sources = try files(map.optional("sources"), key: "sources")
     manifest.includes = try files(map.optional("includes"), key: "includes")
     manifest.linkerScripts = try files(map.optional("linker-scripts"), key: "linker-scripts")

@@ -20,6 +20,10 @@ public struct LibraryManifest: Hashable, Sendable, Codable {
   /// another library's objects use a symbol outside them. nil: no list, every symbol is open.
   public var exports: [String]?
   public var defaultFor: [String]
+  /// Library names or capabilities this one brings in when nothing says otherwise (Kconfig's
+  /// `imply`): added like `requires`, except that one set to n, or a capability no library
+  /// provides for the target, leaves the image without it instead of failing the build.
+  public var implies: [String] = []
   public var sources: [LibraryFile]
   public var includes: [LibraryFile]
   /// The library's own sources only; `${upstream}`/`${port}` expanded by the build.

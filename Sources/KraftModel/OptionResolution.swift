@@ -80,7 +80,8 @@ public struct OptionResolution: Hashable, Sendable, Codable {
   /// Every option of every selected library (including `CONFIG_LIB<NAME>`), sorted by name.
   public var options: [ResolvedOption]
   /// Settings kraft accepts without acting on them (Unikraft's options that no kraft library
-  /// declares: `UnikraftOptionTable`), for the command to print with their Kraftfile lines.
+  /// declares: `UnikraftOptionTable`), for the command to print with their Kraftfile lines;
+  /// and notes on choices the selection made on its own (musl as the libc lwip needs).
   public var warnings: [Diagnostic]
 
   public init(libraries: [LibraryManifest], options: [ResolvedOption], warnings: [Diagnostic] = []) {

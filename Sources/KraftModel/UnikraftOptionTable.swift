@@ -1,7 +1,9 @@
 /// Unikraft's `kconfig:` names that Kraftfiles written for Unikraft carry (its catalog's
 /// network apps, e.g. `libraries: lwip: kconfig: CONFIG_LWIP_SOCKET: 'y'`) but that no kraft
-/// library declares. A name here is not an error: kraft warns, naming the option, what it
-/// means in kraft, and the Kraftfile line, then builds without it. A name a selected kraft
+/// library declares. A name here is not an error. Set to y, a built-in one asks for what kraft
+/// always does, so it passes silently (Unikraft's catalog files then build without noise);
+/// otherwise kraft warns, naming the option, what it means in kraft, and the Kraftfile line,
+/// then builds without it. A name a selected kraft
 /// library declares (kraft's lwip port may declare some of these itself) is that library's
 /// option, and this table does not apply to it.
 public enum UnikraftOptionTable {
@@ -47,7 +49,8 @@ public enum UnikraftOptionTable {
       "sockets are file descriptors of posix-fd when the lwip port is linked"),
   ]
 
-  /// The warning for `name` set to `value`, or nil when the table does not know it.
+  /// The warning for `name` set to `value`; nil when the table does not know it, or when it is
+  /// a built-in one set to y (the build honours it by doing what it always does).
   public static func warning(name: String, value: String, at location: SourceLocation?) -> Diagnostic? {
     guard let meaning = entries[name] else { return nil }
     let off = ["n", "no", "false", "0"].contains(value.lowercased())
@@ -57,10 +60,8 @@ public enum UnikraftOptionTable {
         .warning,
         "'\(name)' is a Unikraft option kraft has no switch for, so it cannot be turned off: \(how)",
         at: location)
-    case .builtIn(let how):
-      return Diagnostic(
-        .warning, "'\(name)' is a Unikraft option kraft ignores, as kraft always does this: \(how)",
-        at: location)
+    case .builtIn:
+      return nil
     case .unsupported where off:
       return Diagnostic(
         .warning, "'\(name)' is a Unikraft option kraft ignores; set to n it asks for what kraft does anyway",

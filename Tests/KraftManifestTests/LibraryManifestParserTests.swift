@@ -12,6 +12,7 @@ import Testing
       requires: [kcore]
       provides: [allocator]
       default-for: [allocator]
+      implies: [nic]
       sources:
         - buddy.c
         - path: buddy_debug.c
@@ -40,6 +41,7 @@ import Testing
     #expect(manifest.kind == .library)
     #expect(manifest.platforms == [.qemu, .firecracker])
     #expect(manifest.enableOption == "CONFIG_LIBALLOC_BUDDY")
+    #expect(manifest.implies == ["nic"])
     #expect(manifest.sources.map(\.path) == ["buddy.c", "buddy_debug.c", "entry64.S"])
     #expect(manifest.sources[1].condition == OptionCondition(option: "CONFIG_ALLOC_BUDDY_DEBUG"))
     #expect(manifest.sources[2].architectures == [.x86_64])

@@ -11,6 +11,9 @@ struct LibrarySelector {
     var libraries: [LibraryManifest]
     /// Why each library is in (for `kraft config explain CONFIG_LIB...`).
     var reasons: [String: String]
+    /// What the build should tell about choices it made on its own (a default replaced, an
+    /// implied driver missing for the target).
+    var notes: [Diagnostic] = []
   }
 
   /// `enabled` holds the explicit `CONFIG_LIB<NAME>` settings: true for y, false for n.
@@ -21,6 +24,7 @@ struct LibrarySelector {
     var problems: [Diagnostic] = []
     var selected: [LibraryManifest] = []
     var reasons: [String: String] = [:]
+    var notes: [Diagnostic] = []
     var queue: [LibraryManifest] = []
     let byName = Dictionary(catalog.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
 
@@ -89,28 +93,26 @@ struct LibrarySelector {
     }
 
     // Requirements, breadth first. Capabilities are settled after names, so that a provider
-    // the project enabled explicitly is seen before a default is picked.
+    // the project enabled explicitly is seen before a default is picked, and the one with the
+    // fewest candidates first: a provider that alone satisfies a narrow capability (lwip's
+    // 'posix-libc': only musl) then also settles the broader one (kcore's 'libc'), where
+    // settling the broader one first would pick its default (nolibc) and clash. What libraries
+    // `implies` comes last, once everything required is in: a default, never a failure.
     var pendingCapabilities: [(capability: String, requiredBy: String)] = []
-    while !queue.isEmpty || !pendingCapabilities.isEmpty {
-      while !queue.isEmpty {
-        let library = queue.removeFirst()
-        for requirement in library.requires {
-          if let required = byName[requirement] {
-            add(required, reason: "required by '\(library.name)'")
-          } else {
-            pendingCapabilities.append((requirement, library.name))
-          }
-        }
-      }
-      guard !pendingCapabilities.isEmpty else { break }
-      let (capability, requiredBy) = pendingCapabilities.removeFirst()
-      if selected.contains(where: { $0.provides.contains(capability) }) { continue }
-      let candidates = catalog.filter {
-        $0.provides.contains(capability) && $0.supports(target) && explicitlyOff($0) == nil
-      }
-      if let choice = candidates.first(where: { $0.defaultFor.contains(capability) })
-        ?? (candidates.count == 1 ? candidates.first : nil)
-      {
+    var pendingImplied: [(name: String, impliedBy: String)] = []
+    func candidates(for capability: String) -> [LibraryManifest] {
+      catalog.filter { $0.provides.contains(capability) && $0.supports(target) && explicitlyOff($0) == nil }
+    }
+    func isProvided(_ capability: String) -> Bool {
+      selected.contains { $0.provides.contains(capability) }
+    }
+    func settle(_ capability: String, requiredBy: String) {
+      if isProvided(capability) { return }
+      let candidates = candidates(for: capability)
+      if let choice = Self.defaultProvider(of: capability, among: candidates) {
+        notes += replacedDefaults(
+          by: choice, settling: capability, requiredBy: requiredBy,
+          stillPending: pendingCapabilities.map(\.capability), explicitlyOff: explicitlyOff)
         add(choice, reason: "provides '\(capability)' required by '\(requiredBy)'")
       } else if candidates.isEmpty {
         problems.append(
@@ -125,6 +127,64 @@ struct LibrarySelector {
             .error,
             "library '\(requiredBy)' requires '\(capability)' and several libraries provide it; pick one with \(options)"
           ))
+      }
+    }
+    func settleImplied(_ name: String, impliedBy: String) {
+      if let library = byName[name] {
+        if reasons[name] == nil, library.supports(target), explicitlyOff(library) == nil {
+          add(library, reason: "implied by '\(impliedBy)'")
+        }
+        return
+      }
+      if isProvided(name) { return }
+      let candidates = candidates(for: name)
+      if let choice = Self.defaultProvider(of: name, among: candidates) {
+        add(choice, reason: "provides '\(name)' implied by '\(impliedBy)'")
+      } else if catalog.contains(where: { $0.provides.contains(name) && explicitlyOff($0) != nil }) {
+        return  // the project turned the provider off: its choice, nothing to say
+      } else if candidates.isEmpty {
+        notes.append(
+          Diagnostic(
+            .note,
+            "'\(impliedBy)' implies '\(name)', but no library provides it for '\(target.shortForm)'; the image is built without one"
+          ))
+      } else {
+        let options = candidates.map { "'\($0.enableOption)=y'" }.joined(separator: " or ")
+        notes.append(
+          Diagnostic(
+            .note,
+            "'\(impliedBy)' implies '\(name)' and several libraries provide it; the image has none until one is picked with \(options)"
+          ))
+      }
+    }
+    while true {
+      while !queue.isEmpty {
+        let library = queue.removeFirst()
+        for requirement in library.requires {
+          if let required = byName[requirement] {
+            add(required, reason: "required by '\(library.name)'")
+          } else {
+            pendingCapabilities.append((requirement, library.name))
+          }
+        }
+        pendingImplied += library.implies.map { ($0, library.name) }
+      }
+      // Already provided (count 0) first, then by how few candidates the capability has.
+      let narrowest = pendingCapabilities.indices.min { first, second in
+        let counts = [first, second].map { index in
+          let capability = pendingCapabilities[index].capability
+          return isProvided(capability) ? -1 : candidates(for: capability).count
+        }
+        return counts[0] < counts[1]
+      }
+      if let index = narrowest {
+        let (capability, requiredBy) = pendingCapabilities.remove(at: index)
+        settle(capability, requiredBy: requiredBy)
+      } else if !pendingImplied.isEmpty {
+        let (name, impliedBy) = pendingImplied.removeFirst()
+        settleImplied(name, impliedBy: impliedBy)
+      } else {
+        break
       }
     }
 
@@ -142,7 +202,37 @@ struct LibrarySelector {
           "'\(first.name)' (\(reasons[first.name] ?? "selected")) and '\(second.name)' (\(reasons[second.name] ?? "selected")) both provide '\(capability)'; an image needs exactly one: set '\(second.enableOption)=n' or '\(first.enableOption)=n'",
           at: enabled[second.name]?.setting.location ?? enabled[first.name]?.setting.location))
     }
-    return (Selection(libraries: selected, reasons: reasons), problems)
+    return (Selection(libraries: selected, reasons: reasons, notes: notes), problems)
+  }
+
+  /// The provider a capability gets when the project names none: the one whose `default-for`
+  /// lists it, else the only one.
+  static func defaultProvider(of capability: String, among candidates: [LibraryManifest])
+    -> LibraryManifest?
+  {
+    candidates.first { $0.defaultFor.contains(capability) }
+      ?? (candidates.count == 1 ? candidates.first : nil)
+  }
+
+  /// Notes for the still-pending capabilities `choice` also provides whose default is another
+  /// library: the image gets `choice` there instead, and the user should hear why (musl as the
+  /// libc of an image with lwip, where nolibc is the default).
+  private func replacedDefaults(
+    by choice: LibraryManifest, settling capability: String, requiredBy: String, stillPending: [String],
+    explicitlyOff: (LibraryManifest) -> OptionSetting?
+  ) -> [Diagnostic] {
+    choice.provides.filter { $0 != capability && stillPending.contains($0) }.compactMap { other in
+      let usual = Self.defaultProvider(
+        of: other,
+        among: catalog.filter {
+          $0.provides.contains(other) && $0.supports(target) && explicitlyOff($0) == nil
+        })
+      guard let usual, usual.name != choice.name else { return nil }
+      return Diagnostic(
+        .note,
+        "'\(choice.name)' is the image's '\(other)' rather than the default '\(usual.name)': '\(requiredBy)' requires '\(capability)', which '\(choice.name)' provides"
+      )
+    }
   }
 
   private func unknownLibrary(_ name: String, at location: SourceLocation?) -> Diagnostic {

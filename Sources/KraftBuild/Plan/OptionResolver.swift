@@ -55,9 +55,10 @@ public struct OptionResolver: Sendable {
       }
     }
 
-    let (unknown, warnings) = unknownNames(
+    let (unknown, unknownWarnings) = unknownNames(
       layers: layers, declared: declared, libraryByEnableOption: libraryByEnableOption)
     problems += unknown
+    let warnings = selection.notes + unknownWarnings
 
     var evaluator = ValueEvaluator(
       declared: declared, layers: layers,
@@ -87,7 +88,8 @@ public struct OptionResolver: Sendable {
   }
 
   /// Names set in a Kraftfile that no selected library declares: errors, except Unikraft's
-  /// options kraft knows and ignores (`UnikraftOptionTable`), which are warnings.
+  /// options kraft knows (`UnikraftOptionTable`): warnings, or nothing for a built-in one set
+  /// to y.
   private func unknownNames(
     layers: KConfigLayers, declared: [String: LibraryOption],
     libraryByEnableOption: [String: LibraryManifest]
@@ -105,10 +107,10 @@ public struct OptionResolver: Sendable {
             at: location))
         continue
       }
-      if let setting = layers.winner(name),
-        let warning = UnikraftOptionTable.warning(name: name, value: setting.text, at: location)
-      {
-        warnings.append(warning)
+      if UnikraftOptionTable.entries[name] != nil, let setting = layers.winner(name) {
+        if let warning = UnikraftOptionTable.warning(name: name, value: setting.text, at: location) {
+          warnings.append(warning)
+        }
         continue
       }
       var message = "unknown option '\(name)'"
