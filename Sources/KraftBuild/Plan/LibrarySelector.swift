@@ -100,7 +100,7 @@ struct LibrarySelector {
     // `implies` comes last, once everything required is in: a default, never a failure.
     var pendingCapabilities: [(capability: String, requiredBy: String)] = []
     var pendingImplied: [(name: String, impliedBy: String)] = []
-    func candidates(for capability: String) -> [LibraryManifest] {
+    func availableProviders(of capability: String) -> [LibraryManifest] {
       catalog.filter { $0.provides.contains(capability) && $0.supports(target) && explicitlyOff($0) == nil }
     }
     func isProvided(_ capability: String) -> Bool {
@@ -108,11 +108,11 @@ struct LibrarySelector {
     }
     func settle(_ capability: String, requiredBy: String) {
       if isProvided(capability) { return }
-      let candidates = candidates(for: capability)
+      let candidates = availableProviders(of: capability)
       if let choice = Self.defaultProvider(of: capability, among: candidates) {
         notes += replacedDefaults(
           by: choice, settling: capability, requiredBy: requiredBy,
-          stillPending: pendingCapabilities.map(\.capability), explicitlyOff: explicitlyOff)
+          stillPending: pendingCapabilities.map(\.capability), candidates: availableProviders)
         add(choice, reason: "provides '\(capability)' required by '\(requiredBy)'")
       } else if candidates.isEmpty {
         problems.append(
@@ -137,7 +137,7 @@ struct LibrarySelector {
         return
       }
       if isProvided(name) { return }
-      let candidates = candidates(for: name)
+      let candidates = availableProviders(of: name)
       if let choice = Self.defaultProvider(of: name, among: candidates) {
         add(choice, reason: "provides '\(name)' implied by '\(impliedBy)'")
       } else if catalog.contains(where: { $0.provides.contains(name) && explicitlyOff($0) != nil }) {
@@ -169,11 +169,11 @@ struct LibrarySelector {
         }
         pendingImplied += library.implies.map { ($0, library.name) }
       }
-      // Already provided (count 0) first, then by how few candidates the capability has.
+      // Already provided (-1: nothing left to choose) first, then by how few candidates.
       let narrowest = pendingCapabilities.indices.min { first, second in
         let counts = [first, second].map { index in
           let capability = pendingCapabilities[index].capability
-          return isProvided(capability) ? -1 : candidates(for: capability).count
+          return isProvided(capability) ? -1 : availableProviders(of: capability).count
         }
         return counts[0] < counts[1]
       }
@@ -219,14 +219,10 @@ struct LibrarySelector {
   /// libc of an image with lwip, where nolibc is the default).
   private func replacedDefaults(
     by choice: LibraryManifest, settling capability: String, requiredBy: String, stillPending: [String],
-    explicitlyOff: (LibraryManifest) -> OptionSetting?
+    candidates: (String) -> [LibraryManifest]
   ) -> [Diagnostic] {
     choice.provides.filter { $0 != capability && stillPending.contains($0) }.compactMap { other in
-      let usual = Self.defaultProvider(
-        of: other,
-        among: catalog.filter {
-          $0.provides.contains(other) && $0.supports(target) && explicitlyOff($0) == nil
-        })
+      let usual = Self.defaultProvider(of: other, among: candidates(other))
       guard let usual, usual.name != choice.name else { return nil }
       return Diagnostic(
         .note,
