@@ -93,8 +93,15 @@ def build_linux_nginx(kraft, site, recipe, work):
         raise HarnessError("kraft port edit nginx fails: " + stats.first_line(done.output))
     with open(recipe) as f:
         options = configure_options(f.read())
+    # nginx's Linux header includes <crypt.h>, which Debian's musl-dev leaves out (musl has it,
+    # and libc.a has crypt); crypt itself is only used by auth_basic, which is not built.
+    shim = os.path.join(work, "crypt-include")
+    os.makedirs(shim, exist_ok=True)
+    with open(os.path.join(shim, "crypt.h"), "w") as f:
+        f.write("char *crypt(const char *, const char *);\n")
     configured = process.run(
-        ["./configure", "--with-cc=musl-gcc", "--with-ld-opt=-static"] + options, cwd=tree, timeout=900)
+        ["./configure", "--with-cc=musl-gcc", f"--with-cc-opt=-I{shim}", "--with-ld-opt=-static"] + options,
+        cwd=tree, timeout=900)
     if configured.status != 0:
         raise HarnessError("nginx's configure fails: " + stats.first_line(configured.output))
     built = process.run(["make", "-j", "2"], cwd=tree, timeout=1800)
