@@ -110,10 +110,20 @@ def build_linux_nginx(kraft, site, recipe, work):
     return os.path.join(tree, "objs", "nginx")
 
 
+def folders_of(paths):
+    """Every folder the paths lie in, parents first (the kernel's unpacker makes none itself)."""
+    folders = set()
+    for path in paths:
+        folder = os.path.dirname(path)
+        while folder not in ("/", ""):
+            folders.add(folder)
+            folder = os.path.dirname(folder)
+    return sorted(folders)
+
+
 def linux_initramfs(release, nginx, site, output):
     files = [("/" + path, stat.S_IFREG | 0o644, data, None) for path, data in site_files(site)]
-    folders = sorted({os.path.dirname(path) for path, *_ in files} | {"/tmp"})
-    extra = [(folder, stat.S_IFDIR | 0o755, b"", None) for folder in folders if folder != "/"]
+    extra = [(folder, stat.S_IFDIR | 0o755, b"", None) for folder in folders_of([p for p, *_ in files] + ["/tmp/"])]
     return linux_guest.build_initramfs(
         release, shutil.which("busybox"), nginx, f"{http.GUEST}/{http.PREFIX}", http.HOST, http.PORT, output,
         command="/server", extra_entries=extra + files,

@@ -28,6 +28,10 @@ class NginxBenchTests(unittest.TestCase):
         with self.assertRaises(ValueError):
             nginx.serving_on("server { listen 443; }", 8080)
 
+    def test_every_parent_folder_comes_before_its_files(self):
+        self.assertEqual(nginx.folders_of(["/nginx/conf/nginx.conf", "/etc/passwd", "/tmp/"]),
+                         ["/etc", "/nginx", "/nginx/conf", "/tmp"])
+
     def test_init_runs_the_given_command(self):
         script = linux_guest.init_script([], "172.44.0.2/24", "172.44.0.1", 8080, command="/server")
         self.assertTrue(script.endswith("exec /server\n"))
