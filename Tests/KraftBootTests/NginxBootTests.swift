@@ -8,7 +8,7 @@ final class BuiltNginxSite: @unchecked Sendable {
   let base: URL
   let project: URL
   let build: KraftProcess.Result
-  /// The sha256 of rootfs/nginx/html/big.bin, as the host's sha256sum prints it.
+  /// The sha256 of rootfs/nginx/html/big.bin, as the host's `openssl dgst` prints it.
   let bigFileHash: String
 
   static let bigFileSize = 100 * 1024 * 1024
@@ -35,7 +35,7 @@ final class BuiltNginxSite: @unchecked Sendable {
     ).write(to: conf, atomically: true, encoding: .utf8)
     let big = project.appendingPathComponent("rootfs/nginx/html/big.bin")
     try Self.pseudoRandomBytes(count: Self.bigFileSize).write(to: big)
-    bigFileHash = try Sha256Sum.of(big)
+    bigFileHash = try PortOpenSSLBootTests.hostDigest(["-sha256"], file: big)
     build = try KraftProcess.run(["build", "-j", "2"], in: project, timeout: 2400)
   }
 
@@ -63,8 +63,9 @@ final class BuiltNginxSite: @unchecked Sendable {
 @Suite(
   .tags(.slow), .slowTier,
   .enabled(
-    if: NetworkSupport.inTree && Curl.available && Sha256Sum.available,
-    "needs the lwip and nginx ports, curl and sha256sum"))
+    if: NetworkSupport.inTree && Curl.available
+      && FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl"),
+    "needs the lwip and nginx ports, curl and openssl (for sha256)"))
 struct NginxBootTests {
   /// `kraft run -p PORT:80`: the starter's 612-byte page and a 100 MiB file by hash, then
   /// clients that misbehave, after each of which nginx still answers.
@@ -90,7 +91,7 @@ struct NginxBootTests {
     for path in ["/big.bin", "/sendfile/big.bin"] {
       let download = site.base.appendingPathComponent("big-\(parts[1]).bin")
       #expect(Curl.download(url + path, to: download, timeout: 600) == 0, "\(path):\n\(serving.output)")
-      #expect(try Sha256Sum.of(download) == site.bigFileHash, "\(path)")
+      #expect(try PortOpenSSLBootTests.hostDigest(["-sha256"], file: download) == site.bigFileHash, "\(path)")
       try? FileManager.default.removeItem(at: download)
     }
     #expect(Curl.get(url + "/sendfile/") == page)
@@ -127,23 +128,6 @@ struct NginxBootTests {
     idle.removeAll()
     #expect(Curl.get(url + "/", timeout: 20) == page, "after idle connections:\n\(serving.output)")
     #expect(serving.process.isRunning, "console:\n\(serving.output)")
-  }
-}
-
-/// The host's sha256sum, for files too large to hash in a test by hand.
-enum Sha256Sum {
-  static let available = FileManager.default.isExecutableFile(atPath: "/usr/bin/sha256sum")
-
-  static func of(_ file: URL) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-    process.arguments = [file.path]
-    let out = Pipe()
-    process.standardOutput = out
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
   }
 }
 
