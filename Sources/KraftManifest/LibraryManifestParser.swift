@@ -7,8 +7,7 @@ public struct LibraryManifestParser: Sendable {
   public static let topLevelKeys = [
     "name", "description", "kind", "architectures", "platforms", "requires", "provides",
     "exports", "default-for", "implies", "sources", "includes", "cflags", "global-cflags", "ldflags",
-    "linker-scripts",
-    "image-format", "options",
+    "linker-scripts", "image-format", "options", "program",
   ]
   static let fileKeys = ["path", "if", "architectures", "platforms", "from"]
   static let flagKeys = ["flag", "architectures"]
@@ -61,6 +60,7 @@ public struct LibraryManifestParser: Sendable {
     manifest.implies = try map.optionalStrings("implies", allowSingle: true) ?? []
     manifest.sources = try files(map.optional("sources"), key: "sources")
     manifest.includes = try files(map.optional("includes"), key: "includes")
+    manifest.program = try files(map.optional("program"), key: "program")
     manifest.linkerScripts = try files(map.optional("linker-scripts"), key: "linker-scripts")
     manifest.imageFormats = try imageFormats(map.optional("image-format"))
     manifest.cflags = try flags(map.optional("cflags"), key: "cflags")

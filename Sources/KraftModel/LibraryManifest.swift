@@ -42,6 +42,10 @@ public struct LibraryManifest: Hashable, Sendable, Codable {
   /// A port's generated source list (`prepare: sources-list:`), relative to the source root:
   /// one path per line, compiled after `sources` on every target the port builds for.
   public var sourcesList: String?
+  /// The files of the library's own program (`program:`, the one defining `main`, like nginx's
+  /// src/core/nginx.c): compiled as the image's application when the project has no sources
+  /// of its own, so that a port can be the whole program.
+  public var program: [LibraryFile] = []
   public var location: SourceLocation?
 
   public init(

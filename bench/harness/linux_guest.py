@@ -49,8 +49,9 @@ def _module_name(path):
     return base.replace("-", "_")
 
 
-def init_script(modules, address, gateway, port):
-    """/init: modules in order, the address on eth0, then the server as the only process."""
+def init_script(modules, address, gateway, port, command=None):
+    """/init: modules in order, the address on eth0, then the server as the only process
+    (`command`, else `/server PORT`)."""
     lines = ["#!/bin/busybox sh", "/bin/busybox mount -t proc proc /proc"]
     lines += [f"/bin/busybox insmod /modules/{os.path.basename(m)}" for m in modules]
     lines += [
@@ -58,7 +59,7 @@ def init_script(modules, address, gateway, port):
         "/bin/busybox ip link set eth0 up",
         f"/bin/busybox ip addr add {address} dev eth0",
         f"/bin/busybox ip route add default via {gateway}",
-        f"exec /server {port}",
+        f"exec {command or f'/server {port}'}",
     ]
     return "\n".join(lines) + "\n"
 
@@ -88,9 +89,10 @@ def cpio_newc(entries):
     return bytes(out)
 
 
-def initramfs_entries(busybox, server, modules, init):
+def initramfs_entries(busybox, server, modules, init, extra=()):
     """The archive's entries: directories, /dev/console (the kernel opens it for /init's
-    output before anything is mounted), busybox, the server, the modules and /init."""
+    output before anything is mounted), busybox, the server, the modules, `extra` entries
+    (the server's own files) and /init."""
     directory = stat.S_IFDIR | 0o755
     entries = [(d, directory, b"", None) for d in ("dev", "proc", "sys", "bin", "modules")]
     entries.append(("dev/console", stat.S_IFCHR | 0o600, b"", (5, 1)))
@@ -98,6 +100,7 @@ def initramfs_entries(busybox, server, modules, init):
     entries.append(("server", stat.S_IFREG | 0o755, server, None))
     for name, data in modules:
         entries.append(("modules/" + name, stat.S_IFREG | 0o644, data, None))
+    entries += list(extra)
     entries.append(("init", stat.S_IFREG | 0o755, init.encode(), None))
     return entries
 
@@ -131,7 +134,8 @@ def kernel_release(boot_folder="/boot"):
     return kernels[-1][len("vmlinuz-") :], None
 
 
-def build_initramfs(release, busybox_path, server_path, address, gateway, port, output):
+def build_initramfs(release, busybox_path, server_path, address, gateway, port, output, command=None,
+                    extra_entries=()):
     """Writes the initramfs; returns its path."""
     modules_root = os.path.join("/lib/modules", release)
     with open(os.path.join(modules_root, "modules.dep")) as dep:
@@ -144,7 +148,8 @@ def build_initramfs(release, busybox_path, server_path, address, gateway, port, 
             modules.append((os.path.basename(path), module.read()))
     with open(busybox_path, "rb") as busybox, open(server_path, "rb") as server:
         entries = initramfs_entries(
-            busybox.read(), server.read(), modules, init_script(order, address, gateway, port)
+            busybox.read(), server.read(), modules, init_script(order, address, gateway, port, command),
+            extra_entries,
         )
     with open(output, "wb") as archive:
         archive.write(cpio_newc(entries))

@@ -232,6 +232,63 @@ static long sys_writev(long fd, long iov, long cnt, long a3, long a4, long a5)
 }
 KSYSCALL_REGISTER(writev, sys_writev);
 
+/*
+ * sendfile: a file's bytes to any descriptor (a socket, for nginx's `sendfile
+ * on`), through a bounce buffer. From *offset (then updated) when given, else
+ * from and moving the input's offset; stops at the first short write, as a
+ * non-blocking socket's would be.
+ */
+#define SENDFILE_CHUNK 65536
+
+static long sys_sendfile(long out_fd, long in_fd, long offp, long count,
+                         long a4, long a5)
+{
+	struct kfile *in = kfd_get((int)in_fd);
+	struct kfile *out = kfd_get((int)out_fd);
+	int64_t *offset = (int64_t *)offp;
+	if (!in || !out)
+		return -KEBADF;
+	if ((in->vn->mode & VFS_S_IFMT) != VFS_S_IFREG ||
+	    (out->flags & KO_APPEND) || count < 0 || (offset && *offset < 0))
+		return -KEINVAL;
+	uint64_t pos = offset ? (uint64_t)*offset : in->off;
+	size_t chunk =
+	    (size_t)count < SENDFILE_CHUNK ? (size_t)count : SENDFILE_CHUNK;
+	char *buf = chunk ? kmalloc(chunk) : NULL;
+	if (chunk && !buf)
+		return -KENOMEM;
+	long total = 0;
+	while (total < count) {
+		size_t want = (size_t)(count - total) < chunk
+		                  ? (size_t)(count - total)
+		                  : chunk;
+		uint64_t at = pos;
+		long r = do_read(in, buf, want, &at);
+		if (r <= 0) {
+			total = total ? total : r;
+			break;
+		}
+		long w = do_write(out, buf, (size_t)r, &out->off);
+		if (w <= 0) {
+			total = total ? total : w;
+			break;
+		}
+		pos += (uint64_t)w;
+		total += w;
+		if (w < r)
+			break;
+	}
+	kfree(buf);
+	if (total > 0) {
+		if (offset)
+			*offset = (int64_t)pos;
+		else
+			in->off = pos;
+	}
+	return total;
+}
+KSYSCALL_REGISTER(sendfile, sys_sendfile);
+
 static long sys_lseek(long fd, long off, long whence, long a3, long a4, long a5)
 {
 	struct kfile *f = kfd_get((int)fd);

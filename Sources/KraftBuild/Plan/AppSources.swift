@@ -15,6 +15,15 @@ public struct AppSources: Sendable {
     self.fileSystem = fileSystem
   }
 
+  /// Whether the project names or holds any code of its own (a Makefile.uk, an explicit list,
+  /// or C and assembly files beside the Kraftfile). Without any, a port's program is the app.
+  public var hasOwnSources: Bool {
+    get throws {
+      if fileSystem.exists(directory + "/Makefile.uk") || explicit != nil { return true }
+      return try fileSystem.list(directory).contains { $0.hasSuffix(".c") || $0.hasSuffix(".S") }
+    }
+  }
+
   /// One library per `addlib` in Makefile.uk, or a single library `app`. `options` are the
   /// resolved values (`CONFIG_X` → `y` or its value) that `-$(CONFIG_X)` suffixes test.
   public func libraries(options: [String: String]) throws -> [MakefileUk.Library] {
@@ -53,7 +62,7 @@ public struct AppSources: Sendable {
       throw Diagnostics([
         Diagnostic(
           .error,
-          "no application sources in '\(directory)'; add a 'main.c' (or a 'Makefile.uk') beside the Kraftfile"
+          "no application sources in '\(directory)'; add a 'main.c' (or a 'Makefile.uk') beside the Kraftfile, or a port that is a program ('kraft port add nginx')"
         )
       ])
     }

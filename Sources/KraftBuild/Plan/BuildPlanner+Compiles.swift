@@ -8,46 +8,64 @@ extension BuildPlanner {
     _ libraries: [LibraryManifest], _ resolved: ResolvedTarget, _ exports: LibraryExports,
     leading: [String], _ request: BuildRequest, directory: String
   ) throws -> [CompileStep] {
+    try libraries.flatMap { library in
+      try compiles(
+        of: try sourceEntries(of: library), in: library, resolved, exports, leading: leading,
+        request, directory: directory)
+    }
+  }
+
+  /// `entries` of `library` (its sources, or its program's), with the library's own flags.
+  private func compiles(
+    of entries: [LibraryFile], in library: LibraryManifest, _ resolved: ResolvedTarget,
+    _ exports: LibraryExports, leading: [String], _ request: BuildRequest, directory: String
+  ) throws -> [CompileStep] {
     var compiles: [CompileStep] = []
-    for library in libraries {
-      for entry in try sourceEntries(of: library) where resolved.applies(entry) {
-        let base = entry.base == .manifest ? library.directory : library.sourceRoot
-        let matches = try fileSystem.glob(entry.path, in: base)
-        if matches.isEmpty {
-          throw Diagnostics([
-            Diagnostic(
-              .error, "library '\(library.name)': source '\(entry.path)' matches no file in '\(base)'",
-              at: entry.location)
-          ])
-        }
-        for relative in matches {
-          compiles.append(
-            Self.compileStep(
-              library: library.name, source: base + "/" + relative, relative: relative,
-              leading: leading, dialect: Self.libraryDialect,
-              trailing: Self.ownCFlags(of: library, for: resolved.target.architecture)
-                + exports.includes.map { "-I" + $0 } + request.extraCFlags,
-              directory: directory))
-        }
+    for entry in entries where resolved.applies(entry) {
+      let base = entry.base == .manifest ? library.directory : library.sourceRoot
+      let matches = try fileSystem.glob(entry.path, in: base)
+      if matches.isEmpty {
+        throw Diagnostics([
+          Diagnostic(
+            .error, "library '\(library.name)': source '\(entry.path)' matches no file in '\(base)'",
+            at: entry.location)
+        ])
+      }
+      for relative in matches {
+        compiles.append(
+          Self.compileStep(
+            library: library.name, source: base + "/" + relative, relative: relative,
+            leading: leading, dialect: Self.libraryDialect,
+            trailing: Self.ownCFlags(of: library, for: resolved.target.architecture)
+              + exports.includes.map { "-I" + $0 } + request.extraCFlags,
+            directory: directory))
       }
     }
     return compiles
   }
 
   /// The application's sources (`AppSources`: the Kraftfile's list, else the project's C
-  /// files), with the dialect and flags of the application, not of the kernel.
+  /// files), with the dialect and flags of the application, not of the kernel. A project with
+  /// none of its own runs the program of the one library that declares one (`program:`).
   func appCompiles(
-    _ resolved: ResolvedTarget, _ exports: LibraryExports, leading: [String], _ request: BuildRequest,
-    directory: String
+    _ libraries: [LibraryManifest], _ resolved: ResolvedTarget, _ exports: LibraryExports,
+    leading: [String], _ request: BuildRequest, directory: String
   ) throws -> [CompileStep] {
     let optionValues = Dictionary(
       resolved.resolution.options.compactMap { option in
         option.value.map { (option.option.name, $0.description) }
       }, uniquingKeysWith: { first, _ in first })
     let project = request.kraftfile.directory
-    let appLibraries = try AppSources(
-      directory: project, explicit: request.appSources, fileSystem: fileSystem
-    ).libraries(options: optionValues)
+    let appSources = AppSources(
+      directory: project, explicit: request.appSources, fileSystem: fileSystem)
+    if try !appSources.hasOwnSources,
+      let owner = try Self.programLibrary(libraries.filter { !$0.program.isEmpty })
+    {
+      return try compiles(
+        of: owner.program, in: owner, resolved, exports, leading: leading, request,
+        directory: directory)
+    }
+    let appLibraries = try appSources.libraries(options: optionValues)
     return appLibraries.flatMap { app in
       app.sources.map { source in
         let relative =
@@ -61,6 +79,18 @@ extension BuildPlanner {
           directory: directory)
       }
     }
+  }
+
+  /// The one library whose program is the image's; two would be two `main`s.
+  static func programLibrary(_ candidates: [LibraryManifest]) throws -> LibraryManifest? {
+    guard candidates.count > 1 else { return candidates.first }
+    let names = candidates.map { "'\($0.name)'" }.joined(separator: " and ")
+    throw Diagnostics([
+      Diagnostic(
+        .error,
+        "\(names) each declare a program and the project has no sources of its own to choose; "
+          + "keep one of them in 'libraries:', or add the project's own 'main.c'")
+    ])
   }
 
   /// `dialect` (C only; assembly gets `-D__ASSEMBLY__` there) goes between `leading` and

@@ -61,7 +61,7 @@ public struct BuildPlanner: Sendable {
       + toolchain.headerFlags + exports.globalCFlags + ["-include", directory + "/include/config.h"]
     let compiles =
       try libraryCompiles(libraries, resolved, exports, leading: leading, request, directory: directory)
-      + appCompiles(resolved, exports, leading: leading, request, directory: directory)
+      + appCompiles(libraries, resolved, exports, leading: leading, request, directory: directory)
     let image = request.outputDirectory + "/" + ImageName.image(project: request.projectName, target: target)
     let (link, strip) = Self.linkAndStrip(
       objects: compiles.map(\.object), exports: exports, libraries: libraries, target: target,
