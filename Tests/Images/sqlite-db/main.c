@@ -9,7 +9,8 @@
  * concurrently (SQLite's file locks through fcntl, its mutexes through
  * pthreads).
  *  3. An in-memory database: a recursive query and the same aggregates.
- *  4. The database shipped in the rootfs (argv[1]), opened read-only: its rows
+ *  4. WAL mode in exclusive locking mode (no shared memory).
+ *  5. The database shipped in the rootfs (argv[1]), opened read-only: its rows
  * are checked against the expected sum passed as argv[2], and a write is
  * refused.
  *
@@ -306,6 +307,36 @@ static void memory_database(void)
 	sqlite3_close(db);
 }
 
+/* WAL mode without shared memory (the kernel maps no files): in exclusive
+ * locking mode SQLite keeps the WAL index in the heap. */
+static void wal_database(const char *path)
+{
+	sqlite3 *db = open_db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+	expect_text(db, "PRAGMA locking_mode=EXCLUSIVE", "exclusive");
+	expect_text(db, "PRAGMA journal_mode=WAL", "wal");
+	exec(db, "CREATE TABLE k(v INTEGER); BEGIN");
+	for (int i = 1; i <= 100; i++) {
+		char sql[64];
+		snprintf(sql, sizeof sql, "INSERT INTO k VALUES(%d)", i);
+		exec(db, sql);
+	}
+	exec(db, "COMMIT");
+	if (query_int(db, "SELECT sum(v) FROM k") != 5050)
+		fail("wal: sum");
+	exec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+	expect_text(db, "PRAGMA integrity_check", "ok");
+	sqlite3_close(db);
+	/* The file stays in WAL mode: every later connection asks for exclusive
+	 * mode first. */
+	db = open_db(path, SQLITE_OPEN_READWRITE);
+	expect_text(db, "PRAGMA locking_mode=EXCLUSIVE", "exclusive");
+	if (query_int(db, "SELECT count(*) FROM k") != 100)
+		fail("wal: rows after reopening");
+	expect_text(db, "PRAGMA journal_mode", "wal");
+	sqlite3_close(db);
+	printf("wal: exclusive mode checked\n");
+}
+
 static void shipped_database(const char *path, sqlite3_int64 expected_sum)
 {
 	sqlite3 *db = open_db(path, SQLITE_OPEN_READONLY);
@@ -336,6 +367,7 @@ int main(int argc, char **argv)
 	file_database("/tmp/kraft-test.db");
 	threads("/tmp/kraft-test.db");
 	memory_database();
+	wal_database("/tmp/kraft-wal.db");
 	shipped_database(argv[1], atoll(argv[2]));
 	printf("sqlite: ok\n");
 	return 0;
