@@ -50,7 +50,11 @@ final class SQLiteProject: @unchecked Sendable {
       to: project.appendingPathComponent("main.c"))
     let data = project.appendingPathComponent("rootfs/data")
     try manager.createDirectory(at: data, withIntermediateDirectories: true)
-    shippedSum = try Self.writeShippedDatabase(data.appendingPathComponent("shipped.db"))
+    let shipped = data.appendingPathComponent("shipped.db")
+    guard let sum = try HostTool.output(["python3", "-c", Self.shippedScript, shipped.path]) else {
+      throw OpenSSLProject.StepFailed(description: "python3 could not write \(shipped.path)")
+    }
+    shippedSum = sum.trimmingCharacters(in: .whitespacesAndNewlines)
 
     let kraftfile = project.appendingPathComponent("Kraftfile")
     let text = try String(contentsOf: kraftfile, encoding: .utf8)
@@ -66,22 +70,6 @@ final class SQLiteProject: @unchecked Sendable {
         ["run", "-t", target, "--timeout", "300", "--", "/data/shipped.db", shippedSum],
         in: project, environment: kernel, timeout: 400)
     }
-  }
-
-  /// Runs `shippedScript` with the host's python3; its output (the checksum) without the newline.
-  static func writeShippedDatabase(_ file: URL) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", shippedScript, file.path]
-    let output = Pipe()
-    process.standardOutput = output
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      throw OpenSSLProject.StepFailed(description: "python3 could not write \(file.path)")
-    }
-    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
   deinit { try? FileManager.default.removeItem(at: root) }
