@@ -24,6 +24,12 @@
 #define F_SETFD         2
 #define F_GETFL         3
 #define F_SETFL         4
+#define F_GETLK         5
+#define F_SETLK         6
+#define F_SETLKW        7
+#define F_RDLCK         0
+#define F_WRLCK         1
+#define F_UNLCK         2
 #define F_DUPFD_CLOEXEC 1030
 #define FD_CLOEXEC      1
 #define IOV_MAX         1024
@@ -32,6 +38,15 @@
 struct iovec_linux {
 	void *base;
 	size_t len;
+};
+
+/* Linux's struct flock on 64-bit architectures. */
+struct flock_linux {
+	short type;
+	short whence;
+	long start;
+	long len;
+	int pid;
 };
 
 static struct kfile *table[CONFIG_POSIX_FD_MAX];
@@ -374,6 +389,40 @@ static long sys_dup3(long oldfd, long newfd, long flags, long a3, long a4,
 }
 KSYSCALL_REGISTER(dup3, sys_dup3);
 
+/*
+ * POSIX record locks (F_GETLK, F_SETLK, F_SETLKW) belong to a process, and a
+ * process never conflicts with its own locks: in a unikernel, the only process,
+ * every lock is granted at once and F_GETLK finds none in the way. What is left
+ * are Linux's checks of the request (SQLite, for one, relies on locks working).
+ * Open-file-description locks (F_OFD_*) do conflict within a process and are
+ * not supported.
+ */
+static long record_lock(const struct kfile *f, long cmd,
+                        struct flock_linux *lock)
+{
+	if (f->flags & KO_PATH)
+		return -KEBADF;
+	if (lock->whence != SEEK_SET && lock->whence != SEEK_CUR &&
+	    lock->whence != SEEK_END)
+		return -KEINVAL;
+	if (cmd == F_GETLK) {
+		if (lock->type != F_RDLCK && lock->type != F_WRLCK)
+			return -KEINVAL;
+		lock->type = F_UNLCK;
+		return 0;
+	}
+	int mode = f->flags & KO_ACCMODE;
+	switch (lock->type) {
+	case F_RDLCK:
+		return mode == KO_WRONLY ? -KEBADF : 0;
+	case F_WRLCK:
+		return mode == KO_RDONLY ? -KEBADF : 0;
+	case F_UNLCK:
+		return 0;
+	}
+	return -KEINVAL;
+}
+
 static long sys_fcntl(long fd, long cmd, long arg, long a3, long a4, long a5)
 {
 	struct kfile *f = kfd_get((int)fd);
@@ -401,6 +450,12 @@ static long sys_fcntl(long fd, long cmd, long arg, long a3, long a4, long a5)
 		f->flags = (f->flags & ~(KO_APPEND | KO_NONBLOCK)) |
 		           (int)(arg & (KO_APPEND | KO_NONBLOCK));
 		return 0;
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+		if (!arg)
+			return -KEFAULT;
+		return record_lock(f, cmd, (struct flock_linux *)arg);
 	}
 	return -KEINVAL;
 }

@@ -1,7 +1,7 @@
 /*
  * The calls that name files by path: open, the stat family, getdents64,
- * mkdir, unlink, rmdir, rename, access, truncate, getcwd and chdir, each
- * with its *at() form. Paths are resolved by the VFS relative to a
+ * mkdir, unlink, rmdir, rename, access, truncate, chown, getcwd and chdir,
+ * each with its *at() form. Paths are resolved by the VFS relative to a
  * directory descriptor or the working directory. Ownership is always root
  * and permission bits are kept but not enforced (one user).
  */
@@ -164,6 +164,46 @@ static long sys_statx(long dirfd, long path, long flags, long mask, long stxp,
 	return 0;
 }
 KSYSCALL_REGISTER(statx, sys_statx);
+
+/*
+ * Every file belongs to root (stat reports 0:0), so chown to root, or to -1
+ * (unchanged), leaves it as it is; another owner cannot be kept: EINVAL,
+ * Linux's answer for an id the user namespace does not map. (SQLite, run as
+ * root, gives a new journal the database file's owner.)
+ */
+static long sys_fchownat(long dirfd, long pathp, long owner, long group,
+                         long flags, long a5)
+{
+	struct vnode *vn;
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -KEINVAL;
+	int err = resolve(dirfd, (const char *)pathp, (int)flags, &vn);
+	if (err)
+		return err;
+	uint32_t uid = (uint32_t)owner, gid = (uint32_t)group;
+	return (uid == 0 || uid == (uint32_t)-1) &&
+	               (gid == 0 || gid == (uint32_t)-1)
+	           ? 0
+	           : -KEINVAL;
+}
+KSYSCALL_REGISTER(fchownat, sys_fchownat);
+
+static long sys_chown(long path, long owner, long group, long a3, long a4,
+                      long a5)
+{
+	return sys_fchownat(KAT_FDCWD, path, owner, group, 0, 0);
+}
+KSYSCALL_REGISTER(chown, sys_chown);
+KSYSCALL_REGISTER(lchown, sys_chown); /* no symbolic links */
+
+static long sys_fchown(long fd, long owner, long group, long a3, long a4,
+                       long a5)
+{
+	if (!kfd_get((int)fd))
+		return -KEBADF;
+	return sys_fchownat(fd, (long)"", owner, group, AT_EMPTY_PATH, 0);
+}
+KSYSCALL_REGISTER(fchown, sys_fchown);
 
 static long sys_openat(long dirfd, long pathp, long flags, long mode, long a4,
                        long a5)

@@ -12,4 +12,17 @@ enum HostTool {
     process.waitUntilExit()
     return process.terminationStatus
   }
+
+  /// Runs `arguments` and returns what it printed on stdout, or nil when it failed.
+  static func output(_ arguments: [String]) throws -> String? {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
+  }
 }
