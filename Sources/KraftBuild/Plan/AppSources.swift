@@ -3,21 +3,47 @@ import KraftModel
 
 /// The application's code, found the way the project asks: a Unikraft `Makefile.uk` beside the
 /// Kraftfile wins; otherwise an explicit list of files (globs allowed) when one is given;
-/// otherwise every `*.c` and `*.S` directly in the Kraftfile's folder.
+/// otherwise every `*.c` and `*.S` directly in the Kraftfile's folder. When a selected port is
+/// the image's program (it provides the `program` capability: its sources hold `main`, as
+/// Redis's server.c does), the project has no code of its own.
 public struct AppSources: Sendable {
+  /// The capability of a port whose own sources are the image's program.
+  public static let programCapability = "program"
+
   public var directory: String
   public var explicit: [String]?
+  /// The selected library providing `program`, if any.
+  public var programLibrary: String?
   public var fileSystem: FileSystem
 
-  public init(directory: String, explicit: [String]? = nil, fileSystem: FileSystem) {
+  public init(
+    directory: String, explicit: [String]? = nil, programLibrary: String? = nil,
+    fileSystem: FileSystem
+  ) {
     self.directory = directory
     self.explicit = explicit
+    self.programLibrary = programLibrary
     self.fileSystem = fileSystem
   }
 
   /// One library per `addlib` in Makefile.uk, or a single library `app`. `options` are the
   /// resolved values (`CONFIG_X` → `y` or its value) that `-$(CONFIG_X)` suffixes test.
   public func libraries(options: [String: String]) throws -> [MakefileUk.Library] {
+    guard let programLibrary else { return try projectLibraries(options: options) }
+    let own = (try? projectLibraries(options: options)) ?? []
+    if let first = own.first?.sources.first {
+      throw Diagnostics([
+        Diagnostic(
+          .error,
+          "'\(programLibrary)' is the image's program (it provides '\(Self.programCapability)'), "
+            + "so the project has no sources of its own, but it has '\(first)'; remove them, or remove '\(programLibrary)' from 'libraries:'"
+        )
+      ])
+    }
+    return []
+  }
+
+  private func projectLibraries(options: [String: String]) throws -> [MakefileUk.Library] {
     let makefile = directory + "/Makefile.uk"
     if fileSystem.exists(makefile) {
       let text = try fileSystem.readText(makefile)

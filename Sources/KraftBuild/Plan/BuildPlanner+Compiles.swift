@@ -35,7 +35,7 @@ extension BuildPlanner {
   }
 
   /// The application's sources (`AppSources`: the Kraftfile's list, else the project's C
-  /// files), with the dialect and flags of the application, not of the kernel.
+  /// files; none when a port provides the program), with the dialect and flags of the application, not of the kernel.
   func appCompiles(
     _ resolved: ResolvedTarget, _ exports: LibraryExports, leading: [String], _ request: BuildRequest,
     directory: String
@@ -45,8 +45,12 @@ extension BuildPlanner {
         option.value.map { (option.option.name, $0.description) }
       }, uniquingKeysWith: { first, _ in first })
     let project = request.kraftfile.directory
+    let program = resolved.resolution.libraries.first {
+      $0.provides.contains(AppSources.programCapability)
+    }
     let appLibraries = try AppSources(
-      directory: project, explicit: request.appSources, fileSystem: fileSystem
+      directory: project, explicit: request.appSources, programLibrary: program?.name,
+      fileSystem: fileSystem
     ).libraries(options: optionValues)
     return appLibraries.flatMap { app in
       app.sources.map { source in
