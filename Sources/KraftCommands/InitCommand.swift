@@ -64,6 +64,10 @@ struct ProjectWriter {
     }
     try fileSystem.createDirectory(directory)
     for file in files {
+      // A template's file may sit in a folder of its own (a rootfs).
+      if let slash = file.name.lastIndex(of: "/") {
+        try fileSystem.createDirectory(directory + "/" + file.name[..<slash])
+      }
       try fileSystem.writeText(file.text, to: directory + "/" + file.name)
     }
     return files.map(\.name)
