@@ -18,7 +18,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from harness import boots, floor, http, machine, memory, posix_probes, report, runtime, stats, toolchain  # noqa: E402
+from harness import boots, floor, http, machine, memory, posix_probes, redis, report, runtime, stats, toolchain  # noqa: E402
 from harness.kraft import HarnessError, Kraft, Project  # noqa: E402
 
 REPOSITORY = os.path.dirname(HERE)
@@ -51,7 +51,7 @@ def parse_arguments():
         "--quick", action="store_true", help="2 runs of everything, results to bench/work/quick"
     )
     parser.add_argument(
-        "--only", choices=["posix-probes", "http"],
+        "--only", choices=["posix-probes", "http", "redis"],
         help="measure this figure alone; results to bench/results/<figure>.json and .txt",
     )
     arguments = parser.parse_args()
@@ -213,6 +213,11 @@ def main():
         runs = 2 if arguments.quick else 3
         figures += http.measure(kraft, HTTP_PROJECT, os.path.join(WORK, "http"), floors, log, runs=runs)
         return finish(results, arguments, log, base="http")
+    if arguments.only == "redis":
+        # Not in the default suite either: two servers, four benchmarks and two bisections.
+        log("Redis: kraft image against a Linux guest")
+        figures += redis.measure(kraft, os.path.join(WORK, "redis"), log, runs=2 if arguments.quick else 3)
+        return finish(results, arguments, log, base="redis")
 
     log("QEMU floor images")
     floors = floor.build_floor_images(os.path.join(HERE, "floor"), os.path.join(WORK, "floor"))

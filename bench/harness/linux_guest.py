@@ -49,8 +49,9 @@ def _module_name(path):
     return base.replace("-", "_")
 
 
-def init_script(modules, address, gateway, port):
-    """/init: modules in order, the address on eth0, then the server as the only process."""
+def init_script(modules, address, gateway, port, arguments=None):
+    """/init: modules in order, the address on eth0, then the server as the only process
+    (`/server PORT`, or `/server ARGUMENTS`)."""
     lines = ["#!/bin/busybox sh", "/bin/busybox mount -t proc proc /proc"]
     lines += [f"/bin/busybox insmod /modules/{os.path.basename(m)}" for m in modules]
     lines += [
@@ -58,7 +59,7 @@ def init_script(modules, address, gateway, port):
         "/bin/busybox ip link set eth0 up",
         f"/bin/busybox ip addr add {address} dev eth0",
         f"/bin/busybox ip route add default via {gateway}",
-        f"exec /server {port}",
+        f"exec /server {arguments or port}",
     ]
     return "\n".join(lines) + "\n"
 
@@ -131,7 +132,7 @@ def kernel_release(boot_folder="/boot"):
     return kernels[-1][len("vmlinuz-") :], None
 
 
-def build_initramfs(release, busybox_path, server_path, address, gateway, port, output):
+def build_initramfs(release, busybox_path, server_path, address, gateway, port, output, arguments=None):
     """Writes the initramfs; returns its path."""
     modules_root = os.path.join("/lib/modules", release)
     with open(os.path.join(modules_root, "modules.dep")) as dep:
@@ -144,7 +145,7 @@ def build_initramfs(release, busybox_path, server_path, address, gateway, port, 
             modules.append((os.path.basename(path), module.read()))
     with open(busybox_path, "rb") as busybox, open(server_path, "rb") as server:
         entries = initramfs_entries(
-            busybox.read(), server.read(), modules, init_script(order, address, gateway, port)
+            busybox.read(), server.read(), modules, init_script(order, address, gateway, port, arguments)
         )
     with open(output, "wb") as archive:
         archive.write(cpio_newc(entries))
