@@ -51,11 +51,13 @@ def parse_benchmark_csv(text):
     return rates
 
 
-def benchmark(pipeline, requests):
+def benchmark(pipeline, requests, timeout=600):
+    """{test: requests/s}; empty when redis-benchmark fails or outlives `timeout` (a guest
+    that stopped answering: redis-benchmark itself waits forever)."""
     done = process.run(
         ["redis-benchmark", "-h", http.GUEST, "-p", str(PORT), "-c", str(CLIENTS), "-n", str(requests),
          "-P", str(pipeline), "-t", ",".join(t.lower() for t in TESTS), "--csv"],
-        timeout=600,
+        timeout=timeout,
     )
     return parse_benchmark_csv(done.output)
 
@@ -86,7 +88,7 @@ def serve_figures(subject, command_for, booted_bytes, runs, requests, log):
 
     def serves_at(mib):
         with http.Guest(command_for(mib), answers=pings) as probe:
-            return probe.start(within_s=max(10.0, 5 * boot_s)) and benchmark(1, 2000).get("SET", 0) > 0
+            return probe.start(within_s=max(10.0, 5 * boot_s)) and benchmark(1, 2000, timeout=60).get("SET", 0) > 0
 
     smallest, probes = memory.bisect(serves_at, 0, MEMORY_MIB)
     figures.append(stats.figure(GROUP, subject, TARGET, "smallest -m that serves", "MiB", [smallest], probes=probes))
