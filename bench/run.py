@@ -18,7 +18,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from harness import boots, floor, http, machine, memory, nginx, posix_probes, report, runtime, stats, toolchain  # noqa: E402
+from harness import boots, floor, http, machine, memory, nginx, posix_probes, redis, report, runtime, stats, toolchain  # noqa: E402
 from harness.kraft import HarnessError, Kraft, Project  # noqa: E402
 
 REPOSITORY = os.path.dirname(HERE)
@@ -51,7 +51,7 @@ def parse_arguments():
         "--quick", action="store_true", help="2 runs of everything, results to bench/work/quick"
     )
     parser.add_argument(
-        "--only", choices=["posix-probes", "http", "nginx"],
+        "--only", choices=["posix-probes", "http", "nginx", "redis"],
         help="measure this figure alone; results to bench/results/<figure>.json and .txt",
     )
     arguments = parser.parse_args()
@@ -219,6 +219,11 @@ def main():
         recipe = os.path.join(REPOSITORY, "Ports", "nginx", "port.yaml")
         figures += nginx.measure(kraft, recipe, os.path.join(WORK, "nginx"), log, seconds=5 if arguments.quick else 10)
         return finish(results, arguments, log, base="nginx")
+    if arguments.only == "redis":
+        # Not in the default suite either: two servers, four benchmarks and two bisections.
+        log("Redis: kraft image against a Linux guest")
+        figures += redis.measure(kraft, os.path.join(WORK, "redis"), log, runs=2 if arguments.quick else 3)
+        return finish(results, arguments, log, base="redis")
 
     log("QEMU floor images")
     floors = floor.build_floor_images(os.path.join(HERE, "floor"), os.path.join(WORK, "floor"))

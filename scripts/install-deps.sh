@@ -27,6 +27,7 @@ packages=(
   wrk               # bench: HTTP requests/s and latency
   busybox-static    # bench: the Linux guest's minimal initramfs
   linux-image-amd64 # bench: the Linux guest kernel the unikernel is compared against
+  redis-tools       # redis boot test and bench: redis-cli, redis-benchmark
 )
 
 missing=()

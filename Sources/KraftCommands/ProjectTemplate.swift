@@ -6,7 +6,7 @@ struct ProjectTemplate: Sendable {
   /// File name (relative to the project folder) to content, given the project's name.
   var files: @Sendable (String) -> [(name: String, text: String)]
 
-  static let all = [helloworld, nginx]
+  static let all = [helloworld, nginx, redis]
 
   static func named(_ name: String) -> ProjectTemplate? {
     all.first { $0.name == name }

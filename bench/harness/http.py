@@ -145,10 +145,12 @@ def http_get(address, port, path="/", timeout=0.25):
 
 
 class Guest:
-    """One QEMU serving HTTP: started, timed to its first answer, stopped."""
+    """One QEMU serving: started, timed to its first answer, stopped. `answers()` asks the
+    server once (HTTP by default; redis.py pings Redis)."""
 
-    def __init__(self, command):
+    def __init__(self, command, answers=None):
         self.command = command
+        self.answers = answers or (lambda: http_get(GUEST, PORT) is not None)
         self.child = None
         self.first_answer_s = None
 
@@ -159,7 +161,7 @@ class Guest:
             stderr=subprocess.DEVNULL, start_new_session=True,
         )
         while time.perf_counter() - start < within_s and self.child.poll() is None:
-            if http_get(GUEST, PORT) is not None:
+            if self.answers():
                 self.first_answer_s = time.perf_counter() - start
                 return True
             time.sleep(0.005)
