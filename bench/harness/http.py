@@ -177,9 +177,9 @@ class Guest:
         self.stop()
 
 
-def wrk(seconds):
+def wrk(seconds, connections=WRK_CONNECTIONS, threads=WRK_THREADS):
     done = process.run(
-        ["wrk", "-t", str(WRK_THREADS), "-c", str(WRK_CONNECTIONS), "-d", f"{seconds}s", "--latency",
+        ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s", "--latency",
          f"http://{GUEST}:{PORT}/"],
         timeout=seconds + 60,
     )
@@ -224,19 +224,20 @@ def serve_figures(subject, command_for, booted_bytes, runs, seconds, log):
     return figures
 
 
-def ratio_figure(figures, kraft_subject, linux_subject):
-    """kraft's requests/s over the Linux guest's, from the medians."""
+def ratio_figure(figures, kraft_subject, linux_subject, rate="requests/s", name="requests/s ratio",
+                 ratio_subject="kraft vs linux"):
+    """kraft's requests/s over the Linux guest's, from the medians of the figures named `rate`
+    (a prefix)."""
     def median(subject):
         for figure in figures:
-            if figure["subject"] == subject and figure["name"].startswith("requests/s") and "median" in figure:
+            if figure["subject"] == subject and figure["name"].startswith(rate) and "median" in figure:
                 return figure["median"]
         return None
 
     mine, theirs = median(kraft_subject), median(linux_subject)
     if mine is None or theirs is None or theirs == 0:
-        return stats.unavailable(GROUP, "kraft vs linux", TARGET, "requests/s ratio",
-                                 "needs both sides' requests/s")
-    return stats.figure(GROUP, "kraft vs linux", TARGET, "requests/s ratio", "ratio", [mine / theirs],
+        return stats.unavailable(GROUP, ratio_subject, TARGET, name, "needs both sides' requests/s")
+    return stats.figure(GROUP, ratio_subject, TARGET, name, "ratio", [mine / theirs],
                         goal="at least x1.50 (issue 15)")
 
 
