@@ -33,6 +33,7 @@ struct NetHTTPLoadTests {
 
   @Test(arguments: targets) func loadsAndTransfersLeaveNoLeak(target: String) async throws {
     let (serving, base) = try await Self.serve(target)
+    #expect(HTTPLoad.waitUntilOnlyOneConnection(base))
     let before = try HTTPLoad.freeMemory(base)
 
     let sequential = try HTTPLoad.sequential(base + "/", count: 10_000)
@@ -53,6 +54,9 @@ struct NetHTTPLoadTests {
     let upload = try HTTPLoad.upload(base + "/sha256", bytes: size)
     #expect(upload.guest == upload.host, "the guest hashed \(upload.guest), the host sent \(upload.host)")
 
+    // The last transfer's connection closes in the guest a little after curl has its answer.
+    let settled = HTTPLoad.waitUntilOnlyOneConnection(base)
+    #expect(settled, "connections still open: \(Curl.get(base + "/stats") ?? "")")
     let after = try HTTPLoad.freeMemory(base)
     #expect(abs(after - before) <= 4096, "free memory \(before) before, \(after) after (\(stats))")
     _ = Curl.get(base + "/exit")
@@ -71,19 +75,20 @@ struct NetHTTPLoadTests {
     defer { namespace.remove() }
     try namespace.create()
     try namespace.setResolvConf("nameserver 127.0.0.1\n")
-    let dns = Process()
-    dns.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    dns.arguments =
-      namespace.exec + [
-        "dnsmasq", "--keep-in-foreground", "--no-resolv", "--no-hosts", "--listen-address=127.0.0.1",
-        "--bind-interfaces", "--address=/kraft-test.example/10.1.2.3", "--pid-file=", "--user=root",
-      ]
-    dns.standardOutput = FileHandle.nullDevice
-    dns.standardError = FileHandle.nullDevice
-    try dns.run()
+    // dnsmasq as a daemon (it closes every inherited descriptor at start, which Foundation's
+    // Process takes for the child's end and then waits for it), stopped by its pid file.
+    let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("kraft-dnsmasq-\(UUID()).pid")
+    try namespace.run(inside: [
+      "dnsmasq", "--no-resolv", "--no-hosts", "--listen-address=127.0.0.1", "--bind-interfaces",
+      "--address=/kraft-test.example/10.1.2.3", "--pid-file=" + pidFile.path, "--user=root",
+    ])
     defer {
-      dns.terminate()
-      dns.waitUntilExit()
+      if let pid = (try? String(contentsOf: pidFile, encoding: .utf8)).flatMap({
+        Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
+      }) {
+        kill(pid, SIGTERM)
+      }
+      try? FileManager.default.removeItem(at: pidFile)
     }
     let (serving, base) = try await Self.serve(target, prefix: namespace.exec)
     let resolved = Curl.get(base + "/resolve/kraft-test.example", prefix: namespace.exec, timeout: 30)

@@ -20,6 +20,11 @@ enum HTTPLoad {
     return bytes
   }
 
+  /// Waits (up to 60 s) until the server's only open connection is the one asking.
+  static func waitUntilOnlyOneConnection(_ base: String) -> Bool {
+    RunLifecycleTests.poll(60) { Curl.get(base + "/stats", timeout: 30)?.contains(" open 1 ") == true }
+  }
+
   /// `count` GETs of url one after another from one curl, each on a new connection (the request
   /// says "Connection: close", the server says it back and curl closes first): how many were
   /// answered 200 on a connection of their own, and the other outcomes.
