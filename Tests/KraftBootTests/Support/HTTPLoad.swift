@@ -20,9 +20,24 @@ enum HTTPLoad {
     return bytes
   }
 
-  /// Waits (up to 60 s) until the server's only open connection is the one asking.
-  static func waitUntilOnlyOneConnection(_ base: String) -> Bool {
-    RunLifecycleTests.poll(60) { Curl.get(base + "/stats", timeout: 30)?.contains(" open 1 ") == true }
+  /// Waits (up to 60 s) until the server is idle: the only open connection is the one asking,
+  /// and none was accepted in the last two seconds but the asking ones. (QEMU's user networking
+  /// keeps opening connections a client made, towards the guest, for a while after the client
+  /// has closed them.)
+  static func waitUntilSettled(_ base: String) -> Bool {
+    func accepted() -> Int? {
+      guard let text = Curl.get(base + "/stats", timeout: 30), text.contains(" open 1 ") else { return nil }
+      return Int(text.split(separator: " ")[1])
+    }
+    let deadline = Date().addingTimeInterval(60)
+    var last = accepted()
+    while Date() < deadline {
+      sleep(2)
+      let now = accepted()
+      if let last, let now, now == last + 1 { return true }
+      last = now
+    }
+    return false
   }
 
   /// `count` GETs of url one after another from one curl, each on a new connection (the request
