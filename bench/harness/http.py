@@ -126,6 +126,14 @@ class Namespace:
         subprocess.run(["ip", "netns", "del", self.name], stderr=subprocess.DEVNULL)
 
 
+def _complete(data):
+    """Whether a response with a Content-Length is whole (a server may leave the connection
+    open after `Connection: close` until the client closes, as net-http-load does)."""
+    head, separator, body = data.partition(b"\r\n\r\n")
+    length = re.search(rb"^content-length:\s*(\d+)", head, re.I | re.M)
+    return bool(separator and length and len(body) >= int(length.group(1)))
+
+
 def http_get(address, port, path="/", timeout=0.25):
     """The response's body, or None (connection refused, timed out, cut short)."""
     try:
@@ -133,7 +141,7 @@ def http_get(address, port, path="/", timeout=0.25):
             connection.settimeout(max(timeout, 2.0))
             connection.sendall(f"GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n".encode())
             data = b""
-            while True:
+            while not _complete(data):
                 chunk = connection.recv(4096)
                 if not chunk:
                     break
