@@ -18,7 +18,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from harness import boots, floor, http, machine, memory, nginx, posix_probes, redis, report, runtime, stats, toolchain  # noqa: E402
+from harness import boots, floor, http, http_load, machine, memory, nginx, posix_probes, redis, report, runtime, stats, toolchain  # noqa: E402
 from harness.kraft import HarnessError, Kraft, Project  # noqa: E402
 
 REPOSITORY = os.path.dirname(HERE)
@@ -28,6 +28,7 @@ REPOSITORY = os.path.dirname(HERE)
 WORK = "/tmp/kraft-bench"
 PROBES = os.path.join(REPOSITORY, "Tests", "Images", "posix-probes")
 HTTP_PROJECT = os.path.join(REPOSITORY, "Tests", "Images", "http-c-shape")
+HTTP_LOAD_PROJECT = os.path.join(REPOSITORY, "Tests", "Images", "net-http-load")
 ARM64_TARGET = "qemu/arm64"
 
 
@@ -212,6 +213,8 @@ def main():
         floors = floor.build_floor_images(os.path.join(HERE, "floor"), os.path.join(WORK, "floor"))
         runs = 2 if arguments.quick else 3
         figures += http.measure(kraft, HTTP_PROJECT, os.path.join(WORK, "http"), floors, log, runs=runs)
+        log("HTTP with many connections: the epoll server against the Linux guest")
+        figures += http_load.measure(kraft, HTTP_LOAD_PROJECT, os.path.join(WORK, "http-load"), log, runs=runs)
         return finish(results, arguments, log, base="http")
     if arguments.only == "nginx":
         # Not in the default suite either: two servers, four wrk runs each, two bisections.

@@ -24,6 +24,7 @@ packages=(
   tcl               # prepare: SQLite's amalgamation generators (tclsh)
   curl              # network boot tests: the HTTP client of the served images
   iproute2          # network boot tests and bench: their own namespace and tap device
+  dnsmasq-base      # network boot tests: the resolver QEMU forwards the guest's DNS to
   wrk               # bench: HTTP requests/s and latency
   busybox-static    # bench: the Linux guest's minimal initramfs
   linux-image-amd64 # bench: the Linux guest kernel the unikernel is compared against

@@ -123,19 +123,13 @@ import Testing
   func overATapChecksumOffloadIsNegotiatedAndCorrect() async throws {
     let project = try await Self.image.value
     try project.requireBuilt()
-    let namespace = "kraft-netdev-\(getpid())"
-    try #require(HostTool.status(["ip", "netns", "add", namespace]) == 0)
-    defer { _ = try? HostTool.status(["ip", "netns", "del", namespace]) }
-    for command in [
-      ["ip", "tuntap", "add", "dev", "tap0", "mode", "tap"],
-      ["ip", "addr", "add", "10.0.2.2/24", "dev", "tap0"],
-      ["ip", "link", "set", "tap0", "up"], ["sysctl", "-qw", "net.ipv4.ip_forward=1"],
-    ] {
-      try #require(HostTool.status(["ip", "netns", "exec", namespace] + command) == 0, "\(command)")
-    }
+    let namespace = TestNamespace()
+    defer { namespace.remove() }
+    try namespace.create(tap: "tap0", hostAddress: "10.0.2.2/24")
+    try namespace.run(inside: ["sysctl", "-qw", "net.ipv4.ip_forward=1"])
     let reader = Process()
     reader.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    reader.arguments = ["ip", "netns", "exec", namespace, "python3", "-c", Self.tapReader]
+    reader.arguments = namespace.exec + ["python3", "-c", Self.tapReader]
     let readerOutput = Pipe()
     reader.standardOutput = readerOutput
     try reader.run()
@@ -146,8 +140,8 @@ import Testing
     let image = project.project.url.appendingPathComponent(".unikraft/build/netdev-ping_qemu-x86_64")
     let run = try HostProcess.run(
       "ip",
-      [
-        "netns", "exec", namespace, "qemu-system-x86_64", "-M", "pc", "-device",
+      Array(namespace.exec.dropFirst()) + [
+        "qemu-system-x86_64", "-M", "pc", "-device",
         "isa-debug-exit,iobase=0xf4,iosize=0x01", "-netdev", "tap,id=n0,ifname=tap0,script=no,downscript=no",
         "-device", "virtio-net-pci,netdev=n0,romfile=", "-display", "none", "-serial", "stdio", "-monitor",
         "none",

@@ -117,35 +117,6 @@ struct NetworkBootTests {
   }
 }
 
-/// A network namespace of the test's own with one tap device in it, removed (with the tap) at
-/// the end.
-struct TestNamespace {
-  let name = "kraft-test-\(UInt32.random(in: 0...UInt32.max))"
-
-  var exec: [String] { ["ip", "netns", "exec", name] }
-
-  func create(tap: String, hostAddress: String) throws {
-    for command in [
-      ["ip", "netns", "add", name],
-      exec + ["ip", "link", "set", "lo", "up"],
-      exec + ["ip", "tuntap", "add", "dev", tap, "mode", "tap"],
-      exec + ["ip", "addr", "add", hostAddress, "dev", tap],
-      exec + ["ip", "link", "set", tap, "up"],
-    ] {
-      let status = try HostTool.status(command)
-      guard status == 0 else { throw NamespaceSetupFailed(command: command, status: status) }
-    }
-  }
-
-  func remove() { _ = try? HostTool.status(["ip", "netns", "del", name]) }
-
-  struct NamespaceSetupFailed: Error, CustomStringConvertible {
-    var command: [String]
-    var status: Int32
-    var description: String { "\(command.joined(separator: " ")) exited \(status)" }
-  }
-}
-
 /// The NIC kraft attaches is one QEMU accepts on each machine, and an image without a network
 /// stack boots with it as without it.
 @Suite(.tags(.slow), .slowTier) struct PortForwardingBootTests {

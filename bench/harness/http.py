@@ -126,6 +126,14 @@ class Namespace:
         subprocess.run(["ip", "netns", "del", self.name], stderr=subprocess.DEVNULL)
 
 
+def _complete(data):
+    """Whether a response with a Content-Length is whole (a server may leave the connection
+    open after `Connection: close` until the client closes, as net-http-load does)."""
+    head, separator, body = data.partition(b"\r\n\r\n")
+    length = re.search(rb"^content-length:\s*(\d+)", head, re.I | re.M)
+    return bool(separator and length and len(body) >= int(length.group(1)))
+
+
 def http_get(address, port, path="/", timeout=0.25):
     """The response's body, or None (connection refused, timed out, cut short)."""
     try:
@@ -133,7 +141,7 @@ def http_get(address, port, path="/", timeout=0.25):
             connection.settimeout(max(timeout, 2.0))
             connection.sendall(f"GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n".encode())
             data = b""
-            while True:
+            while not _complete(data):
                 chunk = connection.recv(4096)
                 if not chunk:
                     break
@@ -179,9 +187,9 @@ class Guest:
         self.stop()
 
 
-def wrk(seconds):
+def wrk(seconds, connections=WRK_CONNECTIONS, threads=WRK_THREADS):
     done = process.run(
-        ["wrk", "-t", str(WRK_THREADS), "-c", str(WRK_CONNECTIONS), "-d", f"{seconds}s", "--latency",
+        ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s", "--latency",
          f"http://{GUEST}:{PORT}/"],
         timeout=seconds + 60,
     )
@@ -226,19 +234,20 @@ def serve_figures(subject, command_for, booted_bytes, runs, seconds, log):
     return figures
 
 
-def ratio_figure(figures, kraft_subject, linux_subject):
-    """kraft's requests/s over the Linux guest's, from the medians."""
+def ratio_figure(figures, kraft_subject, linux_subject, rate="requests/s", name="requests/s ratio",
+                 ratio_subject="kraft vs linux"):
+    """kraft's requests/s over the Linux guest's, from the medians of the figures named `rate`
+    (a prefix)."""
     def median(subject):
         for figure in figures:
-            if figure["subject"] == subject and figure["name"].startswith("requests/s") and "median" in figure:
+            if figure["subject"] == subject and figure["name"].startswith(rate) and "median" in figure:
                 return figure["median"]
         return None
 
     mine, theirs = median(kraft_subject), median(linux_subject)
     if mine is None or theirs is None or theirs == 0:
-        return stats.unavailable(GROUP, "kraft vs linux", TARGET, "requests/s ratio",
-                                 "needs both sides' requests/s")
-    return stats.figure(GROUP, "kraft vs linux", TARGET, "requests/s ratio", "ratio", [mine / theirs],
+        return stats.unavailable(GROUP, ratio_subject, TARGET, name, "needs both sides' requests/s")
+    return stats.figure(GROUP, ratio_subject, TARGET, name, "ratio", [mine / theirs],
                         goal="at least x1.50 (issue 15)")
 
 

@@ -1,0 +1,109 @@
+import Foundation
+import KraftTestSupport
+import Testing
+
+/// The epoll HTTP server of Tests/Images/net-http-load under load, through `kraft run -p` (QEMU
+/// user networking): 10,000 sequential requests, each on its own connection, and wrk with 1,000
+/// connections at once, with no error and the guest's free memory (its /proc/meminfo) the same
+/// after as before (after a warm-up round), within a page; 100 MB each way checked by SHA-256; and getaddrinfo of a
+/// name only QEMU's resolver (10.0.2.3) can answer. One build per target, shared.
+@Suite(
+  .serialized, .tags(.slow), .slowTier,
+  .enabled(if: NetworkSupport.inTree && Curl.available && HTTPLoad.wrkAvailable, "needs lwip, curl and wrk"))
+struct NetHTTPLoadTests {
+  static let images = SharedFixture {
+    try BuiltImageProject(copying: "Tests/Images/net-http-load", timeout: 3600)
+  }
+
+  static let targets = ["qemu/x86_64", "qemu/arm64"]
+
+  /// `kraft run -p` of the image on `target`, answering at the returned base URL.
+  static func serve(_ target: String, prefix: [String] = []) async throws -> (ServingKraft, String) {
+    let project = try await images.value
+    try project.requireBuilt()
+    let port = freeLoopbackPort()
+    let serving = try ServingKraft(
+      ["run", "-t", target, "-M", "256M", "-p", "\(port):8080", "--timeout", "900", "."],
+      in: project.project.url, prefix: prefix)
+    let base = "http://127.0.0.1:\(port)"
+    let hello = Curl.firstAnswer(base + "/", prefix: prefix, within: 240, while: serving)
+    try #require(hello == "Hello from kraft!\n", "console:\n\(serving.output)")
+    return (serving, base)
+  }
+
+  @Test(arguments: targets) func loadsAndTransfersLeaveNoLeak(target: String) async throws {
+    let (serving, base) = try await Self.serve(target)
+    // The first use of each path grows the kernel's heap and lwIP's pools to their working size
+    // (the free figure then stays put however often the load repeats): a smaller round of the
+    // same loads first, then the figure the full round must come back to.
+    _ = try HTTPLoad.sequential(base + "/", count: 100)
+    _ = try HTTPLoad.wrk(base + "/", connections: 1000, seconds: 3)
+    _ = try HTTPLoad.download(base + "/blob/\(16 << 20)")
+    _ = try HTTPLoad.upload(base + "/sha256", bytes: 16 << 20)
+    #expect(HTTPLoad.waitUntilSettled(base))
+    let before = try HTTPLoad.freeMemory(base)
+
+    let sequential = try HTTPLoad.sequential(base + "/", count: 10_000)
+    #expect(sequential.answered == 10_000, "\(sequential.problems.prefix(5))")
+    #expect(sequential.problems.isEmpty, "\(sequential.problems.prefix(5))")
+
+    let concurrent = try HTTPLoad.wrk(base + "/", connections: 1000, seconds: 10)
+    #expect(concurrent.status == 0, "\(concurrent.output)")
+    #expect(!concurrent.stdout.contains("Socket errors"), "\(concurrent.stdout)")
+    #expect(!concurrent.stdout.contains("Non-2xx"), "\(concurrent.stdout)")
+    #expect(HTTPLoad.requests(in: concurrent.stdout) >= 1000, "\(concurrent.stdout)")
+    let stats = Curl.get(base + "/stats") ?? ""
+
+    let size = 100 * 1024 * 1024
+    let download = try HTTPLoad.download(base + "/blob/\(size)")
+    #expect(download.bytes == size)
+    #expect(download.sha256 == download.announced, "received \(download.sha256), sent \(download.announced)")
+    let upload = try HTTPLoad.upload(base + "/sha256", bytes: size)
+    #expect(upload.guest == upload.host, "the guest hashed \(upload.guest), the host sent \(upload.host)")
+
+    // The last transfer's connection closes in the guest a little after curl has its answer.
+    let settled = HTTPLoad.waitUntilSettled(base)
+    #expect(settled, "connections still open: \(Curl.get(base + "/stats") ?? "")")
+    let after = try HTTPLoad.freeMemory(base)
+    #expect(abs(after - before) <= 4096, "free memory \(before) before, \(after) after (\(stats))")
+    _ = Curl.get(base + "/exit")
+    #expect(serving.waitForExit(seconds: 60) == 0, "console:\n\(serving.output)")
+  }
+
+  /// QEMU's user networking answers DNS at 10.0.2.3 by asking the host's resolver; here that is
+  /// a dnsmasq on the loopback of a namespace of the test's own, which alone knows the name.
+  @Test(
+    .enabled(
+      if: NetworkSupport.canMakeNamespaces && HTTPLoad.dnsmasqAvailable,
+      "needs root, ip, /dev/net/tun and dnsmasq"),
+    arguments: targets)
+  func getaddrinfoThroughQemusResolver(target: String) async throws {
+    let namespace = TestNamespace()
+    defer { namespace.remove() }
+    try namespace.create()
+    try namespace.setResolvConf("nameserver 127.0.0.1\n")
+    // dnsmasq as a daemon (it closes every inherited descriptor at start, which Foundation's
+    // Process takes for the child's end and then waits for it), stopped by its pid file.
+    let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("kraft-dnsmasq-\(UUID()).pid")
+    try namespace.run(inside: [
+      "dnsmasq", "--no-resolv", "--no-hosts", "--listen-address=127.0.0.1", "--bind-interfaces",
+      "--address=/kraft-test.example/10.1.2.3", "--pid-file=" + pidFile.path, "--user=root",
+    ])
+    defer {
+      if let pid = (try? String(contentsOf: pidFile, encoding: .utf8)).flatMap({
+        Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
+      }) {
+        kill(pid, SIGTERM)
+      }
+      try? FileManager.default.removeItem(at: pidFile)
+    }
+    let (serving, base) = try await Self.serve(target, prefix: namespace.exec)
+    let resolved = Curl.get(base + "/resolve/kraft-test.example", prefix: namespace.exec, timeout: 30)
+    #expect(resolved == "10.1.2.3\n", "console:\n\(serving.output)")
+    // A name the resolver does not know fails rather than resolving to anything.
+    #expect(
+      Curl.get(base + "/resolve/unknown.kraft-test.invalid", prefix: namespace.exec, timeout: 30) == nil)
+    _ = Curl.get(base + "/exit", prefix: namespace.exec)
+    #expect(serving.waitForExit(seconds: 60) == 0, "console:\n\(serving.output)")
+  }
+}
