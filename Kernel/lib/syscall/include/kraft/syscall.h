@@ -97,10 +97,13 @@ const char *ksyscall_name(long n);
  * KSYSCALL_THREADS_REGISTER (at most one; without one there is one thread).
  */
 struct ksyscall_threads {
-	/* Called after every system call, on the calling thread: restores the
-	 * thread pointer (TLS), because a blocking call may have run other
-	 * threads. */
+	/* Called after a system call during which other threads ran, on the
+	 * calling thread: restores the thread pointer (TLS). */
 	void (*syscall_return)(void);
+	/* A count of context switches: when a call leaves it unchanged, it ran
+	 * on one thread and syscall_return is skipped (the fast path of every
+	 * call that does not block). NULL: call syscall_return every time. */
+	const unsigned long *switches;
 	/* The calling thread's blocked-signal mask. */
 	uint64_t *(*signal_mask)(void);
 };
