@@ -212,7 +212,7 @@ static long sys_gettid(long a0, long a1, long a2, long a3, long a4, long a5)
 {
 	return kthread_tid();
 }
-KSYSCALL_REGISTER(gettid, sys_gettid);
+KSYSCALL_REGISTER_LEAF(gettid, sys_gettid);
 
 static long sys_set_tid_address(long ptr, long a1, long a2, long a3, long a4,
                                 long a5)

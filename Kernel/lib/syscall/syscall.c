@@ -29,6 +29,9 @@ extern const struct ksyscall_threads *const __start_ksyscall_threads[],
     *const __stop_ksyscall_threads[];
 
 static ksyscall_fn handlers[KSYSCALL_MAX];
+/* Handlers registered with KSYSCALL_REGISTER_LEAF, by number (all zero
+ * until the table is built, so the first call takes the full path). */
+static unsigned char leaf[KSYSCALL_MAX];
 static int table_ready;
 static const struct ksyscall_threads *threads;
 static uint64_t logged[KSYSCALL_MAX / 64];
@@ -42,6 +45,9 @@ static void build_table(void)
 		KASSERT(e->nr < KSYSCALL_MAX);
 		KASSERT(!handlers[e->nr]); /* two libraries claim one call */
 		handlers[e->nr] = e->fn;
+#ifndef CONFIG_SYSCALL_PROFILE /* the profile times every call */
+		leaf[e->nr] = (unsigned char)e->leaf;
+#endif
 	}
 	for (const struct ksyscall_threads *const *t = __start_ksyscall_threads;
 	     t < __stop_ksyscall_threads; t++) {
@@ -126,10 +132,11 @@ static long profiled(long n, long a0, long a1, long a2, long a3, long a4,
 #define dispatch profiled /* ksyscall below calls the profiled version */
 #endif
 
-/* The fast path of a call that does not block is the bounds check, one
- * indirect call and one compare: no registers saved beyond the C calling
- * convention (musl calls this as a function), no lock, no table walk. */
-long ksyscall(long n, long a0, long a1, long a2, long a3, long a4, long a5)
+/* A call that may block: after it, the thread library restores what another
+ * thread may have changed, but only when threads switched meanwhile (a
+ * compare of sched_switches); no lock, no table walk. */
+static __attribute__((noinline)) long
+ksyscall_full(long n, long a0, long a1, long a2, long a3, long a4, long a5)
 {
 	if (!table_ready)
 		build_table();
@@ -142,4 +149,14 @@ long ksyscall(long n, long a0, long a1, long a2, long a3, long a4, long a5)
 	if (!switches || *switches != before)
 		threads->syscall_return();
 	return r;
+}
+
+/* The entry musl calls (as a function: no trap, no register save beyond the
+ * C calling convention). A leaf handler is a bounds check, a byte load and a
+ * jump away. */
+long ksyscall(long n, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	if ((unsigned long)n < KSYSCALL_MAX && leaf[n])
+		return handlers[n](a0, a1, a2, a3, a4, a5);
+	return ksyscall_full(n, a0, a1, a2, a3, a4, a5);
 }
