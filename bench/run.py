@@ -52,7 +52,7 @@ def parse_arguments():
         "--quick", action="store_true", help="2 runs of everything, results to bench/work/quick"
     )
     parser.add_argument(
-        "--only", choices=["posix-probes", "http", "nginx", "redis"],
+        "--only", choices=["posix-probes", "http", "nginx", "redis", "runtime"],
         help="measure this figure alone; results to bench/results/<figure>.json and .txt",
     )
     arguments = parser.parse_args()
@@ -207,6 +207,10 @@ def main():
         log("POSIX probes")
         figures += posix_probes.measure(kraft, PROBES, WORK, log)
         return finish(results, arguments, log, base="posix-probes")
+    if arguments.only == "runtime":
+        log("runtime micro-benchmarks")
+        figures += runtime.measure(kraft, os.path.join(HERE, "programs"), WORK, arguments.runtime_runs, log)
+        return finish(results, arguments, log, base="runtime")
     if arguments.only == "http":
         # Not in the default suite: the Linux guest alone takes minutes to bisect under TCG.
         log("HTTP: kraft image against a Linux guest")

@@ -11,11 +11,38 @@
 #include <kraft/kerrno.h>
 #include <kraft/kstring.h>
 
+/* A word that may alias any object, for the word-at-a-time loops below. */
+typedef uint64_t __attribute__((may_alias)) kword;
+#define KWORD_MASK (sizeof(kword) - 1)
+
+/* Byte by byte until dst is word-aligned, then four words per step while
+ * src is aligned the same way (the usual case: buffers from the heap, the
+ * page allocator or the stack), then the remaining bytes. A byte loop cost
+ * about 1 ns per byte under QEMU TCG, which made a 4 KiB read() 4.5 us. */
 __attribute__((no_builtin)) void *kmemcpy(void *dst, const void *src, size_t n)
 {
 	char *d = dst;
 	const char *s = src;
 
+	if ((((uintptr_t)d ^ (uintptr_t)s) & KWORD_MASK) == 0) {
+		for (; n && ((uintptr_t)d & KWORD_MASK); n--)
+			*d++ = *s++;
+		kword *dw = (kword *)d;
+		const kword *sw = (const kword *)s;
+		for (; n >= 4 * sizeof(kword); n -= 4 * sizeof(kword)) {
+			kword a = sw[0], b = sw[1], c = sw[2], e = sw[3];
+			dw[0] = a;
+			dw[1] = b;
+			dw[2] = c;
+			dw[3] = e;
+			dw += 4;
+			sw += 4;
+		}
+		for (; n >= sizeof(kword); n -= sizeof(kword))
+			*dw++ = *sw++;
+		d = (char *)dw;
+		s = (const char *)sw;
+	}
 	while (n--)
 		*d++ = *s++;
 	return dst;
@@ -39,6 +66,20 @@ __attribute__((no_builtin)) void *kmemset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
 
+	for (; n && ((uintptr_t)d & KWORD_MASK); n--)
+		*d++ = (unsigned char)c;
+	kword fill = 0x0101010101010101ULL * (unsigned char)c;
+	kword *dw = (kword *)d;
+	for (; n >= 4 * sizeof(kword); n -= 4 * sizeof(kword)) {
+		dw[0] = fill;
+		dw[1] = fill;
+		dw[2] = fill;
+		dw[3] = fill;
+		dw += 4;
+	}
+	for (; n >= sizeof(kword); n -= sizeof(kword))
+		*dw++ = fill;
+	d = (unsigned char *)dw;
 	while (n--)
 		*d++ = (unsigned char)c;
 	return dst;

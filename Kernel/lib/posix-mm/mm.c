@@ -8,6 +8,15 @@
  * all of it is unmapped (rare for a libc; it holds at most that run until
  * then). Protections are not enforced: mprotect succeeds.
  *
+ * Whole runs that are unmapped go to a small cache (at most
+ * CONFIG_POSIX_MM_CACHE_PAGES pages), from which a mapping of the same length
+ * is served: mallocng maps and unmaps one page about every tenth malloc in a
+ * steady loop, and a thread's stack is the same length every time, while a
+ * fresh run costs a walk of the page allocator's free blocks (tens of
+ * microseconds under TCG once RAM is fragmented). A cached run is zeroed
+ * again when it is handed out; when RAM runs short the cache is given back
+ * before mmap fails.
+ *
  * brk grows within one region reserved on first use
  * (CONFIG_POSIX_MM_BRK_ORDER pages, 2^order); past it brk fails the Linux way
  * (returns the old break) and musl falls back to mmap.
@@ -22,6 +31,10 @@
 #ifndef CONFIG_POSIX_MM_BRK_ORDER
 #define CONFIG_POSIX_MM_BRK_ORDER 8
 #endif
+#ifndef CONFIG_POSIX_MM_CACHE_PAGES
+#define CONFIG_POSIX_MM_CACHE_PAGES 64
+#endif
+#define CACHE_SLOTS 16
 
 #define PROT_NONE       0
 #define MAP_SHARED      0x01
@@ -61,12 +74,58 @@ static size_t pages_of(size_t len)
 	return len / ARCH_PAGE_SIZE;
 }
 
+static struct cached_run {
+	void *base;
+	size_t pages;
+} cache[CACHE_SLOTS];
+static unsigned cache_count;
+static size_t cache_pages;
+
+static void cache_flush(void)
+{
+	while (cache_count) {
+		struct cached_run *c = &cache[--cache_count];
+		kpage_free_run(c->base, c->pages);
+	}
+	cache_pages = 0;
+}
+
+/* A run of exactly `pages`: the most recently cached one of that length,
+ * else a fresh one (after returning the cache if RAM is short). */
+static void *run_get(size_t pages)
+{
+	for (unsigned i = cache_count; i-- > 0;)
+		if (cache[i].pages == pages) {
+			void *base = cache[i].base;
+			cache[i] = cache[--cache_count];
+			cache_pages -= pages;
+			return base;
+		}
+	void *mem = kpage_alloc_run(pages);
+	if (!mem && cache_count) {
+		cache_flush();
+		mem = kpage_alloc_run(pages);
+	}
+	return mem;
+}
+
+static void run_put(void *base, size_t pages)
+{
+	if (cache_count < CACHE_SLOTS &&
+	    pages <= CONFIG_POSIX_MM_CACHE_PAGES - cache_pages) {
+		cache[cache_count++] = (struct cached_run){base, pages};
+		cache_pages += pages;
+		return;
+	}
+	kpage_free_run(base, pages);
+}
+
 static long map_anonymous(size_t len)
 {
 	struct mapping *m = kmalloc(sizeof(*m));
 	if (!m)
 		return -KENOMEM;
-	void *mem = kpage_alloc_run(pages_of(len));
+	void *mem = run_get(pages_of(len));
 	if (!mem) {
 		kfree(m);
 		return -KENOMEM;
@@ -115,7 +174,7 @@ static long sys_munmap(long addr, long length, long a2, long a3, long a4,
 	}
 	if (m->released >= m->len) {
 		*link = m->next;
-		kpage_free_run((void *)m->base, pages_of(m->len));
+		run_put((void *)m->base, pages_of(m->len));
 		kfree(m);
 	}
 	return 0;

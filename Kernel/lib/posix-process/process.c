@@ -38,7 +38,7 @@ static long sys_getpid(long a0, long a1, long a2, long a3, long a4, long a5)
 {
 	return KPOSIX_PID;
 }
-KSYSCALL_REGISTER(getpid, sys_getpid);
+KSYSCALL_REGISTER_LEAF(getpid, sys_getpid);
 
 static long sys_zero(long a0, long a1, long a2, long a3, long a4, long a5)
 {

@@ -92,12 +92,9 @@ static void load_tp(uintptr_t tp)
 	loaded_tp = tp;
 }
 
-static void thread_syscall_return(void)
+/* Stacks of threads that unmapped themselves are off the CPU now. */
+static void unmap_exited_stacks(void)
 {
-	struct kposix_thread *self = current_record();
-	if (self->tp != loaded_tp)
-		load_tp(self->tp);
-	/* Stacks of threads that unmapped themselves are off the CPU now. */
 	while (pending_unmaps) {
 		struct pending_unmap *p = pending_unmaps;
 		pending_unmaps = p->next;
@@ -106,9 +103,19 @@ static void thread_syscall_return(void)
 	}
 }
 
+/* Runs only after a call during which other threads ran (see .switches). */
+static void thread_syscall_return(void)
+{
+	struct kposix_thread *self = current_record();
+	if (self->tp != loaded_tp)
+		load_tp(self->tp);
+	unmap_exited_stacks();
+}
+
 static const struct ksyscall_threads thread_ops = {
     .syscall_return = thread_syscall_return,
     .signal_mask = thread_signal_mask,
+    .switches = &sched_switches,
 };
 KSYSCALL_THREADS_REGISTER(thread_ops);
 
@@ -140,6 +147,7 @@ static void *thread_start(void *arg)
 {
 	struct kposix_thread *self = arg;
 	load_tp(self->tp);
+	unmap_exited_stacks();
 	thread_exit(
 	    kthread_arch_run_on_stack(self->fn, self->arg, self->stack));
 }
@@ -204,7 +212,7 @@ static long sys_gettid(long a0, long a1, long a2, long a3, long a4, long a5)
 {
 	return kthread_tid();
 }
-KSYSCALL_REGISTER(gettid, sys_gettid);
+KSYSCALL_REGISTER_LEAF(gettid, sys_gettid);
 
 static long sys_set_tid_address(long ptr, long a1, long a2, long a3, long a4,
                                 long a5)

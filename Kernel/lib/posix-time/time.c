@@ -79,7 +79,7 @@ static long sys_clock_gettime(long clock, long tsp, long a2, long a3, long a4,
 	to_timespec(ns, (struct timespec_linux *)tsp);
 	return 0;
 }
-KSYSCALL_REGISTER(clock_gettime, sys_clock_gettime);
+KSYSCALL_REGISTER_LEAF(clock_gettime, sys_clock_gettime);
 
 static long sys_clock_getres(long clock, long tsp, long a2, long a3, long a4,
                              long a5)

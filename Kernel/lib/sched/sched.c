@@ -25,6 +25,9 @@
 #ifndef CONFIG_SCHED_STACK_ORDER
 #define CONFIG_SCHED_STACK_ORDER 3
 #endif
+#ifndef CONFIG_SCHED_STACK_POOL
+#define CONFIG_SCHED_STACK_POOL 4
+#endif
 
 enum thread_state { RUNNABLE, BLOCKED, SLEEPING, EXITED };
 
@@ -51,6 +54,7 @@ static struct thread *current;
 static struct wait_queue run_queue;
 static struct thread *sleepers;
 static struct thread *reap_list;
+unsigned long sched_switches;
 
 static void enqueue(struct wait_queue *q, struct thread *t)
 {
@@ -132,10 +136,37 @@ static void wake_sleepers(void)
 	}
 }
 
+/* Stacks of exited threads, guard page still set, for the next threads: a
+ * program that starts and joins threads in a loop then neither allocates
+ * pages nor changes page tables (and flushes TLB entries) per thread. */
+static void *stack_pool[CONFIG_SCHED_STACK_POOL];
+static unsigned stack_pool_count;
+
+static void *stack_get(void)
+{
+	if (stack_pool_count)
+		return stack_pool[--stack_pool_count];
+	void *stack = kpage_alloc(CONFIG_SCHED_STACK_ORDER);
+	if (stack && arch_guard_page_set(stack)) {
+		kpage_free(stack, CONFIG_SCHED_STACK_ORDER);
+		return 0;
+	}
+	return stack;
+}
+
+static void stack_put(void *stack)
+{
+	if (stack_pool_count < CONFIG_SCHED_STACK_POOL) {
+		stack_pool[stack_pool_count++] = stack;
+		return;
+	}
+	arch_guard_page_clear(stack);
+	kpage_free(stack, CONFIG_SCHED_STACK_ORDER);
+}
+
 static void free_thread(struct thread *t)
 {
-	arch_guard_page_clear(t->stack);
-	kpage_free(t->stack, CONFIG_SCHED_STACK_ORDER);
+	stack_put(t->stack);
 	kfree(t);
 }
 
@@ -174,6 +205,7 @@ static void schedule(void)
 	}
 	if (next != prev) {
 		current = next;
+		sched_switches++;
 		arch_ctx_switch(&prev->sp, next->sp);
 	}
 	reap();
@@ -210,13 +242,8 @@ int sched_thread_create(struct thread **out, const char *name,
 	struct thread *t = kcalloc(1, sizeof(*t));
 	if (!t)
 		return -KENOMEM;
-	t->stack = kpage_alloc(CONFIG_SCHED_STACK_ORDER);
+	t->stack = stack_get();
 	if (!t->stack) {
-		kfree(t);
-		return -KENOMEM;
-	}
-	if (arch_guard_page_set(t->stack)) {
-		kpage_free(t->stack, CONFIG_SCHED_STACK_ORDER);
 		kfree(t);
 		return -KENOMEM;
 	}

@@ -7,6 +7,7 @@
  */
 #include <kraft/kcore.h>
 #include <kraft/kerrno.h>
+#include <kraft/ktime.h>
 #include <kraft/print.h>
 #include <kraft/syscall.h>
 
@@ -28,6 +29,9 @@ extern const struct ksyscall_threads *const __start_ksyscall_threads[],
     *const __stop_ksyscall_threads[];
 
 static ksyscall_fn handlers[KSYSCALL_MAX];
+/* Handlers registered with KSYSCALL_REGISTER_LEAF, by number (all zero
+ * until the table is built, so the first call takes the full path). */
+static unsigned char leaf[KSYSCALL_MAX];
 static int table_ready;
 static const struct ksyscall_threads *threads;
 static uint64_t logged[KSYSCALL_MAX / 64];
@@ -41,6 +45,9 @@ static void build_table(void)
 		KASSERT(e->nr < KSYSCALL_MAX);
 		KASSERT(!handlers[e->nr]); /* two libraries claim one call */
 		handlers[e->nr] = e->fn;
+#ifndef CONFIG_SYSCALL_PROFILE /* the profile times every call */
+		leaf[e->nr] = (unsigned char)e->leaf;
+#endif
 	}
 	for (const struct ksyscall_threads *const *t = __start_ksyscall_threads;
 	     t < __stop_ksyscall_threads; t++) {
@@ -80,16 +87,76 @@ static long not_implemented(long n)
 	return -KENOSYS;
 }
 
-long ksyscall(long n, long a0, long a1, long a2, long a3, long a4, long a5)
+#ifdef CONFIG_SYSCALL_PROFILE
+/* Calls and time (the guest's clock: TSC or CNTVCT) per number, printed when
+ * the program exits (exit_group): where its kernel time went. The time
+ * includes what other threads ran while a call blocked. */
+static uint64_t profile_calls[KSYSCALL_MAX], profile_ns[KSYSCALL_MAX];
+
+static void profile_report(void)
+{
+	for (long n = 0; n < KSYSCALL_MAX; n++)
+		if (profile_calls[n])
+			kprintf("syscall-profile %s calls=%llu ns=%llu "
+			        "ns-per-call=%llu\n",
+			        ksyscall_name(n),
+			        (unsigned long long)profile_calls[n],
+			        (unsigned long long)profile_ns[n],
+			        (unsigned long long)(profile_ns[n] /
+			                             profile_calls[n]));
+}
+#endif
+
+static long dispatch(long n, long a0, long a1, long a2, long a3, long a4,
+                     long a5)
+{
+	if (n >= 0 && n < KSYSCALL_MAX && handlers[n])
+		return handlers[n](a0, a1, a2, a3, a4, a5);
+	return not_implemented(n);
+}
+
+#ifdef CONFIG_SYSCALL_PROFILE
+static long profiled(long n, long a0, long a1, long a2, long a3, long a4,
+                     long a5)
+{
+	if (n == KSYS_exit_group)
+		profile_report();
+	uint64_t start = ktime_monotonic_ns();
+	long r = dispatch(n, a0, a1, a2, a3, a4, a5);
+	if (n >= 0 && n < KSYSCALL_MAX) {
+		profile_calls[n]++;
+		profile_ns[n] += ktime_monotonic_ns() - start;
+	}
+	return r;
+}
+#define dispatch profiled /* ksyscall below calls the profiled version */
+#endif
+
+/* A call that may block: after it, the thread library restores what another
+ * thread may have changed, but only when threads switched meanwhile (a
+ * compare of sched_switches); no lock, no table walk. */
+static __attribute__((noinline)) long
+ksyscall_full(long n, long a0, long a1, long a2, long a3, long a4, long a5)
 {
 	if (!table_ready)
 		build_table();
-	long r;
-	if (n >= 0 && n < KSYSCALL_MAX && handlers[n])
-		r = handlers[n](a0, a1, a2, a3, a4, a5);
-	else
-		r = not_implemented(n);
-	if (threads && threads->syscall_return)
+	/* No thread library: one thread, nothing to restore. */
+	if (!threads || !threads->syscall_return)
+		return dispatch(n, a0, a1, a2, a3, a4, a5);
+	const volatile unsigned long *switches = threads->switches;
+	unsigned long before = switches ? *switches : 0;
+	long r = dispatch(n, a0, a1, a2, a3, a4, a5);
+	if (!switches || *switches != before)
 		threads->syscall_return();
 	return r;
+}
+
+/* The entry musl calls (as a function: no trap, no register save beyond the
+ * C calling convention). A leaf handler is a bounds check, a byte load and a
+ * jump away. */
+long ksyscall(long n, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	if ((unsigned long)n < KSYSCALL_MAX && leaf[n])
+		return handlers[n](a0, a1, a2, a3, a4, a5);
+	return ksyscall_full(n, a0, a1, a2, a3, a4, a5);
 }

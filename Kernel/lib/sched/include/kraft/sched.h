@@ -42,6 +42,10 @@ void sched_sleep_ns(uint64_t ns);
 void sched_sleep_until(uint64_t deadline_ns);
 
 struct thread *sched_current(void);
+/* Context switches so far. A caller that reads the same count before and
+ * after a call knows the call ran on one thread throughout (the system-call
+ * layer skips its after-switch work that way). */
+extern unsigned long sched_switches;
 const char *sched_thread_name(const struct thread *t);
 
 /* Blocks the caller until woken. */

@@ -75,6 +75,7 @@ typedef long (*ksyscall_fn)(long a0, long a1, long a2, long a3, long a4,
 struct ksyscall_entry {
 	long nr;
 	ksyscall_fn fn;
+	long leaf; /* 1: fn never blocks or switches threads */
 };
 
 /*
@@ -84,7 +85,17 @@ struct ksyscall_entry {
 #define KSYSCALL_REGISTER(name, fn)                                            \
 	static const struct ksyscall_entry ksyscall_entry_##name               \
 	    __attribute__((used, retain, section("ksyscalls"),                 \
-	                   aligned(sizeof(long)))) = {KSYS_##name, fn}
+	                   aligned(sizeof(long)))) = {KSYS_##name, fn, 0}
+
+/*
+ * The same for a handler that never blocks, sleeps or switches threads
+ * (getpid, clock_gettime): ksyscall jumps straight to it, with nothing
+ * before or after (no thread check, no return through the dispatcher).
+ */
+#define KSYSCALL_REGISTER_LEAF(name, fn)                                       \
+	static const struct ksyscall_entry ksyscall_entry_##name               \
+	    __attribute__((used, retain, section("ksyscalls"),                 \
+	                   aligned(sizeof(long)))) = {KSYS_##name, fn, 1}
 
 /* The entry point the libc calls instead of trapping. */
 long ksyscall(long n, long a0, long a1, long a2, long a3, long a4, long a5);
@@ -97,10 +108,13 @@ const char *ksyscall_name(long n);
  * KSYSCALL_THREADS_REGISTER (at most one; without one there is one thread).
  */
 struct ksyscall_threads {
-	/* Called after every system call, on the calling thread: restores the
-	 * thread pointer (TLS), because a blocking call may have run other
-	 * threads. */
+	/* Called after a system call during which other threads ran, on the
+	 * calling thread: restores the thread pointer (TLS). */
 	void (*syscall_return)(void);
+	/* A count of context switches: when a call leaves it unchanged, it ran
+	 * on one thread and syscall_return is skipped (the fast path of every
+	 * call that does not block). NULL: call syscall_return every time. */
+	const unsigned long *switches;
 	/* The calling thread's blocked-signal mask. */
 	uint64_t *(*signal_mask)(void);
 };
