@@ -38,6 +38,12 @@ public struct LibraryManifest: Hashable, Sendable, Codable {
   /// A port's generated source list (`prepare: sources-list:`), relative to the source root:
   /// one path per line, compiled after `sources` on every target the port builds for.
   public var sourcesList: String?
+  /// The sources of the image's program (`program:`, a port's `main()`, like CPython's
+  /// interpreter), compiled as the application when the project has no C sources of its own.
+  public var program: [LibraryFile] = []
+  /// A folder (`rootfs:`) merged into the image's root file system, under the project's own
+  /// `rootfs:` (whose files win): a port's run-time files, like CPython's standard library.
+  public var rootfs: LibraryFile?
   public var location: SourceLocation?
 
   public init(

@@ -59,9 +59,11 @@ public struct BuildPlanner: Sendable {
     let leading =
       [toolchain.compiler] + toolchain.targetFlags(target.architecture) + Self.baseCFlags
       + toolchain.headerFlags + exports.globalCFlags + ["-include", directory + "/include/config.h"]
+    let program = try programCompiles(
+      libraries, resolved, exports, leading: leading, request, directory: directory)
     let compiles =
       try libraryCompiles(libraries, resolved, exports, leading: leading, request, directory: directory)
-      + appCompiles(resolved, exports, leading: leading, request, directory: directory)
+      + (program ?? appCompiles(resolved, exports, leading: leading, request, directory: directory))
     let image = request.outputDirectory + "/" + ImageName.image(project: request.projectName, target: target)
     let (link, strip) = Self.linkAndStrip(
       objects: compiles.map(\.object), exports: exports, libraries: libraries, target: target,
@@ -69,7 +71,8 @@ public struct BuildPlanner: Sendable {
     return TargetBuildPlan(
       target: target, directory: directory, resolution: resolved.resolution, toolchain: toolchain,
       compiles: compiles, link: link, strip: strip, image: image, debugImage: image + ".dbg",
-      mapFile: image + ".map", reportFile: image + ".report")
+      mapFile: image + ".map", reportFile: image + ".report",
+      rootfsLayers: Self.rootfsLayers(of: libraries, for: resolved))
   }
 
   /// The selected libraries, each port with its prepared tree as its source root.
