@@ -64,6 +64,9 @@ struct ProjectWriter {
     }
     try fileSystem.createDirectory(directory)
     for file in files {
+      if let slash = file.name.lastIndex(of: "/") {
+        try fileSystem.createDirectory(directory + "/" + file.name[..<slash])
+      }
       try fileSystem.writeText(file.text, to: directory + "/" + file.name)
     }
     return files.map(\.name)

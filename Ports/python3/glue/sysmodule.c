@@ -1,7 +1,8 @@
 /*
- * Python/sysmodule.c with the flags its Makefile passes to this file alone: the ABI flags
- * (none) and the multiarch name, which names the sysconfig data module the port's prepare
- * step writes for each architecture (_sysconfigdata__linux_<multiarch>).
+ * Python/sysmodule.c with the flags its Makefile passes to this file alone: the
+ * ABI flags (none) and the multiarch name, which names the sysconfig data
+ * module the port's prepare step writes for each architecture
+ * (_sysconfigdata__linux_<multiarch>).
  */
 #define ABIFLAGS ""
 #if defined(__x86_64__)
