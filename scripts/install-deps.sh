@@ -21,6 +21,7 @@ packages=(
   make              # prepare: steps (OpenSSL's and musl's Makefile rules)
   gcc               # prepare: OpenSSL's Configure reads the host compiler's predefined macros
   sed               # prepare: musl's mkalltypes.sed
+  python3.11        # prepare: CPython's build Python (python3 port; musl-gcc and binutils' readelf too)
   curl              # network boot tests: the HTTP client of the served images
   iproute2          # network boot tests and bench: their own namespace and tap device
   wrk               # bench: HTTP requests/s and latency
