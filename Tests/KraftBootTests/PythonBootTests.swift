@@ -150,8 +150,8 @@ final class PythonProject: @unchecked Sendable {
     let run = try await boot("checks")
     #expect(run.status == 0, "\(run.output)")
     for check in [
-      "threading", "sleep", "datetime", "write", "read", "listdir", "remove", "json", "struct",
-      "math", "decimal", "sha256", "unicodedata",
+      "threading", "sleep", "datetime", "loadavg", "write", "read", "listdir", "remove", "json", "struct",
+      "math", "decimal", "sha256", "faulthandler", "unicodedata",
     ] {
       #expect(run.stdout.contains("ok \(check)\n"), "\(check):\n\(run.output)")
     }

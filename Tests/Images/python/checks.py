@@ -2,6 +2,7 @@
 # modules, one "ok <name>" line per check (an exception ends the run with status 1).
 import datetime
 import decimal
+import faulthandler
 import hashlib
 import json
 import math
@@ -45,6 +46,7 @@ time.sleep(0.2)
 slept = time.monotonic() - start
 check("sleep", 0.2 <= slept < 2.0)
 check("datetime", datetime.datetime.now().year >= 2024)
+check("loadavg", os.getloadavg() == (0.0, 0.0, 0.0))  # sysinfo: no run-queue accounting
 
 os.makedirs("/tmp/kraft", exist_ok=True)
 with open("/tmp/kraft/data.txt", "w") as file:
@@ -62,5 +64,7 @@ check("struct", struct.unpack("<IhQ", struct.pack("<IhQ", 7, -2, 2**40)) == (7, 
 check("math", math.isclose(math.sqrt(2) ** 2, 2) and math.factorial(20) == 2432902008176640000)
 check("decimal", decimal.Decimal(1) / decimal.Decimal(7) == decimal.Decimal("0.1428571428571428571428571429"))
 check("sha256", hashlib.sha256(b"abc").hexdigest().startswith("ba7816bf8f01cfea"))
+faulthandler.enable()  # installs an alternate signal stack (sigaltstack)
+check("faulthandler", faulthandler.is_enabled())
 check("unicodedata", unicodedata.name("\u00e9") == "LATIN SMALL LETTER E WITH ACUTE")
 print("all checks passed")
