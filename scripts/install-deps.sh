@@ -22,6 +22,7 @@ packages=(
   gcc               # prepare: OpenSSL's Configure reads the host compiler's predefined macros
   sed               # prepare: musl's mkalltypes.sed
   tcl               # prepare: SQLite's amalgamation generators (tclsh)
+  python3.11        # prepare: CPython's build Python (python3 port; musl-gcc and binutils' readelf too)
   curl              # network boot tests: the HTTP client of the served images
   iproute2          # network boot tests and bench: their own namespace and tap device
   dnsmasq-base      # network boot tests: the resolver QEMU forwards the guest's DNS to

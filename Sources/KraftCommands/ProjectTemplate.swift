@@ -6,7 +6,7 @@ struct ProjectTemplate: Sendable {
   /// File name (relative to the project folder) to content, given the project's name.
   var files: @Sendable (String) -> [(name: String, text: String)]
 
-  static let all = [helloworld, nginx, redis]
+  static let all = [helloworld, nginx, redis, python]
 
   static func named(_ name: String) -> ProjectTemplate? {
     all.first { $0.name == name }
@@ -43,6 +43,49 @@ struct ProjectTemplate: Sendable {
           \tprintf("Hello from kraft!\\n");
           \treturn 0;
           }
+
+          """
+        ),
+      ]
+    })
+
+  /// Python: the python3 port's interpreter is the program; the script is in the rootfs.
+  static let python = ProjectTemplate(
+    name: "python", summary: "a Python 3 script run by the python3 port's interpreter",
+    files: { project in
+      [
+        (
+          "Kraftfile",
+          """
+          # A Unikraft Kraftfile (spec v0.6); see docs/kraftfile.md and docs/python.md.
+          # No C sources: the python3 port's interpreter is the program; it runs cmd's script
+          # from the root file system (./rootfs, merged with Python's standard library).
+          spec: v0.6
+
+          name: \(project)
+
+          unikraft: stable
+
+          libraries:
+            python3: 3.11.2
+            musl: 1.2.3
+            zlib: 1.2.13+dfsg
+
+          rootfs: ./rootfs
+          cmd: ["/app/main.py"]
+
+          targets:
+            - qemu/x86_64
+
+          """
+        ),
+        (
+          "rootfs/app/main.py",
+          """
+          import platform
+          import sys
+
+          print(f"Hello from Python {platform.python_version()} on {sys.platform}!")
 
           """
         ),

@@ -7,7 +7,7 @@ public struct LibraryManifestParser: Sendable {
   public static let topLevelKeys = [
     "name", "description", "kind", "architectures", "platforms", "requires", "provides",
     "exports", "default-for", "implies", "sources", "includes", "cflags", "global-cflags", "ldflags",
-    "linker-scripts", "image-format", "options", "program",
+    "linker-scripts", "image-format", "options", "program", "rootfs",
   ]
   static let fileKeys = ["path", "if", "architectures", "platforms", "from"]
   static let flagKeys = ["flag", "architectures"]
@@ -62,6 +62,7 @@ public struct LibraryManifestParser: Sendable {
     manifest.includes = try files(map.optional("includes"), key: "includes")
     manifest.program = try files(map.optional("program"), key: "program")
     manifest.linkerScripts = try files(map.optional("linker-scripts"), key: "linker-scripts")
+    manifest.rootfs = try map.optional("rootfs").map { try fileEntry($0, key: "rootfs") }
     manifest.imageFormats = try imageFormats(map.optional("image-format"))
     manifest.cflags = try flags(map.optional("cflags"), key: "cflags")
     manifest.globalCflags = try map.optionalStrings("global-cflags", allowSingle: true) ?? []
@@ -149,33 +150,36 @@ public struct LibraryManifestParser: Sendable {
   /// A list whose items are a path, or a map with `path` and conditions.
   private func files(_ node: YAMLNode?, key: String) throws -> [LibraryFile] {
     guard let node else { return [] }
-    return try node.sequence(for: key).map { item in
-      if item.scalar != nil {
-        return LibraryFile(try item.string(for: key), location: item.location)
-      }
-      let map = try item.mapping(for: key)
-      try map.checkKeys(allowed: Self.fileKeys, in: "an entry of '\(key)'")
-      var file = LibraryFile(
-        try map.requiredString("path", in: "an entry of '\(key)'"), location: item.location)
-      if let condition = map.optional("if") {
-        let text = try condition.string(for: "if")
-        guard let parsed = OptionCondition(parsing: text) else {
-          throw condition.error("'if' takes one bool option, 'CONFIG_X' or '!CONFIG_X', not '\(text)'")
-        }
-        file.condition = parsed
-      }
-      file.architectures = try architectures(map.optional("architectures"))
-      file.platforms = try platforms(map.optional("platforms"))
-      if let from = map.optional("from") {
-        switch try from.string(for: "from") {
-        case "upstream": file.base = .sourceRoot
-        case "port", "library": file.base = .manifest
-        case let other:
-          throw from.error("'from' is 'upstream' or 'port', not '\(other)'")
-        }
-      }
-      return file
+    return try node.sequence(for: key).map { try fileEntry($0, key: key) }
+  }
+
+  /// One entry of a list of files: a path, or a mapping with `path` and its conditions.
+  private func fileEntry(_ item: YAMLNode, key: String) throws -> LibraryFile {
+    if item.scalar != nil {
+      return LibraryFile(try item.string(for: key), location: item.location)
     }
+    let map = try item.mapping(for: key)
+    try map.checkKeys(allowed: Self.fileKeys, in: "an entry of '\(key)'")
+    var file = LibraryFile(
+      try map.requiredString("path", in: "an entry of '\(key)'"), location: item.location)
+    if let condition = map.optional("if") {
+      let text = try condition.string(for: "if")
+      guard let parsed = OptionCondition(parsing: text) else {
+        throw condition.error("'if' takes one bool option, 'CONFIG_X' or '!CONFIG_X', not '\(text)'")
+      }
+      file.condition = parsed
+    }
+    file.architectures = try architectures(map.optional("architectures"))
+    file.platforms = try platforms(map.optional("platforms"))
+    if let from = map.optional("from") {
+      switch try from.string(for: "from") {
+      case "upstream": file.base = .sourceRoot
+      case "port", "library": file.base = .manifest
+      case let other:
+        throw from.error("'from' is 'upstream' or 'port', not '\(other)'")
+      }
+    }
+    return file
   }
 
   /// A flag, or a list whose items are a flag or a map with `flag` and `architectures`.

@@ -46,6 +46,9 @@ public struct LibraryManifest: Hashable, Sendable, Codable {
   /// src/core/nginx.c): compiled as the image's application when the project has no sources
   /// of its own, so that a port can be the whole program.
   public var program: [LibraryFile] = []
+  /// A folder (`rootfs:`) merged into the image's root file system, under the project's own
+  /// `rootfs:` (whose files win): a port's run-time files, like CPython's standard library.
+  public var rootfs: LibraryFile?
   public var location: SourceLocation?
 
   public init(

@@ -60,6 +60,13 @@ import Testing
     #expect(locator.libraries(for: .x86_64) == [])
   }
 
+  @Test func clangsOwnBuiltinsAreLinkedWhenItsResourceFolderHasThem() {
+    let archive = "/clang/lib/linux/libclang_rt.builtins-x86_64.a"
+    let locator = RuntimeLibraryLocator(listFolder: { _ in [] }, isFile: { $0 == archive })
+    #expect(locator.clangBuiltins(resourceDirectory: "/clang", for: .x86_64) == [archive])
+    #expect(locator.clangBuiltins(resourceDirectory: "/clang", for: .arm64) == [])
+  }
+
   @Test func withoutACrossLibgccNothingIsAdded() {
     let locator = RuntimeLibraryLocator(listFolder: { _ in [] }, isFile: { _ in false })
     #expect(locator.libraries(for: .arm64) == [])

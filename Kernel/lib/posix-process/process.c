@@ -5,6 +5,7 @@
  * says what really runs.
  */
 #include <stdint.h>
+#include <kraft/alloc.h>
 #include <kraft/arch.h>
 #include <kraft/kcore.h>
 #include <kraft/kerrno.h>
@@ -136,3 +137,37 @@ static long sys_prlimit64(long pid, long resource, long new_limit,
 	return new_limit ? -KEPERM : 0;
 }
 KSYSCALL_REGISTER(prlimit64, sys_prlimit64);
+
+/* The kernel's struct sysinfo on 64-bit architectures (no padding tail). */
+struct sysinfo_linux {
+	long uptime;
+	unsigned long loads[3];
+	unsigned long totalram, freeram, sharedram, bufferram, totalswap,
+	    freeswap;
+	unsigned short procs, pad;
+	unsigned long totalhigh, freehigh;
+	unsigned int mem_unit;
+};
+
+/*
+ * Uptime and memory from the kernel's clock and page allocator. There is no
+ * run queue accounting, so the load averages are 0, and one process.
+ * (musl's getloadavg reads these without checking the call's result.)
+ */
+static long sys_sysinfo(long buf, long a1, long a2, long a3, long a4, long a5)
+{
+	struct sysinfo_linux *info = (struct sysinfo_linux *)buf;
+	struct kalloc_stats stats;
+
+	if (!info)
+		return -KEFAULT;
+	kalloc_backend_stats(&stats);
+	kmemset(info, 0, sizeof(*info));
+	info->uptime = (long)(ktime_monotonic_ns() / 1000000000ULL);
+	info->totalram = stats.total_bytes;
+	info->freeram = stats.free_bytes;
+	info->procs = 1;
+	info->mem_unit = 1;
+	return 0;
+}
+KSYSCALL_REGISTER(sysinfo, sys_sysinfo);

@@ -185,3 +185,47 @@ static long sys_tgkill(long tgid, long tid, long sig, long a3, long a4, long a5)
 	return send(sig);
 }
 KSYSCALL_REGISTER(tgkill, sys_tgkill);
+
+/* The kernel's stack_t on x86_64 and arm64. */
+struct stack_linux {
+	uintptr_t sp;
+	int flags;
+	unsigned long size;
+};
+
+#define SS_ONSTACK    1
+#define SS_DISABLE    2
+#define SS_AUTODISARM (1U << 31)
+#define MINSIGSTKSZ   2048
+
+/*
+ * The alternate signal stack is recorded and reported as Linux does
+ * (faulthandler and other crash reporters install one at start-up), but
+ * handlers keep running on the sending thread's stack: delivery here is
+ * synchronous, from kill/tkill/tgkill, never from a fault, which is what an
+ * alternate stack exists for (a fault is reported by the kernel as a crash).
+ * One record for the process, like the dispositions.
+ */
+static struct stack_linux alternate = {.flags = SS_DISABLE};
+
+static long sys_sigaltstack(long ss, long old, long a2, long a3, long a4,
+                            long a5)
+{
+	struct stack_linux previous = alternate;
+	if (ss) {
+		struct stack_linux wanted = *(const struct stack_linux *)ss;
+		unsigned int mode = (unsigned int)wanted.flags & ~SS_AUTODISARM;
+		if (mode != 0 && mode != SS_DISABLE)
+			return -KEINVAL;
+		if (mode == SS_DISABLE) {
+			wanted = (struct stack_linux){.flags = SS_DISABLE};
+		} else if (wanted.size < MINSIGSTKSZ) {
+			return -KENOMEM;
+		}
+		alternate = wanted;
+	}
+	if (old)
+		*(struct stack_linux *)old = previous;
+	return 0;
+}
+KSYSCALL_REGISTER(sigaltstack, sys_sigaltstack);

@@ -145,24 +145,44 @@ public struct CpioWriter: Sendable {
   /// entries passed through `adjust` first (release builds normalise permissions); a file
   /// that already is a newc archive is copied as it is. `policy` decides what may be read.
   /// The initrd is private (0600) when anything in it is. Returns true when the file changed.
+  /// `layers` are folders the image's ports add (CPython's standard library): packed first, the
+  /// rootfs's own entries replacing theirs of the same path. `path` nil: the layers alone.
   @discardableResult
   public func writeInitrd(
-    forRootfs path: String, policy: RootfsPolicy, to output: String,
+    forRootfs path: String?, layers: [String] = [], policy: RootfsPolicy, to output: String,
     adjust: ([CpioEntry]) -> [CpioEntry] = { $0 }
   ) throws -> Bool {
-    try policy.checkLocation(path)
-    if let archive = try Self.archiveFile(path, policy: policy) {
+    if let path { try policy.checkLocation(path) }
+    if let path, let archive = try Self.archiveFile(path, policy: policy) {
+      guard layers.isEmpty else {
+        throw RootfsError(
+          message: "rootfs '\(path)' is a cpio archive, but the image's ports add files to the "
+            + "root file system (\(layers.joined(separator: ", "))); give the rootfs as a folder")
+      }
       let permissions: mode_t = archive.st_mode & 0o004 != 0 ? 0o644 : 0o600
       return try OutputFile.write(output, permissions: permissions) { sink in
         try FileStream.copy(path, expectedSize: Int(archive.st_size), to: &sink)
       }
     }
-    let listed = try Self.entries(inFolder: path, user: policy.user)
+    let listed = try Self.merged(
+      layers.map { try Self.entries(inFolder: $0, user: policy.user) }
+        + [path.map { try Self.entries(inFolder: $0, user: policy.user) } ?? []])
     // Judged on the modes on disk, before `adjust` may normalise them.
     let permissions = RootfsPolicy.initrdPermissions(listed)
     let entries = adjust(listed)
     return try OutputFile.write(output, permissions: permissions) { sink in
       try write(entries, to: &sink)
+    }
+  }
+
+  /// Entries of several folders as one tree: a later folder's entry replaces an earlier one's of
+  /// the same path; parents come before their children, siblings in name order.
+  static func merged(_ folders: [[CpioEntry]]) -> [CpioEntry] {
+    if folders.count == 1 { return folders[0] }
+    var byPath: [String: CpioEntry] = [:]
+    for entry in folders.joined() { byPath[entry.path] = entry }
+    return byPath.values.sorted {
+      $0.path.split(separator: "/").lexicographicallyPrecedes($1.path.split(separator: "/"))
     }
   }
 

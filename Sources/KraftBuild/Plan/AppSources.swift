@@ -20,7 +20,9 @@ public struct AppSources: Sendable {
   public var hasOwnSources: Bool {
     get throws {
       if fileSystem.exists(directory + "/Makefile.uk") || explicit != nil { return true }
-      return try fileSystem.list(directory).contains { $0.hasSuffix(".c") || $0.hasSuffix(".S") }
+      // A folder that cannot be listed has no sources to offer (its Kraftfile was read elsewhere).
+      let names = (try? fileSystem.list(directory)) ?? []
+      return names.contains { $0.hasSuffix(".c") || $0.hasSuffix(".S") }
     }
   }
 

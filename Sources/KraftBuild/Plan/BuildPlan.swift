@@ -34,6 +34,9 @@ public struct TargetBuildPlan: Hashable, Sendable {
   public var debugImage: String
   public var mapFile: String
   public var reportFile: String
+  /// Folders the image's libraries add to its root file system (`rootfs:` of a port), packed
+  /// under the project's own `rootfs:`.
+  public var rootfsLayers: [String] = []
 
   public var ninjaFile: String { directory + "/build.ninja" }
   public var configHeader: String { directory + "/include/config.h" }

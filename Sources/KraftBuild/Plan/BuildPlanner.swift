@@ -69,7 +69,8 @@ public struct BuildPlanner: Sendable {
     return TargetBuildPlan(
       target: target, directory: directory, resolution: resolved.resolution, toolchain: toolchain,
       compiles: compiles, link: link, strip: strip, image: image, debugImage: image + ".dbg",
-      mapFile: image + ".map", reportFile: image + ".report")
+      mapFile: image + ".map", reportFile: image + ".report",
+      rootfsLayers: Self.rootfsLayers(of: libraries, for: resolved))
   }
 
   /// The selected libraries, each port with its prepared tree as its source root.

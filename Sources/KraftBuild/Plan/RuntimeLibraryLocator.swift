@@ -36,4 +36,13 @@ public struct RuntimeLibraryLocator: Sendable {
       .sorted { $0.compare($1, options: .numeric) == .orderedAscending }
     return versions.last.map { [folder + "/" + $0 + "/libgcc.a"] } ?? []
   }
+
+  /// clang's own compiler-rt builtins for `architecture`, when its resource folder holds them
+  /// (the Swift toolchain's clang has x86_64's): the routines clang calls instead of inlining,
+  /// such as 128-bit division (`__udivti3`, in CPython's libmpdec).
+  public func clangBuiltins(resourceDirectory: String, for architecture: Architecture) -> [String] {
+    let name = architecture == .x86_64 ? "x86_64" : "aarch64"
+    let archive = resourceDirectory + "/lib/linux/libclang_rt.builtins-" + name + ".a"
+    return isFile(archive) ? [archive] : []
+  }
 }

@@ -156,10 +156,15 @@ public struct ToolchainDetector: Sendable {
     guard let objcopy = sibling.find("llvm-objcopy") else {
       throw MissingToolError(tool: "llvm-objcopy", package: "llvm", purpose: "to strip images")
     }
+    let builtinIncludes = try builtinHeaders.folders(compiler: compiler, family: .clang)
+    // The resource folder is the builtin headers' parent.
+    let resources = builtinIncludes.first.map { String($0.dropLast("/include".count)) }
     return Toolchain(
       family: .clang, compiler: compiler, linker: linker, objcopy: objcopy,
-      runtimeLibraries: runtimeLibraries.libraries(for: architecture),
-      builtinIncludes: try builtinHeaders.folders(compiler: compiler, family: .clang))
+      runtimeLibraries: runtimeLibraries.libraries(for: architecture)
+        + (resources.map { runtimeLibraries.clangBuiltins(resourceDirectory: $0, for: architecture) }
+          ?? []),
+      builtinIncludes: builtinIncludes)
   }
 
   private func gcc(_ explicit: String?, _ architecture: Architecture) throws -> Toolchain {

@@ -100,16 +100,24 @@ public struct ProjectBuilder: Sendable {
     executor.environment = planned.release?.environment ?? [:]
     let outcome = try executor.execute(planned.plan, progress: ProgressDisplay(output: progress))
     var initrd: String?
-    if let rootfs {
+    // Ports' root file system folders (the same for every target: one initrd serves them all).
+    var layers: [String] = []
+    for layer in planned.plan.targets.flatMap(\.rootfsLayers) where !layers.contains(layer) {
+      layers.append(layer)
+    }
+    let path = project.layout.initrd
+    if rootfs != nil || !layers.isEmpty {
       // kraft run passes it with -initrd; the kernel unpacks it at / (docs/libc.md).
-      let path = project.layout.initrd
       if let release = planned.release {
-        try release.writeInitrd(forRootfs: rootfs, policy: rootfsPolicy, to: path)
+        try release.writeInitrd(forRootfs: rootfs, layers: layers, policy: rootfsPolicy, to: path)
       } else {
         try CpioWriter(environment: environment).writeInitrd(
-          forRootfs: rootfs, policy: rootfsPolicy, to: path)
+          forRootfs: rootfs, layers: layers, policy: rootfsPolicy, to: path)
       }
       initrd = path
+    } else if project.fileSystem.exists(path) {
+      // Left by an earlier build whose image had a root file system: kraft run must not pass it.
+      try project.fileSystem.remove(path)
     }
     let artifacts = try planned.release?.package(
       portTools: planned.fetched.tools, fileSystem: project.fileSystem)

@@ -122,7 +122,7 @@ public struct ProjectRunner: Sendable {
     }
   }
 
-  /// The given initrd (which must exist), else the packed `rootfs:` when it was built.
+  /// The given initrd (which must exist), else the packed root file system when it was built.
   private func initrd(_ given: String?) throws -> String? {
     if let given {
       let path = given.hasPrefix("/") ? given : currentDirectory + "/" + given
@@ -131,7 +131,8 @@ public struct ProjectRunner: Sendable {
       }
       return path
     }
-    return kraftfile.rootfs != nil && fileSystem.exists(layout.initrd) ? layout.initrd : nil
+    // Written by the build for a `rootfs:` or the ports' root file system files, else removed.
+    return fileSystem.exists(layout.initrd) ? layout.initrd : nil
   }
 
   private func useKVM(_ acceleration: Acceleration, for target: Target) throws -> AccelerationDecision {

@@ -25,11 +25,12 @@ public struct PlannedRelease: Sendable {
   /// The Kraftfile's `rootfs:` packed reproducibly (`ReproducibleInitrd`) into `output`, with
   /// this release's source date on every entry.
   @discardableResult
-  public func writeInitrd(forRootfs path: String, policy: RootfsPolicy, to output: String) throws
-    -> Bool
-  {
+  public func writeInitrd(
+    forRootfs path: String?, layers: [String] = [], policy: RootfsPolicy, to output: String
+  ) throws -> Bool {
     try ReproducibleInitrd.writeInitrd(
-      forRootfs: path, policy: policy, to: output, sourceDateEpoch: prepared.sourceDate.seconds)
+      forRootfs: path, layers: layers, policy: policy, to: output,
+      sourceDateEpoch: prepared.sourceDate.seconds)
   }
 
   /// Writes `<image>.release.json` and `<image>.spdx.json` beside each image, after a

@@ -31,9 +31,10 @@ public enum ReproducibleInitrd {
   /// pins them).
   @discardableResult
   public static func writeInitrd(
-    forRootfs path: String, policy: RootfsPolicy, to output: String, sourceDateEpoch: Int
+    forRootfs path: String?, layers: [String] = [], policy: RootfsPolicy, to output: String,
+    sourceDateEpoch: Int
   ) throws -> Bool {
     try CpioWriter(mtime: UInt32(clamping: sourceDateEpoch)).writeInitrd(
-      forRootfs: path, policy: policy, to: output, adjust: normalized)
+      forRootfs: path, layers: layers, policy: policy, to: output, adjust: normalized)
   }
 }
