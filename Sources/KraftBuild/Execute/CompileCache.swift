@@ -38,6 +38,11 @@ public struct CompileCache: Hashable, Sendable {
       "CCACHE_MAXSIZE": maxSize,
       "CCACHE_BASEDIR": baseDirectory,
       "CCACHE_STATSLOG": statsLog,
+      // With -g ccache would hash the folder ninja runs in (the project), so no two projects
+      // would ever share an entry (measured: 0 of 1,396 hits). Release builds fix the
+      // compilation folder (-ffile-compilation-dir), so this changes nothing there; in other
+      // builds a hit's debug info may name the folder that compiled it first.
+      "CCACHE_NOHASHDIR": "1",
       // Not the user's own config file: only what kraft sets here counts.
       "CCACHE_CONFIGPATH": directory + "/kraft-ccache.conf",
     ]
