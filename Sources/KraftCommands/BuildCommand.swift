@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KraftBasics
 import KraftBuild
+import KraftFetch
 import KraftModel
 
 /// `kraft build`: resolve libraries and options per target, compile with ninja (in parallel,
@@ -61,6 +62,11 @@ struct BuildCommand: ParsableCommand {
   var noCache = false
 
   @Flag(
+    name: .customLong("no-compile-cache"),
+    help: "Compile without the object cache (ccache, on when installed; docs/building.md).")
+  var noCompileCache = false
+
+  @Flag(
     name: .customLong("no-update"),
     help: ArgumentHelp(
       "Accepted for kraftkit's command lines: kraft has no package index to update; it fetches only what the Kraftfile and its lock pin."
@@ -84,6 +90,7 @@ struct BuildCommand: ParsableCommand {
     let portSources = try LockedPortSources.commandLine(
       kraftfile: loaded.kraftfile, offline: offline, locked: locked, release: release)
     let context = ProjectBuild(kraftfile: loaded.kraftfile, portSources: portSources)
+    let compileCache = try compileCache()
     let builder = ProjectBuilder(
       project: context,
       options: ProjectBuilder.Options(
@@ -91,7 +98,8 @@ struct BuildCommand: ParsableCommand {
         extraCFlags: cflags.flatMap { $0.split(separator: " ").map(String.init) },
         release: release ? releaseRequest(kraftfilePath: loaded.location.path) : nil, dryRun: dryRun,
         rootfsOutsideProject: rootfsOutsideProject,
-        jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount + 1, verbose: verbose))
+        jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount + 1, verbose: verbose,
+        compileCache: compileCache))
     let planned = try builder.plan()
     let directory = loaded.kraftfile.directory
     if let lock = planned.release?.recordedLock {
@@ -112,7 +120,7 @@ struct BuildCommand: ParsableCommand {
     if built.outcome.compiled == 0 && built.outcome.linked == 0 {
       print("nothing to do: every image is up to date")
     } else {
-      print("compiled \(built.outcome.compiled) files, linked \(built.outcome.linked) images")
+      print(summary(built.outcome, cacheUsed: compileCache != nil))
     }
     if let initrd = built.initrd { print("rootfs: \(relative(initrd, to: directory))") }
     for (index, target) in built.plan.targets.enumerated() {
@@ -122,6 +130,20 @@ struct BuildCommand: ParsableCommand {
     for written in built.releaseArtifacts {
       print("release: \(relative(written, to: directory))")
     }
+  }
+
+  private func compileCache() throws -> CompileCache? {
+    let environment = ProcessInfo.processInfo.environment
+    return try CompileCacheSettings.resolve(
+      disabled: noCompileCache, environment: environment,
+      cacheRoot: SourceCache.defaultRoot(environment: environment))
+  }
+
+  /// `compiled 1387 files (cached 1375, remote 0), linked 1 images`: the compile steps ninja
+  /// ran, and of those how many the compile cache answered (only when a cache was used).
+  private func summary(_ outcome: BuildOutcome, cacheUsed: Bool) -> String {
+    let cache = cacheUsed ? " (cached \(outcome.cached), remote \(outcome.remote))" : ""
+    return "compiled \(outcome.compiled) files\(cache), linked \(outcome.linked) images"
   }
 
   /// What a release records of this command line, for its manifest's rebuild command.

@@ -4,8 +4,13 @@ import KraftModel
 
 /// What a build did: counts come from ninja's own progress, so a no-op rebuild reports 0.
 public struct BuildOutcome: Hashable, Sendable {
-  /// Objects compiled (C and assembly).
+  /// Compile steps run (C and assembly), including those the compile cache answered.
   public var compiled: Int
+  /// Of `compiled`, how many came from the compile cache (local or remote) instead of the
+  /// compiler; 0 without a cache.
+  public var cached: Int = 0
+  /// Of `cached`, how many came from the remote (team) cache.
+  public var remote: Int = 0
   /// Images linked.
   public var linked: Int
   /// One report per target built, in plan order.
@@ -31,6 +36,10 @@ public struct BuildExecutor: Sendable {
   /// Added to ninja's environment, so every compiler and linker sees it (release builds:
   /// `SOURCE_DATE_EPOCH`, `TZ`, `LC_ALL`).
   public var environment: [String: String] = [:]
+  /// The object cache compile steps go through, or nil.
+  public var compileCache: CompileCache?
+  /// The project folder: paths inside it are hashed relative to it by the compile cache.
+  public var projectDirectory: String = FileManager.default.currentDirectoryPath
 
   public init(
     fileSystem: FileSystem, runner: ProcessRunner, locator: ExecutableLocator = ExecutableLocator(),
@@ -48,7 +57,8 @@ public struct BuildExecutor: Sendable {
     for target in plan.targets {
       try fileSystem.writeTextIfChanged(ConfigHeader.header(target.resolution), to: target.configHeader)
       try fileSystem.writeTextIfChanged(ConfigHeader.json(target.resolution), to: target.configJSON)
-      try fileSystem.writeTextIfChanged(NinjaFile.target(target), to: target.ninjaFile)
+      try fileSystem.writeTextIfChanged(
+        NinjaFile.target(target, compilerLauncher: compileCache?.launcher), to: target.ninjaFile)
       for step in target.compiles {
         try fileSystem.createDirectory(String(step.object[..<step.object.lastIndex(of: "/")!]))
       }
@@ -71,11 +81,24 @@ public struct BuildExecutor: Sendable {
         target.compiles.map { ($0.description, $0.command) }
           + [target.link, target.strip].map { ($0.description, $0.command) }
       }, uniquingKeysWith: { first, _ in first })
-    let state = ParseState()
+    // One stats record per compile of this build, read for the counts (ccache's own totals
+    // are shared by every build that uses the cache at the same time).
+    let cacheLog = compileCache.map { _ in CompileCacheLog(path: plan.outputDirectory + "/.kraft-ccache.log")
+    }
+    var buildEnvironment = environment.merging(["NINJA_STATUS": "[%f/%t] "]) { $1 }
+    if let compileCache, let cacheLog {
+      try cacheLog.reset()
+      try FileManager.default.createDirectory(
+        atPath: compileCache.directory, withIntermediateDirectories: true)
+      buildEnvironment.merge(
+        compileCache.environment(baseDirectory: projectDirectory, statsLog: cacheLog.path)
+      ) { $1 }
+    }
+    let state = ParseState(cacheLog: cacheLog)
     let result = try runner.run(
       ProcessCommand(
         ninja, ["-f", plan.ninjaFile, "-j", String(jobs)] + plan.targets.map(\.image),
-        environment: environment.merging(["NINJA_STATUS": "[%f/%t] "]) { $1 }),
+        environment: buildEnvironment),
       output: .lines { line in
         state.consume(line, progress: progress, verbose: verbose, commands: commands)
       })
@@ -95,7 +118,10 @@ public struct BuildExecutor: Sendable {
       try fileSystem.writeTextIfChanged(report, to: target.reportFile)
       reports.append(report)
     }
-    return BuildOutcome(compiled: state.compiled, linked: state.linked, reports: reports)
+    let counts = cacheLog?.counts() ?? CompileCacheLog.Counts()
+    return BuildOutcome(
+      compiled: state.compiled, cached: counts.cached, remote: counts.remote, linked: state.linked,
+      reports: reports)
   }
 
   private func failure(_ failures: [NinjaOutputParser.Failure], plan: BuildPlan) -> BuildFailure {
@@ -136,6 +162,11 @@ private final class ParseState: @unchecked Sendable {
   private var parser = NinjaOutputParser()
   private(set) var compiled = 0
   private(set) var linked = 0
+  private let cacheLog: CompileCacheLog?
+
+  init(cacheLog: CompileCacheLog?) {
+    self.cacheLog = cacheLog
+  }
 
   func consume(
     _ line: String, progress: ProgressDisplay, verbose: Bool, commands: [String: [String]]
@@ -150,6 +181,13 @@ private final class ParseState: @unchecked Sendable {
         progress.message(command.map(ShellQuoting.quote).joined(separator: " "))
       }
       progress.step(finished, of: total, description)
+      // On a terminal the one line also says how many compiles the cache answered (a
+      // no-op elsewhere: logs keep one plain line per step, the summary has the counts).
+      if let counts = cacheLog?.progressCounts() {
+        progress.status(
+          "[\(finished)/\(total)] compiled \(max(0, compiled - counts.cached)), cached \(counts.cached): "
+            + description)
+      }
     case .output(let text)?:
       progress.message(text)
     case nil:

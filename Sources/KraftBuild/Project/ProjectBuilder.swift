@@ -19,12 +19,16 @@ public struct ProjectBuilder: Sendable {
     public var rootfsOutsideProject: Bool
     public var jobs: Int
     public var verbose: Bool
+    /// The object cache compiles go through (`CompileCacheSettings`), or nil.
+    public var compileCache: CompileCache?
 
     public init(
       targets: [Target], compiler: String? = nil, extraCFlags: [String] = [],
       release: ReleaseBuild.Request? = nil, dryRun: Bool = false, rootfsOutsideProject: Bool = false,
-      jobs: Int = ProcessInfo.processInfo.activeProcessorCount + 1, verbose: Bool = false
+      jobs: Int = ProcessInfo.processInfo.activeProcessorCount + 1, verbose: Bool = false,
+      compileCache: CompileCache? = nil
     ) {
+      self.compileCache = compileCache
       self.targets = targets
       self.compiler = compiler
       self.extraCFlags = extraCFlags
@@ -98,6 +102,8 @@ public struct ProjectBuilder: Sendable {
     var executor = BuildExecutor(
       fileSystem: project.fileSystem, runner: runner, jobs: options.jobs, verbose: options.verbose)
     executor.environment = planned.release?.environment ?? [:]
+    executor.compileCache = options.compileCache
+    executor.projectDirectory = kraftfile.directory
     let outcome = try executor.execute(planned.plan, progress: ProgressDisplay(output: progress))
     var initrd: String?
     // Ports' root file system folders (the same for every target: one initrd serves them all).
