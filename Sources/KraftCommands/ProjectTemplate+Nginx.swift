@@ -20,10 +20,6 @@ extension ProjectTemplate {
             - qemu/x86_64
             - qemu/arm64
 
-          # The NIC driver (virtio-net); kraft does not yet pick it by itself.
-          kconfig:
-            CONFIG_LIBVIRTIO_NET: 'y'
-
           libraries:
             musl: 1.2.3
             lwip: stable
