@@ -151,7 +151,8 @@ final class PythonProject: @unchecked Sendable {
     #expect(run.status == 0, "\(run.output)")
     for check in [
       "threading", "sleep", "datetime", "loadavg", "write", "read", "listdir", "remove", "json", "struct",
-      "math", "decimal", "sha256", "faulthandler", "unicodedata",
+      "math", "decimal", "sha256", "faulthandler", "unicodedata", "sqlite3 memory", "sqlite3 file",
+      "sqlite3 file kept",
     ] {
       #expect(run.stdout.contains("ok \(check)\n"), "\(check):\n\(run.output)")
     }

@@ -8,6 +8,7 @@ import json
 import math
 import os
 import queue
+import sqlite3
 import struct
 import threading
 import time
@@ -67,4 +68,16 @@ check("sha256", hashlib.sha256(b"abc").hexdigest().startswith("ba7816bf8f01cfea"
 faulthandler.enable()  # installs an alternate signal stack (sigaltstack)
 check("faulthandler", faulthandler.is_enabled())
 check("unicodedata", unicodedata.name("\u00e9") == "LATIN SMALL LETTER E WITH ACUTE")
+
+
+def sqlite_rows(path):
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE pets (name TEXT, legs INTEGER)")
+        connection.executemany("INSERT INTO pets VALUES (?, ?)", [("cat", 4), ("bird", 2)])
+        return connection.execute("SELECT name FROM pets WHERE legs > 2").fetchall()
+
+
+check("sqlite3 memory", sqlite_rows(":memory:") == [("cat",)])
+check("sqlite3 file", sqlite_rows("/tmp/kraft/pets.db") == [("cat",)])
+check("sqlite3 file kept", os.stat("/tmp/kraft/pets.db").st_size > 0)
 print("all checks passed")
