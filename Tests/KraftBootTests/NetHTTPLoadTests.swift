@@ -34,12 +34,15 @@ struct NetHTTPLoadTests {
   @Test(arguments: targets) func loadsAndTransfersLeaveNoLeak(target: String) async throws {
     let (serving, base) = try await Self.serve(target)
     // The first use of each path grows the kernel's heap and lwIP's pools to their working size
-    // (the free figure then stays put however often the load repeats): a smaller round of the
-    // same loads first, then the figure the full round must come back to.
+    // (the free figure then stays put however often the load repeats): a round of the same
+    // loads first, then the figure the full round must come back to. The warm-up transfers are
+    // full-sized and wrk runs as long as below: with 16 MiB transfers and 3 s of wrk, a loaded
+    // CI machine saw the heap grow 40 KiB once more in the measured round (no leak: the figure
+    // stays put on repeats).
     _ = try HTTPLoad.sequential(base + "/", count: 100)
-    _ = try HTTPLoad.wrk(base + "/", connections: 1000, seconds: 3)
-    _ = try HTTPLoad.download(base + "/blob/\(16 << 20)")
-    _ = try HTTPLoad.upload(base + "/sha256", bytes: 16 << 20)
+    _ = try HTTPLoad.wrk(base + "/", connections: 1000, seconds: 10)
+    _ = try HTTPLoad.download(base + "/blob/\(100 * 1024 * 1024)")
+    _ = try HTTPLoad.upload(base + "/sha256", bytes: 100 * 1024 * 1024)
     #expect(HTTPLoad.waitUntilSettled(base))
     let before = try HTTPLoad.freeMemory(base)
 
