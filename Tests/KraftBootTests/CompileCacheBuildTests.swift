@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import KraftTestSupport
 import Testing
 
 /// kraft build through ccache, on the helloworld example (one target): objects are shared
@@ -99,7 +100,7 @@ final class LoopbackRedis {
   private let process = Process()
 
   init(folder: URL) throws {
-    port = try Self.freePort()
+    port = try LoopbackPort.free()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
     process.arguments = [
       "--port", String(port), "--bind", "127.0.0.1", "--dir", folder.path, "--save", "", "--appendonly", "no",
@@ -109,7 +110,7 @@ final class LoopbackRedis {
     try process.run()
     // Ready when it accepts a connection.
     for _ in 0..<100 {
-      if Self.accepts(port) { return }
+      if LoopbackPort.accepts(port) { return }
       Thread.sleep(forTimeInterval: 0.05)
     }
     stop()
@@ -120,38 +121,6 @@ final class LoopbackRedis {
     if process.isRunning {
       process.terminate()
       process.waitUntilExit()
-    }
-  }
-
-  private static func freePort() throws -> Int {
-    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(socket) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    try withUnsafeMutablePointer(to: &address) { pointer in
-      try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        guard bind(socket, $0, length) == 0, getsockname(socket, $0, &length) == 0 else {
-          throw CocoaError(.fileWriteUnknown)
-        }
-      }
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
-  }
-
-  private static func accepts(_ port: Int) -> Bool {
-    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(socket) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = UInt16(port).bigEndian
-    return withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-      }
     }
   }
 }
