@@ -18,12 +18,10 @@ public struct AppSources: Sendable {
   /// Whether the project names or holds any code of its own (a Makefile.uk, an explicit list,
   /// or C and assembly files beside the Kraftfile). Without any, a port's program is the app.
   public var hasOwnSources: Bool {
-    get throws {
-      if fileSystem.exists(directory + "/Makefile.uk") || explicit != nil { return true }
-      // A folder that cannot be listed has no sources to offer (its Kraftfile was read elsewhere).
-      let names = (try? fileSystem.list(directory)) ?? []
-      return names.contains { $0.hasSuffix(".c") || $0.hasSuffix(".S") }
-    }
+    if fileSystem.exists(directory + "/Makefile.uk") || explicit != nil { return true }
+    // A folder that cannot be listed has no sources to offer (its Kraftfile was read elsewhere).
+    let names = (try? fileSystem.list(directory)) ?? []
+    return names.contains { $0.hasSuffix(".c") || $0.hasSuffix(".S") }
   }
 
   /// One library per `addlib` in Makefile.uk, or a single library `app`. `options` are the

@@ -58,7 +58,7 @@ extension BuildPlanner {
     let project = request.kraftfile.directory
     let appSources = AppSources(
       directory: project, explicit: request.appSources, fileSystem: fileSystem)
-    if try !appSources.hasOwnSources,
+    if !appSources.hasOwnSources,
       let owner = try Self.programLibrary(libraries.filter { !$0.program.isEmpty })
     {
       return try compiles(
