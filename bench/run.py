@@ -18,7 +18,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from harness import boots, floor, http, http_load, machine, memory, nginx, posix_probes, redis, report, runtime, stats, toolchain  # noqa: E402
+from harness import boots, floor, http, http_load, machine, memory, nginx, posix_probes, python, redis, report, runtime, stats, toolchain  # noqa: E402
 from harness.kraft import HarnessError, Kraft, Project  # noqa: E402
 
 REPOSITORY = os.path.dirname(HERE)
@@ -29,6 +29,7 @@ WORK = "/tmp/kraft-bench"
 PROBES = os.path.join(REPOSITORY, "Tests", "Images", "posix-probes")
 HTTP_PROJECT = os.path.join(REPOSITORY, "Tests", "Images", "http-c-shape")
 HTTP_LOAD_PROJECT = os.path.join(REPOSITORY, "Tests", "Images", "net-http-load")
+PYTHON_SCRIPT = os.path.join(HERE, "python", "bench.py")
 ARM64_TARGET = "qemu/arm64"
 
 
@@ -52,7 +53,7 @@ def parse_arguments():
         "--quick", action="store_true", help="2 runs of everything, results to bench/work/quick"
     )
     parser.add_argument(
-        "--only", choices=["posix-probes", "http", "nginx", "redis", "runtime"],
+        "--only", choices=["posix-probes", "http", "nginx", "redis", "runtime", "python"],
         help="measure this figure alone; results to bench/results/<figure>.json and .txt",
     )
     arguments = parser.parse_args()
@@ -226,6 +227,13 @@ def main():
         recipe = os.path.join(REPOSITORY, "Ports", "nginx", "port.yaml")
         figures += nginx.measure(kraft, recipe, os.path.join(WORK, "nginx"), log, seconds=5 if arguments.quick else 10)
         return finish(results, arguments, log, base="nginx")
+    if arguments.only == "python":
+        # Not in the default suite: CPython's build alone is minutes, each CPU loop seconds under TCG.
+        log("Python: the python template's image against the host's python3.11")
+        floors = floor.build_floor_images(os.path.join(HERE, "floor"), os.path.join(WORK, "floor"))
+        figures += python.measure(kraft, PYTHON_SCRIPT, os.path.join(HERE, "programs"), os.path.join(WORK, "python"),
+                                  floors, log, runs=2 if arguments.quick else 3)
+        return finish(results, arguments, log, base="python")
     if arguments.only == "redis":
         # Not in the default suite either: two servers, four benchmarks and two bisections.
         log("Redis: kraft image against a Linux guest")

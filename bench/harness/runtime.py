@@ -30,16 +30,9 @@ TARGET = "qemu/x86_64"
 
 
 def measure(kraft, programs, work, runs, log):
-    folder = os.path.join(work, "runtime")
-    shutil.rmtree(folder, ignore_errors=True)
-    os.makedirs(os.path.join(folder, "rootfs"))
-    data = os.path.join(folder, "rootfs", DATA_NAME)
-    with open(data, "wb") as file:
-        # Deterministic content: the same bytes in every run and on every machine.
-        file.write(bytes(range(256)) * (DATA_BYTES // 256))
-
-    host, host_reason = _build_host(programs, folder)
-    unikernel, unikernel_reason = _build_unikernel(kraft, programs, folder)
+    folder, data = make_folder(work, "runtime")
+    host, host_reason = build_host(programs, folder)
+    unikernel, unikernel_reason = build_unikernel(kraft, programs, folder)
     log(f"  host program: {host_reason or 'built'}; unikernel: {unikernel_reason or 'built'}")
 
     measured = {}
@@ -47,9 +40,9 @@ def measure(kraft, programs, work, runs, log):
         args = [name] + ([data] if name == "fileread" else [])
         guest_args = [name] + (["/" + DATA_NAME] if name == "fileread" else [])
         measured[name] = {
-            "host": _repeat(runs, lambda: _run_host(host, args)) if host else ([], host_reason),
+            "host": repeat(runs, lambda: run_host(host, args)) if host else ([], host_reason),
             "unikernel": (
-                _repeat(runs, lambda: _run_unikernel(kraft, unikernel, guest_args))
+                repeat(runs, lambda: run_unikernel(kraft, unikernel, guest_args))
                 if unikernel
                 else ([], unikernel_reason)
             ),
@@ -57,7 +50,20 @@ def measure(kraft, programs, work, runs, log):
     return _figures(measured)
 
 
-def _build_host(programs, folder):
+def make_folder(work, name):
+    """A fresh scratch folder with the rootfs the benchmark Kraftfile packs; and the data
+    file's path in it."""
+    folder = os.path.join(work, name)
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(os.path.join(folder, "rootfs"))
+    data = os.path.join(folder, "rootfs", DATA_NAME)
+    with open(data, "wb") as file:
+        # Deterministic content: the same bytes in every run and on every machine.
+        file.write(bytes(range(256)) * (DATA_BYTES // 256))
+    return folder, data
+
+
+def build_host(programs, folder):
     gcc = shutil.which("gcc")
     if not gcc:
         return None, "gcc not found (apt-get install gcc)"
@@ -71,7 +77,7 @@ def _build_host(programs, folder):
     return binary, None
 
 
-def _build_unikernel(kraft, programs, folder):
+def build_unikernel(kraft, programs, folder):
     try:
         project = Project.copy(kraft, programs, os.path.join(folder, "unikernel"))
     except HarnessError as error:
@@ -86,11 +92,11 @@ def _build_unikernel(kraft, programs, folder):
     return project, None
 
 
-def _run_host(binary, args):
+def run_host(binary, args):
     return process.run([binary] + args, timeout=120)
 
 
-def _run_unikernel(kraft, project, args):
+def run_unikernel(kraft, project, args):
     """Booted like the boot figures (launch.for_project); the program's own line is the
     figure, so how QEMU is started does not enter it."""
     launcher = launch.for_project(kraft, project, TARGET, 64, cmd=args)
@@ -99,7 +105,7 @@ def _run_unikernel(kraft, project, args):
     return process.Completed(status, result.output + result.errors, result.exit_ns, result.timed_out)
 
 
-def _repeat(runs, once):
+def repeat(runs, once):
     """ns per operation for each run, or the first failure's reason."""
     samples, reason = [], None
     for _ in range(runs):
