@@ -264,6 +264,34 @@ def floor_figure(floors, log):
     return stats.figure(GROUP, "qemu floor", TARGET, "stub boot to exit", "s", samples)
 
 
+
+def build_image(kraft, project_folder, destination):
+    """A copy of the project built for TARGET: (image path, None) or (None, why not)."""
+    try:
+        project = Project.copy(kraft, project_folder, destination)
+        build = kraft.build(project, targets=[TARGET])
+    except HarnessError as error:
+        return None, str(error)
+    if not build.ok:
+        return None, "kraft build fails: " + stats.first_line(build.completed.output)
+    return project.image(TARGET), None
+
+
+def linux_side(release, sources, work, name):
+    """The same C server linked statically with musl-gcc in the Linux guest's initramfs:
+    (kernel, initrd, None) or (kernel, initrd, why it cannot be built)."""
+    server = os.path.join(work, name + "-static")
+    kernel = os.path.join("/boot", "vmlinuz-" + release)
+    initrd = os.path.join(work, name + "-linux-initramfs.cpio")
+    compiled = process.run(["musl-gcc", "-static", "-O2", "-o", server] + sources)
+    if compiled.status != 0:
+        return kernel, initrd, "musl-gcc fails: " + stats.first_line(compiled.output)
+    try:
+        linux_guest.build_initramfs(release, shutil.which("busybox"), server, f"{GUEST}/{PREFIX}", HOST, PORT, initrd)
+    except (OSError, ValueError) as error:
+        return kernel, initrd, f"the initramfs cannot be built: {error}"
+    return kernel, initrd, None
+
 def measure(kraft, project_folder, work, floors, log, runs=3, seconds=10):
     subjects = ("http-c-shape (kraft)", "http-c-shape (linux guest)")
     reason = missing_tools()
@@ -276,28 +304,9 @@ def measure(kraft, project_folder, work, floors, log, runs=3, seconds=10):
 
     # The unikernel.
     log("  building the kraft image")
-    try:
-        project = Project.copy(kraft, project_folder, os.path.join(work, "http-c-shape"))
-        build = kraft.build(project, targets=[TARGET])
-        image = project.image(TARGET) if build.ok else None
-        unikernel_reason = None if build.ok else "kraft build fails: " + stats.first_line(build.completed.output)
-    except HarnessError as error:
-        image, unikernel_reason = None, str(error)
-
-    # The Linux guest.
-    server = os.path.join(work, "http-server-static")
-    compiled = process.run(["musl-gcc", "-static", "-O2", "-o", server,
-                            os.path.join(project_folder, "http_server.c")])
-    kernel = os.path.join("/boot", "vmlinuz-" + release)
-    initrd = os.path.join(work, "linux-initramfs.cpio")
-    linux_reason = None
-    if compiled.status != 0:
-        linux_reason = "musl-gcc fails: " + stats.first_line(compiled.output)
-    else:
-        try:
-            linux_guest.build_initramfs(release, shutil.which("busybox"), server, f"{GUEST}/{PREFIX}", HOST, PORT, initrd)
-        except (OSError, ValueError) as error:
-            linux_reason = f"the initramfs cannot be built: {error}"
+    image, unikernel_reason = build_image(kraft, project_folder, os.path.join(work, "http-c-shape"))
+    kernel, initrd, linux_reason = linux_side(
+        release, [os.path.join(project_folder, "http_server.c")], work, "http-server")
 
     with Namespace(f"kraft-bench-{os.getpid()}") as namespace:
         if image:

@@ -6,10 +6,8 @@ Figures per side and per connection count (1 and 64): requests/s and p99 latency
 `runs` runs of `seconds`), then kraft's requests/s over the Linux guest's for each count."""
 
 import os
-import shutil
 
-from . import http, linux_guest, process, stats
-from .kraft import HarnessError, Project
+from . import http, linux_guest, stats
 
 CONNECTIONS = (1, 64)
 
@@ -43,28 +41,9 @@ def measure(kraft, project_folder, work, log, runs=3, seconds=10):
     figures = []
 
     log("  building the kraft image (net-http-load)")
-    try:
-        project = Project.copy(kraft, project_folder, os.path.join(work, "net-http-load"))
-        build = kraft.build(project, targets=[http.TARGET])
-        image = project.image(http.TARGET) if build.ok else None
-        unikernel_reason = None if build.ok else "kraft build fails: " + stats.first_line(build.completed.output)
-    except HarnessError as error:
-        image, unikernel_reason = None, str(error)
-
-    server = os.path.join(work, "net-http-load-static")
+    image, unikernel_reason = http.build_image(kraft, project_folder, os.path.join(work, "net-http-load"))
     sources = [os.path.join(project_folder, name) for name in ("main.c", "sha256.c")]
-    compiled = process.run(["musl-gcc", "-static", "-O2", "-o", server] + sources)
-    kernel = os.path.join("/boot", "vmlinuz-" + release)
-    initrd = os.path.join(work, "linux-initramfs-load.cpio")
-    linux_reason = None
-    if compiled.status != 0:
-        linux_reason = "musl-gcc fails: " + stats.first_line(compiled.output)
-    else:
-        try:
-            linux_guest.build_initramfs(release, shutil.which("busybox"), server, f"{http.GUEST}/{http.PREFIX}",
-                                        http.HOST, http.PORT, initrd)
-        except (OSError, ValueError) as error:
-            linux_reason = f"the initramfs cannot be built: {error}"
+    kernel, initrd, linux_reason = http.linux_side(release, sources, work, "net-http-load")
 
     with http.Namespace(f"kraft-bench-load-{os.getpid()}") as namespace:
         if image:
