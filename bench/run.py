@@ -18,7 +18,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from harness import boots, floor, http, http_load, machine, memory, nginx, posix_probes, python, redis, report, runtime, stats, toolchain  # noqa: E402
+from harness import boots, cache, floor, http, http_load, machine, memory, nginx, posix_probes, python, redis, report, runtime, stats, toolchain  # noqa: E402
 from harness.kraft import HarnessError, Kraft, Project  # noqa: E402
 
 REPOSITORY = os.path.dirname(HERE)
@@ -53,7 +53,7 @@ def parse_arguments():
         "--quick", action="store_true", help="2 runs of everything, results to bench/work/quick"
     )
     parser.add_argument(
-        "--only", choices=["posix-probes", "http", "nginx", "redis", "runtime", "python"],
+        "--only", choices=["posix-probes", "http", "nginx", "redis", "runtime", "python", "cache"],
         help="measure this figure alone; results to bench/results/<figure>.json and .txt",
     )
     arguments = parser.parse_args()
@@ -227,6 +227,12 @@ def main():
         recipe = os.path.join(REPOSITORY, "Ports", "nginx", "port.yaml")
         figures += nginx.measure(kraft, recipe, os.path.join(WORK, "nginx"), log, seconds=5 if arguments.quick else 10)
         return finish(results, arguments, log, base="nginx")
+    if arguments.only == "cache":
+        # Not in the default suite: several clean builds of musl and OpenSSL.
+        log("compile cache: empty, warm, four targets, and a Redis team cache")
+        figures += cache.measure(kraft, os.path.join(REPOSITORY, "examples"), os.path.join(WORK, "cache"), log,
+                                 runs=2 if arguments.quick else 3)
+        return finish(results, arguments, log, base="cache")
     if arguments.only == "python":
         # Not in the default suite: CPython's build alone is minutes, each CPU loop seconds under TCG.
         log("Python: the python template's image against the host's python3.11")

@@ -1,0 +1,179 @@
+"""Compile-cache figures (issue 18): how long a build takes when ccache, driven by kraft,
+already holds its objects, and what a team cache on Redis gives a machine that has none.
+
+The harness gives kraft a cache root of its own (KRAFT_CACHE_DIR under the work folder), so
+emptying the compile cache (`<root>/ccache`) never touches the user's; the sources are fetched
+into it first, untimed, the same way kraft always fetches.
+
+Figures:
+- per example (musl-stdio; openssl): a fresh project's build with an empty compile cache, then
+  fresh projects with the cache warm (goals: musl 1.5 s, musl + OpenSSL 3 s);
+- musl-stdio for four targets (qemu and fc, x86_64 and arm64) against one target, both with an
+  empty compile cache (goal: at most 2.2 times one target);
+- the team cache: a redis-server on loopback filled by one build, then a fresh project with an
+  empty local cache: its time and the share of compiles Redis answered."""
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+
+from . import stats
+from .kraft import HarnessError, Kraft, Project
+
+GROUP = "compile cache"
+SUMMARY = re.compile(r"compiled (\d+) files \(cached (\d+), remote (\d+)\)")
+FOUR_TARGETS = ("fc/x86_64", "qemu/arm64", "fc/arm64")
+GOALS = {"musl-stdio": "at most 1.5 s (issue 18)", "openssl": "at most 3 s (issue 18)"}
+
+
+def counts(output):
+    """(compiled, cached, remote) from kraft build's summary line, or None without a cache."""
+    match = SUMMARY.search(output)
+    return tuple(int(group) for group in match.groups()) if match else None
+
+
+class CachedKraft(Kraft):
+    """kraft with its cache root (and so its compile cache) in the work folder."""
+
+    def __init__(self, kraft, root, remote=None):
+        super().__init__(kraft.repository, kraft.binary)
+        self.env = dict(kraft.env)
+        self.env.update({"KRAFT_CACHE_DIR": root, "KRAFT_COMPILE_CACHE": "on"})
+        if remote:
+            self.env["KRAFT_COMPILE_CACHE_REMOTE"] = remote
+        self.root = root
+
+    def empty_compile_cache(self):
+        shutil.rmtree(os.path.join(self.root, "ccache"), ignore_errors=True)
+
+
+def fresh_build(kraft, example, folder, targets=()):
+    """A copy of the example in a new folder, fetched (untimed) and built: the build's
+    Completed and counts, or a HarnessError."""
+    project = Project.copy(kraft, example, folder, extra_targets=targets)
+    failure = kraft.prepare(project)
+    if failure:
+        raise HarnessError(failure)
+    build = kraft.build(project)
+    shutil.rmtree(folder, ignore_errors=True)
+    if not build.ok:
+        raise HarnessError("kraft build fails: " + stats.first_line(build.completed.output))
+    return build.completed, counts(build.completed.output)
+
+
+def example_figures(kraft, example, work, runs, log):
+    subject = os.path.basename(example)
+    try:
+        kraft.empty_compile_cache()
+        cold, cold_counts = fresh_build(kraft, example, os.path.join(work, subject + "-cold"))
+        warm = [fresh_build(kraft, example, os.path.join(work, f"{subject}-warm-{n}")) for n in range(runs)]
+    except HarnessError as error:
+        return [stats.unavailable(GROUP, subject, "all", name, str(error))
+                for name in ("fresh project, empty compile cache", "fresh project, warm compile cache")]
+    log(f"  {subject}: empty cache {cold.seconds:.1f} s, warm {', '.join(f'{w.seconds:.1f}' for w, _ in warm)} s")
+    return [
+        stats.figure(GROUP, subject, "all", "fresh project, empty compile cache", "s", [cold.seconds],
+                     compiles=cold_counts),
+        stats.figure(GROUP, subject, "all", "fresh project, warm compile cache", "s", [w.seconds for w, _ in warm],
+                     compiles=[c for _, c in warm], goal=GOALS.get(subject)),
+    ]
+
+
+def four_target_figures(kraft, example, work, log):
+    subject = os.path.basename(example)
+    try:
+        kraft.empty_compile_cache()
+        one, _ = fresh_build(kraft, example, os.path.join(work, subject + "-one"))
+        kraft.empty_compile_cache()
+        four, four_counts = fresh_build(kraft, example, os.path.join(work, subject + "-four"), FOUR_TARGETS)
+    except HarnessError as error:
+        return [stats.unavailable(GROUP, subject, "4 targets", "clean build, four targets / one", str(error))]
+    log(f"  {subject}: one target {one.seconds:.1f} s, four {four.seconds:.1f} s")
+    return [
+        stats.figure(GROUP, subject, "1 target", "clean build, empty compile cache", "s", [one.seconds]),
+        stats.figure(GROUP, subject, "4 targets", "clean build, empty compile cache", "s", [four.seconds],
+                     compiles=four_counts, targets=["qemu/x86_64", *FOUR_TARGETS]),
+        stats.figure(GROUP, subject, "4 targets", "clean build, four targets / one", "ratio",
+                     [four.seconds / one.seconds], goal="at most 2.2 (issue 18)"),
+    ]
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RedisServer:
+    """redis-server on a free loopback port, without persistence, stopped on exit."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.port = free_port()
+        self.child = None
+
+    def __enter__(self):
+        os.makedirs(self.folder, exist_ok=True)
+        self.child = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", self.folder],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return self
+            except OSError:
+                time.sleep(0.05)
+        raise HarnessError("redis-server did not accept connections within 10 s")
+
+    def __exit__(self, *_):
+        self.child.kill()
+        self.child.wait()
+
+
+def team_figures(kraft, example, work, log):
+    subject = os.path.basename(example)
+    names = ("fresh project, empty local cache, Redis team cache", "compiles answered by Redis")
+    if not shutil.which("redis-server"):
+        return [stats.unavailable(GROUP, subject, "team", name, "redis-server not found (apt-get install redis-server)")
+                for name in names]
+    try:
+        with RedisServer(os.path.join(work, "redis")) as redis:
+            team = CachedKraft(kraft, kraft.root, remote=f"redis://127.0.0.1:{redis.port}")
+            team.empty_compile_cache()
+            fresh_build(team, example, os.path.join(work, subject + "-fill"))
+            team.empty_compile_cache()
+            build, build_counts = fresh_build(team, example, os.path.join(work, subject + "-team"))
+    except HarnessError as error:
+        return [stats.unavailable(GROUP, subject, "team", name, str(error)) for name in names]
+    compiled, _, remote = build_counts or (0, 0, 0)
+    log(f"  {subject}: with Redis {build.seconds:.1f} s, {remote} of {compiled} compiles from Redis")
+    return [
+        stats.figure(GROUP, subject, "team", names[0], "s", [build.seconds], compiles=build_counts),
+        stats.figure(GROUP, subject, "team", names[1], "percent", [100.0 * remote / compiled if compiled else 0.0]),
+    ]
+
+
+def measure(kraft, examples_folder, work, log, runs=3):
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    root = os.path.join(work, "kraft-cache")
+    os.makedirs(root, mode=0o755)
+    cached = CachedKraft(kraft, root)
+    if not shutil.which("ccache"):
+        return [stats.unavailable(GROUP, "all", "all", "every figure", "ccache not found (apt-get install ccache)")]
+    musl = os.path.join(examples_folder, "musl-stdio")
+    figures = []
+    log("  musl-stdio: empty and warm compile cache")
+    figures += example_figures(cached, musl, work, runs, log)
+    log("  openssl: empty and warm compile cache")
+    figures += example_figures(cached, os.path.join(examples_folder, "openssl"), work, runs, log)
+    log("  musl-stdio: four targets against one")
+    figures += four_target_figures(cached, musl, work, log)
+    log("  musl-stdio: the Redis team cache")
+    figures += team_figures(cached, musl, work, log)
+    return figures
