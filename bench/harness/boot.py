@@ -45,12 +45,14 @@ def qemu_status(target, app_status):
     return (value << 1) | 1 if target.endswith("/x86_64") else value
 
 
-def app_command_line(cmd):
-    """`-- app args` as kraft passes them, or nothing."""
-    if not cmd:
+def app_command_line(cmd, env=()):
+    """`env.KEY=VALUE ... -- app args` as kraft run spells it (VirtualMachineCommand
+    .commandLine): the Kraftfile's env: as kernel arguments, then the app's; or nothing."""
+    kernel = [f"env.{name}={value}" for name, value in env]
+    if not cmd and not kernel:
         return None
-    quoted = [f'"{word}"' if (not word or " " in word or "\t" in word) else word for word in cmd]
-    return " ".join(["--"] + quoted)
+    quoted = [f'"{word}"' if (not word or " " in word or "\t" in word) else word for word in kernel + ["--"] + list(cmd or [])]
+    return " ".join(quoted)
 
 
 @dataclass

@@ -79,11 +79,11 @@ class Kraft:
         done = self.command(["fetch"], cwd=project.directory)
         return None if done.status == 0 else "kraft fetch fails: " + stats.first_line(done.output)
 
-    def build(self, project, jobs=2, targets=()):
+    def build(self, project, jobs=2, targets=(), timeout=900):
         arguments = ["build", "-j", str(jobs)]
         for target in targets:
             arguments += ["-t", target]
-        done = self.command(arguments, cwd=project.directory)
+        done = self.command(arguments, cwd=project.directory, timeout=timeout)
         steps = {}
         for line in done.output.splitlines():
             match = STEP.match(line)
@@ -115,6 +115,8 @@ class Project:
     cmd: list
     outdir: str
     rootfs: str = None
+    # The Kraftfile's env: as (name, value) pairs, in order.
+    env: tuple = ()
 
     @classmethod
     def copy(cls, kraft, source, destination, extra_targets=()):
@@ -136,6 +138,7 @@ class Project:
             cmd=described.get("cmd") or [],
             outdir=os.path.join(destination, outdir),
             rootfs=described.get("rootfs"),
+            env=tuple((entry["name"], entry["value"]) for entry in described.get("env") or []),
         )
 
     def image(self, target):

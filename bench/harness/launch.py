@@ -24,9 +24,9 @@ class Launcher:
         return reference_lines is None or result.app_lines() == reference_lines
 
 
-def for_image(target, image, memory_mib, cmd=None, initrd=None):
+def for_image(target, image, memory_mib, cmd=None, initrd=None, env=()):
     """QEMU started directly; success is the status of an app that returned 0."""
-    command = boot.qemu_command(target, image, memory_mib, boot.app_command_line(cmd), initrd)
+    command = boot.qemu_command(target, image, memory_mib, boot.app_command_line(cmd, env), initrd)
     return Launcher(command, boot.qemu_status(target, 0), "qemu")
 
 
@@ -37,12 +37,12 @@ def for_project(kraft, project, target, memory_mib, cmd=None):
     if project.rootfs:
         initrd = os.path.join(project.outdir, project.name + ".initrd")
         if os.path.exists(initrd):
-            launcher = for_image(target, project.image(target), memory_mib, cmd, initrd)
+            launcher = for_image(target, project.image(target), memory_mib, cmd, initrd, project.env)
             launcher.method = "qemu -initrd"
             return launcher
         command = [kraft.binary, "run", "-W", "-t", target, "-M", str(memory_mib), "--"] + cmd
         return Launcher(command, 0, "kraft run", cwd=project.directory, env=kraft.env)
-    return for_image(target, project.image(target), memory_mib, cmd)
+    return for_image(target, project.image(target), memory_mib, cmd, env=project.env)
 
 
 def failure_reason(result, launcher):

@@ -33,6 +33,11 @@ class ConsoleTests(unittest.TestCase):
         self.assertEqual(command[:3], ["qemu-system-x86_64", "-M", "microvm"])
         self.assertEqual(command[-2:], ["-append", '-- "a b"'])
 
+    def test_the_kraftfile_env_goes_before_the_app_arguments(self):
+        line = boot.app_command_line([], [("GREETING", "hello there"), ("ANSWER", "42")])
+        self.assertEqual(line, '"env.GREETING=hello there" env.ANSWER=42 --')
+        self.assertIsNone(boot.app_command_line([], ()))
+
 
 class MemoryTests(unittest.TestCase):
     def test_bisect_finds_the_boundary(self):
