@@ -57,7 +57,7 @@ def fresh_build(kraft, example, folder, targets=()):
     failure = kraft.prepare(project)
     if failure:
         raise HarnessError(failure)
-    build = kraft.build(project)
+    build = kraft.build(project, timeout=3600)
     shutil.rmtree(folder, ignore_errors=True)
     if not build.ok:
         raise HarnessError("kraft build fails: " + stats.first_line(build.completed.output))

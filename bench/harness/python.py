@@ -37,7 +37,10 @@ def make_project(kraft, script, work):
     failure = kraft.prepare(project)
     if failure:
         raise HarnessError(failure)
-    build = kraft.build(project, targets=[TARGET])
+    # CPython is a few thousand compiles: an hour allows for a loaded 2-core machine.
+    build = kraft.build(project, targets=[TARGET], timeout=3600)
+    if build.completed.timed_out:
+        raise HarnessError("kraft build did not finish within an hour")
     if not build.ok:
         raise HarnessError("kraft build fails: " + stats.first_line(build.completed.output))
     return project
