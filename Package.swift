@@ -58,8 +58,9 @@ let package = Package(
     .testTarget(name: "KraftBuildTests", dependencies: ["KraftBuild", "KraftTestSupport"]),
     .testTarget(name: "KraftCommandsTests", dependencies: ["KraftCommands"]),
     // Large: the built `kraft` binary run as a user would, images booted under QEMU TCG.
-    // It depends on the executable so that `swift test` always builds it first.
-    .testTarget(name: "KraftBootTests", dependencies: ["kraft", "KraftTestSupport"]),
+    // It depends on the executable so that `swift test` always builds it first, and on
+    // KraftBuild only for the acceleration probe that decides whether the KVM runs apply.
+    .testTarget(name: "KraftBootTests", dependencies: ["kraft", "KraftBuild", "KraftTestSupport"]),
     // What the test targets share: the `slow` tag and its tier condition, and fixtures built
     // once per run off Swift Testing's thread pool.
     .target(name: "KraftTestSupport", path: "Tests/KraftTestSupport"),
