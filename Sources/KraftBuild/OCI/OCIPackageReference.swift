@@ -13,10 +13,8 @@ public struct OCIPackageReference: Hashable, Sendable, CustomStringConvertible {
   /// Nil when `text` is not a valid reference name (see `OCILayout.isValidReferenceName`).
   public init?(_ text: String) {
     // A ':' after the last '/' starts the tag; one before it is a registry's port.
-    let lastSlash = text.lastIndex(of: "/")
-    let colon = text.lastIndex(of: ":").flatMap { colon in
-      lastSlash.map { colon > $0 } ?? true ? colon : nil
-    }
+    var colon = text.lastIndex(of: ":")
+    if let found = colon, let slash = text.lastIndex(of: "/"), found < slash { colon = nil }
     if let colon {
       name = String(text[..<colon])
       tag = String(text[text.index(after: colon)...])
