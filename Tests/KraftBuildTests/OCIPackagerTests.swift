@@ -100,6 +100,18 @@ import Testing
     #expect(later.digest != first.digest)
   }
 
+  @Test func packingANameAgainDropsWhatItPointedAtBefore() throws {
+    let (layout, first) = try pack(into: "a")
+    let before = try layout.blobDigests()
+    let layoutAgain = OCILayout(root: layout.root)
+    let second = try OCIPackager(layout: layoutAgain, created: 1_700_000_001).pack(
+      try inputs(), name: "app:1.0")
+    #expect(second.index.digest != first.index.digest)
+    #expect(!layout.hasBlob(first.index.digest))
+    // Same count: every dated document was replaced, the layers are shared.
+    #expect(try layout.blobDigests().count == before.count)
+  }
+
   @Test func aReleaseManifestAndBillOfMaterialsAreReferrersOfTheImageManifest() throws {
     let (layout, result) = try pack(into: "a")
     let x86 = try #require(result.manifests.first { $0.target.architecture == .x86_64 }).descriptor

@@ -164,6 +164,18 @@ import Testing
     for digest in oneBlobs.dropFirst() { #expect(layout.hasBlob(digest)) }
   }
 
+  @Test func garbageCollectionRemovesDownloadsOfDeadProcessesOnly() throws {
+    let layout = try freshLayout()
+    let mine = try layout.temporaryBlobPath()
+    try Data("in progress".utf8).write(to: URL(fileURLWithPath: mine))
+    // A pid no process has (above the kernel's pid_max).
+    let dead = layout.root + "/blobs/sha256/.partial-99999999-\(UUID().uuidString)"
+    try Data("left by a killed pull".utf8).write(to: URL(fileURLWithPath: dead))
+    try layout.locked { try $0.collectGarbage() }
+    #expect(FileManager.default.fileExists(atPath: mine))
+    #expect(!FileManager.default.fileExists(atPath: dead))
+  }
+
   @Test func theDefaultStoreIsUnderTheCacheRoot() {
     #expect(OCILayout.defaultRoot(environment: ["KRAFT_CACHE_DIR": "/c"]) == "/c/oci")
     #expect(OCILayout.defaultRoot(environment: ["HOME": "/h"]) == "/h/.cache/kraft/oci")

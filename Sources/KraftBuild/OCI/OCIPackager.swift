@@ -80,6 +80,8 @@ public struct OCIPackager {
           try locked.tag(Self.targetTag(name, target), manifest)
         }
       }
+      // What the name pointed at before (an earlier pack of the same tag) goes now.
+      try locked.collectGarbage()
       return Result(index: index, manifests: manifests, referrers: referrers)
     }
   }
