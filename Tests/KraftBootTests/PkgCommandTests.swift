@@ -100,6 +100,24 @@ import Testing
     #expect(config.contains("CONFIG_LIBARCH_ARM64=y"))
   }
 
+  @Test func kraftkitsDbgArgsAndNoKConfigFlagsShapeTheImage() async throws {
+    let project = try await released()
+    let layout = project.scratchFolder.appendingPathComponent("oci-dbg").path
+    _ = try pack(
+      ["-o", "oci:" + layout, "--dbg", "-a", "hello", "-a", "world", "--no-kconfig", "-t", "qemu/x86_64"],
+      project)
+    let config = try tool(["skopeo", "inspect", "--config", "oci:\(layout):latest-qemu-x86_64"])
+    #expect(config.contains(#""Cmd": ["#) && config.contains(#""world""#))
+    let rootfs = project.scratchFolder.appendingPathComponent("dbg-rootfs").path
+    #expect(
+      try HostTool.status([
+        "umoci", "raw", "unpack", "--rootless", "--image", layout + ":latest-qemu-x86_64", rootfs,
+      ]) == 0)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: rootfs + "/unikraft/bin") == ["kernel"])
+    let kernel = try Data(contentsOf: URL(fileURLWithPath: rootfs + "/unikraft/bin/kernel"))
+    #expect(kernel == (try project.image("qemu-x86_64.dbg")))
+  }
+
   @Test func aTarOutputIsTheSameLayoutInOneReproducibleFile() async throws {
     let project = try await released()
     let first = project.scratchFolder.appendingPathComponent("first.tar").path
