@@ -135,6 +135,8 @@ import Testing
         config: empty, layers: [sbom], artifactType: "application/spdx+json", subject: two))
     try layout.locked { try $0.addReferrer(referrer) }
     let stray = try layout.writeBlob(Data("stray".utf8), mediaType: "x")
+    #expect(try layout.referrers(of: two.digest).map(\.digest) == [referrer.digest])
+    #expect(try layout.referrers(of: one.digest).isEmpty)
 
     #expect(try layout.locked { try $0.collectGarbage() } == [stray.digest])
 
