@@ -61,10 +61,13 @@ import Testing
     let (layout, result) = try pack(into: "a")
     #expect(try layout.resolve("app:1.0")?.digest == result.index.digest)
     let index = try layout.readIndex(result.index.digest)
+    let features = [#"CONFIG_A=y"#, #"CONFIG_N=7"#, #"CONFIG_S="q\"x""#]
     #expect(
       index.manifests.map(\.platform) == [
-        OCIPlatform(architecture: "amd64", os: "qemu", osVersion: KraftVersion.current),
-        OCIPlatform(architecture: "arm64", os: "qemu", osVersion: KraftVersion.current),
+        OCIPlatform(
+          architecture: "amd64", os: "qemu", osVersion: KraftVersion.current, osFeatures: features),
+        OCIPlatform(
+          architecture: "arm64", os: "qemu", osVersion: KraftVersion.current, osFeatures: features),
       ])
     let x86 = try layout.readManifest(index.manifests[0].digest)
     #expect(x86.layers.map(\.mediaType) == Array(repeating: OCIMediaType.layerTar, count: 3))
@@ -84,6 +87,7 @@ import Testing
 
     let config = try CanonicalJSON.decode(OCIImageConfig.self, from: layout.readBlob(x86.config.digest))
     #expect(config.os == "qemu" && config.architecture == "amd64")
+    #expect(config.osFeatures == features)
     #expect(config.rootfs.diffIDs == x86.layers.map(\.digest))
     #expect(config.config.cmd == ["--verbose"])
   }
