@@ -72,7 +72,7 @@ struct PkgPackCommand: ParsableCommand {
       if noKConfig { input.configJSON = nil }
       return input
     }
-    let created = try Self.creationTime(inputs, environment: environment, fileSystem: fileSystem)
+    let created = try OCIPackageInput.creationTime(inputs, environment: environment, fileSystem: fileSystem)
     let destination = try output.map { try PkgOutput(parsing: $0, fileSystem: fileSystem) }
     let store = OCILayout(root: OCILayout.defaultRoot(environment: environment))
     let written = destination?.layout(fileSystem: fileSystem) ?? store
@@ -113,22 +113,9 @@ struct PkgPackCommand: ParsableCommand {
       throw PkgError(
         .usage,
         "'\(text)' is not a package name; use name[:tag] with lower-case letters, digits and "
-          + "'-._', e.g. 'helloworld:1.0' or 'registry.example/team/helloworld:1.0'")
+          + "'-._', e.g. 'helloworld:1.0' or 'team/helloworld:1.0'")
     }
     return reference
-  }
-
-  /// The release's date when every packed image is from a release build (so the package is
-  /// reproducible), else SOURCE_DATE_EPOCH, else now.
-  static func creationTime(
-    _ inputs: [OCIPackageInput], environment: [String: String], fileSystem: any FileSystem
-  ) throws -> Int {
-    let releaseDates = try inputs.compactMap(\.releaseManifest).map {
-      try JSONDecoder().decode(ReleaseManifest.self, from: fileSystem.readData($0)).sourceDateEpoch
-    }
-    if !releaseDates.isEmpty, releaseDates.count == inputs.count { return releaseDates.max()! }
-    if let text = environment["SOURCE_DATE_EPOCH"], let seconds = Int(text) { return seconds }
-    return Int(Date().timeIntervalSince1970)
   }
 }
 

@@ -136,6 +136,20 @@ import Testing
     #expect(try layout.readIndexFile().manifests.isEmpty)
   }
 
+  @Test func aPlainBuildIsDatedBySourceDateEpochElseNow() throws {
+    let plain = try inputs().map { input -> OCIPackageInput in
+      var input = input
+      input.releaseManifest = nil
+      return input
+    }
+    #expect(
+      try OCIPackageInput.creationTime(
+        plain, environment: ["SOURCE_DATE_EPOCH": "1234"], fileSystem: LocalFileSystem()) == 1234)
+    let now = Int(Date().timeIntervalSince1970)
+    #expect(
+      try OCIPackageInput.creationTime(plain, environment: [:], fileSystem: LocalFileSystem()) >= now)
+  }
+
   @Test func targetTagsNameEachManifest() throws {
     let layout = OCILayout(root: folder + "/t")
     let result = try OCIPackager(layout: layout, created: nil).pack(

@@ -64,4 +64,17 @@ public struct OCIPackageInput: Hashable, Sendable {
     }
     return input
   }
+
+  /// The release's date when every packed image is from a release build (so the package is
+  /// reproducible), else SOURCE_DATE_EPOCH, else now.
+  public static func creationTime(
+    _ inputs: [OCIPackageInput], environment: [String: String], fileSystem: any FileSystem
+  ) throws -> Int {
+    let releaseDates = try inputs.compactMap(\.releaseManifest).map {
+      try JSONDecoder().decode(ReleaseManifest.self, from: fileSystem.readData($0)).sourceDateEpoch
+    }
+    if !releaseDates.isEmpty, releaseDates.count == inputs.count { return releaseDates.max()! }
+    if let text = environment["SOURCE_DATE_EPOCH"], let seconds = Int(text) { return seconds }
+    return Int(Date().timeIntervalSince1970)
+  }
 }

@@ -1,7 +1,7 @@
 import KraftFetch
 
 /// The name `kraft pkg --name` gives a package: `name[:tag]` as kraftkit takes it
-/// (`unikraft.org/helloworld:latest`), the tag `latest` when none is given. In kraft's store
+/// (`team/helloworld:latest`), the tag `latest` when none is given. In kraft's store
 /// the whole `name:tag` is the layout's reference name; in an `--output oci:DIR` layout only
 /// the tag is, as skopeo and umoci address such a layout (`oci:DIR:TAG`).
 public struct OCIPackageReference: Hashable, Sendable, CustomStringConvertible {
