@@ -178,6 +178,16 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: dead))
   }
 
+  @Test func aStoreAnyoneMayWriteIsRefusedWithTheCache() throws {
+    let cache = try TestScratch.make("oci-cache")
+    let store = OCILayout(root: OCILayout.defaultRoot(environment: ["KRAFT_CACHE_DIR": cache]))
+    try store.create()
+    try SourceCache(root: cache).checkSafety()
+    chmod(store.root + "/blobs/sha256", 0o777)
+    let error = #expect(throws: FetchError.self) { try SourceCache(root: cache).checkSafety() }
+    #expect(error?.message.contains("writable by every user") == true)
+  }
+
   @Test func theDefaultStoreIsUnderTheCacheRoot() {
     #expect(OCILayout.defaultRoot(environment: ["KRAFT_CACHE_DIR": "/c"]) == "/c/oci")
     #expect(OCILayout.defaultRoot(environment: ["HOME": "/h"]) == "/h/.cache/kraft/oci")
