@@ -237,8 +237,8 @@ def main():
         # Not in the default suite: CPython's build alone is minutes, each CPU loop seconds under TCG.
         log("Python: the python template's image against the host's python3.11")
         floors = floor.build_floor_images(os.path.join(HERE, "floor"), os.path.join(WORK, "floor"))
-        figures += python.measure(kraft, PYTHON_SCRIPT, os.path.join(HERE, "programs"), os.path.join(WORK, "python"),
-                                  floors, log, runs=2 if arguments.quick else 3)
+        figures += python.measure(kraft, PYTHON_SCRIPT, os.path.join(WORK, "python"), floors, log,
+                                  runs=2 if arguments.quick else 3)
         return finish(results, arguments, log, base="python")
     if arguments.only == "redis":
         # Not in the default suite either: two servers, four benchmarks and two bisections.

@@ -30,6 +30,7 @@ packages=(
   wrk               # bench: HTTP requests/s and latency
   busybox-static    # bench: the Linux guest's minimal initramfs
   linux-image-amd64 # bench: the Linux guest kernel the unikernel is compared against
+  qemu-user         # bench: python3.11 under the same TCG as the unikernel (user-mode emulation)
   redis-tools       # redis boot test and bench: redis-cli, redis-benchmark
   skopeo            # kraft pkg tests: an independent reader of the OCI layouts kraft writes
   umoci             # kraft pkg tests: unpacks a packed image's files as OCI tools do
