@@ -23,10 +23,11 @@ struct CompileCacheBuildTests {
   }
 
   static func build(
-    _ project: ScratchProject, cache: URL, _ extra: [String: String] = [:], release: Bool = false
+    _ project: ScratchProject, cache: URL, _ extra: [String: String] = [:], release: Bool = false,
+    target: String = "qemu/x86_64"
   ) throws -> String {
     let result = try KraftProcess.run(
-      ["build", "-t", "qemu/x86_64"] + (release ? ["--release"] : []), in: project.url,
+      ["build", "-t", target] + (release ? ["--release"] : []), in: project.url,
       environment: ["KRAFT_CACHE_DIR": cache.path, "KRAFT_COMPILE_CACHE": "on"].merging(extra) { $1 })
     #expect(result.status == 0, "\(result.output)")
     return result.stdout
@@ -69,6 +70,42 @@ struct CompileCacheBuildTests {
       environment: ["KRAFT_CACHE_DIR": cache.path, "KRAFT_COMPILE_CACHE": "on"])
     #expect(flagged.status == 0, "\(flagged.output)")
     #expect(Self.counts(flagged.stdout)?.1 == 0, "\(flagged.stdout)")
+  }
+
+  /// Sharing between targets: options reach compiles as -D flags, not a per-target header, so
+  /// a file compiled for qemu/x86_64 is answered from the cache for fc/x86_64 whenever its
+  /// preprocessed input is the same: only the files the fc image alone has miss.
+  @Test func aSecondTargetOfOneArchitectureReusesTheFirstsObjects() throws {
+    let cache = try Self.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: cache) }
+    let project = try ScratchProject(copying: "examples/helloworld")
+    let first = try #require(Self.counts(try Self.build(project, cache: cache)))
+    let second = try #require(
+      Self.counts(try Self.build(project, cache: cache, target: "fc/x86_64")))
+    let sources = try ["qemu-x86_64", "fc-x86_64"].map { try Self.compiledSources(project, $0) }
+    let onlyFirecracker = sources[1].subtracting(sources[0])
+    #expect(first.0 == sources[0].count && second.0 == sources[1].count, "\(first) \(second)")
+    #expect(second.0 - second.1 == onlyFirecracker.count, "\(second); only fc: \(onlyFirecracker)")
+    #expect(second.1 > second.0 / 2, "\(second)")
+
+    let image = try Data(
+      contentsOf: project.url.appendingPathComponent(".unikraft/build/helloworld_fc-x86_64"))
+    let uncached = try KraftProcess.run(
+      ["build", "-t", "fc/x86_64", "--no-cache", "--no-compile-cache"], in: project.url,
+      environment: ["KRAFT_CACHE_DIR": cache.path])
+    #expect(uncached.status == 0, "\(uncached.output)")
+    #expect(
+      try Data(contentsOf: project.url.appendingPathComponent(".unikraft/build/helloworld_fc-x86_64"))
+        == image)
+  }
+
+  /// The sources a target's ninja file compiles.
+  static func compiledSources(_ project: ScratchProject, _ key: String) throws -> Set<String> {
+    let ninja = try String(
+      contentsOf: project.url.appendingPathComponent(".unikraft/build/\(key)/build.ninja"), encoding: .utf8)
+    return Set(
+      ninja.split(separator: "\n").filter { $0.hasPrefix("build ") && $0.contains(": compile_") }
+        .compactMap { $0.split(separator: " ").last.map(String.init) })
   }
 
   /// The team cache: a real redis-server on loopback, filled by a release build in one folder

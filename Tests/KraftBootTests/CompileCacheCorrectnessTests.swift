@@ -125,7 +125,7 @@ struct CompileCacheCorrectnessTests {
     let upgraded = try Self.build(second, cache: cache, withCompiler + ["--no-cache"])
     #expect(upgraded.compiled == cold.compiled && upgraded.cached == 0, "\(upgraded)")
 
-    // An option: config.h changes, so every file compiles again; kprint.c, whose code the
+    // An option: every command changes (-D flags), so every file compiles again; kprint.c, whose code the
     // option changes, misses (files it does not change may be answered: same preprocessed
     // input, same object), and the image is the one an uncached build makes.
     let kraftfile = second.url.appendingPathComponent("Kraftfile")
