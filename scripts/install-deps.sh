@@ -7,6 +7,8 @@ set -euo pipefail
 packages=(
   ninja-build       # the build executor kraft drives
   ccache            # kraft build's object cache (on when installed; docs/building.md)
+  distcc            # distributed compiles (KRAFT_DISTCC_HOSTS) and their tests: distcc, distccd
+  redis-server      # compile-cache tests: the team cache on a loopback Redis
   qemu-system-x86   # boots x86_64 images (pc, microvm)
   qemu-system-arm   # boots arm64 images (virt)
   libgcc-12-dev-arm64-cross  # arm64 binary128 long double helpers (__addtf3...) for musl

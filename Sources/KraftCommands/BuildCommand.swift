@@ -32,7 +32,8 @@ struct BuildCommand: ParsableCommand {
   @Flag(name: [.short, .long], help: "Show every command.")
   var verbose = false
 
-  @Option(name: [.short, .long], help: "Parallel jobs (default: cores + 1).")
+  @Option(
+    name: [.short, .long], help: "Parallel jobs (default: cores + 1, plus the slots of KRAFT_DISTCC_HOSTS).")
   var jobs: Int?
 
   @Option(
@@ -91,6 +92,8 @@ struct BuildCommand: ParsableCommand {
       kraftfile: loaded.kraftfile, offline: offline, locked: locked, release: release)
     let context = ProjectBuild(kraftfile: loaded.kraftfile, portSources: portSources)
     let compileCache = try compileCache()
+    let distributedCompiles = try distributedCompiles()
+    let localJobs = ProcessInfo.processInfo.activeProcessorCount + 1
     let builder = ProjectBuilder(
       project: context,
       options: ProjectBuilder.Options(
@@ -98,8 +101,8 @@ struct BuildCommand: ParsableCommand {
         extraCFlags: cflags.flatMap { $0.split(separator: " ").map(String.init) },
         release: release ? releaseRequest(kraftfilePath: loaded.location.path) : nil, dryRun: dryRun,
         rootfsOutsideProject: rootfsOutsideProject,
-        jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount + 1, verbose: verbose,
-        compileCache: compileCache))
+        jobs: jobs ?? distributedCompiles?.defaultJobs(localJobs: localJobs) ?? localJobs,
+        verbose: verbose, compileCache: compileCache, distributedCompiles: distributedCompiles))
     let planned = try builder.plan()
     let directory = loaded.kraftfile.directory
     if let lock = planned.release?.recordedLock {
@@ -120,7 +123,14 @@ struct BuildCommand: ParsableCommand {
     if built.outcome.compiled == 0 && built.outcome.linked == 0 {
       print("nothing to do: every image is up to date")
     } else {
-      print(summary(built.outcome, cacheUsed: compileCache != nil))
+      print(
+        summary(built.outcome, cacheUsed: compileCache != nil, distributed: distributedCompiles != nil))
+      if built.outcome.distributedFallbacks > 0 {
+        StandardStream.error.write(
+          "kraft: \(built.outcome.distributedFallbacks) compiles ran here because no distcc helper "
+            + "took them (KRAFT_DISTCC_HOSTS; details in \(relative(built.plan.outputDirectory, to: directory))/.kraft-distcc.log)\n"
+        )
+      }
     }
     if let initrd = built.initrd { print("rootfs: \(relative(initrd, to: directory))") }
     for (index, target) in built.plan.targets.enumerated() {
@@ -139,11 +149,22 @@ struct BuildCommand: ParsableCommand {
       cacheRoot: SourceCache.defaultRoot(environment: environment))
   }
 
-  /// `compiled 1387 files (cached 1375, remote 0), linked 1 images`: the compile steps ninja
-  /// ran, and of those how many the compile cache answered (only when a cache was used).
-  private func summary(_ outcome: BuildOutcome, cacheUsed: Bool) -> String {
-    let cache = cacheUsed ? " (cached \(outcome.cached), remote \(outcome.remote))" : ""
-    return "compiled \(outcome.compiled) files\(cache), linked \(outcome.linked) images"
+  private func distributedCompiles() throws -> DistributedCompiles? {
+    let environment = ProcessInfo.processInfo.environment
+    return try DistributedCompileSettings.resolve(
+      environment: environment, cacheRoot: SourceCache.defaultRoot(environment: environment))
+  }
+
+  /// `compiled 1387 files (cached 1375, remote 0, distributed 12), linked 1 images`: the
+  /// compile steps ninja ran; of those how many the compile cache answered, and of the cache's
+  /// how many the team cache (only when a cache was used); and how many distcc helpers ran
+  /// (only with KRAFT_DISTCC_HOSTS).
+  private func summary(_ outcome: BuildOutcome, cacheUsed: Bool, distributed: Bool) -> String {
+    let counts =
+      (cacheUsed ? ["cached \(outcome.cached)", "remote \(outcome.remote)"] : [])
+      + (distributed ? ["distributed \(outcome.distributed)"] : [])
+    let details = counts.isEmpty ? "" : " (" + counts.joined(separator: ", ") + ")"
+    return "compiled \(outcome.compiled) files\(details), linked \(outcome.linked) images"
   }
 
   /// What a release records of this command line, for its manifest's rebuild command.

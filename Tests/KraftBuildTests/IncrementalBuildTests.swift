@@ -6,7 +6,7 @@ import Testing
 
 /// Real builds (clang, ld.lld, ninja) of a tiny fixture kernel: a no-op rebuild compiles
 /// nothing, touching one source recompiles exactly that object, and a changed option
-/// recompiles everything through `config.h`. Counts, not times.
+/// recompiles everything (options are -D flags of every compile). Counts, not times.
 @Suite(.serialized) struct IncrementalBuildTests {
   final class Fixture {
     let root: String
@@ -98,7 +98,7 @@ import Testing
     #expect(touched.compiled == 1)
     #expect(touched.linked == 1)
 
-    // A changed option reaches every object through config.h.
+    // A changed option reaches every object through its -D flags.
     let changed = try fixture.build(
       try fixture.plan(kconfig: [KConfigAssignment(name: "CONFIG_FIXTURE_ANSWER", value: "7")]))
     #expect(changed.compiled == 3)

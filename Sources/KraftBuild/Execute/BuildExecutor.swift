@@ -11,6 +11,10 @@ public struct BuildOutcome: Hashable, Sendable {
   public var cached: Int = 0
   /// Of `cached`, how many came from the remote (team) cache.
   public var remote: Int = 0
+  /// Compiles a distributed-compile helper ran (distcc); 0 without helpers.
+  public var distributed: Int = 0
+  /// Compiles no helper could take, run here instead.
+  public var distributedFallbacks: Int = 0
   /// Images linked.
   public var linked: Int
   /// One report per target built, in plan order.
@@ -38,6 +42,8 @@ public struct BuildExecutor: Sendable {
   public var environment: [String: String] = [:]
   /// The object cache compile steps go through, or nil.
   public var compileCache: CompileCache?
+  /// The helpers compiles are spread over (distcc), or nil.
+  public var distributedCompiles: DistributedCompiles?
   /// The project folder: paths inside it are hashed relative to it by the compile cache.
   public var projectDirectory: String = FileManager.default.currentDirectoryPath
 
@@ -53,12 +59,15 @@ public struct BuildExecutor: Sendable {
   }
 
   /// Writes the generated files without building (used by `--dry-run` too, when asked).
+  /// What runs each compile: ccache (which calls distcc for its misses), else distcc.
+  var compilerLauncher: String? { compileCache?.launcher ?? distributedCompiles?.launcher }
+
   public func writeFiles(_ plan: BuildPlan) throws {
     for target in plan.targets {
       try fileSystem.writeTextIfChanged(ConfigHeader.header(target.resolution), to: target.configHeader)
       try fileSystem.writeTextIfChanged(ConfigHeader.json(target.resolution), to: target.configJSON)
       try fileSystem.writeTextIfChanged(
-        NinjaFile.target(target, compilerLauncher: compileCache?.launcher), to: target.ninjaFile)
+        NinjaFile.target(target, compilerLauncher: compilerLauncher), to: target.ninjaFile)
       for step in target.compiles {
         try fileSystem.createDirectory(String(step.object[..<step.object.lastIndex(of: "/")!]))
       }
@@ -94,7 +103,18 @@ public struct BuildExecutor: Sendable {
         compileCache.environment(baseDirectory: projectDirectory, statsLog: cacheLog.path)
       ) { $1 }
     }
-    let state = ParseState(cacheLog: cacheLog)
+    let distccLog = distributedCompiles.map { _ in
+      DistccLog(path: plan.outputDirectory + "/.kraft-distcc.log")
+    }
+    if let distributedCompiles, let distccLog {
+      try distccLog.reset()
+      try FileManager.default.createDirectory(
+        atPath: distributedCompiles.directory, withIntermediateDirectories: true)
+      buildEnvironment.merge(
+        distributedCompiles.environment(log: distccLog.path, throughCompileCache: compileCache != nil)
+      ) { $1 }
+    }
+    let state = ParseState(cacheLog: cacheLog, distccLog: distccLog)
     let result = try runner.run(
       ProcessCommand(
         ninja, ["-f", plan.ninjaFile, "-j", String(jobs)] + plan.targets.map(\.image),
@@ -119,8 +139,10 @@ public struct BuildExecutor: Sendable {
       reports.append(report)
     }
     let counts = cacheLog?.counts() ?? CompileCacheLog.Counts()
+    let distributed = distccLog?.counts() ?? DistccLog.Counts()
     return BuildOutcome(
-      compiled: state.compiled, cached: counts.cached, remote: counts.remote, linked: state.linked,
+      compiled: state.compiled, cached: counts.cached, remote: counts.remote,
+      distributed: distributed.remote, distributedFallbacks: distributed.fellBack, linked: state.linked,
       reports: reports)
   }
 
@@ -163,9 +185,11 @@ private final class ParseState: @unchecked Sendable {
   private(set) var compiled = 0
   private(set) var linked = 0
   private let cacheLog: CompileCacheLog?
+  private let distccLog: DistccLog?
 
-  init(cacheLog: CompileCacheLog?) {
+  init(cacheLog: CompileCacheLog?, distccLog: DistccLog?) {
     self.cacheLog = cacheLog
+    self.distccLog = distccLog
   }
 
   func consume(
@@ -181,12 +205,16 @@ private final class ParseState: @unchecked Sendable {
         progress.message(command.map(ShellQuoting.quote).joined(separator: " "))
       }
       progress.step(finished, of: total, description)
-      // On a terminal the one line also says how many compiles the cache answered (a
-      // no-op elsewhere: logs keep one plain line per step, the summary has the counts).
-      if let counts = cacheLog?.progressCounts() {
-        progress.status(
-          "[\(finished)/\(total)] compiled \(max(0, compiled - counts.cached)), cached \(counts.cached): "
-            + description)
+      // On a terminal the one line also says how many compiles the cache answered and how
+      // many helpers ran (a no-op elsewhere: logs keep one plain line per step, the summary
+      // has the counts).
+      if cacheLog != nil || distccLog != nil {
+        let cached = cacheLog?.progressCounts().cached
+        let remote = distccLog?.progressCounts().remote
+        let counts =
+          ["compiled \(max(0, compiled - (cached ?? 0)))"] + (cached.map { ["cached \($0)"] } ?? [])
+          + (remote.map { ["distributed \($0)"] } ?? [])
+        progress.status("[\(finished)/\(total)] \(counts.joined(separator: ", ")): " + description)
       }
     case .output(let text)?:
       progress.message(text)

@@ -58,7 +58,7 @@ public struct BuildPlanner: Sendable {
     let exports = try LibraryExports(libraries, resolved: resolved, commonIncludes: request.commonIncludes)
     let leading =
       [toolchain.compiler] + toolchain.targetFlags(target.architecture) + Self.baseCFlags
-      + toolchain.headerFlags + exports.globalCFlags + ["-include", directory + "/include/config.h"]
+      + toolchain.headerFlags + exports.globalCFlags + ConfigHeader.flags(resolved.resolution)
     let compiles =
       try libraryCompiles(libraries, resolved, exports, leading: leading, request, directory: directory)
       + appCompiles(libraries, resolved, exports, leading: leading, request, directory: directory)

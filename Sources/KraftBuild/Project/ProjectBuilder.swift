@@ -21,14 +21,17 @@ public struct ProjectBuilder: Sendable {
     public var verbose: Bool
     /// The object cache compiles go through (`CompileCacheSettings`), or nil.
     public var compileCache: CompileCache?
+    /// The helpers compiles are spread over (`DistributedCompileSettings`), or nil.
+    public var distributedCompiles: DistributedCompiles?
 
     public init(
       targets: [Target], compiler: String? = nil, extraCFlags: [String] = [],
       release: ReleaseBuild.Request? = nil, dryRun: Bool = false, rootfsOutsideProject: Bool = false,
       jobs: Int = ProcessInfo.processInfo.activeProcessorCount + 1, verbose: Bool = false,
-      compileCache: CompileCache? = nil
+      compileCache: CompileCache? = nil, distributedCompiles: DistributedCompiles? = nil
     ) {
       self.compileCache = compileCache
+      self.distributedCompiles = distributedCompiles
       self.targets = targets
       self.compiler = compiler
       self.extraCFlags = extraCFlags
@@ -103,6 +106,7 @@ public struct ProjectBuilder: Sendable {
       fileSystem: project.fileSystem, runner: runner, jobs: options.jobs, verbose: options.verbose)
     executor.environment = planned.release?.environment ?? [:]
     executor.compileCache = options.compileCache
+    executor.distributedCompiles = options.distributedCompiles
     executor.projectDirectory = kraftfile.directory
     let outcome = try executor.execute(planned.plan, progress: ProgressDisplay(output: progress))
     var initrd: String?
