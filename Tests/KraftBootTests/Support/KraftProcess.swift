@@ -60,7 +60,12 @@ struct KraftProcess {
       }
     }
     if group.wait(timeout: .now() + timeout) == .timedOut {
+      // SIGTERM lets kraft stop its monitor; a process that blocks it (as the test runner's
+      // children can) gets SIGKILL after ten seconds, so a timeout never hangs the test.
       process.terminate()
+      if group.wait(timeout: .now() + 10) == .timedOut {
+        kill(process.processIdentifier, SIGKILL)
+      }
       group.wait()
       process.waitUntilExit()
       throw TimedOut(arguments: arguments, seconds: timeout)
