@@ -14,6 +14,7 @@ packages=(
   libgit2-dev       # git sources
   libarchive-dev    # release archives
   libssl-dev        # SHA-256 through libcrypto (archives, trees, patch sets)
+  libcurl4-openssl-dev  # the OCI registry client (kraft pkg push/pull, kraft login)
   cpio              # initrd checks in tests
   git               # test fixtures: local repositories and git daemon
   pkg-config        # SwiftPM finds the C libraries through it
