@@ -36,6 +36,7 @@ public struct Kraft: ParsableCommand {
       FetchCommand.self,
       LockCommand.self,
       MirrorCommand.self,
+      LoginCommand.self,
     ]
   )
 
