@@ -32,6 +32,8 @@ packages=(
   busybox-static    # bench: the Linux guest's minimal initramfs
   linux-image-amd64 # bench: the Linux guest kernel the unikernel is compared against
   redis-tools       # redis boot test and bench: redis-cli, redis-benchmark
+  skopeo            # kraft pkg tests: an independent reader of the OCI layouts kraft writes
+  umoci             # kraft pkg tests: unpacks a packed image's files as OCI tools do
 )
 
 missing=()

@@ -32,6 +32,7 @@ public struct Kraft: ParsableCommand {
       ProperCleanCommand.self,
       ConfigCommand.self,
       VerifyCommand.self,
+      PkgCommand.self,
       PortCommand.self,
       FetchCommand.self,
       LockCommand.self,

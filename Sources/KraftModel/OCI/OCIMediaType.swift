@@ -29,3 +29,10 @@ public enum OCIAnnotation {
   /// Prefix: `org.unikraft.kernel.kconfig.CONFIG_X` carries option `CONFIG_X`'s value.
   public static let unikraftKernelKConfigPrefix = "org.unikraft.kernel.kconfig."
 }
+
+extension OCIMediaType {
+  /// kraft's release manifest (`<image>.release.json`), attached to an image as a referrer.
+  public static let kraftRelease = "application/vnd.kraft.release.v1+json"
+  /// An SPDX 2.3 JSON document (the bill of materials), attached as a referrer.
+  public static let spdxJSON = "application/spdx+json"
+}
