@@ -34,6 +34,8 @@ packages=(
   redis-tools       # redis boot test and bench: redis-cli, redis-benchmark
   skopeo            # kraft pkg tests: an independent reader of the OCI layouts kraft writes
   umoci             # kraft pkg tests: unpacks a packed image's files as OCI tools do
+  docker-registry   # registry tests: the CNCF distribution server, started on loopback
+  apache2-utils     # registry tests: htpasswd (bcrypt) for the registry's basic auth
 )
 
 missing=()
