@@ -46,7 +46,8 @@ extension RunCommand {
         appArguments: appArguments,
         acceleration: kvm ? .kvm : disableAcceleration ? .tcg : .automatic, timeout: timeout,
         ports: ports, network: network))
-    try boot(prepared, projectName: reference.repository.split(separator: "/").last.map(String.init) ?? "package")
+    try boot(
+      prepared, projectName: reference.repository.split(separator: "/").last.map(String.init) ?? "package")
   }
 
   static func architecture(_ name: String) throws -> Architecture {

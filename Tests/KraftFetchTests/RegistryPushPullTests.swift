@@ -33,7 +33,8 @@ import Testing
     let empty = try layout.writeBlob(Data("{}".utf8), mediaType: OCIMediaType.empty)
     let file = try layout.writeBlob(Data("{\"release\":1}".utf8), mediaType: OCIMediaType.kraftRelease)
     let referrer = try layout.writeManifest(
-      OCIImageManifest(config: empty, layers: [file], artifactType: OCIMediaType.kraftRelease, subject: subject))
+      OCIImageManifest(
+        config: empty, layers: [file], artifactType: OCIMediaType.kraftRelease, subject: subject))
     try layout.locked { try $0.addReferrer(referrer) }
     return referrer
   }
@@ -81,7 +82,9 @@ import Testing
 
     let storeRoot = try TestScratch.make("store") + "/oci"
     let store = OCILayout(root: storeRoot)
-    let error = fetchError { _ = try RegistryPuller(layout: store, client: client).pull(Self.reference, as: "hello") }
+    let error = fetchError {
+      _ = try RegistryPuller(layout: store, client: client).pull(Self.reference, as: "hello")
+    }
     #expect(error?.kind == .verificationFailed)
     #expect(try store.blobDigests() == [])
     #expect(try store.references() == [])
