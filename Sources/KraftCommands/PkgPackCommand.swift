@@ -37,6 +37,20 @@ struct PkgPackCommand: ParsableCommand {
   @OptionGroup var targetFilter: PlatformArchitectureOptions
 
   @Option(
+    name: [.customShort("a"), .long],
+    help: ArgumentHelp(
+      "The kernel's arguments in the image (repeatable; default: the Kraftfile's 'cmd:').",
+      valueName: "arg"))
+  var args: [String] = []
+
+  @Flag(help: "Pack the unstripped image (.dbg) instead of the stripped one.")
+  var dbg = false
+
+  @Flag(name: .customLong("no-kconfig"), help: "Leave out the target's options (/unikraft/bin/config).")
+  var noKConfig = false
+
+  @Option(
+    name: [.customShort("o"), .long],
     help: ArgumentHelp(
       "Write to an OCI image layout folder (oci:DIR, tagged with the tag only) or a tar of one "
         + "(tar:FILE) instead of the package store.",
@@ -54,9 +68,11 @@ struct PkgPackCommand: ParsableCommand {
         .usage, "the project name '\(layout.projectName)' is no package name; give one with '--name'")
     }
     let inputs = try targetFilter.targets(layout, named: target).map {
-      try OCIPackageInput.built($0, layout: layout, fileSystem: fileSystem)
+      var input = try OCIPackageInput.built($0, layout: layout, debug: dbg, fileSystem: fileSystem)
+      if noKConfig { input.configJSON = nil }
+      return input
     }
-    let created = try Self.creationTime(inputs, environment: environment, fileSystem: fileSystem)
+    let created = try OCIPackageInput.creationTime(inputs, environment: environment, fileSystem: fileSystem)
     let destination = try output.map { try PkgOutput(parsing: $0, fileSystem: fileSystem) }
     let store = OCILayout(root: OCILayout.defaultRoot(environment: environment))
     let written = destination?.layout(fileSystem: fileSystem) ?? store
@@ -64,7 +80,8 @@ struct PkgPackCommand: ParsableCommand {
       // The store is part of the cache: refuse one another user could tamper with.
       try SourceCache(root: SourceCache.defaultRoot(environment: environment)).checkSafety()
     }
-    let packager = OCIPackager(layout: written, created: created, command: loaded.kraftfile.cmd)
+    let packager = OCIPackager(
+      layout: written, created: created, command: args.isEmpty ? loaded.kraftfile.cmd : args)
     let result: OCIPackager.Result
     if let destination {
       result = try destination.write(modificationTime: created) {
@@ -96,22 +113,9 @@ struct PkgPackCommand: ParsableCommand {
       throw PkgError(
         .usage,
         "'\(text)' is not a package name; use name[:tag] with lower-case letters, digits and "
-          + "'-._', e.g. 'helloworld:1.0' or 'registry.example/team/helloworld:1.0'")
+          + "'-._', e.g. 'helloworld:1.0' or 'team/helloworld:1.0'")
     }
     return reference
-  }
-
-  /// The release's date when every packed image is from a release build (so the package is
-  /// reproducible), else SOURCE_DATE_EPOCH, else now.
-  static func creationTime(
-    _ inputs: [OCIPackageInput], environment: [String: String], fileSystem: any FileSystem
-  ) throws -> Int {
-    let releaseDates = try inputs.compactMap(\.releaseManifest).map {
-      try JSONDecoder().decode(ReleaseManifest.self, from: fileSystem.readData($0)).sourceDateEpoch
-    }
-    if !releaseDates.isEmpty, releaseDates.count == inputs.count { return releaseDates.max()! }
-    if let text = environment["SOURCE_DATE_EPOCH"], let seconds = Int(text) { return seconds }
-    return Int(Date().timeIntervalSince1970)
   }
 }
 

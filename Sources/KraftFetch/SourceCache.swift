@@ -121,7 +121,7 @@ public struct SourceCache: Sendable {
     try makeFolder(root + "/locks")
     for folder in [
       "", "/archives", "/archives/sha256", "/git", "/trees", "/patched", "/prepared",
-      "/prepared-index", "/verified", "/locks", "/tmp",
+      "/prepared-index", "/verified", "/locks", "/tmp", "/oci", "/oci/blobs", "/oci/blobs/sha256",
     ] {
       var info = stat()
       guard stat(root + folder, &info) == 0 else { continue }

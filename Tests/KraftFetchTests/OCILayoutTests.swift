@@ -112,7 +112,7 @@ import Testing
   }
 
   @Test func referenceNamesFollowTheSpecGrammar() {
-    for name in ["latest", "hello:latest", "unikraft.org/nginx:1.22", "a--b", "v1.0+build"] {
+    for name in ["latest", "hello:latest", "team.example/nginx:1.22", "a--b", "v1.0+build"] {
       #expect(OCILayout.isValidReferenceName(name), "\(name)")
     }
     for name in ["", "a b", "a/", "-a", "a:", "é", "a//b"] {
@@ -135,6 +135,8 @@ import Testing
         config: empty, layers: [sbom], artifactType: "application/spdx+json", subject: two))
     try layout.locked { try $0.addReferrer(referrer) }
     let stray = try layout.writeBlob(Data("stray".utf8), mediaType: "x")
+    #expect(try layout.referrers(of: two.digest).map(\.digest) == [referrer.digest])
+    #expect(try layout.referrers(of: one.digest).isEmpty)
 
     #expect(try layout.locked { try $0.collectGarbage() } == [stray.digest])
 
@@ -162,6 +164,28 @@ import Testing
     #expect(throws: FetchError.self) { try layout.locked { try $0.collectGarbage() } }
     #expect(layout.hasBlob(stray.digest))
     for digest in oneBlobs.dropFirst() { #expect(layout.hasBlob(digest)) }
+  }
+
+  @Test func garbageCollectionRemovesDownloadsOfDeadProcessesOnly() throws {
+    let layout = try freshLayout()
+    let mine = try layout.temporaryBlobPath()
+    try Data("in progress".utf8).write(to: URL(fileURLWithPath: mine))
+    // A pid no process has (above the kernel's pid_max).
+    let dead = layout.root + "/blobs/sha256/.partial-99999999-\(UUID().uuidString)"
+    try Data("left by a killed pull".utf8).write(to: URL(fileURLWithPath: dead))
+    try layout.locked { try $0.collectGarbage() }
+    #expect(FileManager.default.fileExists(atPath: mine))
+    #expect(!FileManager.default.fileExists(atPath: dead))
+  }
+
+  @Test func aStoreAnyoneMayWriteIsRefusedWithTheCache() throws {
+    let cache = try TestScratch.make("oci-cache")
+    let store = OCILayout(root: OCILayout.defaultRoot(environment: ["KRAFT_CACHE_DIR": cache]))
+    try store.create()
+    try SourceCache(root: cache).checkSafety()
+    chmod(store.root + "/blobs/sha256", 0o777)
+    let error = #expect(throws: FetchError.self) { try SourceCache(root: cache).checkSafety() }
+    #expect(error?.message.contains("writable by every user") == true)
   }
 
   @Test func theDefaultStoreIsUnderTheCacheRoot() {

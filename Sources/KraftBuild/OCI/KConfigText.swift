@@ -43,6 +43,15 @@ enum KConfigText {
     return lines.joined(separator: "\n") + "\n"
   }
 
+  /// The set options of a rendered `.config` (its lines but the `# ... is not set` ones),
+  /// without the two that name the build host's paths rather than the image (as kraftkit
+  /// leaves them out).
+  static func features(_ text: String) -> [String] {
+    text.split(separator: "\n").map(String.init).filter { line in
+      !line.hasPrefix("#") && !line.hasPrefix("CONFIG_UK_APP=") && !line.hasPrefix("CONFIG_UK_BASE=")
+    }
+  }
+
   static func escape(_ text: String) -> String {
     text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
   }

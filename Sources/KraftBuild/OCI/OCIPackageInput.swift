@@ -30,10 +30,13 @@ public struct OCIPackageInput: Hashable, Sendable {
   /// What `kraft build` wrote for `target` in the project's `outdir`. Fails naming the fix when
   /// the image was not built. A release manifest counts only when it describes the image that
   /// is there now (a later plain build replaces the image but leaves the old manifest).
+  ///
+  /// `debug`: pack the unstripped twin (`.dbg`) as the kernel (kraftkit's `--dbg`).
   public static func built(
-    _ target: Target, layout: ProjectLayout, fileSystem: any FileSystem = LocalFileSystem()
+    _ target: Target, layout: ProjectLayout, debug: Bool = false,
+    fileSystem: any FileSystem = LocalFileSystem()
   ) throws -> OCIPackageInput {
-    let kernel = layout.image(for: target)
+    let kernel = debug ? layout.debugImage(for: target) : layout.image(for: target)
     guard fileSystem.fileSize(kernel) != nil else {
       throw OutputError(
         .missingInput,
@@ -46,18 +49,32 @@ public struct OCIPackageInput: Hashable, Sendable {
     }
     let config = layout.outputDirectory + "/" + TargetBuildPlan.key(target) + "/config.json"
     if fileSystem.fileSize(config) != nil { input.configJSON = config }
-    let imageName = (kernel as NSString).lastPathComponent
-    let folder = (kernel as NSString).deletingLastPathComponent
+    let image = layout.image(for: target)
+    let imageName = (image as NSString).lastPathComponent
+    let folder = (image as NSString).deletingLastPathComponent
     let release = folder + "/" + ReleaseManifest.fileName(image: imageName)
     let sbom = folder + "/" + ReleaseManifest.billOfMaterialsName(image: imageName)
     if let manifest = try? JSONDecoder().decode(
       ReleaseManifest.self, from: fileSystem.readData(release)),
-      let image = try? fileSystem.readData(kernel),
-      manifest.image.sha256 == OCILayout.digest(of: image).hex
+      let packed = try? fileSystem.readData(kernel),
+      (debug ? manifest.debugImage : manifest.image).sha256 == OCILayout.digest(of: packed).hex
     {
       input.releaseManifest = release
       if fileSystem.fileSize(sbom) != nil { input.billOfMaterials = sbom }
     }
     return input
+  }
+
+  /// The release's date when every packed image is from a release build (so the package is
+  /// reproducible), else SOURCE_DATE_EPOCH, else now.
+  public static func creationTime(
+    _ inputs: [OCIPackageInput], environment: [String: String], fileSystem: any FileSystem
+  ) throws -> Int {
+    let releaseDates = try inputs.compactMap(\.releaseManifest).map {
+      try JSONDecoder().decode(ReleaseManifest.self, from: fileSystem.readData($0)).sourceDateEpoch
+    }
+    if !releaseDates.isEmpty, releaseDates.count == inputs.count { return releaseDates.max()! }
+    if let text = environment["SOURCE_DATE_EPOCH"], let seconds = Int(text) { return seconds }
+    return Int(Date().timeIntervalSince1970)
   }
 }

@@ -1,7 +1,7 @@
 import KraftFetch
 
 /// The name `kraft pkg --name` gives a package: `name[:tag]` as kraftkit takes it
-/// (`unikraft.org/helloworld:latest`), the tag `latest` when none is given. In kraft's store
+/// (`team/helloworld:latest`), the tag `latest` when none is given. In kraft's store
 /// the whole `name:tag` is the layout's reference name; in an `--output oci:DIR` layout only
 /// the tag is, as skopeo and umoci address such a layout (`oci:DIR:TAG`).
 public struct OCIPackageReference: Hashable, Sendable, CustomStringConvertible {
@@ -13,10 +13,8 @@ public struct OCIPackageReference: Hashable, Sendable, CustomStringConvertible {
   /// Nil when `text` is not a valid reference name (see `OCILayout.isValidReferenceName`).
   public init?(_ text: String) {
     // A ':' after the last '/' starts the tag; one before it is a registry's port.
-    let lastSlash = text.lastIndex(of: "/")
-    let colon = text.lastIndex(of: ":").flatMap { colon in
-      lastSlash.map { colon > $0 } ?? true ? colon : nil
-    }
+    var colon = text.lastIndex(of: ":")
+    if let found = colon, let slash = text.lastIndex(of: "/"), found < slash { colon = nil }
     if let colon {
       name = String(text[..<colon])
       tag = String(text[text.index(after: colon)...])

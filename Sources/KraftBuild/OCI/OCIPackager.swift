@@ -80,6 +80,8 @@ public struct OCIPackager {
           try locked.tag(Self.targetTag(name, target), manifest)
         }
       }
+      // What the name pointed at before (an earlier pack of the same tag) goes now.
+      try locked.collectGarbage()
       return Result(index: index, manifests: manifests, referrers: referrers)
     }
   }
@@ -112,12 +114,15 @@ public struct OCIPackager {
           fileSystem.readData(initrd), at: OCIWellKnownPath.initrd, mode: 0o644,
           annotation: OCIAnnotation.unikraftKernelInitrd))
     }
+    var platform = OCIPlatform(target: input.target, kernelVersion: kernelVersion)
     if let configJSON = input.configJSON {
       let text = try KConfigText.render(configJSON: fileSystem.readData(configJSON))
       layers.append(
         try fileLayer(Data(text.utf8), at: OCIWellKnownPath.config, mode: 0o644, annotation: nil))
+      // kraftkit also lists the set options as the platform's features (`CONFIG_X=y`), which
+      // its `kraft build` matches against a project's KConfig when it pulls a package.
+      platform.osFeatures = KConfigText.features(text)
     }
-    let platform = OCIPlatform(target: input.target, kernelVersion: kernelVersion)
     let config = OCIImageConfig(
       created: created.map(Self.rfc3339), platform: platform,
       config: OCIImageConfig.ExecutionConfig(cmd: command.isEmpty ? nil : command),

@@ -66,7 +66,22 @@ extension LockedOCILayout {
       try layout.fileSystem.remove(layout.blobPath(digest))
       removed.append(digest)
     }
+    removeAbandonedPartials()
     return removed
+  }
+
+  /// Removes the downloads in progress (`temporaryBlobPath`) of processes that no longer
+  /// exist: a pull killed by SIGKILL or a power cut cannot clean up after itself. The name
+  /// carries the pid; a live process's download is left alone.
+  func removeAbandonedPartials() {
+    let folder = layout.root + "/blobs/sha256"
+    for name in (try? layout.fileSystem.list(folder)) ?? [] where name.hasPrefix(".partial-") {
+      let parts = name.split(separator: "-")
+      guard parts.count >= 3, let pid = Int32(parts[1]), pid != getpid() else { continue }
+      if kill(pid, 0) != 0 && errno == ESRCH {
+        try? layout.fileSystem.remove(folder + "/" + name)
+      }
+    }
   }
 
   /// Removes the name and whatever only it kept alive. Returns false when there was no such name.

@@ -36,6 +36,19 @@ extension OCILayout {
     try references().first { $0.name == name }?.descriptor
   }
 
+  /// The referrers of the manifest `subject` that the layout lists (unnamed `index.json`
+  /// entries whose manifest has that `subject`), what a registry's referrers API returns.
+  public func referrers(of subject: OCIDigest) throws -> [OCIDescriptor] {
+    var found: [OCIDescriptor] = []
+    for entry in try readIndexFile().manifests
+    where entry.annotations?[OCIAnnotation.refName] == nil
+      && entry.mediaType == OCIMediaType.imageManifest && hasBlob(entry.digest)
+    {
+      if try readManifest(entry.digest).subject?.digest == subject { found.append(entry) }
+    }
+    return found
+  }
+
   /// Runs `body` holding the layout's lock with the operations that rewrite `index.json` or
   /// remove blobs. A writer that stores blobs and then names them does both inside one
   /// `locked`, so a concurrent garbage collection can never remove its blobs in between.
