@@ -35,11 +35,18 @@ enum PackagePull {
     name: String, layout: OCILayout, report: RegistryPullReport
   ) {
     let reference = try access.reference(text)
-    let layout = OCILayout(root: OCILayout.defaultRoot(environment: access.environment))
+    let layout = try store(access.environment)
     let client = try access.client(for: reference.registry)
     let report = try RegistryPuller(
       layout: layout, client: client, progress: { StandardStream.error.write("kraft: \($0)\n") }
     ).pull(reference, as: reference.description)
     return (reference.description, layout, report)
+  }
+
+  /// kraft's package store, after the cache's safety check: `kraft run` boots what is there,
+  /// so a store another user could write is refused (as `kraft pkg` does).
+  static func store(_ environment: [String: String]) throws -> OCILayout {
+    try SourceCache(root: SourceCache.defaultRoot(environment: environment)).checkSafety()
+    return OCILayout(root: OCILayout.defaultRoot(environment: environment))
   }
 }

@@ -29,7 +29,7 @@ struct PkgPushCommand: ParsableCommand {
   func run() throws {
     let access = registryOptions.access
     let target = try access.reference(reference)
-    let layout = OCILayout(root: OCILayout.defaultRoot(environment: access.environment))
+    let layout = try PackagePull.store(access.environment)
     guard
       let root = try layout.exists
         ? (layout.resolve(reference) ?? layout.resolve(target.description)) : nil

@@ -21,7 +21,7 @@ extension RunCommand {
   func runPackage(_ text: String) throws {
     let access = registryOptions.access
     let reference = try access.reference(text)
-    let layout = OCILayout(root: OCILayout.defaultRoot(environment: access.environment))
+    let layout = try PackagePull.store(access.environment)
     var root = try layout.exists ? layout.resolve(reference.description) : nil
     if root == nil {
       root = try PackagePull.pull(text, access: access).report.root

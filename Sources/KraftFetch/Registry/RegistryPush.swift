@@ -45,12 +45,7 @@ public struct RegistryPusher {
     }
     // Referrers (a release's manifest and SBOM) whose subject is one of the image's manifests
     // go with it, after their subject and before the tag.
-    let subjects = Set(children.map(\.digest) + [root.digest])
-    let referrers = try layout.readIndexFile().manifests.filter { entry in
-      entry.annotations?[OCIAnnotation.refName] == nil
-        && (try? layout.readManifest(entry.digest).subject.map { subjects.contains($0.digest) })
-          == true
-    }
+    let referrers = try (children + [root]).flatMap { try layout.referrers(of: $0.digest) }
     report.referrers = referrers.count
     for manifestDescriptor in children + (children.isEmpty ? [root] : []) + referrers {
       let manifest = try layout.readManifest(manifestDescriptor.digest)
