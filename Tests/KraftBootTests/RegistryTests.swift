@@ -127,6 +127,13 @@ struct RegistryTests {
       mounted.stdout.contains("uploaded 0 blobs (0 bytes), 0 already present, \(uploaded ?? -1) mounted"),
       "\(mounted.output)")
 
+    // An independent client reads what kraft pushed: skopeo gets the same index bytes.
+    if FileManager.default.isExecutableFile(atPath: "/usr/bin/skopeo") {
+      let raw = try Self.shellOutput(
+        "skopeo inspect --raw --tls-verify=false docker://\(reference) | sha256sum")
+      #expect("sha256:" + raw.prefix(64) == pushed, "skopeo read another index")
+    }
+
     // Pulled into an empty cache: the same digest, every blob named by its own hash.
     let pullCache = scratch.appendingPathComponent("pull")
     let pull = try KraftProcess.run(
