@@ -28,6 +28,9 @@ let package = Package(
     // SHA-256 for archives, trees and patch sets (OpenSSL's assembly, not portable Swift).
     .systemLibrary(
       name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+    // HTTP(S) for the OCI registry client (docs/registries.md says why not AsyncHTTPClient).
+    .systemLibrary(
+      name: "CLibCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
     // fork + PR_SET_PDEATHSIG + exec for VM monitors, and signal forwarding (C: prctl is variadic).
     .systemLibrary(name: "CKraftSpawn"),
 
@@ -36,7 +39,9 @@ let package = Package(
     .target(name: "KraftManifest", dependencies: ["KraftModel", "KraftBasics", "CLibYAML"]),
     .target(
       name: "KraftFetch",
-      dependencies: ["KraftModel", "KraftBasics", "KraftManifest", "CLibGit2", "CLibArchive"]),
+      dependencies: [
+        "KraftModel", "KraftBasics", "KraftManifest", "CLibGit2", "CLibArchive", "CLibCurl",
+      ]),
     .target(
       name: "KraftBuild",
       dependencies: ["KraftModel", "KraftBasics", "KraftManifest", "KraftFetch", "CKraftSpawn"]),

@@ -16,6 +16,7 @@ packages=(
   libgit2-dev       # git sources
   libarchive-dev    # release archives
   libssl-dev        # SHA-256 through libcrypto (archives, trees, patch sets)
+  libcurl4-openssl-dev  # the OCI registry client (kraft pkg push/pull, kraft login)
   cpio              # initrd checks in tests
   git               # test fixtures: local repositories and git daemon
   pkg-config        # SwiftPM finds the C libraries through it
@@ -36,6 +37,8 @@ packages=(
   redis-tools       # redis boot test and bench: redis-cli, redis-benchmark
   skopeo            # kraft pkg tests: an independent reader of the OCI layouts kraft writes
   umoci             # kraft pkg tests: unpacks a packed image's files as OCI tools do
+  docker-registry   # registry tests: the CNCF distribution server, started on loopback
+  apache2-utils     # registry tests: htpasswd (bcrypt) for the registry's basic auth
 )
 
 missing=()

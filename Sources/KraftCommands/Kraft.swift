@@ -37,6 +37,7 @@ public struct Kraft: ParsableCommand {
       FetchCommand.self,
       LockCommand.self,
       MirrorCommand.self,
+      LoginCommand.self,
     ]
   )
 

@@ -5,8 +5,11 @@ import ArgumentParser
 struct PkgCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "pkg",
-    abstract: "Package built images as OCI images, and list or remove packages.",
-    discussion: "See docs/packaging.md.",
-    subcommands: [PkgPackCommand.self, PkgListCommand.self, PkgRemoveCommand.self],
+    abstract: "Package built images as OCI images; list, remove, push and pull packages.",
+    discussion: "See docs/packaging.md and docs/registries.md.",
+    subcommands: [
+      PkgPackCommand.self, PkgListCommand.self, PkgRemoveCommand.self, PkgPushCommand.self,
+      PkgPullCommand.self,
+    ],
     defaultSubcommand: PkgPackCommand.self)
 }

@@ -24,7 +24,10 @@ struct RunCommand: ParsableCommand {
       port on 127.0.0.1 through QEMU's user network (-p 0.0.0.0:HOST:GUEST on every \
       address, /udp for UDP); --network tap:NAME or bridge:NAME attaches an existing host \
       device instead. An image that links the netdev library gets the user network even \
-      without -p; other images boot without a network device.
+      without -p; other images boot without a network device. A package reference \
+      (HOST[:PORT]/NAME[:TAG], see docs/registries.md) instead of a project boots that \
+      package: pulled into the local store when missing, the image of --plat (any when not \
+      given) and of -m (default: this machine's architecture).
       """)
 
   @OptionGroup var project: ProjectOptions
@@ -103,6 +106,8 @@ struct RunCommand: ParsableCommand {
   @Flag(name: .customLong("rm"), help: "Remove the instance (state and log) when it stops (with --detach).")
   var remove = false
 
+  @OptionGroup var registryOptions: RegistryOptions
+
   @Argument(parsing: .postTerminator, help: "Arguments for the application.")
   var appArguments: [String] = []
 
@@ -125,6 +130,7 @@ struct RunCommand: ParsableCommand {
   }
 
   func run() throws {
+    if let reference = packageReference() { return try runPackage(reference) }
     let loaded = try project.load()
     let runner = ProjectRunner(kraftfile: loaded.kraftfile)
     let chosen = try TargetSelection(
@@ -141,11 +147,16 @@ struct RunCommand: ParsableCommand {
         appArguments: appArguments, initrd: initrd,
         acceleration: kvm ? .kvm : disableAcceleration ? .tcg : .automatic, timeout: timeout,
         ports: ports, network: network))
+    try boot(prepared, projectName: runner.layout.projectName)
+  }
+
+  /// Boots in the foreground, or hands the run to the instance store with `--detach`.
+  func boot(_ prepared: ProjectRunner.Prepared, projectName: String) throws {
     if let note = prepared.note { StandardStream.error.write("kraft: \(note)\n") }
     if detach {
       let store = try InstanceStore.forUser()
       let instance = try store.start(
-        prepared.run, name: name ?? store.freshName(for: runner.layout.projectName),
+        prepared.run, name: name ?? store.freshName(for: projectName),
         removeWhenStopped: remove, kraftExecutable: KraftExecutable.path)
       print(instance.name)
       return

@@ -136,6 +136,13 @@ public struct ProjectRunner: Sendable {
   }
 
   private func useKVM(_ acceleration: Acceleration, for target: Target) throws -> AccelerationDecision {
+    try Self.useKVM(acceleration, for: target, environment: environment)
+  }
+
+  /// Also what `kraft run REF` decides with for a pulled package (PackageRunner).
+  static func useKVM(
+    _ acceleration: Acceleration, for target: Target, environment: [String: String]
+  ) throws -> AccelerationDecision {
     switch acceleration {
     case .kvm: return AccelerationDecision(useKVM: true, note: nil)
     case .tcg: return AccelerationDecision(useKVM: false, note: nil)
