@@ -8,15 +8,14 @@ enum HTTPLoad {
 
   struct Failed: Error, CustomStringConvertible { var description: String }
 
-  /// The guest's free memory in bytes, from its /meminfo endpoint.
-  static func freeMemory(_ base: String) throws -> Int {
+  /// The guest's available memory in bytes (free, and what the kernel's caches would give
+  /// back: the mmap run cache), from its /meminfo endpoint.
+  static func availableMemory(_ base: String) throws -> Int {
     let text = Curl.get(base + "/meminfo", timeout: 30) ?? ""
-    guard
-      let bytes = text.split(separator: " ").last.flatMap({
-        Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
-      }),
-      text.hasPrefix("MemFree "), bytes > 0
-    else { throw Failed(description: "no free memory figure in '\(text)'") }
+    let words = text.split(whereSeparator: \.isWhitespace)
+    guard let at = words.firstIndex(of: "MemAvailable"), at + 1 < words.count,
+      let bytes = Int(words[at + 1]), bytes > 0
+    else { throw Failed(description: "no available memory figure in '\(text)'") }
     return bytes
   }
 
