@@ -96,23 +96,46 @@ struct NetworkBootTests {
   /// its own address on the tap, and no packet leaves the namespace.
   @Test(.enabled(if: NetworkSupport.canMakeNamespaces, "needs root, ip (iproute2) and /dev/net/tun"))
   func tapDeviceInItsOwnNamespace() async throws {
-    let project = try await BuiltHTTPProject.qemuX86.value
-    #expect(project.build.status == 0, "kraft build:\n\(project.build.output)")
-    guard project.build.status == 0 else { return }
     let namespace = TestNamespace()
     defer { namespace.remove() }
     try namespace.create(tap: "tap0", hostAddress: "172.44.0.1/24")
+    try await answersAtItsOwnAddress("tap:tap0:172.44.0.2/24:172.44.0.1", guest: "172.44.0.2", in: namespace)
+  }
 
+  /// `--network bridge:NAME:ADDRESS` inside a namespace of the test's own holding a Linux
+  /// bridge: QEMU's bridge helper makes a tap and enslaves it to the bridge, the guest is
+  /// reached at its own address through the bridge, and no packet leaves the namespace.
+  @Test(.enabled(if: NetworkSupport.canMakeNamespaces, "needs root, ip (iproute2) and /dev/net/tun"))
+  func bridgeInItsOwnNamespace() async throws {
+    let namespace = TestNamespace()
+    defer { namespace.remove() }
+    try namespace.create(bridge: "kraftbr0", hostAddress: "172.45.0.1/24")
+    try await answersAtItsOwnAddress(
+      "bridge:kraftbr0:172.45.0.2/24:172.45.0.1", guest: "172.45.0.2", in: namespace
+    ) {
+      // The guest's link is the helper's tap, a port of the bridge.
+      let ports =
+        try HostTool.output(namespace.exec + ["ip", "-o", "link", "show", "master", "kraftbr0"]) ?? ""
+      #expect(ports.contains("tap"), "bridge ports: \(ports)")
+    }
+  }
+
+  /// Runs the qemu/x86_64 image with `--network network` inside `namespace`, expects curl from
+  /// there to get the page from `guest`, checks `whileServing`, and ends the guest with `/exit`.
+  func answersAtItsOwnAddress(
+    _ network: String, guest: String, in namespace: TestNamespace, whileServing: () throws -> Void = {}
+  ) async throws {
+    let project = try await BuiltHTTPProject.qemuX86.value
+    #expect(project.build.status == 0, "kraft build:\n\(project.build.output)")
+    guard project.build.status == 0 else { return }
     let serving = try ServingKraft(
-      [
-        "run", "--plat", "qemu", "--arch", "x86_64", "--network", "tap:tap0:172.44.0.2/24:172.44.0.1",
-        "--timeout", "240", ".",
-      ], in: project.scratch.url, prefix: namespace.exec)
-    let body = Curl.firstAnswer(
-      "http://172.44.0.2:8080/", prefix: namespace.exec, within: 180, while: serving)
+      ["run", "--plat", "qemu", "--arch", "x86_64", "--network", network, "--timeout", "240", "."],
+      in: project.scratch.url, prefix: namespace.exec)
+    let body = Curl.firstAnswer("http://\(guest):8080/", prefix: namespace.exec, within: 180, while: serving)
     #expect(body == "Hello from kraft!\n", "console:\n\(serving.output)")
     guard body != nil else { return }
-    _ = Curl.get("http://172.44.0.2:8080/exit", prefix: namespace.exec)
+    try whileServing()
+    _ = Curl.get("http://\(guest):8080/exit", prefix: namespace.exec)
     #expect(serving.waitForExit(seconds: 60) == 0, "console:\n\(serving.output)")
   }
 }

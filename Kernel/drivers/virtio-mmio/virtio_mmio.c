@@ -65,8 +65,7 @@ static void w32(struct virtio_device *dev, unsigned off, uint32_t v)
 
 static void w64(struct virtio_device *dev, unsigned off, uint64_t v)
 {
-	w32(dev, off, (uint32_t)v);
-	w32(dev, off + 4, (uint32_t)(v >> 32));
+	virtio_write64(base_of(dev) + off, v);
 }
 
 static uint8_t get_status(struct virtio_device *dev)
@@ -95,8 +94,7 @@ static void set_features(struct virtio_device *dev, unsigned word,
 static void read_config(struct virtio_device *dev, unsigned off, void *buf,
                         unsigned len)
 {
-	for (unsigned i = 0; i < len; i++)
-		((uint8_t *)buf)[i] = base_of(dev)[MMIO_CONFIG + off + i];
+	virtio_read_bytes(base_of(dev) + MMIO_CONFIG + off, buf, len);
 }
 
 static uint16_t queue_max_size(struct virtio_device *dev, unsigned index)

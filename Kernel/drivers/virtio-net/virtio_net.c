@@ -22,7 +22,6 @@
 #include <kraft/irq.h>
 #include <kraft/kcore.h>
 #include <kraft/kerrno.h>
-#include <kraft/kinit.h>
 #include <kraft/kstring.h>
 #include <kraft/netdev.h>
 #include <kraft/print.h>
@@ -70,14 +69,6 @@ struct vnet {
 	struct kirq_work work;
 };
 
-static unsigned order_for(size_t bytes)
-{
-	unsigned order = 0;
-	while ((4096UL << order) < bytes)
-		order++;
-	return order;
-}
-
 static int rx_post(struct vnet *n, unsigned slot)
 {
 	struct virtq_buf buf = {n->rx_bufs + (size_t)slot * BUF_SIZE, BUF_SIZE,
@@ -113,7 +104,7 @@ static int transmit(struct netdev *dev, const struct netdev_segment *segs,
 	*hdr = (struct virtio_net_hdr){0};
 	for (unsigned i = 0, at = 0; i < nsegs; at += segs[i].len, i++)
 		kmemcpy(frame + at, segs[i].data, segs[i].len);
-	if ((n->vdev->features & VIRTIO_NET_F_CSUM) &&
+	if (virtio_has_feature(n->vdev, VIRTIO_NET_F_CSUM) &&
 	    vnet_csum_partial(frame, total, &hdr->csum_start,
 	                      &hdr->csum_offset))
 		hdr->flags = HDR_F_NEEDS_CSUM;
@@ -141,10 +132,10 @@ static long receive_one(struct vnet *n, void *out, size_t cap)
 	const uint8_t *buf = n->rx_bufs + (size_t)slot * BUF_SIZE;
 	struct virtio_net_hdr hdr;
 	kmemcpy(&hdr, buf, sizeof hdr);
-	unsigned nbufs =
-	    (n->vdev->features & VIRTIO_NET_F_MRG_RXBUF) && hdr.num_buffers > 1
-	        ? hdr.num_buffers
-	        : 1;
+	unsigned nbufs = virtio_has_feature(n->vdev, VIRTIO_NET_F_MRG_RXBUF) &&
+	                         hdr.num_buffers > 1
+	                     ? hdr.num_buffers
+	                     : 1;
 	size_t total = 0;
 	bool fits = true;
 
@@ -211,20 +202,20 @@ static void deferred(struct kirq_work *work)
 		netdev_notify_rx(&n->netdev);
 }
 
-/* Interrupt context: acknowledge, then leave the rest to thread context. */
-static void irq_handler(void *ctx)
+/* Interrupt context (acknowledged by the core): the rest in thread
+ * context. */
+static void irq_handler(struct virtio_device *vdev, unsigned isr)
 {
-	struct vnet *n = ctx;
-	if (n->vdev->ops->irq_ack(n->vdev))
-		kirq_defer(&n->work);
+	(void)isr;
+	kirq_defer(&((struct vnet *)vdev->driver_data)->work);
 }
 
 static int buffers_alloc(struct vnet *n)
 {
 	n->rx_count = n->rx.size;
 	n->tx_count = n->tx.size;
-	n->pages_order_rx = order_for((size_t)n->rx_count * BUF_SIZE);
-	n->pages_order_tx = order_for((size_t)n->tx_count * BUF_SIZE);
+	n->pages_order_rx = virtio_page_order((size_t)n->rx_count * BUF_SIZE);
+	n->pages_order_tx = virtio_page_order((size_t)n->tx_count * BUF_SIZE);
 	n->rx_bufs = kpage_alloc(n->pages_order_rx);
 	n->tx_bufs = kpage_alloc(n->pages_order_tx);
 	n->tx_free = kcalloc(n->tx_count, sizeof *n->tx_free);
@@ -246,14 +237,11 @@ static int probe(struct virtio_device *vdev)
 	int err = virtio_negotiate(vdev, wanted);
 	if (err)
 		return err;
-	if (!vdev->has_irq) {
-		virtio_fail(vdev, "virtio-net: no interrupt line", -KENODEV);
-		return -KENODEV;
-	}
 	struct vnet *n = kcalloc(1, sizeof *n);
 	if (!n)
 		return -KENOMEM;
 	n->vdev = vdev;
+	vdev->driver_data = n;
 	n->work.fn = deferred;
 	err = virtqueue_setup(&n->rx, vdev, RXQ, CONFIG_VIRTIO_NET_RING_SIZE);
 	if (!err)
@@ -262,7 +250,7 @@ static int probe(struct virtio_device *vdev)
 	if (!err)
 		err = buffers_alloc(n);
 	if (!err)
-		err = kirq_attach(vdev->irq, irq_handler, n);
+		err = virtio_irq_attach(vdev, irq_handler);
 	if (err) {
 		/* The device is failed; its memory stays (no teardown path). */
 		virtio_fail(vdev, "virtio-net: set-up failed", err);
@@ -273,13 +261,13 @@ static int probe(struct virtio_device *vdev)
 	virtqueue_interrupts(&n->rx, false);
 
 	struct netdev *nd = &n->netdev;
-	if (vdev->features & VIRTIO_NET_F_MAC)
-		vdev->ops->read_config(vdev, CONFIG_MAC, nd->mac, 6);
+	if (virtio_has_feature(vdev, VIRTIO_NET_F_MAC))
+		virtio_config_read(vdev, CONFIG_MAC, nd->mac, 6);
 	else
 		kmemcpy(nd->mac, (uint8_t[]){0x02, 0, 0, 0, 0, 1}, 6);
 	nd->mtu = 1500;
 	nd->features =
-	    (vdev->features & VIRTIO_NET_F_CSUM) ? NETDEV_F_CSUM_TX : 0;
+	    virtio_has_feature(vdev, VIRTIO_NET_F_CSUM) ? NETDEV_F_CSUM_TX : 0;
 	nd->ops = &vnet_ops;
 	nd->driver = n;
 	virtio_driver_ok(vdev);
@@ -288,10 +276,9 @@ static int probe(struct virtio_device *vdev)
 	err = netdev_register(nd);
 	if (err)
 		return err;
-	if (vdev->features & VIRTIO_NET_F_STATUS) {
+	if (virtio_has_feature(vdev, VIRTIO_NET_F_STATUS)) {
 		uint16_t status;
-		vdev->ops->read_config(vdev, CONFIG_STATUS, &status,
-		                       sizeof status);
+		virtio_config_read(vdev, CONFIG_STATUS, &status, sizeof status);
 		kinfo("%s: link %s", nd->name,
 		      status & VIRTIO_NET_S_LINK_UP ? "up" : "down");
 	}
@@ -300,16 +287,4 @@ static int probe(struct virtio_device *vdev)
 	return 0;
 }
 
-static struct virtio_driver vnet_driver = {
-    .device_id = VIRTIO_ID_NET,
-    .name = "virtio-net",
-    .probe = probe,
-};
-
-/* After the buses: the core binds the devices they found right away. */
-static int virtio_net_register(void)
-{
-	virtio_driver_register(&vnet_driver);
-	return 0;
-}
-KINIT_REGISTER(virtio_net_register, KINIT_LEVEL_DEVICE);
+VIRTIO_DRIVER_REGISTER("virtio-net", VIRTIO_ID_NET, probe);

@@ -75,8 +75,7 @@ static void w32(volatile uint8_t *base, unsigned off, uint32_t v)
 
 static void w64(volatile uint8_t *base, unsigned off, uint64_t v)
 {
-	w32(base, off, (uint32_t)v);
-	w32(base, off + 4, (uint32_t)(v >> 32));
+	virtio_write64(base + off, v);
 }
 
 static uint16_t r16(volatile uint8_t *base, unsigned off)
@@ -115,8 +114,7 @@ static void set_features(struct virtio_device *dev, unsigned word,
 static void read_config(struct virtio_device *dev, unsigned off, void *buf,
                         unsigned len)
 {
-	for (unsigned i = 0; i < len; i++)
-		((uint8_t *)buf)[i] = of(dev)->device_cfg[off + i];
+	virtio_read_bytes(of(dev)->device_cfg + off, buf, len);
 }
 
 static uint16_t queue_max_size(struct virtio_device *dev, unsigned index)

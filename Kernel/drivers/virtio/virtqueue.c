@@ -20,7 +20,7 @@ static uint16_t vq_read16(const uint16_t *p)
 	return __atomic_load_n(p, __ATOMIC_RELAXED);
 }
 
-static unsigned order_for(size_t bytes)
+unsigned virtio_page_order(size_t bytes)
 {
 	unsigned order = 0;
 	while ((ARCH_PAGE_SIZE << order) < bytes)
@@ -35,7 +35,7 @@ static int rings_alloc(struct virtqueue *vq, unsigned size)
 	size_t used_off = (desc_bytes + avail_bytes + 3) & ~(size_t)3;
 	size_t total = used_off + 6 + 8 * (size_t)size;
 
-	vq->memory_order = order_for(total);
+	vq->memory_order = virtio_page_order(total);
 	vq->memory = kpage_alloc(vq->memory_order);
 	vq->cookies = kcalloc(size, sizeof(void *));
 	if (!vq->memory || !vq->cookies) {

@@ -15,7 +15,8 @@
  * fresh run costs a walk of the page allocator's free blocks (tens of
  * microseconds under TCG once RAM is fragmented). A cached run is zeroed
  * again when it is handed out; when RAM runs short the cache is given back
- * before mmap fails.
+ * before mmap fails, so /proc/meminfo counts it as available
+ * (KALLOC_RECLAIMABLE_REGISTER).
  *
  * brk grows within one region reserved on first use
  * (CONFIG_POSIX_MM_BRK_ORDER pages, 2^order); past it brk fails the Linux way
@@ -119,6 +120,12 @@ static void run_put(void *base, size_t pages)
 	}
 	kpage_free_run(base, pages);
 }
+
+static size_t cached_bytes(void)
+{
+	return cache_pages * ARCH_PAGE_SIZE;
+}
+KALLOC_RECLAIMABLE_REGISTER(posix_mm_run_cache, cached_bytes);
 
 static long map_anonymous(size_t len)
 {

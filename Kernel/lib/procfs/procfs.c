@@ -8,7 +8,8 @@
  *   /proc/self/fd/N     a link per open descriptor: the file's path, or
  *                       pipe:[ino] for a pipe, anon_inode:[ino] for a node
  *                       without a name
- *   /proc/meminfo       MemTotal, MemFree and MemAvailable (the allocator's)
+ *   /proc/meminfo       MemTotal, MemFree (the allocator's) and MemAvailable
+ *                       (that, and what caches hold that they give back)
  *
  * There is one process, so /proc/self is a plain directory (Linux makes it
  * a link to /proc/<pid>). Files are made at each read: a read at offset off
@@ -81,6 +82,22 @@ static void environ_text(struct window *w)
 	}
 }
 
+/* What KALLOC_RECLAIMABLE_REGISTER put in the section (weak: an image may
+ * have no such cache). */
+extern const struct kalloc_reclaimable __start_kalloc_reclaimables[]
+    __attribute__((weak));
+extern const struct kalloc_reclaimable __stop_kalloc_reclaimables[]
+    __attribute__((weak));
+
+static size_t reclaimable_bytes(void)
+{
+	size_t bytes = 0;
+	for (const struct kalloc_reclaimable *r = __start_kalloc_reclaimables;
+	     r < __stop_kalloc_reclaimables; r++)
+		bytes += r->bytes();
+	return bytes;
+}
+
 static void meminfo_text(struct window *w)
 {
 	struct kalloc_stats st;
@@ -92,8 +109,10 @@ static void meminfo_text(struct window *w)
 	len = ksnprintf(line, sizeof(line), "MemFree:        %8lu kB\n",
 	                (unsigned long)(st.free_bytes / 1024));
 	emit(w, line, (size_t)len);
-	len = ksnprintf(line, sizeof(line), "MemAvailable:   %8lu kB\n",
-	                (unsigned long)(st.free_bytes / 1024));
+	/* Free, and what caches would give back before an allocation fails. */
+	len = ksnprintf(
+	    line, sizeof(line), "MemAvailable:   %8lu kB\n",
+	    (unsigned long)((st.free_bytes + reclaimable_bytes()) / 1024));
 	emit(w, line, (size_t)len);
 }
 

@@ -1,22 +1,22 @@
 import Foundation
 
 /// Host-side clients for Tests/Images/net-http-load: curl for sequential requests and
-/// transfers, wrk for many connections at once, sha256sum for the hashes.
+/// transfers, wrk for many connections at once, sha256sum for the hashes. `prefix` runs the
+/// clients under another command, e.g. `ip netns exec NAME`.
 enum HTTPLoad {
   static let wrkAvailable = HostProcess.find("wrk") != nil
   static let dnsmasqAvailable = HostProcess.find("dnsmasq") != nil
 
   struct Failed: Error, CustomStringConvertible { var description: String }
 
-  /// The guest's free memory in bytes, from its /meminfo endpoint.
-  static func freeMemory(_ base: String) throws -> Int {
-    let text = Curl.get(base + "/meminfo", timeout: 30) ?? ""
-    guard
-      let bytes = text.split(separator: " ").last.flatMap({
-        Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
-      }),
-      text.hasPrefix("MemFree "), bytes > 0
-    else { throw Failed(description: "no free memory figure in '\(text)'") }
+  /// The guest's available memory in bytes (free, and what the kernel's caches would give
+  /// back: the mmap run cache), from its /meminfo endpoint.
+  static func availableMemory(_ base: String, prefix: [String] = []) throws -> Int {
+    let text = Curl.get(base + "/meminfo", prefix: prefix, timeout: 30) ?? ""
+    let words = text.split(whereSeparator: \.isWhitespace)
+    guard let at = words.firstIndex(of: "MemAvailable"), at + 1 < words.count,
+      let bytes = Int(words[at + 1]), bytes > 0
+    else { throw Failed(description: "no available memory figure in '\(text)'") }
     return bytes
   }
 
@@ -24,9 +24,10 @@ enum HTTPLoad {
   /// and none was accepted in the last two seconds but the asking ones. (QEMU's user networking
   /// keeps opening connections a client made, towards the guest, for a while after the client
   /// has closed them.)
-  static func waitUntilSettled(_ base: String) -> Bool {
+  static func waitUntilSettled(_ base: String, prefix: [String] = []) -> Bool {
     func accepted() -> Int? {
-      guard let text = Curl.get(base + "/stats", timeout: 30), text.contains(" open 1 ") else { return nil }
+      guard let text = Curl.get(base + "/stats", prefix: prefix, timeout: 30), text.contains(" open 1 ")
+      else { return nil }
       return Int(text.split(separator: " ")[1])
     }
     let deadline = Date().addingTimeInterval(60)
@@ -43,13 +44,15 @@ enum HTTPLoad {
   /// `count` GETs of url one after another from one curl, each on a new connection (the request
   /// says "Connection: close", the server says it back and curl closes first): how many were
   /// answered 200 on a connection of their own, and the other outcomes.
-  static func sequential(_ url: String, count: Int) throws -> (answered: Int, problems: [String]) {
+  static func sequential(_ url: String, count: Int, prefix: [String] = []) throws -> (
+    answered: Int, problems: [String]
+  ) {
     let config = FileManager.default.temporaryDirectory.appendingPathComponent("kraft-urls-\(UUID())")
     defer { try? FileManager.default.removeItem(at: config) }
     let entry = "url = \"\(url)\"\noutput = \"/dev/null\"\n"
     try String(repeating: entry, count: count).write(to: config, atomically: true, encoding: .utf8)
-    let run = try HostProcess.run(
-      "curl",
+    let run = try client(
+      prefix, "curl",
       [
         "-s", "-H", "Connection: close", "--max-time", "30", "-K", config.path, "-w",
         "%{http_code} %{num_connects}\\n",
@@ -60,9 +63,11 @@ enum HTTPLoad {
   }
 
   /// wrk with `connections` connections on two threads for `seconds` (timeouts generous: TCG).
-  static func wrk(_ url: String, connections: Int, seconds: Int) throws -> KraftProcess.Result {
-    try HostProcess.run(
-      "wrk", ["-t", "2", "-c", String(connections), "-d", "\(seconds)s", "--timeout", "30s", url],
+  static func wrk(_ url: String, connections: Int, seconds: Int, prefix: [String] = []) throws
+    -> KraftProcess.Result
+  {
+    try client(
+      prefix, "wrk", ["-t", "2", "-c", String(connections), "-d", "\(seconds)s", "--timeout", "30s", url],
       timeout: TimeInterval(seconds + 120))
   }
 
@@ -80,10 +85,12 @@ enum HTTPLoad {
   }
 
   /// A GET of url into a file: its size and SHA-256, and the X-Sha256 the guest announced.
-  static func download(_ url: String) throws -> (bytes: Int, sha256: String, announced: String) {
+  static func download(_ url: String, prefix: [String] = []) throws -> (
+    bytes: Int, sha256: String, announced: String
+  ) {
     let body = FileManager.default.temporaryDirectory.appendingPathComponent("kraft-blob-\(UUID())")
     defer { try? FileManager.default.removeItem(at: body) }
-    let run = try HostProcess.run("curl", ["-s", "-f", "-D", "-", "-o", body.path, url], timeout: 600)
+    let run = try client(prefix, "curl", ["-s", "-f", "-D", "-", "-o", body.path, url], timeout: 600)
     guard run.status == 0 else { throw Failed(description: "curl \(url): \(run.output)") }
     let announced =
       run.stdout.split(separator: "\r\n").first { $0.lowercased().hasPrefix("x-sha256: ") }
@@ -93,7 +100,8 @@ enum HTTPLoad {
   }
 
   /// POSTs `bytes` random bytes to url: the SHA-256 the guest answers and the host's own.
-  static func upload(_ url: String, bytes: Int) throws -> (guest: String, host: String) {
+  static func upload(_ url: String, bytes: Int, prefix: [String] = []) throws -> (guest: String, host: String)
+  {
     let body = FileManager.default.temporaryDirectory.appendingPathComponent("kraft-upload-\(UUID())")
     defer { try? FileManager.default.removeItem(at: body) }
     let made = try HostProcess.run(
@@ -101,13 +109,21 @@ enum HTTPLoad {
       timeout: 120)
     guard made.status == 0 else { throw Failed(description: "dd: \(made.output)") }
     // "Expect:" off: the server answers no 100-continue, and curl would wait a second for it.
-    let run = try HostProcess.run(
-      "curl",
+    let run = try client(
+      prefix, "curl",
       [
         "-s", "-f", "-H", "Expect:", "-H", "Content-Type: application/octet-stream", "--data-binary",
         "@" + body.path, url,
       ], timeout: 600)
     guard run.status == 0 else { throw Failed(description: "curl POST \(url): \(run.output)") }
     return (run.stdout.trimmingCharacters(in: .whitespacesAndNewlines), try sha256(of: body))
+  }
+
+  /// `name arguments` on the host, or under `prefix`.
+  private static func client(_ prefix: [String], _ name: String, _ arguments: [String], timeout: TimeInterval)
+    throws -> KraftProcess.Result
+  {
+    guard let runner = prefix.first else { return try HostProcess.run(name, arguments, timeout: timeout) }
+    return try HostProcess.run(runner, Array(prefix.dropFirst()) + [name] + arguments, timeout: timeout)
   }
 }

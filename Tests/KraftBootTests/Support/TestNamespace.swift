@@ -21,6 +21,28 @@ struct TestNamespace {
     for command in commands { try run(command) }
   }
 
+  /// The namespace with a Linux bridge holding `hostAddress`, which QEMU's bridge helper may
+  /// join: its ACL (/etc/qemu/bridge.conf) is this namespace's own, bind-mounted by `ip netns
+  /// exec` from /etc/netns/NAME/qemu over /etc/qemu (which must exist as the mount point; an
+  /// empty one is made, and removed by `remove()`, when the host has none).
+  func create(bridge: String, hostAddress: String) throws {
+    try create()
+    for command in [
+      ["ip", "link", "add", "name", bridge, "type", "bridge"],
+      ["ip", "addr", "add", hostAddress, "dev", bridge],
+      ["ip", "link", "set", bridge, "up"],
+    ] { try run(inside: command) }
+    let qemuConfiguration = configuration.appendingPathComponent("qemu")
+    try FileManager.default.createDirectory(at: qemuConfiguration, withIntermediateDirectories: true)
+    try "allow \(bridge)\n".write(
+      to: qemuConfiguration.appendingPathComponent("bridge.conf"), atomically: true, encoding: .utf8)
+    if !FileManager.default.fileExists(atPath: Self.hostQemuConfiguration.path) {
+      try FileManager.default.createDirectory(
+        at: Self.hostQemuConfiguration, withIntermediateDirectories: false)
+      try FileManager.default.createFile(atPath: madeMountPointMarker.path, contents: nil)
+    }
+  }
+
   /// Runs `command` inside the namespace; throws when it fails.
   func run(inside command: [String]) throws { try run(exec + command) }
 
@@ -33,7 +55,22 @@ struct TestNamespace {
 
   func remove() {
     _ = try? HostTool.status(["ip", "netns", "del", name])
+    if FileManager.default.fileExists(atPath: madeMountPointMarker.path) {
+      // Only if still empty: never a configuration someone wrote meanwhile.
+      if (try? FileManager.default.contentsOfDirectory(atPath: Self.hostQemuConfiguration.path))?.isEmpty
+        == true
+      {
+        try? FileManager.default.removeItem(at: Self.hostQemuConfiguration)
+      }
+      try? FileManager.default.removeItem(at: madeMountPointMarker)
+    }
     try? FileManager.default.removeItem(at: configuration)
+  }
+
+  private static let hostQemuConfiguration = URL(fileURLWithPath: "/etc/qemu")
+  /// Outside /etc/netns/NAME, whose every entry `ip netns exec` mounts over /etc.
+  private var madeMountPointMarker: URL {
+    FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-made-etc-qemu")
   }
 
   private func run(_ command: [String]) throws {

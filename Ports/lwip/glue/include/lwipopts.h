@@ -19,7 +19,11 @@
 #define DEFAULT_RAW_RECVMBOX_SIZE     64
 #define DEFAULT_UDP_RECVMBOX_SIZE     128
 #define DEFAULT_TCP_RECVMBOX_SIZE     128
-#define DEFAULT_ACCEPTMBOX_SIZE       128
+/* Above the largest listen backlog (lwIP clamps it to 255), so the backlog,
+ * not this mailbox, bounds connections waiting for accept: past the backlog
+ * a SYN is dropped and the client retries, while a full mailbox makes lwIP
+ * reset a connection the client already counts as open. */
+#define DEFAULT_ACCEPTMBOX_SIZE       256
 #define LWIP_NETCONN_SEM_PER_THREAD   0
 #define LWIP_NETCONN_FULLDUPLEX       0
 

@@ -1,10 +1,15 @@
 /*
  * The virtio core (virtio 1.x): what transports (virtio-pci, virtio-mmio)
- * and device drivers (virtio-net, later blk and 9p) share. A transport finds
- * a device, fills a struct virtio_device with its operations and calls
- * virtio_device_add; a driver registers a struct virtio_driver for a device
- * ID. Either may come first: each new device or driver is matched against
- * the other list, so the order of their initialisation does not matter.
+ * and device drivers (virtio-net, later blk and 9p) share. A transport only
+ * finds devices and accesses their registers: it fills a struct
+ * virtio_device with its operations (struct virtio_transport_ops) and calls
+ * virtio_device_add. Everything above the registers is here: the status
+ * handshake and 64-bit feature negotiation, split virtqueues (allocation,
+ * adding, notifying, reaping used buffers) and interrupt acknowledgement.
+ * A driver registers itself with VIRTIO_DRIVER_REGISTER (a linker section,
+ * as system calls do): the core binds the devices the buses found to the
+ * drivers linked in at the init table's device level, so neither side names
+ * the other and the order of their initialisation does not matter.
  *
  * Only modern (1.0+) devices are driven: VIRTIO_F_VERSION_1 is required and
  * rings are split virtqueues. Guest memory is identity-mapped, so a virtual
@@ -62,6 +67,28 @@ struct virtio_transport_ops {
 	unsigned (*irq_ack)(struct virtio_device *dev);
 };
 
+/* Called with the interrupt status (VIRTIO_ISR_*, never 0) in interrupt
+ * context, after the core acknowledged the device. */
+typedef void (*virtio_irq_handler)(struct virtio_device *dev, unsigned isr);
+
+/* For transports: a 64-bit register (a ring address) as two 32-bit
+ * writes, low half first, as both transports define it. */
+static inline void virtio_write64(volatile void *at, uint64_t value)
+{
+	volatile uint32_t *half = at;
+	half[0] = (uint32_t)value;
+	half[1] = (uint32_t)(value >> 32);
+}
+
+/* For transports: the device configuration, read a byte at a time (no
+ * field of it needs a wider access to be read whole). */
+static inline void virtio_read_bytes(const volatile uint8_t *from, void *buf,
+                                     unsigned len)
+{
+	for (unsigned i = 0; i < len; i++)
+		((uint8_t *)buf)[i] = from[i];
+}
+
 struct virtio_device {
 	uint32_t id; /* VIRTIO_ID_*; 0 is an empty slot, never added */
 	const struct virtio_transport_ops *ops;
@@ -71,6 +98,8 @@ struct virtio_device {
 	char where[24];    /* for messages: "pci 00:03.0", "mmio 0xa003e00" */
 	uint64_t features; /* negotiated, after virtio_negotiate */
 	const struct virtio_driver *driver;
+	void *driver_data; /* the driver's own state */
+	virtio_irq_handler irq_handler;
 	struct virtio_device *next;
 };
 
@@ -79,13 +108,17 @@ struct virtio_driver {
 	const char *name;
 	/* Takes the device: negotiates, sets up queues, sets DRIVER_OK. */
 	int (*probe)(struct virtio_device *dev);
-	struct virtio_driver *next;
 };
+
+/* Links drv_probe in as the driver of device_id devices (VIRTIO_ID_*). */
+#define VIRTIO_DRIVER_REGISTER(drv_name, id, drv_probe)                        \
+	static const struct virtio_driver virtio_driver_##drv_probe            \
+	    __attribute__((used, retain, section("virtio_drivers"),            \
+	                   aligned(sizeof(long)))) = {                         \
+	        .device_id = (id), .name = (drv_name), .probe = (drv_probe)}
 
 /* From a transport: a device was found (empty slots are not added). */
 void virtio_device_add(struct virtio_device *dev);
-/* From a driver's initialisation. */
-void virtio_driver_register(struct virtio_driver *drv);
 
 /*
  * Resets the device and negotiates: ACKNOWLEDGE, DRIVER, features offered &
@@ -93,6 +126,19 @@ void virtio_driver_register(struct virtio_driver *drv);
  * -KENODEV when the device lacks VERSION_1 or refuses the features.
  */
 int virtio_negotiate(struct virtio_device *dev, uint64_t wanted);
+static inline bool virtio_has_feature(const struct virtio_device *dev,
+                                      uint64_t bit)
+{
+	return (dev->features & bit) != 0;
+}
+/* Copies len bytes of the device-specific configuration at off. */
+void virtio_config_read(struct virtio_device *dev, unsigned off, void *buf,
+                        unsigned len);
+/*
+ * Routes the device's interrupt to handler (after the core acknowledged
+ * it). -KENODEV when the transport found no interrupt line for it.
+ */
+int virtio_irq_attach(struct virtio_device *dev, virtio_irq_handler handler);
 /* After the queues are set up: the device may start. */
 void virtio_driver_ok(struct virtio_device *dev);
 /* Gives up on the device (FAILED) and says why. */
@@ -145,6 +191,10 @@ struct virtqueue {
 	unsigned memory_order;
 	uint32_t notify_off; /* transport data (PCI notify offset) */
 };
+
+/* The order of the fewest pages (kpage_alloc) holding bytes: device rings
+ * and buffers are whole, contiguous pages. */
+unsigned virtio_page_order(size_t bytes);
 
 /* One buffer of a chain: device-readable, or device-writable (in). */
 struct virtq_buf {

@@ -48,6 +48,21 @@ struct kalloc_stats {
 	size_t allocations; /* live blocks */
 };
 
+/*
+ * Memory a library keeps allocated for reuse but gives back when RAM runs
+ * short (a cache of freed runs): /proc/meminfo counts it as available, as
+ * Linux counts its reclaimable caches, so a figure taken after a load says
+ * what was not given back rather than what a cache happens to hold.
+ * Registered through a linker section, like system calls.
+ */
+struct kalloc_reclaimable {
+	size_t (*bytes)(void); /* held now */
+};
+#define KALLOC_RECLAIMABLE_REGISTER(name, fn)                                  \
+	static const struct kalloc_reclaimable kalloc_reclaimable_##name       \
+	    __attribute__((used, retain, section("kalloc_reclaimables"),       \
+	                   aligned(sizeof(long)))) = {fn}
+
 /* --- implemented by the chosen allocator library --- */
 
 /* The allocator's name, for the boot log. */
