@@ -27,6 +27,8 @@ packages=(
   sed               # prepare: musl's mkalltypes.sed
   tcl               # prepare: SQLite's amalgamation generators (tclsh)
   python3.11        # prepare: CPython's build Python (python3 port; musl-gcc and binutils' readelf too)
+  musl-dev:arm64    # prepare: the python3 port's aarch64 configure links against arm64 musl (multiarch)
+  gcc-aarch64-linux-gnu  # prepare: ... with the cross gcc and musl-dev:arm64's specs file
   curl              # network boot tests: the HTTP client of the served images
   iproute2          # network boot tests and bench: their own namespace and tap device
   dnsmasq-base      # network boot tests: the resolver QEMU forwards the guest's DNS to
@@ -40,6 +42,9 @@ packages=(
   docker-registry   # registry tests: the CNCF distribution server, started on loopback
   apache2-utils     # registry tests: htpasswd (bcrypt) for the registry's basic auth
 )
+
+# musl-dev:arm64 is a package of Debian's arm64 architecture (musl has no -cross package).
+dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
 
 missing=()
 for package in "${packages[@]}"; do

@@ -54,6 +54,10 @@ struct PortAddCommand: ParsableCommand {
       queue += try context.catalog.requiredPorts(of: next)
     }
 
+    // An interpreter port added to a project without a script to run gets the template's.
+    let starter = ProgramPortStarter.named(name)
+    let starterKeys = try starter?.editKraftfile(&editor) ?? []
+
     if noFetch {
       try context.writeKraftfile(editor.text, replacing: loaded)
     } else {
@@ -63,6 +67,10 @@ struct PortAddCommand: ParsableCommand {
       let shown = version ?? port.description.recipe.upstream.defaultVersion
       print("added \(port.name) \(shown) to '\(loaded.location.displayPath)'")
     }
+    guard let starter else { return }
+    let changes = try starter.updateProject(
+      in: loaded.location.directory, addedKeys: !starterKeys.isEmpty, fileSystem: context.fileSystem)
+    for line in starterKeys + changes { print(line) }
   }
 
   /// True when a library the Kraftfile already lists provides what `port` would be added for

@@ -76,6 +76,7 @@ struct ProjectTemplate: Sendable {
 
           targets:
             - qemu/x86_64
+            - qemu/arm64
 
           """
         ),

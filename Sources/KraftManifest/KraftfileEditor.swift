@@ -98,6 +98,28 @@ public struct KraftfileEditor: Sendable {
     self.lines = lines
   }
 
+  /// The Kraftfile's top-level keys, in the file's order.
+  public func topLevelKeys() throws -> [String] {
+    guard case .mapping(let pairs) = try YAMLComposer.compose(text, file: file).content else {
+      throw KraftfileEditError(message: "'\(file)' is not a map of keys; cannot edit it")
+    }
+    return pairs.compactMap { $0.key.scalarText }
+  }
+
+  /// Appends the top-level `key: value` (`value` is YAML text) at the end of the file. An
+  /// existing key of that name is an error: kraft never rewrites what the user wrote.
+  public mutating func addTopLevelKey(_ key: String, value: String) throws {
+    if try topLevelKeys().contains(key) {
+      throw KraftfileEditError(message: "'\(key):' is already in '\(file)'")
+    }
+    var lines = self.lines
+    while let last = lines.last, last.trimmingSpaces.isEmpty { lines.removeLast() }
+    // After an indented block (`libraries:`'s entries), a blank line, as kraft init writes.
+    if let last = lines.last, last.first == " " { lines.append("") }
+    lines.append("\(key): \(value)")
+    self.lines = lines
+  }
+
   // MARK: - Locating the section
 
   struct Entry {

@@ -119,4 +119,14 @@ import Testing
     var editor = KraftfileEditor(text: "libraries: {musl: 1.2.3}\n")
     #expect(throws: KraftfileEditError.self) { try editor.addLibrary("zlib", version: nil) }
   }
+
+  @Test func topLevelKeysAreAppendedOnceAndNeverRewritten() throws {
+    var editor = KraftfileEditor(text: commented)
+    try editor.addTopLevelKey("rootfs", value: "./rootfs")
+    try editor.addTopLevelKey("cmd", value: #"["/app/main.py"]"#)
+    #expect(
+      editor.text == commented + "\nrootfs: ./rootfs\ncmd: [\"/app/main.py\"]\n")
+    #expect(try editor.topLevelKeys() == ["spec", "name", "libraries", "targets", "rootfs", "cmd"])
+    #expect(throws: KraftfileEditError.self) { try editor.addTopLevelKey("cmd", value: "[]") }
+  }
 }
