@@ -50,6 +50,13 @@ x86_pvh_entry:
 
 	.globl x86_boot32
 x86_boot32:
+	/* The boot's first timestamp: the monotonic clock starts here. In
+	 * .data, as BSS is cleared next. */
+	mov %edi, %ebx
+	rdtsc
+	mov %eax, x86_boot_tsc
+	mov %edx, x86_boot_tsc + 4
+	mov %ebx, %edi
 	/* Clear BSS (page tables and stacks live there), keeping %edi. */
 	mov %edi, %edx
 	mov $__bss_start, %edi
@@ -133,6 +140,12 @@ x86_gdt_end:
 x86_boot_gdt_desc:
 	.word x86_gdt_end - x86_gdt - 1
 	.quad x86_gdt
+
+	.section .data
+	.balign 8
+	.globl x86_boot_tsc
+x86_boot_tsc:
+	.quad 0
 
 	.section .bss.boot, "aw", @nobits
 	.balign 4096
