@@ -57,13 +57,16 @@ x86_boot32:
 	mov %eax, x86_boot_tsc
 	mov %edx, x86_boot_tsc + 4
 	mov %ebx, %edi
-	/* Clear BSS (page tables and stacks live there), keeping %edi. */
+	/* Clear BSS (page tables and stacks live there), keeping %edi; four
+	 * bytes per step (the linker scripts align both ends to 16): under
+	 * TCG each step of a rep is a translated-block iteration. */
 	mov %edi, %edx
 	mov $__bss_start, %edi
 	mov $__bss_end, %ecx
 	sub %edi, %ecx
+	shr $2, %ecx
 	xor %eax, %eax
-	rep stosb
+	rep stosl
 	mov %edx, %edi
 
 	/* PML4[0] -> PDPT; PDPT[0..3] -> four page directories. */
