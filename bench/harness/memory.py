@@ -93,7 +93,12 @@ def measure_alone(kraft, folders, work, floors, runs, log):
         build = kraft.build(project, targets=targets)
         for target in targets:
             if not build.ok:
-                reason = "does not build: " + stats.first_line(build.completed.output)
+                done = build.completed
+                reason = (
+                    f"the build timed out after {done.seconds:.0f} s"
+                    if done.timed_out
+                    else "does not build: " + stats.first_line(done.output)
+                )
                 figures.append(stats.unavailable(GROUP, project.name, target, NAME, reason))
                 continue
             log(f"  {project.name}: smallest -m on {target}")
