@@ -53,7 +53,7 @@ def parse_arguments():
         "--quick", action="store_true", help="2 runs of everything, results to bench/work/quick"
     )
     parser.add_argument(
-        "--only", choices=["posix-probes", "http", "nginx", "redis", "runtime", "python", "cache"],
+        "--only", choices=["posix-probes", "http", "nginx", "redis", "runtime", "memory", "python", "cache"],
         help="measure this figure alone; results to bench/results/<figure>.json and .txt",
     )
     arguments = parser.parse_args()
@@ -134,6 +134,7 @@ def measure_example(kraft, example, arguments, floors, log):
         floor_image = floors[target.split("/")[1]]
         figures += boots.measure_project(kraft, chosen, target, arguments.boot_runs, floor_image)
         figures.append(memory.measure(kraft, chosen, target, arguments.memory_runs))
+        figures.append(memory.measure_floor(floor_image, chosen.name, target, arguments.memory_runs))
     if project and ARM64_TARGET not in targets:
         for name in ("boot to first line", "boot to exit"):
             figures.append(stats.unavailable("boot", project.name, ARM64_TARGET, name, arm64))
@@ -212,6 +213,14 @@ def main():
         log("runtime micro-benchmarks")
         figures += runtime.measure(kraft, os.path.join(HERE, "programs"), WORK, arguments.runtime_runs, log)
         return finish(results, arguments, log, base="runtime")
+    if arguments.only == "memory":
+        log("smallest -m: hello, the first musl example and one malloc(64 MiB), beside QEMU's floor")
+        floors = floor.build_floor_images(os.path.join(HERE, "floor"), os.path.join(WORK, "floor"))
+        primary = sorted(full_build_examples(examples(None)))
+        folders = [os.path.join(REPOSITORY, "examples", name) for name in primary]
+        folders.append(os.path.join(HERE, "memory", "malloc64"))
+        figures += memory.measure_alone(kraft, folders, WORK, floors, arguments.memory_runs, log)
+        return finish(results, arguments, log, base="memory")
     if arguments.only == "http":
         # Not in the default suite: the Linux guest alone takes minutes to bisect under TCG.
         log("HTTP: kraft image against a Linux guest")

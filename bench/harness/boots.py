@@ -2,11 +2,17 @@
 to QEMU's floor for that machine. Image and floor boots alternate, so both see the same
 machine load, and the per-pair difference is a figure of its own."""
 
+import re
+
 from . import boot, launch, stats
 
 GROUP = "boot"
 BOOT_TIMEOUT_S = 60
 NAMES = ("boot to first line", "boot to exit")
+GUEST_NAME = "guest clock: first instruction to main"
+# kcore_start's line at loglevel=info; the guest's monotonic clock starts at the first
+# instruction of the kernel's entry (rdtsc on x86_64, cntvct on arm64).
+MAIN_REACHED = re.compile(r"kraft: main reached (\d+) ns after the first instruction")
 
 
 def measure_project(kraft, project, target, runs, floor_image, memory_mib=64):
@@ -73,7 +79,40 @@ def measure_project(kraft, project, target, runs, floor_image, memory_mib=64):
                 [floor_reason or "no floor boot succeeded"], {"machine": machine, "paired": True},
             )
         )
+    figures.append(_guest_figure(image, subject, target, runs, machine))
     return figures
+
+
+def _guest_figure(image, subject, target, runs, machine):
+    """The kernel's own share of the boot, from the guest's cycle counter: what QEMU's
+    floor does not include (the firmware and QEMU's start-up come before the first
+    instruction)."""
+    if not image.method.startswith("qemu"):
+        reason = "booted through kraft run, which passes no kernel arguments"
+        return stats.unavailable(GROUP, subject, target, GUEST_NAME, reason)
+    command = with_kernel_argument(image.command, "loglevel=info")
+    verbose = launch.Launcher(command, image.expected_status, image.method)
+    samples, failures = [], []
+    for _ in range(runs):
+        result = verbose.boot(BOOT_TIMEOUT_S)
+        found = MAIN_REACHED.search(result.output)
+        if not verbose.succeeded(result) or not found:
+            failures.append(launch.failure_reason(result, verbose) if not found else "failed")
+            continue
+        samples.append(int(found.group(1)) / 1e6)
+    extra = {"machine": machine, "clock": "guest", "failed_runs": len(failures)}
+    return _figure(subject, target, GUEST_NAME, samples, failures or ["no 'main reached' line"], extra)
+
+
+def with_kernel_argument(command, argument):
+    """QEMU's command with argument first in -append (kernel arguments precede `--`)."""
+    command = list(command)
+    if "-append" in command:
+        index = command.index("-append") + 1
+        command[index] = f"{argument} {command[index]}"
+    else:
+        command += ["-append", argument]
+    return command
 
 
 def _figure(subject, target, name, samples, failures, extra):

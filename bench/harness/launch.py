@@ -40,9 +40,17 @@ def for_project(kraft, project, target, memory_mib, cmd=None):
             launcher = for_image(target, project.image(target), memory_mib, cmd, initrd, project.env)
             launcher.method = "qemu -initrd"
             return launcher
-        command = [kraft.binary, "run", "-W", "-t", target, "-M", str(memory_mib), "--"] + cmd
+        command = [kraft.binary, "run", "-W", "-t", target, "-M", kraft_run_mib(memory_mib), "--"] + cmd
         return Launcher(command, 0, "kraft run", cwd=project.directory, env=kraft.env)
     return for_image(target, project.image(target), memory_mib, cmd, env=project.env)
+
+
+def kraft_run_mib(size):
+    """kraft run's -M takes whole MiB: a QEMU size in K ("1152K") is rounded up."""
+    text = str(size)
+    if text.endswith("K"):
+        return str(-(-int(text[:-1]) // 1024))
+    return text
 
 
 def failure_reason(result, launcher):

@@ -1,38 +1,71 @@
-"""The smallest guest memory (`-m`, MiB) at which an image still runs its example to the
-end: same output lines and exit status as at the default 64 MiB, found by bisection."""
+"""The smallest guest memory (`-m`) at which an image still runs its example to the end: same
+output lines and exit status as at the default 64 MiB, found by bisection in 64 KiB steps
+(QEMU accepts `-m 1152K`). QEMU's floor stub gets the same measurement, so an image's figure
+reads against what QEMU itself needs on that machine."""
+
+import os
 
 from . import launch, stats
+from .kraft import HarnessError, Project
 
 GROUP = "memory"
 NAME = "smallest -m that runs the example"
+FLOOR_NAME = "QEMU floor: smallest -m"
 DEFAULT_MIB = 64
+# --only memory: malloc64 cannot run in 64 MiB, so every program is bisected below 128 MiB.
+ALONE_REFERENCE_MIB = 128
+STEP_KIB = 64
+STEPS_PER_MIB = 1024 // STEP_KIB
 
 
-def measure(kraft, project, target, runs=1):
-    def launcher(mib):
-        return launch.for_project(kraft, project, target, mib)
+def qemu_size(steps):
+    """`-m` for QEMU: K units, so sizes below and between MiB work."""
+    return f"{steps * STEP_KIB}K"
 
-    reference_launcher = launcher(DEFAULT_MIB)
+
+def measure(kraft, project, target, runs=1, reference_mib=DEFAULT_MIB):
+    def launcher(size):
+        return launch.for_project(kraft, project, target, size)
+
+    return _smallest(launcher, project.name, target, NAME, runs, reference_mib)
+
+
+def measure_floor(floor_image, subject, target, runs=1):
+    """The floor stub's smallest -m on target (an error text instead of a path: unavailable)."""
+    if not floor_image.startswith("/"):
+        return stats.unavailable(GROUP, subject, target, FLOOR_NAME, floor_image)
+
+    def launcher(size):
+        return launch.for_image(target, floor_image, size)
+
+    return _smallest(launcher, subject, target, FLOOR_NAME, runs)
+
+
+def _smallest(launcher, subject, target, name, runs, reference_mib=DEFAULT_MIB):
+    """Bisects (0, reference_mib] against the output of a boot at reference_mib."""
+    reference_launcher = launcher(reference_mib)
     reference = reference_launcher.boot(60)
     if not reference_launcher.succeeded(reference):
-        reason = "does not run at 64 MiB: " + launch.failure_reason(reference, reference_launcher)
-        return stats.unavailable(GROUP, project.name, target, NAME, reason)
+        reason = f"does not run at {reference_mib} MiB: " + launch.failure_reason(
+            reference, reference_launcher
+        )
+        return stats.unavailable(GROUP, subject, target, name, reason)
     lines = reference.app_lines()
     # A too-small guest may hang rather than fail; a probe gets a generous multiple of a
     # normal run before it counts as a failure.
     timeout = max(3.0, 10 * reference.exit_ns / 1e9)
 
-    def runs_at(mib):
-        chosen = launcher(mib)
+    def runs_at(steps):
+        chosen = launcher(qemu_size(steps))
         return chosen.succeeded(chosen.boot(timeout), lines)
 
     samples, probes = [], []
     for _ in range(runs):
-        smallest, tried = bisect(runs_at, 0, DEFAULT_MIB)
-        samples.append(smallest)
+        smallest, tried = bisect(runs_at, 0, reference_mib * STEPS_PER_MIB)
+        samples.append(smallest * STEP_KIB)
         probes.append(tried)
     return stats.figure(
-        GROUP, project.name, target, NAME, "MiB", samples, probes=probes, probe_timeout_s=timeout
+        GROUP, subject, target, name, "KiB", samples, probes=probes, probe_timeout_s=timeout
     )
 
 
@@ -48,3 +81,33 @@ def bisect(runs_at, low, high):
         else:
             low = middle
     return high, probes
+
+
+def measure_alone(kraft, folders, work, floors, runs, log):
+    """`bench/run --only memory`: the smallest -m of each project folder on its x86_64 targets,
+    each beside QEMU's floor on the same machine, without the build and boot figures."""
+    figures = []
+    for folder in folders:
+        subject = os.path.basename(folder)
+        try:
+            project = Project.copy(kraft, folder, os.path.join(work, "memory", subject))
+        except HarnessError as error:
+            figures.append(stats.unavailable(GROUP, subject, "all", NAME, str(error)))
+            continue
+        targets = [t for t in project.targets if t.endswith("/x86_64")]
+        build = kraft.build(project, targets=targets)
+        for target in targets:
+            if not build.ok:
+                done = build.completed
+                reason = (
+                    f"the build timed out after {done.seconds:.0f} s"
+                    if done.timed_out
+                    else "does not build: " + stats.first_line(done.output)
+                )
+                figures.append(stats.unavailable(GROUP, project.name, target, NAME, reason))
+                continue
+            log(f"  {project.name}: smallest -m on {target}")
+            figures.append(measure(kraft, project, target, runs, ALONE_REFERENCE_MIB))
+            floor_image = floors[target.split("/")[1]]
+            figures.append(measure_floor(floor_image, project.name, target, runs))
+    return figures

@@ -21,6 +21,8 @@ def format_value(value, unit):
         return f"{int(value)} B"
     if unit == "MiB":
         return f"{int(value)} MiB"
+    if unit == "KiB":
+        return f"{int(value)} KiB"
     if unit == "req/s":
         return f"{value:.0f} req/s"
     if unit == "count":

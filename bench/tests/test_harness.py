@@ -8,7 +8,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from harness import boot, memory, report, stats, toolchain  # noqa: E402
+from harness import boot, boots, launch, memory, report, stats, toolchain  # noqa: E402
 
 
 class ConsoleTests(unittest.TestCase):
@@ -45,6 +45,25 @@ class MemoryTests(unittest.TestCase):
             smallest, probes = memory.bisect(lambda mib: mib >= boundary, 0, 64)
             self.assertEqual(smallest, boundary)
             self.assertLessEqual(probes, 6)
+
+
+    def test_sizes_are_64_kib_steps_in_qemu_units(self):
+        self.assertEqual(memory.qemu_size(18), "1152K")
+        self.assertEqual(launch.kraft_run_mib("1152K"), "2")
+        self.assertEqual(launch.kraft_run_mib(64), "64")
+
+
+class GuestClockTests(unittest.TestCase):
+    def test_kernel_argument_goes_before_the_app_arguments(self):
+        command = boot.qemu_command("qemu/x86_64", "/i", 64, boot.app_command_line(["a"]))
+        changed = boots.with_kernel_argument(command, "loglevel=info")
+        self.assertEqual(changed[-2:], ["-append", "loglevel=info -- a"])
+        bare = boots.with_kernel_argument(boot.qemu_command("qemu/x86_64", "/i", 64), "x")
+        self.assertEqual(bare[-2:], ["-append", "x"])
+
+    def test_main_reached_line_is_read(self):
+        line = "[info] kraft: main reached 1234567 ns after the first instruction"
+        self.assertEqual(boots.MAIN_REACHED.search(line).group(1), "1234567")
 
 
 class StatsTests(unittest.TestCase):

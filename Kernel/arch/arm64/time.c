@@ -21,6 +21,7 @@
 #define TIMER_VIRT_PPI  11u /* PPI 11 = interrupt ID 27 */
 
 static uint64_t count_at_boot;
+uint64_t arm64_first_count;
 static uint64_t ns_per_tick;  /* 32.32 */
 static uint64_t ticks_per_ns; /* 32.32 */
 static unsigned timer_intid = GIC_PPI_BASE + TIMER_VIRT_PPI;
@@ -40,7 +41,8 @@ void arm64_timer_init(void)
 		kpanic("the generic timer has no frequency (CNTFRQ_EL0 is 0)");
 	ns_per_tick = (NS_PER_SEC << 32) / freq;
 	ticks_per_ns = (freq << 32) / NS_PER_SEC;
-	count_at_boot = counter();
+	/* Time 0 is the boot's first instruction (head.S read the counter). */
+	count_at_boot = arm64_first_count ? arm64_first_count : counter();
 
 	/* "interrupts": secure, non-secure physical, virtual, hypervisor;
 	 * each <type number flags>. */

@@ -125,7 +125,8 @@ void x86_tsc_calibrate(void)
 		calibrate_against_pit();
 		source = "pit";
 	}
-	tsc_at_boot = rdtsc();
+	/* Time 0 is the boot's first instruction (entry.S read the TSC). */
+	tsc_at_boot = x86_boot_tsc ? x86_boot_tsc : rdtsc();
 	x86_pic_unmask(0);
 	kdebug("tsc: %lu kHz (from %s)", tsc_hz / 1000, source);
 }

@@ -1,7 +1,8 @@
 /*
  * Building struct kboot_info. Boot protocol parsers report RAM as they find
- * it; this keeps only what is free: above 1 MiB (BIOS and firmware data
- * below), outside the kernel image, page-aligned, and at most
+ * it; this keeps only what is free: above the first 64 KiB (the NULL guard,
+ * which x86_64 leaves unmapped; arm64 RAM starts far above it), outside the
+ * kernel image, page-aligned, and at most
  * KBOOT_MAX_REGIONS ranges (the largest are kept if there are more). The
  * initrd, when a parser recorded one first, is kept out the same way.
  */
@@ -10,7 +11,14 @@
 #include <kraft/kerrno.h>
 #include <kraft/kstring.h>
 
-#define LOW_MEMORY_END 0x100000ULL
+/*
+ * RAM below 1 MiB is used too: on x86 the firmware's own areas there (the
+ * EBDA, the BIOS) are not RAM in the memory map, and what the loader left in
+ * the rest (Multiboot or PVH information, the command line) has been read
+ * and copied before the allocator takes over. That is 575 KiB more on a pc
+ * guest, a third of the smallest one's memory.
+ */
+#define FIRST_FREE_ADDRESS 0x10000ULL
 
 static void add_region(struct kboot_info *info, uint64_t base, uint64_t end)
 {
@@ -69,8 +77,8 @@ void kboot_add_ram(struct kboot_info *info, uint64_t base, uint64_t size)
 
 	if (end < base)
 		end = ~0ULL; /* wrapped: clamp */
-	if (base < LOW_MEMORY_END)
-		base = LOW_MEMORY_END;
+	if (base < FIRST_FREE_ADDRESS)
+		base = FIRST_FREE_ADDRESS;
 	add_outside(info, base, end, holes, info->initrd_size ? 2 : 1);
 }
 

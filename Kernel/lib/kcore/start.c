@@ -7,6 +7,7 @@
 #include <kraft/boot.h>
 #include <kraft/kcore.h>
 #include <kraft/kinit.h>
+#include <kraft/ktime.h>
 #include <kraft/print.h>
 #include "kcore_internal.h"
 
@@ -50,6 +51,12 @@ void kcore_start(struct kboot_info *info)
 	/* 6. The application; its return value is the VM's exit status. A
 	 * registered runner (the in-kernel tests, a libc that sets itself up
 	 * first) runs instead of the plain call. */
+	/* The monotonic clock starts at the boot's first instruction (the
+	 * arch's entry reads the cycle counter), so this is the kernel's
+	 * whole share of the boot; bench/ reads it (loglevel=info). */
+	uint64_t boot_ns = ktime_monotonic_ns();
+	kinfo("kraft: main reached %lu ns after the first instruction",
+	      (unsigned long)boot_ns);
 	const struct kinit_main *runner = kinit_main_runner();
 	if (runner)
 		kcore_exit(runner->run(kcore_argc(), kcore_argv(), main));

@@ -18,9 +18,21 @@
  * before mmap fails, so /proc/meminfo counts it as available
  * (KALLOC_RECLAIMABLE_REGISTER).
  *
+ * A file mapping (read-only, or MAP_PRIVATE) is a run filled from the file
+ * with pread at mmap time: with one address space and no page faults there
+ * is nothing to share lazily, and a private copy is exactly what
+ * MAP_PRIVATE promises (what the file does later is not seen, which POSIX
+ * leaves unspecified). The file is reached through the system-call layer
+ * (fcntl, pread64), so this library names no file system. A shared mapping
+ * that may be written would have to reach the file again: it fails with
+ * ENODEV.
+ *
  * brk grows within one region reserved on first use
  * (CONFIG_POSIX_MM_BRK_ORDER pages, 2^order); past it brk fails the Linux way
- * (returns the old break) and musl falls back to mmap.
+ * (returns the old break) and musl falls back to mmap. The region is taken
+ * whole at the first brk, used or not, so it is small by default (64 KiB:
+ * mallocng keeps only its metadata there; 1 MiB raised musl-stdio's smallest
+ * guest by 960 KiB).
  */
 #include <stdint.h>
 #include <kraft/alloc.h>
@@ -30,7 +42,7 @@
 #include <kraft/syscall.h>
 
 #ifndef CONFIG_POSIX_MM_BRK_ORDER
-#define CONFIG_POSIX_MM_BRK_ORDER 8
+#define CONFIG_POSIX_MM_BRK_ORDER 4
 #endif
 #ifndef CONFIG_POSIX_MM_CACHE_PAGES
 #define CONFIG_POSIX_MM_CACHE_PAGES 64
@@ -38,12 +50,17 @@
 #define CACHE_SLOTS 16
 
 #define PROT_NONE       0
+#define PROT_WRITE      0x2
 #define MAP_SHARED      0x01
 #define MAP_PRIVATE     0x02
 #define MAP_FIXED       0x10
 #define MAP_ANONYMOUS   0x20
 #define MREMAP_MAYMOVE  1
 #define MAP_FAILED_ADDR ((long)-1)
+#define F_GETFL         3
+#define O_ACCMODE       3
+#define O_WRONLY        1
+#define O_RDWR          2
 
 struct mapping {
 	uintptr_t base;
@@ -127,19 +144,76 @@ static size_t cached_bytes(void)
 }
 KALLOC_RECLAIMABLE_REGISTER(posix_mm_run_cache, cached_bytes);
 
-static long map_anonymous(size_t len)
+/* A run of len bytes, recorded; not yet zeroed. */
+static void *map_run(size_t len)
 {
 	struct mapping *m = kmalloc(sizeof(*m));
 	if (!m)
-		return -KENOMEM;
+		return 0;
 	void *mem = run_get(pages_of(len));
 	if (!mem) {
 		kfree(m);
-		return -KENOMEM;
+		return 0;
 	}
-	kmemset(mem, 0, len);
 	*m = (struct mapping){(uintptr_t)mem, len, 0, mappings};
 	mappings = m;
+	return mem;
+}
+
+static long map_anonymous(size_t len)
+{
+	void *mem = map_run(len);
+	if (!mem)
+		return -KENOMEM;
+	kmemset(mem, 0, len);
+	return (long)mem;
+}
+
+static long sys_munmap(long addr, long length, long a2, long a3, long a4,
+                       long a5);
+
+/* Linux's checks, in its order: the file must be open for reading, and for
+ * writing too when a shared mapping may write it. */
+static long file_access_check(long fd, long prot, long flags)
+{
+	long fl = ksyscall(KSYS_fcntl, fd, F_GETFL, 0, 0, 0, 0);
+	if (fl < 0)
+		return fl; /* EBADF */
+	if ((fl & O_ACCMODE) == O_WRONLY)
+		return -KEACCES;
+	if ((flags & MAP_SHARED) && (prot & PROT_WRITE)) {
+		if ((fl & O_ACCMODE) != O_RDWR)
+			return -KEACCES;
+		return -KENODEV; /* shared writable file mappings */
+	}
+	return 0;
+}
+
+/* len bytes of fd from offset into a fresh run; past the end of the file
+ * the run is zero, as the tail of a mapping's last page is on Linux. */
+static long map_file(size_t len, long prot, long flags, long fd, long offset)
+{
+	long err = file_access_check(fd, prot, flags);
+	if (err)
+		return err;
+	char *mem = map_run(len);
+	if (!mem)
+		return -KENOMEM;
+	size_t got = 0;
+	while (got < len) {
+		long n = ksyscall(KSYS_pread64, fd, (long)(mem + got),
+		                  (long)(len - got), offset + (long)got, 0, 0);
+		if (n < 0) {
+			sys_munmap((long)mem, (long)len, 0, 0, 0, 0);
+			/* A pipe, a directory: nothing to map (Linux's ENODEV).
+			 */
+			return n == -KEINTR ? n : -KENODEV;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	kmemset(mem + got, 0, len - got);
 	return (long)mem;
 }
 
@@ -149,10 +223,11 @@ static long sys_mmap(long addr, long length, long prot, long flags, long fd,
 	if (length <= 0 || (offset & (ARCH_PAGE_SIZE - 1)) ||
 	    (size_t)length > SIZE_MAX - ARCH_PAGE_SIZE)
 		return -KEINVAL;
-	if (!(flags & MAP_ANONYMOUS))
-		return -19; /* ENODEV: file mappings are not supported */
 	if (flags & MAP_FIXED)
 		return -KENOMEM; /* no address space to place it in */
+	if (!(flags & MAP_ANONYMOUS))
+		return map_file(page_round((size_t)length), prot, flags, fd,
+		                offset);
 	return map_anonymous(page_round((size_t)length));
 }
 KSYSCALL_REGISTER(mmap, sys_mmap);

@@ -178,8 +178,10 @@ static void parse_tree(void)
 			add_ram(base, base + size, 0);
 }
 
-__attribute__((noreturn)) void arm64_boot_main(uintptr_t x0)
+__attribute__((noreturn)) void arm64_boot_main(uintptr_t x0,
+                                               uint64_t first_count)
 {
+	arm64_first_count = first_count;
 	const void *tree = find_tree(x0);
 	int err = tree ? fdt_init(tree) : -1;
 

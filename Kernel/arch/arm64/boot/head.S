@@ -74,6 +74,9 @@ arm64_entry:
 	msr elr_el2, x0
 	eret
 1:
+	/* The boot's first timestamp (after the EL2 set-up, which may change
+	 * the counter's offset): the monotonic clock starts here. */
+	mrs x20, cntvct_el0
 	msr daifset, #0xf
 	adrp x0, arm64_exception_stack_top
 	add x0, x0, :lo12:arm64_exception_stack_top
@@ -150,6 +153,7 @@ arm64_entry:
 	mov x29, #0			/* ends frame-pointer backtraces */
 	mov x30, #0
 	mov x0, x19
+	mov x1, x20
 	bl arm64_boot_main
 8:	wfi
 	b 8b

@@ -50,13 +50,23 @@ x86_pvh_entry:
 
 	.globl x86_boot32
 x86_boot32:
-	/* Clear BSS (page tables and stacks live there), keeping %edi. */
+	/* The boot's first timestamp: the monotonic clock starts here. In
+	 * .data, as BSS is cleared next. */
+	mov %edi, %ebx
+	rdtsc
+	mov %eax, x86_boot_tsc
+	mov %edx, x86_boot_tsc + 4
+	mov %ebx, %edi
+	/* Clear BSS (page tables and stacks live there), keeping %edi; four
+	 * bytes per step (the linker scripts align both ends to 16): under
+	 * TCG each step of a rep is a translated-block iteration. */
 	mov %edi, %edx
 	mov $__bss_start, %edi
 	mov $__bss_end, %ecx
 	sub %edi, %ecx
+	shr $2, %ecx
 	xor %eax, %eax
-	rep stosb
+	rep stosl
 	mov %edx, %edi
 
 	/* PML4[0] -> PDPT; PDPT[0..3] -> four page directories. */
@@ -133,6 +143,12 @@ x86_gdt_end:
 x86_boot_gdt_desc:
 	.word x86_gdt_end - x86_gdt - 1
 	.quad x86_gdt
+
+	.section .data
+	.balign 8
+	.globl x86_boot_tsc
+x86_boot_tsc:
+	.quad 0
 
 	.section .bss.boot, "aw", @nobits
 	.balign 4096

@@ -40,6 +40,8 @@ bool arm64_mmu_is_guard(uintptr_t va);
 
 /* Generic timer (time.c): calibration, and its interrupt. */
 void arm64_timer_init(void);
+/* The virtual counter at the boot's first instruction (head.S). */
+extern uint64_t arm64_first_count;
 void arm64_timer_irq(unsigned intid);
 
 /*

@@ -58,6 +58,8 @@ void x86_lapic_eoi(void);
 /* Routes GSI 16..47 through an IOAPIC; 0 or -KEINVAL when none has it. */
 int x86_ioapic_route(unsigned gsi);
 void x86_tsc_calibrate(void);
+/* The TSC at the boot's first instruction (entry.S). */
+extern uint64_t x86_boot_tsc;
 void x86_pit_irq(void);
 uint64_t x86_rtc_read_epoch(void);
 void x86_mmu_init(struct kboot_info *info);

@@ -29,8 +29,9 @@ struct kboot_info {
 };
 
 /*
- * Adds RAM [base, base+size) to info, minus the kernel image and anything
- * below 1 MiB. Boot protocol parsers call it for each usable range.
+ * Adds RAM [base, base+size) to info, minus the kernel image, the initrd and
+ * the first 64 KiB (the NULL guard). Boot protocol parsers call it for each
+ * usable range.
  */
 void kboot_add_ram(struct kboot_info *info, uint64_t base, uint64_t size);
 
