@@ -115,8 +115,9 @@ def loop_figures(kraft, project, runs):
                                   ("python3.11 native", "unikernel / python3.11 native", None)):
             other, other_reason = measured[side]
             if guest and other:
+                extra = {"goal": goal} if goal else {}
                 figures.append(stats.figure(GROUP, subject, "ratio", label, "ratio",
-                                            [g / o for g, o in zip(guest, other)], goal=goal))
+                                            [g / o for g, o in zip(guest, other)], **extra))
             else:
                 figures.append(stats.unavailable(GROUP, subject, "ratio", label, guest_reason or other_reason))
     return figures
