@@ -59,7 +59,7 @@ enum RedisCLI {
 struct RedisBootTests {
   /// One boot per architecture checks everything a client can do to the server: commands of
   /// each type, a 10 MB value, pipelining, SAVE (BGSAVE answers an error: no fork), a client
-  /// leaving mid-command, malformed protocol and more idle connections than maxclients; the
+  /// leaving mid-command and mid-reply, malformed protocol and more idle connections than maxclients; the
   /// server answers after each, and SHUTDOWN ends the VM with status 0.
   @Test(arguments: ["x86_64", "arm64"])
   func redisCLIDrivesTheServer(architecture: String) async throws {
@@ -137,17 +137,20 @@ struct RedisBootTests {
     return String(decoding: data, as: UTF8.self)
   }
 
-  /// Leaves a SET mid-value, sends malformed requests, then holds 230 idle connections (above
-  /// the template's maxclients 200) and reads what the last one is told unasked.
+  /// Leaves a SET mid-value and a GET of the 10 MB value mid-reply, sends malformed requests,
+  /// then holds 230 connections (above the template's maxclients 200; some of them with half a
+  /// command sent) and reads what the last one is told unasked.
   static let abusiveClients = """
     import socket, sys, time
     port = int(sys.argv[1])
     def connect():
         s = socket.create_connection(("127.0.0.1", port)); s.settimeout(20); return s
     s = connect(); s.sendall(b"*3\\r\\n$3\\r\\nSET\\r\\n$1\\r\\nx\\r\\n$100000\\r\\nabc"); s.close()
+    s = connect(); s.sendall(b"*2\\r\\n$3\\r\\nGET\\r\\n$3\\r\\nbig\\r\\n"); s.recv(65536); s.close()
     s = connect(); s.sendall(b"*abc\\r\\n"); print("malformed:", s.recv(100).decode().strip()); s.close()
     s = connect(); s.sendall(b"*1\\r\\n$999999999999\\r\\n"); print("malformed:", s.recv(100).decode().strip()); s.close()
     idle = [connect() for _ in range(230)]
+    for s in idle[:100:2]: s.sendall(b"*2\\r\\n$4\\r\\nECHO\\r\\n$5\\r\\nhal")
     time.sleep(2)
     last = idle[-1]
     print("refused beyond maxclients:", last.recv(100).decode().strip())

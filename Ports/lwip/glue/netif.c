@@ -104,6 +104,12 @@ err_t kraft_netif_init(struct netif *nif)
 	nif->output_ip6 = ethip6_output;
 	nif->mtu6 = dev->mtu;
 #endif
+	/* The device finishes TCP checksums of what it sends. UDP keeps its
+	 * own: a fragmented datagram's sum spans frames the device sees apart.
+	 */
+	if (dev->features & NETDEV_F_CSUM_TX)
+		NETIF_SET_CHECKSUM_CTRL(nif, NETIF_CHECKSUM_ENABLE_ALL &
+		                                 ~NETIF_CHECKSUM_GEN_TCP);
 	dev->on_rx = on_rx;
 	dev->on_rx_ctx = k;
 	if (dev->ops->rx_notify_enable)

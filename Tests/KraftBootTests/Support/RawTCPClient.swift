@@ -67,5 +67,17 @@ final class RawTCPClient {
     return answer.split(separator: "\r\n", maxSplits: 1).first.map(String.init)
   }
 
+  /// Whether the peer closes the connection (end of stream or reset) before the receive
+  /// timeout; whatever it sends first is read and dropped.
+  func waitForPeerClose() -> Bool {
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    for _ in 0..<1024 {
+      let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+      if count == 0 { return true }
+      if count < 0 { return errno == ECONNRESET }
+    }
+    return false
+  }
+
   deinit { close(descriptor) }
 }

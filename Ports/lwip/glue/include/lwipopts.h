@@ -104,9 +104,18 @@ void kraft_lwip_free(void *ptr);
 #define LWIP_NETIF_LINK_CALLBACK   1
 #define LWIP_NETIF_API             1
 #define LWIP_SINGLE_NETIF          0
-#define LWIP_CHECKSUM_ON_COPY      1
+/* Checksums per interface: one whose device finishes TCP checksums
+ * (virtio-net's CSUM offload) sends segments unsummed (netif.c), so the send
+ * path copies data without summing it; the others (loopback) sum as they
+ * send. Sums still made (received frames, loopback) take 32 bits a step. */
+#define LWIP_CHECKSUM_CTRL_PER_NETIF 1
+#define LWIP_CHECKSUM_ON_COPY        0
+#define LWIP_CHKSUM_ALGORITHM        3
 
-/* TCP sizes: a window of 64 segments, scaled when enabled. */
+/* TCP sizes: a receive window of 128 segments, scaled when enabled; a send
+ * buffer of 128 segments, so one connection keeps enough in flight to fill
+ * the link between the guest and its host (64 held nginx's 1 MiB files to
+ * about 11 MB/s under TCG). */
 #define TCP_MSS 1460
 #ifdef CONFIG_LWIP_WND_SCALE
 #define LWIP_WND_SCALE 1
@@ -115,9 +124,9 @@ void kraft_lwip_free(void *ptr);
 #else
 #define TCP_WND (44 * TCP_MSS)
 #endif
-#define TCP_SND_BUF                (64 * TCP_MSS)
+#define TCP_SND_BUF                (128 * TCP_MSS)
 #define TCP_SND_QUEUELEN           (4 * TCP_SND_BUF / TCP_MSS)
-#define TCP_SNDLOWAT               (TCP_SND_BUF / 2)
+#define TCP_SNDLOWAT               (32 * TCP_MSS) /* below lwIP's 16-bit limit */
 #define TCP_OVERSIZE               TCP_MSS
 #define TCP_LISTEN_BACKLOG         1
 #define TCP_DEFAULT_LISTEN_BACKLOG 128
