@@ -92,7 +92,8 @@ public struct BuildExecutor: Sendable {
       }, uniquingKeysWith: { first, _ in first })
     // One stats record per compile of this build, read for the counts (ccache's own totals
     // are shared by every build that uses the cache at the same time).
-    let cacheLog = compileCache.map { _ in CompileCacheLog(path: plan.outputDirectory + "/.kraft-ccache.log")
+    let cacheLog = compileCache.map { _ in
+      CountingLog<CompileCacheLog.Counts>(path: plan.outputDirectory + "/.kraft-ccache.log")
     }
     var buildEnvironment = environment.merging(["NINJA_STATUS": "[%f/%t] "]) { $1 }
     if let compileCache, let cacheLog {
@@ -104,7 +105,7 @@ public struct BuildExecutor: Sendable {
       ) { $1 }
     }
     let distccLog = distributedCompiles.map { _ in
-      DistccLog(path: plan.outputDirectory + "/.kraft-distcc.log")
+      CountingLog<DistccLog.Counts>(path: plan.outputDirectory + "/.kraft-distcc.log")
     }
     if let distributedCompiles, let distccLog {
       try distccLog.reset()
@@ -184,10 +185,10 @@ private final class ParseState: @unchecked Sendable {
   private var parser = NinjaOutputParser()
   private(set) var compiled = 0
   private(set) var linked = 0
-  private let cacheLog: CompileCacheLog?
-  private let distccLog: DistccLog?
+  private let cacheLog: CountingLog<CompileCacheLog.Counts>?
+  private let distccLog: CountingLog<DistccLog.Counts>?
 
-  init(cacheLog: CompileCacheLog?, distccLog: DistccLog?) {
+  init(cacheLog: CountingLog<CompileCacheLog.Counts>?, distccLog: CountingLog<DistccLog.Counts>?) {
     self.cacheLog = cacheLog
     self.distccLog = distccLog
   }
