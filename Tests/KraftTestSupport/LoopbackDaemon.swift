@@ -29,38 +29,13 @@ public final class LoopbackDaemon: @unchecked Sendable {
     _ executable: String, _ arguments: [String], port: Int, log: URL,
     environment: [String: String] = ProcessInfo.processInfo.environment
   ) throws {
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
-    defer { posix_spawnattr_destroy(&attributes) }
-    var none = sigset_t()
-    var all = sigset_t()
-    sigemptyset(&none)
-    sigfillset(&all)
-    posix_spawnattr_setsigmask(&attributes, &none)
-    posix_spawnattr_setsigdefault(&attributes, &all)
-    // A process group of its own, so SIGKILL reaches the workers a server forks (distccd).
-    posix_spawnattr_setpgroup(&attributes, 0)
-    posix_spawnattr_setflags(
-      &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, log.path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-    posix_spawn_file_actions_adddup2(&actions, 1, 2)
-    // glibc's posix_spawn_file_actions_addclosefrom_np is not visible to Swift: bash closes
-    // every descriptor above 2 and then becomes the server (same pid, so SIGKILL reaches it).
-    let script = """
-      for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
-      exec "$@"
-      """
-    let argv = (["/bin/bash", "-c", script, "daemon", executable] + arguments).map { strdup($0) } + [nil]
-    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer { (argv + envp).forEach { free($0) } }
-    var pid = pid_t()
-    let spawned = posix_spawn(&pid, "/bin/bash", &actions, &attributes, argv, envp)
-    guard spawned == 0 else {
-      throw StartFailure(description: "cannot start \(executable): \(String(cString: strerror(spawned)))")
+    let pid: pid_t
+    do {
+      pid = try ShellLikeSpawn.start(
+        executable, arguments, environment: environment, output: log, appending: true,
+        ownProcessGroup: true)
+    } catch let failure as ShellLikeSpawn.Failure {
+      throw StartFailure(description: failure.description)
     }
     self.pid = pid
     for _ in 0..<200 {

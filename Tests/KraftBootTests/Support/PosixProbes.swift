@@ -1,4 +1,5 @@
 import Foundation
+import KraftTestSupport
 
 #if canImport(Glibc)
   import Glibc
@@ -117,45 +118,8 @@ enum PosixProbes {
     _ executable: String, _ arguments: [String], in folder: URL, environment: [String: String],
     output: URL
   ) throws -> Outcome {
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
-    defer { posix_spawnattr_destroy(&attributes) }
-    var none = sigset_t()
-    var all = sigset_t()
-    sigemptyset(&none)
-    sigfillset(&all)
-    posix_spawnattr_setsigmask(&attributes, &none)
-    posix_spawnattr_setsigdefault(&attributes, &all)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, output.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    posix_spawn_file_actions_adddup2(&actions, 1, 2)
-
-    // glibc's posix_spawn_file_actions_addchdir_np and addclosefrom_np are not visible to
-    // Swift: bash enters the folder, closes every descriptor above 2 that the test runner
-    // left open (a program started by a shell has 0, 1 and 2 only, so its next fd is 3), and
-    // execs the program, keeping the clean signal state.
-    let script = """
-      cd "$0" || exit 126
-      for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
-      exec "$@"
-      """
-    let shell = ["/bin/bash", "-c", script, folder.path, executable] + arguments
-    let argv = shell.map { strdup($0) } + [nil]
-    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer { (argv + envp).forEach { free($0) } }
-    var pid = pid_t()
-    let spawned = posix_spawn(&pid, "/bin/bash", &actions, &attributes, argv, envp)
-    guard spawned == 0 else {
-      throw CocoaError(
-        .fileReadUnknown,
-        userInfo: [
-          NSLocalizedDescriptionKey: "cannot run \(executable): \(String(cString: strerror(spawned)))"
-        ])
-    }
+    let pid = try ShellLikeSpawn.start(
+      executable, arguments, environment: environment, output: output, in: folder)
     var status: Int32 = 0
     while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
     let signal = status & 0x7f
