@@ -11,7 +11,8 @@ struct PkgPullCommand: ParsableCommand {
     discussion: """
       Every manifest and blob is checked against its sha256 digest; if one does not match, \
       the pull fails and nothing is stored. Blobs already in the store are not downloaded. \
-      The store is $KRAFT_CACHE_DIR/oci (an OCI image layout). See docs/registries.md.
+      The image's referrers (a release's manifest and SBOM) come with it, verified the same \
+      way. The store is $KRAFT_CACHE_DIR/oci (an OCI image layout). See docs/registries.md.
       """)
 
   @Argument(help: ArgumentHelp("The package: HOST[:PORT]/NAME[:TAG][@sha256:DIGEST].", valueName: "ref"))
@@ -25,7 +26,7 @@ struct PkgPullCommand: ParsableCommand {
     print(
       "pulled \(report.name) (\(report.report.root.digest)): downloaded "
         + "\(report.report.downloadedBlobs) blobs (\(report.report.downloadedBytes) bytes), "
-        + "\(report.report.cachedBlobs) already in the store")
+        + "\(report.report.cachedBlobs) already in the store, \(report.report.referrers) referrers")
   }
 }
 

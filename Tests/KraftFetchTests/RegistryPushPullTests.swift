@@ -66,10 +66,54 @@ import Testing
     let fake = FakeRegistry(host: "registry.test:5000")
     let client = RegistryClient(registry: fake.host, transport: fake, credential: nil)
     let report = try RegistryPusher(layout: layout, client: client).push(root, to: Self.reference)
-    #expect(report.referrers == 1 && report.uploadedBlobs == 6 && report.storedManifests == 4)
+    // 3 image manifests, the referrer, and its tag schema index (the fake has no referrers API).
+    #expect(report.referrers == 1 && report.uploadedBlobs == 6 && report.storedManifests == 5)
     #expect(try client.manifestDescriptor("apps/hello", referrer.digest.description) != nil)
     let again = try RegistryPusher(layout: layout, client: client).push(root, to: Self.reference)
     #expect(again.uploadedBlobs == 0 && again.storedManifests == 0 && again.referrers == 1)
+  }
+
+  @Test(arguments: [false, true])
+  func aPullStoresTheReferrersFromTheAPIOrTheTagSchema(referrersAPI: Bool) throws {
+    let (layout, root) = try Self.packagedLayout()
+    let referrer = try Self.addReferrer(layout, root)
+    let subject = try layout.readManifest(referrer.digest).subject!.digest
+    let fake = FakeRegistry(host: "registry.test:5000")
+    fake.referrersAPI = referrersAPI
+    let client = RegistryClient(registry: fake.host, transport: fake, credential: nil)
+    let pushed = try RegistryPusher(layout: layout, client: client).push(root, to: Self.reference)
+    // Without the API the push lists the referrer in the tag `sha256-<hex>` of its subject.
+    let tag = RegistryClient.referrersTag(subject)
+    #expect((fake.manifests["apps/hello"]?[tag] != nil) == !referrersAPI)
+    #expect(pushed.storedManifests == (referrersAPI ? 4 : 5))
+    let again = try RegistryPusher(layout: layout, client: client).push(root, to: Self.reference)
+    #expect(again.storedManifests == 0)
+
+    let store = OCILayout(root: try TestScratch.make("store") + "/oci")
+    let pulled = try RegistryPuller(layout: store, client: client).pull(Self.reference, as: "hello")
+    #expect(pulled.referrers == 1 && pulled.manifests == 3 && pulled.downloadedBlobs == 6)
+    let stored = try store.referrers(of: subject)
+    #expect(stored.map(\.digest) == [referrer.digest])
+    #expect(stored.first?.artifactType == OCIMediaType.kraftRelease)
+    #expect(try store.blobDigests() == layout.blobDigests())
+  }
+
+  @Test func aListedReferrerOfAnotherSubjectIsNotStored() throws {
+    let (layout, root) = try Self.packagedLayout()
+    let referrer = try Self.addReferrer(layout, root)
+    let fake = FakeRegistry(host: "registry.test:5000")
+    let client = RegistryClient(registry: fake.host, transport: fake, credential: nil)
+    _ = try RegistryPusher(layout: layout, client: client).push(root, to: Self.reference)
+    // Someone lists the first platform's referrer under the index's tag too (the index is
+    // asked about first).
+    let other = root.digest
+    var described = try layout.readIndexFile().manifests.first { $0.digest == referrer.digest }!
+    described.annotations = nil
+    try client.listReferrers([described], of: other, in: "apps/hello")
+    let store = OCILayout(root: try TestScratch.make("store") + "/oci")
+    let pulled = try RegistryPuller(layout: store, client: client).pull(Self.reference, as: "hello")
+    #expect(pulled.referrers == 1)
+    #expect(try store.referrers(of: other) == [])
   }
 
   @Test func aCorruptBlobFailsThePullAndStoresNothing() throws {

@@ -9,6 +9,8 @@ public struct RegistryPullReport: Equatable, Sendable {
   public var downloadedBytes: Int64 = 0
   public var cachedBlobs = 0
   public var manifests = 0
+  /// Artifact manifests attached to the image (release manifest, SBOM, ...) that were stored.
+  public var referrers = 0
 }
 
 /// Pulls an image (an index with its manifests, or one manifest) from a registry into an OCI
@@ -44,6 +46,8 @@ public struct RegistryPuller {
         documents.append(fetched)
       }
     }
+    let referrers = try fetchReferrers(of: documents, repository)
+    documents += referrers.map(\.document)
     var blobs: [OCIDescriptor] = []
     for document in documents where !RegistryPusher.isIndex(document.mediaType) {
       let manifest = try decode(OCIImageManifest.self, document)
@@ -51,7 +55,8 @@ public struct RegistryPuller {
         blobs.append(blob)
       }
     }
-    var report = RegistryPullReport(root: root.descriptor, manifests: documents.count)
+    var report = RegistryPullReport(
+      root: root.descriptor, manifests: documents.count - referrers.count, referrers: referrers.count)
     try layout.create()
     var downloaded: [(path: String, blob: OCIDescriptor)] = []
     do {
@@ -78,8 +83,37 @@ public struct RegistryPuller {
         try layout.writeBlob(document.data, mediaType: document.mediaType)
       }
       try locked.tag(localName, root.descriptor)
+      for referrer in referrers { try locked.addReferrer(referrer.descriptor) }
     }
     return report
+  }
+
+  /// The referrers of the image's manifests (and of its index) as the registry lists them
+  /// (its referrers API, or the tag schema), each fetched by digest, verified, and kept only
+  /// when its `subject` really is the manifest it was listed for: the list itself is not
+  /// content-addressed, so a registry cannot attach an artifact by listing it.
+  private func fetchReferrers(of subjects: [FetchedManifest], _ repository: String) throws
+    -> [(descriptor: OCIDescriptor, document: FetchedManifest)]
+  {
+    var found: [(descriptor: OCIDescriptor, document: FetchedManifest)] = []
+    for subject in subjects {
+      for listed in try client.referrers(repository, of: subject.digest).descriptors
+      where listed.mediaType == OCIMediaType.imageManifest
+        && !found.contains(where: { $0.descriptor.digest == listed.digest })
+      {
+        let fetched = try client.fetchManifest(repository, listed.digest.description)
+        let manifest = try decode(OCIImageManifest.self, fetched)
+        guard manifest.subject?.digest == subject.digest else {
+          progress?("ignored the referrer \(listed.digest): its subject is not \(subject.digest)")
+          continue
+        }
+        var descriptor = fetched.descriptor
+        descriptor.mediaType = OCIMediaType.imageManifest
+        descriptor.artifactType = manifest.artifactType ?? manifest.config.mediaType
+        found.append((descriptor, fetched))
+      }
+    }
+    return found
   }
 
   private func decode<T: Decodable>(_ type: T.Type, _ document: FetchedManifest) throws -> T {

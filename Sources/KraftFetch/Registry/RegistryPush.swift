@@ -45,7 +45,10 @@ public struct RegistryPusher {
     }
     // Referrers (a release's manifest and SBOM) whose subject is one of the image's manifests
     // go with it, after their subject and before the tag.
-    let referrers = try (children + [root]).flatMap { try layout.referrers(of: $0.digest) }
+    let referrersBySubject = try (children + [root]).map { subject in
+      (subject: subject.digest, referrers: try layout.referrers(of: subject.digest))
+    }.filter { !$0.referrers.isEmpty }
+    let referrers = referrersBySubject.flatMap(\.referrers)
     report.referrers = referrers.count
     for manifestDescriptor in children + (children.isEmpty ? [root] : []) + referrers {
       let manifest = try layout.readManifest(manifestDescriptor.digest)
@@ -64,6 +67,14 @@ public struct RegistryPusher {
       }
       if manifestDescriptor.digest != root.digest {
         try pushManifest(manifestDescriptor, repository, manifestDescriptor.digest.description, &report)
+      }
+    }
+    // A registry without the referrers API lists them only in the tag schema's index.
+    for (subject, attached) in referrersBySubject {
+      let described = try attached.map(referrerDescriptor)
+      if try client.listReferrers(described, of: subject, in: repository) {
+        report.storedManifests += 1
+        progress?("listed \(described.count) referrers in '\(RegistryClient.referrersTag(subject))'")
       }
     }
     // The root last, by tag (or by digest for a digest-only reference).
@@ -88,6 +99,15 @@ public struct RegistryPusher {
     try client.pushManifest(repository, reference, data: data, mediaType: descriptor.mediaType)
     report.storedManifests += 1
     progress?("stored manifest \(descriptor.digest) as '\(reference)'")
+  }
+
+  /// A referrer as a referrers list describes it: with its manifest's `artifactType` and
+  /// annotations (what clients filter on without fetching it).
+  func referrerDescriptor(_ entry: OCIDescriptor) throws -> OCIDescriptor {
+    let manifest = try layout.readManifest(entry.digest)
+    return OCIDescriptor(
+      mediaType: entry.mediaType, digest: entry.digest, size: entry.size,
+      annotations: manifest.annotations, artifactType: manifest.artifactType ?? manifest.config.mediaType)
   }
 
   public static func isIndex(_ mediaType: String) -> Bool {

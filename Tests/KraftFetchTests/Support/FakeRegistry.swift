@@ -17,6 +17,9 @@ final class FakeRegistry: HTTPTransport, @unchecked Sendable {
   var auth: Auth = .none
   var plainHTTPOnly = false
   var tagsPerPage = 100
+  /// Serve `GET /v2/<name>/referrers/<digest>` (distribution spec v1.1); without it the
+  /// route is unknown (404), as with distribution 2.8, and clients use the tag schema.
+  var referrersAPI = false
   /// Serves these bytes instead of the stored blob (a corrupt storage backend).
   var corruptBlobs: Set<String> = []
   private(set) var log: [HTTPRequest] = []
@@ -95,7 +98,7 @@ final class FakeRegistry: HTTPTransport, @unchecked Sendable {
     let rest = String(path.dropFirst(4))
     for (marker, handler) in [
       ("/blobs/uploads/", handleUpload), ("/blobs/", handleBlob), ("/manifests/", handleManifest),
-      ("/tags/list", handleTags),
+      ("/tags/list", handleTags), ("/referrers/", handleReferrers),
     ] as [(String, (HTTPRequest, String, String, [String: String]) -> HTTPResponse)] {
       if let range = rest.range(of: marker) {
         return handler(
@@ -194,6 +197,28 @@ final class FakeRegistry: HTTPTransport, @unchecked Sendable {
     }
     let body = try! JSONSerialization.data(withJSONObject: ["name": repository, "tags": page])
     return HTTPResponse(status: 200, headers: headers, body: body)
+  }
+
+  private func handleReferrers(
+    _ request: HTTPRequest, _ repository: String, _ subject: String, _: [String: String]
+  ) -> HTTPResponse {
+    guard referrersAPI else { return HTTPResponse(status: 404, body: Data("404 page not found".utf8)) }
+    var listed: [[String: Any]] = []
+    for (reference, entry) in manifests[repository] ?? [:] where reference.hasPrefix("sha256:") {
+      guard let object = try? JSONSerialization.jsonObject(with: entry.data) as? [String: Any],
+        (object["subject"] as? [String: Any])?["digest"] as? String == subject
+      else { continue }
+      listed.append([
+        "mediaType": entry.mediaType, "digest": reference, "size": entry.data.count,
+        "artifactType": object["artifactType"] as? String ?? "",
+      ])
+    }
+    let body = try! JSONSerialization.data(
+      withJSONObject: [
+        "schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": listed,
+      ] as [String: Any])
+    return HTTPResponse(
+      status: 200, headers: ["Content-Type": ["application/vnd.oci.image.index.v1+json"]], body: body)
   }
 
   private static func query(_ text: String) -> [String: String] {
