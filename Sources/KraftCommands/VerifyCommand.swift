@@ -6,24 +6,47 @@ import KraftManifest
 import KraftModel
 
 /// `kraft verify MANIFEST`: rebuilds a release in a fresh temporary folder and reports whether
-/// every artifact came out identical, or where the first difference lies.
+/// every artifact came out identical, or where the first difference lies. `kraft verify REF`
+/// does the same for a package in a registry (VerifyCommand+Package).
 struct VerifyCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "verify",
-    abstract: "Rebuild a release from its manifest and check it is bit-for-bit identical.",
+    abstract: "Rebuild a release (or a package in a registry) and check it is bit-for-bit identical.",
     discussion: """
       MANIFEST is the <image>.release.json that 'kraft build --release' wrote beside the image. \
       The project folder it names (or --project) is copied without its build outputs into a \
       temporary folder and rebuilt there with the recorded command. Exit status 0 when every \
       artifact is identical, 76 with the first differing section otherwise. See docs/releases.md.
+
+      REF (HOST[:PORT]/NAME[:TAG][@sha256:DIGEST]) is a package of a release build: it is \
+      pulled with the release manifest and SBOM attached to each image, and each image \
+      (--plat, -m; all by default) is rebuilt from the project in --project (default: the \
+      current folder) and compared with the package's kernel, initrd, manifest and SBOM. \
+      See docs/packaging.md.
       """)
 
-  @Argument(help: ArgumentHelp("The release manifest (<image>.release.json).", valueName: "manifest"))
+  @Argument(
+    help: ArgumentHelp(
+      "The release manifest (<image>.release.json), or a package reference.", valueName: "manifest-or-ref"))
   var manifest: String
 
   @Option(
-    help: ArgumentHelp("The project folder (default: the one the manifest records).", valueName: "folder"))
+    help: ArgumentHelp(
+      "The project folder (default: the one the manifest records; for a package, the current folder).",
+      valueName: "folder"))
   var project: String?
+
+  @Option(
+    name: .customLong("plat"),
+    help: ArgumentHelp("For a package: verify the image of this platform only.", valueName: "plat"))
+  var platform: String?
+
+  @Option(
+    name: [.customShort("m"), .customLong("arch")],
+    help: ArgumentHelp("For a package: verify the image of this architecture only.", valueName: "arch"))
+  var architecture: String?
+
+  @OptionGroup var registryOptions: RegistryOptions
 
   @Flag(help: "Rebuild even with a toolchain other than the pinned one.")
   var allowToolchainChange = false
@@ -32,6 +55,7 @@ struct VerifyCommand: ParsableCommand {
   var keep = false
 
   func run() throws {
+    if let reference = packageReference() { return try verifyPackage(reference) }
     let manifestValue = try ReleaseVerifier.load(manifestPath: manifest)
     let folder = project ?? ReleaseVerifier.projectDirectory(manifestPath: manifest, manifest: manifestValue)
     let loaded = try KraftfileLoader.forCommand()

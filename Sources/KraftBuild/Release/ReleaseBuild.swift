@@ -108,7 +108,7 @@ public enum ReleaseBuild {
   }
 
   /// `path` relative to `directory` when inside it, else nil.
-  static func relative(_ path: String, to directory: String) -> String? {
+  public static func relative(_ path: String, to directory: String) -> String? {
     path.hasPrefix(directory + "/") ? String(path.dropFirst(directory.count + 1)) : nil
   }
 }

@@ -91,6 +91,38 @@ public struct ReleaseVerifier: Sendable {
           + "in the project (its '.unikraft/build' or an 'outdir' inside it); pass the project with '--project'"
       )
     }
+    var released = Released(place: "beside the manifest")
+    for artifact in [manifest.image, manifest.debugImage] + (manifest.initrd.map { [$0] } ?? []) {
+      released.artifacts[artifact.file] = try? fileSystem.readData(manifestFolder + "/" + artifact.file)
+    }
+    return try verify(manifest, project: project, outputs: outputs, released: released, kernel: kernel)
+  }
+
+  /// The released files a rebuild is compared with, by file name: the artifacts the manifest
+  /// lists (those present: a package holds no debug image), and other files the rebuild
+  /// writes beside them that must come out identical (a package's attached SBOM).
+  public struct Released: Sendable {
+    /// Where they come from, for messages: "beside the manifest", "in the package".
+    public var place: String
+    public var artifacts: [String: Data] = [:]
+    public var otherFiles: [String: Data] = [:]
+    /// What is said when an artifact differs though no recorded input does.
+    public var unexplained =
+      "no recorded input differs (project files, kernel libraries, kraft version; ports are pinned by the lock): the toolchain or the machine made different bytes; look into the rebuild with 'kraft verify --keep'"
+
+    public init(place: String, artifacts: [String: Data] = [:], otherFiles: [String: Data] = [:]) {
+      self.place = place
+      self.artifacts = artifacts
+      self.otherFiles = otherFiles
+    }
+  }
+
+  /// Rebuilds `manifest`'s release from `project` (whose build outputs are in `outputs`, a
+  /// path inside it) and compares the rebuilt artifacts with the manifest and `released`.
+  public func verify(
+    _ manifest: ReleaseManifest, project: String, outputs: String, released: Released,
+    kernel: KernelTree
+  ) throws -> Outcome {
     guard fileSystem.exists(project + "/" + manifest.project.kraftfile) else {
       throw ReleaseError(
         .missingInput,
@@ -118,29 +150,28 @@ public struct ReleaseVerifier: Sendable {
           .verificationFailed, "the rebuild did not produce '\(artifact.file)'")
       }
       let rebuiltBytes = [UInt8](rebuilt)
-      let released = (try? fileSystem.readData(manifestFolder + "/" + artifact.file))
-        .map { [UInt8]($0) }
+      let releasedBytes = released.artifacts[artifact.file].map { [UInt8]($0) }
       if SHA256.hex(of: rebuiltBytes) == artifact.sha256 && rebuiltBytes.count == artifact.size {
-        if let released, released != rebuiltBytes {
+        if let releasedBytes, releasedBytes != rebuiltBytes {
           // The rebuild matches the manifest: the file beside it was changed afterwards.
-          changed.append("'\(artifact.file)' beside the manifest no longer matches its sha256")
+          changed.append("'\(artifact.file)' \(released.place) does not match the manifest's sha256")
           differences +=
             ReleaseImageDifference.compare(
-              file: artifact.file, released: released, rebuilt: rebuiltBytes
+              file: artifact.file, released: releasedBytes, rebuilt: rebuiltBytes
             ).map { [$0] } ?? []
         } else {
           identical.append(artifact.file)
         }
         continue
       }
-      if let released,
+      if let releasedBytes,
         let difference = ReleaseImageDifference.compare(
-          file: artifact.file, released: released, rebuilt: rebuiltBytes)
+          file: artifact.file, released: releasedBytes, rebuilt: rebuiltBytes)
       {
         differences.append(difference)
         // An initrd is the rootfs packed: name the entry, which is the input that differs.
         if artifact.file == manifest.initrd?.file,
-          let entry = InitrdDifference.describe(released: released, rebuilt: rebuiltBytes)
+          let entry = InitrdDifference.describe(released: releasedBytes, rebuilt: rebuiltBytes)
         {
           changed.append(entry)
         }
@@ -151,11 +182,19 @@ public struct ReleaseVerifier: Sendable {
             firstOffset: 0, region: nil))
       }
     }
+    for (file, releasedBytes) in released.otherFiles.sorted(by: { $0.key < $1.key }) {
+      let rebuilt = (try? fileSystem.readData(copy + "/" + outputs + "/" + file)).map { [UInt8]($0) }
+      if let difference = ReleaseImageDifference.compare(
+        file: file, released: [UInt8](releasedBytes), rebuilt: rebuilt ?? [])
+      {
+        differences.append(difference)
+      } else {
+        identical.append(file)
+      }
+    }
     if !differences.isEmpty && changed.isEmpty {
       // Never leave a difference unexplained: say that the inputs were checked and agree.
-      changed.append(
-        "no recorded input differs (project files, kernel libraries, kraft version; ports are pinned by the lock): the toolchain or the machine made different bytes; look into the rebuild with 'kraft verify --keep'"
-      )
+      changed.append(released.unexplained)
     }
     return Outcome(
       manifest: manifest, projectDirectory: project, changedInputs: changed, identical: identical,
