@@ -25,6 +25,53 @@ import Testing
     #expect(try dockerOnly.credential(for: "reg.test:5000")?.username == "docker")
   }
 
+  /// `docker-credential-<name>` scripts in a folder of their own, for `PATH`.
+  static func helpers(_ scripts: [String: String]) throws -> String {
+    let folder = try TestScratch.make("helpers")
+    for (name, body) in scripts {
+      let path = folder + "/docker-credential-" + name
+      try TestScratch.write("#!/bin/sh\nread server\n" + body, to: path)
+      chmod(path, 0o755)
+    }
+    return folder
+  }
+
+  @Test func credentialHelpersAreAskedBeforeTheFilesOwnEntries() throws {
+    let bin = try Self.helpers([
+      "kraft-per": #"printf '{"ServerURL":"%s","Username":"per","Secret":"p1 %s"}' "$server" "$server""#,
+      "kraft-store": #"""
+      case "$server" in
+        store.test) printf '{"ServerURL":"store.test","Username":"stored","Secret":"s2"}' ;;
+        token.test) printf '{"ServerURL":"token.test","Username":"<token>","Secret":"refresh"}' ;;
+        broken.test) echo "the keychain is locked" >&2; exit 3 ;;
+        *) echo "credentials not found in native keychain"; exit 1 ;;
+      esac
+      """#,
+    ])
+    let home = try TestScratch.make("home")
+    try TestScratch.write(
+      #"{"credHelpers":{"reg.test:5000":"kraft-per","gone.test":"absent"},"credsStore":"kraft-store","auths":{"inline.test":{"auth":"\#(Self.token("inline:pw"))"},"reg.test:5000":{"auth":"\#(Self.token("file:no"))"}}}"#,
+      to: home + "/.docker/config.json")
+    let store = RegistryCredentialStore(environment: ["HOME": home, "PATH": bin + ":/usr/bin:/bin"])
+    #expect(
+      try store.credential(for: "reg.test:5000")
+        == RegistryCredential(username: "per", password: "p1 reg.test:5000"))
+    #expect(try store.credential(for: "store.test") == RegistryCredential(username: "stored", password: "s2"))
+    // The store has nothing for it: the file's own entry.
+    #expect(
+      try store.credential(for: "inline.test") == RegistryCredential(username: "inline", password: "pw"))
+    #expect(try store.credential(for: "absent.test") == nil)
+    let token = fetchError { _ = try store.credential(for: "token.test") }
+    #expect(token?.description.contains("identity token") == true, "\(String(describing: token))")
+    let broken = fetchError { _ = try store.credential(for: "broken.test") }
+    #expect(
+      broken?.description.contains("exit status 3: the keychain is locked") == true,
+      "\(String(describing: broken))")
+    let missing = fetchError { _ = try store.credential(for: "gone.test") }
+    #expect(
+      missing?.kind == .missingTool && missing?.description.contains("docker-credential-absent") == true)
+  }
+
   @Test func loginReplacesTheEntryKeepsTheRestAndIsPrivate() throws {
     let home = try TestScratch.make("home")
     try TestScratch.write(

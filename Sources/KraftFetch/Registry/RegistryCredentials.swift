@@ -21,16 +21,22 @@ public struct RegistryCredential: Equatable, Sendable {
 ///
 /// Read in this order, the first file with an entry for the registry wins:
 /// `$REGISTRY_AUTH_FILE`, `$XDG_RUNTIME_DIR/containers/auth.json` (podman),
-/// `$DOCKER_CONFIG/config.json` or `~/.docker/config.json`. Only entries stored in the file
-/// itself (`auth`, or `username` and `password`) are used; credential helpers
-/// (`credsStore`, `credHelpers`) are not run.
+/// `$DOCKER_CONFIG/config.json` or `~/.docker/config.json`. In a file, as docker does, the
+/// credential helper `credHelpers` names for the registry is asked first, else the one
+/// `credsStore` names; when the helper has nothing for the registry (or there is none), the
+/// entry stored in the file itself (`auth`, or `username` and `password`) is used.
 public struct RegistryCredentialStore: Sendable {
   public var environment: [String: String]
   public var fileSystem: any FileSystem
+  public var helperRunner: any CredentialHelperRunner
 
-  public init(environment: [String: String], fileSystem: any FileSystem = LocalFileSystem()) {
+  public init(
+    environment: [String: String], fileSystem: any FileSystem = LocalFileSystem(),
+    helperRunner: (any CredentialHelperRunner)? = nil
+  ) {
     self.environment = environment
     self.fileSystem = fileSystem
+    self.helperRunner = helperRunner ?? ProcessCredentialHelperRunner(environment: environment)
   }
 
   /// The files searched, in order.
@@ -55,12 +61,32 @@ public struct RegistryCredentialStore: Sendable {
   /// The credential for `registry` (`host` or `host:port`), or nil when no file has one.
   public func credential(for registry: String) throws -> RegistryCredential? {
     for path in searchPaths where fileSystem.exists(path) {
-      let auths = try Self.auths(in: try fileSystem.readData(path), path: path)
-      for (key, entry) in auths where Self.registryKey(key) == registry {
-        if let credential = try Self.credential(from: entry, path: path, key: key) {
-          return credential
+      let document = try Self.document(try fileSystem.readData(path), path: path)
+      let stored = try Self.storedCredential(for: registry, in: document, path: path)
+      if let helper = Self.helper(for: registry, in: document) {
+        do {
+          if let credential = try CredentialHelper.credential(
+            helper: helper, registry: registry, runner: helperRunner, configPath: path)
+          {
+            return credential
+          }
+        } catch let error as FetchError where error.kind == .missingTool && stored != nil {
+          // A config copied from a machine with the helper (Docker Desktop's `credsStore`)
+          // that also holds the registry's own entry, e.g. from 'kraft login': use that.
         }
       }
+      if let stored { return stored }
+    }
+    return nil
+  }
+
+  /// The entry the file itself holds for `registry` (`auths`).
+  static func storedCredential(for registry: String, in document: [String: Any], path: String)
+    throws -> RegistryCredential?
+  {
+    let auths = (document["auths"] as? [String: Any] ?? [:]).compactMapValues { $0 as? [String: Any] }
+    for (key, entry) in auths where registryKey(key) == registry {
+      if let credential = try credential(from: entry, path: path, key: key) { return credential }
     }
     return nil
   }
@@ -101,11 +127,21 @@ public struct RegistryCredentialStore: Sendable {
     return String(key.split(separator: "/", omittingEmptySubsequences: false).first ?? key)
   }
 
-  static func auths(in data: Data, path: String) throws -> [String: [String: Any]] {
+  static func document(_ data: Data, path: String) throws -> [String: Any] {
     guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
       throw FetchError(.invalidInput, "'\(path)' is not a JSON object; fix or remove it")
     }
-    return (object["auths"] as? [String: Any] ?? [:]).compactMapValues { $0 as? [String: Any] }
+    return object
+  }
+
+  /// The helper's name (`docker-credential-<name>`): `credHelpers`' for the registry, else
+  /// `credsStore`.
+  static func helper(for registry: String, in document: [String: Any]) -> String? {
+    let perRegistry =
+      (document["credHelpers"] as? [String: Any] ?? [:])
+      .first { registryKey($0.key) == registry }?.value as? String
+    let name = perRegistry ?? document["credsStore"] as? String
+    return name.flatMap { $0.isEmpty ? nil : $0 }
   }
 
   static func credential(from entry: [String: Any], path: String, key: String) throws
