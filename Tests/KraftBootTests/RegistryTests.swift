@@ -178,6 +178,36 @@ struct RegistryTests {
     #expect(left.digest == nil && left.blobs == 0, "\(left)")
   }
 
+  /// Other tools push `tar+gzip` layers: skopeo compresses kraft's plain tar layers when it
+  /// copies a package to a registry. `kraft run REF` verifies the compressed blobs by digest
+  /// and the tars in them by the config's diff IDs, and boots the kernel.
+  @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/skopeo"), "needs skopeo"))
+  func aPackageWithGzipLayersPushedBySkopeoRuns() async throws {
+    let project = try await BuiltProject.helloworld.value
+    try #require(project.build.status == 0, "kraft build failed:\n\(project.build.output)")
+    let scratch = try Self.scratchFolder()
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let registry = try LoopbackRegistry(folder: scratch.appendingPathComponent("registry"), tls: false)
+    defer { registry.stop() }
+    let layout = scratch.appendingPathComponent("layout").path
+    let pkg = try KraftProcess.run(
+      ["pkg", "-t", "qemu/x86_64", "--output", "oci:" + layout], in: project.scratch.url)
+    try #require(pkg.status == 0, "kraft pkg:\n\(pkg.output)")
+    let reference = "\(registry.address)/apps/gzipped:1.0"
+    let copy = try HostTool.output([
+      "skopeo", "copy", "--dest-tls-verify=false", "oci:\(layout):latest-qemu-x86_64",
+      "docker://\(reference)",
+    ])
+    try #require(copy != nil, "skopeo copy failed")
+    let raw = try Self.shellOutput("skopeo inspect --raw --tls-verify=false docker://\(reference)")
+    #expect(raw.contains("application/vnd.oci.image.layer.v1.tar+gzip"), "\(raw)")
+
+    let run = try KraftProcess.run(
+      ["run", "--plat", "qemu", "--timeout", "60", reference], in: scratch,
+      environment: ["KRAFT_CACHE_DIR": scratch.appendingPathComponent("run").path])
+    #expect(run.status == 0 && run.stdout.contains("Hello, world!"), "kraft run REF:\n\(run.output)")
+  }
+
   @Test func tlsWithATestCAAndBasicAuthLoginPushPullRun() async throws {
     let scratch = try Self.scratchFolder()
     defer { try? FileManager.default.removeItem(at: scratch) }

@@ -73,13 +73,18 @@ public struct PackageImage: Sendable {
       manifest: candidate.descriptor, target: target, kernel: Data(), initrd: nil,
       command: candidate.config.config.cmd ?? [])
     var kernel: Data?
-    for layer in candidate.manifest.layers {
+    for (position, layer) in candidate.manifest.layers.enumerated() {
       let data = try layout.readBlob(layer.digest)
       switch layer.mediaType {
       case OCIMediaType.unikraftImage: kernel = data
       case OCIMediaType.unikraftInitrd: image.initrd = data
-      case OCIMediaType.layerTar:
-        let files = try tarFiles(data, layer)
+      case OCIMediaType.layerTar, OCIMediaType.layerTarGzip:
+        // The compressed blob was verified by its digest as it was read; the tar inside is
+        // checked against the config's diff ID, which names the uncompressed layer.
+        let tar =
+          layer.mediaType == OCIMediaType.layerTar
+          ? data : try uncompressed(data, layer, diffID: candidate.config.rootfs.diffIDs[safe: position])
+        let files = try tarFiles(tar, layer)
         kernel = files[TarFileReader.normalized(OCIWellKnownPath.kernel)] ?? kernel
         image.initrd = files[TarFileReader.normalized(OCIWellKnownPath.initrd)] ?? image.initrd
       default: continue
@@ -95,11 +100,35 @@ public struct PackageImage: Sendable {
     return image
   }
 
+  /// A `tar+gzip` layer's tar, whose sha256 must be the config's diff ID for the layer.
+  private static func uncompressed(_ data: Data, _ layer: OCIDescriptor, diffID: OCIDigest?) throws -> Data {
+    let tar: Data
+    do {
+      tar = try GzipStream.decompress(data)
+    } catch {
+      throw FetchError(.invalidInput, "the layer '\(layer.digest)' is not a valid gzip stream: \(error)")
+    }
+    let digest = OCILayout.digest(of: tar)
+    guard diffID == nil || diffID == digest else {
+      throw FetchError(
+        .verificationFailed,
+        "the layer '\(layer.digest)' decompresses to '\(digest)', but the image's config names "
+          + "'\(diffID!)' (its diff ID); the package is corrupt")
+    }
+    return tar
+  }
+
   private static func tarFiles(_ data: Data, _ layer: OCIDescriptor) throws -> [String: Data] {
     do {
       return try TarFileReader.files(in: data)
     } catch {
       throw FetchError(.invalidInput, "the layer '\(layer.digest)' is not a valid tar: \(error)")
     }
+  }
+}
+
+extension Array {
+  fileprivate subscript(safe index: Int) -> Element? {
+    indices.contains(index) ? self[index] : nil
   }
 }
