@@ -208,6 +208,65 @@ struct RegistryTests {
     #expect(run.status == 0 && run.stdout.contains("Hello, world!"), "kraft run REF:\n\(run.output)")
   }
 
+  /// The bearer flow for real: docker-registry with `auth: token` and a token service on
+  /// loopback that signs JWTs with a key and certificate made here. Anonymous clients get
+  /// pull-only tokens; `kraft login` and a push need the user's, asked for with exactly the
+  /// repository's scopes.
+  @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "needs python3"))
+  func bearerTokensFromATokenServiceForLoginPushAndAnonymousPull() async throws {
+    let scratch = try Self.scratchFolder()
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let issuer = try LoopbackTokenIssuer(
+      folder: scratch.appendingPathComponent("issuer"), user: ("ci", "t0ken pass"))
+    defer { issuer.stop() }
+    let registry = try LoopbackRegistry(
+      folder: scratch.appendingPathComponent("registry"), tls: false,
+      tokenAuth: (issuer.realm, issuer.certificate))
+    defer { registry.stop() }
+    let reference = "\(registry.address)/team/hello:3.0"
+    let (store, project) = try await Self.packaged(reference, scratch: scratch)
+    let environment = [
+      "KRAFT_CACHE_DIR": store.path, "DOCKER_CONFIG": scratch.appendingPathComponent("docker").path,
+    ]
+
+    // An anonymous token grants no push: the registry refuses it, and kraft says to log in.
+    let anonymous = try KraftProcess.run(
+      ["pkg", "push", reference], in: project.scratch.url, environment: environment)
+    #expect(
+      anonymous.status != 0 && anonymous.stderr.contains("kraft login \(registry.address)"),
+      "\(anonymous.output)")
+    let wrong = try KraftShell.run(
+      "printf 'nope\\n' | \"$KRAFT\" login \(registry.address) -u ci --password-stdin",
+      environment: environment)
+    #expect(wrong.status != 0 && wrong.stderr.contains("token service"), "\(wrong.output)")
+    let login = try KraftShell.run(
+      "printf 't0ken pass\\n' | \"$KRAFT\" login \(registry.address) -u ci --password-stdin",
+      environment: environment)
+    #expect(login.status == 0, "kraft login:\n\(login.output)")
+
+    let push = try KraftProcess.run(
+      ["pkg", "push", reference], in: project.scratch.url, environment: environment)
+    #expect(push.status == 0 && (Self.count("uploaded", in: push.stdout) ?? 0) >= 4, "push:\n\(push.output)")
+    let pushed = try Self.storeContents(store, name: reference).digest
+
+    // Pulled with no credentials at all: a pull-only token is enough.
+    let pullCache = scratch.appendingPathComponent("pull")
+    let pull = try KraftProcess.run(
+      ["pkg", "pull", reference], in: scratch,
+      environment: [
+        "KRAFT_CACHE_DIR": pullCache.path, "DOCKER_CONFIG": scratch.appendingPathComponent("nobody").path,
+      ])
+    #expect(pull.status == 0, "pull:\n\(pull.output)")
+    let pulled = try Self.storeContents(pullCache, name: reference)
+    #expect(pulled.digest == pushed && pulled.blobsMatch, "\(pulled)")
+
+    // What kraft asked the token service for: the user's push scope, anonymous pulls.
+    let requests = issuer.requests
+    #expect(requests.contains("ci repository:team/hello:pull,push"), "\(requests)")
+    #expect(requests.contains("anonymous repository:team/hello:pull"), "\(requests)")
+    #expect(requests.contains("wrong"), "\(requests)")
+  }
+
   @Test func tlsWithATestCAAndBasicAuthLoginPushPullRun() async throws {
     let scratch = try Self.scratchFolder()
     defer { try? FileManager.default.removeItem(at: scratch) }

@@ -173,6 +173,21 @@ import Testing
       ])
   }
 
+  @Test func aPlainHTTPLoopbackRegistryAskingForATokenGetsTheRetryOverPlainHTTP() throws {
+    let local = FakeRegistry(host: "localhost:5000")
+    local.plainHTTPOnly = true
+    local.auth = .bearer(user: "ci", password: "pw")
+    let client = RegistryClient(
+      registry: local.host, transport: local, credential: RegistryCredential(username: "ci", password: "pw"))
+    try client.checkAccess()
+    #expect(
+      local.log.map(\.url) == [
+        "https://localhost:5000/v2/", "http://localhost:5000/v2/",
+        "https://auth.test/token?service=fake%2C%20registry",
+        "http://localhost:5000/v2/",
+      ])
+  }
+
   @Test func challengesAreParsedWithQuotedCommas() {
     let challenge = AuthChallenge(
       parsing: #"Bearer realm="https://a.test/token",service="reg, one",scope="repository:x:pull""#)

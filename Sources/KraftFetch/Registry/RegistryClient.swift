@@ -57,6 +57,11 @@ public final class RegistryClient {
     var url = absoluteURL(target)
     var answeredChallenge = false
     for _ in 0..<8 {
+      // The first answer may have settled on plain HTTP (a loopback registry): a retry after
+      // an authentication challenge goes there too.
+      if scheme == "http", url.hasPrefix("https://" + registry + "/") {
+        url = "http://" + url.dropFirst("https://".count)
+      }
       var request = HTTPRequest(method: method, url: url, headers: headers, body: body)
       if let authorization = authorization(for: url, scopes: scopes) {
         request.headers.append((name: "Authorization", value: authorization))

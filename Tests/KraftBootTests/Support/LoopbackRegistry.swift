@@ -22,7 +22,12 @@ final class LoopbackRegistry {
 
   var address: String { "localhost:\(port)" }
 
-  init(folder: URL, tls: Bool, user: (name: String, password: String)? = nil) throws {
+  /// `tokenAuth`: bearer tokens from `realm`, signed by the key of `certificate` (PEM), for
+  /// the service `kraft-test-registry` from the issuer `kraft-test-issuer` (LoopbackTokenIssuer).
+  init(
+    folder: URL, tls: Bool, user: (name: String, password: String)? = nil,
+    tokenAuth: (realm: String, certificate: URL)? = nil
+  ) throws {
     self.folder = folder
     port = try LoopbackPort.free()
     storage = folder.appendingPathComponent("storage")
@@ -61,6 +66,17 @@ final class LoopbackRegistry {
           htpasswd:
             realm: kraft-test
             path: \(folder.path)/htpasswd
+
+        """
+    }
+    if let tokenAuth {
+      config += """
+        auth:
+          token:
+            realm: \(tokenAuth.realm)
+            service: \(LoopbackTokenIssuer.service)
+            issuer: \(LoopbackTokenIssuer.issuer)
+            rootcertbundle: \(tokenAuth.certificate.path)
 
         """
     }
@@ -136,7 +152,7 @@ final class LoopbackRegistry {
     return folder.appendingPathComponent("ca.pem")
   }
 
-  private static func shell(_ script: String) throws {
+  static func shell(_ script: String) throws {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/bash")
     process.arguments = ["-c", script]
