@@ -92,14 +92,12 @@ static int add_entry(const char *name, uint32_t mode, uint32_t mtime,
 		}
 		return err;
 	case VFS_S_IFREG:
-		err = vfs_create_file(vfs_root(), path, mode & 07777, &vn);
+		/* In place: the initrd stays reserved for good (kcore's
+		 * bootinfo keeps it out of the allocator). */
+		err = vfs_create_file_over(vfs_root(), path, mode & 07777, data,
+		                           size, &vn);
 		if (err)
 			return err;
-		if (size) {
-			long w = vn->ops->write(vn, data, size, 0, 0);
-			if (w < 0)
-				return (int)w;
-		}
 		vn->mtime_ns = (uint64_t)mtime * 1000000000ULL;
 		return 0;
 	}
