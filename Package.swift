@@ -51,7 +51,7 @@ let package = Package(
         "KraftModel", "KraftBasics", "KraftManifest", "KraftFetch", "KraftBuild",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
-    .executableTarget(name: "kraft", dependencies: ["KraftCommands"]),
+    .executableTarget(name: "kraft", dependencies: ["KraftCommands", "KraftBasics"]),
 
     // Small: model and parsing, milliseconds each.
     .testTarget(name: "KraftModelTests", dependencies: ["KraftModel"]),

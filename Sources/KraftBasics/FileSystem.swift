@@ -46,6 +46,11 @@ public protocol FileSystem: Sendable {
   func isExecutable(_ path: String) -> Bool
   /// The working folder of the process (what relative paths on the command line mean).
   var currentDirectory: String { get }
+  /// Creates a folder and any missing folders above it, each new one with exactly
+  /// `permissions` whatever the umask (never wider for a moment either); folders already there
+  /// are left as they are. For places whose safety kraft checks (its caches, credentials),
+  /// which a umask of 000 must not open to every user.
+  func createDirectory(_ path: String, exactly permissions: UInt16) throws
 }
 
 /// What kind of entry a path names.
@@ -175,6 +180,23 @@ public struct LocalFileSystem: FileSystem {
       try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     } catch {
       throw AtomicFile.Failure(path: path, error: error)
+    }
+  }
+
+  public func createDirectory(_ path: String, exactly permissions: UInt16) throws {
+    if isDirectory(path) { return }
+    let parent = (path as NSString).deletingLastPathComponent
+    if !parent.isEmpty, parent != path { try createDirectory(parent, exactly: permissions) }
+    // mkdir's mode is narrowed by the umask, never widened: chmod then sets the exact bits.
+    if mkdir(path, mode_t(permissions)) == 0 {
+      try setPermissions(path, permissions)
+      return
+    }
+    let error = errno
+    // EEXIST: another process made it first, which is fine if it is a folder.
+    if error != EEXIST || !isDirectory(path) {
+      throw AtomicFile.Failure(
+        path: path, reason: String(cString: strerror(error)), diskFull: error == ENOSPC)
     }
   }
 

@@ -102,6 +102,11 @@ public final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
     }
   }
 
+  /// Folders here carry no permission bits of their own (they report 0755).
+  public func createDirectory(_ path: String, exactly permissions: UInt16) throws {
+    try createDirectory(path)
+  }
+
   public func remove(_ path: String) throws {
     locked {
       let target = resolvedLocked(path, followingLast: false)

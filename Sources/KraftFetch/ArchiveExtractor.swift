@@ -19,7 +19,7 @@ public enum ArchiveExtractor {
     archive: String, into destination: String, limits: ArchiveLimits = .standard
   ) throws {
     // libarchive writes to disk by path itself; only the folder it writes into is made here.
-    try LocalFileSystem().createDirectory(destination)
+    try LocalFileSystem().createDirectory(destination, exactly: 0o755)
     guard let reader = archive_read_new() else { throw failure(archive, "out of memory") }
     defer { archive_read_free(reader) }
     supportReleaseFormats(reader)

@@ -10,7 +10,7 @@ struct GitTreeWriter {
   var fileSystem: any FileSystem = LocalFileSystem()
 
   func write(tree: OpaquePointer, to directory: String) throws {
-    try fileSystem.createDirectory(directory)
+    try fileSystem.createDirectory(directory, exactly: 0o755)
     for index in 0..<git_tree_entrycount(tree) {
       guard let entry = git_tree_entry_byindex(tree, index) else { continue }
       let name = String(cString: git_tree_entry_name(entry))

@@ -95,23 +95,19 @@ public struct SourceCache: Sendable {
 
   /// Creates a folder of the cache (and the root and folders between) with exactly `mode`.
   func makeFolder(_ path: String, mode: mode_t = 0o755) throws {
-    var info = stat()
-    if stat(path, &info) == 0 { return }
+    if fileSystem.isDirectory(path) { return }
     let parent = (path as NSString).deletingLastPathComponent
-    if path == root {
-      // Above the cache: the user's folders (~/.cache), made as the umask says.
-      if !parent.isEmpty {
-        try fileSystem.createDirectory(parent)
-      }
-    } else {
-      try makeFolder(parent)
+    if path != root {
+      try makeFolder(parent)  // the root and folders between: 0755, whatever `mode` is
     }
-    if mkdir(path, mode) == 0 {
-      chmod(path, mode)  // the umask narrowed or widened it
-    } else if errno != EEXIST {
+    do {
+      // Above the cache: the user's folders (~/.cache), made as the umask says.
+      if path == root, !parent.isEmpty { try fileSystem.createDirectory(parent) }
+      try fileSystem.createDirectory(path, exactly: UInt16(mode))
+    } catch let failure as AtomicFile.Failure {
       throw FetchError.failed(
-        "cannot create '\(path)': \(String(cString: strerror(errno))); check the permissions of "
-          + "the cache folder or set 'KRAFT_CACHE_DIR'")
+        "cannot create '\(failure.path)': \(failure.reason); check the permissions of the cache "
+          + "folder or set 'KRAFT_CACHE_DIR'")
     }
   }
 
@@ -121,7 +117,8 @@ public struct SourceCache: Sendable {
     try makeFolder(root + "/locks")
     for folder in [
       "", "/archives", "/archives/sha256", "/git", "/trees", "/patched", "/prepared",
-      "/prepared-index", "/verified", "/locks", "/tmp", "/oci", "/oci/blobs", "/oci/blobs/sha256",
+      "/prepared-index", "/verified", "/locks", "/tmp", "/oci", "/oci/blobs", "/oci/blobs/sha256", "/ccache",
+      "/distcc",
     ] {
       var info = stat()
       guard stat(root + folder, &info) == 0 else { continue }

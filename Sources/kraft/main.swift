@@ -1,3 +1,5 @@
+import KraftBasics
 import KraftCommands
 
+ProcessUmask.withholdWriteFromOthers()
 Kraft.main()

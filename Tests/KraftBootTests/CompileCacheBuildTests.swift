@@ -41,6 +41,9 @@ struct CompileCacheBuildTests {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent(
       "kraft-ccache-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    // Exactly 0755: a kraft cache anyone may write is refused, and libgit2 (fetch tests in this
+    // process) sets the umask to 0 for a moment now and then.
+    chmod(url.path, 0o755)
     return url
   }
 

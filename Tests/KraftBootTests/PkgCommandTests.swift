@@ -139,6 +139,7 @@ import Testing
     let project = try await released()
     let cache = project.scratchFolder.appendingPathComponent("pkg-cache").path
     try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
+    chmod(cache, 0o755)  // whatever the umask: a cache anyone may write is refused
     let environment = ["KRAFT_CACHE_DIR": cache]
     let digest = try pack(["--name", "demo/hello:1.0"], project, environment: environment)
 

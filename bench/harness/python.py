@@ -1,5 +1,5 @@
 """Python: the image of `kraft init --template python` (the python3 port's interpreter, the
-standard library zipped in the initrd) with bench/python/bench.py added to its rootfs.
+standard library as .pyc files in the initrd) with bench/python/bench.py added to its rootfs.
 
 Figures: the bytes of the kernel image and of the initrd, boot to the first line the starter
 script prints over QEMU's floor (boots.py), the smallest -m that runs it (memory.py), and for

@@ -261,8 +261,25 @@ int vfs_mkdir(struct vnode *base, const char *path, uint32_t perm)
 	return err;
 }
 
-int vfs_create_file(struct vnode *base, const char *path, uint32_t perm,
-                    struct vnode **out)
+/* A regular file of file_maker's: empty, or holding bytes (in place when
+ * the file system can, else copied). */
+static struct vnode *new_regular_file(uint32_t perm, const void *bytes,
+                                      size_t size)
+{
+	if (!bytes)
+		return file_maker->new_file(perm);
+	if (file_maker->new_file_over)
+		return file_maker->new_file_over(perm, bytes, size);
+	struct vnode *vn = file_maker->new_file(perm);
+	if (vn && size && vn->ops->write(vn, bytes, size, 0, 0) < 0) {
+		vfs_vnode_maybe_free(vn);
+		return 0;
+	}
+	return vn;
+}
+
+static int create_file(struct vnode *base, const char *path, uint32_t perm,
+                       const void *bytes, size_t size, struct vnode **out)
 {
 	struct vnode *dir;
 	const char *name;
@@ -274,7 +291,7 @@ int vfs_create_file(struct vnode *base, const char *path, uint32_t perm,
 		return -KEROFS;
 	if (!file_maker)
 		return -KEROFS; /* no file system for regular files linked */
-	struct vnode *vn = file_maker->new_file(perm & 07777);
+	struct vnode *vn = new_regular_file(perm & 07777, bytes, size);
 	if (!vn)
 		return -KENOMEM;
 	err = vfs_dir_add(dir, name, len, vn);
@@ -284,6 +301,18 @@ int vfs_create_file(struct vnode *base, const char *path, uint32_t perm,
 	}
 	*out = vn;
 	return 0;
+}
+
+int vfs_create_file(struct vnode *base, const char *path, uint32_t perm,
+                    struct vnode **out)
+{
+	return create_file(base, path, perm, 0, 0, out);
+}
+
+int vfs_create_file_over(struct vnode *base, const char *path, uint32_t perm,
+                         const void *bytes, size_t size, struct vnode **out)
+{
+	return create_file(base, path, perm, bytes, size, out);
 }
 
 int vfs_bind(const char *path, struct vnode *vn)

@@ -1,9 +1,9 @@
 /*
  * The interpreter's main(), as Programs/python.c's Py_BytesMain but through a
  * PyConfig (the embedding API's documented way) so that getpath does not warn:
- * the standard library is /usr/lib/python311.zip, so /usr/lib/python3.11/os.py
- * (the prefix's landmark) and lib-dynload (extension modules are built in;
- * there is no dlopen) are rightly absent.
+ * lib-dynload is rightly absent (extension modules are built in; there is no
+ * dlopen). The standard library is /usr/lib/python3.11 as .pyc files only, and
+ * os.pyc is a landmark getpath accepts for the prefix.
  *
  * The kernel's boot stack (32 KiB) is far smaller than the 8 MiB main stack
  * CPython expects of Linux (its path functions alone keep several 16 KiB

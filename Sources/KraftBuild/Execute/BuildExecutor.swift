@@ -98,8 +98,7 @@ public struct BuildExecutor: Sendable {
     var buildEnvironment = environment.merging(["NINJA_STATUS": "[%f/%t] "]) { $1 }
     if let compileCache, let cacheLog {
       try cacheLog.reset()
-      try FileManager.default.createDirectory(
-        atPath: compileCache.directory, withIntermediateDirectories: true)
+      try fileSystem.createDirectory(compileCache.directory, exactly: 0o755)
       buildEnvironment.merge(
         compileCache.environment(baseDirectory: projectDirectory, statsLog: cacheLog.path)
       ) { $1 }
@@ -109,8 +108,7 @@ public struct BuildExecutor: Sendable {
     }
     if let distributedCompiles, let distccLog {
       try distccLog.reset()
-      try FileManager.default.createDirectory(
-        atPath: distributedCompiles.directory, withIntermediateDirectories: true)
+      try fileSystem.createDirectory(distributedCompiles.directory, exactly: 0o755)
       buildEnvironment.merge(
         distributedCompiles.environment(log: distccLog.path, throughCompileCache: compileCache != nil)
       ) { $1 }

@@ -43,6 +43,9 @@ public struct CompileCache: Hashable, Sendable {
       // compilation folder (-ffile-compilation-dir), so this changes nothing there; in other
       // builds a hit's debug info may name the folder that compiled it first.
       "CCACHE_NOHASHDIR": "1",
+      // Entries are what kraft links into images: whatever umask kraft runs under (000 on
+      // some CI machines), no other user may write one.
+      "CCACHE_UMASK": "022",
       // Not the user's own config file: only what kraft sets here counts.
       "CCACHE_CONFIGPATH": directory + "/kraft-ccache.conf",
     ]

@@ -52,7 +52,7 @@ extension OCILayout {
       try? fileSystem.remove(path)
       return
     }
-    try fileSystem.createDirectory(root + "/blobs/sha256")
+    try fileSystem.createDirectory(root + "/blobs/sha256", exactly: 0o755)
     do {
       try fileSystem.move(path, to: blobPath(expected))
     } catch  where hasBlob(expected) {
@@ -63,7 +63,7 @@ extension OCILayout {
   /// A fresh path inside the layout's blob folder for a download in progress (hidden, so no
   /// reader takes it for a blob); the caller adopts or removes it.
   public func temporaryBlobPath() throws -> String {
-    try fileSystem.createDirectory(root + "/blobs/sha256")
+    try fileSystem.createDirectory(root + "/blobs/sha256", exactly: 0o755)
     return root + "/blobs/sha256/.partial-\(getpid())-\(UUID().uuidString)"
   }
 

@@ -59,7 +59,7 @@ public struct OCILayout: Sendable {
         "'\(root)' exists and is not an OCI image layout (it has no 'oci-layout' file); choose "
           + "an empty or new folder")
     }
-    try fileSystem.createDirectory(root + "/blobs/sha256")
+    try fileSystem.createDirectory(root + "/blobs/sha256", exactly: 0o755)
     try withLock {
       if !fileSystem.exists(indexPath) {
         try fileSystem.writeData(try CanonicalJSON.encode(OCIImageIndex(manifests: [])), to: indexPath)

@@ -111,7 +111,8 @@ public struct RegistryCredentialStore: Sendable {
     let data = try JSONSerialization.data(
       withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     let folder = (path as NSString).deletingLastPathComponent
-    try fileSystem.createDirectory(folder)
+    // As docker makes it: only its owner may list or replace what is in it.
+    try fileSystem.createDirectory(folder, exactly: 0o700)
     // A new file is created empty with mode 0600 first: the atomic replace keeps an existing
     // file's mode, so the password is never readable by others, not even for a moment.
     if !fileSystem.exists(path) { try fileSystem.createFile(path, contents: Data(), permissions: 0o600) }

@@ -124,6 +124,11 @@ void vfs_dir_remove(struct vnode *dir, const char *name);
 int vfs_mkdir(struct vnode *base, const char *path, uint32_t perm);
 int vfs_create_file(struct vnode *base, const char *path, uint32_t perm,
                     struct vnode **out);
+/* A file holding the size bytes at bytes, which must stay valid and
+ * unchanged for good (the initrd's): no copy where the file system can read
+ * them in place (new_file_over). */
+int vfs_create_file_over(struct vnode *base, const char *path, uint32_t perm,
+                         const void *bytes, size_t size, struct vnode **out);
 /* Links an existing node (a device) at path, making missing parents. */
 int vfs_bind(const char *path, struct vnode *vn);
 int vfs_unlink(struct vnode *base, const char *path, int dir);
@@ -153,6 +158,12 @@ struct vfs_filesystem {
 	 * of memory. One linked file system provides it (ramfs); with none,
 	 * creating a file fails with -EROFS. */
 	struct vnode *(*new_file)(uint32_t perm);
+	/* Optional, beside new_file: a regular file holding the size bytes at
+	 * bytes, which stay valid and unchanged for good (the boot initrd's),
+	 * read in place until the file first changes; NULL when out of
+	 * memory. Without it vfs_create_file_over copies the bytes. */
+	struct vnode *(*new_file_over)(uint32_t perm, const void *bytes,
+	                               size_t size);
 };
 
 #define VFS_FILESYSTEM_REGISTER(fsname, ...)                                   \
