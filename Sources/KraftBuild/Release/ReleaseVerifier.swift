@@ -154,7 +154,7 @@ public struct ReleaseVerifier: Sendable {
       if SHA256.hex(of: rebuiltBytes) == artifact.sha256 && rebuiltBytes.count == artifact.size {
         if let releasedBytes, releasedBytes != rebuiltBytes {
           // The rebuild matches the manifest: the file beside it was changed afterwards.
-          changed.append("'\(artifact.file)' \(released.place) does not match the manifest's sha256")
+          changed.append("'\(artifact.file)' \(released.place) no longer matches its sha256")
           differences +=
             ReleaseImageDifference.compare(
               file: artifact.file, released: releasedBytes, rebuilt: rebuiltBytes
