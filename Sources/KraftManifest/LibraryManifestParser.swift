@@ -163,11 +163,16 @@ public struct LibraryManifestParser: Sendable {
     var file = LibraryFile(
       try map.requiredString("path", in: "an entry of '\(key)'"), location: item.location)
     if let condition = map.optional("if") {
-      let text = try condition.string(for: "if")
-      guard let parsed = OptionCondition(parsing: text) else {
-        throw condition.error("'if' takes one bool option, 'CONFIG_X' or '!CONFIG_X', not '\(text)'")
+      // One condition, or a list that must all hold (`[CONFIG_X, '!CONFIG_Y']`).
+      let items = condition.scalar != nil ? [condition] : try condition.sequence(for: "if")
+      file.conditions = try items.map { item in
+        let text = try item.string(for: "if")
+        guard let parsed = OptionCondition(parsing: text) else {
+          throw item.error(
+            "'if' takes bool options, 'CONFIG_X' or '!CONFIG_X' (or a list of them), not '\(text)'")
+        }
+        return parsed
       }
-      file.condition = parsed
     }
     file.architectures = try architectures(map.optional("architectures"))
     file.platforms = try platforms(map.optional("platforms"))

@@ -107,19 +107,20 @@ public struct LibraryFile: Hashable, Sendable, Codable {
   /// Relative; may hold glob wildcards (sources only).
   public var path: String
   public var base: Base
-  public var condition: OptionCondition?
+  /// `if:`: every one must hold.
+  public var conditions: [OptionCondition]
   public var architectures: [Architecture]?
   public var platforms: [Platform]?
   public var location: SourceLocation?
 
   public init(
-    _ path: String, base: Base = .sourceRoot, condition: OptionCondition? = nil,
+    _ path: String, base: Base = .sourceRoot, conditions: [OptionCondition] = [],
     architectures: [Architecture]? = nil, platforms: [Platform]? = nil,
     location: SourceLocation? = nil
   ) {
     self.path = path
     self.base = base
-    self.condition = condition
+    self.conditions = conditions
     self.architectures = architectures
     self.platforms = platforms
     self.location = location

@@ -22,8 +22,9 @@ final class MuslPrograms: @unchecked Sendable {
     "examples/musl-stdio", "examples/musl-pthread", "examples/musl-numbers", "examples/musl-time",
     "examples/musl-env", "examples/musl-rootfs", "Tests/Images/libc-conformance",
     PosixProbes.folder, "Tests/Images/musl-guest",
-    // Last: it selects musl's oldmalloc, so only musl's allocator is compiled again after it.
-    "Tests/Images/musl-oldmalloc",
+    // Last: they select another allocator (musl's oldmalloc, the mimalloc port), so only the
+    // allocator is compiled again for them.
+    "Tests/Images/musl-oldmalloc", "Tests/Images/mimalloc",
   ]
   /// Programs built and run on x86_64 only (each costs the arm64 run a rebuild of musl's
   /// objects, served from the compile cache, for no arm64-specific code).
@@ -32,7 +33,8 @@ final class MuslPrograms: @unchecked Sendable {
   static let runArguments = [
     // A 128 MiB guest, told its size: Linux and Unikraft malloc 64 MiB there. It has a rootfs,
     // which QEMU virt (arm64) loads half-way up RAM.
-    "Tests/Images/musl-guest": ["--memory", "128M", "--", "128"]
+    "Tests/Images/musl-guest": ["--memory", "128M", "--", "128"],
+    "Tests/Images/mimalloc": ["--memory", "128M", "--", "128"],
   ]
   /// Further boots of an already built program, each with these `kraft run` arguments,
   /// recorded in its phase's `boots`: no rebuild, only another QEMU run.
@@ -228,6 +230,22 @@ enum MuslTarget: String, CaseIterable, CustomTestStringConvertible, Sendable {
     }
     #expect(run.status == 0, "\(run.output)")
     #expect(run.stdout.contains("oldmalloc: ok"))
+  }
+
+  @Test(arguments: MuslTarget.allCases)
+  func mimallocReplacesMuslsAllocator(on target: MuslTarget) async throws {
+    let run = try await MuslPrograms.ran("Tests/Images/mimalloc", in: target.programs)
+    for check in [
+      "malloc is mimalloc 2.0.9", "20000 mixed mallocs and frees keep their contents",
+      "realloc grows to 8 MiB and shrinks", "calloc zeroes reused memory",
+      "posix_memalign and aligned_alloc align",
+      "4 threads allocate and free at once, and free each other's blocks",
+      "one block of 96 MiB (3/4 of the guest), twice",
+    ] {
+      #expect(run.stdout.contains("PASS \(check)"), "\(run.output)")
+    }
+    #expect(run.status == 0, "\(run.output)")
+    #expect(run.stdout.contains("mimalloc: ok"))
   }
 
   @Test(arguments: MuslTarget.allCases)

@@ -22,8 +22,15 @@ import Testing
       name: "kcore",
       sources: [
         LibraryFile("core.c"),
-        LibraryFile("debug.c", condition: OptionCondition(option: "CONFIG_KCORE_DEBUG")),
-        LibraryFile("quiet.c", condition: OptionCondition(option: "CONFIG_KCORE_DEBUG", negated: true)),
+        LibraryFile("debug.c", conditions: [OptionCondition(option: "CONFIG_KCORE_DEBUG")]),
+        LibraryFile("quiet.c", conditions: [OptionCondition(option: "CONFIG_KCORE_DEBUG", negated: true)]),
+        // Every condition of a list must hold: never both.
+        LibraryFile(
+          "never.c",
+          conditions: [
+            OptionCondition(option: "CONFIG_KCORE_DEBUG"),
+            OptionCondition(option: "CONFIG_KCORE_DEBUG", negated: true),
+          ]),
       ],
       cflags: ["-DKCORE"],
       options: [
@@ -63,6 +70,7 @@ import Testing
       app: ["/p/main.c": ""], kconfig: [KConfigAssignment(name: "CONFIG_KCORE_DEBUG", value: "y")])
     #expect(debug.compiles.map(\.description).contains("CC kcore debug.c"))
     #expect(!debug.compiles.map(\.description).contains("CC kcore quiet.c"))
+    #expect(!debug.compiles.map(\.description).contains("CC kcore never.c"))
   }
 
   @Test func compilationsGetBaseGlobalOwnAndExtraFlagsInOrder() throws {

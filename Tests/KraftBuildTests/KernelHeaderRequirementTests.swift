@@ -38,7 +38,7 @@ import Testing
           // requirement: that is how a library carries its in-kernel tests.
           let onlyWithOwner = library.sources.contains {
             library.sourceRoot + "/" + $0.path == file
-              && $0.condition == OptionCondition(option: owner.enableOption)
+              && $0.conditions == [OptionCondition(option: owner.enableOption)]
           }
           if !onlyWithOwner, !library.requires.contains(where: named.contains) {
             problems.append(

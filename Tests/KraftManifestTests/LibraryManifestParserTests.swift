@@ -43,7 +43,7 @@ import Testing
     #expect(manifest.enableOption == "CONFIG_LIBALLOC_BUDDY")
     #expect(manifest.implies == ["nic"])
     #expect(manifest.sources.map(\.path) == ["buddy.c", "buddy_debug.c", "entry64.S"])
-    #expect(manifest.sources[1].condition == OptionCondition(option: "CONFIG_ALLOC_BUDDY_DEBUG"))
+    #expect(manifest.sources[1].conditions == [OptionCondition(option: "CONFIG_ALLOC_BUDDY_DEBUG")])
     #expect(manifest.sources[2].architectures == [.x86_64])
     #expect(manifest.sourceRoot == "/k/lib/alloc-buddy")
     #expect(
@@ -108,6 +108,25 @@ import Testing
     } catch let diagnostics as Diagnostics {
       #expect(diagnostics.items.first?.location?.line == 4)
       #expect(diagnostics.items.first?.message.contains("not 'x-read'") == true)
+    }
+  }
+
+  @Test func aListOfConditionsMustAllHold() throws {
+    let manifest = try LibraryManifestParser().parse(
+      "name: x\nsources:\n  - {path: a.c, if: [CONFIG_A, '!CONFIG_B']}\n", file: "library.yaml",
+      directory: "/x")
+    #expect(
+      manifest.sources[0].conditions == [
+        OptionCondition(option: "CONFIG_A"), OptionCondition(option: "CONFIG_B", negated: true),
+      ])
+    do {
+      _ = try LibraryManifestParser().parse(
+        "name: x\nsources:\n  - path: a.c\n    if: [CONFIG_A, not an option]\n",
+        file: "library.yaml", directory: "/x")
+      Issue.record("expected an error")
+    } catch let diagnostics as Diagnostics {
+      #expect(diagnostics.items.first?.location?.line == 4)
+      #expect(diagnostics.items.first?.message.contains("not 'not an option'") == true)
     }
   }
 

@@ -17,6 +17,7 @@ GROUP = "runtime"
 BENCHMARKS = (
     ("syscall", "system-call round trip (getpid)"),
     ("malloc", "malloc + free"),
+    ("malloc-mimalloc", "malloc + free, mimalloc port"),
     ("thread", "thread create + join"),
     ("switch", "context switch (sched_yield hand-over)"),
     ("fileread", "file read, 4 KiB (initrd / page cache)"),
@@ -27,24 +28,39 @@ ERROR = re.compile(r"^bench-error (\S+): (.*)$", re.MULTILINE)
 DATA_NAME = "bench.dat"
 DATA_BYTES = 1 << 20
 TARGET = "qemu/x86_64"
+# malloc-mimalloc: the malloc benchmark in a second unikernel whose Kraftfile also lists the
+# mimalloc port, which replaces musl's allocator (docs/libc.md, "The allocator"); the host side
+# is the malloc row's (the same glibc program).
+MIMALLOC = "mimalloc"
+MIMALLOC_ENTRY = "  mimalloc: 2.0.9+ds\n"
 
 
 def measure(kraft, programs, work, runs, log):
     folder, data = make_folder(work, "runtime")
     host, host_reason = build_host(programs, folder)
     unikernel, unikernel_reason = build_unikernel(kraft, programs, folder)
-    log(f"  host program: {host_reason or 'built'}; unikernel: {unikernel_reason or 'built'}")
+    with_mimalloc, mimalloc_reason = build_unikernel(kraft, programs, folder, MIMALLOC_ENTRY)
+    log(
+        f"  host program: {host_reason or 'built'}; unikernel: {unikernel_reason or 'built'}; "
+        f"with mimalloc: {mimalloc_reason or 'built'}"
+    )
 
     measured = {}
     for name, _ in BENCHMARKS:
-        args = [name] + ([data] if name == "fileread" else [])
-        guest_args = [name] + (["/" + DATA_NAME] if name == "fileread" else [])
+        program = "malloc" if name == "malloc-mimalloc" else name
+        args = [program] + ([data] if name == "fileread" else [])
+        guest_args = [program] + (["/" + DATA_NAME] if name == "fileread" else [])
+        image, image_reason = (
+            (with_mimalloc, mimalloc_reason) if name == "malloc-mimalloc" else (unikernel, unikernel_reason)
+        )
         measured[name] = {
-            "host": repeat(runs, lambda: run_host(host, args)) if host else ([], host_reason),
+            "host": (
+                measured["malloc"]["host"]
+                if name == "malloc-mimalloc"
+                else repeat(runs, lambda: run_host(host, args)) if host else ([], host_reason)
+            ),
             "unikernel": (
-                repeat(runs, lambda: run_unikernel(kraft, unikernel, guest_args))
-                if unikernel
-                else ([], unikernel_reason)
+                repeat(runs, lambda: run_unikernel(kraft, image, guest_args)) if image else ([], image_reason)
             ),
         }
     return _figures(measured)
@@ -77,9 +93,14 @@ def build_host(programs, folder):
     return binary, None
 
 
-def build_unikernel(kraft, programs, folder):
+def build_unikernel(kraft, programs, folder, extra_library=None):
+    """The benchmark Kraftfile's unikernel; with `extra_library` (a `libraries:` entry) added,
+    a variant of it in a folder of its own."""
+    name = "unikernel" if not extra_library else "unikernel-" + extra_library.split(":")[0].strip()
     try:
-        project = Project.copy(kraft, programs, os.path.join(folder, "unikernel"))
+        project = Project.copy(kraft, programs, os.path.join(folder, name))
+        if extra_library:
+            add_library(project.directory, extra_library)
     except HarnessError as error:
         return None, f"the benchmark Kraftfile is refused: {error}"
     shutil.copytree(os.path.join(folder, "rootfs"), os.path.join(project.directory, "rootfs"))
@@ -90,6 +111,17 @@ def build_unikernel(kraft, programs, folder):
     if not build.ok:
         return None, "the musl unikernel does not build: " + stats.first_line(build.completed.output)
     return project, None
+
+
+def add_library(directory, entry):
+    """Adds `entry` under the copied Kraftfile's `libraries:`."""
+    kraftfile = os.path.join(directory, "Kraftfile")
+    with open(kraftfile) as file:
+        text = file.read()
+    if "\nlibraries:\n" not in text:
+        raise HarnessError(f"{kraftfile} has no 'libraries:' section to add {entry.strip()} to")
+    with open(kraftfile, "w") as file:
+        file.write(text.replace("\nlibraries:\n", "\nlibraries:\n" + entry, 1))
 
 
 def run_host(binary, args):

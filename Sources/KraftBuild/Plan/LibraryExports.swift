@@ -37,7 +37,7 @@ struct LibraryExports {
 extension ResolvedTarget {
   /// Whether a library's file is used in this image: its architectures and its `if:`.
   func applies(_ file: LibraryFile) -> Bool {
-    file.supports(target) && (file.condition.map(resolution.holds) ?? true)
+    file.supports(target) && file.conditions.allSatisfy(resolution.holds)
   }
 }
 
