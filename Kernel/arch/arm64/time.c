@@ -60,6 +60,11 @@ uint64_t arch_counter(void)
 	return counter();
 }
 
+bool arch_counter_ready(void)
+{
+	return true;
+}
+
 uint64_t arch_counter_ns(uint64_t count)
 {
 	uint64_t delta = count - count_at_boot;

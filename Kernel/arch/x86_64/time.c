@@ -235,6 +235,11 @@ uint64_t arch_counter(void)
 	return rdtsc();
 }
 
+bool arch_counter_ready(void)
+{
+	return !window_open;
+}
+
 uint64_t arch_counter_ns(uint64_t count)
 {
 	if (__builtin_expect(window_open, 0))

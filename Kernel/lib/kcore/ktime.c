@@ -39,6 +39,20 @@ uint64_t ktime_monotonic_ns(void)
 	return arch_monotonic_ns();
 }
 
+uint64_t ktime_wall_coarse_ns(void)
+{
+	static uint64_t rtc_ns;
+	static bool rtc_read;
+
+	if (wall_read || arch_counter_ready())
+		return ktime_wall_ns();
+	if (!rtc_read) {
+		rtc_ns = arch_wall_clock_at_boot_ns();
+		rtc_read = true;
+	}
+	return rtc_ns;
+}
+
 uint64_t ktime_wall_ns(void)
 {
 	if (!wall_read) {

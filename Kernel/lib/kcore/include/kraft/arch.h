@@ -47,6 +47,8 @@ uint64_t arch_monotonic_ns(void);
  */
 uint64_t arch_counter(void);
 uint64_t arch_counter_ns(uint64_t count);
+/* Whether a conversion now would cost nothing (x86: the TSC is calibrated). */
+bool arch_counter_ready(void);
 
 /* The wall clock (the RTC, read now) in nanoseconds since the Unix epoch; 0
  * if unknown. ktime reads it once, at the first wall-clock request. */
