@@ -16,6 +16,7 @@ DEFAULT_MIB = 64
 ALONE_REFERENCE_MIB = 128
 STEP_KIB = 64
 STEPS_PER_MIB = 1024 // STEP_KIB
+ARM64_TARGET = "qemu/arm64"
 
 
 def qemu_size(steps):
@@ -84,17 +85,19 @@ def bisect(runs_at, low, high):
 
 
 def measure_alone(kraft, folders, work, floors, runs, log):
-    """`bench/run --only memory`: the smallest -m of each project folder on its x86_64 targets,
-    each beside QEMU's floor on the same machine, without the build and boot figures."""
+    """`bench/run --only memory`: the smallest -m of each project folder on its x86_64 targets
+    and on qemu/arm64 (added to a copy of its Kraftfile), each beside QEMU's floor on the same
+    machine, without the build and boot figures."""
     figures = []
     for folder in folders:
         subject = os.path.basename(folder)
         try:
-            project = Project.copy(kraft, folder, os.path.join(work, "memory", subject))
+            destination = os.path.join(work, "memory", subject)
+            project = Project.copy(kraft, folder, destination, extra_targets=[ARM64_TARGET])
         except HarnessError as error:
             figures.append(stats.unavailable(GROUP, subject, "all", NAME, str(error)))
             continue
-        targets = [t for t in project.targets if t.endswith("/x86_64")]
+        targets = [t for t in project.targets if t.endswith("/x86_64") or t == ARM64_TARGET]
         build = kraft.build(project, targets=targets)
         for target in targets:
             if not build.ok:

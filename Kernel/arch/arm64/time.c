@@ -55,10 +55,25 @@ void arm64_timer_init(void)
 	kdebug("timer: %lu kHz, interrupt %u", freq / 1000, timer_intid);
 }
 
+uint64_t arch_counter(void)
+{
+	return counter();
+}
+
+bool arch_counter_ready(void)
+{
+	return true;
+}
+
+uint64_t arch_counter_ns(uint64_t count)
+{
+	uint64_t delta = count - count_at_boot;
+	return (uint64_t)(((unsigned __int128)delta * ns_per_tick) >> 32);
+}
+
 uint64_t arch_monotonic_ns(void)
 {
-	uint64_t delta = counter() - count_at_boot;
-	return (uint64_t)(((unsigned __int128)delta * ns_per_tick) >> 32);
+	return arch_counter_ns(counter());
 }
 
 void arch_timer_arm(uint64_t deadline_ns)

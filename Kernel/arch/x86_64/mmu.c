@@ -106,7 +106,9 @@ static uint64_t *pt_entry(uintptr_t va, bool split)
 			pt[i] = (base + i * ARCH_PAGE_SIZE) | PTE_P | flags;
 		/* The directory entry allows all; the page entries decide. */
 		*pde = (uintptr_t)pt | PTE_P | PTE_RW;
-		for (unsigned i = 0; i < 512; i++)
+		/* At boot x86_mmu_init reloads CR3 once at the end instead
+		 * (the split pages map the same frames meanwhile). */
+		for (unsigned i = 0; !early_info && i < 512; i++)
 			invlpg(base + i * ARCH_PAGE_SIZE);
 	}
 	return &table_of(*pde)[(va >> 12) & 511];
@@ -174,13 +176,19 @@ static void write_cr3(uint64_t v)
 	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
 }
 
-/* The 2 MiB pages left in the boot map (0-4 GiB) become no-execute. */
+/* The 2 MiB pages left in the boot map (0-4 GiB) become no-execute: one
+ * pass over each directory (not a walk from the top per page: 2048 walks
+ * were half of the boot's instructions before main). */
 static void boot_map_no_execute(void)
 {
-	for (uintptr_t va = 0; va < SIZE_4G; va += SIZE_2M) {
-		uint64_t *pde = pd_entry(va, false);
-		if (pde && (*pde & PTE_P) && (*pde & PTE_PS))
-			*pde |= nx;
+	uint64_t *pdpt = table_of(x86_boot_pml4[0]);
+	for (unsigned i = 0; i < SIZE_4G >> 30; i++) {
+		if (!(pdpt[i] & PTE_P))
+			continue;
+		uint64_t *pd = table_of(pdpt[i]);
+		for (unsigned j = 0; j < 512; j++)
+			if ((pd[j] & PTE_P) && (pd[j] & PTE_PS))
+				pd[j] |= nx;
 	}
 }
 
@@ -199,8 +207,10 @@ static void protect_image(void)
 	uintptr_t last =
 	    ((uintptr_t)_kernel_end + SIZE_2M - 1) & ~(SIZE_2M - 1);
 
-	for (uintptr_t va = first; va < last; va += ARCH_PAGE_SIZE) {
-		uint64_t *pte = pt_entry(va, true);
+	uint64_t *pte = 0;
+	for (uintptr_t va = first; va < last; va += ARCH_PAGE_SIZE, pte++) {
+		if (!(va & (SIZE_2M - 1)))
+			pte = pt_entry(va, true); /* one walk per page table */
 		if (!pte)
 			kpanic("no memory for the kernel's page tables");
 		if (!(*pte & PTE_P))

@@ -1,14 +1,20 @@
 /*
- * Clocks. The monotonic clock is the TSC. Its rate comes from the KVM clock
- * when the hypervisor offers one (Firecracker, QEMU with KVM): the pvclock
- * structure's scale is exactly the TSC-to-nanoseconds factor, so boot skips
- * calibration. Otherwise (TCG) it is calibrated once against the i8254
- * PIT's channel 0 counter (polled, so it needs no interrupt and no port
- * 0x61, which microvm lacks), over CONFIG_X86_TSC_CALIBRATE_US. The
- * timer interrupt is the same PIT channel in one-shot mode: it can wait at
- * most ~55 ms, so a longer sleep wakes early and the scheduler re-arms it.
- * Time is kept as (tsc - tsc_at_boot) * mult >> 32, with no division after
- * calibration.
+ * Clocks. The monotonic clock is the TSC. Its rate comes, without waiting,
+ * from the first of: the KVM clock (Firecracker, QEMU with KVM: the pvclock
+ * structure's scale is exactly the TSC-to-nanoseconds factor), the
+ * hypervisor timing leaf 0x40000010 (VMware's, which QEMU/KVM offer with
+ * vmware-cpuid-freq), CPUID leaf 0x15 (TSC / crystal ratio times the crystal
+ * frequency) and, on Intel, leaf 0x16 (the base frequency the invariant TSC
+ * runs at). Where none says it (QEMU TCG), the TSC is calibrated against the
+ * i8254 PIT's channel 0 counter (polled, so it needs no interrupt and no port
+ * 0x61, which microvm lacks) over CONFIG_X86_TSC_CALIBRATE_US, lazily: the
+ * window opens at arch_init_late and closes at the first clock read, so the
+ * rest of the boot runs inside it and only the part of the window it did not
+ * cover is waited for (nothing at all for a program that never reads a
+ * clock). The timer interrupt is the same PIT channel in one-shot mode: it
+ * can wait at most ~55 ms, so a longer sleep wakes early and the scheduler
+ * re-arms it. Time is kept as (tsc - tsc_at_boot) * mult >> 32, with no
+ * division after calibration.
  */
 #include <kraft/arch.h>
 #include <kraft/kcore.h>
@@ -85,56 +91,168 @@ static bool scale_from_kvmclock(void)
 	return true;
 }
 
-static uint16_t pit_read(void)
+static void set_rate(uint64_t hz)
 {
-	outb(PIT_CMD, 0x00); /* latch channel 0 */
-	uint8_t lo = inb(PIT_CH0);
-	uint8_t hi = inb(PIT_CH0);
-	return (uint16_t)(hi << 8 | lo);
+	tsc_hz = hz;
+	ns_mult = (NS_PER_SEC << 32) / tsc_hz;
 }
 
+/* Sets the rate from what the CPU or hypervisor reports; false if silent. */
+static bool rate_from_cpuid(const char **source)
+{
+	uint32_t r[4];
+
+	cpuid(1, 0, r);
+	if (r[2] & (1u << 31)) { /* running under a hypervisor */
+		cpuid(0x40000000, 0, r);
+		if (r[0] >= 0x40000010) {
+			cpuid(0x40000010, 0, r);
+			if (r[0]) {
+				set_rate((uint64_t)r[0] * 1000);
+				*source = "cpuid 0x40000010";
+				return true;
+			}
+		}
+	}
+	cpuid(0, 0, r);
+	uint32_t max_leaf = r[0];
+	bool intel = r[1] == 0x756e6547; /* "Genu" */
+	if (max_leaf >= 0x15) {
+		cpuid(0x15, 0, r);
+		if (r[0] && r[1] && r[2]) {
+			set_rate((uint64_t)r[2] * r[1] / r[0]);
+			*source = "cpuid 0x15";
+			return true;
+		}
+	}
+	if (intel && max_leaf >= 0x16) {
+		cpuid(0x16, 0, r);
+		if (r[0] & 0xffff) {
+			set_rate((uint64_t)(r[0] & 0xffff) * 1000000);
+			*source = "cpuid 0x16";
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The calibration window: opened at boot, closed at the first clock read.
+ * Each end is a PIT event bracketed by two TSC reads; a host that preempts
+ * the vCPU between them (a loaded machine under TCG) widens the bracket, so
+ * the window is closed only once both brackets together are under
+ * 1/CALIBRATE_ERROR_DIVISOR of it.
+ */
+#define CALIBRATE_ERROR_DIVISOR 1000
+#define CALIBRATE_START_READS   3
+static uint64_t window_tsc, window_tsc_error;
+static int64_t window_ticks;
+static bool window_open;
+
+/* PIT ticks since the count was loaded, or -1 once the counter ran out;
+ * *tsc and *error give the TSC when the count was latched. */
+static int64_t pit_elapsed(uint64_t *tsc, uint64_t *error)
+{
+	uint64_t before = rdtsc();
+	outb(PIT_CMD, 0xc2); /* read-back: latch channel 0's status and count */
+	uint64_t after = rdtsc();
+	uint8_t status = inb(PIT_CH0);
+	uint8_t lo = inb(PIT_CH0);
+	uint8_t hi = inb(PIT_CH0);
+	*tsc = before + (after - before) / 2;
+	*error = after - before;
+	if (status & 0x80) /* OUT high: the count reached zero */
+		return -1;
+	return (int64_t)(PIT_MAX - (uint16_t)(hi << 8 | lo));
+}
+
+/* Channel 0, lobyte/hibyte, mode 0 from 0xffff: counts down once and raises
+ * OUT at zero (~55 ms), so an expired window is told from a short one. The
+ * window starts at the best bracketed of a few reads. */
+static void open_window(void)
+{
+	window_tsc_error = UINT64_MAX;
+	for (int i = 0;
+	     i < CALIBRATE_START_READS || window_tsc_error == UINT64_MAX; i++) {
+		uint64_t tsc, error;
+		if (i % CALIBRATE_START_READS == 0) {
+			outb(PIT_CMD, 0x30);
+			outb(PIT_CH0, 0xff);
+			outb(PIT_CH0, 0xff);
+		}
+		int64_t ticks = pit_elapsed(&tsc, &error);
+		if (ticks >= 0 && error < window_tsc_error) {
+			window_ticks = ticks;
+			window_tsc = tsc;
+			window_tsc_error = error;
+		}
+	}
+	window_open = true;
+}
+
+/* Closes the window, waiting only for what the boot did not cover. */
 static void calibrate_against_pit(void)
 {
-	uint64_t want = PIT_HZ * CONFIG_X86_TSC_CALIBRATE_US / 1000000;
-	uint64_t elapsed = 0;
+	int64_t want = PIT_HZ * CONFIG_X86_TSC_CALIBRATE_US / 1000000;
+	int64_t elapsed;
+	uint64_t tsc, error;
 
-	/* Channel 0, lobyte/hibyte, mode 2 (rate generator), from 0xffff. */
-	outb(PIT_CMD, 0x34);
-	outb(PIT_CH0, 0xff);
-	outb(PIT_CH0, 0xff);
-	uint16_t last = pit_read();
-	uint64_t t0 = rdtsc();
-	while (elapsed < want) {
-		uint16_t now = pit_read();
-		elapsed += (uint16_t)(last - now); /* counts down, wraps */
-		last = now;
+	for (;;) {
+		elapsed = pit_elapsed(&tsc, &error) - window_ticks;
+		if (elapsed < 0) { /* longer than the counter: start over */
+			open_window();
+			continue;
+		}
+		if (elapsed >= want && tsc > window_tsc &&
+		    (error + window_tsc_error) * CALIBRATE_ERROR_DIVISOR <
+		        tsc - window_tsc)
+			break;
+		cpu_relax();
 	}
-	uint64_t t1 = rdtsc();
-
-	tsc_hz = (t1 - t0) * PIT_HZ / elapsed;
-	if (!tsc_hz)
-		kpanic("the TSC does not advance; cannot keep time");
-	ns_mult = (NS_PER_SEC << 32) / tsc_hz;
+	window_open = false;
+	set_rate((tsc - window_tsc) * PIT_HZ / (uint64_t)elapsed);
+	x86_pic_unmask(0);
+	kdebug("tsc: %lu kHz (from the pit over %lu us)", tsc_hz / 1000,
+	       (unsigned long)(elapsed * 1000000 / PIT_HZ));
 }
 
 void x86_tsc_calibrate(void)
 {
 	const char *source = "kvmclock";
 
-	if (!scale_from_kvmclock()) {
-		calibrate_against_pit();
-		source = "pit";
-	}
 	/* Time 0 is the boot's first instruction (entry.S read the TSC). */
 	tsc_at_boot = x86_boot_tsc ? x86_boot_tsc : rdtsc();
-	x86_pic_unmask(0);
-	kdebug("tsc: %lu kHz (from %s)", tsc_hz / 1000, source);
+	if (scale_from_kvmclock() || rate_from_cpuid(&source)) {
+		x86_pic_unmask(0);
+		kdebug("tsc: %lu kHz (from %s)", tsc_hz / 1000, source);
+		return;
+	}
+	open_window();
+}
+
+uint64_t arch_counter(void)
+{
+	return rdtsc();
+}
+
+bool arch_counter_ready(void)
+{
+	return !window_open;
+}
+
+uint64_t arch_counter_ns(uint64_t count)
+{
+	if (__builtin_expect(window_open, 0))
+		calibrate_against_pit();
+	uint64_t delta = count - tsc_at_boot;
+	return (uint64_t)(((unsigned __int128)delta * ns_mult) >> 32);
 }
 
 uint64_t arch_monotonic_ns(void)
 {
-	uint64_t delta = rdtsc() - tsc_at_boot;
-	return (uint64_t)(((unsigned __int128)delta * ns_mult) >> 32);
+	if (__builtin_expect(window_open, 0))
+		calibrate_against_pit();
+	return arch_counter_ns(rdtsc());
 }
 
 void arch_timer_arm(uint64_t deadline_ns)

@@ -74,6 +74,18 @@ size_t fdt_size(void)
 	return header ? be32(&header->totalsize) : 0;
 }
 
+size_t fdt_used_size(void)
+{
+	if (!header)
+		return 0;
+	size_t strings = (size_t)be32(&header->off_dt_strings) +
+	                 be32(&header->size_dt_strings);
+	size_t structs = (size_t)be32(&header->off_dt_struct) +
+	                 be32(&header->size_dt_struct);
+	size_t used = strings > structs ? strings : structs;
+	return used < fdt_size() ? used : fdt_size();
+}
+
 static const uint8_t *structure(void)
 {
 	return tree + be32(&header->off_dt_struct);

@@ -1,6 +1,8 @@
 /*
  * Time for kernel and libc: the arch's monotonic clock, the wall clock as
- * read once at boot plus monotonic time since, and sleep. Sleep goes through
+ * read once (at its first use, so a boot that never asks pays for neither
+ * the RTC read nor, on x86, the TSC calibration) plus monotonic time since,
+ * and sleep. Sleep goes through
  * the registered sleep (the scheduler's) when one is linked, so other threads
  * run meanwhile; otherwise the CPU idles until the deadline.
  */
@@ -9,8 +11,9 @@
 #include <kraft/kinit.h>
 #include <kraft/ktime.h>
 
-static uint64_t wall_at_boot_ns;
+static uint64_t wall_at_read_ns;
 static uint64_t mono_at_wall_read_ns;
+static bool wall_read;
 
 extern const struct ktime_sleeper __start_ktime_sleepers[],
     __stop_ktime_sleepers[];
@@ -20,8 +23,6 @@ static void (*sleep_until)(uint64_t deadline_ns);
 
 static int ktime_init(void)
 {
-	mono_at_wall_read_ns = arch_monotonic_ns();
-	wall_at_boot_ns = arch_wall_clock_at_boot_ns();
 	const struct ktime_sleeper *s = __start_ktime_sleepers;
 	if (s < __stop_ktime_sleepers) {
 		if (s + 1 < __stop_ktime_sleepers)
@@ -38,9 +39,28 @@ uint64_t ktime_monotonic_ns(void)
 	return arch_monotonic_ns();
 }
 
+uint64_t ktime_wall_coarse_ns(void)
+{
+	static uint64_t rtc_ns;
+	static bool rtc_read;
+
+	if (wall_read || arch_counter_ready())
+		return ktime_wall_ns();
+	if (!rtc_read) {
+		rtc_ns = arch_wall_clock_at_boot_ns();
+		rtc_read = true;
+	}
+	return rtc_ns;
+}
+
 uint64_t ktime_wall_ns(void)
 {
-	return wall_at_boot_ns + (arch_monotonic_ns() - mono_at_wall_read_ns);
+	if (!wall_read) {
+		mono_at_wall_read_ns = arch_monotonic_ns();
+		wall_at_read_ns = arch_wall_clock_at_boot_ns();
+		wall_read = true;
+	}
+	return wall_at_read_ns + (arch_monotonic_ns() - mono_at_wall_read_ns);
 }
 
 void ksleep_ns(uint64_t ns)

@@ -82,15 +82,17 @@ static long sys_uname(long buf, long a1, long a2, long a3, long a4, long a5)
 }
 KSYSCALL_REGISTER(uname, sys_uname);
 
-/* splitmix64, seeded from the clocks, for CPUs without a generator. */
+/* splitmix64, seeded from the clocks, for CPUs without a generator. The
+ * raw counter and the coarse wall clock: musl's start-up asks for AT_RANDOM
+ * bytes, and a calibrated clock would make every boot wait for x86's TSC
+ * calibration there. */
 static uint64_t fallback_state;
 
 static uint64_t fallback_next(void)
 {
 	if (!fallback_state)
-		fallback_state = ktime_wall_ns() ^
-		                 (ktime_monotonic_ns() << 17) ^
-		                 0x9e3779b97f4a7c15ULL;
+		fallback_state = ktime_wall_coarse_ns() ^
+		                 (arch_counter() << 17) ^ 0x9e3779b97f4a7c15ULL;
 	uint64_t z = (fallback_state += 0x9e3779b97f4a7c15ULL);
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;

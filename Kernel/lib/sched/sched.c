@@ -122,6 +122,8 @@ static void add_sleeper(struct thread *t, uint64_t deadline_ns)
 
 static void wake_sleepers(void)
 {
+	if (!sleepers) /* no clock read (nor, on x86, calibration) for none */
+		return;
 	uint64_t now = arch_monotonic_ns();
 
 	while (sleepers && sleepers->wake_at <= now) {

@@ -34,7 +34,7 @@ struct vnode *vfs_vnode_new(uint32_t mode, const struct vnode_ops *ops,
 	vn->ino = next_ino++;
 	vn->ops = ops;
 	vn->data = data;
-	vn->mtime_ns = ktime_wall_ns();
+	vn->mtime_ns = ktime_wall_coarse_ns();
 	return vn;
 }
 
@@ -143,7 +143,7 @@ int vfs_dir_add(struct vnode *dir, const char *name, size_t len,
 	vn->nlink++;
 	if ((vn->mode & VFS_S_IFMT) == VFS_S_IFDIR)
 		vn->parent = dir;
-	dir->mtime_ns = ktime_wall_ns();
+	dir->mtime_ns = ktime_wall_coarse_ns();
 	return 0;
 }
 
@@ -157,7 +157,7 @@ static struct vnode *dir_remove(struct vnode *dir, const char *name, size_t len)
 			*l = e->next;
 			kfree(e);
 			vn->nlink--;
-			dir->mtime_ns = ktime_wall_ns();
+			dir->mtime_ns = ktime_wall_coarse_ns();
 			return vn;
 		}
 	}

@@ -31,9 +31,8 @@ static unsigned nreserved;
 
 /*
  * The tree's address: x0 for an Image boot. An ELF boot gets x0 = 0, and
- * QEMU then puts the tree at the base of RAM, which on QEMU virt and
- * Firecracker is the start of the GiB holding the image (link.lds leaves the
- * 2 MiB below the image free for it).
+ * QEMU then puts the tree at the base of RAM, the start of the GiB holding
+ * the image (when the image leaves room below it).
  */
 static const void *find_tree(uintptr_t x0)
 {
@@ -45,24 +44,75 @@ static const void *find_tree(uintptr_t x0)
 	return 0;
 }
 
-/*
- * For an Image boot QEMU virt puts the tree in the middle of RAM (after
- * where an initrd would go, half-way up a small guest), where its pages would
- * cut RAM in two and halve the largest block a program can map. It moves to
- * the top of the 2 MiB below the image: free in an Image boot but for QEMU's
- * boot stub in the first page (an ELF boot puts the tree at the RAM base, and
- * it stays there).
- */
-static void move_tree_below_image(void)
+static bool overlaps(uint64_t a, uint64_t a_end, uint64_t b, uint64_t b_end)
 {
-	uintptr_t tree = (uintptr_t)fdt_blob(), size = fdt_size();
-	uintptr_t image = (uintptr_t)_kernel_start;
-	uintptr_t ram_base = image & ~(SIZE_1G - 1);
+	return a < b_end && b < a_end;
+}
 
-	if (tree < image || size > image - ram_base - ARCH_PAGE_SIZE)
+/* A /chosen address property: one or two big-endian cells (QEMU sizes it
+ * by the root's #address-cells). */
+static bool chosen_address(int chosen, const char *name, uint64_t *out)
+{
+	int len;
+	const uint8_t *p = fdt_prop(chosen, name, &len);
+	if (!p || (len != 4 && len != 8))
+		return false;
+	*out = 0;
+	for (int i = 0; i < len; i++)
+		*out = *out << 8 | p[i];
+	return true;
+}
+
+/* The initrd's range from /chosen; false without one. */
+static bool chosen_initrd(uint64_t *start, uint64_t *end)
+{
+	int chosen = fdt_find_node(-1, "chosen");
+	return chosen_address(chosen, "linux,initrd-start", start) &&
+	       chosen_address(chosen, "linux,initrd-end", end) && *end > *start;
+}
+
+/* Whether [base, end) lies in one RAM range of the tree's memory nodes. */
+static bool in_ram(uint64_t base, uint64_t end)
+{
+	uint64_t ram, size;
+	for (int node = fdt_find_device_type(-1, "memory"); node >= 0;
+	     node = fdt_find_device_type(node, "memory"))
+		for (unsigned i = 0; fdt_reg(node, i, &ram, &size); i++)
+			if (base >= ram && end <= ram + size)
+				return true;
+	return false;
+}
+
+/*
+ * For an Image boot QEMU virt puts the tree 2 MiB-aligned after where an
+ * initrd would go (past min(RAM / 2, 128 MiB) and the image's file), in the
+ * middle of RAM, where its pages would cut RAM in two and halve the largest
+ * block a program can map; it also sizes it 1 MiB, of which ~8 KiB are used.
+ * The used part moves to the pages right after the image (link.lds puts the
+ * image at the RAM base plus 4 KiB, above QEMU's boot stub), where the
+ * allocator's RAM would start anyway, unless the initrd or a /memreserve/
+ * range is there. The copy's totalsize says what it holds. Firecracker puts
+ * the tree at the top of RAM: it moves too, harmlessly.
+ */
+static void move_tree_after_image(void)
+{
+	uintptr_t tree = (uintptr_t)fdt_blob();
+	size_t used = fdt_used_size();
+	uintptr_t to = ((uintptr_t)_kernel_end + ARCH_PAGE_SIZE - 1) &
+	               ~(uintptr_t)(ARCH_PAGE_SIZE - 1);
+	uint64_t start, end, size;
+
+	if (tree == to || !in_ram(to, to + used))
 		return;
-	uintptr_t to = (image - size) & ~(uintptr_t)(ARCH_PAGE_SIZE - 1);
-	kmemmove((void *)to, (const void *)tree, size);
+	if (chosen_initrd(&start, &end) && overlaps(to, to + used, start, end))
+		return;
+	for (unsigned i = 0; fdt_memreserve(i, &start, &size); i++)
+		if (overlaps(to, to + used, start, start + size))
+			return;
+	kmemmove((void *)to, (const void *)tree, used);
+	uint8_t *totalsize = (uint8_t *)to + 4; /* big-endian, after magic */
+	for (int i = 0; i < 4; i++)
+		totalsize[i] = (uint8_t)(used >> (24 - 8 * i));
 	if (fdt_init((const void *)to))
 		kpanic("the device tree did not survive its move");
 }
@@ -91,20 +141,6 @@ static void add_ram(uint64_t base, uint64_t end, unsigned from)
 	}
 	if (end > base)
 		kboot_add_ram(&boot_info, base, end - base);
-}
-
-/* A /chosen address property: one or two big-endian cells (QEMU sizes it
- * by the root's #address-cells). */
-static bool chosen_address(int chosen, const char *name, uint64_t *out)
-{
-	int len;
-	const uint8_t *p = fdt_prop(chosen, name, &len);
-	if (!p || (len != 4 && len != 8))
-		return false;
-	*out = 0;
-	for (int i = 0; i < len; i++)
-		*out = *out << 8 | p[i];
-	return true;
 }
 
 static bool is_reserved(uint64_t base, uint64_t end)
@@ -154,7 +190,7 @@ static void parse_tree(void)
 	if (args)
 		kboot_set_cmdline(&boot_info, args);
 
-	reserve((uintptr_t)fdt_blob(), fdt_size());
+	reserve((uintptr_t)fdt_blob(), fdt_used_size());
 	for (unsigned i = 0; fdt_memreserve(i, &base, &size); i++)
 		reserve(base, size);
 
@@ -164,9 +200,7 @@ static void parse_tree(void)
 	 * the allocator.
 	 */
 	uint64_t initrd_start, initrd_end;
-	if (chosen_address(chosen, "linux,initrd-start", &initrd_start) &&
-	    chosen_address(chosen, "linux,initrd-end", &initrd_end) &&
-	    initrd_end > initrd_start) {
+	if (chosen_initrd(&initrd_start, &initrd_end)) {
 		size = initrd_end - initrd_start;
 		kboot_set_initrd(&boot_info,
 		                 move_initrd_to_top(initrd_start, size), size);
@@ -190,7 +224,7 @@ __attribute__((noreturn)) void arm64_boot_main(uintptr_t x0,
 		kpanic("no device tree (x0 = %#lx); boot with a loader that "
 		       "passes one, as QEMU's -kernel and Firecracker do",
 		       x0);
-	move_tree_below_image();
+	move_tree_after_image();
 	parse_tree();
 	if (!boot_info.nregions)
 		kpanic("the device tree describes no usable RAM");

@@ -24,6 +24,9 @@ bool fdt_looks_valid(const void *blob);
 /* The registered blob and its total size (NULL and 0 before fdt_init). */
 const void *fdt_blob(void);
 size_t fdt_size(void);
+/* What the blob's blocks use of that size: loaders (QEMU) leave free space
+ * after them for edits, 1 MiB in all on QEMU virt. */
+size_t fdt_used_size(void);
 
 /*
  * The first node after offset `after` (-1: from the start) whose

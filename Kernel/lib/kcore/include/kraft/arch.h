@@ -40,7 +40,18 @@ __attribute__((noreturn)) void arch_halt(void);
 /* Nanoseconds since an arbitrary point at boot; never goes backwards. */
 uint64_t arch_monotonic_ns(void);
 
-/* Wall clock at boot in nanoseconds since the Unix epoch; 0 if unknown. */
+/*
+ * The raw counter behind it, and a reading's arch_monotonic_ns: a timestamp
+ * taken with arch_counter costs no calibration (x86 calibrates the TSC at the
+ * first conversion), so the boot can stamp itself before the clock is ready.
+ */
+uint64_t arch_counter(void);
+uint64_t arch_counter_ns(uint64_t count);
+/* Whether a conversion now would cost nothing (x86: the TSC is calibrated). */
+bool arch_counter_ready(void);
+
+/* The wall clock (the RTC, read now) in nanoseconds since the Unix epoch; 0
+ * if unknown. ktime reads it once, at the first wall-clock request. */
 uint64_t arch_wall_clock_at_boot_ns(void);
 
 /*

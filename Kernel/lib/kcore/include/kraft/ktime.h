@@ -1,6 +1,7 @@
 /*
- * Time: a monotonic clock (calibrated at boot by the architecture), the wall
- * clock (read once at boot, then advanced by the monotonic clock) and
+ * Time: a monotonic clock (calibrated by the architecture, on x86 at the
+ * first read), the wall clock (read once, then advanced by the monotonic
+ * clock) and
  * sleeping. ksleep_ns blocks the calling thread when a scheduler runs, and
  * otherwise idles the CPU until the deadline.
  */
@@ -16,6 +17,13 @@
 uint64_t ktime_monotonic_ns(void);
 /* Nanoseconds since the Unix epoch, or since boot if the VM has no RTC. */
 uint64_t ktime_wall_ns(void);
+/*
+ * The same for timestamps the kernel takes itself (file times): before
+ * anything read a clock, the RTC alone (a second's resolution, as the RTC
+ * has), so a boot that creates files does not wait for x86's TSC
+ * calibration; ktime_wall_ns from then on. Never behind an earlier reading.
+ */
+uint64_t ktime_wall_coarse_ns(void);
 void ksleep_ns(uint64_t ns);
 
 /*
