@@ -155,5 +155,9 @@ import Testing
       Set(SharedObjects.folderNames(for: [Self.qemu, Self.fc, xen, Self.arm]))
         == ["fc+qemu-x86_64", "fc+xen-x86_64", "qemu+xen-x86_64", "fc+qemu+xen-x86_64"])
     #expect(SharedObjects.folderNames(for: [Self.qemu, Self.arm]).isEmpty)
+    #expect(
+      Set(SharedObjects.folderNames(for: [Self.qemu, Self.fc, xen, Self.arm], sharedBy: xen))
+        == ["fc+xen-x86_64", "qemu+xen-x86_64", "fc+qemu+xen-x86_64"])
+    #expect(SharedObjects.folderNames(for: [Self.qemu, Self.fc, Self.arm], sharedBy: Self.arm).isEmpty)
   }
 }

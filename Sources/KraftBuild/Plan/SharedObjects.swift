@@ -73,15 +73,17 @@ public struct SharedObjects: Sendable {
   }
 
   /// Every folder name shared objects of `targets` may get (`fc+qemu-x86_64`): one per set
-  /// of two or more platforms of one architecture, for `kraft clean`.
-  public static func folderNames(for targets: [Target]) -> [String] {
+  /// of two or more platforms of one architecture, for `kraft clean`; with `sharedBy`, only
+  /// the folders that target links from (`kraft build -t X --no-cache`).
+  public static func folderNames(for targets: [Target], sharedBy member: Target? = nil) -> [String] {
     var names: [String] = []
-    for architecture in Architecture.allCases {
+    for architecture in Architecture.allCases where member.map({ $0.architecture == architecture }) ?? true {
       let platforms = Set(targets.filter { $0.architecture == architecture }.map(\.platform.shortName))
         .sorted()
       guard platforms.count > 1 else { continue }
       for mask in 1..<(1 << platforms.count) where mask.nonzeroBitCount > 1 {
         let chosen = platforms.indices.filter { mask & (1 << $0) != 0 }.map { platforms[$0] }
+        if let member, !chosen.contains(member.platform.shortName) { continue }
         names.append(chosen.joined(separator: "+") + "-" + architecture.rawValue)
       }
     }
