@@ -53,7 +53,7 @@ def parse_arguments():
         "--quick", action="store_true", help="2 runs of everything, results to bench/work/quick"
     )
     parser.add_argument(
-        "--only", choices=["posix-probes", "http", "nginx", "redis", "runtime", "memory", "python", "cache"],
+        "--only", choices=["posix-probes", "http", "nginx", "redis", "runtime", "memory", "python", "cache", "distcc"],
         help="measure this figure alone; results to bench/results/<figure>.json and .txt",
     )
     arguments = parser.parse_args()
@@ -242,6 +242,13 @@ def main():
         figures += cache.measure(kraft, os.path.join(REPOSITORY, "examples"), os.path.join(WORK, "cache"), log,
                                  runs=2 if arguments.quick else 3)
         return finish(results, arguments, log, base="cache")
+    if arguments.only == "distcc":
+        # Not in the default suite: clean builds of musl and OpenSSL (--quick: helloworld, 3 runs).
+        example = "helloworld" if arguments.quick else "openssl"
+        log(f"distributed compiles: {example}, three distccd helpers on loopback against one")
+        figures += cache.distcc_measure(kraft, os.path.join(REPOSITORY, "examples"), os.path.join(WORK, "distcc"), log,
+                                        example=example, runs=3 if arguments.quick else 2)
+        return finish(results, arguments, log, base="distcc")
     if arguments.only == "python":
         # Not in the default suite: CPython's build alone is minutes, each CPU loop seconds under TCG.
         log("Python: the python template's image against the host's python3.11")

@@ -127,8 +127,9 @@ struct BuildCommand: ParsableCommand {
         summary(built.outcome, cacheUsed: compileCache != nil, distributed: distributedCompiles != nil))
       if built.outcome.distributedFallbacks > 0 {
         StandardStream.error.write(
-          "kraft: \(built.outcome.distributedFallbacks) compiles ran here because no distcc helper "
-            + "took them (KRAFT_DISTCC_HOSTS; details in \(relative(built.plan.outputDirectory, to: directory))/.kraft-distcc.log)\n"
+          "kraft: warning: \(built.outcome.distributedFallbacks) compiles ran here because no distcc helper "
+            + "took them; are the helpers in KRAFT_DISTCC_HOSTS ('\(distributedCompiles?.hosts ?? "")') "
+            + "running and reachable? (details in \(relative(built.plan.outputDirectory, to: directory))/.kraft-distcc.log)\n"
         )
       }
     }

@@ -42,13 +42,16 @@ struct CleanCommand: ParsableCommand {
     print(removed.isEmpty ? "nothing to remove" : "removed \(layout.outputDirectory)")
   }
 
-  /// One target's image, its companions and its build folder (objects, ninja file).
+  /// One target's image, its companions, its build folder (objects, ninja file) and the
+  /// folders of objects it shares with other targets of its architecture.
   static func removeOutputs(of target: Target, _ layout: ProjectLayout) throws {
     let image = layout.image(for: target)
-    let outputs = [
-      image, layout.debugImage(for: target), image + ".map", image + ".report",
-      layout.outputDirectory + "/" + TargetBuildPlan.key(target),
-    ]
+    let shared = SharedObjects.folderNames(for: layout.kraftfile.targets, sharedBy: target)
+    let outputs =
+      [
+        image, layout.debugImage(for: target), image + ".map", image + ".report",
+        layout.outputDirectory + "/" + TargetBuildPlan.key(target),
+      ] + shared.map { layout.outputDirectory + "/" + $0 }
     for path in outputs where OutputDirectory.lexists(path) {
       try OutputDirectory.removeEntry(path)
     }

@@ -6,7 +6,8 @@ import Testing
 /// `kraft build --jobs N` with `KRAFT_DISTCC_HOSTS` spreads compiles over two real distccd
 /// helpers on loopback, through the compile cache (ccache runs distcc for its misses): the
 /// helpers' own logs show the jobs, the summary counts them, and the release image is
-/// byte-identical to a local, uncached one.
+/// byte-identical to a local, uncached one; helpers that are down leave the compiles here,
+/// with a warning.
 @Suite(
   .serialized, .tags(.slow), .slowTier,
   .enabled(
@@ -50,6 +51,41 @@ struct DistributedBuildTests {
       environment: environment.merging(["KRAFT_DISTCC_HOSTS": ""]) { $1 })
     #expect(local.status == 0, "\(local.output)")
     #expect(!local.stdout.contains("distributed"), "\(local.stdout)")
+    #expect(try CompileCacheBuildTests.image(project) == image)
+  }
+
+  /// Helpers that are down (two loopback ports nobody listens on): distcc compiles here
+  /// instead, the build succeeds with the image a local build makes, and kraft warns once,
+  /// naming the configured hosts.
+  @Test func helpersThatAreDownFallBackToLocalWithAWarningNamingThem() throws {
+    let scratch = try CompileCacheBuildTests.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let hosts = try (0..<2).map { _ in "127.0.0.1:\(try LoopbackPort.free())/2" }.joined(separator: " ")
+    let project = try ScratchProject(copying: "examples/helloworld")
+    let environment = [
+      "KRAFT_CACHE_DIR": scratch.appendingPathComponent("cache").path, "SOURCE_DATE_EPOCH": "0",
+      "KRAFT_DISTCC_HOSTS": hosts,
+    ]
+
+    let fallback = try KraftProcess.run(
+      ["build", "-t", "qemu/x86_64", "--release", "--no-compile-cache"], in: project.url,
+      environment: environment)
+    #expect(fallback.status == 0, "\(fallback.output)")
+    #expect(fallback.stdout.contains("distributed 0)"), "\(fallback.stdout)")
+    let warning = try #require(
+      fallback.stderr.split(separator: "\n").first {
+        $0.contains("ran here because no distcc helper took them")
+      },
+      "\(fallback.stderr)")
+    #expect(warning.hasPrefix("kraft: warning: ") && warning.contains("'\(hosts)'"), "\(warning)")
+    #expect(
+      fallback.stderr.components(separatedBy: "no distcc helper").count == 2, "once: \(fallback.stderr)")
+    let image = try CompileCacheBuildTests.image(project)
+
+    let local = try KraftProcess.run(
+      ["build", "-t", "qemu/x86_64", "--release", "--no-cache", "--no-compile-cache"], in: project.url,
+      environment: environment.merging(["KRAFT_DISTCC_HOSTS": ""]) { $1 })
+    #expect(local.status == 0, "\(local.output)")
     #expect(try CompileCacheBuildTests.image(project) == image)
   }
 }

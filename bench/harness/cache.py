@@ -11,12 +11,16 @@ Figures:
 - musl-stdio for four targets (qemu and fc, x86_64 and arm64) against one target, both with an
   empty compile cache (goal: at most 2.2 times one target);
 - the team cache: a redis-server on loopback filled by one build, then a fresh project with an
-  empty local cache: its time and the share of compiles Redis answered."""
+  empty local cache: its time and the share of compiles Redis answered;
+- distributed compiles (`distcc_measure`, its own `--only distcc`): a clean build without the
+  compile cache spread over three distccd helpers on loopback against one, each helper pinned
+  to a core of its own where there are enough (`taskset`)."""
 
 import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import time
 
@@ -25,6 +29,7 @@ from .kraft import HarnessError, Kraft, Project
 
 GROUP = "compile cache"
 SUMMARY = re.compile(r"compiled (\d+) files \(cached (\d+), remote (\d+)\)")
+DISTRIBUTED = re.compile(r"compiled (\d+) files \(distributed (\d+)\)")
 FOUR_TARGETS = ("fc/x86_64", "qemu/arm64", "fc/arm64")
 GOALS = {"musl-stdio": "at most 1.5 s (issue 18)", "openssl": "at most 3 s (issue 18)"}
 
@@ -177,3 +182,118 @@ def measure(kraft, examples_folder, work, log, runs=3):
     log("  musl-stdio: the Redis team cache")
     figures += team_figures(cached, musl, work, log)
     return figures
+
+
+class Distccd:
+    """Debian's distccd on a free loopback port, taking jobs from 127.0.0.1 only, pinned to
+    `core` when given; `--enable-tcp-insecure` because kraft names its compiler by absolute path."""
+
+    def __init__(self, folder, name, core=None, jobs=2):
+        self.port = free_port()
+        self.log = os.path.join(folder, name + ".log")
+        self.command = ["distccd", "--no-detach", "--daemon", "--listen", "127.0.0.1", "--port", str(self.port),
+                        "--allow", "127.0.0.1", "--jobs", str(jobs), "--log-stderr", "--log-level", "info",
+                        "--enable-tcp-insecure"]
+        if core is not None and shutil.which("taskset"):
+            self.command = ["taskset", "-c", str(core)] + self.command
+        self.jobs = jobs
+        self.child = None
+
+    def __enter__(self):
+        # Its log goes to stderr, a file of ours: started as root, distccd drops to another
+        # user before it would open a --log-file, which then stays empty.
+        with open(self.log, "wb") as log:
+            self.child = subprocess.Popen(self.command, stdout=subprocess.DEVNULL, stderr=log,
+                                          stdin=subprocess.DEVNULL, close_fds=True, start_new_session=True)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return self
+            except OSError:
+                time.sleep(0.05)
+        self.__exit__()
+        raise HarnessError("distccd did not accept connections within 10 s")
+
+    def __exit__(self, *_):
+        # distccd forks its workers into the session it leads: end them all.
+        try:
+            os.killpg(self.child.pid, 9)
+        except ProcessLookupError:
+            pass
+        self.child.wait()
+
+    def completed(self):
+        try:
+            with open(self.log, encoding="utf-8", errors="replace") as log:
+                return sum(1 for line in log if " COMPILE_OK " in line)
+        except OSError:
+            return 0
+
+
+def distributed_build(kraft, example, folder, helpers, log_folder):
+    """A clean build of a fresh copy of `example` without the compile cache, its compiles spread
+    over `helpers` new loopback distccd (each pinned to its own core while cores last): the
+    build's Completed, the compiles kraft counted as distributed, and each helper's own count."""
+    cores = os.cpu_count() or 1
+    plain = Kraft(kraft.repository, kraft.binary)
+    plain.env = dict(kraft.env)
+    plain.env["KRAFT_COMPILE_CACHE"] = "off"
+    project = Project.copy(plain, example, folder)
+    failure = plain.prepare(project)
+    if failure:
+        raise HarnessError(failure)
+    daemons = [Distccd(log_folder, f"helpers{helpers}-{n}", core=n if helpers <= cores else None)
+               for n in range(helpers)]
+    started = []
+    try:
+        for daemon in daemons:
+            started.append(daemon.__enter__())
+        plain.env["KRAFT_DISTCC_HOSTS"] = " ".join(f"127.0.0.1:{d.port}/{d.jobs}" for d in daemons)
+        # kraft's own default: local jobs plus every helper slot.
+        build = plain.build(project, jobs=cores + 1 + sum(d.jobs for d in daemons), timeout=3600)
+        per_helper = [d.completed() for d in daemons]
+    finally:
+        for daemon in started:
+            daemon.__exit__()
+        shutil.rmtree(folder, ignore_errors=True)
+    if not build.ok:
+        raise HarnessError("kraft build fails: " + stats.first_line(build.completed.output))
+    match = DISTRIBUTED.search(build.completed.output)
+    return build.completed, (int(match.group(2)) if match else 0), per_helper
+
+
+def distcc_measure(kraft, examples_folder, work, log, example="openssl", runs=1):
+    """Three helpers against one, clean builds, no compile cache (goal: report the speed-up)."""
+    subject = example
+    names = ("clean build, 1 distcc helper", "clean build, 3 distcc helpers", "speed-up, 3 helpers / 1")
+    if not shutil.which("distccd") or not shutil.which("distcc"):
+        return [stats.unavailable(GROUP, subject, "distcc", name, "distcc not found (apt-get install distcc)")
+                for name in names]
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    root = os.path.join(work, "kraft-cache")
+    os.makedirs(root, mode=0o755)
+    cached = CachedKraft(kraft, root)
+    path = os.path.join(examples_folder, example)
+    times = {1: [], 3: []}
+    counts = {1: [], 3: []}
+    try:
+        for run in range(runs):
+            for helpers in (1, 3):
+                build, distributed, per_helper = distributed_build(
+                    cached, path, os.path.join(work, f"{subject}-{helpers}-{run}"), helpers, work)
+                log(f"  {subject}: {helpers} helper(s) {build.seconds:.1f} s, {distributed} compiles sent, "
+                    f"per helper {per_helper}")
+                times[helpers].append(build.seconds)
+                counts[helpers].append({"distributed": distributed, "per_helper": per_helper})
+    except HarnessError as error:
+        return [stats.unavailable(GROUP, subject, "distcc", name, str(error)) for name in names]
+    one, three = statistics.median(times[1]), statistics.median(times[3])
+    return [
+        stats.figure(GROUP, subject, "distcc", names[0], "s", times[1], compiles=counts[1]),
+        stats.figure(GROUP, subject, "distcc", names[1], "s", times[3], compiles=counts[3]),
+        stats.figure(GROUP, subject, "distcc", names[2], "ratio", [one / three],
+                     goal="report it (issue 18): bounded by this machine's cores",
+                     cores=os.cpu_count()),
+    ]

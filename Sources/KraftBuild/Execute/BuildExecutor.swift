@@ -67,10 +67,16 @@ public struct BuildExecutor: Sendable {
       try fileSystem.writeTextIfChanged(ConfigHeader.header(target.resolution), to: target.configHeader)
       try fileSystem.writeTextIfChanged(ConfigHeader.json(target.resolution), to: target.configJSON)
       try fileSystem.writeTextIfChanged(
-        NinjaFile.target(target, compilerLauncher: compilerLauncher), to: target.ninjaFile)
+        NinjaFile.target(
+          target, ownCompiles: plan.ownCompiles(of: target), compilerLauncher: compilerLauncher),
+        to: target.ninjaFile)
       for step in target.compiles {
         try fileSystem.createDirectory(String(step.object[..<step.object.lastIndex(of: "/")!]))
       }
+    }
+    if !plan.sharedCompiles.isEmpty {
+      try fileSystem.writeTextIfChanged(
+        NinjaFile.shared(plan, compilerLauncher: compilerLauncher), to: plan.sharedNinjaFile)
     }
     try fileSystem.writeTextIfChanged(NinjaFile.topLevel(plan), to: plan.ninjaFile)
   }

@@ -15,8 +15,38 @@ public struct BuildPlan: Hashable, Sendable {
 
   public var ninjaFile: String { outputDirectory + "/build.ninja" }
 
-  /// Every compilation of every target.
-  public var compileCount: Int { targets.reduce(0) { $0 + $1.compiles.count } }
+  /// Every compilation of every target, a shared one once.
+  public var compileCount: Int { Set(targets.flatMap { $0.compiles.map(\.object) }).count }
+
+  /// `<outdir>/shared.ninja`: the compilations several targets share (`SharedObjects`).
+  public var sharedNinjaFile: String { outputDirectory + "/shared.ninja" }
+
+  /// The compilations whose object several targets link, each once, in plan order.
+  public var sharedCompiles: [CompileStep] {
+    let shared = sharedObjects
+    var seen: Set<String> = []
+    return targets.flatMap(\.compiles).filter {
+      shared.contains($0.object) && seen.insert($0.object).inserted
+    }
+  }
+
+  /// The compilations only `target` links (what its own ninja file builds).
+  public func ownCompiles(of target: TargetBuildPlan) -> [CompileStep] {
+    let shared = sharedObjects
+    return target.compiles.filter { !shared.contains($0.object) }
+  }
+
+  /// Objects linked into more than one image.
+  var sharedObjects: Set<String> {
+    var seen: Set<String> = []
+    var shared: Set<String> = []
+    for target in targets {
+      for object in Set(target.compiles.map(\.object)) where !seen.insert(object).inserted {
+        shared.insert(object)
+      }
+    }
+    return shared
+  }
 }
 
 /// One image.

@@ -4,7 +4,8 @@ import KraftModel
 /// The plan step: turns a request (resolved targets, the catalog, and the prepared tree of
 /// every port) into a `BuildPlan`, spelling out every command. It fetches nothing and changes
 /// nothing; it reads the file system only to expand source globs and a prepared port's source
-/// list, so it plans just as well over an `InMemoryFileSystem`.
+/// list, and to see which options the files a compile can reach mention (`SharedObjects`), so
+/// it plans just as well over an `InMemoryFileSystem`.
 public struct BuildPlanner: Sendable {
   /// The kernel's base flags (docs/library-manifest.md, "Compilation").
   public static let baseCFlags = [
@@ -37,13 +38,15 @@ public struct BuildPlanner: Sendable {
         ResolvedTarget(target: target, resolution: try resolver.resolve(request.kraftfile, for: target)),
         request)
     }
-    return BuildPlan(outputDirectory: request.outputDirectory, targets: targets)
+    return try SharedObjects(fileSystem: fileSystem).apply(
+      to: BuildPlan(outputDirectory: request.outputDirectory, targets: targets))
   }
 
   /// Plans targets already resolved (`request.targets` is not consulted).
   public func plan(_ request: BuildRequest, resolved: [ResolvedTarget]) throws -> BuildPlan {
     let targets = try Diagnostics.collecting(resolved) { try planTarget($0, request) }
-    return BuildPlan(outputDirectory: request.outputDirectory, targets: targets)
+    return try SharedObjects(fileSystem: fileSystem).apply(
+      to: BuildPlan(outputDirectory: request.outputDirectory, targets: targets))
   }
 
   /// One image: its libraries on their trees, what they export to every compilation, the

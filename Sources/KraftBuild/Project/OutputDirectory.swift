@@ -69,7 +69,9 @@ public struct OutputDirectory: Sendable {
   /// images and their companions, each target's build folder, the ninja files, the initrd,
   /// the build lock and the stamp.
   public var outputNames: [String] {
-    var names = ["build.ninja", ".ninja_log", ".ninja_deps", ".kraft-build.lock", Self.stampName]
+    var names = [
+      "build.ninja", "shared.ninja", ".ninja_log", ".ninja_deps", ".kraft-build.lock", Self.stampName,
+    ]
     let initrd = (layout.initrd as NSString).lastPathComponent
     names += [initrd, initrd + ".partial"]
     for target in layout.kraftfile.targets {
@@ -80,7 +82,7 @@ public struct OutputDirectory: Sendable {
         ReleaseManifest.billOfMaterialsName(image: image), TargetBuildPlan.key(target),
       ]
     }
-    return names
+    return names + SharedObjects.folderNames(for: layout.kraftfile.targets)
   }
 
   /// `kraft clean`: removes kraft's outputs and returns what it removed. The default folder
