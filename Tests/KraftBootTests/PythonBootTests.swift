@@ -36,16 +36,13 @@ final class PythonProject: @unchecked Sendable {
     "test_shlex", "test_difflib", "test_graphlib", "test_types", "test_sort", "test_richcmp",
     "test_augassign", "test_unary", "test_pow", "test_contains", "test_operator",
     "test_fnmatch", "test_textwrap", "test_string", "test_base64", "test_binascii", "test_copy",
-    "test_hmac", "test_hashlib", "test_ssl", "test_sqlite3",
+    "test_hmac", "test_hashlib", "test_sqlite3",
   ]
   /// What the regression tests read besides their modules.
   static let regressionTestFiles = [
     "__init__.py", "__main__.py", "libregrtest", "support", "mapping_tests.py", "list_tests.py",
-    "seq_tests.py", "string_tests.py", "test_difflib_expect.html", "ssl_servers.py", "capath",
-    "revocation.crl",
+    "seq_tests.py", "string_tests.py", "test_difflib_expect.html",
   ]
-  /// test_ssl's certificates and keys: every `.pem` file at the top of `Lib/test`.
-  static let regressionTestFileSuffix = ".pem"
   /// The regression modules also run on arm64: a short list that still covers the machine
   /// (struct packing, binascii's and base64's byte handling); 30 s inside the unikernel on the
   /// loaded two-core machine (test_pow and test_heapq, 30 s and 15 s there, stay x86_64's).
@@ -168,10 +165,8 @@ final class PythonProject: @unchecked Sendable {
     let source = root.appendingPathComponent("python-src/Lib/test")
     let target = project.appendingPathComponent("rootfs/usr/lib/python3.11/test")
     try manager.createDirectory(at: target, withIntermediateDirectories: true)
-    let certificates = try manager.contentsOfDirectory(atPath: source.path)
-      .filter { $0.hasSuffix(Self.regressionTestFileSuffix) }
-    // A module is a file (test_ssl.py) or a package folder (test_sqlite3).
-    for name in Self.regressionTestFiles + certificates + modules.flatMap({ [$0 + ".py", $0] })
+    // A module is a file (test_hmac.py) or a package folder (test_sqlite3).
+    for name in Self.regressionTestFiles + modules.flatMap({ [$0 + ".py", $0] })
     where manager.fileExists(atPath: source.appendingPathComponent(name).path)
       && !manager.fileExists(atPath: target.appendingPathComponent(name).path)
     {
