@@ -36,7 +36,7 @@ final class PythonProject: @unchecked Sendable {
     "test_shlex", "test_difflib", "test_graphlib", "test_types", "test_sort", "test_richcmp",
     "test_augassign", "test_unary", "test_pow", "test_contains", "test_operator",
     "test_fnmatch", "test_textwrap", "test_string", "test_base64", "test_binascii", "test_copy",
-    "test_hmac",
+    "test_hmac", "test_hashlib", "test_sqlite3",
   ]
   /// What the regression tests read besides their modules.
   static let regressionTestFiles = [
@@ -165,7 +165,8 @@ final class PythonProject: @unchecked Sendable {
     let source = root.appendingPathComponent("python-src/Lib/test")
     let target = project.appendingPathComponent("rootfs/usr/lib/python3.11/test")
     try manager.createDirectory(at: target, withIntermediateDirectories: true)
-    for name in Self.regressionTestFiles + modules.map({ $0 + ".py" })
+    // A module is a file (test_hmac.py) or a package folder (test_sqlite3).
+    for name in Self.regressionTestFiles + modules.flatMap({ [$0 + ".py", $0] })
     where manager.fileExists(atPath: source.appendingPathComponent(name).path)
       && !manager.fileExists(atPath: target.appendingPathComponent(name).path)
     {
@@ -223,7 +224,8 @@ final class PythonProject: @unchecked Sendable {
     for check in [
       "threading", "sleep", "datetime", "loadavg", "write", "read", "listdir", "remove", "json", "struct",
       "math", "decimal", "sha256", "faulthandler", "unicodedata", "sqlite3 memory", "sqlite3 file",
-      "sqlite3 file kept",
+      "sqlite3 file kept", "sha256 openssl", "pbkdf2_hmac", "ssl default context", "tls handshake",
+      "tls data",
     ] {
       #expect(run.stdout.contains("ok \(check)\n"), "\(check):\n\(run.output)")
     }

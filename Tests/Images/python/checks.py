@@ -9,6 +9,7 @@ import math
 import os
 import queue
 import sqlite3
+import ssl
 import struct
 import threading
 import time
@@ -65,6 +66,8 @@ check("struct", struct.unpack("<IhQ", struct.pack("<IhQ", 7, -2, 2**40)) == (7, 
 check("math", math.isclose(math.sqrt(2) ** 2, 2) and math.factorial(20) == 2432902008176640000)
 check("decimal", decimal.Decimal(1) / decimal.Decimal(7) == decimal.Decimal("0.1428571428571428571428571429"))
 check("sha256", hashlib.sha256(b"abc").hexdigest().startswith("ba7816bf8f01cfea"))
+check("sha256 openssl", type(hashlib.sha256()).__module__ == "_hashlib")  # not _sha256
+check("pbkdf2_hmac", hashlib.pbkdf2_hmac("sha256", b"password", b"salt", 1).hex().startswith("120fb6cffcf8b32c"))
 faulthandler.enable()  # installs an alternate signal stack (sigaltstack)
 check("faulthandler", faulthandler.is_enabled())
 check("unicodedata", unicodedata.name("\u00e9") == "LATIN SMALL LETTER E WITH ACUTE")
@@ -80,4 +83,68 @@ def sqlite_rows(path):
 check("sqlite3 memory", sqlite_rows(":memory:") == [("cat",)])
 check("sqlite3 file", sqlite_rows("/tmp/kraft/pets.db") == [("cat",)])
 check("sqlite3 file kept", os.stat("/tmp/kraft/pets.db").st_size > 0)
+
+
+# A self-signed P-256 certificate for kraft.test (valid 2000-2100) and its key.
+TLS_CERTIFICATE = """\
+-----BEGIN CERTIFICATE-----
+MIIBcjCCARegAwIBAgIBATAKBggqhkjOPQQDAjAVMRMwEQYDVQQDDAprcmFmdC50
+ZXN0MCAXDTAwMDEwMTAwMDAwMFoYDzIxMDAwMTAxMDAwMDAwWjAVMRMwEQYDVQQD
+DAprcmFmdC50ZXN0MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAERRBwuwJl/Xup
+YmVpT3UhnjEFgJhCx628rWVLLpezkT0P7KCQlvSDmnY47lzoJH1f8X0j5aMkYaGH
+D4aYhq5Mj6NWMFQwDwYDVR0TAQH/BAUwAwEB/zAVBgNVHREEDjAMggprcmFmdC50
+ZXN0MAsGA1UdDwQEAwIChDAdBgNVHQ4EFgQUghAmjk+gF7jMu9wZQEH3Uj8Omk8w
+CgYIKoZIzj0EAwIDSQAwRgIhAINCsp9/ynrUM+SUX0kVELTuKLJLXzwq/aioAaWY
+V5YAAiEAkFVWAUCnwHIxyKw9liM+sCP7S8TcD3WgXMUOSaIRc1Y=
+-----END CERTIFICATE-----
+"""
+TLS_KEY = """\
+-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgjBUaYbVLklrdOl/4
+VwLIJZqgV+9oXqBCOqKdSyxP1uGhRANCAARFEHC7AmX9e6liZWlPdSGeMQWAmELH
+rbytZUsul7ORPQ/soJCW9IOadjjuXOgkfV/xfSPloyRhoYcPhpiGrkyP
+-----END PRIVATE KEY-----
+"""
+
+
+def tls_handshake():
+    """A TLS 1.3 handshake and one message each way between two SSLObjects over memory BIOs:
+    the client verifies the server's certificate and host name against that certificate."""
+    with open("/tmp/kraft/tls.pem", "w") as file:
+        file.write(TLS_CERTIFICATE + TLS_KEY)
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain("/tmp/kraft/tls.pem")
+    client_context = ssl.create_default_context(cadata=TLS_CERTIFICATE)
+    os.remove("/tmp/kraft/tls.pem")
+    pipes = [(ssl.MemoryBIO(), ssl.MemoryBIO()) for _ in range(2)]  # (incoming, outgoing)
+    client = client_context.wrap_bio(*pipes[0], server_hostname="kraft.test")
+    server = server_context.wrap_bio(*pipes[1], server_side=True)
+
+    def pump():  # what each side wrote is what the other reads
+        pipes[1][0].write(pipes[0][1].read())
+        pipes[0][0].write(pipes[1][1].read())
+
+    pending = {client, server}
+    for _ in range(10):
+        for side in list(pending):
+            try:
+                side.do_handshake()
+                pending.discard(side)
+            except ssl.SSLWantReadError:
+                pass
+        pump()
+        if not pending:
+            break
+    client.write(b"ping")
+    pump()
+    received = server.read(4)
+    server.write(b"pong")
+    pump()
+    return client.version(), client.getpeercert()["subject"], received, client.read(4)
+
+
+check("ssl default context", ssl.create_default_context().verify_mode == ssl.CERT_REQUIRED)
+version, subject, received, answer = tls_handshake()
+check("tls handshake", version == "TLSv1.3" and subject == ((("commonName", "kraft.test"),),))
+check("tls data", (received, answer) == (b"ping", b"pong"))
 print("all checks passed")
