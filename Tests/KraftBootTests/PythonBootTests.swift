@@ -81,9 +81,15 @@ final class PythonProject: @unchecked Sendable {
     try FileManager.default.copyItem(
       at: Self.repository.appendingPathComponent("Tests/Images/python/checks.py"),
       to: project.appendingPathComponent("rootfs/app/checks.py"))
+    // Release builds (a port needs a complete lock for one), so that PythonReleaseTests can
+    // compare a copy's release build with this one at the cost of one cached build.
     let start = Date()
-    build = try KraftProcess.run(
-      ["build", "-t", "qemu/x86_64"], in: project, environment: kernel, timeout: 5400)
+    let lock = try KraftProcess.run(["lock"], in: project, environment: kernel, timeout: 900)
+    build =
+      lock.status != 0
+      ? lock
+      : try KraftProcess.run(
+        ["build", "--release", "-t", "qemu/x86_64"], in: project, environment: kernel, timeout: 5400)
     buildSeconds = Date().timeIntervalSince(start)
     guard build.status == 0 else { return }
     for boot in Self.boots {
@@ -128,9 +134,14 @@ final class PythonProject: @unchecked Sendable {
           environment: kernel, timeout: 1000)
       }
     }
+    // A release build like the template's, whose objects serve it from the compile cache.
     start = Date()
-    freshX86Build = try KraftProcess.run(
-      ["build", "-t", "qemu/x86_64"], in: fresh, environment: kernel, timeout: 5400)
+    let lock = try KraftProcess.run(["lock"], in: fresh, environment: kernel, timeout: 900)
+    freshX86Build =
+      lock.status != 0
+      ? lock
+      : try KraftProcess.run(
+        ["build", "--release", "-t", "qemu/x86_64"], in: fresh, environment: kernel, timeout: 5400)
     freshX86BuildSeconds = Date().timeIntervalSince(start)
     guard freshX86Build?.status == 0 else { return }
     freshX86Run = try KraftProcess.run(
@@ -152,7 +163,7 @@ final class PythonProject: @unchecked Sendable {
     }
     try copyRegressionTests(Self.regressionTests, into: project)
     regressionBuild = try KraftProcess.run(
-      ["build", "-t", "qemu/x86_64"], in: project, environment: kernel, timeout: 900)
+      ["build", "--release", "-t", "qemu/x86_64"], in: project, environment: kernel, timeout: 900)
     guard regressionBuild?.status == 0 else { return }
     regressionRun = try KraftProcess.run(
       ["run", "-t", "qemu/x86_64", "-M", "512", "--timeout", "1500", "--", "/app/regrtest.py"]

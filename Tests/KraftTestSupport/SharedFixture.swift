@@ -19,6 +19,17 @@ public final class SharedFixture<Value: Sendable>: Sendable {
     work = Task { try await FixtureThreads.run(make) }
   }
 
+  /// A fixture that starts from another one's value once that is ready (a second build that
+  /// reuses the first one's project or cache).
+  public init<Input: Sendable>(
+    after input: SharedFixture<Input>, _ make: @escaping @Sendable (Input) throws -> Value
+  ) {
+    work = Task {
+      let ready = try await input.value
+      return try await FixtureThreads.run { try make(ready) }
+    }
+  }
+
   public var value: Value {
     get async throws { try await work.value }
   }
