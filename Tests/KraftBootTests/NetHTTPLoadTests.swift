@@ -122,7 +122,9 @@ struct NetHTTPLoadTests {
     try namespace.create()
     try namespace.setResolvConf("nameserver 127.0.0.1\n")
     // dnsmasq as a daemon (it closes every inherited descriptor at start, which Foundation's
-    // Process takes for the child's end and then waits for it), stopped by its pid file.
+    // Process takes for the child's end and then waits for it), stopped by its pid file with
+    // SIGKILL: it inherits the test runner's signal mask, in which SIGTERM is blocked, so a
+    // SIGTERM would leave it running after the test (as it did in earlier runs).
     let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("kraft-dnsmasq-\(UUID()).pid")
     try namespace.run(inside: [
       "dnsmasq", "--no-resolv", "--no-hosts", "--listen-address=127.0.0.1", "--bind-interfaces",
@@ -132,7 +134,7 @@ struct NetHTTPLoadTests {
       if let pid = (try? String(contentsOf: pidFile, encoding: .utf8)).flatMap({
         Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
       }) {
-        kill(pid, SIGTERM)
+        kill(pid, SIGKILL)
       }
       try? FileManager.default.removeItem(at: pidFile)
     }
