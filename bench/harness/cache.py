@@ -112,6 +112,18 @@ def free_port():
         return probe.getsockname()[1]
 
 
+def accepts_within(port, seconds):
+    """True once something accepts connections on 127.0.0.1:port, False after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
 class RedisServer:
     """redis-server on a free loopback port, without persistence, stopped on exit."""
 
@@ -126,14 +138,9 @@ class RedisServer:
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "no", "--dir", self.folder],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return self
-            except OSError:
-                time.sleep(0.05)
-        raise HarnessError("redis-server did not accept connections within 10 s")
+        if not accepts_within(self.port, 10):
+            raise HarnessError("redis-server did not accept connections within 10 s")
+        return self
 
     def __exit__(self, *_):
         self.child.kill()
@@ -205,15 +212,10 @@ class Distccd:
         with open(self.log, "wb") as log:
             self.child = subprocess.Popen(self.command, stdout=subprocess.DEVNULL, stderr=log,
                                           stdin=subprocess.DEVNULL, close_fds=True, start_new_session=True)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return self
-            except OSError:
-                time.sleep(0.05)
-        self.__exit__()
-        raise HarnessError("distccd did not accept connections within 10 s")
+        if not accepts_within(self.port, 10):
+            self.__exit__()
+            raise HarnessError("distccd did not accept connections within 10 s")
+        return self
 
     def __exit__(self, *_):
         # distccd forks its workers into the session it leads: end them all.
