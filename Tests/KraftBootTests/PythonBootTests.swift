@@ -81,15 +81,10 @@ final class PythonProject: @unchecked Sendable {
     try FileManager.default.copyItem(
       at: Self.repository.appendingPathComponent("Tests/Images/python/checks.py"),
       to: project.appendingPathComponent("rootfs/app/checks.py"))
-    // Release builds (a port needs a complete lock for one), so that PythonReleaseTests can
-    // compare a copy's release build with this one at the cost of one cached build.
+    // A release build, so that PythonReleaseTests can compare a copy's release build with this
+    // one at the cost of one cached build.
     let start = Date()
-    let lock = try KraftProcess.run(["lock"], in: project, environment: kernel, timeout: 900)
-    build =
-      lock.status != 0
-      ? lock
-      : try KraftProcess.run(
-        ["build", "--release", "-t", "qemu/x86_64"], in: project, environment: kernel, timeout: 5400)
+    build = try Self.releaseBuild(in: project, kernel: kernel)
     buildSeconds = Date().timeIntervalSince(start)
     guard build.status == 0 else { return }
     for boot in Self.boots {
@@ -99,6 +94,15 @@ final class PythonProject: @unchecked Sendable {
     }
     try runRegressionTests(kernel: kernel)
     try buildTheFreshProject(kernel: kernel)
+  }
+
+  /// `kraft lock` (a release needs a complete lock for its ports), then `kraft build --release
+  /// -t qemu/x86_64`; the lock's result when it fails.
+  static func releaseBuild(in folder: URL, kernel: [String: String]) throws -> KraftProcess.Result {
+    let lock = try KraftProcess.run(["lock"], in: folder, environment: kernel, timeout: 900)
+    guard lock.status == 0 else { return lock }
+    return try KraftProcess.run(
+      ["build", "--release", "-t", "qemu/x86_64"], in: folder, environment: kernel, timeout: 5400)
   }
 
   /// The fresh project: `kraft port add python3` makes it a Python application; arm64 is added
@@ -136,12 +140,7 @@ final class PythonProject: @unchecked Sendable {
     }
     // A release build like the template's, whose objects serve it from the compile cache.
     start = Date()
-    let lock = try KraftProcess.run(["lock"], in: fresh, environment: kernel, timeout: 900)
-    freshX86Build =
-      lock.status != 0
-      ? lock
-      : try KraftProcess.run(
-        ["build", "--release", "-t", "qemu/x86_64"], in: fresh, environment: kernel, timeout: 5400)
+    freshX86Build = try Self.releaseBuild(in: fresh, kernel: kernel)
     freshX86BuildSeconds = Date().timeIntervalSince(start)
     guard freshX86Build?.status == 0 else { return }
     freshX86Run = try KraftProcess.run(
