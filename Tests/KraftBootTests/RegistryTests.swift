@@ -24,6 +24,15 @@ struct RegistryTests {
     return (store, project)
   }
 
+  /// `kraft login ADDRESS -u ci --password-stdin OPTIONS`, the password piped in as a user would.
+  static func login(
+    _ address: String, password: String, options: String = "", environment: [String: String]
+  ) throws -> KraftProcess.Result {
+    try KraftShell.run(
+      "printf '\(password)\\n' | \"$KRAFT\" login \(address) -u ci --password-stdin \(options)",
+      environment: environment)
+  }
+
   static func scratchFolder() throws -> URL {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
       "kraft-registry-\(UUID().uuidString)")
@@ -235,13 +244,9 @@ struct RegistryTests {
     #expect(
       anonymous.status != 0 && anonymous.stderr.contains("kraft login \(registry.address)"),
       "\(anonymous.output)")
-    let wrong = try KraftShell.run(
-      "printf 'nope\\n' | \"$KRAFT\" login \(registry.address) -u ci --password-stdin",
-      environment: environment)
+    let wrong = try Self.login(registry.address, password: "nope", environment: environment)
     #expect(wrong.status != 0 && wrong.stderr.contains("token service"), "\(wrong.output)")
-    let login = try KraftShell.run(
-      "printf 't0ken pass\\n' | \"$KRAFT\" login \(registry.address) -u ci --password-stdin",
-      environment: environment)
+    let login = try Self.login(registry.address, password: "t0ken pass", environment: environment)
     #expect(login.status == 0, "kraft login:\n\(login.output)")
 
     let push = try KraftProcess.run(
@@ -293,12 +298,10 @@ struct RegistryTests {
       anonymous.status != 0 && anonymous.stderr.contains("kraft login \(registry.address)"),
       "\(anonymous.output)")
 
-    let wrong = try KraftShell.run(
-      "printf 'nope\\n' | \"$KRAFT\" login \(registry.address) -u ci --password-stdin",
-      environment: environment)
+    let wrong = try Self.login(registry.address, password: "nope", environment: environment)
     #expect(wrong.status != 0, "\(wrong.output)")
-    let login = try KraftShell.run(
-      "printf 's3cret pass\\n' | \"$KRAFT\" login \(registry.address) -u ci --password-stdin --ca-file \(registry.caFile!.path)",
+    let login = try Self.login(
+      registry.address, password: "s3cret pass", options: "--ca-file \(registry.caFile!.path)",
       environment: environment)
     #expect(login.status == 0, "login:\n\(login.output)")
     let config = try String(contentsOf: docker.appendingPathComponent("config.json"), encoding: .utf8)
