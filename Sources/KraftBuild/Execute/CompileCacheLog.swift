@@ -7,24 +7,20 @@ enum CompileCacheLog {
     var cached = 0
     /// Of those, answered by the remote storage.
     var remote = 0
-
-    init() {}
-
-    init(cached: Int, remote: Int) {
-      self.cached = cached
-      self.remote = remote
-    }
-
-    init(parsing log: String) {
-      for line in log.split(separator: "\n") {
-        switch line {
-        case "direct_cache_hit", "preprocessed_cache_hit": cached += 1
-        case "remote_storage_hit": remote += 1
-        default: break
-        }
-      }
-    }
   }
 
   static func counts(in log: String) -> Counts { Counts(parsing: log) }
+}
+
+extension CompileCacheLog.Counts {
+  // In an extension, so that the memberwise and the empty initializers stay synthesized.
+  init(parsing log: String) {
+    for line in log.split(separator: "\n") {
+      switch line {
+      case "direct_cache_hit", "preprocessed_cache_hit": cached += 1
+      case "remote_storage_hit": remote += 1
+      default: break
+      }
+    }
+  }
 }

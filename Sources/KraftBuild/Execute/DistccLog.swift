@@ -8,29 +8,25 @@ enum DistccLog {
     var remote = 0
     /// Compiles that could not be sent and ran here instead.
     var fellBack = 0
-
-    init() {}
-
-    init(remote: Int, fellBack: Int) {
-      self.remote = remote
-      self.fellBack = fellBack
-    }
-
-    init(parsing log: String) {
-      for line in log.split(separator: "\n") {
-        guard let close = line.firstIndex(of: "]") else { continue }
-        let message = line[line.index(after: close)...].drop(while: { $0 == " " })
-        if message.hasPrefix("compile "), message.hasSuffix(" completed ok"),
-          let on = message.range(of: " on ", options: .backwards),
-          !message[on.upperBound...].hasPrefix("localhost")
-        {
-          remote += 1
-        } else if message.contains("running locally instead") || message.contains("retrying locally") {
-          fellBack += 1
-        }
-      }
-    }
   }
 
   static func counts(in log: String) -> Counts { Counts(parsing: log) }
+}
+
+extension DistccLog.Counts {
+  // In an extension, so that the memberwise and the empty initializers stay synthesized.
+  init(parsing log: String) {
+    for line in log.split(separator: "\n") {
+      guard let close = line.firstIndex(of: "]") else { continue }
+      let message = line[line.index(after: close)...].drop(while: { $0 == " " })
+      if message.hasPrefix("compile "), message.hasSuffix(" completed ok"),
+        let on = message.range(of: " on ", options: .backwards),
+        !message[on.upperBound...].hasPrefix("localhost")
+      {
+        remote += 1
+      } else if message.contains("running locally instead") || message.contains("retrying locally") {
+        fellBack += 1
+      }
+    }
+  }
 }
