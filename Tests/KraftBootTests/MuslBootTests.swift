@@ -144,6 +144,15 @@ enum MuslTarget: String, CaseIterable, CustomTestStringConvertible, Sendable {
 }
 
 @Suite(.serialized, .tags(.slow), .slowTier) struct MuslBootTests {
+  /// The program printed `PASS NAME` for each of `checks`.
+  func expectPassed(
+    _ checks: [String], in run: KraftProcess.Result, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
+    for check in checks {
+      #expect(run.stdout.contains("PASS \(check)"), "\(run.output)", sourceLocation: sourceLocation)
+    }
+  }
+
   @Test(arguments: MuslTarget.allCases) func stdioAndMallocAtScale(on target: MuslTarget) async throws {
     let run = try await MuslPrograms.ran("examples/musl-stdio", in: target.programs)
     #expect(run.status == 0, "\(run.output)")
@@ -212,22 +221,20 @@ enum MuslTarget: String, CaseIterable, CustomTestStringConvertible, Sendable {
   @Test(arguments: MuslTarget.allCases)
   func mallocTakesNearlyAllGuestMemory(on target: MuslTarget) async throws {
     let run = try await MuslPrograms.ran("Tests/Images/musl-guest", in: target.programs)
-    for check in [
-      "malloc(64 MiB) and write it", "1 MiB blocks fill 3/4 of the guest",
-      "freed blocks can be allocated again", "one block of 3/4 of the guest",
-    ] {
-      #expect(run.stdout.contains("PASS \(check)"), "\(run.output)")
-    }
+    expectPassed(
+      [
+        "malloc(64 MiB) and write it", "1 MiB blocks fill 3/4 of the guest",
+        "freed blocks can be allocated again", "one block of 3/4 of the guest",
+      ], in: run)
   }
 
   @Test func oldmallocUnderAMallocHeavyLoad() async throws {
     let run = try await MuslPrograms.ran("Tests/Images/musl-oldmalloc")
-    for check in [
-      "the allocator is oldmalloc", "100000 mixed mallocs and frees keep their contents",
-      "realloc grows to 8 MiB and shrinks", "calloc zeroes reused memory", "64 blocks of 4 MiB, each freed",
-    ] {
-      #expect(run.stdout.contains("PASS \(check)"), "\(run.output)")
-    }
+    expectPassed(
+      [
+        "the allocator is oldmalloc", "100000 mixed mallocs and frees keep their contents",
+        "realloc grows to 8 MiB and shrinks", "calloc zeroes reused memory", "64 blocks of 4 MiB, each freed",
+      ], in: run)
     #expect(run.status == 0, "\(run.output)")
     #expect(run.stdout.contains("oldmalloc: ok"))
   }
@@ -235,15 +242,14 @@ enum MuslTarget: String, CaseIterable, CustomTestStringConvertible, Sendable {
   @Test(arguments: MuslTarget.allCases)
   func mimallocReplacesMuslsAllocator(on target: MuslTarget) async throws {
     let run = try await MuslPrograms.ran("Tests/Images/mimalloc", in: target.programs)
-    for check in [
-      "malloc is mimalloc 2.0.9", "20000 mixed mallocs and frees keep their contents",
-      "realloc grows to 8 MiB and shrinks", "calloc zeroes reused memory",
-      "posix_memalign and aligned_alloc align",
-      "4 threads allocate and free at once, and free each other's blocks",
-      "one block of 96 MiB (3/4 of the guest), twice",
-    ] {
-      #expect(run.stdout.contains("PASS \(check)"), "\(run.output)")
-    }
+    expectPassed(
+      [
+        "malloc is mimalloc 2.0.9", "20000 mixed mallocs and frees keep their contents",
+        "realloc grows to 8 MiB and shrinks", "calloc zeroes reused memory",
+        "posix_memalign and aligned_alloc align",
+        "4 threads allocate and free at once, and free each other's blocks",
+        "one block of 96 MiB (3/4 of the guest), twice",
+      ], in: run)
     #expect(run.status == 0, "\(run.output)")
     #expect(run.stdout.contains("mimalloc: ok"))
   }
@@ -251,13 +257,12 @@ enum MuslTarget: String, CaseIterable, CustomTestStringConvertible, Sendable {
   @Test(arguments: MuslTarget.allCases)
   func defaultFilesTmpAndDevices(on target: MuslTarget) async throws {
     let run = try await MuslPrograms.ran("Tests/Images/musl-guest", in: target.programs)
-    for check in [
-      "the rootfs is there", "/tmp is a directory", "write /tmp/x", "read /tmp/x back", "unlink /tmp/x",
-      "/dev/null swallows writes and reads empty", "/dev/zero reads zeros",
-      "/dev/urandom reads varied bytes",
-    ] {
-      #expect(run.stdout.contains("PASS \(check)"), "\(run.output)")
-    }
+    expectPassed(
+      [
+        "the rootfs is there", "/tmp is a directory", "write /tmp/x", "read /tmp/x back", "unlink /tmp/x",
+        "/dev/null swallows writes and reads empty", "/dev/zero reads zeros",
+        "/dev/urandom reads varied bytes",
+      ], in: run)
     #expect(run.status == 0, "\(run.output)")
     #expect(run.stdout.contains("guest: ok"))
   }
@@ -265,15 +270,14 @@ enum MuslTarget: String, CaseIterable, CustomTestStringConvertible, Sendable {
   @Test(arguments: MuslTarget.allCases)
   func procSelfExeFdsCmdlineAndMeminfo(on target: MuslTarget) async throws {
     let run = try await MuslPrograms.ran("Tests/Images/musl-guest", in: target.programs)
-    for check in [
-      "readlink /proc/self/exe is the program", "/proc/self/fd lists an open file",
-      "/proc/self/fd/N reads as the file's path", "/proc/self/fd/N is gone once N is closed",
-      "/proc/self/fd/N of a pipe reads as pipe:[N]", "/proc/self/cmdline is argv, NUL-separated",
-      "/proc/self/environ is the environment, NUL-separated", "/proc/meminfo has MemTotal",
-      "/proc is read-only",
-    ] {
-      #expect(run.stdout.contains("PASS \(check)"), "\(run.output)")
-    }
+    expectPassed(
+      [
+        "readlink /proc/self/exe is the program", "/proc/self/fd lists an open file",
+        "/proc/self/fd/N reads as the file's path", "/proc/self/fd/N is gone once N is closed",
+        "/proc/self/fd/N of a pipe reads as pipe:[N]", "/proc/self/cmdline is argv, NUL-separated",
+        "/proc/self/environ is the environment, NUL-separated", "/proc/meminfo has MemTotal",
+        "/proc is read-only",
+      ], in: run)
     // argv[0] is the kernel's CONFIG_KCORE_APP_NAME ("app" by default).
     #expect(run.stdout.contains("/proc/self/exe -> /app\n"), "\(run.output)")
     #expect(run.stdout.contains(" -> /etc/guest.txt\n"), "\(run.output)")
