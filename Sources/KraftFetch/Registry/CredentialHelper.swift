@@ -21,10 +21,7 @@ public struct ProcessCredentialHelperRunner: CredentialHelperRunner {
   public func get(helper: String, serverURL: String) throws -> ProcessResult {
     let program = "docker-credential-" + helper
     let folders = (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":")
-    guard
-      let path = folders.map({ "\($0)/\(program)" })
-        .first(where: { FileManager.default.isExecutableFile(atPath: $0) })
-    else {
+    guard let path = ExecutableLocator(searchPath: folders.map(String.init)).find(program) else {
       throw FetchError(
         .missingTool,
         "the credential helper '\(program)' that the docker config names for '\(serverURL)' is "
