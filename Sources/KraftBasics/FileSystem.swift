@@ -109,14 +109,19 @@ extension FileSystem {
   /// Every file below `path` (recursively), as paths relative to it, sorted. A symbolic
   /// link to a file counts as a file; a link to a folder is never followed, so a `self -> .`
   /// link cannot make a walk endless or a glob match the same file under many names.
-  public func walkFiles(_ path: String) throws -> [String] {
+  /// Entries whose full path `skip` returns true for are left out, folders without a look
+  /// inside.
+  public func walkFiles(_ path: String, skipping skip: (String) -> Bool = { _ in false }) throws
+    -> [String]
+  {
     var result: [String] = []
     for name in try list(path) {
       let child = path + "/" + name
+      if skip(child) { continue }
       if isSymbolicLink(child) {
         if !isDirectory(child) { result.append(name) }
       } else if isDirectory(child) {
-        result += try walkFiles(child).map { name + "/" + $0 }
+        result += try walkFiles(child, skipping: skip).map { name + "/" + $0 }
       } else {
         result.append(name)
       }

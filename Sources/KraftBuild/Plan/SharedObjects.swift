@@ -194,16 +194,7 @@ private struct MentionScanner {
   /// links to folders are not followed.
   private func files(below place: String) throws -> [String] {
     guard fileSystem.isDirectory(place) else { return fileSystem.exists(place) ? [place] : [] }
-    var result: [String] = []
-    for name in try fileSystem.list(place) where name != ".git" {
-      let child = place + "/" + name
-      if child == outputDirectory { continue }
-      if fileSystem.isDirectory(child) {
-        if !fileSystem.isSymbolicLink(child) { result += try files(below: child) }
-      } else {
-        result.append(child)
-      }
-    }
-    return result
+    return try fileSystem.walkFiles(place) { $0 == outputDirectory || $0.hasSuffix("/.git") }
+      .map { place + "/" + $0 }
   }
 }
