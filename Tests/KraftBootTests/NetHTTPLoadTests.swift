@@ -23,7 +23,7 @@ struct NetHTTPLoadTests {
   static func serve(_ target: String, prefix: [String] = []) async throws -> (ServingKraft, String) {
     let project = try await images.value
     try project.requireBuilt()
-    let port = freeLoopbackPort()
+    let port = try LoopbackPort.free()
     let serving = try ServingKraft(
       ["run", "-t", target, "-M", "256M", "-p", "\(port):8080", "--timeout", "900", "."],
       in: project.project.url, prefix: prefix)

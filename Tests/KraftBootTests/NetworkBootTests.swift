@@ -73,7 +73,7 @@ struct NetworkBootTests {
       project.build.stderr.contains(
         "note: 'musl' is the image's 'libc' rather than the default 'nolibc': 'lwip' requires 'posix-libc'"))
 
-    let port = freeLoopbackPort()
+    let port = try LoopbackPort.free()
     let serving = try ServingKraft(
       [
         "run", "--rm", "--plat", project.platform, "--arch", project.architecture, "-p", "\(port):8080",
@@ -149,7 +149,8 @@ struct NetworkBootTests {
     #expect(project.build.status == 0, "kraft build failed:\n\(project.build.output)")
     let run = try KraftProcess.run(
       [
-        "run", "-t", target, "-p", "\(freeLoopbackPort()):8080", "-p", "\(freeLoopbackPort()):53/udp",
+        "run", "-t", target, "-p", "\(try LoopbackPort.free()):8080", "-p",
+        "\(try LoopbackPort.free()):53/udp",
         "--timeout", "60",
       ],
       in: project.scratch.url)
@@ -166,7 +167,7 @@ struct NetworkBootTests {
       try KraftProcess.run(
         arguments, in: project.scratch.url, environment: ["KRAFT_RUNTIME_DIR": runtime.path])
     }
-    let port = freeLoopbackPort()
+    let port = try LoopbackPort.free()
     let started = try kraft(["run", "-W", "-d", "-n", "net", "-p", "\(port):8080"])
     #expect(started.status == 0, "\(started.output)")
     defer { _ = try? kraft(["stop", "net"]) }

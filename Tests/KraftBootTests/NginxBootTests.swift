@@ -85,7 +85,7 @@ struct NginxBootTests {
     #expect(site.build.status == 0, "kraft init/build:\n\(site.build.output)")
     guard site.build.status == 0 else { return }
     let parts = target.split(separator: "/").map(String.init)
-    let port = freeLoopbackPort()
+    let port = try LoopbackPort.free()
     let serving = try ServingKraft(
       [
         "run", "--rm", "--plat", parts[0], "--arch", parts[1], "-p", "\(port):80", "-M", "384Mi",

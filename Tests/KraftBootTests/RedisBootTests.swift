@@ -68,7 +68,7 @@ struct RedisBootTests {
     #expect(built.build.status == 0, "kraft build:\n\(built.build.output)")
     guard built.build.status == 0 else { return }
 
-    let port = freeLoopbackPort()
+    let port = try LoopbackPort.free()
     let serving = try ServingKraft(
       ["run", "-t", "qemu/\(architecture)", "-M", "128M", "-p", "\(port):6379", "--timeout", "400", "."],
       in: built.project)

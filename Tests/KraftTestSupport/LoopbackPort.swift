@@ -9,19 +9,54 @@ import Foundation
 public enum LoopbackPort {
   public struct NoFreePort: Error {}
 
-  /// A port the kernel picked as free (bound to port 0, then read back).
+  /// A port nothing is bound to now, for a server a test is about to start. It lies outside
+  /// the kernel's ephemeral range (`ip_local_port_range`): a port the kernel picked there could
+  /// become the source port of any outgoing connection (a load test's thousands of clients)
+  /// before the server binds it. No port is handed out twice in one test process, so two
+  /// suites starting servers at once never race for one.
   public static func free() throws -> Int {
+    let ephemeral = ephemeralRange()
+    let candidates = Array(10_000..<ephemeral.lowerBound) + Array((ephemeral.upperBound + 1)..<65_536)
+    guard let port = handedOut.claimFirst(of: candidates.shuffled(), where: bindable) else {
+      throw NoFreePort()
+    }
+    return port
+  }
+
+  private static let handedOut = HandedOutPorts()
+
+  private final class HandedOutPorts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var ports = Set<Int>()
+
+    func claimFirst(of candidates: [Int], where usable: (Int) -> Bool) -> Int? {
+      lock.lock()
+      defer { lock.unlock() }
+      guard let port = candidates.first(where: { !ports.contains($0) && usable($0) }) else { return nil }
+      ports.insert(port)
+      return port
+    }
+  }
+
+  /// Linux's range for outgoing connections' source ports; its default when unreadable.
+  private static func ephemeralRange() -> ClosedRange<Int> {
+    let text = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)) ?? ""
+    let bounds = text.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+    guard bounds.count == 2, 10_000 < bounds[0], bounds[0] <= bounds[1], bounds[1] < 65_535 else {
+      return 32_768...60_999
+    }
+    return bounds[0]...bounds[1]
+  }
+
+  private static func bindable(_ port: Int) -> Bool {
     let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(socketFD) }
-    var address = loopback(port: 0)
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
+    var address = loopback(port: port)
+    return withUnsafePointer(to: &address) {
       $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        bind(socketFD, $0, length) == 0 && getsockname(socketFD, $0, &length) == 0
+        bind(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
       }
     }
-    guard bound else { throw NoFreePort() }
-    return Int(UInt16(bigEndian: address.sin_port))
   }
 
   /// Whether something accepts connections on `port`.

@@ -77,19 +77,3 @@ enum Curl {
     return nil
   }
 }
-
-/// A loopback TCP port nobody uses right now (the kernel picks it), for `-p PORT:GUEST`.
-func freeLoopbackPort() -> Int {
-  let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-  defer { close(socketDescriptor) }
-  var address = sockaddr_in()
-  address.sin_family = sa_family_t(AF_INET)
-  address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
-  var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-  _ = withUnsafeMutablePointer(to: &address) {
-    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-      bind(socketDescriptor, $0, length) == 0 ? getsockname(socketDescriptor, $0, &length) : -1
-    }
-  }
-  return Int(UInt16(bigEndian: address.sin_port))
-}
