@@ -202,34 +202,39 @@ struct RegistryTests {
       "KRAFT_CACHE_DIR": store.path, "DOCKER_CONFIG": scratch.appendingPathComponent("docker").path,
     ]
 
-    // 1 KiB PATCH chunks: the kernel takes hundreds of requests, time enough to be killed in.
+    // 64-byte PATCH chunks: a kernel layer (30 KiB and more) takes hundreds of requests,
+    // seconds in which to be seen half sent and killed.
     let push = Process()
     push.executableURL = KraftProcess.binary
     push.arguments = ["pkg", "push", reference]
     push.currentDirectoryURL = project.scratch.url
     push.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-      .merging(["KRAFT_REGISTRY_CHUNK_SIZE": "1024"]) { $1 }
+      .merging(["KRAFT_REGISTRY_CHUNK_SIZE": "64"]) { $1 }
     push.standardInput = FileHandle.nullDevice
     push.standardOutput = FileHandle.nullDevice
-    push.standardError = FileHandle.nullDevice
+    let pushLog = scratch.appendingPathComponent("killed-push.log")
+    FileManager.default.createFile(atPath: pushLog.path, contents: nil)
+    push.standardError = try FileHandle(forWritingTo: pushLog)
     try push.run()
-    // An upload session past 64 KiB is a kernel layer (configs are a few KiB), half sent.
+    // An upload session past 4 KiB is a kernel layer (config blobs and layers are 2 KiB at
+    // most), not finished: the registry removes a session once its blob is complete.
     let uploads = registry.storage.appendingPathComponent(
       "docker/registry/v2/repositories/apps/killed/_uploads")
     var midUpload = false
-    for _ in 0..<3000 where push.isRunning {
+    for _ in 0..<6000 where push.isRunning {
       let sessions = (try? FileManager.default.contentsOfDirectory(atPath: uploads.path)) ?? []
       midUpload = sessions.contains { session in
         let data = uploads.appendingPathComponent(session + "/data").path
         let size = (try? FileManager.default.attributesOfItem(atPath: data)[.size] as? Int) ?? 0
-        return size > 65_536
+        return size > 4096
       }
       if midUpload { break }
       try await Task.sleep(nanoseconds: 10_000_000)
     }
     kill(push.processIdentifier, SIGKILL)
     push.waitUntilExit()
-    try #require(midUpload, "the push ended before a kernel upload was under way")
+    let pushOutput = (try? String(contentsOf: pushLog, encoding: .utf8)) ?? ""
+    try #require(midUpload, "the push ended before a kernel upload was under way:\n\(pushOutput)")
     let tags = registry.storage.appendingPathComponent(
       "docker/registry/v2/repositories/apps/killed/_manifests/tags/1.0")
     #expect(!FileManager.default.fileExists(atPath: tags.path), "a killed push left a tag")
