@@ -187,6 +187,75 @@ struct RegistryTests {
     #expect(left.digest == nil && left.blobs == 0, "\(left)")
   }
 
+  /// A push killed in the middle of a chunked upload (SIGKILL, as a crash or a dropped
+  /// connection would stop it) leaves no tag and an abandoned upload session; running it
+  /// again finds the finished blobs with HEAD, uploads the rest (in one PUT this time) and
+  /// the package pulls back with its digest.
+  @Test func aPushKilledMidUploadRestartsCleanly() async throws {
+    let scratch = try Self.scratchFolder()
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let registry = try LoopbackRegistry(folder: scratch.appendingPathComponent("registry"), tls: false)
+    defer { registry.stop() }
+    let reference = "\(registry.address)/apps/killed:1.0"
+    let (store, project) = try await Self.packaged(reference, scratch: scratch)
+    let environment = [
+      "KRAFT_CACHE_DIR": store.path, "DOCKER_CONFIG": scratch.appendingPathComponent("docker").path,
+    ]
+
+    // 64-byte PATCH chunks: a kernel layer (30 KiB and more) takes hundreds of requests,
+    // seconds in which to be seen half sent and killed.
+    let push = Process()
+    push.executableURL = KraftProcess.binary
+    push.arguments = ["pkg", "push", reference]
+    push.currentDirectoryURL = project.scratch.url
+    push.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+      .merging(["KRAFT_REGISTRY_CHUNK_SIZE": "64"]) { $1 }
+    push.standardInput = FileHandle.nullDevice
+    push.standardOutput = FileHandle.nullDevice
+    let pushLog = scratch.appendingPathComponent("killed-push.log")
+    FileManager.default.createFile(atPath: pushLog.path, contents: nil)
+    push.standardError = try FileHandle(forWritingTo: pushLog)
+    try push.run()
+    // An upload session past 4 KiB is a kernel layer (config blobs and layers are 2 KiB at
+    // most), not finished: the registry removes a session once its blob is complete.
+    let uploads = registry.storage.appendingPathComponent(
+      "docker/registry/v2/repositories/apps/killed/_uploads")
+    var midUpload = false
+    for _ in 0..<6000 where push.isRunning {
+      let sessions = (try? FileManager.default.contentsOfDirectory(atPath: uploads.path)) ?? []
+      midUpload = sessions.contains { session in
+        let data = uploads.appendingPathComponent(session + "/data").path
+        let size = (try? FileManager.default.attributesOfItem(atPath: data)[.size] as? Int) ?? 0
+        return size > 4096
+      }
+      if midUpload { break }
+      try await Task.sleep(nanoseconds: 10_000_000)
+    }
+    kill(push.processIdentifier, SIGKILL)
+    push.waitUntilExit()
+    let pushOutput = (try? String(contentsOf: pushLog, encoding: .utf8)) ?? ""
+    try #require(midUpload, "the push ended before a kernel upload was under way:\n\(pushOutput)")
+    let tags = registry.storage.appendingPathComponent(
+      "docker/registry/v2/repositories/apps/killed/_manifests/tags/1.0")
+    #expect(!FileManager.default.fileExists(atPath: tags.path), "a killed push left a tag")
+
+    let again = try KraftProcess.run(
+      ["pkg", "push", reference], in: project.scratch.url, environment: environment)
+    #expect(again.status == 0, "push after the kill:\n\(again.output)")
+    let present =
+      again.stdout.range(of: #"(\d+) already present"#, options: .regularExpression)
+      .map { Int(again.stdout[$0].prefix { $0.isNumber }) ?? 0 } ?? 0
+    #expect(present >= 1 && (Self.count("uploaded", in: again.stdout) ?? 0) >= 1, "\(again.stdout)")
+
+    let pullCache = scratch.appendingPathComponent("pull")
+    let pull = try KraftProcess.run(
+      ["pkg", "pull", reference], in: scratch, environment: ["KRAFT_CACHE_DIR": pullCache.path])
+    #expect(pull.status == 0, "pull:\n\(pull.output)")
+    let pulled = try Self.storeContents(pullCache, name: reference)
+    let pushed = try Self.storeContents(store, name: reference)
+    #expect(pulled.digest != nil && pulled.digest == pushed.digest && pulled.blobsMatch, "\(pulled)")
+  }
+
   /// Other tools push `tar+gzip` layers: skopeo compresses kraft's plain tar layers when it
   /// copies a package to a registry. `kraft run REF` verifies the compressed blobs by digest
   /// and the tars in them by the config's diff IDs, and boots the kernel.
@@ -270,6 +339,38 @@ struct RegistryTests {
     #expect(requests.contains("ci repository:team/hello:pull,push"), "\(requests)")
     #expect(requests.contains("anonymous repository:team/hello:pull"), "\(requests)")
     #expect(requests.contains("wrong"), "\(requests)")
+  }
+
+  /// TLS without authentication: the test CA's certificate is refused until it is trusted;
+  /// `--insecure` pushes without checking it, and a pull that trusts the CA gets the digest.
+  @Test func tlsWithoutAuthNeedsTheCAOrInsecure() async throws {
+    let scratch = try Self.scratchFolder()
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let registry = try LoopbackRegistry(folder: scratch.appendingPathComponent("registry"), tls: true)
+    defer { registry.stop() }
+    let reference = "\(registry.address)/open/hello:1.0"
+    let (store, project) = try await Self.packaged(reference, scratch: scratch)
+    let environment = [
+      "KRAFT_CACHE_DIR": store.path, "DOCKER_CONFIG": scratch.appendingPathComponent("docker").path,
+    ]
+
+    let untrusted = try KraftProcess.run(
+      ["pkg", "push", reference], in: project.scratch.url, environment: environment)
+    #expect(untrusted.status != 0 && untrusted.stderr.contains("not trusted"), "\(untrusted.output)")
+    let insecure = try KraftProcess.run(
+      ["pkg", "push", "--insecure", reference], in: project.scratch.url, environment: environment)
+    #expect(
+      insecure.status == 0 && (Self.count("uploaded", in: insecure.stdout) ?? 0) >= 4,
+      "push --insecure:\n\(insecure.output)")
+
+    let pullCache = scratch.appendingPathComponent("pull")
+    let pull = try KraftProcess.run(
+      ["pkg", "pull", reference], in: scratch,
+      environment: ["KRAFT_CACHE_DIR": pullCache.path, "KRAFT_REGISTRY_CA_FILE": registry.caFile!.path])
+    #expect(pull.status == 0, "pull:\n\(pull.output)")
+    let pulled = try Self.storeContents(pullCache, name: reference)
+    let pushed = try Self.storeContents(store, name: reference)
+    #expect(pulled.digest != nil && pulled.digest == pushed.digest && pulled.blobsMatch, "\(pulled)")
   }
 
   @Test func tlsWithATestCAAndBasicAuthLoginPushPullRun() async throws {

@@ -29,6 +29,20 @@ struct RegistryVerifyTests {
     let tags = try RegistryTests.shellOutput("curl -s http://\(registry.address)/v2/apps/hello/tags/list")
     #expect(tags.components(separatedBy: "\"sha256-").count == 3, "\(tags)")
 
+    // The same release packed and pushed again: the same digest, nothing sent or stored.
+    let repack = try KraftProcess.run(["pkg", "--name", honest], in: project.url, environment: store)
+    try #require(repack.status == 0, "kraft pkg again:\n\(repack.output)")
+    let again = try KraftProcess.run(["pkg", "push", honest], in: project.url, environment: store)
+    let digest = { (output: String) in
+      output.range(of: "sha256:[0-9a-f]{64}", options: .regularExpression).map { String(output[$0]) }
+    }
+    #expect(
+      again.status == 0 && digest(push.stdout) != nil && digest(again.stdout) == digest(push.stdout),
+      "second push:\n\(again.output)\nfirst push:\n\(push.stdout)")
+    #expect(
+      again.stdout.contains("uploaded 0 blobs (0 bytes)") && again.stdout.contains(", 0 manifests stored"),
+      "second push:\n\(again.output)")
+
     // Pulled into an empty store with both platforms' release manifest and SBOM.
     let pullCache = scratch.appendingPathComponent("pull")
     let pull = try KraftProcess.run(

@@ -65,11 +65,11 @@ import Testing
     #expect(
       index.manifests.map(\.platform) == [
         OCIPlatform(
-          architecture: "amd64", os: "qemu", osVersion: KraftVersion.current, osFeatures: features),
-        OCIPlatform(
           architecture: "arm64", os: "qemu", osVersion: KraftVersion.current, osFeatures: features),
+        OCIPlatform(
+          architecture: "x86_64", os: "qemu", osVersion: KraftVersion.current, osFeatures: features),
       ])
-    let x86 = try layout.readManifest(index.manifests[0].digest)
+    let x86 = try layout.readManifest(index.manifests[1].digest)
     #expect(x86.layers.map(\.mediaType) == Array(repeating: OCIMediaType.layerTar, count: 3))
     #expect(x86.layers[0].annotations == [OCIAnnotation.unikraftKernelImage: "/unikraft/bin/kernel"])
     #expect(x86.layers[1].annotations == [OCIAnnotation.unikraftKernelInitrd: "/unikraft/bin/initrd"])
@@ -86,10 +86,47 @@ import Testing
     #expect(x86.annotations?[OCIAnnotation.created] == "2023-11-14T22:13:20Z")
 
     let config = try CanonicalJSON.decode(OCIImageConfig.self, from: layout.readBlob(x86.config.digest))
-    #expect(config.os == "qemu" && config.architecture == "amd64")
+    #expect(config.os == "qemu" && config.architecture == "x86_64")
     #expect(config.osFeatures == features)
     #expect(config.rootfs.diffIDs == x86.layers.map(\.digest))
     #expect(config.config.cmd == ["--verbose"])
+  }
+
+  /// What kraftkit's reader checks before it looks at layers (its `oci/manager.go` and
+  /// `oci/pack.go`): `sh.kraftkit.version` on the index and on each index entry (entries
+  /// without it are skipped), the platform in Unikraft's names on the entry (compared verbatim
+  /// with `x86_64`/`arm64`), and the platform on the manifest's config descriptor (read there
+  /// without a nil check).
+  @Test func kraftkitsReaderFindsEveryImage() throws {
+    let (layout, result) = try pack(into: "a")
+    let index = try layout.readIndex(result.index.digest)
+    #expect(index.annotations?[OCIAnnotation.kraftkitVersion] == "kraft " + KraftVersion.current)
+    #expect(index.manifests.map { $0.platform?.architecture } == ["arm64", "x86_64"])
+    for entry in index.manifests {
+      let manifest = try layout.readManifest(entry.digest)
+      #expect(entry.annotations?[OCIAnnotation.kraftkitVersion] != nil)
+      #expect(entry.annotations == manifest.annotations)
+      #expect(manifest.config.platform == entry.platform)
+      #expect(manifest.config.platform?.os == "qemu")
+    }
+  }
+
+  /// `kraft run REF` boots the image of the architecture asked for (`-m`, else the host's)
+  /// among a package's, on the platform given (`--plat`) or any.
+  @Test func runPicksTheImageOfTheArchitectureAndPlatformAskedFor() throws {
+    let (layout, result) = try pack(into: "a")
+    for (architecture, kernel) in [(Architecture.x86_64, "x86 kernel"), (.arm64, "arm64 kernel")] {
+      let image = try PackageImage.select(
+        layout: layout, root: result.index, platform: nil, architecture: architecture)
+      #expect(image.kernel == Data(kernel.utf8))
+      #expect(image.target == Target(platform: .qemu, architecture: architecture))
+    }
+    let missing = #expect(throws: FetchError.self) {
+      try PackageImage.select(
+        layout: layout, root: result.index, platform: .firecracker, architecture: .x86_64)
+    }
+    #expect(
+      missing?.message.contains("has qemu/arm64, qemu/x86_64") == true, "\(String(describing: missing))")
   }
 
   @Test func theSameInputsPackToTheSameDigestAndOnlyTheDateChangesIt() throws {

@@ -1,8 +1,9 @@
 import Foundation
 import KraftBasics
-import KraftFetch
 import KraftModel
 import Testing
+
+@testable import KraftFetch
 
 @Suite struct RegistryClientTests {
   static let host = "registry.test:5000"
@@ -101,6 +102,36 @@ import Testing
     #expect(error?.kind == .verificationFailed)
   }
 
+  /// A `Docker-Content-Digest` that is not the content's digest means the registry stored, or
+  /// serves, something else: the push of a blob or manifest fails, and so does the download
+  /// of a blob or of a manifest by tag, though the bytes themselves hash as asked.
+  @Test func aDockerContentDigestThatIsNotTheContentsIsRefused() throws {
+    let fake = FakeRegistry(host: Self.host)
+    let client = Self.client(fake)
+    let blob = Data("layer".utf8)
+    let manifest = Data(#"{"manifests":[]}"#.utf8)
+    let forged = Self.digest(Data("other".utf8)).description
+    fake.announcedDigest = forged
+    let pushes = [
+      fetchError { _ = try client.pushBlob("hello", data: blob, digest: Self.digest(blob)) },
+      fetchError {
+        _ = try client.pushManifest("hello", "1.0", data: manifest, mediaType: OCIMediaType.imageIndex)
+      },
+    ]
+    #expect(pushes.allSatisfy { $0?.kind == .verificationFailed && $0?.message.contains(forged) == true })
+
+    let descriptor = OCIDescriptor(
+      mediaType: OCIMediaType.layerTar, digest: Self.digest(blob), size: Int64(blob.count))
+    let pulls = [
+      fetchError { _ = try client.fetchBlob("hello", descriptor) },
+      fetchError { _ = try client.fetchManifest("hello", "1.0") },
+    ]
+    #expect(pulls.allSatisfy { $0?.kind == .verificationFailed }, "\(pulls)")
+    fake.announcedDigest = nil
+    #expect(try client.fetchBlob("hello", descriptor) == blob)
+    #expect(try client.fetchManifest("hello", "1.0").data == manifest)
+  }
+
   @Test func tagsAreListedAcrossPages() throws {
     let fake = FakeRegistry(host: Self.host)
     fake.tagsPerPage = 2
@@ -155,6 +186,29 @@ import Testing
     #expect(fake.calls == ["HEAD /v2/hello/blobs/\(Self.digest(data))"])
   }
 
+  /// distribution names a challenge's actions in map order, `push,pull` about one time in
+  /// seven: the token service is still asked for one scope per repository, in kraft's words
+  /// (the fake challenges every request with `push,pull`, so the HEAD's `pull` grows too).
+  @Test func aChallengeScopeInAnotherOrderIsMergedIntoOurs() throws {
+    let fake = FakeRegistry(host: Self.host)
+    fake.auth = .bearer(user: "ci", password: "pw")
+    fake.challengeScope = "repository:hello:push,pull"
+    let client = Self.client(fake, credential: RegistryCredential(username: "ci", password: "pw"))
+    let data = Data("y".utf8)
+    _ = try client.pushBlob("hello", data: data, digest: Self.digest(data))
+    let scopes = fake.log.filter { $0.url.hasPrefix("https://auth.test/token") }.map {
+      $0.url.components(separatedBy: "&").dropFirst().joined(separator: "&")
+    }
+    #expect(scopes == Array(repeating: "scope=repository%3Ahello%3Apull%2Cpush", count: 2))
+    #expect(
+      RegistryClient.merging(
+        ["repository:a:pull,push", "repository:b:pull"], "repository:b:pull repository:c:pull")
+        == ["repository:a:pull,push", "repository:b:pull", "repository:c:pull"])
+    #expect(
+      RegistryClient.merging(["repository:reg:5000/x:pull"], "repository:reg:5000/x:push,pull")
+        == ["repository:reg:5000/x:pull,push"])
+  }
+
   @Test func onlyALoopbackOrInsecureRegistryFallsBackToPlainHTTP() throws {
     let remote = FakeRegistry(host: Self.host)
     remote.plainHTTPOnly = true
@@ -171,6 +225,11 @@ import Testing
       local.log.map(\.url) == [
         "https://localhost:5000/v2/", "http://localhost:5000/v2/", "http://localhost:5000/v2/",
       ])
+    // Loopback means an address: a host name that merely starts with "127." is not one.
+    #expect(["localhost", "127.0.0.1", "127.1.2.3", "::1"].allSatisfy(RegistryClient.isLoopback))
+    #expect(
+      !["127.example.com", "127.0.0.1.example", "1270.0.0.1", "127.0.0.256"].contains(
+        where: RegistryClient.isLoopback))
   }
 
   @Test func aPlainHTTPLoopbackRegistryAskingForATokenGetsTheRetryOverPlainHTTP() throws {

@@ -25,6 +25,40 @@ import Testing
     #expect(try dockerOnly.credential(for: "reg.test:5000")?.username == "docker")
   }
 
+  /// Podman's fallback file (`$XDG_CONFIG_HOME/containers/auth.json`, else under
+  /// `~/.config`) comes after its login file and before docker's, as containers-auth.json(5)
+  /// reads them.
+  @Test func podmansConfigHomeFileComesBetweenItsRuntimeFileAndDockers() throws {
+    let home = try TestScratch.make("home")
+    let runtime = try TestScratch.make("runtime")
+    let configHome = try TestScratch.make("config")
+    try TestScratch.write(
+      #"{"auths":{"reg.test":{"auth":"\#(Self.token("docker:d"))"},"only-docker.test":{"auth":"\#(Self.token("docker:d"))"}}}"#,
+      to: home + "/.docker/config.json")
+    try TestScratch.write(
+      #"{"auths":{"reg.test":{"auth":"\#(Self.token("home-config:h"))"}}}"#,
+      to: home + "/.config/containers/auth.json")
+    try TestScratch.write(
+      #"{"auths":{"reg.test":{"auth":"\#(Self.token("xdg-config:x"))"}}}"#,
+      to: configHome + "/containers/auth.json")
+    try TestScratch.write(
+      #"{"auths":{"runtime.test":{"auth":"\#(Self.token("runtime:r"))"}}}"#,
+      to: runtime + "/containers/auth.json")
+
+    let defaults = RegistryCredentialStore(environment: ["HOME": home, "XDG_RUNTIME_DIR": runtime])
+    #expect(try defaults.credential(for: "reg.test")?.username == "home-config")
+    #expect(try defaults.credential(for: "runtime.test")?.username == "runtime")
+    #expect(try defaults.credential(for: "only-docker.test")?.username == "docker")
+    let xdg = RegistryCredentialStore(
+      environment: ["HOME": home, "XDG_RUNTIME_DIR": runtime, "XDG_CONFIG_HOME": configHome])
+    #expect(try xdg.credential(for: "reg.test")?.username == "xdg-config")
+    #expect(
+      xdg.searchPaths == [
+        runtime + "/containers/auth.json", configHome + "/containers/auth.json",
+        home + "/.docker/config.json",
+      ])
+  }
+
   /// `docker-credential-<name>` scripts in a folder of their own, for `PATH`.
   static func helpers(_ scripts: [String: String]) throws -> String {
     let folder = try TestScratch.make("helpers")

@@ -23,8 +23,8 @@ public final class LoopbackDaemon: @unchecked Sendable {
   private let lock = NSLock()
   private var reaped = false
 
-  /// Starts `executable` with `arguments`, output to `log`, and waits (up to 10 s) until
-  /// something accepts connections on `port`.
+  /// Starts `executable` with `arguments`, output to `log`, and waits (up to 30 s: a loaded CI
+  /// machine starts an interpreter slowly) until something accepts connections on `port`.
   public init(
     _ executable: String, _ arguments: [String], port: Int, log: URL,
     environment: [String: String] = ProcessInfo.processInfo.environment
@@ -38,7 +38,7 @@ public final class LoopbackDaemon: @unchecked Sendable {
       throw StartFailure(description: failure.description)
     }
     self.pid = pid
-    for _ in 0..<200 {
+    for _ in 0..<600 {
       if LoopbackPort.accepts(port) { return }
       var status: Int32 = 0
       if waitpid(pid, &status, WNOHANG) == pid {
@@ -51,7 +51,7 @@ public final class LoopbackDaemon: @unchecked Sendable {
       usleep(50_000)
     }
     stop()
-    throw StartFailure(description: "\(executable) did not listen on 127.0.0.1:\(port) within 10 s")
+    throw StartFailure(description: "\(executable) did not listen on 127.0.0.1:\(port) within 30 s")
   }
 
   /// SIGKILL to the server's process group, and reap; harmless when already stopped.

@@ -7,8 +7,13 @@ import KraftModel
 /// kraft packs and the reverse. Per target one image manifest whose layers are uncompressed
 /// tars holding one file each at kraftkit's well-known path (`/unikraft/bin/kernel`,
 /// `/unikraft/bin/initrd`, `/unikraft/bin/config`), annotated with that path, and whose
-/// config names the platform (`os`: `qemu`, `fc`, `xen`; `architecture`: `amd64`, `arm64`).
-/// All targets go into one multi-platform index, named in the layout.
+/// config names the platform as kraftkit does (`os`: `qemu`, `fc`, `xen`; `architecture`:
+/// `x86_64`, `arm64`). All targets go into one multi-platform index, named in the layout.
+///
+/// What kraftkit's reader needs besides the layers (its `oci/manifest.go`, `oci/manager.go`):
+/// the platform also on the manifest's config descriptor (kraftkit reads it there, and fails
+/// without it), the manifest's annotations copied onto its index entry, and
+/// `sh.kraftkit.version` on the index and on every manifest (kraftkit skips entries without it).
 ///
 /// Nothing in it depends on when or where it is packed except `created`, which is the
 /// release's SOURCE_DATE_EPOCH (or the caller's): the same release packs to the same digest.
@@ -73,7 +78,8 @@ public struct OCIPackager {
           < ($1.platform?.os ?? "", $1.platform?.architecture ?? "")
       }
       let index = try layout.writeIndex(
-        OCIImageIndex(manifests: entries, annotations: createdAnnotation))
+        OCIImageIndex(
+          manifests: entries, annotations: Self.kraftkitAnnotation.merging(createdAnnotation ?? [:]) { $1 }))
       try locked.tag(name, index)
       if targetTags {
         for (target, manifest) in manifests {
@@ -90,6 +96,9 @@ public struct OCIPackager {
   public static func targetTag(_ name: String, _ target: Target) -> String {
     "\(name)-\(target.platform.shortName)-\(target.architecture.rawValue)"
   }
+
+  /// Marks a document as one kraftkit lists (it ignores the value).
+  static let kraftkitAnnotation = [OCIAnnotation.kraftkitVersion: "kraft " + KraftVersion.current]
 
   private var createdAnnotation: [String: String]? {
     created.map { [OCIAnnotation.created: Self.rfc3339($0)] }
@@ -127,17 +136,19 @@ public struct OCIPackager {
       created: created.map(Self.rfc3339), platform: platform,
       config: OCIImageConfig.ExecutionConfig(cmd: command.isEmpty ? nil : command),
       diffIDs: layers.map(\.digest))  // uncompressed layers: the diff ID is the digest
-    let configDescriptor = try layout.writeBlob(
+    var configDescriptor = try layout.writeBlob(
       CanonicalJSON.encode(config), mediaType: OCIMediaType.imageConfig)
-    var annotations = [
+    configDescriptor.platform = platform
+    var annotations = Self.kraftkitAnnotation.merging([
       OCIAnnotation.unikraftKernelPlat: input.target.platform.shortName,
       OCIAnnotation.unikraftKernelArch: input.target.architecture.rawValue,
       OCIAnnotation.unikraftKernelVersion: kernelVersion,
-    ]
+    ]) { $1 }
     if let created { annotations[OCIAnnotation.created] = Self.rfc3339(created) }
     var descriptor = try layout.writeManifest(
       OCIImageManifest(config: configDescriptor, layers: layers, annotations: annotations))
     descriptor.platform = platform
+    descriptor.annotations = annotations
     return descriptor
   }
 

@@ -38,8 +38,16 @@ public final class RegistryClient {
     allowsPlainHTTP = insecure || Self.isLoopback(host)
   }
 
+  /// `localhost`, `::1` or an IPv4 address in 127.0.0.0/8; not a name such as
+  /// `127.example.com`, which may resolve anywhere.
   static func isLoopback(_ host: String) -> Bool {
-    host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    if host == "localhost" || host == "::1" || host == "[::1]" { return true }
+    let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+    return parts.count == 4 && parts[0] == "127"
+      && parts.allSatisfy { part in
+        !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isASCII) && part.allSatisfy(\.isNumber)
+          && Int(part).map { $0 <= 255 } == true
+      }
   }
 
   /// `repository:<name>:pull` or `:pull,push`: what a bearer token is asked for.
@@ -177,10 +185,7 @@ public final class RegistryClient {
     if let service = challenge.parameters["service"] {
       query.append("service=" + Self.percentEncoded(service))
     }
-    var allScopes = scopes
-    if let asked = challenge.parameters["scope"], !allScopes.contains(asked) {
-      allScopes.append(asked)
-    }
+    let allScopes = Self.merging(scopes, challenge.parameters["scope"])
     query += allScopes.map { "scope=" + Self.percentEncoded($0) }
     let url = realm + (realm.contains("?") ? "&" : "?") + query.joined(separator: "&")
     var headers: [(name: String, value: String)] = []
@@ -203,6 +208,26 @@ public final class RegistryClient {
           + Self.errorDetail(response))
     }
     return token
+  }
+
+  /// The scopes to ask a token for: ours, with what the challenge's `scope` adds. The
+  /// challenge names its actions in any order (distribution lists a set, so the same request
+  /// is challenged with `pull,push` one time and `push,pull` the next): scopes of one resource
+  /// are merged, ours first, so the token service is asked for each resource once and always
+  /// in the same words.
+  static func merging(_ ours: [String], _ challenged: String?) -> [String] {
+    // `type:name:actions`; the name may hold colons itself (a registry's host:port).
+    var resources: [String] = []
+    var actions: [String: [String]] = [:]
+    for scope in ours + (challenged ?? "").split(separator: " ").map(String.init) {
+      let resource = String(scope[..<(scope.lastIndex(of: ":") ?? scope.endIndex)])
+      let named = scope.dropFirst(resource.count + 1).split(separator: ",").map(String.init)
+      if actions[resource] == nil { resources.append(resource) }
+      actions[resource, default: []] += named.filter { !(actions[resource] ?? []).contains($0) }
+    }
+    return resources.map { resource in
+      resource + ":" + (actions[resource] ?? []).joined(separator: ",")
+    }
   }
 
   /// `host[:port]` of an absolute URL.

@@ -20,8 +20,9 @@ public struct RegistryCredential: Equatable, Sendable {
 /// `kraft login` (to the docker config, which both tools read).
 ///
 /// Read in this order, the first file with an entry for the registry wins:
-/// `$REGISTRY_AUTH_FILE`, `$XDG_RUNTIME_DIR/containers/auth.json` (podman),
-/// `$DOCKER_CONFIG/config.json` or `~/.docker/config.json`. In a file, as docker does, the
+/// `$REGISTRY_AUTH_FILE`, `$XDG_RUNTIME_DIR/containers/auth.json` (podman's login),
+/// `$XDG_CONFIG_HOME/containers/auth.json` or `~/.config/containers/auth.json` (podman's
+/// fallback), `$DOCKER_CONFIG/config.json` or `~/.docker/config.json`. In a file, as docker does, the
 /// credential helper `credHelpers` names for the registry is asked first, else the one
 /// `credsStore` names; when the helper has nothing for the registry (or there is none), the
 /// entry stored in the file itself (`auth`, or `username` and `password`) is used.
@@ -46,16 +47,22 @@ public struct RegistryCredentialStore: Sendable {
     if let runtime = environment["XDG_RUNTIME_DIR"], !runtime.isEmpty {
       paths.append(runtime + "/containers/auth.json")
     }
+    // Podman's read-only fallback (containers-auth.json(5)): where a login made with
+    // `--authfile` or on another system, or a file copied in by hand, usually lives.
+    let configHome = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.config"
+    paths.append(configHome + "/containers/auth.json")
     paths.append(dockerConfigPath)
     return paths
   }
+
+  private var home: String { environment["HOME"] ?? NSHomeDirectory() }
 
   /// Where `kraft login` writes: `$DOCKER_CONFIG/config.json` or `~/.docker/config.json`.
   public var dockerConfigPath: String {
     if let folder = environment["DOCKER_CONFIG"], !folder.isEmpty {
       return folder + "/config.json"
     }
-    return (environment["HOME"] ?? NSHomeDirectory()) + "/.docker/config.json"
+    return home + "/.docker/config.json"
   }
 
   /// The credential for `registry` (`host` or `host:port`), or nil when no file has one.

@@ -23,8 +23,9 @@ public struct OCIDescriptor: Hashable, Sendable, Codable {
   }
 }
 
-/// The platform of an index entry. `architecture` uses the OCI/Go names (`amd64`, `arm64`),
-/// not kraft's (`x86_64`); `os` is kraftkit's Unikraft platform name (`qemu`, `fc`).
+/// The platform of an index entry (or of an image manifest's config descriptor, where kraftkit
+/// reads it). kraft writes kraftkit's names, Unikraft's (`x86_64`, `arm64`; `os`: `qemu`,
+/// `fc`), and reads Go's `amd64` too.
 public struct OCIPlatform: Hashable, Sendable, Codable {
   public var architecture: String
   public var os: String

@@ -59,14 +59,14 @@ public struct OCIImageConfig: Hashable, Sendable, Codable {
 }
 
 extension OCIPlatform {
-  /// An image for `target`: the OCI (Go) architecture name and kraftkit's platform name.
+  /// An image for `target`, named as kraftkit names it: Unikraft's architecture (`x86_64`,
+  /// `arm64`, not Go's `amd64`) and platform (`qemu`, `fc`). kraftkit compares both verbatim
+  /// with the host's Unikraft names when it picks a manifest, so Go's names would hide the
+  /// image from it.
   public init(target: Target, kernelVersion: String?) {
-    let architecture =
-      switch target.architecture {
-      case .x86_64: "amd64"
-      case .arm64: "arm64"
-      }
-    self.init(architecture: architecture, os: target.platform.shortName, osVersion: kernelVersion)
+    self.init(
+      architecture: target.architecture.rawValue, os: target.platform.shortName,
+      osVersion: kernelVersion)
   }
 
   /// The kraft target this platform names (`amd64` and `x86_64` alike), nil when kraft

@@ -28,6 +28,9 @@ public enum OCIAnnotation {
   public static let unikraftKernelInitrd = "org.unikraft.kernel.initrd"
   /// Prefix: `org.unikraft.kernel.kconfig.CONFIG_X` carries option `CONFIG_X`'s value.
   public static let unikraftKernelKConfigPrefix = "org.unikraft.kernel.kconfig."
+  /// kraftkit lists only index entries (and local indexes) that carry this key, whatever its
+  /// value (its `IsOCIDescriptorKraftKitCompatible`): kraft writes it with its own version.
+  public static let kraftkitVersion = "sh.kraftkit.version"
 }
 
 extension OCIMediaType {

@@ -108,7 +108,8 @@ final class LoopbackRegistry {
       throw RegistryTestFailure("could not start docker-registry: '\(pidText)'")
     }
     serverPID = pid
-    for _ in 0..<200 {
+    // Up to 30 s: a loaded CI machine starts the server slowly.
+    for _ in 0..<600 {
       if LoopbackPort.accepts(port) { return }
       Thread.sleep(forTimeInterval: 0.05)
     }

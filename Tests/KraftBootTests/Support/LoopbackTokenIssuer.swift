@@ -50,7 +50,7 @@ final class LoopbackTokenIssuer {
   deinit { stop() }
 
   static let source = #"""
-    import base64, http.server, json, os, subprocess, sys, time
+    import base64, http.server, json, os, subprocess, sys, threading, time
     from urllib.parse import parse_qs, urlparse
 
     port, key, cert, user, password, issuer, log = sys.argv[1:8]
@@ -67,8 +67,8 @@ final class LoopbackTokenIssuer {
             query = parse_qs(urlparse(self.path).query)
             given = self.headers.get("Authorization")
             scopes = query.get("scope", [])
-            with open(log, "a") as out:
-                who = "anonymous" if given is None else (user if given == expected else "wrong")
+            who = "anonymous" if given is None else (user if given == expected else "wrong")
+            with logged, open(log, "a") as out:
                 out.write(" ".join([who] + scopes) + "\n")
             if given is not None and given != expected:
                 self.send_response(401)
@@ -98,6 +98,14 @@ final class LoopbackTokenIssuer {
         def log_message(self, *arguments):
             pass
 
-    http.server.HTTPServer(("127.0.0.1", int(port)), Issuer).serve_forever()
+    # A thread per connection and a deep backlog: a slow signing (openssl under load) never
+    # leaves a client waiting in a full queue, and a readiness probe never holds up a client.
+    logged = threading.Lock()
+
+    class Server(http.server.ThreadingHTTPServer):
+        daemon_threads = True
+        request_queue_size = 64
+
+    Server(("127.0.0.1", int(port)), Issuer).serve_forever()
     """#
 }

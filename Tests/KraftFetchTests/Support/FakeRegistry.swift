@@ -17,9 +17,14 @@ final class FakeRegistry: HTTPTransport, @unchecked Sendable {
   var auth: Auth = .none
   var plainHTTPOnly = false
   var tagsPerPage = 100
+  /// The `scope` a bearer challenge names, when set (distribution names the request's).
+  var challengeScope: String?
   /// Serve `GET /v2/<name>/referrers/<digest>` (distribution spec v1.1); without it the
   /// route is unknown (404), as with distribution 2.8, and clients use the tag schema.
   var referrersAPI = false
+  /// Announces this in every `Docker-Content-Digest` instead of the true digest (a registry
+  /// that stored, or serves, other content than it was given or asked for).
+  var announcedDigest: String?
   /// Serves these bytes instead of the stored blob (a corrupt storage backend).
   var corruptBlobs: Set<String> = []
   private(set) var log: [HTTPRequest] = []
@@ -45,7 +50,11 @@ final class FakeRegistry: HTTPTransport, @unchecked Sendable {
       throw HTTPTransportError(.connection, "no such host in \(request.url)")
     }
     if let refusal = checkAuth(request) { return refusal }
-    return route(request, path: String(request.url.dropFirst(prefix.count)))
+    var response = route(request, path: String(request.url.dropFirst(prefix.count)))
+    if let announcedDigest, response.headers["docker-content-digest"] != nil {
+      response.headers["docker-content-digest"] = [announcedDigest]
+    }
+    return response
   }
 
   /// The logged requests as `METHOD path` (query kept), auth requests as `TOKEN`.
@@ -77,6 +86,7 @@ final class FakeRegistry: HTTPTransport, @unchecked Sendable {
         headers: [
           "WWW-Authenticate": [
             "Bearer realm=\"https://auth.test/token\",service=\"fake, registry\""
+              + (challengeScope.map { ",scope=\"\($0)\"" } ?? "")
           ]
         ])
     }
