@@ -162,6 +162,21 @@ void arch_guard_page_clear(void *page)
 	}
 }
 
+/* QEMU 7.2's TCG has no hardware dirty-bit management (FEAT_HAFDBS) and this
+ * kernel takes no permission faults to emulate it: every page counts as
+ * written, so reused memory is zeroed whole. */
+void arch_zero_written_pages(void *base, size_t pages, bool all)
+{
+	(void)all;
+	kmemset(base, 0, pages * ARCH_PAGE_SIZE);
+}
+
+bool arch_page_dirty(const void *page)
+{
+	(void)page;
+	return true;
+}
+
 static bool gib_has_ram(const struct kboot_info *info, uint64_t gib)
 {
 	uint64_t lo = gib * SIZE_1G, hi = lo + SIZE_1G;

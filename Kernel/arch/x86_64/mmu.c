@@ -12,6 +12,12 @@
  * A guard page is a 4 KiB entry that is not present and carries a software bit,
  * so the crash report can tell a stack overflow from any other bad access; the
  * 2 MiB page around it is split into a page table on first use.
+ *
+ * Every 4 KiB entry is made accessed and dirty (A, D): the frame may have been
+ * written through the 2 MiB page before, so only arch_zero_written_pages
+ * makes a page clean; after that the CPU sets D again on the first write
+ * (QEMU's TCG does too), which is how posix-mm zeroes only the written pages
+ * of a run it hands out again.
  */
 #include <kraft/alloc.h>
 #include <kraft/arch.h>
@@ -25,6 +31,8 @@
 
 #define PTE_P           (1ULL << 0)
 #define PTE_RW          (1ULL << 1)
+#define PTE_A           (1ULL << 5)
+#define PTE_D           (1ULL << 6)
 #define PTE_PS          (1ULL << 7)
 #define PTE_GUARD       (1ULL << 9) /* available to software */
 #define PTE_NX          (1ULL << 63)
@@ -103,7 +111,8 @@ static uint64_t *pt_entry(uintptr_t va, bool split)
 		uint64_t base = *pde & PTE_ADDR & ~(SIZE_2M - 1);
 		uint64_t flags = *pde & PTE_FLAGS;
 		for (unsigned i = 0; i < 512; i++)
-			pt[i] = (base + i * ARCH_PAGE_SIZE) | PTE_P | flags;
+			pt[i] = (base + i * ARCH_PAGE_SIZE) | PTE_P | PTE_A |
+			        PTE_D | flags;
 		/* The directory entry allows all; the page entries decide. */
 		*pde = (uintptr_t)pt | PTE_P | PTE_RW;
 		/* At boot x86_mmu_init reloads CR3 once at the end instead
@@ -151,9 +160,48 @@ void arch_guard_page_clear(void *page)
 	uint64_t *pte = pt_entry(va, false);
 
 	if (pte) {
-		*pte = (va & PTE_ADDR) | PTE_P | PTE_RW | nx;
+		*pte = (va & PTE_ADDR) | PTE_P | PTE_A | PTE_D | PTE_RW | nx;
 		invlpg(va);
 	}
+}
+
+void arch_zero_written_pages(void *base, size_t pages, bool all)
+{
+	uintptr_t va = (uintptr_t)base;
+	uint64_t *pte = 0;
+
+	for (size_t i = 0; i < pages; i++, va += ARCH_PAGE_SIZE) {
+		/* One walk per page table (a walk per page cost more than
+		 * zeroing the few pages a thread stack's run gets written). */
+		if (!pte || !(va & (SIZE_2M - 1)))
+			pte = pt_entry(va, true);
+		else
+			pte++;
+		if (!pte) { /* no page table: untracked, so always zeroed */
+			kmemset((void *)va, 0, ARCH_PAGE_SIZE);
+			continue;
+		}
+		if (all || (*pte & PTE_D))
+			kmemset((void *)va, 0, ARCH_PAGE_SIZE);
+		/* With D clear in the entry no TLB entry can hold the page as
+		 * dirty (the CPU sets D before it caches that), so only a
+		 * clear needs the flush that makes the next write set D. */
+		if (*pte & PTE_D) {
+			*pte &= ~PTE_D;
+			invlpg(va);
+		}
+	}
+}
+
+bool arch_page_dirty(const void *page)
+{
+	uintptr_t va = (uintptr_t)page;
+	uint64_t *pde = pd_entry(va, false);
+
+	if (!pde || !(*pde & PTE_P) || (*pde & PTE_PS))
+		return true; /* a 2 MiB page is never tracked */
+	uint64_t pte = table_of(*pde)[(va >> 12) & 511];
+	return !(pte & PTE_P) || (pte & PTE_D);
 }
 
 /* Maps [base, base+size) above 4 GiB with 2 MiB pages. */

@@ -14,7 +14,16 @@
  * steady loop, and a thread's stack is the same length every time, while a
  * fresh run costs a walk of the page allocator's free blocks (tens of
  * microseconds under TCG once RAM is fragmented). A cached run is zeroed
- * again when it is handed out; when RAM runs short the cache is given back
+ * again when it is handed out, but only in the pages written since it was
+ * last zeroed: the CPU's dirty bits say which (arch_zero_written_pages; x86 has
+ * them, arm64 under QEMU 7.2 does not and zeroes all). A thread's 140 KiB
+ * stack mapping is written only near its top (TLS, the thread structure,
+ * a few frames), and zeroing the rest was most of a thread create + join.
+ * Runs shorter than TRACK_MIN_PAGES are zeroed whole: mallocng writes
+ * every page of its small groups, so tracking would cost a TLB flush per
+ * page for nothing. Only the CPU writes these runs (no
+ * driver hands them to a device), so the dirty bits see every write.
+ * When RAM runs short the cache is given back
  * before mmap fails, so /proc/meminfo counts it as available
  * (KALLOC_RECLAIMABLE_REGISTER).
  *
@@ -48,6 +57,9 @@
 #define CONFIG_POSIX_MM_CACHE_PAGES 64
 #endif
 #define CACHE_SLOTS 16
+/* Runs at least this long (and short enough to be cached) are zeroed by
+ * page, where their dirty bits say so. */
+#define TRACK_MIN_PAGES 8
 
 #define PROT_NONE       0
 #define PROT_WRITE      0x2
@@ -108,15 +120,18 @@ static void cache_flush(void)
 	cache_pages = 0;
 }
 
-/* A run of exactly `pages`: the most recently cached one of that length,
- * else a fresh one (after returning the cache if RAM is short). */
-static void *run_get(size_t pages)
+/* A run of exactly `pages`: the most recently cached one of that length
+ * (*cached set), else a fresh one (after returning the cache if RAM is
+ * short). */
+static void *run_get(size_t pages, bool *cached)
 {
+	*cached = false;
 	for (unsigned i = cache_count; i-- > 0;)
 		if (cache[i].pages == pages) {
 			void *base = cache[i].base;
 			cache[i] = cache[--cache_count];
 			cache_pages -= pages;
+			*cached = true;
 			return base;
 		}
 	void *mem = kpage_alloc_run(pages);
@@ -144,13 +159,14 @@ static size_t cached_bytes(void)
 }
 KALLOC_RECLAIMABLE_REGISTER(posix_mm_run_cache, cached_bytes);
 
-/* A run of len bytes, recorded; not yet zeroed. */
-static void *map_run(size_t len)
+/* A run of len bytes, recorded; not yet zeroed. *cached tells whether it was
+ * mapped before (and so may hold clean pages). */
+static void *map_run(size_t len, bool *cached)
 {
 	struct mapping *m = kmalloc(sizeof(*m));
 	if (!m)
 		return 0;
-	void *mem = run_get(pages_of(len));
+	void *mem = run_get(pages_of(len), cached);
 	if (!mem) {
 		kfree(m);
 		return 0;
@@ -160,12 +176,25 @@ static void *map_run(size_t len)
 	return mem;
 }
 
+/* Zeroes a run about to be handed out. A run that may come back from the
+ * cache leaves every page clean, so that next time only the pages written
+ * meanwhile are zeroed. */
+static void zero_run(char *mem, size_t len, bool cached)
+{
+	size_t pages = pages_of(len);
+	if (pages < TRACK_MIN_PAGES || pages > CONFIG_POSIX_MM_CACHE_PAGES)
+		kmemset(mem, 0, len);
+	else
+		arch_zero_written_pages(mem, pages, !cached);
+}
+
 static long map_anonymous(size_t len)
 {
-	void *mem = map_run(len);
+	bool cached;
+	void *mem = map_run(len, &cached);
 	if (!mem)
 		return -KENOMEM;
-	kmemset(mem, 0, len);
+	zero_run(mem, len, cached);
 	return (long)mem;
 }
 
@@ -196,7 +225,8 @@ static long map_file(size_t len, long prot, long flags, long fd, long offset)
 	long err = file_access_check(fd, prot, flags);
 	if (err)
 		return err;
-	char *mem = map_run(len);
+	bool cached;
+	char *mem = map_run(len, &cached);
 	if (!mem)
 		return -KENOMEM;
 	size_t got = 0;

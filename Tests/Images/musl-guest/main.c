@@ -6,6 +6,9 @@
  * for at least 3/4 of the guest; after freeing them all, the same amount can
  * be allocated again, and then 3/4 of the guest in one block. musl's malloc
  * maps every block this large on its own, so this is the kernel's mmap.
+ * An anonymous mapping of a thread stack's length, written in a few pages
+ * and unmapped, reads zeros in every page when it is mapped again (the
+ * kernel keeps such runs and zeroes only the pages written since).
  *
  * The image has a rootfs (an initrd), which on arm64 QEMU loads half-way up
  * RAM: the kernel moves it out of the way, or the one-block check fails.
@@ -30,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -76,8 +80,37 @@ static void release(void *head)
 	}
 }
 
+/* Three rounds of map, check zeros, write some pages, unmap: a different set
+ * of pages each round, so a page written in one round and not the next
+ * must still read zero in the round after. */
+static int remapped_reads_zeros(void)
+{
+	const size_t page = 4096, len = 36 * page;
+	int ok = 1;
+
+	for (size_t round = 0; round < 3 && ok; round++) {
+		unsigned char *p = mmap(0, len, PROT_READ | PROT_WRITE,
+		                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return 0;
+		for (size_t i = 0; i < len; i++)
+			if (p[i]) {
+				ok = 0;
+				break;
+			}
+		p[round * page + 7] = 1;
+		p[len - 1] = 2;
+		if (round == 1)
+			for (size_t i = 100; i < len; i += 3 * page)
+				p[i] = 3;
+		munmap(p, len);
+	}
+	return ok;
+}
+
 static void memory_checks(size_t guest_mib)
 {
+	check(remapped_reads_zeros(), "an mmap handed out again reads zeros");
 	unsigned char *big = malloc(64 * MIB);
 	check(big && touch(big, 64 * MIB, 0xa5), "malloc(64 MiB) and write it");
 	free(big);

@@ -77,6 +77,18 @@ int arch_guard_page_set(void *page);
 void arch_guard_page_clear(void *page);
 
 /*
+ * Zeroing only what was written, for memory handed out again (posix-mm's
+ * cached mmap runs): arch_zero_written_pages zeroes the pages of
+ * [base, base + pages * ARCH_PAGE_SIZE) that the CPU may have written since
+ * the last call covering them (every page when all is set, where the CPU
+ * keeps no dirty bits, or where no 4 KiB entry could be had), and leaves them
+ * clean. arch_page_dirty says whether page may have been written since.
+ * Writes by devices (DMA) are not seen: only CPU-written memory may use this.
+ */
+void arch_zero_written_pages(void *base, size_t pages, bool all);
+bool arch_page_dirty(const void *page);
+
+/*
  * Frame-pointer backtrace of the caller, at most max return addresses.
  * Returns how many were stored.
  */
