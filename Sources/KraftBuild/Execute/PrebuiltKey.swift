@@ -57,8 +57,16 @@ public struct PrebuiltKey: Sendable {
     for (name, value) in environment.sorted(by: { $0.key < $1.key }) {
       line("env " + name + "=" + value)
     }
+    // Most words are the same in every command of a library: each is normalised once.
+    var normalisedWords: [String: String] = [:]
     for step in steps {
-      line("step " + step.command.map { Self.normalised($0, names) }.joined(separator: "\u{0}"))
+      let words = step.command.map { word in
+        if let known = normalisedWords[word] { return known }
+        let result = Self.normalised(word, names)
+        normalisedWords[word] = result
+        return result
+      }
+      line("step " + words.joined(separator: "\u{0}"))
     }
     let places = Set(steps.flatMap(Self.visiblePlaces))
     var trees: Set<String> = []
