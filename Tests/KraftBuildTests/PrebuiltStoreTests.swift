@@ -121,6 +121,16 @@ import Testing
         try Data(contentsOf: URL(fileURLWithPath: other.objectFolder + "/" + object.path)) == object.data)
     }
 
+    // Unchanged, the folder is reused as it is; an object compiled over later (a build
+    // without the cache) makes the stamp stale, and the store's objects are put back.
+    #expect(PrebuiltLibraries.stampMatches(other))
+    let past = [timespec(tv_sec: 1_000_000, tv_nsec: 0), timespec(tv_sec: 1_000_000, tv_nsec: 0)]
+    utimensat(AT_FDCWD, other.stamp, past, 0)
+    #expect(!PrebuiltLibraries.stampMatches(other))
+    try Data("compiled with other flags".utf8).write(to: URL(fileURLWithPath: other.steps[0].object))
+    _ = try libraries.prepare([other])
+    #expect(try Data(contentsOf: URL(fileURLWithPath: other.steps[0].object)) == Self.objects[0].data)
+
     // A damaged entry: reported, compiled again (missed), and its stamp gone from a new folder.
     let entry = libraries.store.entryPath(group.key)
     var bytes = try Data(contentsOf: URL(fileURLWithPath: entry))

@@ -9,9 +9,10 @@ import KraftBasics
 /// (the link is unchanged, so the image is the one compiling gives). Otherwise ninja compiles
 /// them as always (through ccache), and after a successful build they are stored.
 ///
-/// A stamp beside the objects (`obj/<library>.prebuilt`) records which key they hold, so an
-/// unchanged library is not written again (which would make ninja link again); it is removed
-/// before ninja compiles that library, so a build that fails half-way leaves no stamp behind.
+/// A stamp beside the objects (`obj/<library>.prebuilt`), written after them, records which
+/// key they hold, so an unchanged library is not written again (which would make ninja link
+/// again); it is removed before ninja compiles that library, so a build that fails half-way
+/// leaves no stamp behind, and it counts only while no object is newer than it.
 public struct PrebuiltLibraries: Sendable {
   public var store: PrebuiltStore
   public var runner: ProcessRunner
@@ -123,11 +124,20 @@ public struct PrebuiltLibraries: Sendable {
     String(object.dropFirst(group.objectFolder.count + 1))
   }
 
-  /// The stamp names this key and every object is there.
+  /// The stamp names this key and every object is there, none written after the stamp (a
+  /// build without the cache, or with other flags, compiles over the objects and leaves the
+  /// stamp as it was).
   static func stampMatches(_ group: Group) -> Bool {
     guard let text = try? String(contentsOfFile: group.stamp, encoding: .utf8),
-      text == group.key + "\n"
+      text == group.key + "\n", let stamped = modified(group.stamp)
     else { return false }
-    return group.steps.allSatisfy { access($0.object, F_OK) == 0 }
+    return group.steps.allSatisfy { step in modified(step.object).map { $0 <= stamped } ?? false }
+  }
+
+  /// Modification time in nanoseconds, or nil when missing.
+  static func modified(_ path: String) -> Int? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    return info.st_mtim.tv_sec * 1_000_000_000 + info.st_mtim.tv_nsec
   }
 }
