@@ -48,6 +48,9 @@ def parse_arguments():
         "--example", action="append", help="only this example (folder name under examples/)"
     )
     parser.add_argument("--work", help=f"scratch folder, emptied first (default {WORK})")
+    parser.add_argument(
+        "--cache-parts", default="musl,openssl,four,team",
+        help="with --only cache: which parts to measure, comma-separated (musl, openssl, four, team)")
     parser.add_argument("--results", default=os.path.join(HERE, "results"), help="output folder")
     parser.add_argument(
         "--quick", action="store_true", help="2 runs of everything, results to bench/work/quick"
@@ -240,7 +243,7 @@ def main():
         # Not in the default suite: several clean builds of musl and OpenSSL.
         log("compile cache: empty, warm, four targets, and a Redis team cache")
         figures += cache.measure(kraft, os.path.join(REPOSITORY, "examples"), os.path.join(WORK, "cache"), log,
-                                 runs=2 if arguments.quick else 3)
+                                 runs=2 if arguments.quick else 3, parts=arguments.cache_parts.split(","))
         return finish(results, arguments, log, base="cache")
     if arguments.only == "distcc":
         # Not in the default suite: clean builds of musl and OpenSSL (--quick: helloworld, 3 runs).

@@ -149,7 +149,30 @@ extension FileSystem {
     guard pattern.contains(where: { "*?[".contains($0) }) else {
       return exists(root + "/" + pattern) ? [pattern] : []
     }
-    return try walkFiles(root).filter { GlobPattern(pattern).matches($0) }
+    // Only the folder named by the pattern's leading literal components is walked (musl's
+    // recipe has a hundred patterns such as `src/aio/*.c`; walking its whole tree for each
+    // was most of planning). A link among those components falls back to the whole walk,
+    // which never goes through links to folders.
+    let glob = GlobPattern(pattern)
+    let components = pattern.split(separator: "/", omittingEmptySubsequences: false)
+    var prefix: [Substring] = []
+    for component in components.dropLast() {
+      if component.contains(where: { "*?[".contains($0) }) || component.isEmpty || component == "."
+        || component == ".."
+      {
+        break
+      }
+      prefix.append(component)
+    }
+    var folder = root
+    for component in prefix {
+      folder += "/" + component
+      if isSymbolicLink(folder) { return try walkFiles(root).filter { glob.matches($0) } }
+    }
+    guard !prefix.isEmpty else { return try walkFiles(root).filter { glob.matches($0) } }
+    guard isDirectory(folder) else { return [] }
+    let leading = prefix.joined(separator: "/") + "/"
+    return try walkFiles(folder).map { leading + $0 }.filter { glob.matches($0) }
   }
 }
 

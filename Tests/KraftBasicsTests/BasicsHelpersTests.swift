@@ -16,6 +16,11 @@ import Testing
     let fileSystem = InMemoryFileSystem(files: ["/r/a.c": "", "/r/sub/b.c": "", "/r/sub/c.h": ""])
     #expect(try fileSystem.glob("**/*.c", in: "/r") == ["a.c", "sub/b.c"])
     #expect(try fileSystem.glob("missing.c", in: "/r") == [])
+    // A pattern with literal leading folders walks only those, with the same answers.
+    #expect(try fileSystem.glob("sub/*.c", in: "/r") == ["sub/b.c"])
+    #expect(try fileSystem.glob("sub/**/*.[ch]", in: "/r") == ["sub/b.c", "sub/c.h"])
+    #expect(try fileSystem.glob("nowhere/*.c", in: "/r") == [])
+    #expect(try fileSystem.glob("s*/*.c", in: "/r") == ["sub/b.c"])
     #expect(try fileSystem.writeTextIfChanged("x", to: "/r/out") == true)
     #expect(try fileSystem.writeTextIfChanged("x", to: "/r/out") == false)
     #expect(try fileSystem.writeTextIfChanged("y", to: "/r/out") == true)

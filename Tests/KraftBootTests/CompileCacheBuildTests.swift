@@ -75,6 +75,134 @@ struct CompileCacheBuildTests {
     #expect(Self.counts(flagged.stdout)?.1 == 0, "\(flagged.stdout)")
   }
 
+  /// Whole ports from the prebuilt store: helloworld with a small port of its own (`kraft port
+  /// new` on a local release archive; nolibc, so no musl build). The first release build
+  /// compiles the port and stores its objects; a second, fresh project folder with an empty
+  /// ccache gets them whole (the summary names the port, ninja compiles only the kernel and
+  /// the app); both images equal the one a build without any cache makes. A damaged entry
+  /// is found, compiled again and stored again.
+  @Test func aFreshProjectReusesAPortsObjectsAndItsReleaseImageIsIdentical() throws {
+    let scratch = try Self.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let archive = try Self.tallyArchive(in: scratch)
+    let cache = scratch.appendingPathComponent("cache")
+    let first = try Self.projectWithPort(archive: archive)
+    let second = try Self.projectWithPort(archive: archive)
+    let release = ["SOURCE_DATE_EPOCH": "0"]
+
+    let cold = try Self.build(first, cache: cache, release, release: true)
+    #expect(!cold.contains("reused"), "\(cold)")
+    let entries = try Self.prebuiltEntries(cache)
+    #expect(entries.count == 1, "\(entries)")
+
+    // Another folder, ccache emptied: only the kernel and the app compile.
+    try FileManager.default.removeItem(at: cache.appendingPathComponent("ccache"))
+    let warm = try Self.build(second, cache: cache, release, release: true)
+    #expect(warm.contains("reused tally (1 objects)"), "\(warm)")
+    let warmCounts = try #require(Self.counts(warm))
+    let coldCounts = try #require(Self.counts(cold))
+    #expect(warmCounts.0 == coldCounts.0 - 1, "\(warm)")
+    #expect(try Self.image(first) == Self.image(second))
+
+    // Rebuilt from scratch without any cache: the same bytes.
+    let uncached = try KraftProcess.run(
+      ["build", "-t", "qemu/x86_64", "--release", "--no-cache", "--no-compile-cache"], in: second.url,
+      environment: ["KRAFT_CACHE_DIR": cache.path].merging(release) { $1 })
+    #expect(uncached.status == 0, "\(uncached.output)")
+    #expect(!uncached.stdout.contains("reused"), "\(uncached.stdout)")
+    #expect(try Self.image(first) == Self.image(second))
+
+    // A damaged entry: detected (a warning), compiled again, stored again.
+    var bytes = try Data(contentsOf: entries[0])
+    bytes[bytes.count - 8] ^= 0xff
+    try bytes.write(to: entries[0])
+    let damaged = try KraftProcess.run(
+      ["build", "-t", "qemu/x86_64", "--release", "--no-cache"], in: first.url,
+      environment: ["KRAFT_CACHE_DIR": cache.path, "KRAFT_COMPILE_CACHE": "on"].merging(release) { $1 })
+    #expect(damaged.status == 0, "\(damaged.output)")
+    #expect(damaged.stderr.contains("prebuilt entry of tally"), "\(damaged.output)")
+    #expect(!damaged.stdout.contains("reused"), "\(damaged.stdout)")
+    #expect(try Self.image(first) == Self.image(second))
+    let again = try KraftProcess.run(
+      ["build", "-t", "qemu/x86_64", "--release", "--no-cache"], in: first.url,
+      environment: ["KRAFT_CACHE_DIR": cache.path, "KRAFT_COMPILE_CACHE": "on"].merging(release) { $1 })
+    #expect(again.stdout.contains("reused tally"), "\(again.output)")
+    #expect(try Self.image(first) == Self.image(second))
+  }
+
+  /// The prebuilt store's entries under a kraft cache folder.
+  static func prebuiltEntries(_ cache: URL) throws -> [URL] {
+    let folder = cache.appendingPathComponent("prebuilt")
+    guard let walk = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil) else {
+      return []
+    }
+    return walk.compactMap { $0 as? URL }.filter { $0.lastPathComponent.hasSuffix(".objects") }
+  }
+
+  /// `tally-1.2.tar.gz`: an upstream-like release of a one-file C library.
+  static func tallyArchive(in folder: URL) throws -> String {
+    let release = folder.appendingPathComponent("upstream/tally-1.2")
+    let files = [
+      "LICENSE": "Copyright (c) 2026 Tally authors\n\nPermission is hereby granted, free of charge.",
+      "src/tally.h": "#ifndef TALLY_H\n#define TALLY_H\nint tally_letters(const char *text);\n#endif",
+      "src/tally.c": """
+      #include "tally.h"
+
+      int tally_letters(const char *text) {
+        int n = 0;
+        for (; *text; text++)
+          if ((*text | 32) >= 'a' && (*text | 32) <= 'z') n++;
+        return n;
+      }
+      """,
+    ]
+    for (path, text) in files {
+      let url = release.appendingPathComponent(path)
+      try FileManager.default.createDirectory(
+        at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try (text + "\n").write(to: url, atomically: true, encoding: .utf8)
+    }
+    let archive = folder.appendingPathComponent("upstream/tally-1.2.tar.gz").path
+    #expect(
+      try HostTool.status([
+        "tar", "--sort=name", "--mtime=@0", "--owner=0", "--group=0", "-czf", archive, "-C",
+        release.deletingLastPathComponent().path, "tally-1.2",
+      ]) == 0)
+    return archive
+  }
+
+  /// helloworld (qemu/x86_64 only) using the tally port, made by `kraft port new`, and fetched.
+  static func projectWithPort(archive: String) throws -> ScratchProject {
+    let project = try ScratchProject(copying: "examples/helloworld")
+    try """
+    spec: v0.6
+    name: helloworld
+    unikraft: stable
+    libraries:
+      tally: '1.2'
+    targets:
+      - qemu/x86_64
+    """.write(to: project.url.appendingPathComponent("Kraftfile"), atomically: true, encoding: .utf8)
+    try """
+    #include <stdio.h>
+    #include <tally.h>
+
+    int main(void)
+    {
+    \tprintf("letters: %d\\n", tally_letters("unikernel 2026!"));
+    \treturn 0;
+    }
+
+    """.write(to: project.url.appendingPathComponent("main.c"), atomically: true, encoding: .utf8)
+    let new = try KraftProcess.run(
+      ["port", "new", "tally", "--archive", "file://" + archive], in: project.url)
+    #expect(new.status == 0, "kraft port new:\n\(new.output)")
+    // A release needs the lock `kraft fetch` writes.
+    let fetch = try KraftProcess.run(["fetch"], in: project.url)
+    #expect(fetch.status == 0, "kraft fetch:\n\(fetch.output)")
+    return project
+  }
+
   /// Sharing between targets: options reach compiles as -D flags, not a per-target header, so
   /// a file compiled for qemu/x86_64 is answered from the cache for fc/x86_64 whenever its
   /// preprocessed input is the same: only the files the fc image alone has miss.

@@ -12,6 +12,10 @@ class CacheHarnessTests(unittest.TestCase):
         output = "[12/12] LD app\ncompiled 1387 files (cached 1375, remote 3), linked 1 images\n"
         self.assertEqual(cache.counts(output), (1387, 1375, 3))
 
+    def test_ports_reused_whole_follow_the_counts(self):
+        output = "compiled 54 files (cached 54, remote 0), reused musl (1342 objects), linked 1 images\n"
+        self.assertEqual(cache.counts(output), (54, 54, 0, "musl (1342 objects)"))
+
     def test_a_build_without_a_cache_has_no_counts(self):
         self.assertIsNone(cache.counts("compiled 12 files, linked 1 images\n"))
 

@@ -19,6 +19,22 @@ public struct BuildOutcome: Hashable, Sendable {
   public var linked: Int
   /// One report per target built, in plan order.
   public var reports: [String]
+  /// Ports whose objects came from the prebuilt store (or were already in place from it),
+  /// which ninja did not compile; not counted in `compiled`.
+  public var reused: [ReusedLibrary] = []
+  /// Prebuilt entries found damaged (removed and compiled again): `library: why`.
+  public var damagedPrebuilt: [String] = []
+}
+
+/// A port whose objects a build took from the prebuilt store.
+public struct ReusedLibrary: Hashable, Sendable {
+  public var library: String
+  public var objects: Int
+
+  public init(library: String, objects: Int) {
+    self.library = library
+    self.objects = objects
+  }
 }
 
 /// A compiler or linker failed. The message names the file and carries the tool's own
@@ -46,6 +62,10 @@ public struct BuildExecutor: Sendable {
   public var distributedCompiles: DistributedCompiles?
   /// The project folder: paths inside it are hashed relative to it by the compile cache.
   public var projectDirectory: String = FileManager.default.currentDirectoryPath
+  /// Whole ports' objects reused from kraft's prebuilt store, or nil (on with the compile cache).
+  public var prebuiltLibraries: PrebuiltLibraries?
+  /// Verified source trees (each port's prepared tree) and what identifies their content.
+  public var verifiedTrees: [String: String] = [:]
 
   public init(
     fileSystem: FileSystem, runner: ProcessRunner, locator: ExecutableLocator = ExecutableLocator(),
@@ -62,23 +82,33 @@ public struct BuildExecutor: Sendable {
   /// What runs each compile: ccache (which calls distcc for its misses), else distcc.
   var compilerLauncher: String? { compileCache?.launcher ?? distributedCompiles?.launcher }
 
-  public func writeFiles(_ plan: BuildPlan) throws {
+  /// `reused`: objects put in place from the prebuilt store, which ninja must not compile.
+  public func writeFiles(_ plan: BuildPlan, leavingOut reused: Set<String> = []) throws {
+    var folders: Set<String> = []
     for target in plan.targets {
-      try fileSystem.writeTextIfChanged(ConfigHeader.header(target.resolution), to: target.configHeader)
-      try fileSystem.writeTextIfChanged(ConfigHeader.json(target.resolution), to: target.configJSON)
+      try writeConfiguration(target)
       try fileSystem.writeTextIfChanged(
         NinjaFile.target(
-          target, ownCompiles: plan.ownCompiles(of: target), compilerLauncher: compilerLauncher),
+          target, ownCompiles: plan.ownCompiles(of: target).filter { !reused.contains($0.object) },
+          compilerLauncher: compilerLauncher),
         to: target.ninjaFile)
-      for step in target.compiles {
+      for step in target.compiles
+      where folders.insert(String(step.object[..<step.object.lastIndex(of: "/")!])).inserted {
         try fileSystem.createDirectory(String(step.object[..<step.object.lastIndex(of: "/")!]))
       }
     }
     if !plan.sharedCompiles.isEmpty {
       try fileSystem.writeTextIfChanged(
-        NinjaFile.shared(plan, compilerLauncher: compilerLauncher), to: plan.sharedNinjaFile)
+        NinjaFile.shared(plan, compilerLauncher: compilerLauncher, leavingOut: reused),
+        to: plan.sharedNinjaFile)
     }
     try fileSystem.writeTextIfChanged(NinjaFile.topLevel(plan), to: plan.ninjaFile)
+  }
+
+  /// A target's `config.h` and `config.json`.
+  func writeConfiguration(_ target: TargetBuildPlan) throws {
+    try fileSystem.writeTextIfChanged(ConfigHeader.header(target.resolution), to: target.configHeader)
+    try fileSystem.writeTextIfChanged(ConfigHeader.json(target.resolution), to: target.configJSON)
   }
 
   public func execute(_ plan: BuildPlan, progress: ProgressDisplay) throws -> BuildOutcome {
@@ -89,7 +119,21 @@ public struct BuildExecutor: Sendable {
     // the same objects and logs: the second waits for the first.
     let lock = try FileLock(path: plan.outputDirectory + "/.kraft-build.lock")
     defer { lock.unlock() }
-    try writeFiles(plan)
+    // The prebuilt store is looked up first: the ninja files leave out what it answers. Keys
+    // read the files compiles can see, so `config.h` is in place before.
+    for target in plan.targets { try writeConfiguration(target) }
+    let portLibraries = Set(
+      plan.targets.flatMap { $0.resolution.libraries.filter { $0.kind == .port }.map(\.name) })
+    let decision = try prebuiltLibraries.map { prebuilt in
+      try prebuilt.prepare(
+        try prebuilt.groups(
+          plan, libraries: portLibraries,
+          keying: PrebuiltKey(
+            fileSystem: fileSystem, verifiedTrees: verifiedTrees,
+            outputDirectory: plan.outputDirectory, projectDirectory: projectDirectory),
+          environment: environment))
+    }
+    try writeFiles(plan, leavingOut: decision?.reusedObjects ?? [])
 
     let commands = Dictionary(
       plan.targets.flatMap { target in
@@ -132,6 +176,7 @@ public struct BuildExecutor: Sendable {
     guard result.status == 0 else {
       throw failure(parser.failures, plan: plan)
     }
+    if let prebuiltLibraries, let decision { try prebuiltLibraries.store(decision.missed) }
 
     var reports: [String] = []
     for target in plan.targets {
@@ -148,7 +193,21 @@ public struct BuildExecutor: Sendable {
     return BuildOutcome(
       compiled: state.compiled, cached: counts.cached, remote: counts.remote,
       distributed: distributed.remote, distributedFallbacks: distributed.fellBack, linked: state.linked,
-      reports: reports)
+      reports: reports, reused: Self.reusedCounts(decision?.reused ?? []),
+      damagedPrebuilt: decision?.damaged.map { "\($0.library): \($0.reason)" } ?? [])
+  }
+
+  /// Objects reused per library, libraries in plan order.
+  static func reusedCounts(_ groups: [PrebuiltLibraries.Group]) -> [ReusedLibrary] {
+    var counts: [ReusedLibrary] = []
+    for group in groups {
+      if let index = counts.firstIndex(where: { $0.library == group.library }) {
+        counts[index].objects += group.steps.count
+      } else {
+        counts.append(ReusedLibrary(library: group.library, objects: group.steps.count))
+      }
+    }
+    return counts
   }
 
   private func failure(_ failures: [NinjaOutputParser.Failure], plan: BuildPlan) -> BuildFailure {

@@ -20,6 +20,9 @@ public struct CompileCache: Hashable, Sendable {
   public var maxSize: String
   /// ccache's `remote_storage` (`redis://host:6379`), or nil.
   public var remoteStorage: String?
+  /// Whole ports' objects (`PrebuiltLibraries`), bounded by the same size; nil when the size
+  /// cannot be read as bytes.
+  public var prebuiltStore: PrebuiltStore?
 
   public init(launcher: String, directory: String, maxSize: String, remoteStorage: String? = nil) {
     self.launcher = launcher
@@ -95,8 +98,12 @@ public struct CompileCacheSettings: Sendable {
         "KRAFT_COMPILE_CACHE_REMOTE is '\(remote)'; give ccache's remote storage URL, such as redis://HOST:6379"
       )
     }
-    return CompileCache(
+    var cache = CompileCache(
       launcher: ccache, directory: cacheRoot + "/ccache", maxSize: size, remoteStorage: remote)
+    cache.prebuiltStore = PrebuiltStore.bytes(size).map {
+      PrebuiltStore(directory: cacheRoot + "/prebuilt", maxBytes: $0)
+    }
+    return cache
   }
 }
 

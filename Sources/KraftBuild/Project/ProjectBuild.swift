@@ -69,6 +69,7 @@ public struct ProjectBuild: Sendable {
           port: port, component: kraftfile.libraries.first { $0.name == port.name })
         fetched.roots[port.name] = prepared.directory
         fetched.tools[port.name] = prepared.tools
+        fetched.identities[prepared.directory] = Self.identity(of: prepared)
       }
     }
     return fetched
@@ -90,6 +91,14 @@ public struct ProjectBuild: Sendable {
     let planner = BuildPlanner(
       fileSystem: fileSystem, toolchains: { [toolchains] in try toolchains(chosenCompiler, $0) })
     return try planner.plan(request, resolved: resolved.targets)
+  }
+
+  /// What a prepared tree's content is known by: the fetch layer checks the tree against
+  /// these hashes (its stamp, else a full re-hash) every time it hands it out.
+  static func identity(of prepared: PreparedSource) -> String {
+    let pin = prepared.lockEntry.pin
+    return "tree \(pin.treeHash ?? "-") patches \(prepared.lockEntry.patchSetHash ?? "-") "
+      + "prepared \(pin.preparedTree ?? "-")"
   }
 
   /// The resolve step for one target, alone: for `kraft config`.
@@ -116,6 +125,8 @@ public struct ResolvedProject: Sendable {
 public struct FetchedPorts: Sendable, Hashable {
   public var roots: [String: String] = [:]
   public var tools: [String: [PreparedTool]] = [:]
+  /// Each prepared tree's folder and what its verified content is known by (`PrebuiltKey`).
+  public var identities: [String: String] = [:]
 
   public init(roots: [String: String] = [:], tools: [String: [PreparedTool]] = [:]) {
     self.roots = roots

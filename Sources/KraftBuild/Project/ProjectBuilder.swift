@@ -108,6 +108,10 @@ public struct ProjectBuilder: Sendable {
     executor.compileCache = options.compileCache
     executor.distributedCompiles = options.distributedCompiles
     executor.projectDirectory = kraftfile.directory
+    if let store = options.compileCache?.prebuiltStore {
+      executor.prebuiltLibraries = PrebuiltLibraries(store: store, runner: runner)
+      executor.verifiedTrees = planned.fetched.identities
+    }
     let outcome = try executor.execute(planned.plan, progress: ProgressDisplay(output: progress))
     var initrd: String?
     // Ports' root file system folders (the same for every target: one initrd serves them all).
