@@ -68,7 +68,7 @@ public struct PrebuiltKey: Sendable {
       }
       line("step " + words.joined(separator: "\u{0}"))
     }
-    let places = Set(steps.flatMap(Self.visiblePlaces))
+    let places = Set(steps.flatMap(\.visiblePlaces))
     var trees: Set<String> = []
     var hashed: [String] = []
     for place in places.sorted() {
@@ -121,18 +121,5 @@ public struct PrebuiltKey: Sendable {
       result = out + rest
     }
     return result
-  }
-
-  /// The source's folder and every folder or file the command names for the preprocessor.
-  static func visiblePlaces(of step: CompileStep) -> [String] {
-    var places = [String(step.source[..<(step.source.lastIndex(of: "/") ?? step.source.startIndex)])]
-    let prefixes = ["-isystem", "-iquote", "-idirafter", "-include", "-I"]
-    var words = step.command.makeIterator()
-    while let word = words.next() {
-      guard let prefix = prefixes.first(where: { word.hasPrefix($0) }) else { continue }
-      let rest = String(word.dropFirst(prefix.count))
-      if let path = rest.isEmpty ? words.next() : rest { places.append(path) }
-    }
-    return places
   }
 }

@@ -117,4 +117,18 @@ public struct CompileStep: Hashable, Sendable {
   }
 
   public var depfile: String { object + ".d" }
+
+  /// The source's folder and every folder or file the command names for the preprocessor:
+  /// every place whose files this compile can see.
+  var visiblePlaces: [String] {
+    var places = [String(source[..<(source.lastIndex(of: "/") ?? source.startIndex)])]
+    let prefixes = ["-I", "-isystem", "-iquote", "-idirafter", "-include"]
+    var words = command.makeIterator()
+    while let word = words.next() {
+      guard let prefix = prefixes.first(where: { word.hasPrefix($0) }) else { continue }
+      let rest = String(word.dropFirst(prefix.count))
+      if let path = rest.isEmpty ? words.next() : rest { places.append(path) }
+    }
+    return places
+  }
 }

@@ -153,24 +153,11 @@ private struct MentionScanner {
     }
     let names = Set(differing.keys)
     var mentioned: Set<String> = []
-    for place in visiblePlaces(of: step) {
+    for place in step.visiblePlaces {
       mentioned.formUnion(try self.mentioned(in: place, names: names))
       if mentioned.contains(Self.everything) { return [] }
     }
     return Set(differing.filter { !mentioned.contains($0.key) }.values.flatMap { $0 })
-  }
-
-  /// The source's folder and every folder or file the command names for the preprocessor.
-  func visiblePlaces(of step: CompileStep) -> [String] {
-    var places = [String(step.source[..<(step.source.lastIndex(of: "/") ?? step.source.startIndex)])]
-    let prefixes = ["-I", "-isystem", "-iquote", "-idirafter", "-include"]
-    var words = step.command.makeIterator()
-    while let word = words.next() {
-      guard let prefix = prefixes.first(where: { word.hasPrefix($0) }) else { continue }
-      let rest = String(word.dropFirst(prefix.count))
-      if let path = rest.isEmpty ? words.next() : rest { places.append(path) }
-    }
-    return places
   }
 
   private mutating func mentioned(in place: String, names: Set<String>) throws -> Set<String> {
