@@ -8,15 +8,21 @@
  * completes it, so the stack always gets frames as they are on the wire).
  *
  * Receive: every receive buffer (2 KiB, header included) is posted at start
- * and re-posted as soon as its frame is copied out, so the ring stays full.
+ * and re-posted as soon as its frame is copied out, so the ring stays full;
+ * re-posted buffers are published to the device at flush, or every quarter
+ * ring during a long burst of receives.
  * Transmit: the frame is gathered from the caller's segments into one
  * buffer of a preallocated slot, behind its virtio-net header, so the
- * caller may reuse its memory when transmit returns. Slots come back when
- * the device has used them (reclaimed on the next transmit or interrupt).
+ * caller may reuse its memory when transmit returns. Frames are published
+ * at flush, so a burst costs one notification (an exit to the host) rather
+ * than one per frame. Slots come back when the device has used them
+ * (reclaimed on the next transmit or interrupt).
  *
  * Interrupts: the handler acknowledges the device and queues deferred work;
  * that work (thread context) reclaims transmit slots and, when the stack
- * asked for receive notifications, calls netdev_notify_rx.
+ * asked for them, calls netdev_notify_rx (frames waiting) and
+ * netdev_notify_tx (room in the transmit ring). Transmit interrupts are
+ * on only while a stack waits for room.
  */
 #include <kraft/alloc.h>
 #include <kraft/irq.h>
@@ -65,7 +71,7 @@ struct vnet {
 	unsigned rx_count, tx_count, pages_order_rx, pages_order_tx;
 	uint16_t *tx_free; /* a stack of free transmit slots */
 	unsigned tx_nfree;
-	bool notify_rx;
+	bool notify_rx, notify_tx;
 	struct kirq_work work;
 };
 
@@ -115,8 +121,15 @@ static int transmit(struct netdev *dev, const struct netdev_segment *segs,
 		n->tx_free[n->tx_nfree++] = (uint16_t)slot;
 		return -KEAGAIN;
 	}
-	virtqueue_kick(&n->tx);
 	return 0;
+}
+
+static void flush(struct netdev *dev)
+{
+	struct vnet *n = dev->driver;
+
+	virtqueue_kick(&n->tx);
+	virtqueue_kick(&n->rx);
 }
 
 /* One used chain's frame: its length (0 for a runt without data), or
@@ -157,7 +170,10 @@ static long receive_one(struct vnet *n, void *out, size_t cap)
 			buf = n->rx_bufs + (size_t)slot * BUF_SIZE;
 		}
 	}
-	virtqueue_kick(&n->rx);
+	/* A long burst of receives must not starve the device of buffers
+	 * until the stack's flush. */
+	if (n->rx.unpublished >= n->rx.size / 4)
+		virtqueue_kick(&n->rx);
 	if (!fits)
 		return -KEMSGSIZE;
 	if (hdr.flags & HDR_F_NEEDS_CSUM)
@@ -186,10 +202,23 @@ static void rx_notify_enable(struct netdev *dev, int enable)
 		kirq_defer(&n->work);
 }
 
+static void tx_notify_enable(struct netdev *dev, int enable)
+{
+	struct vnet *n = dev->driver;
+
+	n->notify_tx = enable;
+	virtqueue_interrupts(&n->tx, enable);
+	/* Slots the device returned before the interrupts were on. */
+	if (enable && virtqueue_has_used(&n->tx))
+		kirq_defer(&n->work);
+}
+
 static const struct netdev_ops vnet_ops = {
     .transmit = transmit,
     .receive = receive,
     .rx_notify_enable = rx_notify_enable,
+    .flush = flush,
+    .tx_notify_enable = tx_notify_enable,
 };
 
 /* Thread context, after an interrupt. */
@@ -198,6 +227,8 @@ static void deferred(struct kirq_work *work)
 	struct vnet *n = (struct vnet *)((char *)work -
 	                                 __builtin_offsetof(struct vnet, work));
 	tx_reclaim(n);
+	if (n->notify_tx && n->tx_nfree)
+		netdev_notify_tx(&n->netdev);
 	if (n->notify_rx && virtqueue_has_used(&n->rx))
 		netdev_notify_rx(&n->netdev);
 }
@@ -256,7 +287,8 @@ static int probe(struct virtio_device *vdev)
 		virtio_fail(vdev, "virtio-net: set-up failed", err);
 		return err;
 	}
-	/* The transmit queue interrupts only to return slots: keep it quiet. */
+	/* The transmit queue interrupts only to return slots, when a stack
+	 * waits for them (tx_notify_enable): keep it quiet. */
 	virtqueue_interrupts(&n->tx, false);
 	virtqueue_interrupts(&n->rx, false);
 

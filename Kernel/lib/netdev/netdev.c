@@ -40,3 +40,9 @@ void netdev_notify_rx(struct netdev *dev)
 	if (dev->on_rx)
 		dev->on_rx(dev, dev->on_rx_ctx);
 }
+
+void netdev_notify_tx(struct netdev *dev)
+{
+	if (dev->on_tx)
+		dev->on_tx(dev, dev->on_tx_ctx);
+}

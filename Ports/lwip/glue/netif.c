@@ -1,11 +1,19 @@
 /*
  * An lwIP network interface over a kernel network device (kraft/netdev.h):
  * output hands the pbuf chain to the driver as a gather list (no copy);
- * input runs on the tcpip thread, which the driver's receive notification
- * wakes through tcpip_try_callback, and copies each waiting frame into a
- * fresh pbuf until the device has none left.
+ * the frames lwIP sends while it holds its core lock reach the device
+ * together when the lock is released (kraft_netifs_flush, called by
+ * UNLOCK_TCPIP_CORE), so a window of TCP segments costs one notification.
+ * When the transmit ring is full, output sleeps until the driver says it
+ * has room (no spinning: the host needs the CPU to empty the ring).
+ * Input runs on the tcpip thread, which the driver's receive notification
+ * wakes with a preallocated callback message, and copies each waiting
+ * frame into a fresh pbuf until the device has none left; when a pbuf or
+ * the mailbox is missing, the receive is retried later, since the device
+ * does not notify again for frames it already announced.
  */
 #include <kraft/kerrno.h>
+#include <kraft/ktime.h>
 #include <kraft/netdev.h>
 #include <kraft/sched.h>
 
@@ -20,6 +28,37 @@
 
 #define MAX_SEGMENTS 32
 #define ETH_HEADER   (14 + 4) /* with a VLAN tag */
+/* A receive that found no memory tries again after this long (at the
+ * next release of the core lock after it: lwIP's timers release it at
+ * least every second). */
+#define RX_RETRY_NS (10 * KTIME_NS_PER_MS)
+/* Waiting for room in the transmit ring: the driver's notification ends
+ * it; this bound only keeps a lost interrupt from stopping the stack. */
+#define TX_WAIT_NS (50 * KTIME_NS_PER_MS)
+
+static struct kraft_netif *netifs;
+
+/* The full ring's frames go to the device now, then the caller sleeps
+ * until the driver returns slots. */
+static void wait_for_room(struct kraft_netif *k, struct netdev *dev)
+{
+	if (dev->ops->flush)
+		dev->ops->flush(dev);
+	if (!dev->ops->tx_notify_enable) {
+		sched_thread_yield(); /* the ring drains as the device sends */
+		return;
+	}
+	dev->ops->tx_notify_enable(dev, 1);
+	wait_queue_sleep_until(&k->tx_room,
+	                       ktime_monotonic_ns() + TX_WAIT_NS);
+	dev->ops->tx_notify_enable(dev, 0);
+}
+
+static void on_tx(struct netdev *dev, void *ctx)
+{
+	struct kraft_netif *k = ctx;
+	wait_queue_wake_all(&k->tx_room);
+}
 
 static err_t linkoutput(struct netif *nif, struct pbuf *p)
 {
@@ -40,7 +79,7 @@ static err_t linkoutput(struct netif *nif, struct pbuf *p)
 	}
 	int r;
 	while ((r = dev->ops->transmit(dev, segs, n)) == -KEAGAIN)
-		sched_thread_yield(); /* the ring drains as the device sends */
+		wait_for_room((struct kraft_netif *)nif, dev);
 	if (flat)
 		pbuf_free(flat);
 	return r ? ERR_IF : ERR_OK;
@@ -57,9 +96,10 @@ static void receive_all(void *arg)
 	for (;;) {
 		struct pbuf *p = pbuf_alloc(
 		    PBUF_RAW, (u16_t)(dev->mtu + ETH_HEADER), PBUF_RAM);
-		if (!p)
-			break; /* out of memory: the next notification retries
-			        */
+		if (!p) { /* frames stay in the ring until memory is back */
+			k->rx_retry_at = ktime_monotonic_ns() + RX_RETRY_NS;
+			break;
+		}
 		long len = dev->ops->receive(dev, p->payload, p->len);
 		if (len <= 0) {
 			pbuf_free(p);
@@ -79,8 +119,25 @@ static void on_rx(struct netdev *dev, void *ctx)
 	if (k->rx_pending)
 		return;
 	k->rx_pending = 1;
-	if (tcpip_try_callback(receive_all, &k->netif) != ERR_OK)
+	if (tcpip_callbackmsg_trycallback(k->rx_msg) != ERR_OK) {
+		/* The mailbox is full: the tcpip thread is busy and releases
+		 * the core lock after each message, where this is retried. */
 		k->rx_pending = 0;
+		k->rx_retry_at = ktime_monotonic_ns();
+	}
+}
+
+void kraft_netifs_flush(void)
+{
+	for (struct kraft_netif *k = netifs; k; k = k->next) {
+		struct netdev *dev = k->netif.state;
+		if (dev->ops->flush)
+			dev->ops->flush(dev);
+		if (k->rx_retry_at && ktime_monotonic_ns() >= k->rx_retry_at) {
+			k->rx_retry_at = 0;
+			on_rx(dev, k);
+		}
+	}
 }
 
 err_t kraft_netif_init(struct netif *nif)
@@ -110,6 +167,13 @@ err_t kraft_netif_init(struct netif *nif)
 	if (dev->features & NETDEV_F_CSUM_TX)
 		NETIF_SET_CHECKSUM_CTRL(nif, NETIF_CHECKSUM_ENABLE_ALL &
 		                                 ~NETIF_CHECKSUM_GEN_TCP);
+	k->rx_msg = tcpip_callbackmsg_new(receive_all, nif);
+	if (!k->rx_msg)
+		return ERR_MEM;
+	dev->on_tx = on_tx;
+	dev->on_tx_ctx = k;
+	k->next = netifs;
+	netifs = k;
 	dev->on_rx = on_rx;
 	dev->on_rx_ctx = k;
 	if (dev->ops->rx_notify_enable)

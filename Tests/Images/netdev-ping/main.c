@@ -54,6 +54,16 @@ static uint16_t ip_checksum(const uint8_t *p, size_t n)
 	return (uint16_t)~sum;
 }
 
+/* Queues the frame, then tells the device (transmit only queues). */
+static int send_frame(struct netdev *dev, const struct netdev_segment *segs,
+                      unsigned n)
+{
+	int r = dev->ops->transmit(dev, segs, n);
+	if (!r && dev->ops->flush)
+		dev->ops->flush(dev);
+	return r;
+}
+
 static void put16(uint8_t *p, unsigned v)
 {
 	p[0] = (uint8_t)(v >> 8);
@@ -136,7 +146,7 @@ static void send_udp(struct netdev *dev, const uint8_t *gateway_mac)
 		udp[8 + i] = (uint8_t)(i * 11);
 	struct netdev_segment segs[] = {{u, 30}, {u + 30, sizeof u - 30}};
 	check(dev->features & NETDEV_F_CSUM_TX, "device fills checksums");
-	check(dev->ops->transmit(dev, segs, 2) == 0, "udp sent");
+	check(send_frame(dev, segs, 2) == 0, "udp sent");
 	/* The device takes the frame asynchronously: give it time before
 	 * the VM ends. */
 	sched_sleep_ns(300000000);
@@ -176,7 +186,7 @@ int main(int argc, char **argv)
 	memset(arp + 18, 0, 6);
 	memcpy(arp + 24, gateway_ip, 4);
 	struct netdev_segment segs[] = {{eth, sizeof eth}, {arp, sizeof arp}};
-	check(dev->ops->transmit(dev, segs, 2) == 0, "arp request sent");
+	check(send_frame(dev, segs, 2) == 0, "arp request sent");
 	long len = wait_frame(dev, frame, sizeof frame, is_arp_reply);
 	check(len > 0, "arp reply from 10.0.2.2");
 	if (len <= 0)
@@ -195,7 +205,7 @@ int main(int argc, char **argv)
 		icmp[8 + i] = (uint8_t)('a' + i % 26);
 	put16(icmp + 2, ip_checksum(icmp, 40));
 	struct netdev_segment one[] = {{ping, sizeof ping}};
-	check(dev->ops->transmit(dev, one, 1) == 0, "icmp echo sent");
+	check(send_frame(dev, one, 1) == 0, "icmp echo sent");
 	len = wait_frame(dev, frame, sizeof frame, is_echo_reply);
 	check(len > 0, "icmp echo reply from 10.0.2.2");
 	check(len > 0 && !memcmp(frame + 42, icmp + 8, 32),

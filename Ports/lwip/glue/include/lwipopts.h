@@ -12,6 +12,11 @@
 #define SYS_LIGHTWEIGHT_PROT          1
 #define LWIP_TCPIP_CORE_LOCKING       1
 #define LWIP_TCPIP_CORE_LOCKING_INPUT 1
+/* Releasing the core lock hands the network devices the frames queued
+ * while it was held (glue/core_lock.c). */
+#define LOCK_TCPIP_CORE()   sys_mutex_lock(&lock_tcpip_core)
+#define UNLOCK_TCPIP_CORE() kraft_lwip_core_unlock()
+void kraft_lwip_core_unlock(void);
 #define TCPIP_THREAD_NAME             "tcpip"
 #define TCPIP_THREAD_STACKSIZE        0 /* the scheduler's stack size */
 #define TCPIP_THREAD_PRIO             0

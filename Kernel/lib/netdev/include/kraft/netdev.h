@@ -6,13 +6,17 @@
  * Frames are whole Ethernet frames without the FCS. Transmit takes a
  * gather list so a stack can send a chain of buffers without copying them
  * together first; the driver is done with them when transmit returns, so
- * the stack may free or reuse them at once. Receive copies one frame into
- * the caller's buffer.
+ * the stack may free or reuse them at once. Transmit only queues: the
+ * device is told of a burst of frames once, by flush (telling a device is
+ * an exit to the hypervisor, the costliest step of a small frame). Receive
+ * copies one frame into the caller's buffer; flush also hands the device
+ * back the buffers receive emptied.
  *
  * Threads: every function here runs in thread context, never inside an
  * interrupt handler. A driver's interrupt handler only records that work
  * is waiting; the driver calls netdev_notify_rx() from thread context once
- * the CPU is back (the stack's thread, woken by it, then calls receive).
+ * the CPU is back (the stack's thread, woken by it, then calls receive), and
+ * netdev_notify_tx() when the transmit ring has room again, if asked to.
  *
  * Error contract: 0 or a negative errno (kraft/kerrno.h).
  */
@@ -41,8 +45,9 @@ struct netdev_segment {
 #define NETDEV_F_CSUM_RX (1u << 1)
 
 struct netdev_ops {
-	/* Queues one frame made of nsegs segments; -KEAGAIN when the
-	 * transmit ring is full (the caller retries after a wake-up). */
+	/* Queues one frame made of nsegs segments, sent at the next flush;
+	 * -KEAGAIN when the transmit ring is full (the caller flushes, then
+	 * retries after netdev_notify_tx). */
 	int (*transmit)(struct netdev *dev, const struct netdev_segment *segs,
 	                unsigned nsegs);
 	/* Copies the next received frame into buf: its length, 0 when none
@@ -51,6 +56,13 @@ struct netdev_ops {
 	/* Asks for (or stops) receive notifications through
 	 * netdev_notify_rx; a stack that polls leaves them off. */
 	void (*rx_notify_enable)(struct netdev *dev, int enable);
+	/* Tells the device of every frame queued since the last flush (one
+	 * notification, none when it said it is busy) and gives it back the
+	 * receive buffers emptied since. */
+	void (*flush)(struct netdev *dev);
+	/* Asks for (or stops) one netdev_notify_tx once transmit has room
+	 * again: a stack facing a full ring sleeps until then. */
+	void (*tx_notify_enable)(struct netdev *dev, int enable);
 };
 
 struct netdev {
@@ -63,6 +75,9 @@ struct netdev {
 	/* Set by the stack: called by netdev_notify_rx. */
 	void (*on_rx)(struct netdev *dev, void *ctx);
 	void *on_rx_ctx;
+	/* Set by the stack: called by netdev_notify_tx. */
+	void (*on_tx)(struct netdev *dev, void *ctx);
+	void *on_tx_ctx;
 };
 
 /* Adds dev and names it eth<N>; -KENOSPC when the table is full. */
@@ -72,5 +87,7 @@ unsigned netdev_count(void);
 struct netdev *netdev_get(unsigned index);
 /* Called by a driver (in thread context) when frames are waiting. */
 void netdev_notify_rx(struct netdev *dev);
+/* Called by a driver (in thread context) when transmit has room again. */
+void netdev_notify_tx(struct netdev *dev);
 
 #endif /* KRAFT_NETDEV_H */
