@@ -84,7 +84,7 @@ struct CompileCacheBuildTests {
   @Test func aFreshProjectReusesAPortsObjectsAndItsReleaseImageIsIdentical() throws {
     let scratch = try Self.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: scratch) }
-    let archive = try Self.tallyArchive(in: scratch)
+    let archive = try TallyRelease.archive(in: scratch)
     let cache = scratch.appendingPathComponent("cache")
     let first = try Self.projectWithPort(archive: archive)
     let second = try Self.projectWithPort(archive: archive)
@@ -137,38 +137,6 @@ struct CompileCacheBuildTests {
       return []
     }
     return walk.compactMap { $0 as? URL }.filter { $0.lastPathComponent.hasSuffix(".objects") }
-  }
-
-  /// `tally-1.2.tar.gz`: an upstream-like release of a one-file C library.
-  static func tallyArchive(in folder: URL) throws -> String {
-    let release = folder.appendingPathComponent("upstream/tally-1.2")
-    let files = [
-      "LICENSE": "Copyright (c) 2026 Tally authors\n\nPermission is hereby granted, free of charge.",
-      "src/tally.h": "#ifndef TALLY_H\n#define TALLY_H\nint tally_letters(const char *text);\n#endif",
-      "src/tally.c": """
-      #include "tally.h"
-
-      int tally_letters(const char *text) {
-        int n = 0;
-        for (; *text; text++)
-          if ((*text | 32) >= 'a' && (*text | 32) <= 'z') n++;
-        return n;
-      }
-      """,
-    ]
-    for (path, text) in files {
-      let url = release.appendingPathComponent(path)
-      try FileManager.default.createDirectory(
-        at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-      try (text + "\n").write(to: url, atomically: true, encoding: .utf8)
-    }
-    let archive = folder.appendingPathComponent("upstream/tally-1.2.tar.gz").path
-    #expect(
-      try HostTool.status([
-        "tar", "--sort=name", "--mtime=@0", "--owner=0", "--group=0", "-czf", archive, "-C",
-        release.deletingLastPathComponent().path, "tally-1.2",
-      ]) == 0)
-    return archive
   }
 
   /// helloworld (qemu/x86_64 only) using the tally port, made by `kraft port new`, and fetched.

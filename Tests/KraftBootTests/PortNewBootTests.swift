@@ -10,51 +10,7 @@ import Testing
     let base = FileManager.default.temporaryDirectory.appendingPathComponent(
       "kraft-port-new-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: base) }
-    let release = base.appendingPathComponent("upstream/tally-1.2")
-    let files = [
-      "LICENSE": """
-      Copyright (c) 2026 Tally authors
-
-      Permission is hereby granted, free of charge, to any person obtaining a copy
-      of this software and associated documentation files (the "Software"), to deal
-      in the Software without restriction.
-      """,
-      "README": "tally: counts letters.\n",
-      "Makefile": "all:\n\tcc -o tally src/*.c\n",
-      "src/tally.h": "#ifndef TALLY_H\n#define TALLY_H\nint tally_letters(const char *text);\n#endif\n",
-      "src/tally.c": """
-      #include <ctype.h>
-      #include <string.h>
-      #include "tally.h"
-
-      int tally_letters(const char *text) {
-        int n = 0;
-        for (size_t i = 0; i < strlen(text); i++)
-          if (isalpha((unsigned char)text[i])) n++;
-        return n;
-      }
-      """,
-      "src/tallycli.c": """
-      #include <stdio.h>
-      #include "tally.h"
-
-      int main(int argc, char **argv) {
-        for (int i = 1; i < argc; i++) printf("%d\\n", tally_letters(argv[i]));
-        return 0;
-      }
-      """,
-    ]
-    for (path, text) in files {
-      let url = release.appendingPathComponent(path)
-      try FileManager.default.createDirectory(
-        at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-      try (text + "\n").write(to: url, atomically: true, encoding: .utf8)
-    }
-    let archive = base.appendingPathComponent("upstream/tally-1.2.tar.gz").path
-    let tar = try HostTool.status([
-      "tar", "-czf", archive, "-C", release.deletingLastPathComponent().path, "tally-1.2",
-    ])
-    #expect(tar == 0)
+    let archive = try TallyRelease.archive(in: base)
 
     let project = base.appendingPathComponent("app")
     try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
