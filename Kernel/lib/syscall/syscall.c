@@ -153,10 +153,13 @@ ksyscall_full(long n, long a0, long a1, long a2, long a3, long a4, long a5)
 
 /* The entry musl calls (as a function: no trap, no register save beyond the
  * C calling convention). A leaf handler is a bounds check, a byte load and a
- * jump away. */
+ * jump away. Both ways out are tail calls, so (built without a leaf frame
+ * pointer, library.yaml) ksyscall has no frame of its own: it only moves the
+ * arguments down one register. */
 long ksyscall(long n, long a0, long a1, long a2, long a3, long a4, long a5)
 {
 	if ((unsigned long)n < KSYSCALL_MAX && leaf[n])
 		return handlers[n](a0, a1, a2, a3, a4, a5);
-	return ksyscall_full(n, a0, a1, a2, a3, a4, a5);
+	__attribute__((musttail)) return ksyscall_full(n, a0, a1, a2, a3, a4,
+	                                               a5);
 }
