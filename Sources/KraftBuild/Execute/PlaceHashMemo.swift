@@ -13,6 +13,8 @@ struct PlaceHashMemo {
   static let header = "kraft place hashes 1"
 
   var directory: String
+  /// The clock, in seconds (tests move it on instead of waiting).
+  var now: () -> Int = { Int(Date().timeIntervalSince1970) }
 
   /// `files` (relative to `place`) with their hashes, from the memo when it still describes
   /// them, else from `hash` (and the memo is written again).
@@ -42,7 +44,7 @@ struct PlaceHashMemo {
     // costs the next build a re-hash, nothing else.
     // A file changed less than two seconds ago might change again within the same tick of
     // the file system's clock, unseen by its record (ccache's rule for its direct mode).
-    let recent = Int(Date().timeIntervalSince1970) - 2
+    let recent = now() - 2
     if records.allSatisfy({ $0 != nil }),
       files.allSatisfy({ Self.changeTime(place + "/" + $0).map { $0 < recent } ?? false })
     {
