@@ -112,10 +112,13 @@ struct CompileCacheBuildTests {
     #expect(!uncached.stdout.contains("reused"), "\(uncached.stdout)")
     #expect(try Self.image(first) == Self.image(second))
 
-    // A damaged entry: detected (a warning), compiled again, stored again.
-    var bytes = try Data(contentsOf: entries[0])
+    // A damaged entry: detected (a warning), compiled again, stored again. (Its object is
+    // read-only and hard-linked into both folders, which are rebuilt below.)
+    let object = try #require(Self.entryObjects(entries[0]).first)
+    chmod(object.path, 0o644)
+    var bytes = try Data(contentsOf: object)
     bytes[bytes.count - 8] ^= 0xff
-    try bytes.write(to: entries[0])
+    try bytes.write(to: object)
     let damaged = try KraftProcess.run(
       ["build", "-t", "qemu/x86_64", "--release", "--no-cache"], in: first.url,
       environment: ["KRAFT_CACHE_DIR": cache.path, "KRAFT_COMPILE_CACHE": "on"].merging(release) { $1 })
@@ -136,7 +139,17 @@ struct CompileCacheBuildTests {
     guard let walk = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil) else {
       return []
     }
-    return walk.compactMap { $0 as? URL }.filter { $0.lastPathComponent.hasSuffix(".objects") }
+    return walk.compactMap { $0 as? URL }.filter { $0.lastPathComponent == "listing" }
+      .map { $0.deletingLastPathComponent() }
+  }
+
+  /// The object files of one prebuilt entry (a folder `prebuiltEntries` found).
+  static func entryObjects(_ entry: URL) throws -> [URL] {
+    let objects = entry.appendingPathComponent("objects")
+    guard let walk = FileManager.default.enumerator(at: objects, includingPropertiesForKeys: nil) else {
+      return []
+    }
+    return walk.compactMap { $0 as? URL }.filter { $0.pathExtension == "o" }
   }
 
   /// helloworld (qemu/x86_64 only) using the tally port, made by `kraft port new`, and fetched.

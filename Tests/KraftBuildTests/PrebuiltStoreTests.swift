@@ -22,6 +22,20 @@ import Testing
     PrebuiltStore.StoredObject(path: "obj/musl/src/b.c.o", data: Data(repeating: 7, count: 5000)),
   ]
 
+  /// What a lookup found, as stored objects; nil for a miss or a damaged entry.
+  static func found(_ lookup: PrebuiltStore.Lookup) -> [PrebuiltStore.StoredObject]? {
+    guard case .hit(let objects) = lookup else { return nil }
+    return objects.map { PrebuiltStore.StoredObject(path: $0.path, data: $0.data) }
+  }
+
+  /// Changes an entry's file in place (it is read-only: made writable for the test).
+  static func damage(_ file: String, _ change: (inout Data) -> Void) throws {
+    chmod(file, 0o644)
+    var bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+    change(&bytes)
+    try bytes.write(to: URL(fileURLWithPath: file))
+  }
+
   @Test func anEntryRoundTripsAndADamagedOneIsRemoved() throws {
     let root = try Self.folder()
     defer { try? FileManager.default.removeItem(atPath: root) }
@@ -29,12 +43,13 @@ import Testing
     let key = String(repeating: "ab", count: 32)
     #expect(store.load(key) == .miss)
     try store.save(key, library: "musl", objects: Self.objects)
-    #expect(store.load(key) == .hit(Self.objects))
+    #expect(Self.found(store.load(key)) == Self.objects)
+    // Read-only whatever the umask, so that nothing writes into it through a link by mistake.
+    let stored = store.entryPath(key) + "/objects/obj/musl/src/b.c.o"
+    #expect(LocalFileSystem().status(stored, followingLinks: false)?.permissions == 0o444)
 
     // One byte flipped in the middle of the second object.
-    var bytes = try Data(contentsOf: URL(fileURLWithPath: store.entryPath(key)))
-    bytes[bytes.count - 100] ^= 0xff
-    try bytes.write(to: URL(fileURLWithPath: store.entryPath(key)))
+    try Self.damage(stored) { $0[2500] ^= 0xff }
     guard case .damaged(let reason) = store.load(key) else {
       Issue.record("a damaged entry was not detected")
       return
@@ -43,11 +58,14 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: store.entryPath(key)))
     #expect(store.load(key) == .miss)
 
-    // Cut short: detected too.
+    // Cut short, or an object missing: detected too.
     try store.save(key, library: "musl", objects: Self.objects)
-    let whole = try Data(contentsOf: URL(fileURLWithPath: store.entryPath(key)))
-    try whole.prefix(whole.count - 10).write(to: URL(fileURLWithPath: store.entryPath(key)))
-    #expect(store.load(key) != .hit(Self.objects))
+    try Self.damage(stored) { $0 = $0.prefix(4990) }
+    #expect(Self.found(store.load(key)) == nil)
+    try store.save(key, library: "musl", objects: Self.objects)
+    unlink(store.entryPath(key) + "/objects/obj/musl/src/a.c.o")
+    #expect(Self.found(store.load(key)) == nil)
+    #expect(store.load(key) == .miss)
   }
 
   @Test func theBoundEvictsTheEntryUsedLongestAgo() throws {
@@ -61,13 +79,13 @@ import Testing
     // The first is used again (a hit sets its time), so the second is the oldest.
     let past = timespec(tv_sec: 1_000_000, tv_nsec: 0)
     let times = [past, past]
-    utimensat(AT_FDCWD, store.entryPath(keys[1]), times, 0)
-    utimensat(AT_FDCWD, store.entryPath(keys[0]), times, 0)
-    #expect(store.load(keys[0]) == .hit(Self.objects))
+    utimensat(AT_FDCWD, store.entryPath(keys[1]) + "/listing", times, 0)
+    utimensat(AT_FDCWD, store.entryPath(keys[0]) + "/listing", times, 0)
+    #expect(Self.found(store.load(keys[0])) == Self.objects)
     try store.save(keys[2], library: "musl", objects: Self.objects)
     #expect(store.load(keys[1]) == .miss)
-    #expect(store.load(keys[0]) == .hit(Self.objects))
-    #expect(store.load(keys[2]) == .hit(Self.objects))
+    #expect(Self.found(store.load(keys[0])) == Self.objects)
+    #expect(Self.found(store.load(keys[2])) == Self.objects)
   }
 
   @Test func sizesAreReadAsCcacheReadsThem() {
@@ -127,15 +145,36 @@ import Testing
     let past = [timespec(tv_sec: 1_000_000, tv_nsec: 0), timespec(tv_sec: 1_000_000, tv_nsec: 0)]
     utimensat(AT_FDCWD, other.stamp, past, 0)
     #expect(!PrebuiltLibraries.stampMatches(other))
-    try Data("compiled with other flags".utf8).write(to: URL(fileURLWithPath: other.steps[0].object))
+    // (A compiler renames its output over the object, as clang does.)
+    try Data("compiled with other flags".utf8).write(
+      to: URL(fileURLWithPath: other.steps[0].object), options: .atomic)
     _ = try libraries.prepare([other])
     #expect(try Data(contentsOf: URL(fileURLWithPath: other.steps[0].object)) == Self.objects[0].data)
+    #expect(Self.found(libraries.store.load(group.key)) == Self.objects)
+
+    // Reused objects are hard links to the entry's files, not copies.
+    let stored = libraries.store.entryPath(group.key) + "/objects/" + Self.objects[1].path
+    var linked = stat()
+    var original = stat()
+    #expect(stat(other.steps[1].object, &linked) == 0 && stat(stored, &original) == 0)
+    #expect(linked.st_ino == original.st_ino && linked.st_dev == original.st_dev)
+
+    // When the store no longer answers (another key: flags changed), the linked objects are
+    // unlinked before ninja compiles, so that no compiler writes into the store's files.
+    let changed = PrebuiltLibraries.Group(
+      library: "musl", objectFolder: other.objectFolder, steps: other.steps,
+      key: String(repeating: "ef", count: 32))
+    let missed = try libraries.prepare([changed])
+    #expect(missed.missed == [changed])
+    #expect(!FileManager.default.fileExists(atPath: other.steps[1].object))
+    #expect(try Data(contentsOf: URL(fileURLWithPath: stored)) == Self.objects[1].data)
+    // An object compiled here (one link) stays: ninja knows it is up to date.
+    try Data("compiled".utf8).write(to: URL(fileURLWithPath: other.steps[1].object))
+    PrebuiltLibraries.breakLinks(other.steps.map(\.object))
+    #expect(FileManager.default.fileExists(atPath: other.steps[1].object))
 
     // A damaged entry: reported, compiled again (missed), and its stamp gone from a new folder.
-    let entry = libraries.store.entryPath(group.key)
-    var bytes = try Data(contentsOf: URL(fileURLWithPath: entry))
-    bytes[bytes.count - 1] ^= 0xff
-    try bytes.write(to: URL(fileURLWithPath: entry))
+    try Self.damage(stored) { $0[$0.count - 1] ^= 0xff }
     let third = Self.group(root + "/third", key: group.key)
     let damaged = try libraries.prepare([third])
     #expect(damaged.missed == [third] && damaged.damaged.count == 1)

@@ -125,13 +125,18 @@ public struct BuildExecutor: Sendable {
     let portLibraries = Set(
       plan.targets.flatMap { $0.resolution.libraries.filter { $0.kind == .port }.map(\.name) })
     let decision = try prebuiltLibraries.map { prebuilt in
-      try prebuilt.prepare(
-        try prebuilt.groups(
-          plan, libraries: portLibraries,
-          keying: PrebuiltKey(
-            fileSystem: fileSystem, verifiedTrees: verifiedTrees,
-            outputDirectory: plan.outputDirectory, projectDirectory: projectDirectory),
-          environment: environment))
+      var keying = PrebuiltKey(
+        fileSystem: fileSystem, verifiedTrees: verifiedTrees,
+        outputDirectory: plan.outputDirectory, projectDirectory: projectDirectory)
+      keying.memoDirectory = prebuilt.store.directory + "/places"
+      return try prebuilt.prepare(
+        try prebuilt.groups(plan, libraries: portLibraries, keying: keying, environment: environment))
+    }
+    if prebuiltLibraries == nil {
+      // Without the store (`--no-compile-cache`), objects an earlier build linked from it are
+      // compiled again: into files of their own, never into the store's.
+      PrebuiltLibraries.breakLinks(
+        plan.targets.flatMap(\.compiles).filter { portLibraries.contains($0.library) }.map(\.object))
     }
     try writeFiles(plan, leavingOut: decision?.reusedObjects ?? [])
 

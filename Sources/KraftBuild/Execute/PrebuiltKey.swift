@@ -16,7 +16,8 @@ import KraftBasics
 ///   `SharedObjects` finds them. A place inside a port's fetched tree counts by that tree's
 ///   verified identity (its pinned tree hash, patch set and prepared layer: the fetch layer
 ///   checks the tree against them on every use); any other place (the kernel's headers, a
-///   port's glue folder, the compiler's own headers) by the content hash of every file below.
+///   port's glue folder, the compiler's own headers) by the content hash of every file below
+///   (remembered between builds while no file's size or times change: `PlaceHashMemo`).
 ///
 /// Like `SharedObjects`, a header reached only by a relative `#include` that climbs out of
 /// every one of those places is not seen.
@@ -31,6 +32,9 @@ public struct PrebuiltKey: Sendable {
   public var placeholders: [(folder: String, name: String)]
   /// Never read for content (its objects and `config.h` are outputs, not inputs).
   public var outputDirectory: String
+  /// Where the content hashes of places outside verified trees are remembered between builds
+  /// (`PlaceHashMemo`), or nil to hash every file each time.
+  public var memoDirectory: String?
 
   public init(
     fileSystem: FileSystem, verifiedTrees: [String: String], outputDirectory: String,
@@ -96,7 +100,11 @@ public struct PrebuiltKey: Sendable {
       return fileSystem.exists(place) ? [("", try Self.digest(fileSystem.readData(place)))] : []
     }
     let files = try fileSystem.walkFiles(place) { $0 == outputDirectory || $0.hasSuffix("/.git") }
-    return try files.map { ($0, try Self.digest(fileSystem.readData(place + "/" + $0))) }
+    let hash = { (file: String) in try Self.digest(fileSystem.readData(place + "/" + file)) }
+    if let memoDirectory {
+      return try PlaceHashMemo(directory: memoDirectory).hashes(of: place, files: files, hash: hash)
+    }
+    return try files.map { ($0, try hash($0)) }
   }
 
   static func digest(_ data: Data) -> String {

@@ -5,7 +5,7 @@ import KraftBasics
 /// project is 1,363 ccache hits, one process each, which alone costs more than the goal. So
 /// before ninja runs, each port's compiles (per folder holding their objects: a target's, or
 /// the folder several targets share) get a `PrebuiltKey`; when the `PrebuiltStore` holds that
-/// key, the objects are written into the build folder and ninja gets no compile step for them
+/// key, the objects are linked into the build folder and ninja gets no compile step for them
 /// (the link is unchanged, so the image is the one compiling gives). Otherwise ninja compiles
 /// them as always (through ccache), and after a successful build they are stored.
 ///
@@ -94,18 +94,33 @@ public struct PrebuiltLibraries: Sendable {
           if folders.insert(folder).inserted {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
           }
-          try PrebuiltStore.writeReplacing(path, object.data)
+          try PrebuiltStore.place(object, at: path)
         }
         try PrebuiltStore.writeReplacing(group.stamp, Data((group.key + "\n").utf8))
         decision.reused.append(group)
       case .damaged(let reason):
         decision.damaged.append((group.library, reason))
         decision.missed.append(group)
+        Self.breakLinks(group.steps.map(\.object))
       default:
         decision.missed.append(group)
+        Self.breakLinks(group.steps.map(\.object))
       }
     }
     return decision
+  }
+
+  /// Removes those of `objects` that are hard links (an earlier build's objects from the
+  /// store), so that whatever compiles them next writes a file of its own and never into the
+  /// store's: clang renames its output into place, but ccache and GNU as may write into an
+  /// existing file. Objects compiled here have one link and stay, so ninja still knows them.
+  public static func breakLinks(_ objects: [String]) {
+    for object in objects {
+      var info = stat()
+      if lstat(object, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_nlink > 1 {
+        unlink(object)
+      }
+    }
   }
 
   /// After a successful build: stores each missed group's objects, and stamps them.
