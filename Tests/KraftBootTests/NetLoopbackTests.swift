@@ -36,7 +36,7 @@ enum NetLoopbackImage {
   static let checks = [
     "tcp-echo 16 clients", "udp round trip", "poll readiness", "select", "epoll and eventfd",
     "nonblocking accept and connect", "rcvtimeo", "half-close", "transfer 8388608 bytes",
-    "getaddrinfo localhost and numeric", "ipv6 loopback", "idle-timers",
+    "getaddrinfo localhost and numeric", "ipv6 loopback", "idle-timers", "writev on sockets",
   ]
 }
 

@@ -35,10 +35,8 @@
 #define IOV_MAX         1024
 #define FIONBIO         0x5421
 
-struct iovec_linux {
-	void *base;
-	size_t len;
-};
+/* Linux's struct iovec: the VFS's vector piece. */
+#define iovec_linux vfs_iovec
 
 /* Linux's struct flock on 64-bit architectures. */
 struct flock_linux {
@@ -209,6 +207,18 @@ static long sys_pwrite64(long fd, long buf, long n, long off, long a4, long a5)
 }
 KSYSCALL_REGISTER(pwrite64, sys_pwrite64);
 
+/* writev on a node that takes the whole vector at once (a socket). */
+static long do_writev(struct kfile *f, const struct vfs_iovec *iov, int n)
+{
+	if ((f->flags & KO_ACCMODE) == KO_RDONLY || (f->flags & KO_PATH))
+		return -KEBADF;
+	long r = f->vn->ops->writev(f->vn, iov, n, f->off,
+	                            f->flags & KO_NONBLOCK);
+	if (r > 0)
+		f->off += (uint64_t)r;
+	return r;
+}
+
 /* readv/writev: stop at the first short transfer, as Linux does. */
 static long vector_io(long fd, long iovp, long cnt, int write)
 {
@@ -221,6 +231,8 @@ static long vector_io(long fd, long iovp, long cnt, int write)
 		return -KEINVAL;
 	if (write && (f->flags & KO_APPEND))
 		f->off = f->vn->size;
+	if (write && cnt && f->vn->ops && f->vn->ops->writev)
+		return do_writev(f, iov, (int)cnt);
 	for (long i = 0; i < cnt; i++) {
 		if (!iov[i].len)
 			continue;

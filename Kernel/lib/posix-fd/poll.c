@@ -6,6 +6,7 @@
  * nothing (console input is only ever polled). Regular files and devices
  * are always ready.
  */
+#include <kraft/irq.h>
 #include <kraft/kerrno.h>
 #include <kraft/ktime.h>
 #include <kraft/posix_fd.h>
@@ -50,6 +51,11 @@ int kfd_readiness(int fd)
 long kfd_wait_ready(long (*check)(void *), void *ctx, int64_t timeout_ns)
 {
 	uint64_t deadline = ktime_monotonic_ns() + (uint64_t)timeout_ns;
+	/* Work queued for thread context runs before readiness is read, even
+	 * when something is ready and nothing waits: a network stack's
+	 * deferred device flush sends everything written since the last wait
+	 * with one notification, and received frames are taken in. */
+	kirq_run_deferred();
 	for (;;) {
 		long ready = check(ctx);
 		if (ready || timeout_ns == 0)

@@ -40,6 +40,16 @@ static long sock_write(struct vnode *vn, const void *buf, size_t n,
 	return ksock_send(vn->data, &iov, 1, 0, 0, 0, nonblock);
 }
 
+/* writev: all pieces in one send (the family's sendmsg takes a vector). */
+static long sock_writev(struct vnode *vn, const struct vfs_iovec *iov, int n,
+                        uint64_t off, int nonblock)
+{
+	_Static_assert(sizeof(struct vfs_iovec) == sizeof(struct ksock_iovec),
+	               "one iovec layout");
+	return ksock_send(vn->data, (const struct ksock_iovec *)iov, n, 0, 0, 0,
+	                  nonblock);
+}
+
 static int sock_poll(struct vnode *vn)
 {
 	struct ksock *s = vn->data;
@@ -72,6 +82,7 @@ static const struct vnode_ops sock_ops = {
     .ioctl = sock_ioctl,
     .close = sock_close,
     .destroy = sock_destroy,
+    .writev = sock_writev,
 };
 
 struct ksock *ksock_of(int fd, struct kfile **file)

@@ -23,9 +23,9 @@ struct kraft_netif {
 /* netif_add's init function; the netif's state is its struct netdev. */
 err_t kraft_netif_init(struct netif *nif);
 
-/* With the core lock held, before it is released: hands every device the
- * frames queued under the lock (one notification per burst) and queues
- * the receives owed a retry. */
+/* Hands every device the frames queued since the last flush (one
+ * notification per burst) and queues the receives owed a retry; run as
+ * deferred work after releases of the core lock (core_lock.c). */
 void kraft_netifs_flush(void);
 
 /* Attaches every kernel network device, configures it from netdev.ip= or

@@ -1,9 +1,9 @@
 /*
  * An lwIP network interface over a kernel network device (kraft/netdev.h):
  * output hands the pbuf chain to the driver as a gather list (no copy);
- * the frames lwIP sends while it holds its core lock reach the device
- * together when the lock is released (kraft_netifs_flush, called by
- * UNLOCK_TCPIP_CORE), so a window of TCP segments costs one notification.
+ * the frames lwIP sends reach the device together at kraft_netifs_flush,
+ * which releases of the core lock queue as deferred work (core_lock.c), so
+ * a window of TCP segments costs one notification.
  * When the transmit ring is full, output sleeps until the driver says it
  * has room (no spinning: the host needs the CPU to empty the ring).
  * Input runs on the tcpip thread, which the driver's receive notification

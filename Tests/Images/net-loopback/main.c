@@ -20,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <sys/select.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -227,6 +228,43 @@ static int tcp_pair(int port, int *client, int *server)
 	poll(&p, 1, 2000);
 	fcntl(*client, F_SETFL, 0);
 	return *server < 0 ? -1 : 0;
+}
+
+/* writev on a socket is one send of every piece: one datagram on UDP (a
+ * send per piece would make three), the pieces in order on TCP. */
+static void check_writev(void)
+{
+	int a = socket(AF_INET, SOCK_DGRAM, 0),
+	    b = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in aa = loopback(7102), ba = loopback(7103);
+	CHECK(a >= 0 && b >= 0 && !bind(a, (struct sockaddr *)&aa, sizeof(aa)) &&
+	          !bind(b, (struct sockaddr *)&ba, sizeof(ba)) &&
+	          !connect(a, (struct sockaddr *)&ba, sizeof(ba)),
+	      "writev", "udp sockets");
+	struct iovec v[3] = {{"head ", 5}, {"", 0}, {"and body", 8}};
+	CHECK(writev(a, v, 3) == 13, "writev", "udp writev");
+	char buf[64];
+	ssize_t n = recv(b, buf, sizeof(buf), 0);
+	CHECK(n == 13 && !memcmp(buf, "head and body", 13), "writev",
+	      "one datagram of %zd bytes", n);
+	close(a);
+	close(b);
+	int client, server;
+	CHECK(!tcp_pair(7104, &client, &server), "writev", "tcp pair");
+	static char big[3][20000];
+	struct iovec t[3];
+	for (int i = 0; i < 3; i++) {
+		memset(big[i], 'a' + i, sizeof(big[i]));
+		t[i] = (struct iovec){big[i], sizeof(big[i])};
+	}
+	CHECK(writev(client, t, 3) == 60000, "writev", "tcp writev");
+	static char in[60000];
+	CHECK(!read_all(server, in, sizeof(in)) && in[0] == 'a' &&
+	          in[19999] == 'a' && in[20000] == 'b' && in[59999] == 'c',
+	      "writev", "tcp bytes in order");
+	close(client);
+	close(server);
+	printf("PASS writev on sockets\n");
 }
 
 /* ---- poll readiness ---- */
@@ -566,6 +604,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, 0, _IONBF, 0);
 	check_tcp_echo();
 	check_udp();
+	check_writev();
 	check_poll();
 	check_select();
 	check_epoll();

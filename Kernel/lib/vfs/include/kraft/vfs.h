@@ -42,6 +42,12 @@
 
 struct vnode;
 
+/* One piece of a vector write; Linux's struct iovec. */
+struct vfs_iovec {
+	void *base;
+	size_t len;
+};
+
 struct vnode_ops {
 	/* Reads at off; 0 at end of file. Non-seekable nodes ignore off. */
 	long (*read)(struct vnode *vn, void *buf, size_t n, uint64_t off,
@@ -61,6 +67,12 @@ struct vnode_ops {
 	/* Directories whose entries follow other state (/proc/self/fd):
 	 * brings the entries up to date before a lookup or a listing. */
 	void (*refresh)(struct vnode *dir);
+	/* Optional: every piece in one write (writev), for nodes where one
+	 * write of the whole differs from one per piece: a stream socket then
+	 * sends header and body in full segments instead of a short one per
+	 * piece. Without it writev writes piece by piece. */
+	long (*writev)(struct vnode *vn, const struct vfs_iovec *iov, int n,
+	               uint64_t off, int nonblock);
 };
 
 struct vdirent {
