@@ -43,6 +43,7 @@ struct KraftProcess {
       .merging(["KRAFT_ACCELERATION": "tcg"]) { $1 }
       .merging(environment) { $1 }
     process.standardInput = FileHandle.nullDevice
+    let started = Date()
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out
@@ -71,10 +72,29 @@ struct KraftProcess {
       throw TimedOut(arguments: arguments, seconds: timeout)
     }
     process.waitUntilExit()
-    return Result(
+    let result = Result(
       status: process.terminationStatus,
       stdout: String(decoding: outData.data, as: UTF8.self),
       stderr: String(decoding: errData.data, as: UTF8.self))
+    if arguments.first == "build" {
+      reportBuild(arguments, in: directory, seconds: Date().timeIntervalSince(started), result)
+    }
+    return result
+  }
+
+  /// One line per `kraft build` in the test log: which project, how long, and what its summary
+  /// says was compiled, cached and reused. Builds are most of the suite's CPU (docs/testing.md),
+  /// and this is how a CI log shows which ones cost the most.
+  static func reportBuild(
+    _ arguments: [String], in directory: URL, seconds: TimeInterval, _ result: Result
+  ) {
+    let summary = result.output.split(separator: "\n").filter {
+      $0.hasPrefix("compiled ") || $0.hasPrefix("reused ") || $0.hasPrefix("nothing to do")
+    }
+    let project = directory.pathComponents.suffix(2).joined(separator: "/")
+    print(
+      "kraft-build: \(project) [\(arguments.joined(separator: " "))] status \(result.status) in "
+        + "\(Int(seconds.rounded())) s: \(summary.joined(separator: "; "))")
   }
 
   /// Written by one reader thread, read after `group.wait()`: the group orders the accesses.
