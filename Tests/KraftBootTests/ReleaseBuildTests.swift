@@ -368,6 +368,32 @@ enum ReleaseShell {
     #expect(bom.contains("\"downloadLocation\" : \"https://musl.libc.org/releases/musl-1.2.3.tar.gz\""))
   }
 
+  /// A fresh copy of the first project, built through the compile cache, takes musl whole
+  /// from the prebuilt store (hard links to the entry the first build stored), and its image
+  /// is byte-identical to the pair's: the second build's kernel folder is another, so the
+  /// store could not answer it and it compiled musl. Costs one warm build.
+  @Test(
+    .enabled(
+      if: FileManager.default.isExecutableFile(atPath: "/usr/bin/ccache"),
+      "the prebuilt store comes with the compile cache, which needs ccache"))
+  func aCopyReusingMuslFromThePrebuiltStoreIsByteIdentical() async throws {
+    let pair = try await ReleasePair.musl.value
+    #expect(pair.firstBuild.status == 0 && pair.secondBuild.status == 0)
+    #expect(!pair.secondBuild.stdout.contains("reused musl"), "\(pair.secondBuild.stdout)")
+    let copy = pair.first.url.deletingLastPathComponent().appendingPathComponent("reusing-copy")
+    try FileManager.default.copyItem(at: pair.first.url, to: copy)
+    try FileManager.default.removeItem(at: copy.appendingPathComponent(".unikraft/build"))
+    let build = try ReleaseShell.run(
+      ["build", "--release", "-t", pair.target], in: copy, umask: "022", hostname: nil,
+      environment: ["KRAFT_KERNEL_DIR": pair.firstKernel.path, "KRAFT_COMPILE_CACHE": "on"])
+    #expect(build.status == 0, "\(build.output)")
+    #expect(build.stdout.contains("reused musl"), "\(build.stdout)")
+    for suffix in ["", ".dbg"] {
+      let reused = try Data(contentsOf: pair.output(copy, suffix))
+      #expect(reused == (try Data(contentsOf: pair.output(pair.second, suffix))), "'\(suffix)' differs")
+    }
+  }
+
   @Test func verifyConfirmsTheMuslRelease() async throws {
     let pair = try await ReleasePair.musl.value
     #expect(pair.firstBuild.status == 0, "first release build:\n\(pair.firstBuild.output)")
