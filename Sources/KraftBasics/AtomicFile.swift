@@ -10,7 +10,9 @@ import Foundation
 /// With `followingLinks` (a user's own file, such as the Kraftfile) a symbolic link is
 /// followed: the file it points to is replaced and the link stays a link. Without it (kraft's
 /// generated files) a link is replaced, never written through. The new file keeps the old
-/// one's permission bits and owner (an edit never widens who may read it).
+/// one's permission bits and owner (an edit never widens who may read it), unless
+/// `permissions` gives them exactly. `durable: false` leaves out the flush to disk, for files
+/// whose readers check them anyway (kraft's prebuilt objects, which are many).
 public enum AtomicFile {
   public struct Failure: Error, Equatable {
     /// The file as the caller named it.
@@ -54,15 +56,16 @@ public enum AtomicFile {
     try replace(path, with: Data(text.utf8), followingLinks: followingLinks)
   }
 
-  public static func replace(_ path: String, with data: Data, followingLinks: Bool = false)
-    throws
-  {
+  public static func replace(
+    _ path: String, with data: Data, followingLinks: Bool = false, permissions: mode_t? = nil,
+    durable: Bool = true
+  ) throws {
     let target = followingLinks ? realTarget(path) : path
     var info = stat()
     let existing =
       (followingLinks ? stat(target, &info) : lstat(target, &info)) == 0
       && info.st_mode & S_IFMT == S_IFREG
-    let mode = existing ? info.st_mode & 0o7777 : 0o644
+    let mode = permissions ?? (existing ? info.st_mode & 0o7777 : 0o644)
     let folder = (target as NSString).deletingLastPathComponent
     let name = (target as NSString).lastPathComponent
     let temporary = folder + "/." + name + ".kraft-\(UUID().uuidString).tmp"
@@ -91,7 +94,7 @@ public enum AtomicFile {
         offset += written
       }
       bytes.removeAll()
-      guard fsync(descriptor) == 0 else { throw failure(path, errno) }
+      guard !durable || fsync(descriptor) == 0 else { throw failure(path, errno) }
     }
     guard rename(temporary, target) == 0 else { throw failure(path, errno) }
     done = true

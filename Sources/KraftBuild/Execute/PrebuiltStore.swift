@@ -179,37 +179,12 @@ public struct PrebuiltStore: Hashable, Sendable {
     try writeReplacing(path, object.data)
   }
 
-  /// Writes `data` under a temporary name beside `path` and renames it over `path`: readers
-  /// see the old file or the new one. No `fsync`: a torn entry fails its check on read.
+  /// Writes `data` under a temporary name beside `path` and renames it over `path` (readers
+  /// see the old file or the new one, and a file linked to `path` is never written through),
+  /// with exactly `permissions`. No `fsync`: a torn entry fails its check on read, and a
+  /// stamp or an object only saves work.
   static func writeReplacing(_ path: String, _ data: Data, permissions: mode_t = 0o644) throws {
-    let temporary = path + ".tmp.\(getpid()).\(UUID().uuidString.prefix(8))"
-    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions)
-    guard descriptor >= 0 else { throw failure(temporary) }
-    let written = data.withUnsafeBytes { bytes -> Bool in
-      var done = 0
-      while done < bytes.count {
-        let count = write(descriptor, bytes.baseAddress! + done, bytes.count - done)
-        if count < 0 {
-          if errno == EINTR { continue }
-          return false
-        }
-        done += count
-      }
-      return true
-    }
-    let error = failure(temporary)
-    // The permission bits exactly (an umask of 000 must not make the file writable by all).
-    fchmod(descriptor, permissions)
-    close(descriptor)
-    guard written else {
-      unlink(temporary)
-      throw error
-    }
-    guard rename(temporary, path) == 0 else {
-      let error = failure(path)
-      unlink(temporary)
-      throw error
-    }
+    try AtomicFile.replace(path, with: data, permissions: permissions, durable: false)
   }
 
   private static func failure(_ path: String) -> BuildFailure {
