@@ -102,7 +102,9 @@ struct BuildCommand: ParsableCommand {
         release: release ? releaseRequest(kraftfilePath: loaded.location.path) : nil, dryRun: dryRun,
         rootfsOutsideProject: rootfsOutsideProject,
         jobs: jobs ?? distributedCompiles?.defaultJobs(localJobs: localJobs) ?? localJobs,
-        verbose: verbose, compileCache: compileCache, distributedCompiles: distributedCompiles))
+        verbose: verbose, compileCache: compileCache, distributedCompiles: distributedCompiles,
+        mentionsDirectory: SourceCache.defaultRoot(environment: ProcessInfo.processInfo.environment)
+          + "/mentions"))
     let planned = try builder.plan()
     let directory = loaded.kraftfile.directory
     if let lock = planned.release?.recordedLock {

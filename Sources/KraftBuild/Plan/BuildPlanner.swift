@@ -4,7 +4,8 @@ import KraftModel
 /// The plan step: turns a request (resolved targets, the catalog, and the prepared tree of
 /// every port) into a `BuildPlan`, spelling out every command. It fetches nothing and changes
 /// nothing; it reads the file system only to expand source globs and a prepared port's source
-/// list, and to see which options the files a compile can reach mention (`SharedObjects`), so
+/// list, and to see which options the files a compile can reach mention (`PortOptionFlags`,
+/// `SharedObjects`; a `mentionMemo` may remember a port tree's between plans), so
 /// it plans just as well over an `InMemoryFileSystem`.
 public struct BuildPlanner: Sendable {
   /// The kernel's base flags (docs/library-manifest.md, "Compilation").
@@ -22,12 +23,17 @@ public struct BuildPlanner: Sendable {
 
   public var fileSystem: FileSystem
   public var toolchains: @Sendable (Architecture) throws -> Toolchain
+  /// Where the option names of ports' trees are remembered (`PortOptionFlags`); nil reads
+  /// each tree on every plan.
+  public var mentionMemo: TreeMentionMemo?
 
   public init(
-    fileSystem: FileSystem, toolchains: @escaping @Sendable (Architecture) throws -> Toolchain
+    fileSystem: FileSystem, toolchains: @escaping @Sendable (Architecture) throws -> Toolchain,
+    mentionMemo: TreeMentionMemo? = nil
   ) {
     self.fileSystem = fileSystem
     self.toolchains = toolchains
+    self.mentionMemo = mentionMemo
   }
 
   /// Resolves each target of `request`, then plans it.
@@ -38,15 +44,20 @@ public struct BuildPlanner: Sendable {
         ResolvedTarget(target: target, resolution: try resolver.resolve(request.kraftfile, for: target)),
         request)
     }
-    return try SharedObjects(fileSystem: fileSystem).apply(
-      to: BuildPlan(outputDirectory: request.outputDirectory, targets: targets))
+    return try finish(BuildPlan(outputDirectory: request.outputDirectory, targets: targets), request)
   }
 
   /// Plans targets already resolved (`request.targets` is not consulted).
   public func plan(_ request: BuildRequest, resolved: [ResolvedTarget]) throws -> BuildPlan {
     let targets = try Diagnostics.collecting(resolved) { try planTarget($0, request) }
-    return try SharedObjects(fileSystem: fileSystem).apply(
-      to: BuildPlan(outputDirectory: request.outputDirectory, targets: targets))
+    return try finish(BuildPlan(outputDirectory: request.outputDirectory, targets: targets), request)
+  }
+
+  /// The passes over the whole plan: ports' unread option flags out, then what targets share.
+  private func finish(_ plan: BuildPlan, _ request: BuildRequest) throws -> BuildPlan {
+    let ported = try PortOptionFlags(fileSystem: fileSystem, memo: mentionMemo).apply(
+      to: plan, sourceRoots: request.sourceRoots)
+    return try SharedObjects(fileSystem: fileSystem).apply(to: ported)
   }
 
   /// One image: its libraries on their trees, what they export to every compilation, the

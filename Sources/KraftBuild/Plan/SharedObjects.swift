@@ -10,7 +10,8 @@ import KraftModel
 /// What makes two targets' commands differ is their options: every resolved option reaches
 /// every compile as a `-D` flag, and targets of one architecture differ at least in their
 /// platform's (`CONFIG_LIBPLAT_QEMU` against `CONFIG_LIBPLAT_FIRECRACKER`). A flag for an
-/// option whose name no file the compile can see mentions cannot change its object, so it is
+/// option whose name no file the compile can see mentions (outside comments and literals:
+/// `OptionMentions`) cannot change its object, so it is
 /// left out of the shared step's command (it stays in `config.h`). The files a compile can see
 /// are those below its source's folder and below every folder (or the file) its flags name
 /// (`-I`, `-isystem`, `-iquote`, `-idirafter`, `-include`); a file that builds a name by token
@@ -137,7 +138,7 @@ private struct MentionScanner {
   let outputDirectory: String
   /// Names mentioned, by folder or file and the names asked about.
   private var known: [[String]: Set<String>] = [:]
-  static let everything = "\u{0}every option"
+  static let everything = OptionMentions.everyOption
 
   init(fileSystem: FileSystem, skipping outputDirectory: String) {
     self.fileSystem = fileSystem
@@ -164,24 +165,16 @@ private struct MentionScanner {
     let question = [place] + names.sorted()
     if let answer = known[question] { return answer }
     var found: Set<String> = []
-    for file in try files(below: place) {
-      guard let text = try? fileSystem.readText(file) else { continue }
-      guard text.contains("CONFIG") else { continue }
-      if text.range(of: #"CONFIG_\s*##|##\s*CONFIG_"#, options: .regularExpression) != nil {
+    for file in try OptionMentions.files(below: place, in: fileSystem, skipping: outputDirectory) {
+      guard let data = try? fileSystem.readData(file) else { continue }
+      let mentions = OptionMentions.names(in: data)
+      if mentions.contains(OptionMentions.everyOption) {
         found.insert(Self.everything)
         break
       }
-      for name in names where text.contains(name) { found.insert(name) }
+      found.formUnion(mentions.intersection(names))
     }
     known[question] = found
     return found
-  }
-
-  /// `place` if a file, else every file below it, leaving out the output folder and `.git`;
-  /// links to folders are not followed.
-  private func files(below place: String) throws -> [String] {
-    guard fileSystem.isDirectory(place) else { return fileSystem.exists(place) ? [place] : [] }
-    return try fileSystem.walkFiles(place) { $0 == outputDirectory || $0.hasSuffix("/.git") }
-      .map { place + "/" + $0 }
   }
 }

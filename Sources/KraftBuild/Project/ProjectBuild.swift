@@ -77,8 +77,10 @@ public struct ProjectBuild: Sendable {
 
   /// The plan step over resolved targets and fetched ports. `compiler` and `extraCFlags` come
   /// from the command line and win over `x-build`.
+  /// `mentionsDirectory` is where ports' option names are remembered (`TreeMentionFiles`).
   public func plan(
-    _ resolved: ResolvedProject, fetched: FetchedPorts, compiler: String?, extraCFlags: [String]
+    _ resolved: ResolvedProject, fetched: FetchedPorts, compiler: String?, extraCFlags: [String],
+    mentionsDirectory: String? = nil
   ) throws -> BuildPlan {
     let settings = try BuildSettings(kraftfile: kraftfile)
     let chosenCompiler = compiler ?? settings.compiler
@@ -89,7 +91,8 @@ public struct ProjectBuild: Sendable {
       compiler: chosenCompiler, extraCFlags: extraCFlags, appCFlags: settings.cflags ?? [],
       appSources: settings.sources, sourceRoots: fetched.roots)
     let planner = BuildPlanner(
-      fileSystem: fileSystem, toolchains: { [toolchains] in try toolchains(chosenCompiler, $0) })
+      fileSystem: fileSystem, toolchains: { [toolchains] in try toolchains(chosenCompiler, $0) },
+      mentionMemo: mentionsDirectory.map { TreeMentionFiles(directory: $0, identities: fetched.identities) })
     return try planner.plan(request, resolved: resolved.targets)
   }
 

@@ -23,13 +23,18 @@ public struct ProjectBuilder: Sendable {
     public var compileCache: CompileCache?
     /// The helpers compiles are spread over (`DistributedCompileSettings`), or nil.
     public var distributedCompiles: DistributedCompiles?
+    /// Where ports' option names are remembered between builds (`TreeMentionFiles`; kraft's
+    /// cache), or nil to read each port's tree on every build. A dry run writes none.
+    public var mentionsDirectory: String?
 
     public init(
       targets: [Target], compiler: String? = nil, extraCFlags: [String] = [],
       release: ReleaseBuild.Request? = nil, dryRun: Bool = false, rootfsOutsideProject: Bool = false,
       jobs: Int = ProcessInfo.processInfo.activeProcessorCount + 1, verbose: Bool = false,
-      compileCache: CompileCache? = nil, distributedCompiles: DistributedCompiles? = nil
+      compileCache: CompileCache? = nil, distributedCompiles: DistributedCompiles? = nil,
+      mentionsDirectory: String? = nil
     ) {
+      self.mentionsDirectory = mentionsDirectory
       self.compileCache = compileCache
       self.distributedCompiles = distributedCompiles
       self.targets = targets
@@ -86,7 +91,8 @@ public struct ProjectBuilder: Sendable {
     }
     let fetched = try project.fetch(resolved)
     let plan = try project.plan(
-      resolved, fetched: fetched, compiler: options.compiler, extraCFlags: options.extraCFlags)
+      resolved, fetched: fetched, compiler: options.compiler, extraCFlags: options.extraCFlags,
+      mentionsDirectory: options.dryRun ? nil : options.mentionsDirectory)
     let release = try prepared?.makeReproducible(
       plan, fileSystem: project.fileSystem, record: !options.dryRun)
     return Planned(plan: release?.plan ?? plan, fetched: fetched, release: release)

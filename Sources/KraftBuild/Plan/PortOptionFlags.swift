@@ -1,0 +1,115 @@
+import KraftBasics
+import KraftModel
+
+/// Ports' compiles get only the option flags their files can read. Every resolved option is
+/// a `-D` flag of every compile (`ConfigHeader.flags`), so without this a musl file compiled
+/// for two projects that differ in an option musl never reads (the application's name, a
+/// network driver) has two commands: ccache misses it in direct mode and runs the
+/// preprocessor, and the prebuilt store, keyed by the commands, misses the whole port. A flag
+/// whose macro no file the compile can see mentions (`OptionMentions`) cannot change its
+/// object, so it is left out; `config.h` keeps every option.
+///
+/// What a port's compile can see: the places its command names for the preprocessor and its
+/// source's folder (`CompileStep.visiblePlaces`), the port's whole tree (so a relative
+/// `#include "../x.h"` inside the tree is covered) and its recipe folder. A place inside any
+/// port's tree counts as that whole tree, whose names a `TreeMentionMemo` may remember by
+/// the tree's verified identity, so that a large tree (CPython's 5,000 files) is read once,
+/// not on every build. Kernel libraries and the application keep every flag.
+public struct PortOptionFlags {
+  public var fileSystem: FileSystem
+  public var memo: TreeMentionMemo?
+
+  public init(fileSystem: FileSystem, memo: TreeMentionMemo?) {
+    self.fileSystem = fileSystem
+    self.memo = memo
+  }
+
+  /// `plan` with each port compile's unread option flags left out. `sourceRoots` are the
+  /// ports' prepared trees by name (`BuildRequest.sourceRoots`).
+  public func apply(to plan: BuildPlan, sourceRoots: [String: String]) throws -> BuildPlan {
+    var copy = plan
+    var places = PlaceMentions(
+      fileSystem: fileSystem, outputDirectory: plan.outputDirectory,
+      trees: Array(Set(sourceRoots.values)).map(Self.normalised), memo: memo)
+    for (index, target) in plan.targets.enumerated() {
+      let ports = Dictionary(
+        target.resolution.libraries.filter { $0.kind == .port }.map { ($0.name, $0) },
+        uniquingKeysWith: { first, _ in first })
+      guard !ports.isEmpty else { continue }
+      // Each option flag by its macro's name.
+      var flagsByName: [String: String] = [:]
+      for flag in ConfigHeader.flags(target.resolution) {
+        flagsByName[String(flag.dropFirst(2).prefix { $0 != "=" })] = flag
+      }
+      for (position, step) in target.compiles.enumerated() {
+        guard let port = ports[step.library] else { continue }
+        var seen = step.visiblePlaces + [port.directory]
+        if let root = sourceRoots[port.name] { seen.append(root) }
+        var mentioned: Set<String> = []
+        for place in seen { mentioned.formUnion(try places.names(in: place)) }
+        if mentioned.contains(OptionMentions.everyOption) { continue }
+        let unread = Set(flagsByName.filter { !mentioned.contains($0.key) }.values)
+        copy.targets[index].compiles[position].command = step.command.filter { !unread.contains($0) }
+      }
+    }
+    return copy
+  }
+
+  /// `path` without `.` components, and with each `name/..` pair taken out (the kernel's
+  /// `lib/kcore/../../include`), so a place is found inside the tree it is in.
+  static func normalised(_ path: String) -> String {
+    var parts: [Substring] = []
+    for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+      if part == "." { continue }
+      if part == "..", let last = parts.last, last != ".." {
+        parts.removeLast()
+        continue
+      }
+      parts.append(part)
+    }
+    return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
+  }
+}
+
+/// Remembers which option names a verified port tree mentions, by the tree's identity, so a
+/// tree is read once and not on every build. Answers nothing for a tree it cannot identify.
+public protocol TreeMentionMemo: Sendable {
+  func recalled(tree: String) -> Set<String>?
+  func remember(_ names: Set<String>, tree: String)
+}
+
+/// The option names mentioned below each place, each read once per plan.
+private struct PlaceMentions {
+  let fileSystem: FileSystem
+  let outputDirectory: String
+  let trees: [String]
+  let memo: TreeMentionMemo?
+  private var known: [String: Set<String>] = [:]
+
+  init(fileSystem: FileSystem, outputDirectory: String, trees: [String], memo: TreeMentionMemo?) {
+    self.fileSystem = fileSystem
+    self.outputDirectory = outputDirectory
+    self.trees = trees
+    self.memo = memo
+  }
+
+  mutating func names(in place: String) throws -> Set<String> {
+    let plain = PortOptionFlags.normalised(place)
+    let tree = trees.first { plain == $0 || plain.hasPrefix($0 + "/") }
+    let key = tree ?? place
+    if let answer = known[key] { return answer }
+    var found: Set<String>
+    if let tree, let recalled = memo?.recalled(tree: tree) {
+      found = recalled
+    } else {
+      found = []
+      for file in try OptionMentions.files(below: key, in: fileSystem, skipping: outputDirectory) {
+        guard let data = try? fileSystem.readData(file) else { continue }
+        found.formUnion(OptionMentions.names(in: data))
+      }
+      if let tree { memo?.remember(found, tree: tree) }
+    }
+    known[key] = found
+    return found
+  }
+}
