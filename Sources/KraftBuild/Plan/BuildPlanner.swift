@@ -69,7 +69,8 @@ public struct BuildPlanner: Sendable {
     let toolchain = try toolchains(target.architecture)
     let directory = request.outputDirectory + "/" + TargetBuildPlan.key(target)
     let libraries = try Self.placing(resolved.resolution.libraries, on: request.sourceRoots)
-    let exports = try LibraryExports(libraries, resolved: resolved, commonIncludes: request.commonIncludes)
+    var exports = try LibraryExports(libraries, resolved: resolved, commonIncludes: request.commonIncludes)
+    exports.includes = try IncludeOrder(fileSystem: fileSystem).canonical(exports.includes)
     let leading =
       [toolchain.compiler] + toolchain.targetFlags(target.architecture) + Self.baseCFlags
       + toolchain.headerFlags + exports.globalCFlags + ConfigHeader.flags(resolved.resolution)
