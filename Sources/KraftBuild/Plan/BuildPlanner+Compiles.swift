@@ -21,6 +21,9 @@ extension BuildPlanner {
     _ exports: LibraryExports, leading: [String], _ request: BuildRequest, directory: String
   ) throws -> [CompileStep] {
     var compiles: [CompileStep] = []
+    let included =
+      library.kind == .port
+      ? exports.includes(forPort: library, in: resolved.resolution.libraries) : exports.includes
     for entry in entries where resolved.applies(entry) {
       let base = entry.base == .manifest ? library.directory : library.sourceRoot
       let matches = try fileSystem.glob(entry.path, in: base)
@@ -37,7 +40,7 @@ extension BuildPlanner {
             library: library.name, source: base + "/" + relative, relative: relative,
             leading: leading, dialect: Self.libraryDialect,
             trailing: Self.ownCFlags(of: library, for: resolved.target.architecture)
-              + exports.includes.map { "-I" + $0 } + request.extraCFlags,
+              + included.map { "-I" + $0 } + request.extraCFlags,
             directory: directory))
       }
     }

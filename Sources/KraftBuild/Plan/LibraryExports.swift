@@ -5,6 +5,8 @@ import KraftModel
 /// flags, linker flags, and the one linker script (the platform library's).
 struct LibraryExports {
   var includes: [String]
+  /// The libraries exporting each include folder (the kernel's common folders have none).
+  var includeOwners: [String: Set<String>] = [:]
   var globalCFlags: [String] = []
   var ldflags: [String] = []
   var linkerScript: String
@@ -13,7 +15,9 @@ struct LibraryExports {
     includes = commonIncludes
     var linkerScripts: [(library: String, path: String)] = []
     for library in libraries {
-      includes += library.includes.filter { resolved.applies($0) }.map { $0.path(in: library) }
+      let own = library.includes.filter { resolved.applies($0) }.map { $0.path(in: library) }
+      includes += own
+      for folder in own { includeOwners[folder, default: []].insert(library.name) }
       globalCFlags += library.globalCflags
       ldflags += library.ldflags
       linkerScripts += library.linkerScripts.filter { resolved.applies($0) }
@@ -31,6 +35,32 @@ struct LibraryExports {
       ])
     }
     linkerScript = linkerScripts[0].path
+  }
+}
+
+extension LibraryExports {
+  /// The include folders `port`'s compiles get: the kernel's common ones, the architecture's
+  /// and platform's, and those of the libraries the port requires, directly or through
+  /// them (a capability by the library providing it), or names in a source's `if:`.
+  /// Headers are a library's interface and the requirement is how a library says it uses them
+  /// (`KernelHeaderRequirementTests`), so a port is compiled against the same folders whatever
+  /// else the image holds: a network driver's headers do not change musl's commands, and one
+  /// musl serves every image of an architecture (`PrebuiltKey`, ccache's direct mode).
+  func includes(forPort port: LibraryManifest, in libraries: [LibraryManifest]) -> [String] {
+    var needed: Set<String> = [port.name]
+    needed.formUnion(libraries.filter { $0.kind == .arch || $0.kind == .platform }.map(\.name))
+    let conditioned = Set((port.sources + port.includes + port.program).flatMap(\.conditions).map(\.option))
+    needed.formUnion(libraries.filter { conditioned.contains($0.enableOption) }.map(\.name))
+    var pending = libraries.filter { needed.contains($0.name) }
+    while let library = pending.popLast() {
+      for requirement in library.requires {
+        for provider in libraries
+        where provider.name == requirement || provider.provides.contains(requirement) {
+          if needed.insert(provider.name).inserted { pending.append(provider) }
+        }
+      }
+    }
+    return includes.filter { folder in includeOwners[folder].map { !$0.isDisjoint(with: needed) } ?? true }
   }
 }
 
