@@ -12,8 +12,9 @@ final class BuiltNginxSite: @unchecked Sendable {
   let bigFileHash: String
 
   static let bigFileSize = 100 * 1024 * 1024
-  /// nginx.conf's worker_connections in this site (the starter's 1024 is above lwIP's 64 TCP
-  /// connections, so a flood would meet the network stack's limit before nginx's).
+  /// nginx.conf's worker_connections in this site (the starter's 1024 is above lwIP's 128
+  /// sockets, CONFIG_LWIP_NUM_SOCKETS, so a flood would meet the network stack's limit before
+  /// nginx's).
   static let workerConnections = 24
 
   init() throws {
