@@ -339,12 +339,13 @@ void kalloc_backend_free_run(void *pages, size_t count, size_t keep)
 	free_span((uintptr_t)pages + keep * ARCH_PAGE_SIZE, count - keep);
 }
 
+/* The smallest class holding total bytes (total >= 2: it includes the
+ * header): the bit length of total - 1, found with one instruction rather
+ * than a loop over the classes. */
 static unsigned class_for(size_t total)
 {
-	unsigned c = MIN_CLASS;
-	while ((1UL << c) < total)
-		c++;
-	return c;
+	unsigned c = 64 - (unsigned)__builtin_clzl(total - 1);
+	return c < MIN_CLASS ? MIN_CLASS : c;
 }
 
 static struct header *alloc_object(unsigned c)

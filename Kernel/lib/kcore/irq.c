@@ -70,6 +70,12 @@ void kirq_defer(struct kirq_work *work)
 
 void kirq_run_deferred(void)
 {
+	/* Every context switch comes here, nearly always with nothing queued:
+	 * one load then, without turning interrupts off and on. Work queued
+	 * just after this look is run by the next call, as it would be had it
+	 * come just after the loop below ended. */
+	if (!*(struct kirq_work *volatile *)&deferred_head)
+		return;
 	for (;;) {
 		unsigned long flags = arch_irq_save();
 		struct kirq_work *work = deferred_head;

@@ -260,7 +260,9 @@ static long sys_mmap(long addr, long length, long prot, long flags, long fd,
 		                offset);
 	return map_anonymous(page_round((size_t)length));
 }
-KSYSCALL_REGISTER(mmap, sys_mmap);
+/* A leaf: a file mapping blocks, if at all, in the pread64 it makes through
+ * ksyscall. */
+KSYSCALL_REGISTER_LEAF(mmap, sys_mmap);
 
 static long sys_munmap(long addr, long length, long a2, long a3, long a4,
                        long a5)
@@ -291,7 +293,7 @@ static long sys_munmap(long addr, long length, long a2, long a3, long a4,
 	}
 	return 0;
 }
-KSYSCALL_REGISTER(munmap, sys_munmap);
+KSYSCALL_REGISTER_LEAF(munmap, sys_munmap);
 
 static long sys_mremap(long old_addr, long old_len, long new_len, long flags,
                        long new_addr, long a5)
@@ -325,8 +327,8 @@ static long sys_accept_hint(long a0, long a1, long a2, long a3, long a4,
 {
 	return 0; /* protections and advice have nothing to act on here */
 }
-KSYSCALL_REGISTER(mprotect, sys_accept_hint);
-KSYSCALL_REGISTER(madvise, sys_accept_hint);
+KSYSCALL_REGISTER_LEAF(mprotect, sys_accept_hint);
+KSYSCALL_REGISTER_LEAF(madvise, sys_accept_hint);
 
 static uintptr_t brk_base, brk_cur;
 

@@ -36,6 +36,13 @@ static int table_ready;
 static const struct ksyscall_threads *threads;
 static uint64_t logged[KSYSCALL_MAX / 64];
 
+/* What ksyscall_full reads around a call that may block, set by build_table:
+ * the thread library's switch counter and its hook. Without a thread library
+ * the counter is one that never moves, so the hook is never called. */
+static const unsigned long no_switches;
+static const volatile unsigned long *switch_count = &no_switches;
+static void (*after_switches)(void);
+
 static void build_table(void)
 {
 	for (const struct ksyscall_entry *e = __start_ksyscalls;
@@ -53,6 +60,11 @@ static void build_table(void)
 	     t < __stop_ksyscall_threads; t++) {
 		KASSERT(!threads); /* two thread libraries */
 		threads = *t;
+		if (threads->syscall_return) {
+			KASSERT(threads->switches); /* the header's contract */
+			switch_count = threads->switches;
+			after_switches = threads->syscall_return;
+		}
 	}
 	table_ready = 1;
 }
@@ -74,7 +86,7 @@ const char *ksyscall_name(long n)
 	return "unknown";
 }
 
-static long not_implemented(long n)
+static __attribute__((noinline, cold)) long not_implemented(long n)
 {
 	if (n >= 0 && n < KSYSCALL_MAX) {
 		uint64_t bit = 1ULL << (n % 64);
@@ -132,22 +144,33 @@ static long profiled(long n, long a0, long a1, long a2, long a3, long a4,
 #define dispatch profiled /* ksyscall below calls the profiled version */
 #endif
 
+static long ksyscall_full(long n, long a0, long a1, long a2, long a3, long a4,
+                          long a5);
+
+/* The first call (any number) builds the table, then takes the usual path:
+ * kept out of ksyscall_full so its arguments need not survive a call. */
+static __attribute__((noinline, cold)) long
+ksyscall_first(long n, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	build_table();
+	return ksyscall_full(n, a0, a1, a2, a3, a4, a5);
+}
+
 /* A call that may block: after it, the thread library restores what another
  * thread may have changed, but only when threads switched meanwhile (a
- * compare of sched_switches); no lock, no table walk. */
+ * compare of the switch counter); no lock, no table walk. Only the counter's
+ * value lives across the handler, so the arguments just move down one
+ * register (a frame of two saved registers, not six). */
 static __attribute__((noinline)) long
 ksyscall_full(long n, long a0, long a1, long a2, long a3, long a4, long a5)
 {
-	if (!table_ready)
-		build_table();
-	/* No thread library: one thread, nothing to restore. */
-	if (!threads || !threads->syscall_return)
-		return dispatch(n, a0, a1, a2, a3, a4, a5);
-	const volatile unsigned long *switches = threads->switches;
-	unsigned long before = switches ? *switches : 0;
+	if (__builtin_expect(!table_ready, 0))
+		return ksyscall_first(n, a0, a1, a2, a3, a4, a5);
+	const volatile unsigned long *count = switch_count;
+	unsigned long before = *count;
 	long r = dispatch(n, a0, a1, a2, a3, a4, a5);
-	if (!switches || *switches != before)
-		threads->syscall_return();
+	if (__builtin_expect(*count != before, 0))
+		after_switches();
 	return r;
 }
 

@@ -75,7 +75,7 @@ typedef long (*ksyscall_fn)(long a0, long a1, long a2, long a3, long a4,
 struct ksyscall_entry {
 	long nr;
 	ksyscall_fn fn;
-	long leaf; /* 1: fn never blocks or switches threads */
+	long leaf; /* 1: fn never blocks or switches threads itself */
 };
 
 /*
@@ -89,8 +89,12 @@ struct ksyscall_entry {
 
 /*
  * The same for a handler that never blocks, sleeps or switches threads
- * (getpid, clock_gettime): ksyscall jumps straight to it, with nothing
- * before or after (no thread check, no return through the dispatcher).
+ * itself (getpid, clock_gettime, mmap): ksyscall jumps straight to it, with
+ * nothing before or after (no thread check, no return through the
+ * dispatcher). System calls the handler makes through ksyscall, or an
+ * application signal handler it runs, may block: each such call restores
+ * the calling thread's state on its own way out, so nothing is left for
+ * the leaf's return to do.
  */
 #define KSYSCALL_REGISTER_LEAF(name, fn)                                       \
 	static const struct ksyscall_entry ksyscall_entry_##name               \
@@ -113,7 +117,7 @@ struct ksyscall_threads {
 	void (*syscall_return)(void);
 	/* A count of context switches: when a call leaves it unchanged, it ran
 	 * on one thread and syscall_return is skipped (the fast path of every
-	 * call that does not block). NULL: call syscall_return every time. */
+	 * call that does not block). Required when syscall_return is set. */
 	const unsigned long *switches;
 	/* The calling thread's blocked-signal mask. */
 	uint64_t *(*signal_mask)(void);
