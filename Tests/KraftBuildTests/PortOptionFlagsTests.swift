@@ -82,9 +82,9 @@ import Testing
 
   static let target = Target(platform: .qemu, architecture: .x86_64)
 
-  static func plan(files extra: [String: String] = [:], memo: TreeMentionMemo? = nil) throws
-    -> TargetBuildPlan
-  {
+  static func plan(
+    files extra: [String: String] = [:], memo: TreeMentionMemo? = nil, catalog: [LibraryManifest] = catalog
+  ) throws -> TargetBuildPlan {
     let fileSystem = InMemoryFileSystem(files: files.merging(extra) { $1 })
     let kraftfile = Kraftfile(
       name: "demo", directory: "/p", libraries: [Component(name: "tiny")], targets: [target])
@@ -116,6 +116,15 @@ import Testing
 
   @Test func aPortThatPastesOptionNamesKeepsEveryFlag() throws {
     let plan = try Self.plan(files: [Self.tree + "/lib/on.h": "#define ON(x) CONFIG_ ## x\n"])
+    let port = plan.compiles.first { $0.source == Self.tree + "/src/a.c" }
+    #expect(Self.options(port) == Self.options(plan.compiles.first { $0.library == "kcore" }))
+  }
+
+  @Test func aPortThatCanSeeTheOutputFolderKeepsEveryFlag() throws {
+    // config.h is there, and the output folder is never scanned.
+    var catalog = Self.catalog
+    catalog[3].includes.append(LibraryFile("/p/.unikraft/build/generated"))
+    let plan = try Self.plan(catalog: catalog)
     let port = plan.compiles.first { $0.source == Self.tree + "/src/a.c" }
     #expect(Self.options(port) == Self.options(plan.compiles.first { $0.library == "kcore" }))
   }

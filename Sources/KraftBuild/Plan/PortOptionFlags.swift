@@ -45,6 +45,14 @@ public struct PortOptionFlags {
         guard let port = ports[step.library] else { continue }
         var seen = step.visiblePlaces + [port.directory]
         if let root = sourceRoots[port.name] { seen.append(root) }
+        // The output folder holds config.h, which names every option, and is never scanned:
+        // a compile that can reach into it keeps every flag.
+        let output = plan.outputDirectory
+        if seen.map(Self.normalised).contains(where: {
+          $0 == output || $0.hasPrefix(output + "/") || output.hasPrefix($0 + "/")
+        }) {
+          continue
+        }
         var mentioned: Set<String> = []
         for place in seen { mentioned.formUnion(try places.names(in: place)) }
         if mentioned.contains(OptionMentions.everyOption) { continue }
