@@ -77,6 +77,8 @@ import Testing
     // Reached only by a relative include climbing out of the source's folder.
     tree + "/lib/b.h": "#if CONFIG_LIBKCORE\n#endif\n",
     "/ports/tiny/glue.c": "int glue;\n",
+    // Glue reads the platform's option; upstream files cannot see it.
+    "/ports/tiny/glue/plat.h": "#ifdef CONFIG_LIBPLAT_QEMU\n#endif\n",
     "/p/main.c": "int main(void) { return 0; }\n",
   ]
 
@@ -108,7 +110,8 @@ import Testing
     // The option the tree's code reads stays (through a header no -I names); the one the
     // kernel's header names only in a comment goes, as does every other.
     #expect(Self.options(port) == ["-DCONFIG_LIBKCORE=1"])
-    #expect(Self.options(glue) == ["-DCONFIG_LIBKCORE=1"])
+    // It also sees the tree's include folder, which counts as the whole tree.
+    #expect(Self.options(glue) == ["-DCONFIG_LIBKCORE=1", "-DCONFIG_LIBPLAT_QEMU=1"])
     let every = Self.options(kernel)
     #expect(every.contains("-DCONFIG_LIBPLAT_QEMU=1") && every.contains("-DCONFIG_LIBTINY=1"))
     #expect(Self.options(app) == every)

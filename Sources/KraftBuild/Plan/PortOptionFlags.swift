@@ -10,8 +10,8 @@ import KraftModel
 /// object, so it is left out; `config.h` keeps every option.
 ///
 /// What a port's compile can see: the places its command names for the preprocessor and its
-/// source's folder (`CompileStep.visiblePlaces`), the port's whole tree (so a relative
-/// `#include "../x.h"` inside the tree is covered) and its recipe folder. A place inside any
+/// source's folder (`CompileStep.visiblePlaces`), and the whole of the port's tree or recipe
+/// folder, whichever holds the source (so a relative `#include "../x.h"` inside it is covered). A place inside any
 /// port's tree counts as that whole tree, whose names a `TreeMentionMemo` may remember by
 /// the tree's verified identity, so that a large tree (CPython's 5,000 files) is read once,
 /// not on every build. Kernel libraries and the application keep every flag.
@@ -43,8 +43,14 @@ public struct PortOptionFlags {
       }
       for (position, step) in target.compiles.enumerated() {
         guard let port = ports[step.library] else { continue }
-        var seen = step.visiblePlaces + [port.directory]
-        if let root = sourceRoots[port.name] { seen.append(root) }
+        // A relative include reaches the rest of the folder the source is in: the port's tree
+        // for upstream sources, its recipe folder for glue (a glue file's options, such as
+        // musl's main stack size, do not tie every upstream file to them).
+        var seen = step.visiblePlaces
+        for folder in [sourceRoots[port.name], port.directory].compactMap({ $0 })
+        where step.source.hasPrefix(folder + "/") {
+          seen.append(folder)
+        }
         // The output folder holds config.h, which names every option, and is never scanned:
         // a compile that can reach into it keeps every flag.
         let output = plan.outputDirectory
