@@ -11,14 +11,19 @@ public final class FileLock {
   public let path: String
   private var descriptor: Int32
 
-  /// Blocks until the lock is free. Creates the lock file (and its folder) when missing.
-  public init(path: String) throws {
+  /// Blocks until the lock is free, calling `waiting` first when another holder makes it
+  /// wait (to say so). Creates the lock file (and its folder) when missing.
+  public init(path: String, waiting: (() -> Void)? = nil) throws {
     self.path = path
     // The lock is an open descriptor (flock), which only a real file can give.
     try LocalFileSystem().createDirectory((path as NSString).deletingLastPathComponent)
     descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else {
       throw FileLockError(path: path, reason: String(cString: strerror(errno)))
+    }
+    if let waiting {
+      if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return }
+      waiting()
     }
     while flock(descriptor, LOCK_EX) != 0 {
       if errno == EINTR { continue }

@@ -124,13 +124,27 @@ public struct BuildExecutor: Sendable {
     for target in plan.targets { try writeConfiguration(target) }
     let portLibraries = Set(
       plan.targets.flatMap { $0.resolution.libraries.filter { $0.kind == .port }.map(\.name) })
-    let decision = try prebuiltLibraries.map { prebuilt in
+    var decision = try prebuiltLibraries.map { prebuilt in
       var keying = PrebuiltKey(
         fileSystem: fileSystem, verifiedTrees: verifiedTrees,
         outputDirectory: plan.outputDirectory, projectDirectory: projectDirectory)
       keying.memoDirectory = prebuilt.store.directory + "/places"
       return try prebuilt.prepare(
         try prebuilt.groups(plan, libraries: portLibraries, keying: keying, environment: environment))
+    }
+    // What the store missed is claimed until it is stored (after ninja): a build compiling
+    // the same port at this moment finishes first, and what it stored is looked up again.
+    var claims: [FileLock] = []
+    defer { claims.forEach { $0.unlock() } }
+    if let prebuilt = prebuiltLibraries, var first = decision, !first.missed.isEmpty {
+      claims = try prebuilt.claim(first.missed) { group in
+        progress.message("waiting for another build compiling \(group.library) with the same key")
+      }
+      let again = try prebuilt.prepare(first.missed)
+      first.reused += again.reused
+      first.missed = again.missed
+      first.damaged += again.damaged
+      decision = first
     }
     if prebuiltLibraries == nil {
       // Without the store (`--no-compile-cache`), objects an earlier build linked from it are

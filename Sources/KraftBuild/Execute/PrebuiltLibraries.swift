@@ -110,6 +110,22 @@ public struct PrebuiltLibraries: Sendable {
     return decision
   }
 
+  /// Claims the keys of `groups` (missed ones, about to be compiled): another build about to
+  /// compile the same port waits here until this one has stored it, then finds it in the
+  /// store, instead of compiling it too (two test fixtures, or two terminals, building OpenSSL
+  /// for one architecture at once did the work twice). Keys are claimed in order, so two
+  /// builds each waiting for a key the other holds cannot happen. The claims are released
+  /// by `FileLock`'s unlock (or when the process ends, as `flock` locks are).
+  public func claim(_ groups: [Group], waiting: @escaping (Group) -> Void) throws -> [FileLock] {
+    var claims: [FileLock] = []
+    var seen: Set<String> = []
+    for group in groups.sorted(by: { $0.key < $1.key }) where seen.insert(group.key).inserted {
+      claims.append(
+        try FileLock(path: store.directory + "/claims/" + group.key, waiting: { waiting(group) }))
+    }
+    return claims
+  }
+
   /// Removes those of `objects` that are hard links (an earlier build's objects from the
   /// store), so that whatever compiles them next writes a file of its own and never into the
   /// store's: clang renames its output into place, but ccache and GNU as may write into an
