@@ -220,16 +220,24 @@ struct RegistryTests {
     // most), not finished: the registry removes a session once its blob is complete.
     let uploads = registry.storage.appendingPathComponent(
       "docker/registry/v2/repositories/apps/killed/_uploads")
-    var midUpload = false
-    for _ in 0..<6000 where push.isRunning {
-      let sessions = (try? FileManager.default.contentsOfDirectory(atPath: uploads.path)) ?? []
-      midUpload = sessions.contains { session in
-        let data = uploads.appendingPathComponent(session + "/data").path
-        let size = (try? FileManager.default.attributesOfItem(atPath: data)[.size] as? Int) ?? 0
-        return size > 4096
-      }
-      if midUpload { break }
-      try await Task.sleep(nanoseconds: 10_000_000)
+    // Watched from a thread of its own: a Task.sleep on the busy cooperative pool can oversleep
+    // the whole push (CI preview, load 4 on 2 cores), so the session is never seen.
+    nonisolated(unsafe) let running = push
+    let midUpload = await withCheckedContinuation { (done: CheckedContinuation<Bool, Never>) in
+      Thread {
+        var seen = false
+        for _ in 0..<60000 where running.isRunning {
+          let sessions = (try? FileManager.default.contentsOfDirectory(atPath: uploads.path)) ?? []
+          seen = sessions.contains { session in
+            let data = uploads.appendingPathComponent(session + "/data").path
+            let size = (try? FileManager.default.attributesOfItem(atPath: data)[.size] as? Int) ?? 0
+            return size > 4096
+          }
+          if seen { break }
+          usleep(1_000)
+        }
+        done.resume(returning: seen)
+      }.start()
     }
     kill(push.processIdentifier, SIGKILL)
     push.waitUntilExit()
