@@ -10,9 +10,7 @@ import Testing
   @Test func aSecondClaimOfAKeyWaitsForTheFirstAndThenFindsItsObjects() throws {
     let root = try PrebuiltStoreTests.folder()
     defer { try? FileManager.default.removeItem(atPath: root) }
-    let libraries = PrebuiltLibraries(
-      store: PrebuiltStore(directory: root + "/prebuilt", maxBytes: 1_000_000),
-      runner: SystemProcessRunner())
+    let libraries = PrebuiltStoreTests.libraries(root)
     let group = PrebuiltStoreTests.group(root, key: String(repeating: "ab", count: 32))
     let other = PrebuiltStoreTests.group(root, key: String(repeating: "ef", count: 32))
     try FileManager.default.createDirectory(

@@ -96,6 +96,12 @@ import Testing
     #expect(PrebuiltStore.bytes("lots") == nil)
   }
 
+  /// `PrebuiltLibraries` over a store in `root`, large enough for these tests' entries.
+  static func libraries(_ root: String) -> PrebuiltLibraries {
+    PrebuiltLibraries(
+      store: PrebuiltStore(directory: root + "/prebuilt", maxBytes: 1_000_000), runner: SystemProcessRunner())
+  }
+
   /// One library's two objects in a build folder under `root`.
   static func group(_ root: String, key: String) -> PrebuiltLibraries.Group {
     let folder = root + "/build/qemu-x86_64"
@@ -110,9 +116,7 @@ import Testing
   @Test func aHitIsPutInPlaceAndAMissIsStoredAfterTheBuild() throws {
     let root = try Self.folder()
     defer { try? FileManager.default.removeItem(atPath: root) }
-    let libraries = PrebuiltLibraries(
-      store: PrebuiltStore(directory: root + "/prebuilt", maxBytes: 1_000_000),
-      runner: SystemProcessRunner())
+    let libraries = Self.libraries(root)
     let group = Self.group(root, key: String(repeating: "cd", count: 32))
     try FileManager.default.createDirectory(
       atPath: group.objectFolder + "/obj/musl/src", withIntermediateDirectories: true)

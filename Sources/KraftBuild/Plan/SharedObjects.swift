@@ -131,18 +131,12 @@ private struct SharingKey: Hashable {
   }
 }
 
-/// Which option names the files a compile can see mention, folder by folder (each folder is
-/// read once per plan).
+/// Which option names the files a compile can see mention, place by place (`PlaceMentions`).
 private struct MentionScanner {
-  let fileSystem: FileSystem
-  let outputDirectory: String
-  /// Names mentioned, by folder or file and the names asked about.
-  private var known: [[String]: Set<String>] = [:]
-  static let everything = OptionMentions.everyOption
+  private var places: PlaceMentions
 
   init(fileSystem: FileSystem, skipping outputDirectory: String) {
-    self.fileSystem = fileSystem
-    self.outputDirectory = outputDirectory
+    places = PlaceMentions(fileSystem: fileSystem, outputDirectory: outputDirectory, trees: [], memo: nil)
   }
 
   /// The flags of `differing` whose option no file visible to `step` mentions.
@@ -152,29 +146,11 @@ private struct MentionScanner {
     guard step.command.contains(where: { flag in differing.values.contains { $0.contains(flag) } }) else {
       return []
     }
-    let names = Set(differing.keys)
     var mentioned: Set<String> = []
     for place in step.visiblePlaces {
-      mentioned.formUnion(try self.mentioned(in: place, names: names))
-      if mentioned.contains(Self.everything) { return [] }
+      mentioned.formUnion(try places.names(in: place))
+      if mentioned.contains(OptionMentions.everyOption) { return [] }
     }
     return Set(differing.filter { !mentioned.contains($0.key) }.values.flatMap { $0 })
-  }
-
-  private mutating func mentioned(in place: String, names: Set<String>) throws -> Set<String> {
-    let question = [place] + names.sorted()
-    if let answer = known[question] { return answer }
-    var found: Set<String> = []
-    for file in try OptionMentions.files(below: place, in: fileSystem, skipping: outputDirectory) {
-      guard let data = try? fileSystem.readData(file) else { continue }
-      let mentions = OptionMentions.names(in: data)
-      if mentions.contains(OptionMentions.everyOption) {
-        found.insert(Self.everything)
-        break
-      }
-      found.formUnion(mentions.intersection(names))
-    }
-    known[question] = found
-    return found
   }
 }
