@@ -120,12 +120,13 @@ def kernel_append(arguments):
     return " ".join(["console=ttyS0", "quiet", "loglevel=0", "no_timer_check", "panic=-1", "--"] + list(arguments))
 
 
-def archive_entries(busybox, files, init):
-    """The initramfs's entries: parent folders, /dev/console, null and urandom, busybox, `files` (guest path,
-    bytes, mode) and /init."""
+def archive_entries(busybox, files, init, folders=()):
+    """The initramfs's entries: parent folders and `folders`, /dev/console, null and urandom,
+    busybox, `files` (guest path, bytes, mode) and /init."""
     directory = stat.S_IFDIR | 0o755
     paths = ["/bin/busybox", "/init"] + [path for path, _, _ in files]
-    folders = parent_directories(paths + ["/dev/console", "/proc/x", "/sys/x", "/tmp/x"])
+    places = ["/dev/console", "/proc/x", "/sys/x", "/tmp/x"] + [folder + "/x" for folder in folders]
+    folders = parent_directories(paths + places)
     entries = [(folder, directory, b"", None) for folder in folders]
     # The console for /init's output; urandom for the interpreter's hash seed when the
     # kernel's getrandom() is not ready yet (Python then falls back to the device).
@@ -196,7 +197,8 @@ def build(release, busybox, scripts, output):
     files += [(library, _read(library), 0o755) for library in libraries]
     for guest, (host, _) in scripts.items():
         files.append((guest, _read(host), 0o644))
-    entries = archive_entries(_read(busybox), files, init_script())
+    # getpath's landmark for the exec prefix is the extension modules' folder, even empty.
+    entries = archive_entries(_read(busybox), files, init_script(), [os.path.join(stdlib, "lib-dynload")])
     with open(output, "wb") as archive:
         archive.write(linux_guest.cpio_newc(entries))
     return [path for path, _, _ in files]

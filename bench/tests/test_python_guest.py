@@ -68,7 +68,8 @@ class PythonGuestTests(unittest.TestCase):
 
     def test_archive_has_every_parent_before_its_files(self):
         files = [("/usr/lib/python3.11/os.pyc", b"PYC", 0o644), ("/usr/bin/python3.11", b"ELF", 0o755)]
-        entries = python_guest.archive_entries(b"BB", files, "#!/bin/busybox sh\n")
+        entries = python_guest.archive_entries(b"BB", files, "#!/bin/busybox sh\n",
+                                               ["/usr/lib/python3.11/lib-dynload"])
         names = linux_guest.read_cpio_names(linux_guest.cpio_newc(entries))
         for path in ("usr/lib/python3.11/os.pyc", "usr/bin/python3.11", "bin/busybox", "init", "dev/console",
                      "dev/urandom"):
@@ -79,6 +80,7 @@ class PythonGuestTests(unittest.TestCase):
         modes = {path: mode for path, mode, _, _ in entries}
         self.assertEqual(modes["usr/bin/python3.11"], stat.S_IFREG | 0o755)
         self.assertTrue(stat.S_ISDIR(modes["tmp"]))
+        self.assertTrue(stat.S_ISDIR(modes["usr/lib/python3.11/lib-dynload"]))
 
 
 if __name__ == "__main__":
