@@ -139,8 +139,9 @@ def linux_guest_run(guest, arguments, timeout=1800):
     /init powers the machine off."""
     def run_once():
         result = boot.boot_once(guest.command(arguments), timeout)
-        return process.Completed(0 if result.status == 0 and not result.timed_out else result.status or 1,
-                                 result.output + result.errors, result.exit_ns, result.timed_out)
+        failed = result.timed_out or result.status != 0
+        return process.Completed(result.status or 1 if failed else 0, result.output + result.errors,
+                                 result.exit_ns, result.timed_out)
 
     return run_once
 
@@ -206,7 +207,8 @@ def linux_boot_figures(guest, guest_reason, runs):
             continue
         samples[0].append(result.first_line_ns / 1e6)
         samples[1].append(result.exit_ns / 1e6)
-    extra = {"machine": boot.MACHINES[TARGET], "method": f"Debian's kernel and initramfs, -m {guest.memory_mib}", "failed_runs": len(failures),
+    extra = {"machine": boot.MACHINES[TARGET], "method": f"Debian's kernel and initramfs, -m {guest.memory_mib}",
+             "failed_runs": len(failures),
              "command": " ".join(os.path.basename(w) if os.path.isabs(w) else w for w in command)}
     return [stats.figure("boot", LINUX_GUEST, TARGET, name, "ms", values, **extra) if values
             else stats.unavailable("boot", LINUX_GUEST, TARGET, name, failures[0] if failures else "no run")
