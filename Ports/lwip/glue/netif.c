@@ -4,6 +4,9 @@
  * the frames lwIP sends reach the device together at kraft_netifs_flush,
  * which releases of the core lock queue as deferred work (core_lock.c), so
  * a window of TCP segments costs one notification.
+ * On a device that cuts TCP segments itself (NETDEV_F_TSO4), the netif is
+ * flagged for lwIP's patches 0002-0003, which then build segments of up to
+ * 44 MSS: output hands them on like any frame.
  * When the transmit ring is full, output sleeps until the driver says it
  * has room (no spinning: the host needs the CPU to empty the ring).
  * Input runs on the tcpip thread, which the driver's receive notification
@@ -167,6 +170,11 @@ err_t kraft_netif_init(struct netif *nif)
 	if (dev->features & NETDEV_F_CSUM_TX)
 		NETIF_SET_CHECKSUM_CTRL(nif, NETIF_CHECKSUM_ENABLE_ALL &
 		                                 ~NETIF_CHECKSUM_GEN_TCP);
+	/* The device also cuts large TCP/IPv4 segments (lwIP's patches
+	 * 0002-0003 then build them): one frame per up to 44 segments. */
+	if ((dev->features & (NETDEV_F_CSUM_TX | NETDEV_F_TSO4)) ==
+	    (NETDEV_F_CSUM_TX | NETDEV_F_TSO4))
+		nif->flags |= KRAFT_NETIF_FLAG_TSO4;
 	k->rx_msg = tcpip_callbackmsg_new(receive_all, nif);
 	if (!k->rx_msg)
 		return ERR_MEM;

@@ -133,6 +133,17 @@ void kraft_lwip_free(void *ptr);
 #define TCP_SND_QUEUELEN           (4 * TCP_SND_BUF / TCP_MSS)
 #define TCP_SNDLOWAT               (32 * TCP_MSS) /* below lwIP's 16-bit limit */
 #define TCP_OVERSIZE               TCP_MSS
+
+/* TCP segmentation offload (patches/0002 and 0003): on an interface whose device
+ * cuts TCP/IPv4 segments itself (virtio-net's HOST_TSO4; the glue sets
+ * the flag below), lwIP builds segments of up to this many bytes (44 of
+ * 1460: the frame, its headers and virtio's stay below 64 KiB and lwIP's
+ * 16-bit pbuf lengths) and the device sends them as MTU-sized frames. A
+ * virtual NIC costs per frame handed over, not per byte. 0x80 is the one
+ * netif flag lwIP leaves unused. */
+#define LWIP_TCP_TSO_PAYLOAD       (44 * TCP_MSS)
+#define KRAFT_NETIF_FLAG_TSO4      0x80U
+#define LWIP_NETIF_TSO4(netif)     (((netif)->flags & KRAFT_NETIF_FLAG_TSO4) != 0)
 #define TCP_LISTEN_BACKLOG         1
 #define TCP_DEFAULT_LISTEN_BACKLOG 128
 #define MEMP_NUM_TCP_PCB           CONFIG_LWIP_NUM_TCPCON

@@ -43,11 +43,24 @@ struct netdev_segment {
  */
 #define NETDEV_F_CSUM_TX (1u << 0)
 #define NETDEV_F_CSUM_RX (1u << 1)
+/*
+ * TSO4 (with CSUM_TX): transmit also takes a TCP/IPv4 frame longer than
+ * the MTU, up to NETDEV_TSO_MAX_FRAME bytes, and the device sends it cut
+ * into frames of the MTU (each with its own IP and TCP headers: sequence
+ * numbers, IP identification, lengths and checksums made by the device;
+ * PSH and FIN only on the last). The stack sends such a frame only when
+ * the connection's MSS is the whole MTU less the IP and TCP headers, since
+ * the device cuts at the MTU.
+ */
+#define NETDEV_F_TSO4        (1u << 2)
+#define NETDEV_TSO_MAX_FRAME 65000u
 
 struct netdev_ops {
 	/* Queues one frame made of nsegs segments, sent at the next flush;
 	 * -KEAGAIN when the transmit ring is full (the caller flushes, then
-	 * retries after netdev_notify_tx). */
+	 * retries after netdev_notify_tx); -KEMSGSIZE for a frame longer than
+	 * the MTU allows (a TSO4 frame: longer than NETDEV_TSO_MAX_FRAME, or
+	 * not TCP/IPv4). */
 	int (*transmit)(struct netdev *dev, const struct netdev_segment *segs,
 	                unsigned nsegs);
 	/* Copies the next received frame into buf: its length, 0 when none
