@@ -43,9 +43,9 @@ import Testing
   }
 }
 
-/// Ports' compiles get only the option flags their files can read (`PortOptionFlags`), so a
-/// port's commands do not change with options it never reads; kernel libraries and the
-/// application keep every flag.
+/// Ports' and kernel libraries' compiles get only the option flags their files can read
+/// (`PortOptionFlags`), so their commands do not change with options they never read; the
+/// application keeps every flag.
 @Suite struct PortOptionFlagsTests {
   static let toolchain = SharedObjectsPlanTests.toolchain
 
@@ -101,26 +101,30 @@ import Testing
     Set((step?.command ?? []).filter { $0.hasPrefix("-DCONFIG_") })
   }
 
-  @Test func aPortKeepsOnlyTheOptionsItsTreeMentionsAndTheKernelKeepsEvery() throws {
-    let plan = try Self.plan()
+  @Test func aPortAndAKernelLibraryKeepOnlyTheOptionsTheirFilesMentionAndTheAppKeepsEvery() throws {
+    let plan = try Self.plan(files: ["/k/plat-qemu/qemu.c": "#ifdef CONFIG_LIBPLAT_QEMU\n#endif\n"])
     let port = plan.compiles.first { $0.source == Self.tree + "/src/a.c" }
     let glue = plan.compiles.first { $0.source == "/ports/tiny/glue.c" }
     let kernel = plan.compiles.first { $0.library == "kcore" }
+    let platform = plan.compiles.first { $0.library == "plat-qemu" }
     let app = plan.compiles.first { $0.source == "/p/main.c" }
     // The option the tree's code reads stays (through a header no -I names); the one the
     // kernel's header names only in a comment goes, as does every other.
     #expect(Self.options(port) == ["-DCONFIG_LIBKCORE=1"])
     // It also sees the tree's include folder, which counts as the whole tree.
     #expect(Self.options(glue) == ["-DCONFIG_LIBKCORE=1", "-DCONFIG_LIBPLAT_QEMU=1"])
-    let every = Self.options(kernel)
+    // Kernel libraries see every library's include folders (the port's tree among them) and
+    // their own folder, where the platform's source reads its option.
+    #expect(Self.options(kernel) == ["-DCONFIG_LIBKCORE=1"])
+    #expect(Self.options(platform) == ["-DCONFIG_LIBKCORE=1", "-DCONFIG_LIBPLAT_QEMU=1"])
+    let every = Self.options(app)
     #expect(every.contains("-DCONFIG_LIBPLAT_QEMU=1") && every.contains("-DCONFIG_LIBTINY=1"))
-    #expect(Self.options(app) == every)
   }
 
   @Test func aPortThatPastesOptionNamesKeepsEveryFlag() throws {
     let plan = try Self.plan(files: [Self.tree + "/lib/on.h": "#define ON(x) CONFIG_ ## x\n"])
     let port = plan.compiles.first { $0.source == Self.tree + "/src/a.c" }
-    #expect(Self.options(port) == Self.options(plan.compiles.first { $0.library == "kcore" }))
+    #expect(Self.options(port) == Self.options(plan.compiles.first { $0.source == "/p/main.c" }))
   }
 
   @Test func aPortThatCanSeeTheOutputFolderKeepsEveryFlag() throws {
@@ -129,7 +133,7 @@ import Testing
     catalog[3].includes.append(LibraryFile("/p/.unikraft/build/generated"))
     let plan = try Self.plan(catalog: catalog)
     let port = plan.compiles.first { $0.source == Self.tree + "/src/a.c" }
-    #expect(Self.options(port) == Self.options(plan.compiles.first { $0.library == "kcore" }))
+    #expect(Self.options(port) == Self.options(plan.compiles.first { $0.source == "/p/main.c" }))
   }
 
   @Test func aTreesNamesComeFromTheMemoWhenItHasThemAndAreRememberedWhenNot() throws {

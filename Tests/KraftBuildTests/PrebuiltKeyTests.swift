@@ -38,10 +38,10 @@ import Testing
     identity: String = "tree sha256:1 patches - prepared -", compiler: String = "clang 21",
     environment: [String: String] = [:]
   ) throws -> String {
-    try PrebuiltKey(
+    var keying = PrebuiltKey(
       fileSystem: fileSystem, verifiedTrees: [tree: identity],
-      outputDirectory: project + "/.unikraft/build", projectDirectory: project
-    ).key(
+      outputDirectory: project + "/.unikraft/build", projectDirectory: project)
+    return try keying.key(
       of: steps, library: "musl", objectFolder: project + "/.unikraft/build/qemu-x86_64",
       compiler: compiler, environment: environment)
   }

@@ -110,7 +110,7 @@ import Testing
         library: "musl", source: "/src/\($0).c", object: folder + "/obj/musl/src/\($0).c.o",
         command: ["cc"], description: "CC musl src/\($0).c")
     }
-    return PrebuiltLibraries.Group(library: "musl", objectFolder: folder, steps: steps, key: key)
+    return PrebuiltLibraries.Group(library: "musl", part: .upstream, objectFolder: folder, steps: steps, key: key)
   }
 
   @Test func aHitIsPutInPlaceAndAMissIsStoredAfterTheBuild() throws {
@@ -166,7 +166,7 @@ import Testing
     // When the store no longer answers (another key: flags changed), the linked objects are
     // unlinked before ninja compiles, so that no compiler writes into the store's files.
     let changed = PrebuiltLibraries.Group(
-      library: "musl", objectFolder: other.objectFolder, steps: other.steps,
+      library: "musl", part: .upstream, objectFolder: other.objectFolder, steps: other.steps,
       key: String(repeating: "ef", count: 32))
     let missed = try libraries.prepare([changed])
     #expect(missed.missed == [changed])

@@ -19,15 +19,18 @@ public struct BuildOutcome: Hashable, Sendable {
   public var linked: Int
   /// One report per target built, in plan order.
   public var reports: [String]
-  /// Ports whose objects came from the prebuilt store (or were already in place from it),
-  /// which ninja did not compile; not counted in `compiled`.
+  /// Kernel libraries and ports whose objects came from the prebuilt store (or were already
+  /// in place from it), which ninja did not compile; not counted in `compiled`.
   public var reused: [ReusedLibrary] = []
   /// Prebuilt entries found damaged (removed and compiled again): `library: why`.
   public var damagedPrebuilt: [String] = []
 }
 
-/// A port whose objects a build took from the prebuilt store.
+/// A port whose objects a build took from the prebuilt store, or the kernel libraries'.
 public struct ReusedLibrary: Hashable, Sendable {
+  /// The name standing for every kernel library.
+  public static let kernel = "kernel"
+
   public var library: String
   public var objects: Int
 
@@ -66,6 +69,8 @@ public struct BuildExecutor: Sendable {
   public var prebuiltLibraries: PrebuiltLibraries?
   /// Verified source trees (each port's prepared tree) and what identifies their content.
   public var verifiedTrees: [String: String] = [:]
+  /// Each port's prepared tree, by name: its sources there are stored apart from its glue.
+  public var portTrees: [String: String] = [:]
 
   public init(
     fileSystem: FileSystem, runner: ProcessRunner, locator: ExecutableLocator = ExecutableLocator(),
@@ -122,15 +127,22 @@ public struct BuildExecutor: Sendable {
     // The prebuilt store is looked up first: the ninja files leave out what it answers. Keys
     // read the files compiles can see, so `config.h` is in place before.
     for target in plan.targets { try writeConfiguration(target) }
-    let portLibraries = Set(
-      plan.targets.flatMap { $0.resolution.libraries.filter { $0.kind == .port }.map(\.name) })
+    // Kernel libraries and ports: everything but the application's own sources, which change
+    // most and stay with ccache file by file.
+    let libraries = plan.targets.flatMap(\.resolution.libraries)
+    let storedLibraries = Set(libraries.map(\.name))
+    var ports: [String: (recipe: String, tree: String)] = [:]
+    for port in libraries where port.kind == .port {
+      ports[port.name] = (port.directory, portTrees[port.name] ?? port.sourceRoot)
+    }
     var decision = try prebuiltLibraries.map { prebuilt in
       var keying = PrebuiltKey(
         fileSystem: fileSystem, verifiedTrees: verifiedTrees,
         outputDirectory: plan.outputDirectory, projectDirectory: projectDirectory)
       keying.memoDirectory = prebuilt.store.directory + "/places"
       return try prebuilt.prepare(
-        try prebuilt.groups(plan, libraries: portLibraries, keying: keying, environment: environment))
+        try prebuilt.groups(
+          plan, libraries: storedLibraries, ports: ports, keying: keying, environment: environment))
     }
     // What the store missed is claimed until it is stored (after ninja): a build compiling
     // the same port at this moment finishes first, and what it stored is looked up again.
@@ -150,7 +162,7 @@ public struct BuildExecutor: Sendable {
       // Without the store (`--no-compile-cache`), objects an earlier build linked from it are
       // compiled again: into files of their own, never into the store's.
       PrebuiltLibraries.breakLinks(
-        plan.targets.flatMap(\.compiles).filter { portLibraries.contains($0.library) }.map(\.object))
+        plan.targets.flatMap(\.compiles).filter { storedLibraries.contains($0.library) }.map(\.object))
     }
     try writeFiles(plan, leavingOut: decision?.reusedObjects ?? [])
 
@@ -216,14 +228,16 @@ public struct BuildExecutor: Sendable {
       damagedPrebuilt: decision?.damaged.map { "\($0.library): \($0.reason)" } ?? [])
   }
 
-  /// Objects reused per library, libraries in plan order.
+  /// Objects reused per port (its glue and upstream parts together), ports in plan order,
+  /// after the kernel libraries' together (`kernel`), which are many and small.
   static func reusedCounts(_ groups: [PrebuiltLibraries.Group]) -> [ReusedLibrary] {
     var counts: [ReusedLibrary] = []
-    for group in groups {
-      if let index = counts.firstIndex(where: { $0.library == group.library }) {
+    for group in groups.filter({ $0.part == .kernel }) + groups.filter({ $0.part != .kernel }) {
+      let name = group.part == .kernel ? ReusedLibrary.kernel : group.library
+      if let index = counts.firstIndex(where: { $0.library == name }) {
         counts[index].objects += group.steps.count
       } else {
-        counts.append(ReusedLibrary(library: group.library, objects: group.steps.count))
+        counts.append(ReusedLibrary(library: name, objects: group.steps.count))
       }
     }
     return counts

@@ -35,6 +35,9 @@ public struct PrebuiltKey: Sendable {
   /// Where the content hashes of places outside verified trees are remembered between builds
   /// (`PlaceHashMemo`), or nil to hash every file each time.
   public var memoDirectory: String?
+  /// Places already hashed by this key maker: a build's kernel libraries and ports see many
+  /// of the same folders (the kernel's headers, the compiler's), each read once per build.
+  private var hashedPlaces: [String: [(String, String)]] = [:]
 
   public init(
     fileSystem: FileSystem, verifiedTrees: [String: String], outputDirectory: String,
@@ -48,7 +51,7 @@ public struct PrebuiltKey: Sendable {
   }
 
   /// The key of `steps` (one library's compiles whose objects are below `objectFolder`).
-  public func key(
+  public mutating func key(
     of steps: [CompileStep], library: String, objectFolder: String, compiler: String,
     environment: [String: String]
   ) throws -> String {
@@ -86,7 +89,8 @@ public struct PrebuiltKey: Sendable {
       if hashed.contains(where: { place == $0 || place.hasPrefix($0 + "/") }) { continue }
       hashed.append(place)
       line("place " + Self.normalised(place, names))
-      for (relative, digest) in try contentHashes(below: place) {
+      if hashedPlaces[place] == nil { hashedPlaces[place] = try contentHashes(below: place) }
+      for (relative, digest) in hashedPlaces[place]! {
         line("  " + relative + "\t" + digest)
       }
     }

@@ -1,18 +1,25 @@
 import Foundation
 import KraftBasics
 
-/// Reusing whole ports' objects (issue 18's warm-cache goal): a warm build of a fresh musl
+/// Reusing whole libraries' objects (issue 18's warm-cache goal): a warm build of a fresh musl
 /// project is 1,363 ccache hits, one process each, which alone costs more than the goal. So
-/// before ninja runs, each port's compiles (per folder holding their objects: a target's, or
-/// the folder several targets share) get a `PrebuiltKey`; when the `PrebuiltStore` holds that
-/// key, the objects are linked into the build folder and ninja gets no compile step for them
-/// (the link is unchanged, so the image is the one compiling gives). Otherwise ninja compiles
-/// them as always (through ccache), and after a successful build they are stored.
+/// before ninja runs, the compiles of each kernel library and each port (per folder holding
+/// their objects: a target's, or the folder several targets share) get a `PrebuiltKey`; when
+/// the `PrebuiltStore` holds that key, the objects are linked into the build folder and ninja
+/// gets no compile step for them (the link is unchanged, so the image is the one compiling
+/// gives). Otherwise ninja compiles them as always (through ccache), and after a successful
+/// build they are stored.
 ///
-/// A stamp beside the objects (`obj/<library>.prebuilt`), written after them, records which
-/// key they hold, so an unchanged library is not written again (which would make ninja link
-/// again); it is removed before ninja compiles that library, so a build that fails half-way
-/// leaves no stamp behind, and it counts only while no object is newer than it.
+/// A port is kept as two groups: its upstream sources (in its fetched tree) and its glue (in
+/// its recipe folder). Glue reads the image's options (musl's main stack size, which the Redis
+/// template sets), upstream code mostly does not (`PortOptionFlags`), so a project changing a
+/// glue option compiles the glue and still reuses upstream musl whole.
+///
+/// A stamp beside the objects (`obj/<library>.prebuilt`, `obj/<library>.glue.prebuilt`), written
+/// after them, records which key they hold, so an unchanged group is not written again (which
+/// would make ninja link again); it is removed before ninja compiles that group, so a build
+/// that fails half-way leaves no stamp behind, and it counts only while no object is newer
+/// than it.
 public struct PrebuiltLibraries: Sendable {
   public var store: PrebuiltStore
   public var runner: ProcessRunner
@@ -22,15 +29,36 @@ public struct PrebuiltLibraries: Sendable {
     self.runner = runner
   }
 
-  /// One port's compiles whose objects share one folder.
+  /// Which of a library's compiles a group holds.
+  public enum Part: String, Hashable, Sendable {
+    /// A kernel library's: all of them.
+    case kernel
+    /// A port's sources in its fetched tree (and its program's).
+    case upstream
+    /// A port's sources in its recipe folder.
+    case glue
+  }
+
+  /// One library's compiles (one part of a port's) whose objects share one folder.
   public struct Group: Hashable, Sendable {
     public var library: String
+    public var part: Part
     /// The target's (or the shared) folder; objects are below `<objectFolder>/obj/<library>/`.
     public var objectFolder: String
     public var steps: [CompileStep]
     public var key: String
 
-    var stamp: String { objectFolder + "/obj/" + library + ".prebuilt" }
+    public init(library: String, part: Part, objectFolder: String, steps: [CompileStep], key: String) {
+      self.library = library
+      self.part = part
+      self.objectFolder = objectFolder
+      self.steps = steps
+      self.key = key
+    }
+
+    var stamp: String { objectFolder + "/obj/" + library + (part == .glue ? ".glue" : "") + ".prebuilt" }
+    /// What the key and the store's listing name the group by.
+    var label: String { part == .glue ? library + " (glue)" : library }
   }
 
   public struct Decision: Sendable {
@@ -41,13 +69,17 @@ public struct PrebuiltLibraries: Sendable {
     public var reusedObjects: Set<String> { Set(reused.flatMap { $0.steps.map(\.object) }) }
   }
 
-  /// The groups of `plan`'s compiles of `libraries` (ports), in plan order, with their keys.
+  /// The groups of `plan`'s compiles of `libraries` (kernel libraries and ports), in plan
+  /// order, with their keys. `ports` holds each port's recipe folder (its glue's) and its
+  /// prepared tree (which a local port may keep inside the recipe folder).
   public func groups(
-    _ plan: BuildPlan, libraries: Set<String>, keying: PrebuiltKey, environment: [String: String]
+    _ plan: BuildPlan, libraries: Set<String>, ports: [String: (recipe: String, tree: String)],
+    keying: PrebuiltKey,
+    environment: [String: String]
   ) throws -> [Group] {
     var seen: Set<String> = []
     var order: [String] = []
-    var members: [String: (library: String, folder: String, steps: [CompileStep])] = [:]
+    var members: [String: (library: String, part: Part, folder: String, steps: [CompileStep])] = [:]
     for step in plan.targets.flatMap(\.compiles)
     where libraries.contains(step.library) && seen.insert(step.object).inserted {
       guard step.object.hasPrefix(plan.outputDirectory + "/") else { continue }
@@ -55,23 +87,31 @@ public struct PrebuiltLibraries: Sendable {
       guard let slash = below.firstIndex(of: "/") else { continue }
       let folder = plan.outputDirectory + "/" + below[..<slash]
       guard step.object.hasPrefix(folder + "/obj/" + step.library + "/") else { continue }
-      let id = step.library + "\u{0}" + folder
+      let part: Part =
+        if let port = ports[step.library] {
+          step.source.hasPrefix(port.recipe + "/") && !step.source.hasPrefix(port.tree + "/")
+            ? .glue : .upstream
+        } else { .kernel }
+      let id = step.library + "\u{0}" + part.rawValue + "\u{0}" + folder
       if members[id] == nil { order.append(id) }
-      members[id, default: (step.library, folder, [])].steps.append(step)
+      members[id, default: (step.library, part, folder, [])].steps.append(step)
     }
     var identities: [String: String] = [:]
-    return try order.map { id in
-      let (library, folder, steps) = members[id]!
+    var keying = keying
+    var groups: [Group] = []
+    for id in order {
+      let (library, part, folder, steps) = members[id]!
       let compiler = steps[0].command[0]
       if identities[compiler] == nil {
         identities[compiler] = try CompilerIdentity.of(compiler, runner: runner)
       }
-      return Group(
-        library: library, objectFolder: folder, steps: steps,
-        key: try keying.key(
-          of: steps, library: library, objectFolder: folder, compiler: identities[compiler]!,
-          environment: environment))
+      var group = Group(library: library, part: part, objectFolder: folder, steps: steps, key: "")
+      group.key = try keying.key(
+        of: steps, library: group.label, objectFolder: folder, compiler: identities[compiler]!,
+        environment: environment)
+      groups.append(group)
     }
+    return groups
   }
 
   /// Looks each group up: a hit's objects are put in place (unless its stamp says they are
@@ -99,7 +139,7 @@ public struct PrebuiltLibraries: Sendable {
         try PrebuiltStore.writeReplacing(group.stamp, Data((group.key + "\n").utf8))
         decision.reused.append(group)
       case .damaged(let reason):
-        decision.damaged.append((group.library, reason))
+        decision.damaged.append((group.label, reason))
         decision.missed.append(group)
         Self.breakLinks(group.steps.map(\.object))
       default:
@@ -146,7 +186,7 @@ public struct PrebuiltLibraries: Sendable {
         PrebuiltStore.StoredObject(
           path: relative(step.object, group), data: try Data(contentsOf: URL(fileURLWithPath: step.object)))
       }
-      try store.save(group.key, library: group.library, objects: objects)
+      try store.save(group.key, library: group.label, objects: objects)
       try PrebuiltStore.writeReplacing(group.stamp, Data((group.key + "\n").utf8))
     }
   }

@@ -165,8 +165,11 @@ public struct PrebuiltStore: Hashable, Sendable {
 
   /// Puts `object` (a verified entry's) at `path`: a hard link to the entry's file, else (the
   /// build folder is on another file system) a copy of the checked bytes. Either replaces
-  /// `path` by renaming, never by writing into what is there (which may itself be linked).
+  /// `path` by renaming, never by writing into what is there (which may itself be linked);
+  /// where nothing is there, the link is made at `path` itself.
   static func place(_ object: FoundObject, at path: String) throws {
+    // Nothing there yet (a fresh build folder): the link itself is the whole step.
+    if link(object.file, path) == 0 { return }
     let temporary = path + ".tmp.\(getpid()).\(UUID().uuidString.prefix(8))"
     if link(object.file, temporary) == 0 {
       guard rename(temporary, path) == 0 else {

@@ -1,20 +1,22 @@
 import KraftBasics
 import KraftModel
 
-/// Ports' compiles get only the option flags their files can read. Every resolved option is
-/// a `-D` flag of every compile (`ConfigHeader.flags`), so without this a musl file compiled
-/// for two projects that differ in an option musl never reads (the application's name, a
-/// network driver) has two commands: ccache misses it in direct mode and runs the
-/// preprocessor, and the prebuilt store, keyed by the commands, misses the whole port. A flag
-/// whose macro no file the compile can see mentions (`OptionMentions`) cannot change its
-/// object, so it is left out; `config.h` keeps every option.
+/// Ports' and kernel libraries' compiles get only the option flags their files can read.
+/// Every resolved option is a `-D` flag of every compile (`ConfigHeader.flags`), so without
+/// this a musl file compiled for two projects that differ in an option musl never reads (the
+/// application's name, a network driver) has two commands: ccache misses it in direct mode
+/// and runs the preprocessor, and the prebuilt store, keyed by the commands, misses the whole
+/// library. A flag whose macro no file the compile can see mentions (`OptionMentions`) cannot
+/// change its object, so it is left out; `config.h` keeps every option.
 ///
-/// What a port's compile can see: the places its command names for the preprocessor and its
-/// source's folder (`CompileStep.visiblePlaces`), and the whole of the port's tree or recipe
-/// folder, whichever holds the source (so a relative `#include "../x.h"` inside it is covered). A place inside any
-/// port's tree counts as that whole tree, whose names a `TreeMentionMemo` may remember by
-/// the tree's verified identity, so that a large tree (CPython's 5,000 files) is read once,
-/// not on every build. Kernel libraries and the application keep every flag.
+/// What a library's compile can see: the places its command names for the preprocessor and
+/// its source's folder (`CompileStep.visiblePlaces`), and the whole of the port's tree or
+/// recipe folder, or the kernel library's folder, whichever holds the source (so a relative
+/// `#include "../x.h"` inside it is covered). A place inside any port's tree counts as that
+/// whole tree, whose names a `TreeMentionMemo` may remember by the tree's verified identity,
+/// so that a large tree (CPython's 5,000 files) is read once, not on every build. The
+/// application keeps every flag (its sources are the project's, and its `Makefile.uk` reads
+/// options itself).
 public struct PortOptionFlags {
   public var fileSystem: FileSystem
   public var memo: TreeMentionMemo?
@@ -24,7 +26,7 @@ public struct PortOptionFlags {
     self.memo = memo
   }
 
-  /// `plan` with each port compile's unread option flags left out. `sourceRoots` are the
+  /// `plan` with each library compile's unread option flags left out. `sourceRoots` are the
   /// ports' prepared trees by name (`BuildRequest.sourceRoots`).
   public func apply(to plan: BuildPlan, sourceRoots: [String: String]) throws -> BuildPlan {
     var copy = plan
@@ -32,22 +34,21 @@ public struct PortOptionFlags {
       fileSystem: fileSystem, outputDirectory: plan.outputDirectory,
       trees: Array(Set(sourceRoots.values)).map(Self.normalised), memo: memo)
     for (index, target) in plan.targets.enumerated() {
-      let ports = Dictionary(
-        target.resolution.libraries.filter { $0.kind == .port }.map { ($0.name, $0) },
-        uniquingKeysWith: { first, _ in first })
-      guard !ports.isEmpty else { continue }
+      let libraries = Dictionary(
+        target.resolution.libraries.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
       // Each option flag by its macro's name.
       var flagsByName: [String: String] = [:]
       for flag in ConfigHeader.flags(target.resolution) {
         flagsByName[String(flag.dropFirst(2).prefix { $0 != "=" })] = flag
       }
       for (position, step) in target.compiles.enumerated() {
-        guard let port = ports[step.library] else { continue }
+        guard let library = libraries[step.library] else { continue }
         // A relative include reaches the rest of the folder the source is in: the port's tree
         // for upstream sources, its recipe folder for glue (a glue file's options, such as
-        // musl's main stack size, do not tie every upstream file to them).
+        // musl's main stack size, do not tie every upstream file to them), a kernel library's
+        // own folder.
         var seen = step.visiblePlaces
-        for folder in [sourceRoots[port.name], port.directory].compactMap({ $0 })
+        for folder in [sourceRoots[library.name], library.directory].compactMap({ $0 })
         where step.source.hasPrefix(folder + "/") {
           seen.append(folder)
         }

@@ -117,6 +117,7 @@ public struct ProjectBuilder: Sendable {
     if let store = options.compileCache?.prebuiltStore {
       executor.prebuiltLibraries = PrebuiltLibraries(store: store, runner: runner)
       executor.verifiedTrees = planned.fetched.identities
+      executor.portTrees = planned.fetched.roots
     }
     let outcome = try executor.execute(planned.plan, progress: ProgressDisplay(output: progress))
     var initrd: String?
