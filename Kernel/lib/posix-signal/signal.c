@@ -44,13 +44,27 @@ static struct ksigaction_linux actions[NSIG_LINUX];
 static uint64_t pending; /* process-wide: there is one process */
 static uint64_t process_mask;
 
-/* The mask is per thread when a thread library is registered (a thread
- * that exits with every signal blocked must not block them for all). */
-static uint64_t *blocked_mask(void)
+/* The thread library's pointer to the running thread's mask, once known. */
+static uint64_t *const *running_mask;
+
+static __attribute__((noinline)) uint64_t *asked_mask(void)
 {
 	const struct ksyscall_threads *threads = ksyscall_threads();
+	if (threads && threads->running_signal_mask)
+		running_mask = threads->running_signal_mask;
 	return threads && threads->signal_mask ? threads->signal_mask()
 	                                       : &process_mask;
+}
+
+/* The mask is per thread when a thread library is registered (a thread
+ * that exits with every signal blocked must not block them for all). Two
+ * loads when the thread library keeps the running thread's mask at hand;
+ * else (or before it knows the thread) it is asked. */
+static inline uint64_t *blocked_mask(void)
+{
+	if (__builtin_expect(running_mask && *running_mask, 1))
+		return *running_mask;
+	return asked_mask();
 }
 
 static uint64_t bit(long sig)

@@ -43,6 +43,9 @@ static struct kposix_thread *cached;
 static int next_tid = 2;
 static int live_threads = 1;
 static uintptr_t loaded_tp;
+/* The running thread's signal mask (.running_signal_mask): set wherever the
+ * running thread's record is found, so also after every switch. */
+static uint64_t *running_mask;
 static struct pending_unmap *pending_unmaps;
 
 static struct kposix_thread *current_record(void)
@@ -52,8 +55,10 @@ static struct kposix_thread *current_record(void)
 	if (cached && cached->thread == self)
 		return cached;
 	for (struct kposix_thread *r = threads; r; r = r->next)
-		if (r->thread == self)
+		if (r->thread == self) {
+			running_mask = &r->sigmask;
 			return cached = r;
+		}
 	/* Only the main thread runs without a record. */
 	struct kposix_thread *r = kcalloc(1, sizeof(*r));
 	if (!r)
@@ -62,6 +67,7 @@ static struct kposix_thread *current_record(void)
 	r->tid = 1;
 	r->next = threads;
 	threads = r;
+	running_mask = &r->sigmask;
 	return cached = r;
 }
 
@@ -74,6 +80,8 @@ static void remove_record(struct kposix_thread *gone)
 		}
 	if (cached == gone)
 		cached = 0;
+	if (running_mask == &gone->sigmask)
+		running_mask = 0; /* until the next thread's record is found */
 }
 
 static uint64_t *thread_signal_mask(void)
@@ -109,6 +117,7 @@ static void thread_syscall_return(void)
 	struct kposix_thread *self = current_record();
 	if (self->tp != loaded_tp)
 		load_tp(self->tp);
+	running_mask = &self->sigmask; /* current_record may have hit its cache */
 	unmap_exited_stacks();
 }
 
@@ -116,6 +125,7 @@ static const struct ksyscall_threads thread_ops = {
     .syscall_return = thread_syscall_return,
     .signal_mask = thread_signal_mask,
     .switches = &sched_switches,
+    .running_signal_mask = &running_mask,
 };
 KSYSCALL_THREADS_REGISTER(thread_ops);
 
@@ -147,6 +157,7 @@ static void *thread_start(void *arg)
 {
 	struct kposix_thread *self = arg;
 	load_tp(self->tp);
+	running_mask = &self->sigmask;
 	unmap_exited_stacks();
 	thread_exit(
 	    kthread_arch_run_on_stack(self->fn, self->arg, self->stack));

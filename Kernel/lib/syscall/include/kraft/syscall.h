@@ -99,7 +99,29 @@ struct ksyscall_entry {
 #define KSYSCALL_REGISTER_LEAF(name, fn)                                       \
 	static const struct ksyscall_entry ksyscall_entry_##name               \
 	    __attribute__((used, retain, section("ksyscalls"),                 \
-	                   aligned(sizeof(long)))) = {KSYS_##name, fn, 1}
+	                   aligned(sizeof(long)))) = {KSYS_##name, fn, 1};    \
+	KSYSCALL_LEAF_SYMBOL(name, fn)
+
+/*
+ * A leaf's second registration: the symbol ksyscall_leaf_<name>, an alias
+ * of its handler. The libc (the musl port's syscall_arch.h) declares one
+ * weak symbol per call it may reach this way and calls it directly when the
+ * link defined it: no ksyscall, no table, no argument shuffle (getpid is a
+ * call and a return). The linker's symbol table is the per-call fast-path
+ * table, filled at link time by whichever library registered the leaf; the
+ * libc names the Linux call, never a library, and a call no library
+ * registered as leaf stays 0 and goes through ksyscall. Libraries that
+ * register leaves export `ksyscall_leaf_*` (library.yaml). The system-call
+ * profile times every call in ksyscall, so it defines no alias.
+ */
+#ifdef CONFIG_SYSCALL_PROFILE
+#define KSYSCALL_LEAF_SYMBOL(name, fn)                                         \
+	extern const struct ksyscall_entry ksyscall_entry_##name
+#else
+#define KSYSCALL_LEAF_SYMBOL(name, fn)                                         \
+	__asm__(".globl ksyscall_leaf_" #name "\n\t"                          \
+	        ".set ksyscall_leaf_" #name ", " #fn)
+#endif
 
 /* The entry point the libc calls instead of trapping. */
 long ksyscall(long n, long a0, long a1, long a2, long a3, long a4, long a5);
@@ -121,6 +143,14 @@ struct ksyscall_threads {
 	const unsigned long *switches;
 	/* The calling thread's blocked-signal mask. */
 	uint64_t *(*signal_mask)(void);
+	/* Optional: where the thread library keeps a pointer to the running
+	 * thread's mask (what signal_mask would return), or NULL while it does
+	 * not know yet. The signal library reads it instead of calling
+	 * signal_mask in every rt_sigprocmask (musl makes four per thread
+	 * create + join). It must be right whenever application code runs:
+	 * the library sets it where a thread starts and in syscall_return,
+	 * the places that also restore the thread pointer. */
+	uint64_t *const *running_signal_mask;
 };
 
 #define KSYSCALL_THREADS_REGISTER(ops)                                         \
