@@ -1,9 +1,10 @@
 import Foundation
 import KraftBasics
-import KraftBuild
 import KraftModel
 import Synchronization
 import Testing
+
+@testable import KraftBuild
 
 /// Which option names a file mentions (`OptionMentions`): outside comments and literals, and
 /// every option when it pastes one together.
@@ -160,6 +161,46 @@ import Testing
     // A tree without an identity is never remembered.
     TreeMentionFiles(directory: folder, identities: [:]).remember(["CONFIG_Y"], tree: "/u")
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder).count == 1)
+  }
+}
+
+extension PortOptionFlagsTests {
+  /// A place outside every tree (the kernel's folders, the compiler's headers) is remembered
+  /// with its files' `lstat` records, and believed only while they are the same.
+  @Test func aPlacesNamesAreRecalledOnlyWhileItsFilesAreUnchanged() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "kraft-place-mentions-\(UUID().uuidString)"
+    ).path
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let place = folder + "/include"
+    try FileManager.default.createDirectory(atPath: place, withIntermediateDirectories: true)
+    try "#if CONFIG_A\n#endif\n".write(toFile: place + "/a.h", atomically: true, encoding: .utf8)
+    let memo = TreeMentionFiles(directory: folder + "/mentions", identities: [:])
+    func records() -> [(file: String, record: String?)] {
+      [(place + "/a.h", PlaceHashMemo.record(place + "/a.h"))]
+    }
+    // Just written: its change time is now, so it is not remembered yet.
+    memo.remember(["CONFIG_A"], place: place, records: records())
+    #expect(memo.recalled(place: place, records: records()) == nil)
+    // A memo written for these records (by hand: a real change time cannot be set back)
+    // answers while they stay the same.
+    let text = [
+      TreeMentionFiles.placeHeader, place, "1", place + "/a.h\t" + PlaceHashMemo.record(place + "/a.h")!,
+      "CONFIG_A",
+      "",
+    ].joined(separator: "\n")
+    try FileManager.default.createDirectory(
+      atPath: folder + "/mentions/places", withIntermediateDirectories: true)
+    var hash = SHA256()
+    hash.update(place)
+    try text.write(
+      toFile: folder + "/mentions/places/" + hash.finalizeHex(), atomically: true, encoding: .utf8)
+    #expect(memo.recalled(place: place, records: records()) == ["CONFIG_A"])
+    // An edit changes the record: not believed.
+    try "#if CONFIG_B\n#endif\n".write(toFile: place + "/a.h", atomically: false, encoding: .utf8)
+    #expect(memo.recalled(place: place, records: records()) == nil)
+    // Another file list (an addition): not believed either.
+    #expect(memo.recalled(place: place, records: records() + [(place + "/b.h", "x")]) == nil)
   }
 }
 

@@ -27,12 +27,24 @@ struct PlaceMentions {
     if let tree, let recalled = memo?.recalled(tree: tree) {
       found = recalled
     } else {
-      found = []
-      for file in try OptionMentions.files(below: key, in: fileSystem, skipping: outputDirectory) {
-        guard let data = try? fileSystem.readData(file) else { continue }
-        found.formUnion(OptionMentions.names(in: data))
+      let files = try OptionMentions.files(below: key, in: fileSystem, skipping: outputDirectory)
+      // Outside a tree, a place's files are known by their `lstat` records (the compiler's
+      // 16 MB of headers were read on every build).
+      let records = tree == nil && memo != nil ? files.map { ($0, PlaceHashMemo.record($0)) } : []
+      if tree == nil, let recalled = memo?.recalled(place: key, records: records) {
+        found = recalled
+      } else {
+        found = []
+        for file in files {
+          guard let data = try? fileSystem.readData(file) else { continue }
+          found.formUnion(OptionMentions.names(in: data))
+        }
+        if let tree {
+          memo?.remember(found, tree: tree)
+        } else {
+          memo?.remember(found, place: key, records: records)
+        }
       }
-      if let tree { memo?.remember(found, tree: tree) }
     }
     known[key] = found
     return found

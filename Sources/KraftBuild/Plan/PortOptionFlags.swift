@@ -91,4 +91,14 @@ public struct PortOptionFlags {
 public protocol TreeMentionMemo: Sendable {
   func recalled(tree: String) -> Set<String>?
   func remember(_ names: Set<String>, tree: String)
+  /// The names of a place outside every port tree (the kernel's folders, the compiler's
+  /// headers), when remembered with exactly these files and `lstat` records (`records`:
+  /// each file's `PlaceHashMemo.record`, taken before the files were read).
+  func recalled(place: String, records: [(file: String, record: String?)]) -> Set<String>?
+  func remember(_ names: Set<String>, place: String, records: [(file: String, record: String?)])
+}
+
+extension TreeMentionMemo {
+  public func recalled(place: String, records: [(file: String, record: String?)]) -> Set<String>? { nil }
+  public func remember(_ names: Set<String>, place: String, records: [(file: String, record: String?)]) {}
 }
