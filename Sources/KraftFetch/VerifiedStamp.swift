@@ -2,12 +2,15 @@ import Foundation
 import KraftBasics
 
 /// What a cache entry looked like when its content was last verified: its tree hash and, for
-/// every file, link and folder, the type, mode, size, modification and change times. Checking
+/// every file, link and folder, its `FileRecord` (type, mode, size, inode, modification and
+/// change times). Checking
 /// an entry against its stamp costs one `lstat` per file, cheap enough for every use; any
 /// edit, deletion or addition changes a size or a time (the change time cannot be set back
 /// by a user), and only then is the whole tree hashed again.
 struct VerifiedStamp: Equatable {
-  static let header = "kraft verified entry 1"
+  /// Version 2 added each entry's device and inode (`FileRecord`); a stamp of version 1 is
+  /// not believed, so its tree is hashed once more.
+  static let header = "kraft verified entry 2"
 
   var treeHash: String
   /// One line per item below the entry, sorted by path.
@@ -18,8 +21,8 @@ struct VerifiedStamp: Equatable {
     VerifiedStamp(treeHash: treeHash, listing: try listing(of: directory))
   }
 
-  /// Listed through `fileSystem`; the times come from `lstat` itself (`FileStatus` has none,
-  /// and nothing else needs them).
+  /// Listed through `fileSystem`; the records come from `lstat` itself (`FileStatus` has no
+  /// times).
   static func listing(of directory: String, fileSystem: any FileSystem = LocalFileSystem())
     throws -> [String]
   {
@@ -28,23 +31,19 @@ struct VerifiedStamp: Equatable {
     return lines.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
   }
 
-  /// `<path>\t<type and mode> <size> <mtime> <ctime>`; the path first so that sorting lines
-  /// sorts paths (a tab sorts before any character a name normally holds).
+  /// `<path>\t<FileRecord>`; the path first so that sorting lines sorts paths (a tab sorts
+  /// before any character a name normally holds).
   private static func collect(
     _ directory: String, relative: String, fileSystem: any FileSystem, into lines: inout [String]
   ) throws {
     for name in try fileSystem.list(directory) {
       let full = directory + "/" + name
       let path = relative.isEmpty ? name : relative + "/" + name
-      var info = stat()
-      guard lstat(full, &info) == 0 else {
+      guard let record = FileRecord.of(full) else {
         throw FetchError.failed("cannot read '\(full)': \(String(cString: strerror(errno)))")
       }
-      lines.append(
-        "\(path)\t\(String(info.st_mode, radix: 8)) \(info.st_size) "
-          + "\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec) "
-          + "\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)")
-      if (info.st_mode & S_IFMT) == S_IFDIR {
+      lines.append(path + "\t" + record)
+      if FileRecord.isDirectory(record) {
         try collect(full, relative: path, fileSystem: fileSystem, into: &lines)
       }
     }

@@ -29,7 +29,7 @@ import Testing
 
     // Later, they are: the third reading hashes nothing.
     var later = PlaceHashMemo(directory: root + "/places")
-    later.now = { Int(Date().timeIntervalSince1970) + 10 }
+    later.memo.now = { Int(Date().timeIntervalSince1970) + 10 }
     hashed = []
     _ = try later.hashes(of: place, files: files, hash: hash)
     let remembered = try later.hashes(of: place, files: files, hash: hash)

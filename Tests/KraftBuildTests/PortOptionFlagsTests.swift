@@ -175,32 +175,32 @@ extension PortOptionFlagsTests {
     let place = folder + "/include"
     try FileManager.default.createDirectory(atPath: place, withIntermediateDirectories: true)
     try "#if CONFIG_A\n#endif\n".write(toFile: place + "/a.h", atomically: true, encoding: .utf8)
-    let memo = TreeMentionFiles(directory: folder + "/mentions", identities: [:])
-    func records() -> [(file: String, record: String?)] {
-      [(place + "/a.h", PlaceHashMemo.record(place + "/a.h"))]
-    }
+    let files = [place + "/a.h"]
+
     // Just written: its change time is now, so it is not remembered yet.
-    memo.remember(["CONFIG_A"], place: place, records: records())
-    #expect(memo.recalled(place: place, records: records()) == nil)
-    // A memo written for these records (by hand: a real change time cannot be set back)
-    // answers while they stay the same.
-    let text = [
-      TreeMentionFiles.placeHeader, place, "1", place + "/a.h\t" + PlaceHashMemo.record(place + "/a.h")!,
-      "CONFIG_A",
-      "",
-    ].joined(separator: "\n")
-    try FileManager.default.createDirectory(
-      atPath: folder + "/mentions/places", withIntermediateDirectories: true)
-    var hash = SHA256()
-    hash.update(place)
-    try text.write(
-      toFile: folder + "/mentions/places/" + hash.finalizeHex(), atomically: true, encoding: .utf8)
-    #expect(memo.recalled(place: place, records: records()) == ["CONFIG_A"])
-    // An edit changes the record: not believed.
-    try "#if CONFIG_B\n#endif\n".write(toFile: place + "/a.h", atomically: false, encoding: .utf8)
-    #expect(memo.recalled(place: place, records: records()) == nil)
-    // Another file list (an addition): not believed either.
-    #expect(memo.recalled(place: place, records: records() + [(place + "/b.h", "x")]) == nil)
+    let justNow = PlaceMentionFiles(directory: folder + "/mentions/places")
+    let first = justNow.recall(place: place, files: files)
+    #expect(first.names == nil)
+    first.remember(["CONFIG_A"])
+    #expect(justNow.recall(place: place, files: files).names == nil)
+
+    // Later it is, and the memo answers while the file stays the same.
+    var memo = PlaceMentionFiles(directory: folder + "/mentions/places")
+    memo.memo.now = { Int(Date().timeIntervalSince1970) + 10 }
+    memo.recall(place: place, files: files).remember(["CONFIG_A", OptionMentions.everyOption])
+    #expect(memo.recall(place: place, files: files).names == ["CONFIG_A", OptionMentions.everyOption])
+    // Another file list (an addition): not believed.
+    #expect(memo.recall(place: place, files: files + [place + "/b.h"]).names == nil)
+    // An edit changes the record: not believed. (Each edit changes the size too: two writes
+    // within one tick of the file system's clock leave the same times.)
+    try "#if CONFIG_BB\n#endif\n".write(toFile: place + "/a.h", atomically: false, encoding: .utf8)
+    #expect(memo.recall(place: place, files: files).names == nil)
+    // A file changed while it was read (after its record was taken) is not remembered as it
+    // was: the memo holds the record from before, which no longer matches.
+    let pending = memo.recall(place: place, files: files)
+    try "#if CONFIG_CCC\n#endif\n".write(toFile: place + "/a.h", atomically: false, encoding: .utf8)
+    pending.remember(["CONFIG_B"])
+    #expect(memo.recall(place: place, files: files).names == nil)
   }
 }
 

@@ -39,6 +39,8 @@ import Testing
     while !second.read(\.done) && Date() < deadline { usleep(10_000) }
     #expect(second.read(\.done))
     #expect(try libraries.prepare([group]).reused == [group])
+    // Released claims leave no files behind.
+    #expect(try FileManager.default.contentsOfDirectory(atPath: libraries.store.directory + "/claims") == [])
   }
 }
 

@@ -155,13 +155,15 @@ public struct PrebuiltLibraries: Sendable {
   /// store, instead of compiling it too (two test fixtures, or two terminals, building OpenSSL
   /// for one architecture at once did the work twice). Keys are claimed in order, so two
   /// builds each waiting for a key the other holds cannot happen. The claims are released
-  /// by `FileLock`'s unlock (or when the process ends, as `flock` locks are).
+  /// by `FileLock`'s unlock, which removes their files (or when the process ends, as `flock`
+  /// locks are; the next claim of the key removes the file then).
   public func claim(_ groups: [Group], waiting: @escaping (Group) -> Void) throws -> [FileLock] {
     var claims: [FileLock] = []
     var seen: Set<String> = []
     for group in groups.sorted(by: { $0.key < $1.key }) where seen.insert(group.key).inserted {
       claims.append(
-        try FileLock(path: store.directory + "/claims/" + group.key, waiting: { waiting(group) }))
+        try FileLock(
+          path: store.directory + "/claims/" + group.key, waiting: { waiting(group) }, removedOnUnlock: true))
     }
     return claims
   }

@@ -26,14 +26,18 @@ public struct BuildPlanner: Sendable {
   /// Where the option names of ports' trees are remembered (`PortOptionFlags`); nil reads
   /// each tree on every plan.
   public var mentionMemo: TreeMentionMemo?
+  /// Where the option names of other places (the kernel's folders, the compiler's headers)
+  /// are remembered; nil reads them on every plan.
+  public var placeMentionMemo: PlaceMentionMemo?
 
   public init(
     fileSystem: FileSystem, toolchains: @escaping @Sendable (Architecture) throws -> Toolchain,
-    mentionMemo: TreeMentionMemo? = nil
+    mentionMemo: TreeMentionMemo? = nil, placeMentionMemo: PlaceMentionMemo? = nil
   ) {
     self.fileSystem = fileSystem
     self.toolchains = toolchains
     self.mentionMemo = mentionMemo
+    self.placeMentionMemo = placeMentionMemo
   }
 
   /// Resolves each target of `request`, then plans it.
@@ -55,7 +59,9 @@ public struct BuildPlanner: Sendable {
 
   /// The passes over the whole plan: ports' unread option flags out, then what targets share.
   private func finish(_ plan: BuildPlan, _ request: BuildRequest) throws -> BuildPlan {
-    let ported = try PortOptionFlags(fileSystem: fileSystem, memo: mentionMemo).apply(
+    let ported = try PortOptionFlags(
+      fileSystem: fileSystem, memo: mentionMemo, placeMemo: placeMentionMemo
+    ).apply(
       to: plan, sourceRoots: request.sourceRoots)
     return try SharedObjects(fileSystem: fileSystem).apply(to: ported)
   }

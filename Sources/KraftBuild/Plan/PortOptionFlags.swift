@@ -14,16 +14,19 @@ import KraftModel
 /// recipe folder, or the kernel library's folder, whichever holds the source (so a relative
 /// `#include "../x.h"` inside it is covered). A place inside any port's tree counts as that
 /// whole tree, whose names a `TreeMentionMemo` may remember by the tree's verified identity,
-/// so that a large tree (CPython's 5,000 files) is read once, not on every build. The
+/// so that a large tree (CPython's 5,000 files) is read once, not on every build; a
+/// `PlaceMentionMemo` remembers the other places' (the compiler's 16 MB of headers). The
 /// application keeps every flag (its sources are the project's, and its `Makefile.uk` reads
 /// options itself).
 public struct PortOptionFlags {
   public var fileSystem: FileSystem
   public var memo: TreeMentionMemo?
+  public var placeMemo: PlaceMentionMemo?
 
-  public init(fileSystem: FileSystem, memo: TreeMentionMemo?) {
+  public init(fileSystem: FileSystem, memo: TreeMentionMemo?, placeMemo: PlaceMentionMemo? = nil) {
     self.fileSystem = fileSystem
     self.memo = memo
+    self.placeMemo = placeMemo
   }
 
   /// `plan` with each library compile's unread option flags left out. `sourceRoots` are the
@@ -32,7 +35,7 @@ public struct PortOptionFlags {
     var copy = plan
     var places = PlaceMentions(
       fileSystem: fileSystem, outputDirectory: plan.outputDirectory,
-      trees: Array(Set(sourceRoots.values)).map(Self.normalised), memo: memo)
+      trees: Array(Set(sourceRoots.values)).map(Self.normalised), treeMemo: memo, placeMemo: placeMemo)
     for (index, target) in plan.targets.enumerated() {
       let libraries = Dictionary(
         target.resolution.libraries.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -91,14 +94,14 @@ public struct PortOptionFlags {
 public protocol TreeMentionMemo: Sendable {
   func recalled(tree: String) -> Set<String>?
   func remember(_ names: Set<String>, tree: String)
-  /// The names of a place outside every port tree (the kernel's folders, the compiler's
-  /// headers), when remembered with exactly these files and `lstat` records (`records`:
-  /// each file's `PlaceHashMemo.record`, taken before the files were read).
-  func recalled(place: String, records: [(file: String, record: String?)]) -> Set<String>?
-  func remember(_ names: Set<String>, place: String, records: [(file: String, record: String?)])
 }
 
-extension TreeMentionMemo {
-  public func recalled(place: String, records: [(file: String, record: String?)]) -> Set<String>? { nil }
-  public func remember(_ names: Set<String>, place: String, records: [(file: String, record: String?)]) {}
+/// Remembers which option names a place outside every port tree mentions (the kernel's
+/// folders, the compiler's headers) with the exact files it held, believed only while none of
+/// them changed.
+public protocol PlaceMentionMemo: Sendable {
+  /// The names remembered for `place` with exactly `files`, or nil; then `remember`, called
+  /// with the names once the files are read, keeps them for the next plan (what it checks the
+  /// files by is taken now, before they are read).
+  func recall(place: String, files: [String]) -> (names: Set<String>?, remember: (Set<String>) -> Void)
 }

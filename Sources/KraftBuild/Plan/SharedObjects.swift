@@ -136,7 +136,8 @@ private struct MentionScanner {
   private var places: PlaceMentions
 
   init(fileSystem: FileSystem, skipping outputDirectory: String) {
-    places = PlaceMentions(fileSystem: fileSystem, outputDirectory: outputDirectory, trees: [], memo: nil)
+    places = PlaceMentions(
+      fileSystem: fileSystem, outputDirectory: outputDirectory, trees: [], treeMemo: nil, placeMemo: nil)
   }
 
   /// The flags of `differing` whose option no file visible to `step` mentions.

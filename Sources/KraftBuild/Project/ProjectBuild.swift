@@ -77,7 +77,8 @@ public struct ProjectBuild: Sendable {
 
   /// The plan step over resolved targets and fetched ports. `compiler` and `extraCFlags` come
   /// from the command line and win over `x-build`.
-  /// `mentionsDirectory` is where ports' option names are remembered (`TreeMentionFiles`).
+  /// `mentionsDirectory` is where the option names of ports' trees (`TreeMentionFiles`) and
+  /// of other places (`PlaceMentionFiles`, in `places/`) are remembered.
   public func plan(
     _ resolved: ResolvedProject, fetched: FetchedPorts, compiler: String?, extraCFlags: [String],
     mentionsDirectory: String? = nil
@@ -92,7 +93,8 @@ public struct ProjectBuild: Sendable {
       appSources: settings.sources, sourceRoots: fetched.roots)
     let planner = BuildPlanner(
       fileSystem: fileSystem, toolchains: { [toolchains] in try toolchains(chosenCompiler, $0) },
-      mentionMemo: mentionsDirectory.map { TreeMentionFiles(directory: $0, identities: fetched.identities) })
+      mentionMemo: mentionsDirectory.map { TreeMentionFiles(directory: $0, identities: fetched.identities) },
+      placeMentionMemo: mentionsDirectory.map { PlaceMentionFiles(directory: $0 + "/places") })
     return try planner.plan(request, resolved: resolved.targets)
   }
 
