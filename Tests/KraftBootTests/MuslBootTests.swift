@@ -269,6 +269,21 @@ enum MuslTarget: String, CaseIterable, CustomTestStringConvertible, Sendable {
   }
 
   @Test(arguments: MuslTarget.allCases)
+  func readOnlyFileMappingsAreTheInitrdsBytesInPlace(on target: MuslTarget) async throws {
+    let run = try await MuslPrograms.ran("Tests/Images/musl-guest", in: target.programs)
+    expectPassed(
+      [
+        "read /etc/pages.txt whole", "a read-only mapping of a file reads as read() does",
+        "the rest of its last page reads zeros",
+        "read-only mappings of an initrd file are its bytes in place, not copies",
+        "mprotect refuses to make a file's bytes in place writable", "a private writable mapping is a copy",
+        "writing the copy leaves the file as it was", "munmap of mappings in place",
+        "the file reads the same after munmap",
+      ], in: run)
+    #expect(run.status == 0, "\(run.output)")
+  }
+
+  @Test(arguments: MuslTarget.allCases)
   func procSelfExeFdsCmdlineAndMeminfo(on target: MuslTarget) async throws {
     let run = try await MuslPrograms.ran("Tests/Images/musl-guest", in: target.programs)
     expectPassed(

@@ -13,6 +13,7 @@ private struct NewcEntry: Equatable {
   var links: UInt32
   var mtime: UInt32
   var data: [UInt8]
+  var dataOffset: Int
 }
 
 private func readNewc(_ bytes: [UInt8]) throws -> [NewcEntry] {
@@ -33,12 +34,13 @@ private func readNewc(_ bytes: [UInt8]) throws -> [NewcEntry] {
     let fileSize = Int(try field(offset, 6))
     let nameStart = offset + 110
     guard bytes[nameStart + nameSize - 1] == 0 else { throw Malformed(why: "name not terminated") }
-    let name = String(decoding: bytes[nameStart..<(nameStart + nameSize - 1)], as: UTF8.self)
+    let name = String(
+      decoding: bytes[nameStart..<(nameStart + nameSize - 1)].prefix { $0 != 0 }, as: UTF8.self)
     let dataStart = (nameStart + nameSize + 3) & ~3
     let entry = NewcEntry(
       name: name, inode: try field(offset, 0), mode: try field(offset, 1), uid: try field(offset, 2),
       gid: try field(offset, 3), links: try field(offset, 4), mtime: try field(offset, 5),
-      data: Array(bytes[dataStart..<(dataStart + fileSize)]))
+      data: Array(bytes[dataStart..<(dataStart + fileSize)]), dataOffset: dataStart)
     if name == "TRAILER!!!" {
       guard (dataStart + fileSize) == bytes.count else { throw Malformed(why: "bytes after trailer") }
       return entries
@@ -78,6 +80,25 @@ struct CpioWriterTests {
     let entries = try readNewc(bytes)
     #expect(entries.count == 1)
     #expect(entries[0].data == Array("xyz".utf8))
+  }
+
+  static let large = (0..<70_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
+
+  @Test func startsLargeFilesAndWhatFollowsThemOnAPage() throws {
+    let bytes = try CpioWriter().archive([
+      CpioEntry(path: "a", kind: .file, permissions: 0o644, data: [1, 2, 3]),
+      CpioEntry(path: "big", kind: .file, permissions: 0o644, data: Self.large),
+      CpioEntry(path: "c", kind: .file, permissions: 0o644, data: [4]),
+    ])
+    let entries = try readNewc(bytes)
+    #expect(entries.map(\.name) == ["a", "big", "c"])
+    #expect(entries.map(\.data) == [[1, 2, 3], Self.large, [4]])
+    #expect(entries[0].dataOffset == 112)  // a small file is packed as before
+    #expect(entries[1].dataOffset % 4096 == 0)
+    // No other entry's data in the large file's last page: the kernel zeroes the rest of it.
+    let lastPageEnd = (entries[1].dataOffset + Self.large.count + 4095) / 4096 * 4096
+    #expect(entries[2].dataOffset >= lastPageEnd)
+    #expect(entries[2].dataOffset < lastPageEnd + 4)
   }
 
   @Test func sortsByPathNumbersInodesAndZeroesOwners() throws {
@@ -149,7 +170,8 @@ struct CpioWriterTests {
     defer { try? FileManager.default.removeItem(atPath: out) }
     let archive = out + "/../" + UUID().uuidString + ".cpio"
     defer { try? FileManager.default.removeItem(atPath: archive) }
-    try Data(try CpioWriter().archive(sample)).write(to: URL(fileURLWithPath: archive))
+    let big = CpioEntry(path: "etc/big", kind: .file, permissions: 0o644, data: Self.large)
+    try Data(try CpioWriter().archive(sample + [big])).write(to: URL(fileURLWithPath: archive))
 
     let process = Process()
     process.executableURL = URL(fileURLWithPath: cpio)
@@ -160,6 +182,8 @@ struct CpioWriterTests {
     #expect(process.terminationStatus == 0)
     #expect(FileManager.default.contents(atPath: out + "/etc/motd") == Data("hello\n".utf8))
     #expect(FileManager.default.contents(atPath: out + "/bin/tool") == Data([1, 2, 3]))
+    // Its name padded to start its data on a page, the large file reads back whole.
+    #expect(FileManager.default.contents(atPath: out + "/etc/big") == Data(Self.large))
     #expect(try FileManager.default.destinationOfSymbolicLink(atPath: out + "/etc/link") == "motd")
   }
 

@@ -16,6 +16,18 @@
  * same attributes, so a stale TLB entry is harmless here. Early tables are
  * carved from the boot memory map (the allocator does not own RAM yet),
  * later ones come from the page allocator.
+ *
+ * Written pages of the runs posix-mm hands out again are tracked in
+ * software: QEMU 7.2's TCG has no hardware dirty-bit management
+ * (FEAT_HAFDBS). arch_zero_written_pages leaves each page of such a run
+ * zeroed, read-only and marked tracked; the first write to it is a
+ * permission fault that arm64_mmu_write_fault answers by making the page
+ * writable and marking it dirty, and the write is retried. Next time only
+ * the dirty pages (and any not tracked yet) are zeroed. A thread's 35-page
+ * stack run gets one or two pages written: zeroing all 35 was most of a
+ * thread create + join here. Only the CPU writes these runs (no device),
+ * so the faults see every write; a tracked page that goes back to the page
+ * allocator stays tracked and costs one fault on its next first write.
  */
 #include <kraft/alloc.h>
 #include <kraft/arch.h>
@@ -29,6 +41,8 @@
 #define DESC_VALID  (1ULL << 0)
 #define DESC_TABLE  (1ULL << 1)  /* table (levels 1-2) or page (level 3) */
 #define DESC_GUARD  (1ULL << 55) /* software-defined */
+#define DESC_TRACK  (1ULL << 56) /* software: writes tracked (see above) */
+#define DESC_DIRTY  (1ULL << 57) /* software: written since last zeroed */
 #define DESC_ADDR   0x0000fffffffff000ULL
 #define ATTR_NORMAL 0x0060000000000705ULL /* AttrIndx 1, AF, SH, UXN, PXN */
 #define DESC_PXN    (1ULL << 53)
@@ -162,18 +176,73 @@ void arch_guard_page_clear(void *page)
 	}
 }
 
-/* QEMU 7.2's TCG has no hardware dirty-bit management (FEAT_HAFDBS) and this
- * kernel takes no permission faults to emulate it: every page counts as
- * written, so reused memory is zeroed whole. */
+/* Pages of a tracked run that must be zeroed: written since (dirty) or not
+ * tracked yet (writable, so possibly written). */
+static bool needs_zeroing(uint64_t desc)
+{
+	return (desc & (DESC_TRACK | DESC_RO | DESC_DIRTY)) !=
+	       (DESC_TRACK | DESC_RO);
+}
+
+/* More pages than this changed: one flush of the whole TLB instead. */
+#define FLUSH_PAGES_MAX 8
+
 void arch_zero_written_pages(void *base, size_t pages, bool all)
 {
-	(void)all;
-	kmemset(base, 0, pages * ARCH_PAGE_SIZE);
+	uintptr_t va = (uintptr_t)base;
+
+	if (all) {
+		/* A fresh run: zeroed whole and left writable. Tracking
+		 * starts when it is handed out again (a write to each page
+		 * would fault once otherwise, for nothing). */
+		kmemset(base, 0, pages * ARCH_PAGE_SIZE);
+		return;
+	}
+	size_t changed = 0;
+	while (pages) {
+		/* The pages up to the next 2 MiB boundary share a table. */
+		size_t n = (SIZE_2M - (va & (SIZE_2M - 1))) / ARCH_PAGE_SIZE;
+		if (n > pages)
+			n = pages;
+		uint64_t *pte = page_entry(va, true);
+		if (!pte) { /* no table: untracked, so always zeroed */
+			kmemset((void *)va, 0, n * ARCH_PAGE_SIZE);
+		} else {
+			for (size_t i = 0; i < n; i++) {
+				if (!needs_zeroing(pte[i]))
+					continue;
+				uintptr_t page = va + i * ARCH_PAGE_SIZE;
+				kmemset((void *)page, 0, ARCH_PAGE_SIZE);
+				/* Read after the zeroing, which itself may
+				 * have faulted the page writable. */
+				bool was_writable = !(pte[i] & DESC_RO);
+				pte[i] = (pte[i] | DESC_TRACK | DESC_RO) &
+				         ~DESC_DIRTY;
+				if (was_writable && ++changed <= FLUSH_PAGES_MAX)
+					tlb_flush_page(page);
+			}
+		}
+		va += n * ARCH_PAGE_SIZE;
+		pages -= n;
+	}
+	if (changed > FLUSH_PAGES_MAX)
+		tlb_flush_all();
 }
 
 bool arch_page_dirty(const void *page)
 {
-	(void)page;
+	uint64_t *pte = page_entry((uintptr_t)page, false);
+	return !pte || needs_zeroing(*pte);
+}
+
+bool arm64_mmu_write_fault(uintptr_t va)
+{
+	uint64_t *pte = page_entry(va, false);
+	if (!pte || (*pte & (DESC_VALID | DESC_TRACK | DESC_RO)) !=
+	                (DESC_VALID | DESC_TRACK | DESC_RO))
+		return false;
+	*pte = (*pte & ~DESC_RO) | DESC_DIRTY;
+	tlb_flush_page(va);
 	return true;
 }
 

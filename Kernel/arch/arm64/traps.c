@@ -169,6 +169,15 @@ void arm64_trap(struct arm64_regs *regs, enum arm64_vector vector)
 		regs->elr += 4;
 		return;
 	}
+	/* The first write to a clean page of a tracked run (mmu.c): the
+	 * page becomes writable and dirty, and the write runs again. Also
+	 * inside a handler (nested): such a page may have gone back to the
+	 * page allocator and come to the kernel's heap. */
+	if ((vector == ARM64_VEC_SYNC || vector == ARM64_VEC_NESTED) &&
+	    (regs->esr >> 26) == EC_DABT_CUR &&
+	    is_permission_fault(regs->esr) && (regs->esr & ESR_WNR) &&
+	    arm64_mmu_write_fault(regs->far))
+		return;
 
 	if (crashing) /* a fault while reporting one: just stop */
 		kcore_crash();

@@ -4,8 +4,16 @@
  * name padded to 4 bytes, then the data padded to 4 bytes; "TRAILER!!!"
  * ends the archive. Names are relative to "/" ("./" and "/" prefixes are
  * accepted); parents are created on demand so archive order does not
- * matter.
+ * matter. Padding NULs after a name (within its namesize) are allowed:
+ * kraft's writer uses them to start a large file's data on a page.
+ *
+ * Files are read in place (ramfs's new_file_over), and one whose bytes
+ * start on a page can be mapped in place (posix-mm). A mapping shows zeros
+ * after the end of the file up to the end of its last page, so once the
+ * headers that follow such a file have been read, the rest of its last
+ * page is zeroed, unless the next file's bytes start in that page.
  */
+#include <kraft/arch.h>
 #include <kraft/boot.h>
 #include <kraft/initrd.h>
 #include <kraft/kerrno.h>
@@ -121,11 +129,33 @@ static int add_entry(const char *name, uint32_t mode, uint32_t mtime,
 	return err;
 }
 
+static size_t page_round(size_t n)
+{
+	return (n + ARCH_PAGE_SIZE - 1) & ~(size_t)(ARCH_PAGE_SIZE - 1);
+}
+
+/* The end of a file whose bytes start on a page: [end, its page's end) is
+ * zeroed once no later entry needs it (the headers read, and no file's
+ * bytes there). limit: where the next entry's data starts, or the end of
+ * the archive's last page. */
+struct page_tail {
+	char *start;
+	char *end;
+};
+
+static void zero_tail(struct page_tail *t, const char *limit)
+{
+	if (t->start && t->end <= limit)
+		kmemset(t->start, 0, (size_t)(t->end - t->start));
+	t->start = 0;
+}
+
 int initrd_unpack(const void *archive, size_t size)
 {
-	const char *base = archive;
+	char *base = (char *)archive; /* writable: tails are zeroed */
 	size_t off = 0;
 	unsigned files = 0;
+	struct page_tail tail = {0, 0};
 	/* Its share of the boot, for bench/ and docs/python.md (a Python
 	 * image's standard library is most of its initrd). */
 	uint64_t start_ns = ktime_monotonic_ns();
@@ -160,8 +190,22 @@ int initrd_unpack(const void *archive, size_t size)
 			return err;
 		}
 		files++;
+		/* This header is read: the previous file's tail may go. */
+		zero_tail(&tail, base + data_off);
+		char *data = base + data_off;
+		if ((mode & VFS_S_IFMT) == VFS_S_IFREG && filesize &&
+		    !((uintptr_t)data & (ARCH_PAGE_SIZE - 1)))
+			tail = (struct page_tail){
+			    data + filesize,
+			    data + page_round(filesize),
+			};
 		off = pad4(data_off + filesize);
 	}
+	/* After the trailer: the rest of the archive's last page is the
+	 * initrd's too (kboot_add_ram keeps its pages whole from the
+	 * allocator). */
+	zero_tail(&tail, base + size + (page_round((uintptr_t)base + size) -
+	                                ((uintptr_t)base + size)));
 	kinfo("initrd: %u entries (%lu KiB) unpacked at / in %lu us", files,
 	      (unsigned long)(size / 1024),
 	      (unsigned long)((ktime_monotonic_ns() - start_ns) / 1000));

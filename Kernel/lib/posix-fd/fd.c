@@ -160,14 +160,32 @@ static long do_write(struct kfile *f, const void *buf, size_t n, uint64_t *off)
 	return r;
 }
 
-static long sys_read(long fd, long buf, long n, long a3, long a4, long a5)
+/* Reads of f never wait (a file in RAM): read, pread64 and readv of it are
+ * leaf calls, reached from ksyscall with no dispatcher around them; on any
+ * other node (a pipe, a socket, the console) they go through
+ * ksyscall_may_block, as every call that may block does. */
+static int reads_never_wait(const struct kfile *f)
+{
+	return f->vn->ops && f->vn->ops->reads_never_wait;
+}
+
+static long read_at_offset(long fd, long buf, long n, long a3, long a4,
+                           long a5)
 {
 	struct kfile *f = kfd_get((int)fd);
 	if (!f)
 		return -KEBADF;
 	return do_read(f, (void *)buf, (size_t)n, &f->off);
 }
-KSYSCALL_REGISTER(read, sys_read);
+
+static long sys_read(long fd, long buf, long n, long a3, long a4, long a5)
+{
+	struct kfile *f = kfd_get((int)fd);
+	if (f && reads_never_wait(f))
+		return do_read(f, (void *)buf, (size_t)n, &f->off);
+	return ksyscall_may_block(read_at_offset, fd, buf, n, 0, 0);
+}
+KSYSCALL_REGISTER_LEAF(read, sys_read);
 
 static long sys_write(long fd, long buf, long n, long a3, long a4, long a5)
 {
@@ -195,11 +213,20 @@ static long positioned_io(long fd, long buf, long n, long off, int write)
 	             : do_read(f, (void *)buf, (size_t)n, &pos);
 }
 
-static long sys_pread64(long fd, long buf, long n, long off, long a4, long a5)
+static long read_positioned(long fd, long buf, long n, long off, long a4,
+                            long a5)
 {
 	return positioned_io(fd, buf, n, off, 0);
 }
-KSYSCALL_REGISTER(pread64, sys_pread64);
+
+static long sys_pread64(long fd, long buf, long n, long off, long a4, long a5)
+{
+	struct kfile *f = kfd_get((int)fd);
+	if (f && reads_never_wait(f))
+		return positioned_io(fd, buf, n, off, 0);
+	return ksyscall_may_block(read_positioned, fd, buf, n, off, 0);
+}
+KSYSCALL_REGISTER_LEAF(pread64, sys_pread64);
 
 static long sys_pwrite64(long fd, long buf, long n, long off, long a4, long a5)
 {
@@ -247,11 +274,20 @@ static long vector_io(long fd, long iovp, long cnt, int write)
 	return total;
 }
 
-static long sys_readv(long fd, long iov, long cnt, long a3, long a4, long a5)
+static long read_vector(long fd, long iov, long cnt, long a3, long a4, long a5)
 {
 	return vector_io(fd, iov, cnt, 0);
 }
-KSYSCALL_REGISTER(readv, sys_readv);
+
+/* musl's stdio reads through readv (its buffer and the caller's). */
+static long sys_readv(long fd, long iov, long cnt, long a3, long a4, long a5)
+{
+	struct kfile *f = kfd_get((int)fd);
+	if (f && reads_never_wait(f))
+		return vector_io(fd, iov, cnt, 0);
+	return ksyscall_may_block(read_vector, fd, iov, cnt, 0, 0);
+}
+KSYSCALL_REGISTER_LEAF(readv, sys_readv);
 
 static long sys_writev(long fd, long iov, long cnt, long a3, long a4, long a5)
 {

@@ -6,7 +6,8 @@
  * shrinking the tail of a mapping frees those pages at once; unmapping its
  * head or middle only counts the released bytes, and the run is freed when
  * all of it is unmapped (rare for a libc; it holds at most that run until
- * then). Protections are not enforced: mprotect succeeds.
+ * then). Protections are not enforced: mprotect succeeds (but for files
+ * mapped in place, below).
  *
  * Whole runs that are unmapped go to a small cache (at most
  * CONFIG_POSIX_MM_CACHE_PAGES pages), from which a mapping of the same length
@@ -15,8 +16,10 @@
  * fresh run costs a walk of the page allocator's free blocks (tens of
  * microseconds under TCG once RAM is fragmented). A cached run is zeroed
  * again when it is handed out, but only in the pages written since it was
- * last zeroed: the CPU's dirty bits say which (arch_zero_written_pages; x86 has
- * them, arm64 under QEMU 7.2 does not and zeroes all). A thread's 140 KiB
+ * last zeroed: dirty bits say which (arch_zero_written_pages; x86's page
+ * tables have them, arm64 keeps them in software: QEMU 7.2 has no hardware
+ * ones there, so a run's clean pages are read-only and the first write to
+ * each is a fault that marks it). A thread's 140 KiB
  * stack mapping is written only near its top (TLS, the thread structure,
  * a few frames), and zeroing the rest was most of a thread create + join.
  * Runs shorter than TRACK_MIN_PAGES are zeroed whole: mallocng writes
@@ -27,14 +30,23 @@
  * before mmap fails, so /proc/meminfo counts it as available
  * (KALLOC_RECLAIMABLE_REGISTER).
  *
- * A file mapping (read-only, or MAP_PRIVATE) is a run filled from the file
- * with pread at mmap time: with one address space and no page faults there
- * is nothing to share lazily, and a private copy is exactly what
- * MAP_PRIVATE promises (what the file does later is not seen, which POSIX
- * leaves unspecified). The file is reached through the system-call layer
- * (fcntl, pread64), so this library names no file system. A shared mapping
- * that may be written would have to reach the file again: it fails with
- * ENODEV.
+ * A read-only file mapping of bytes that lie in memory for good (an initrd
+ * file, which ramfs reads in place: the node's bytes_in_place) is those
+ * bytes, where they are, when they start on a page: nothing is copied or
+ * allocated, whatever the file's length, and munmap only forgets the
+ * record. The rest of the file's last page must read as zeros, as on Linux:
+ * the initrd zeroes it at boot where no other file's bytes lie (initrd.c),
+ * and it is checked here. kraft's cpio writer starts large files on a page
+ * (CpioWriter). Protections are not enforced, so mprotect refuses to make
+ * such a mapping writable (EACCES) rather than let a write change the file.
+ * Any other file mapping (writable and private, a file written since boot,
+ * bytes not on a page) is a run filled from the file with pread at mmap
+ * time: with one address space and no page faults there is nothing to
+ * share lazily, and a private copy is exactly what MAP_PRIVATE promises
+ * (what the file does later is not seen, which POSIX leaves unspecified).
+ * The copy reads through the system-call layer (fcntl, pread64). A shared
+ * mapping that may be written would have to reach the file again: it fails
+ * with ENODEV.
  *
  * brk grows within one region reserved on first use
  * (CONFIG_POSIX_MM_BRK_ORDER pages, 2^order); past it brk fails the Linux way
@@ -48,7 +60,9 @@
 #include <kraft/arch.h>
 #include <kraft/kerrno.h>
 #include <kraft/kstring.h>
+#include <kraft/posix_fd.h>
 #include <kraft/syscall.h>
+#include <kraft/vfs.h>
 
 #ifndef CONFIG_POSIX_MM_BRK_ORDER
 #define CONFIG_POSIX_MM_BRK_ORDER 4
@@ -79,9 +93,12 @@ struct mapping {
 	size_t len;      /* page-rounded */
 	size_t released; /* bytes unmapped so far */
 	struct mapping *next;
+	bool in_place; /* a file's bytes where they lie: nothing to free */
 };
 
 static struct mapping *mappings;
+/* How many of them are in place (mprotect looks only when some are). */
+static unsigned in_place_count;
 
 static size_t page_round(size_t n)
 {
@@ -171,7 +188,7 @@ static void *map_run(size_t len, bool *cached)
 		kfree(m);
 		return 0;
 	}
-	*m = (struct mapping){(uintptr_t)mem, len, 0, mappings};
+	*m = (struct mapping){(uintptr_t)mem, len, 0, mappings, false};
 	mappings = m;
 	return mem;
 }
@@ -218,13 +235,64 @@ static long file_access_check(long fd, long prot, long flags)
 	return 0;
 }
 
-/* len bytes of fd from offset into a fresh run; past the end of the file
- * the run is zero, as the tail of a mapping's last page is on Linux. */
+/* Whether [p, p + n) holds only zero bytes. */
+static bool all_zero(const char *p, size_t n)
+{
+	for (; n && ((uintptr_t)p & 7); n--)
+		if (*p++)
+			return false;
+	for (; n >= 8; n -= 8, p += 8)
+		if (*(const uint64_t *)p)
+			return false;
+	for (; n; n--)
+		if (*p++)
+			return false;
+	return true;
+}
+
+/* Where [offset, offset + len) of fd's file lies for good, when a read-only
+ * mapping can be those bytes: they start on a page, the mapping ends in the
+ * file's last page, and the rest of that page is zero. NULL otherwise. */
+static const char *bytes_in_place(long fd, size_t len, long offset)
+{
+	struct kfile *f = kfd_get((int)fd);
+	if (!f || !f->vn->ops || !f->vn->ops->bytes_in_place)
+		return 0;
+	const char *bytes = f->vn->ops->bytes_in_place(f->vn);
+	uint64_t size = f->vn->size;
+	uint64_t end = (uint64_t)offset + len; /* len is page-rounded */
+	if (!bytes || ((uintptr_t)bytes & (ARCH_PAGE_SIZE - 1)) ||
+	    end > page_round((size_t)size))
+		return 0;
+	if (end > size && !all_zero(bytes + size, (size_t)(end - size)))
+		return 0;
+	return bytes + offset;
+}
+
+static long map_in_place(const char *bytes, size_t len)
+{
+	struct mapping *m = kmalloc(sizeof(*m));
+	if (!m)
+		return -KENOMEM;
+	*m = (struct mapping){(uintptr_t)bytes, len, 0, mappings, true};
+	mappings = m;
+	in_place_count++;
+	return (long)bytes;
+}
+
+/* len bytes of fd from offset: in place when they lie in memory for good
+ * and the mapping cannot write, else a copy in a fresh run; past the end of
+ * the file the mapping is zero, as the tail of its last page is on Linux. */
 static long map_file(size_t len, long prot, long flags, long fd, long offset)
 {
 	long err = file_access_check(fd, prot, flags);
 	if (err)
 		return err;
+	if (!(prot & PROT_WRITE)) {
+		const char *bytes = bytes_in_place(fd, len, offset);
+		if (bytes)
+			return map_in_place(bytes, len);
+	}
 	bool cached;
 	char *mem = map_run(len, &cached);
 	if (!mem)
@@ -281,14 +349,18 @@ static long sys_munmap(long addr, long length, long a2, long a3, long a4,
 	    (uintptr_t)addr + len == m->base + m->len) {
 		/* The tail: its pages go back now. */
 		size_t keep = pages_of((uintptr_t)addr - m->base);
-		kpage_trim_run((void *)m->base, pages_of(m->len), keep);
+		if (!m->in_place)
+			kpage_trim_run((void *)m->base, pages_of(m->len), keep);
 		m->len -= len;
 	} else {
 		m->released += len;
 	}
 	if (m->released >= m->len) {
 		*link = m->next;
-		run_put((void *)m->base, pages_of(m->len));
+		if (m->in_place)
+			in_place_count--;
+		else
+			run_put((void *)m->base, pages_of(m->len));
 		kfree(m);
 	}
 	return 0;
@@ -305,8 +377,9 @@ static long sys_mremap(long old_addr, long old_len, long new_len, long flags,
 		return -KEINVAL;
 	if (newl < m->len && !m->released) {
 		/* Shrinking in place frees the tail. */
-		kpage_trim_run((void *)m->base, pages_of(m->len),
-		               pages_of(newl));
+		if (!m->in_place)
+			kpage_trim_run((void *)m->base, pages_of(m->len),
+			               pages_of(newl));
 		m->len = newl;
 	}
 	if (newl <= m->len)
@@ -322,12 +395,28 @@ static long sys_mremap(long old_addr, long old_len, long new_len, long flags,
 }
 KSYSCALL_REGISTER(mremap, sys_mremap);
 
+/* Protections are not enforced, so a file's bytes mapped in place must not
+ * become writable: a write would change the file (Linux would give the
+ * private mapping copies of the pages; this kernel has no page faults to
+ * make them). Everything else is accepted and changes nothing. */
+static long sys_mprotect(long addr, long length, long prot, long a3, long a4,
+                         long a5)
+{
+	if (!(prot & PROT_WRITE) || !in_place_count)
+		return 0;
+	uintptr_t start = (uintptr_t)addr, end = start + (size_t)length;
+	for (struct mapping *m = mappings; m; m = m->next)
+		if (m->in_place && start < m->base + m->len && end > m->base)
+			return -KEACCES;
+	return 0;
+}
+KSYSCALL_REGISTER_LEAF(mprotect, sys_mprotect);
+
 static long sys_accept_hint(long a0, long a1, long a2, long a3, long a4,
                             long a5)
 {
-	return 0; /* protections and advice have nothing to act on here */
+	return 0; /* advice has nothing to act on here */
 }
-KSYSCALL_REGISTER_LEAF(mprotect, sys_accept_hint);
 KSYSCALL_REGISTER_LEAF(madvise, sys_accept_hint);
 
 static uintptr_t brk_base, brk_cur;

@@ -7,7 +7,8 @@
  * A file made over bytes that outlive it (the initrd's: new_file_over) reads
  * them in place and copies them into its own buffer when first changed: a
  * Python image's standard library is 12 MB of initrd that boot no longer
- * copies (docs/python.md).
+ * copies (docs/python.md). mmap maps such bytes where they lie
+ * (bytes_in_place) when they start on a page.
  */
 #include <kraft/alloc.h>
 #include <kraft/kerrno.h>
@@ -115,12 +116,21 @@ static void ramfs_destroy(struct vnode *vn)
 	kfree(d);
 }
 
+/* The initrd's bytes while the file is unchanged: they stay where they are
+ * (the initrd is never given back) and a change copies them first. */
+static const void *ramfs_bytes_in_place(struct vnode *vn)
+{
+	return ((struct ramfs_data *)vn->data)->borrowed;
+}
+
 static const struct vnode_ops ramfs_ops = {
     .read = ramfs_read,
     .write = ramfs_write,
     .truncate = ramfs_truncate,
     .poll = ramfs_poll,
     .destroy = ramfs_destroy,
+    .reads_never_wait = 1,
+    .bytes_in_place = ramfs_bytes_in_place,
 };
 
 static struct vnode *ramfs_new_file(uint32_t perm)

@@ -174,6 +174,17 @@ ksyscall_full(long n, long a0, long a1, long a2, long a3, long a4, long a5)
 	return r;
 }
 
+long ksyscall_may_block(ksyscall_fn fn, long a0, long a1, long a2, long a3,
+                        long a4)
+{
+	const volatile unsigned long *count = switch_count;
+	unsigned long before = *count;
+	long r = fn(a0, a1, a2, a3, a4, 0);
+	if (__builtin_expect(*count != before, 0))
+		after_switches();
+	return r;
+}
+
 /* The entry musl calls (as a function: no trap, no register save beyond the
  * C calling convention). A leaf handler is a bounds check, a byte load and a
  * jump away. Both ways out are tail calls, so (built without a leaf frame

@@ -64,7 +64,18 @@ public struct RootfsError: KraftError {
 /// inode numbers count up from 1 in that order, owners are 0, and every mtime is the same
 /// (`SOURCE_DATE_EPOCH` when set, else 0). Two builds of the same folder give the same bytes.
 /// Files are streamed from disk into a `CpioSink`: memory stays bounded whatever their size.
+///
+/// A file of `pageAlignedFileSize` bytes or more starts on a page of the archive, and the entry
+/// after it starts its data on a later page: the kernel reads initrd files where they lie, and
+/// maps such a file's bytes in place (`mmap` without a copy, docs/kernel.md), which needs them on
+/// a page and the rest of their last page free to be zeroed. The padding goes after the entry's
+/// name, as NULs counted in its name size (newc has no other place for it; Linux, GNU cpio and
+/// libarchive read the name up to its first NUL), and costs at most two pages per such file.
 public struct CpioWriter: Sendable {
+  /// Files this large or larger start on a page (above).
+  public static let pageAlignedFileSize = 64 * 1024
+  static let pageSize = 4096
+
   /// Seconds since the epoch stamped on every entry.
   public var mtime: UInt32
 
@@ -87,18 +98,32 @@ public struct CpioWriter: Sendable {
   /// Writes the archive of `entries` to `sink`, reading each file's content as it goes.
   public func write(_ entries: [CpioEntry], to sink: inout some CpioSink) throws {
     let sorted = entries.sorted { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
+    var offset = 0
+    // Where the next entry's data may start at the earliest: past a page-aligned file's last page.
+    var dataFrom = 0
     for (index, entry) in sorted.enumerated() {
-      try appendHeader(
+      let onPage = entry.kind == .file && entry.size >= Self.pageAlignedFileSize
+      let dataStart = try appendHeader(
         name: entry.path, inode: UInt32(index + 1), mode: Self.typeBits(entry.kind) | entry.permissions,
-        links: entry.kind == .directory ? 2 : 1, time: mtime, size: entry.size, to: &sink)
+        links: entry.kind == .directory ? 2 : 1, time: mtime, size: entry.size, at: offset,
+        dataFrom: dataFrom, onPage: onPage, to: &sink)
       if let source = entry.sourceFile {
         try FileStream.copy(source, expectedSize: entry.size, to: &sink)
       } else {
         try entry.data.withUnsafeBytes { try sink.write($0) }
       }
       try Self.pad(entry.size, &sink)
+      offset = Self.roundUp(dataStart + entry.size, 4)
+      dataFrom = onPage ? Self.roundUp(dataStart + entry.size, Self.pageSize) : 0
     }
-    try appendHeader(name: "TRAILER!!!", inode: 0, mode: 0, links: 1, time: 0, size: 0, to: &sink)
+    try appendHeader(
+      name: "TRAILER!!!", inode: 0, mode: 0, links: 1, time: 0, size: 0, at: offset, dataFrom: 0,
+      onPage: false,
+      to: &sink)
+  }
+
+  private static func roundUp(_ value: Int, _ unit: Int) -> Int {
+    (value + unit - 1) / unit * unit
   }
 
   static func typeBits(_ kind: CpioEntry.Kind) -> UInt32 {
@@ -109,15 +134,24 @@ public struct CpioWriter: Sendable {
     }
   }
 
+  /// Writes the header at archive offset `offset` and returns where the entry's data starts:
+  /// right after the name (aligned to 4, as newc requires), or later when the data must start
+  /// on a page (`onPage`) or no earlier than `dataFrom`, the name then padded with NULs.
+  @discardableResult
   private func appendHeader(
     name: String, inode: UInt32, mode: UInt32, links: UInt32, time: UInt32, size: Int,
-    to sink: inout some CpioSink
-  ) throws {
+    at offset: Int, dataFrom: Int, onPage: Bool, to sink: inout some CpioSink
+  ) throws -> Int {
     guard size <= Int(UInt32.max) else {
       throw RootfsError(
         message: "'\(name)' in the rootfs is \(size) bytes; a newc archive holds files up to 4 GiB")
     }
-    let nameBytes = Array(name.utf8) + [0]
+    var nameBytes = Array(name.utf8) + [0]
+    let packed = Self.roundUp(offset + 110 + nameBytes.count, 4)
+    let dataStart = max(onPage ? Self.roundUp(packed, Self.pageSize) : packed, dataFrom)
+    if dataStart > packed {  // the NULs count in the name's size, so the data starts right after
+      nameBytes += [UInt8](repeating: 0, count: dataStart - offset - 110 - nameBytes.count)
+    }
     let fields: [UInt32] = [
       inode, mode, 0, 0, links, time, UInt32(size), 0, 0, 0, 0, UInt32(nameBytes.count), 0,
     ]
@@ -127,6 +161,7 @@ public struct CpioWriter: Sendable {
     // newc aligns the name (after the 110-byte header) and the data to 4 bytes.
     while header.count % 4 != 0 { header.append(0) }
     try header.withUnsafeBytes { try sink.write($0) }
+    return dataStart
   }
 
   private static func hex8(_ value: UInt32) -> String {

@@ -62,7 +62,9 @@ public enum InitrdDifference {
       let nameStart = offset + 110
       let dataStart = align(nameStart + nameSize)
       guard dataStart + size <= bytes.count else { return nil }
-      let name = String(decoding: bytes[nameStart..<nameStart + nameSize - 1], as: UTF8.self)
+      // Up to the first NUL: kraft's writer pads some names to start their data on a page.
+      let name = String(
+        decoding: bytes[nameStart..<nameStart + nameSize - 1].prefix { $0 != 0 }, as: UTF8.self)
       if name == "TRAILER!!!" { return result }
       result.append(
         Member(

@@ -18,6 +18,13 @@
  * as empty, /dev/zero reads zeros and /dev/urandom reads bytes that are not
  * all the same.
  *
+ * Mapped files: /etc/pages.txt (over 64 KiB, so kraft starts its bytes on a
+ * page of the initrd) maps read-only where the initrd holds it: two such
+ * mappings are the same bytes, read as read() does, and the rest of the
+ * last page reads zeros; mprotect will not make them writable (a write
+ * would change the file). A private writable mapping is a copy: written,
+ * it leaves the file as it was.
+ *
  * /proc: readlink("/proc/self/exe") is "/" + argv[0]; /proc/self/fd lists
  * a file opened here, its link reads as the file's path (a pipe's as
  * pipe:[N]) and is gone once the file is closed; /proc/self/cmdline is
@@ -181,6 +188,56 @@ static void file_checks(void)
 	close(fd);
 }
 
+#define PAGES_FILE "/etc/pages.txt"
+
+static void mapped_file_checks(void)
+{
+	static char contents[128 * 1024];
+	int fd = open(PAGES_FILE, O_RDONLY);
+	ssize_t size = fd >= 0 ? read(fd, contents, sizeof contents) : -1;
+	check(size > 64 * 1024 && size < (ssize_t)sizeof contents,
+	      "read " PAGES_FILE " whole");
+	if (size <= 0)
+		return;
+	size_t pages = ((size_t)size + 4095) & ~(size_t)4095;
+	char *one = mmap(0, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0);
+	char *two = mmap(0, (size_t)size, PROT_READ, MAP_SHARED, fd, 0);
+	check(one != MAP_FAILED && two != MAP_FAILED &&
+	          !memcmp(one, contents, (size_t)size),
+	      "a read-only mapping of a file reads as read() does");
+	if (one == MAP_FAILED || two == MAP_FAILED)
+		return;
+	int zeros = 1;
+	for (size_t i = (size_t)size; i < pages; i++)
+		zeros &= one[i] == 0;
+	check(zeros, "the rest of its last page reads zeros");
+	check(one == two, "read-only mappings of an initrd file are its bytes "
+	                  "in place, not copies");
+	errno = 0;
+	check(mprotect(one, pages, PROT_READ | PROT_WRITE) < 0 &&
+	          errno == EACCES,
+	      "mprotect refuses to make a file's bytes in place writable");
+
+	char *copy =
+	    mmap(0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 4096);
+	check(copy != MAP_FAILED && copy != one + 4096 &&
+	          !memcmp(copy, contents + 4096, 8192),
+	      "a private writable mapping is a copy");
+	char byte = 0;
+	if (copy != MAP_FAILED) {
+		copy[0] ^= 0x7f;
+		check(pread(fd, &byte, 1, 4096) == 1 && byte == contents[4096] &&
+		          one[4096] == contents[4096],
+		      "writing the copy leaves the file as it was");
+		munmap(copy, 8192);
+	}
+	check(munmap(one, (size_t)size) == 0 && munmap(two, (size_t)size) == 0,
+	      "munmap of mappings in place");
+	check(pread(fd, &byte, 1, size - 1) == 1 && byte == contents[size - 1],
+	      "the file reads the same after munmap");
+	close(fd);
+}
+
 /* readlink of path as a string ("" on failure). */
 static const char *link_of(const char *path)
 {
@@ -284,6 +341,7 @@ int main(int argc, char **argv)
 	}
 	memory_checks((size_t)atoi(argv[1]));
 	file_checks();
+	mapped_file_checks();
 	proc_checks(argc, argv);
 	if (failures)
 		return 1;

@@ -37,6 +37,9 @@ void arm64_trap(struct arm64_regs *regs, enum arm64_vector vector);
 void arm64_mmu_init(struct kboot_info *info);
 bool arm64_mmu_is_mapped(uintptr_t va);
 bool arm64_mmu_is_guard(uintptr_t va);
+/* A write faulted on va: true when va is a clean tracked page (mmu.c), now
+ * writable and dirty, so the write can be retried. */
+bool arm64_mmu_write_fault(uintptr_t va);
 
 /* Generic timer (time.c): calibration, and its interrupt. */
 void arm64_timer_init(void);

@@ -82,7 +82,10 @@ void arch_guard_page_clear(void *page);
  * [base, base + pages * ARCH_PAGE_SIZE) that the CPU may have written since
  * the last call covering them (every page when all is set, where the CPU
  * keeps no dirty bits, or where no 4 KiB entry could be had), and leaves them
- * clean. arch_page_dirty says whether page may have been written since.
+ * clean (on arm64, tracking starts at the first call without all: its
+ * dirty bits are software ones, and a tracked page costs a fault at its
+ * first write). arch_page_dirty says whether page may have been written
+ * since.
  * Writes by devices (DMA) are not seen: only CPU-written memory may use this.
  */
 void arch_zero_written_pages(void *base, size_t pages, bool all);

@@ -123,6 +123,16 @@ struct ksyscall_entry {
 	        ".set ksyscall_leaf_" #name ", " #fn)
 #endif
 
+/*
+ * For a leaf handler some of whose calls may block after all (read(2) of a
+ * pipe, where a read of a file in RAM never waits): runs fn(a0, ..., a4) as
+ * a full call would, restoring the calling thread's state afterwards when
+ * threads switched meanwhile. The common case stays a leaf (no dispatcher
+ * around it); the rare one pays what every blocking call pays.
+ */
+long ksyscall_may_block(ksyscall_fn fn, long a0, long a1, long a2, long a3,
+                        long a4);
+
 /* The entry point the libc calls instead of trapping. */
 long ksyscall(long n, long a0, long a1, long a2, long a3, long a4, long a5);
 

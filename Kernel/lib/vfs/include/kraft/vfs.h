@@ -73,6 +73,14 @@ struct vnode_ops {
 	 * piece. Without it writev writes piece by piece. */
 	long (*writev)(struct vnode *vn, const struct vfs_iovec *iov, int n,
 	               uint64_t off, int nonblock);
+	/* Non-zero when read never blocks, sleeps or switches threads (a file
+	 * in RAM): read, pread64 and readv of such a node then run as leaf
+	 * system calls (kraft/syscall.h), without the dispatcher around them. */
+	int reads_never_wait;
+	/* Optional: the file's bytes where they lie for as long as the system
+	 * runs and never change (an initrd file read in place), or NULL. mmap
+	 * maps such bytes where they are instead of copying them. */
+	const void *(*bytes_in_place)(struct vnode *vn);
 };
 
 struct vdirent {
