@@ -255,6 +255,24 @@ uint64_t arch_monotonic_ns(void)
 	return arch_counter_ns(rdtsc());
 }
 
+/*
+ * When the PIT's pending interrupt is due (monotonic ns); armed is false
+ * once it has come. Each programming of the PIT is three port writes, and
+ * under QEMU each one takes its global lock and the last one moves a host
+ * timer (waking QEMU's main loop): a server idling between requests, whose
+ * poll slice (posix-fd) asks for a deadline a little later each time,
+ * would pay that on every idle. An interrupt already due no later than the
+ * new deadline is kept instead: every caller rechecks its deadline after
+ * waking, so waking early only costs one more arming.
+ */
+static uint64_t armed_due_ns;
+static bool armed;
+
+void x86_pit_irq(void)
+{
+	armed = false;
+}
+
 void arch_timer_arm(uint64_t deadline_ns)
 {
 	uint64_t now = arch_monotonic_ns();
@@ -263,10 +281,14 @@ void arch_timer_arm(uint64_t deadline_ns)
 
 	if (count > PIT_MAX)
 		count = PIT_MAX;
+	if (armed && armed_due_ns <= deadline_ns && armed_due_ns > now)
+		return;
 	/* Channel 0, lobyte/hibyte, mode 0: one interrupt at terminal count. */
 	outb(PIT_CMD, 0x30);
 	outb(PIT_CH0, count & 0xff);
 	outb(PIT_CH0, count >> 8);
+	armed_due_ns = now + count * NS_PER_SEC / PIT_HZ;
+	armed = true;
 }
 
 void arch_irq_window(void)

@@ -116,6 +116,8 @@ void x86_trap(struct x86_regs *regs)
 		unsigned irq = (unsigned)regs->vector - X86_IRQ_BASE;
 		if (irq)
 			kirq_dispatch(irq);
+		else
+			x86_pit_irq();
 		x86_pic_eoi(irq);
 		return;
 	}

@@ -70,7 +70,9 @@ static int console_poll(struct vnode *vn)
 {
 	if (lookahead < 0)
 		lookahead = plat_console_getc();
-	return VFS_POLLOUT | (lookahead >= 0 ? VFS_POLLIN : 0);
+	/* Input is only ever polled: nothing notifies when a byte comes. */
+	return VFS_POLLOUT |
+	       (lookahead >= 0 ? VFS_POLLIN : VFS_POLL_UNNOTIFIED);
 }
 
 static int console_ioctl(struct vnode *vn, unsigned long request, void *arg)

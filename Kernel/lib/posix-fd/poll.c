@@ -2,9 +2,12 @@
  * poll and ppoll, and the waiting that select and epoll share
  * (kfd_wait_ready). Nodes report readiness through their poll hook. A waiting
  * poll rechecks after every readiness notification (sockets, pipes: see
- * kfd_ready_wait) and at least every POLL_SLICE_NS, for nodes that signal
- * nothing (console input is only ever polled). Regular files and devices
- * are always ready.
+ * kfd_ready_wait), and every POLL_SLICE_NS only while a node it polled
+ * said that it signals nothing (VFS_POLL_UNNOTIFIED: console input is only
+ * ever polled). Sockets, pipes and eventfds notify, so a server waiting on
+ * them sleeps until a notification or its own timeout: no timer is armed
+ * every millisecond, nor reprogrammed on every idle between two requests.
+ * Regular files and devices are always ready.
  */
 #include <kraft/irq.h>
 #include <kraft/kerrno.h>
@@ -38,14 +41,22 @@ int kfd_timeout_ns(const void *tsp, int64_t *timeout_ns)
 	return 0;
 }
 
+/* Set by kfd_readiness when a node polled since kfd_wait_ready's last
+ * check signals nothing; threads are cooperative, so no other waiter's
+ * check runs in between. */
+static bool polled_unnotified;
+
 int kfd_readiness(int fd)
 {
 	struct kfile *f = kfd_get(fd);
 	if (!f)
 		return -KEBADF;
-	if (f->vn->ops && f->vn->ops->poll)
-		return f->vn->ops->poll(f->vn);
-	return VFS_POLLIN | VFS_POLLOUT;
+	if (!f->vn->ops || !f->vn->ops->poll)
+		return VFS_POLLIN | VFS_POLLOUT;
+	int r = f->vn->ops->poll(f->vn);
+	if (r & VFS_POLL_UNNOTIFIED)
+		polled_unnotified = true;
+	return r & ~VFS_POLL_UNNOTIFIED;
 }
 
 long kfd_wait_ready(long (*check)(void *), void *ctx, int64_t timeout_ns)
@@ -57,16 +68,18 @@ long kfd_wait_ready(long (*check)(void *), void *ctx, int64_t timeout_ns)
 	 * with one notification, and received frames are taken in. */
 	kirq_run_deferred();
 	for (;;) {
+		polled_unnotified = false;
 		long ready = check(ctx);
 		if (ready || timeout_ns == 0)
 			return ready;
 		uint64_t now = ktime_monotonic_ns();
 		if (timeout_ns > 0 && now >= deadline)
 			return 0;
-		uint64_t slice = POLL_SLICE_NS;
-		if (timeout_ns > 0 && deadline - now < slice)
-			slice = deadline - now;
-		kfd_ready_wait(now + slice);
+		uint64_t wake = timeout_ns > 0 ? deadline : KFD_WAIT_FOREVER;
+		if (polled_unnotified && (wake == KFD_WAIT_FOREVER ||
+		                          wake - now > POLL_SLICE_NS))
+			wake = now + POLL_SLICE_NS;
+		kfd_ready_wait(wake);
 	}
 }
 

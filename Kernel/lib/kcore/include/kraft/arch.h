@@ -57,7 +57,9 @@ uint64_t arch_wall_clock_at_boot_ns(void);
 /*
  * Asks for a timer interrupt at monotonic time deadline_ns (or soon after);
  * it only wakes arch_cpu_idle, handlers are not called. Replaces any earlier
- * request.
+ * request, except that a pending one due no later than deadline_ns may be
+ * kept (x86: reprogramming the PIT is costly): callers recheck their
+ * deadline after every wake-up.
  */
 void arch_timer_arm(uint64_t deadline_ns);
 

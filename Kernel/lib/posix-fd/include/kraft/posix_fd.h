@@ -75,8 +75,9 @@ int kfd_timeout_ns(const void *tsp, int64_t *timeout_ns);
  * ready), or -EBADF. */
 int kfd_readiness(int fd);
 /* Calls check(ctx) until it answers non-zero (that answer is returned),
- * again after every notification and at least every millisecond, for at
- * most timeout_ns (-1: no limit; 0: once); 0 when the time ran out. */
+ * again after every notification (and every millisecond while a node it
+ * polled signals nothing: VFS_POLL_UNNOTIFIED), for at most timeout_ns
+ * (-1: no limit; 0: once); 0 when the time ran out. */
 long kfd_wait_ready(long (*check)(void *ctx), void *ctx, int64_t timeout_ns);
 
 #endif /* KRAFT_POSIX_FD_H */

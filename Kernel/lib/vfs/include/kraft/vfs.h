@@ -39,6 +39,10 @@
 #define VFS_POLLOUT 0x004
 #define VFS_POLLERR 0x008
 #define VFS_POLLHUP 0x010
+/* Not an event: a poll hook adds it to say that the node's readiness may
+ * change without a readiness notification (kfd_ready_notify), so a waiter
+ * must poll it again after a while (console input). Never reported. */
+#define VFS_POLL_UNNOTIFIED 0x40000000
 
 struct vnode;
 
