@@ -27,6 +27,10 @@ extension ProjectTemplate {
               kconfig:
                 # Redis keeps a 512 KiB table on main's stack when it saves (LZF).
                 CONFIG_MUSL_MAIN_STACK_KIB: 1024
+                # musl's oldmalloc: every request allocates and frees; mallocng took about
+                # 19% of a request's instructions, oldmalloc two thirds of that, for the
+                # same memory floor (docs/redis.md, "What a request costs inside the guest").
+                CONFIG_LIBMUSL_OLDMALLOC: 'y'
             lwip:
               version: 2.1.3+dfsg1
               kconfig:
