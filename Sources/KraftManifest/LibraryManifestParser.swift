@@ -7,7 +7,7 @@ public struct LibraryManifestParser: Sendable {
   public static let topLevelKeys = [
     "name", "description", "kind", "architectures", "platforms", "requires", "provides",
     "exports", "default-for", "implies", "sources", "includes", "cflags", "global-cflags", "ldflags",
-    "linker-scripts", "image-format", "options", "program", "rootfs",
+    "linker-scripts", "image-format", "options", "program", "rootfs", "hosted",
   ]
   static let fileKeys = ["path", "if", "architectures", "platforms", "from"]
   static let flagKeys = ["flag", "architectures"]
@@ -67,6 +67,7 @@ public struct LibraryManifestParser: Sendable {
     manifest.cflags = try flags(map.optional("cflags"), key: "cflags")
     manifest.globalCflags = try map.optionalStrings("global-cflags", allowSingle: true) ?? []
     manifest.ldflags = try map.optionalStrings("ldflags", allowSingle: true) ?? []
+    manifest.hosted = try map.optionalBool("hosted") ?? false
     // A port's `prepare:` is the fetch layer's; only the list of sources it makes is the build's.
     if extraKeys.contains("prepare"), let prepare = try map.optionalMapping("prepare") {
       manifest.sourcesList = try prepare.optionalString("sources-list")

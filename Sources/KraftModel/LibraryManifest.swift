@@ -49,6 +49,11 @@ public struct LibraryManifest: Hashable, Sendable, Codable {
   /// A folder (`rootfs:`) merged into the image's root file system, under the project's own
   /// `rootfs:` (whose files win): a port's run-time files, like CPython's standard library.
   public var rootfs: LibraryFile?
+  /// Whether the library's sources are compiled as hosted C (`hosted: true`): without the
+  /// kernel's `-ffreestanding -fno-builtin`, so the compiler may treat `memcpy`, `strlen`,
+  /// `sqrt` and their kin as the C library's and inline them. Only for code above a libc
+  /// (CPython); never for the code defining those functions.
+  public var hosted = false
   public var location: SourceLocation?
 
   public init(

@@ -9,10 +9,15 @@ import KraftModel
 /// it plans just as well over an `InMemoryFileSystem`.
 public struct BuildPlanner: Sendable {
   /// The kernel's base flags (docs/library-manifest.md, "Compilation").
-  public static let baseCFlags = [
-    "-ffreestanding", "-fno-builtin", "-nostdlib", "-fno-pic", "-fno-stack-protector",
-    "-ffunction-sections", "-fdata-sections", "-O2", "-g",
-  ]
+  public static let baseCFlags =
+    freestandingCFlags + [
+      "-nostdlib", "-fno-pic", "-fno-stack-protector", "-ffunction-sections", "-fdata-sections",
+      "-O2", "-g",
+    ]
+  /// The base flags a `hosted: true` library goes without: they forbid the compiler to assume
+  /// what `memcpy`, `strlen` or `sqrt` do, which code implementing them needs and code above a
+  /// libc (CPython) pays for in calls it could inline.
+  public static let freestandingCFlags = ["-ffreestanding", "-fno-builtin"]
   /// The C dialect of kernel libraries and ports; a library's own `cflags` may name another
   /// (musl's `-std=c99`), which wins because they come after it.
   public static let libraryDialect = "-std=c11"
