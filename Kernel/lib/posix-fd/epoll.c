@@ -36,6 +36,7 @@ __attribute__((packed))
 struct interest {
 	int fd;
 	struct kfile *file; /* what fd named when it was added */
+	uint64_t serial;    /* and its serial: a new file may reuse the address */
 	uint32_t events;
 	uint64_t data;
 	int last;     /* readiness at the last report (EPOLLET) */
@@ -46,6 +47,15 @@ struct interest {
 struct epoll {
 	struct interest *list;
 };
+
+/* Whether the interest's fd still names the open file it was added for. A
+ * closed fd's interest stays until found stale here; by then the fd and even
+ * the freed kfile's address may belong to a new open file (nginx: a client
+ * leaves, the next one is accepted on the same fd), which is not the same. */
+static int names_its_file(const struct interest *i, const struct kfile *f)
+{
+	return f && f == i->file && f->serial == i->serial;
+}
 
 static void drop(struct epoll *ep, struct interest **link)
 {
@@ -81,7 +91,7 @@ static long scan(void *ctx)
 	int n = 0;
 	for (struct interest **l = &c->ep->list; *l && n < c->max;) {
 		struct interest *i = *l;
-		if (kfd_get(i->fd) != i->file) {
+		if (!names_its_file(i, kfd_get(i->fd))) {
 			drop(c->ep, l);
 			continue;
 		}
@@ -161,7 +171,7 @@ static long sys_epoll_ctl(long epfd, long op, long fd, long eventp, long a4,
 	const struct epoll_event_linux *e =
 	    (const struct epoll_event_linux *)eventp;
 	struct interest **l = &ep->list;
-	while (*l && !((*l)->fd == fd && (*l)->file == f))
+	while (*l && !((*l)->fd == fd && names_its_file(*l, f)))
 		l = &(*l)->next;
 	switch (op) {
 	case EPOLL_CTL_ADD:
@@ -170,8 +180,12 @@ static long sys_epoll_ctl(long epfd, long op, long fd, long eventp, long a4,
 		struct interest *i = kcalloc(1, sizeof(*i));
 		if (!i)
 			return -KENOMEM;
-		*i = (struct interest){(int)fd, f, e->events, e->data,
-		                       0,       0, ep->list};
+		*i = (struct interest){.fd = (int)fd,
+		                       .file = f,
+		                       .serial = f->serial,
+		                       .events = e->events,
+		                       .data = e->data,
+		                       .next = ep->list};
 		ep->list = i;
 		return 0;
 	case EPOLL_CTL_MOD:

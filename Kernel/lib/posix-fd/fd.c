@@ -55,9 +55,11 @@ struct kfile *kfile_new(struct vnode *vn, int flags)
 	struct kfile *f = kcalloc(1, sizeof(*f));
 	if (!f)
 		return 0;
+	static uint64_t serials;
 	f->vn = vn;
 	f->flags = flags & ~KO_CLOEXEC;
 	f->refs = 1;
+	f->serial = ++serials;
 	vn->opens++;
 	return f;
 }

@@ -39,6 +39,9 @@ struct kfile {
 	uint64_t off;
 	int flags;
 	int refs;
+	/* Never the same for two open files, even when the second sits where
+	 * the first was freed: what epoll tells a reused fd apart by. */
+	uint64_t serial;
 };
 
 /* A new open file on vn (counted in vn->opens); NULL when out of memory. */
