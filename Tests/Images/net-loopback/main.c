@@ -356,6 +356,20 @@ static void check_epoll(void)
 	CHECK(read(ev, &value, 8) < 0 && errno == EAGAIN, "epoll",
 	      "empty eventfd read");
 	CHECK(!epoll_ctl(ep, EPOLL_CTL_DEL, s, 0), "epoll", "ctl del");
+	/* A descriptor closed while in the set, then a new file on the same fd
+	 * (nginx's next client): the new file is not the closed one's interest,
+	 * even where its record reuses the freed one's memory. */
+	int gone = eventfd(0, EFD_NONBLOCK);
+	CHECK(gone >= 0 && !epoll_ctl(ep, EPOLL_CTL_ADD, gone, &e), "epoll",
+	      "ctl add of a file to close");
+	close(gone);
+	int reused = eventfd(0, EFD_NONBLOCK);
+	CHECK(reused == gone, "epoll", "fd %d not reused (%d)", gone, reused);
+	CHECK(!epoll_ctl(ep, EPOLL_CTL_ADD, reused, &e), "epoll",
+	      "ctl add on a reused fd: %s", strerror(errno));
+	CHECK(epoll_wait(ep, got, 4, 0) == 0, "epoll",
+	      "the closed file's interest reported");
+	close(reused);
 	close(ev);
 	close(ep);
 	close(c);
