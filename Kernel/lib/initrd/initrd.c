@@ -129,11 +129,6 @@ static int add_entry(const char *name, uint32_t mode, uint32_t mtime,
 	return err;
 }
 
-static size_t page_round(size_t n)
-{
-	return (n + ARCH_PAGE_SIZE - 1) & ~(size_t)(ARCH_PAGE_SIZE - 1);
-}
-
 /* The end of a file whose bytes start on a page: [end, its page's end) is
  * zeroed once no later entry needs it (the headers read, and no file's
  * bytes there). limit: where the next entry's data starts, or the end of
@@ -197,15 +192,14 @@ int initrd_unpack(const void *archive, size_t size)
 		    !((uintptr_t)data & (ARCH_PAGE_SIZE - 1)))
 			tail = (struct page_tail){
 			    data + filesize,
-			    data + page_round(filesize),
+			    data + arch_page_round(filesize),
 			};
 		off = pad4(data_off + filesize);
 	}
 	/* After the trailer: the rest of the archive's last page is the
 	 * initrd's too (kboot_add_ram keeps its pages whole from the
 	 * allocator). */
-	zero_tail(&tail, base + size + (page_round((uintptr_t)base + size) -
-	                                ((uintptr_t)base + size)));
+	zero_tail(&tail, (char *)arch_page_round((uintptr_t)base + size));
 	kinfo("initrd: %u entries (%lu KiB) unpacked at / in %lu us", files,
 	      (unsigned long)(size / 1024),
 	      (unsigned long)((ktime_monotonic_ns() - start_ns) / 1000));

@@ -100,11 +100,6 @@ static struct mapping *mappings;
 /* How many of them are in place (mprotect looks only when some are). */
 static unsigned in_place_count;
 
-static size_t page_round(size_t n)
-{
-	return (n + ARCH_PAGE_SIZE - 1) & ~(ARCH_PAGE_SIZE - 1);
-}
-
 static struct mapping *find(uintptr_t addr, struct mapping ***link)
 {
 	for (struct mapping **l = &mappings; *l; l = &(*l)->next)
@@ -262,7 +257,7 @@ static const char *bytes_in_place(long fd, size_t len, long offset)
 	uint64_t size = f->vn->size;
 	uint64_t end = (uint64_t)offset + len; /* len is page-rounded */
 	if (!bytes || ((uintptr_t)bytes & (ARCH_PAGE_SIZE - 1)) ||
-	    end > page_round((size_t)size))
+	    end > arch_page_round((size_t)size))
 		return 0;
 	if (end > size && !all_zero(bytes + size, (size_t)(end - size)))
 		return 0;
@@ -324,9 +319,9 @@ static long sys_mmap(long addr, long length, long prot, long flags, long fd,
 	if (flags & MAP_FIXED)
 		return -KENOMEM; /* no address space to place it in */
 	if (!(flags & MAP_ANONYMOUS))
-		return map_file(page_round((size_t)length), prot, flags, fd,
+		return map_file(arch_page_round((size_t)length), prot, flags, fd,
 		                offset);
-	return map_anonymous(page_round((size_t)length));
+	return map_anonymous(arch_page_round((size_t)length));
 }
 /* A leaf: a file mapping blocks, if at all, in the pread64 it makes through
  * ksyscall. */
@@ -342,7 +337,7 @@ static long sys_munmap(long addr, long length, long a2, long a3, long a4,
 	m = find((uintptr_t)addr, &link);
 	if (!m)
 		return 0; /* Linux: unmapping nothing is not an error */
-	size_t len = page_round((size_t)length);
+	size_t len = arch_page_round((size_t)length);
 	if ((uintptr_t)addr + len > m->base + m->len)
 		len = m->base + m->len - (uintptr_t)addr;
 	if ((uintptr_t)addr > m->base &&
@@ -371,7 +366,7 @@ static long sys_mremap(long old_addr, long old_len, long new_len, long flags,
                        long new_addr, long a5)
 {
 	struct mapping *m = find((uintptr_t)old_addr, 0);
-	size_t newl = page_round((size_t)new_len);
+	size_t newl = arch_page_round((size_t)new_len);
 
 	if (!m || m->base != (uintptr_t)old_addr || new_len <= 0)
 		return -KEINVAL;

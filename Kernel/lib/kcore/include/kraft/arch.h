@@ -12,6 +12,12 @@
 
 #define ARCH_PAGE_SIZE 4096UL
 
+/* n rounded up to a whole number of pages. */
+static inline size_t arch_page_round(size_t n)
+{
+	return (n + ARCH_PAGE_SIZE - 1) & ~(ARCH_PAGE_SIZE - 1);
+}
+
 /* Interrupt controllers and clocks; called once the allocator works. */
 void arch_init_late(void);
 
