@@ -83,7 +83,7 @@ public enum ExportCheck {
     var table = Substring(map)
     if map.hasPrefix(title) {
       table = table.dropFirst(title.count)
-    } else if let found = map.range(of: "\n" + title) {
+    } else if let found = map.byteRange(of: "\n" + title) {
       table = map[found.upperBound...]
     } else {
       return []

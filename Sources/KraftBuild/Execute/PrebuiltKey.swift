@@ -121,10 +121,10 @@ public struct PrebuiltKey: Sendable {
   /// `/a/b` never matches inside `/a/bc`) replaced by its name.
   static func normalised(_ word: String, _ names: [(folder: String, name: String)]) -> String {
     var result = word
-    for (folder, name) in names where !folder.isEmpty && result.contains(folder) {
+    for (folder, name) in names where !folder.isEmpty && result.byteRange(of: folder) != nil {
       var out = ""
       var rest = Substring(result)
-      while let range = rest.range(of: folder) {
+      while let range = rest.byteRange(of: folder) {
         let after = rest[range.upperBound...].first
         out += rest[..<range.lowerBound]
         out += (after == nil || after == "/" || after == "=") ? name : folder

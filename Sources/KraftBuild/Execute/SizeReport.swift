@@ -55,16 +55,17 @@ public struct SizeReport: Hashable, Sendable {
           decoding: UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd]), as: UTF8.self)
         // Fields are joined by one blank, as a split and join would.
         let name =
-          raw.contains("  ") ? raw.split(separator: " ").joined(separator: " ") : raw
+          raw.byteRange(of: "  ") != nil ? raw.split(separator: " ").joined(separator: " ") : raw
         // An input section names `file:(section)`; an output section is a bare `.name`
         // (symbols rarely start with a dot, and linker-script assignments hold blanks).
-        if let paren = name.range(of: ":(") {
+        // Byte searches (`byteRange`, not Foundation's): these run for every line of the map.
+        if let paren = name.byteRange(of: ":(") {
           guard outputSectionCounts else { continue }
           let file = String(name[..<paren.lowerBound])
           let library = libraryOfFile[file] ?? Self.library(of: file)
           libraryOfFile[file] = library
           sizes[library, default: 0] += size
-        } else if name.hasPrefix("."), !name.contains(" ") {
+        } else if name.hasPrefix("."), name.byteRange(of: " ") == nil {
           outputSectionCounts = !Self.isDebug(name)
         }
       }

@@ -26,6 +26,10 @@ extension BuildPlanner {
     let included =
       library.kind == .port
       ? exports.includes(forPort: library, in: resolved.resolution.libraries) : exports.includes
+    // The same for every file of the library (musl has 1,342): worked out once.
+    let trailing =
+      Self.ownCFlags(of: library, for: resolved.target.architecture)
+      + included.map { "-I" + $0 } + request.extraCFlags
     for entry in entries where resolved.applies(entry) {
       let base = entry.base == .manifest ? library.directory : library.sourceRoot
       let matches = try fileSystem.glob(entry.path, in: base)
@@ -40,9 +44,7 @@ extension BuildPlanner {
         compiles.append(
           Self.compileStep(
             library: library.name, source: base + "/" + relative, relative: relative,
-            leading: leading, dialect: Self.libraryDialect,
-            trailing: Self.ownCFlags(of: library, for: resolved.target.architecture)
-              + included.map { "-I" + $0 } + request.extraCFlags,
+            leading: leading, dialect: Self.libraryDialect, trailing: trailing,
             directory: directory))
       }
     }

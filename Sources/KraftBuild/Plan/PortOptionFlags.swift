@@ -44,6 +44,9 @@ public struct PortOptionFlags {
       for flag in ConfigHeader.flags(target.resolution) {
         flagsByName[String(flag.dropFirst(2).prefix { $0 != "=" })] = flag
       }
+      // Compiles that see the same places read the same names (musl's 1,342 see about a
+      // hundred sets), so each set is looked at once: nil keeps every flag.
+      var unreadBySight: [[String]: Set<String>?] = [:]
       for (position, step) in target.compiles.enumerated() {
         guard let library = libraries[step.library] else { continue }
         // A relative include reaches the rest of the folder the source is in: the port's tree
@@ -55,22 +58,36 @@ public struct PortOptionFlags {
         where step.source.hasPrefix(folder + "/") {
           seen.append(folder)
         }
-        // The output folder holds config.h, which names every option, and is never scanned:
-        // a compile that can reach into it keeps every flag.
-        let output = plan.outputDirectory
-        if seen.map(Self.normalised).contains(where: {
-          $0 == output || $0.hasPrefix(output + "/") || output.hasPrefix($0 + "/")
-        }) {
-          continue
+        let unread: Set<String>?
+        if let known = unreadBySight[seen] {
+          unread = known
+        } else {
+          unread = try unreadFlags(
+            seen: seen, flagsByName: flagsByName, places: &places, output: plan.outputDirectory)
+          unreadBySight[seen] = unread
         }
-        var mentioned: Set<String> = []
-        for place in seen { mentioned.formUnion(try places.names(in: place)) }
-        if mentioned.contains(OptionMentions.everyOption) { continue }
-        let unread = Set(flagsByName.filter { !mentioned.contains($0.key) }.values)
+        guard let unread, !unread.isEmpty else { continue }
         copy.targets[index].compiles[position].command = step.command.filter { !unread.contains($0) }
       }
     }
     return copy
+  }
+
+  /// The option flags no file in `seen` mentions, or nil when the compile keeps every flag:
+  /// the output folder holds config.h, which names every option, and is never scanned, so a
+  /// compile that can reach into it keeps them all.
+  private func unreadFlags(
+    seen: [String], flagsByName: [String: String], places: inout PlaceMentions, output: String
+  ) throws -> Set<String>? {
+    if seen.map(Self.normalised).contains(where: {
+      $0 == output || $0.hasPrefix(output + "/") || output.hasPrefix($0 + "/")
+    }) {
+      return nil
+    }
+    var mentioned: Set<String> = []
+    for place in seen { mentioned.formUnion(try places.names(in: place)) }
+    if mentioned.contains(OptionMentions.everyOption) { return nil }
+    return Set(flagsByName.filter { !mentioned.contains($0.key) }.values)
   }
 
   /// `path` without `.` components, and with each `name/..` pair taken out (the kernel's
