@@ -31,6 +31,10 @@ HTTP_PROJECT = os.path.join(REPOSITORY, "Tests", "Images", "http-c-shape")
 HTTP_LOAD_PROJECT = os.path.join(REPOSITORY, "Tests", "Images", "net-http-load")
 PYTHON_SCRIPT = os.path.join(HERE, "python", "bench.py")
 ARM64_TARGET = "qemu/arm64"
+# The examples after the hello and the first musl one get the same figures from fewer boots
+# and one bisection each, so that every example fits in the suite's budget (issue 22).
+LATER_BOOT_RUNS = 10
+LATER_MEMORY_RUNS = 1
 
 
 def parse_arguments():
@@ -39,6 +43,14 @@ def parse_arguments():
     parser.add_argument("--boot-runs", type=int, default=20, help="boots per boot figure")
     parser.add_argument("--memory-runs", type=int, default=3, help="bisections per memory figure")
     parser.add_argument("--runtime-runs", type=int, default=5, help="runs per runtime figure")
+    parser.add_argument(
+        "--later-boot-runs", type=int, default=LATER_BOOT_RUNS,
+        help="boots per boot figure for the examples after the hello and the first musl one",
+    )
+    parser.add_argument(
+        "--later-memory-runs", type=int, default=LATER_MEMORY_RUNS,
+        help="bisections per memory figure for those examples",
+    )
     parser.add_argument(
         "--budget", type=float, default=420,
         help="seconds after which further examples are skipped (the suite's limit is 600)",
@@ -62,7 +74,8 @@ def parse_arguments():
     arguments = parser.parse_args()
     if arguments.quick:
         arguments.build_runs = arguments.boot_runs = arguments.runtime_runs = 2
-        arguments.memory_runs = 1
+        arguments.later_boot_runs = 2
+        arguments.memory_runs = arguments.later_memory_runs = 1
         arguments.results = os.path.join(HERE, "work", "quick")
     return arguments
 
@@ -119,8 +132,10 @@ def full_build_examples(folders):
     return {"helloworld"} | set(musl[:1])
 
 
-def measure_example(kraft, example, arguments, floors, log):
+def measure_example(kraft, example, arguments, floors, floor_memory, log):
     full = os.path.basename(example) in full_build_examples(examples(None))
+    # An example asked for by name (--example) gets the full counts.
+    boot_runs, memory_runs = example_runs(arguments, full or bool(arguments.example))
     figures, project = toolchain.measure(kraft, example, WORK, arguments.build_runs, log, full)
     targets = list(project.targets) if project else []
     arm64 = arm64_project(kraft, example, project, log)
@@ -135,9 +150,9 @@ def measure_example(kraft, example, arguments, floors, log):
         chosen = arm64 if target == ARM64_TARGET else project
         log(f"  {chosen.name}: boot and memory on {target}")
         floor_image = floors[target.split("/")[1]]
-        figures += boots.measure_project(kraft, chosen, target, arguments.boot_runs, floor_image)
-        figures.append(memory.measure(kraft, chosen, target, arguments.memory_runs))
-        figures.append(memory.measure_floor(floor_image, chosen.name, target, arguments.memory_runs))
+        figures += boots.measure_project(kraft, chosen, target, boot_runs, floor_image)
+        figures.append(memory.measure(kraft, chosen, target, memory_runs))
+        figures.append(floor_memory.figure(floor_image, chosen.name, target))
     if project and ARM64_TARGET not in targets:
         for name in ("boot to first line", "boot to exit"):
             figures.append(stats.unavailable("boot", project.name, ARM64_TARGET, name, arm64))
@@ -145,6 +160,17 @@ def measure_example(kraft, example, arguments, floors, log):
             stats.unavailable("memory", project.name, ARM64_TARGET, memory.NAME, arm64)
         )
     return figures
+
+
+def example_runs(arguments, primary):
+    """Boots per boot figure and bisections per memory figure: the hello and the first musl
+    example get the full counts, the later examples at most the --later-* ones."""
+    if primary:
+        return arguments.boot_runs, arguments.memory_runs
+    return (
+        min(arguments.boot_runs, arguments.later_boot_runs),
+        min(arguments.memory_runs, arguments.later_memory_runs),
+    )
 
 
 def arm64_project(kraft, example, project, log):
@@ -267,6 +293,7 @@ def main():
 
     log("QEMU floor images")
     floors = floor.build_floor_images(os.path.join(HERE, "floor"), os.path.join(WORK, "floor"))
+    floor_memory = memory.FloorFigures(arguments.memory_runs)
 
     # The hello and the first musl example first, then the runtime figures, then the other
     # examples while the time budget lasts.
@@ -275,7 +302,7 @@ def main():
     first = [e for e in chosen if os.path.basename(e) in primary]
     for example in first:
         log(f"example {os.path.basename(example)}")
-        figures += measure_example(kraft, example, arguments, floors, log)
+        figures += measure_example(kraft, example, arguments, floors, floor_memory, log)
     if not any(os.path.basename(e).startswith("musl") for e in examples(None)):
         figures.append(
             stats.unavailable(
@@ -284,11 +311,13 @@ def main():
             )
         )
 
-    log("runtime micro-benchmarks")
-    figures += runtime.measure(kraft, os.path.join(HERE, "programs"), WORK, arguments.runtime_runs, log)
+    # --example measures the examples named and nothing else (--only runtime, posix-probes).
+    if not arguments.example:
+        log("runtime micro-benchmarks")
+        figures += runtime.measure(kraft, os.path.join(HERE, "programs"), WORK, arguments.runtime_runs, log)
 
-    log("POSIX probes")
-    figures += posix_probes.measure(kraft, PROBES, WORK, log)
+        log("POSIX probes")
+        figures += posix_probes.measure(kraft, PROBES, WORK, log)
 
     for example in [e for e in chosen if e not in first]:
         name = os.path.basename(example)
@@ -301,7 +330,7 @@ def main():
             figures.append(stats.unavailable("all", name, "all", "every figure", reason))
             continue
         log(f"example {name}")
-        figures += measure_example(kraft, example, arguments, floors, log)
+        figures += measure_example(kraft, example, arguments, floors, floor_memory, log)
 
     return finish(results, arguments, log)
 

@@ -36,6 +36,7 @@ packages=(
   busybox-static    # bench: the Linux guest's minimal initramfs
   linux-image-amd64 # bench: the Linux guest kernel the unikernel is compared against
   qemu-user         # bench: python3.11 under the same TCG as the unikernel (user-mode emulation)
+  libc6-dev-arm64-cross  # bench: static glibc for the arm64 runtime programs' host side (run under qemu-aarch64)
   redis-tools       # redis boot test and bench: redis-cli, redis-benchmark
   skopeo            # kraft pkg tests: an independent reader of the OCI layouts kraft writes
   umoci             # kraft pkg tests: unpacks a packed image's files as OCI tools do

@@ -44,6 +44,8 @@ def _note(figure):
         notes.append("compiled " + "/".join(str(c) for c in sorted(set(figure["compiled"]))))
     if figure.get("failed_runs"):
         notes.append(f"{figure['failed_runs']} runs failed")
+    if "measured_with" in figure:
+        notes.append("measured once, with " + figure["measured_with"])
     if "goal" in figure:
         notes.append("goal " + figure["goal"])
     if figure.get("errors"):

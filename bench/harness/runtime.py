@@ -1,14 +1,20 @@
 """Runtime figures: bench/programs built twice, as a unikernel with the musl port (run under
-QEMU TCG) and with the host's `gcc -static -O2` (run as a Linux process). Each program times
-itself; the ratio unikernel / host per benchmark is the figure (above 1: the unikernel is
-slower). `compute` involves no kernel, so its ratio is the price of emulating the CPU, and
-each other ratio is also given divided by it."""
+QEMU TCG) and as a Linux process (`gcc -static -O2`). Each program times itself; the ratio
+unikernel / host per benchmark is the figure (above 1: the unikernel is slower). `compute`
+involves no kernel, so its ratio is the price of emulating the CPU, and each other ratio is
+also given divided by it.
+
+Per architecture: x86_64 (`qemu/x86_64` under qemu-system-x86_64, against the host's own
+process) and arm64 (`qemu/arm64` under qemu-system-aarch64, against the same program built
+with Debian's aarch64-linux-gnu-gcc and run under qemu-aarch64, user-mode TCG: the host has no
+arm64 CPU, so both sides are emulated and the compute ratio is near 1 again)."""
 
 import glob
 import os
 import re
 import shutil
 import statistics
+from dataclasses import dataclass
 
 from . import launch, process, stats
 from .kraft import HarnessError, Project
@@ -27,7 +33,6 @@ RESULT = re.compile(r"^bench (\S+) (\d+) iterations (\d+) ns\s*$", re.MULTILINE)
 ERROR = re.compile(r"^bench-error (\S+): (.*)$", re.MULTILINE)
 DATA_NAME = "bench.dat"
 DATA_BYTES = 1 << 20
-TARGET = "qemu/x86_64"
 # malloc-mimalloc: the malloc benchmark in a second unikernel whose Kraftfile also lists the
 # mimalloc port, which replaces musl's allocator (docs/libc.md, "The allocator"); the host side
 # is the malloc row's (the same glibc program).
@@ -35,35 +40,72 @@ MIMALLOC = "mimalloc"
 MIMALLOC_ENTRY = "  mimalloc: 2.0.9+ds\n"
 
 
-def measure(kraft, programs, work, runs, log):
-    folder, data = make_folder(work, "runtime")
-    host, host_reason = build_host(programs, folder)
-    unikernel, unikernel_reason = build_unikernel(kraft, programs, folder)
-    with_mimalloc, mimalloc_reason = build_unikernel(kraft, programs, folder, MIMALLOC_ENTRY)
-    log(
-        f"  host program: {host_reason or 'built'}; unikernel: {unikernel_reason or 'built'}; "
-        f"with mimalloc: {mimalloc_reason or 'built'}"
-    )
+@dataclass(frozen=True)
+class Architecture:
+    """One architecture's two sides: the unikernel's target, and how the host side is built
+    and started."""
 
-    measured = {}
-    for name, _ in BENCHMARKS:
-        program = "malloc" if name == "malloc-mimalloc" else name
-        args = [program] + ([data] if name == "fileread" else [])
-        guest_args = [program] + (["/" + DATA_NAME] if name == "fileread" else [])
-        image, image_reason = (
-            (with_mimalloc, mimalloc_reason) if name == "malloc-mimalloc" else (unikernel, unikernel_reason)
+    name: str
+    target: str
+    compiler: str
+    # The host side runs under this (user-mode QEMU) when the host cannot run it natively.
+    emulator: tuple = ()
+    # Prefix of the figures' `target` column ("host", "unikernel", "ratio" for x86_64).
+    label: str = ""
+
+    def host_command(self, binary, args):
+        return list(self.emulator) + [binary] + list(args)
+
+    def describe_host(self):
+        how = f"under {self.emulator[0]} (user-mode TCG)" if self.emulator else "natively"
+        return f"{os.path.basename(self.compiler)} -static -O2, run {how}"
+
+
+X86_64 = Architecture("x86_64", "qemu/x86_64", "gcc")
+ARM64 = Architecture("arm64", "qemu/arm64", "aarch64-linux-gnu-gcc", ("qemu-aarch64",), "arm64 ")
+ARCHITECTURES = (X86_64, ARM64)
+# Kept for callers that name the x86_64 target.
+TARGET = X86_64.target
+
+
+def measure(kraft, programs, work, runs, log, architectures=ARCHITECTURES):
+    """Both unikernels (musl's allocator and the mimalloc port) are one project each, built
+    per architecture; each architecture's figures are normalised by its own compute ratio."""
+    folder, data = make_folder(work, "runtime")
+    extra_targets = [a.target for a in architectures if a.target != TARGET]
+    base = copy_project(kraft, programs, folder, extra_targets)
+    with_mimalloc = copy_project(kraft, programs, folder, extra_targets, MIMALLOC_ENTRY)
+    figures = []
+    for architecture in architectures:
+        host, host_reason = build_host(programs, folder, architecture)
+        unikernel, unikernel_reason = build_unikernel(kraft, base, architecture.target)
+        mimalloc, mimalloc_reason = build_unikernel(kraft, with_mimalloc, architecture.target)
+        log(
+            f"  {architecture.name}: host program: {host_reason or 'built'}; unikernel: "
+            f"{unikernel_reason or 'built'}; with mimalloc: {mimalloc_reason or 'built'}"
         )
-        measured[name] = {
-            "host": (
-                measured["malloc"]["host"]
-                if name == "malloc-mimalloc"
-                else repeat(runs, lambda: run_host(host, args)) if host else ([], host_reason)
-            ),
-            "unikernel": (
-                repeat(runs, lambda: run_unikernel(kraft, image, guest_args)) if image else ([], image_reason)
-            ),
-        }
-    return _figures(measured)
+        measured = {}
+        for name, _ in BENCHMARKS:
+            program = "malloc" if name == "malloc-mimalloc" else name
+            args = [program] + ([data] if name == "fileread" else [])
+            guest_args = [program] + (["/" + DATA_NAME] if name == "fileread" else [])
+            image, image_reason = (
+                (mimalloc, mimalloc_reason) if name == "malloc-mimalloc" else (unikernel, unikernel_reason)
+            )
+            measured[name] = {
+                "host": (
+                    measured["malloc"]["host"]
+                    if name == "malloc-mimalloc"
+                    else repeat(runs, lambda: run_host(architecture, host, args)) if host else ([], host_reason)
+                ),
+                "unikernel": (
+                    repeat(runs, lambda: run_unikernel(kraft, image, architecture.target, guest_args))
+                    if image
+                    else ([], image_reason)
+                ),
+            }
+        figures += _figures(measured, architecture)
+    return figures
 
 
 def make_folder(work, name):
@@ -79,37 +121,55 @@ def make_folder(work, name):
     return folder, data
 
 
-def build_host(programs, folder):
-    gcc = shutil.which("gcc")
-    if not gcc:
-        return None, "gcc not found (apt-get install gcc)"
-    binary = os.path.join(folder, "bench-host")
+def build_host(programs, folder, architecture=X86_64):
+    """The host side: the same sources as a static Linux program; or why it cannot be built
+    or run here."""
+    compiler = shutil.which(architecture.compiler)
+    if not compiler:
+        return None, f"{architecture.compiler} not found ({install_hint(architecture.compiler)})"
+    if architecture.emulator and not shutil.which(architecture.emulator[0]):
+        return None, f"{architecture.emulator[0]} not found (apt-get install qemu-user)"
+    binary = os.path.join(folder, "bench-host" + ("" if architecture == X86_64 else "-" + architecture.name))
     sources = sorted(glob.glob(os.path.join(programs, "*.c")))
     done = process.run(
-        [gcc, "-static", "-O2", "-std=c11", "-DBENCH_PIN_CPU", "-o", binary] + sources + ["-lpthread"]
+        [compiler, "-static", "-O2", "-std=c11", "-DBENCH_PIN_CPU", "-o", binary] + sources + ["-lpthread"]
     )
     if done.status != 0:
-        return None, "gcc -static fails: " + stats.first_line(done.output)
+        return None, f"{architecture.compiler} -static fails: " + stats.first_line(done.output)
     return binary, None
 
 
-def build_unikernel(kraft, programs, folder, extra_library=None):
-    """The benchmark Kraftfile's unikernel; with `extra_library` (a `libraries:` entry) added,
-    a variant of it in a folder of its own."""
+def install_hint(compiler):
+    if compiler == "gcc":
+        return "apt-get install gcc"
+    # The cross compiler links static glibc from libc6-dev-<arch>-cross (scripts/install-deps.sh).
+    return "scripts/install-deps.sh installs it"
+
+
+def copy_project(kraft, programs, folder, extra_targets=(), extra_library=None):
+    """The benchmark Kraftfile in a folder of its own, with `extra_targets` added and, with
+    `extra_library` (a `libraries:` entry), a variant of it; or why it cannot be."""
     name = "unikernel" if not extra_library else "unikernel-" + extra_library.split(":")[0].strip()
     try:
-        project = Project.copy(kraft, programs, os.path.join(folder, name))
+        project = Project.copy(kraft, programs, os.path.join(folder, name), extra_targets=extra_targets)
         if extra_library:
             add_library(project.directory, extra_library)
     except HarnessError as error:
-        return None, f"the benchmark Kraftfile is refused: {error}"
+        return f"the benchmark Kraftfile is refused: {error}"
     shutil.copytree(os.path.join(folder, "rootfs"), os.path.join(project.directory, "rootfs"))
     fetch_failure = kraft.prepare(project)
-    if fetch_failure:
-        return None, fetch_failure
-    build = kraft.build(project, targets=[TARGET])
+    return fetch_failure or project
+
+
+def build_unikernel(kraft, project, target):
+    """Builds one target of a copied project (a string: why there is no project)."""
+    if isinstance(project, str):
+        return None, project
+    build = kraft.build(project, targets=[target])
     if not build.ok:
-        return None, "the musl unikernel does not build: " + stats.first_line(build.completed.output)
+        return None, f"the musl unikernel does not build for {target}: " + stats.first_line(
+            build.completed.output
+        )
     return project, None
 
 
@@ -124,14 +184,14 @@ def add_library(directory, entry):
         file.write(text.replace("\nlibraries:\n", "\nlibraries:\n" + entry, 1))
 
 
-def run_host(binary, args):
-    return process.run([binary] + args, timeout=120)
+def run_host(architecture, binary, args):
+    return process.run(architecture.host_command(binary, args), timeout=120)
 
 
-def run_unikernel(kraft, project, args):
+def run_unikernel(kraft, project, target, args):
     """Booted like the boot figures (launch.for_project); the program's own line is the
     figure, so how QEMU is started does not enter it."""
-    launcher = launch.for_project(kraft, project, TARGET, 64, cmd=args)
+    launcher = launch.for_project(kraft, project, target, 64, cmd=args)
     result = launcher.boot(180)
     status = 0 if launcher.succeeded(result) else 1
     return process.Completed(status, result.output + result.errors, result.exit_ns, result.timed_out)
@@ -153,12 +213,14 @@ def repeat(runs, once):
     return samples, reason
 
 
-def _figures(measured):
+def _figures(measured, architecture=X86_64):
     def ratios(name):
         host, _ = measured[name]["host"]
         guest, _ = measured[name]["unikernel"]
         return [g / h for g, h in zip(guest, host)] if host and guest else []
 
+    label = architecture.label
+    host_detail = {"host_side": architecture.describe_host(), "unikernel_target": architecture.target}
     compute = ratios("compute")
     compute_ratio = statistics.median(compute) if compute else None
     figures = []
@@ -168,20 +230,23 @@ def _figures(measured):
         subject = f"{name}: {description}"
         for side, samples, reason in (("host", host, host_reason), ("unikernel", guest, guest_reason)):
             if samples:
-                figures.append(stats.figure(GROUP, subject, side, "time per operation", "ns", samples))
+                figures.append(
+                    stats.figure(GROUP, subject, label + side, "time per operation", "ns", samples, **host_detail)
+                )
             else:
-                figures.append(stats.unavailable(GROUP, subject, side, "time per operation", reason))
+                figures.append(stats.unavailable(GROUP, subject, label + side, "time per operation", reason))
         pairs = ratios(name)
         if not pairs:
             reason = guest_reason if not guest else host_reason
-            figures.append(stats.unavailable(GROUP, subject, "ratio", "unikernel / host", reason))
+            figures.append(stats.unavailable(GROUP, subject, label + "ratio", "unikernel / host", reason))
             continue
-        figures.append(stats.figure(GROUP, subject, "ratio", "unikernel / host", "ratio", pairs))
+        figures.append(stats.figure(GROUP, subject, label + "ratio", "unikernel / host", "ratio", pairs, **host_detail))
         if name != "compute" and compute_ratio:
             normalised = [r / compute_ratio for r in pairs]
             figures.append(
                 stats.figure(
-                    GROUP, subject, "ratio", "unikernel / host, per compute ratio", "ratio", normalised
+                    GROUP, subject, label + "ratio", "unikernel / host, per compute ratio", "ratio", normalised,
+                    **host_detail,
                 )
             )
     return figures

@@ -47,6 +47,24 @@ class MemoryTests(unittest.TestCase):
             self.assertLessEqual(probes, 6)
 
 
+    def test_the_floor_is_bisected_once_per_target(self):
+        calls = []
+
+        def fake(image, subject, target, runs):
+            calls.append((subject, target))
+            return stats.figure("memory", subject, target, memory.FLOOR_NAME, "KiB", [1088] * runs)
+
+        floors = memory.FloorFigures(3, measure=fake)
+        first = floors.figure("/floor", "helloworld", "qemu/x86_64")
+        again = floors.figure("/floor", "musl-env", "qemu/x86_64")
+        other = floors.figure("/floor", "musl-env", "fc/x86_64")
+        self.assertEqual(calls, [("helloworld", "qemu/x86_64"), ("musl-env", "fc/x86_64")])
+        self.assertNotIn("measured_with", first)
+        self.assertEqual((again["subject"], again["measured_with"], again["median"]), ("musl-env", "helloworld", 1088))
+        self.assertEqual(first["subject"], "helloworld")
+        self.assertNotIn("measured_with", other)
+        self.assertIn("measured once, with helloworld", report._note(again))
+
     def test_sizes_are_64_kib_steps_in_qemu_units(self):
         self.assertEqual(memory.qemu_size(18), "1152K")
         self.assertEqual(launch.kraft_run_mib("1152K"), "2")
@@ -109,6 +127,70 @@ class ReportTests(unittest.TestCase):
         self.assertIn("(2 figures)", table)
         self.assertIn("unavailable: no fetch", table)
         self.assertIn("1 B", table)
+
+
+class SuiteTests(unittest.TestCase):
+    def test_later_examples_get_fewer_boots_and_one_bisection(self):
+        import argparse
+        import run
+
+        arguments = argparse.Namespace(boot_runs=20, memory_runs=3, later_boot_runs=10, later_memory_runs=1)
+        self.assertEqual(run.example_runs(arguments, True), (20, 3))
+        self.assertEqual(run.example_runs(arguments, False), (10, 1))
+        arguments.boot_runs = arguments.memory_runs = 2
+        self.assertEqual(run.example_runs(arguments, False), (2, 1))
+
+
+class RuntimeTests(unittest.TestCase):
+    from harness import runtime
+
+    def measured(self, host, guest):
+        """Every benchmark with the same samples, compute's own given apart."""
+        rows = {name: {"host": (host, None), "unikernel": (guest, None)} for name, _ in self.runtime.BENCHMARKS}
+        rows["compute"] = {"host": ([1.0, 1.0], None), "unikernel": ([2.0, 2.0], None)}
+        return rows
+
+    def test_the_arm64_host_side_runs_under_user_mode_qemu(self):
+        arm64, x86 = self.runtime.ARM64, self.runtime.X86_64
+        self.assertEqual(arm64.host_command("/b", ["fileread", "/d"]), ["qemu-aarch64", "/b", "fileread", "/d"])
+        self.assertEqual(x86.host_command("/b", ["syscall"]), ["/b", "syscall"])
+        self.assertIn("under qemu-aarch64", arm64.describe_host())
+        self.assertEqual(arm64.target, "qemu/arm64")
+
+    def test_each_architecture_is_normalised_by_its_own_compute_ratio(self):
+        figures = self.runtime._figures(self.measured([10.0, 10.0], [5.0, 5.0]), self.runtime.ARM64)
+        by_key = {(f["subject"].split(":")[0], f["target"], f["name"]): f for f in figures}
+        self.assertEqual(by_key[("syscall", "arm64 ratio", "unikernel / host")]["median"], 0.5)
+        self.assertEqual(by_key[("syscall", "arm64 ratio", "unikernel / host, per compute ratio")]["median"], 0.25)
+        self.assertEqual(by_key[("compute", "arm64 ratio", "unikernel / host")]["median"], 2.0)
+        self.assertNotIn(("compute", "arm64 ratio", "unikernel / host, per compute ratio"), by_key)
+        self.assertEqual({f["target"] for f in figures}, {"arm64 host", "arm64 unikernel", "arm64 ratio"})
+
+    def test_x86_64_rows_keep_their_names(self):
+        figures = self.runtime._figures(self.measured([10.0], [5.0]), self.runtime.X86_64)
+        self.assertEqual({f["target"] for f in figures}, {"host", "unikernel", "ratio"})
+
+    def test_a_side_that_cannot_run_is_unavailable_with_its_reason(self):
+        rows = self.measured([10.0], [5.0])
+        rows["thread"]["unikernel"] = ([], "the musl unikernel does not build for qemu/arm64: error: x")
+        figures = self.runtime._figures(rows, self.runtime.ARM64)
+        thread = [f for f in figures if f["subject"].startswith("thread:")]
+        self.assertEqual(len(thread), 3)
+        self.assertEqual(
+            [f["unavailable"] for f in thread if f["target"] != "arm64 host"],
+            ["the musl unikernel does not build for qemu/arm64: error: x"] * 2,
+        )
+
+    def test_a_missing_cross_compiler_is_a_reason_not_a_crash(self):
+        missing = self.runtime.Architecture("arm64", "qemu/arm64", "no-such-cross-gcc", ("qemu-aarch64",))
+        with tempfile.TemporaryDirectory() as folder:
+            binary, reason = self.runtime.build_host(folder, folder, missing)
+        self.assertIsNone(binary)
+        self.assertIn("no-such-cross-gcc not found", reason)
+
+    def test_an_unbuilt_project_passes_its_reason_on(self):
+        self.assertEqual(self.runtime.build_unikernel(None, "kraft fetch fails: x", "qemu/arm64"),
+                         (None, "kraft fetch fails: x"))
 
 
 if __name__ == "__main__":
