@@ -18,7 +18,7 @@ import Testing
   static func link(
     _ ports: [LibraryManifest], toolchain: Toolchain = BuildPlannerTests.toolchain
   ) throws -> Step {
-    var files = BuildPlannerTests.files.merging(["/p/Kraftfile": ""]) { $1 }
+    var files = BuildPlannerTests.files.merging(["/p/Kraftfile": "", "/p/main.c": ""]) { $1 }
     for port in ports { files["/src/\(port.name)/core.c"] = "" }
     let target = Target(platform: .qemu, architecture: .x86_64)
     let request = BuildRequest(
