@@ -8,6 +8,7 @@ public struct LibraryManifestParser: Sendable {
     "name", "description", "kind", "architectures", "platforms", "requires", "provides",
     "exports", "default-for", "implies", "sources", "includes", "cflags", "global-cflags", "ldflags",
     "linker-scripts", "image-format", "options", "program", "rootfs", "hosted",
+    "symbol-order",
   ]
   static let fileKeys = ["path", "if", "architectures", "platforms", "from"]
   static let flagKeys = ["flag", "architectures"]
@@ -68,6 +69,9 @@ public struct LibraryManifestParser: Sendable {
     manifest.globalCflags = try map.optionalStrings("global-cflags", allowSingle: true) ?? []
     manifest.ldflags = try map.optionalStrings("ldflags", allowSingle: true) ?? []
     manifest.hosted = try map.optionalBool("hosted") ?? false
+    manifest.symbolOrder = try map.optional("symbol-order").map {
+      try fileEntry($0, key: "symbol-order")
+    }
     // A port's `prepare:` is the fetch layer's; only the list of sources it makes is the build's.
     if extraKeys.contains("prepare"), let prepare = try map.optionalMapping("prepare") {
       manifest.sourcesList = try prepare.optionalString("sources-list")

@@ -54,6 +54,11 @@ public struct LibraryManifest: Hashable, Sendable, Codable {
   /// `sqrt` and their kin as the C library's and inline them. Only for code above a libc
   /// (CPython); never for the code defining those functions.
   public var hosted = false
+  /// A file of symbol names, one a line (`symbol-order:`), that the link lays out first and in
+  /// that order (ld.lld's `--symbol-ordering-file`): a port's hot functions from a profile, so
+  /// that they share pages (CPython's, from bench/python/symbol_order.py). At most one library
+  /// of an image gives one.
+  public var symbolOrder: LibraryFile?
   public var location: SourceLocation?
 
   public init(

@@ -9,12 +9,18 @@ extension BuildPlanner {
   ) -> (link: Step, strip: Step) {
     let map = image + ".map"
     let debugImage = image + ".dbg"
+    // A symbol order may name functions an image lacks (a module left out, another
+    // architecture's): not worth a warning each. GNU ld (gcc toolchains) has no such option;
+    // the order is only a layout, so those images go without it.
+    let symbolOrder = toolchain.linker.hasSuffix("ld.lld") ? exports.symbolOrder : nil
+    let order = symbolOrder.map { ["--symbol-ordering-file=" + $0, "--no-warn-symbol-ordering"] } ?? []
     let link = Step(
-      inputs: objects + [exports.linkerScript], outputs: [debugImage, map],
+      inputs: objects + [exports.linkerScript] + (symbolOrder.map { [$0] } ?? []),
+      outputs: [debugImage, map],
       command: [toolchain.linker] + toolchain.linkerFlags(target.architecture) + [
         "-nostdlib", "-static", "--gc-sections", "--build-id=none", "-T", exports.linkerScript,
         "-Map=" + map, ExportCheck.linkerFlag, "-o", debugImage,
-      ] + exports.ldflags + objects + toolchain.runtimeLibraries,
+      ] + order + exports.ldflags + objects + toolchain.runtimeLibraries,
       description: "LD \(ImageName.debugImage(project: projectName, target: target))")
     let format = ImageFormatRule.format(for: target, rules: libraries.flatMap(\.imageFormats))
     let strip = Step(

@@ -10,10 +10,14 @@ struct LibraryExports {
   var globalCFlags: [String] = []
   var ldflags: [String] = []
   var linkerScript: String
+  /// The one `symbol-order:` file of the image's libraries, if any (ld.lld's
+  /// `--symbol-ordering-file` takes one).
+  var symbolOrder: String?
 
   init(_ libraries: [LibraryManifest], resolved: ResolvedTarget, commonIncludes: [String]) throws {
     includes = commonIncludes
     var linkerScripts: [(library: String, path: String)] = []
+    var symbolOrders: [(library: String, path: String)] = []
     for library in libraries {
       let own = library.includes.filter { resolved.applies($0) }.map { $0.path(in: library) }
       includes += own
@@ -22,7 +26,20 @@ struct LibraryExports {
       ldflags += library.ldflags
       linkerScripts += library.linkerScripts.filter { resolved.applies($0) }
         .map { (library.name, $0.path(in: library)) }
+      if let order = library.symbolOrder, resolved.applies(order) {
+        symbolOrders.append((library.name, order.path(in: library)))
+      }
     }
+    guard symbolOrders.count <= 1 else {
+      let found = symbolOrders.map { "'\($0.path)' (\($0.library))" }.joined(separator: ", ")
+      throw Diagnostics([
+        Diagnostic(
+          .error,
+          "several libraries give a 'symbol-order' for target '\(resolved.target.shortForm)': \(found); "
+            + "the linker takes one, so at most one library may")
+      ])
+    }
+    symbolOrder = symbolOrders.first?.path
     guard linkerScripts.count == 1 else {
       let found = linkerScripts.map { "'\($0.path)' (\($0.library))" }.joined(separator: ", ")
       let target = resolved.target.shortForm

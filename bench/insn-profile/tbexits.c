@@ -1,0 +1,198 @@
+/* tbexits.so: a QEMU TCG plugin that counts how control passes from one translated block to
+ * the next, to tell what system-mode TCG pays for a program's code layout. QEMU 7.2 chains
+ * a block's direct jump (goto_tb) to its target only when the target is in the same guest
+ * page as the block's first instruction (translator_use_goto_tb); any other exit, and every
+ * indirect one (ret, an indirect call or jump, a computed goto), returns to
+ * helper_lookup_tb_ptr, which hashes the next pc into the block cache. So, per transition:
+ *   - indirect: the previous block ended with ret or an indirect jmp/call (FF /2, /3, /4, /5);
+ *     returns: those of them that ended with ret;
+ *   - crosspage: it ended otherwise (direct jmp/jcc/call, or fell through) into another page;
+ *   - chained: the rest.
+ * Only blocks whose address is in one of the ranges [LO, HI) given are counted (in a Linux
+ * guest: the interpreter's executable and shared libraries, not the kernel nor its
+ * decompressor, which runs at low addresses), with the instructions they run. Optionally writes every direct transition
+ * (chained or not) as "from_block_vaddr to_vaddr count" lines (edges=PATH): which functions
+ * call or jump to which, for a code layout (bench/python/symbol_order.py); and the blocks
+ * executed as "vaddr insns execs" lines (blocks=PATH), insnprofile.so's format.
+ * Counts are written at exit (out=PATH, or stderr). Slower than insnprofile.so: a call per
+ * executed block.
+ *
+ *   qemu-system-x86_64 ... -plugin ./tbexits.so,range=0x400000-0x1000000,out=/tmp/exits
+ * Build: cc -O2 -shared -fPIC -o tbexits.so tbexits.c */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef uint64_t qemu_plugin_id_t;
+struct qemu_plugin_tb;
+struct qemu_plugin_insn;
+enum qemu_plugin_cb_flags { QEMU_PLUGIN_CB_NO_REGS };
+typedef void (*tb_trans_cb)(qemu_plugin_id_t, struct qemu_plugin_tb *);
+typedef void (*exec_cb)(unsigned int, void *);
+typedef void (*atexit_cb)(qemu_plugin_id_t, void *);
+void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t, tb_trans_cb);
+void qemu_plugin_register_vcpu_tb_exec_cb(struct qemu_plugin_tb *, exec_cb,
+                                          enum qemu_plugin_cb_flags, void *);
+void qemu_plugin_register_atexit_cb(qemu_plugin_id_t, atexit_cb, void *);
+size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb *);
+uint64_t qemu_plugin_tb_vaddr(const struct qemu_plugin_tb *);
+struct qemu_plugin_insn *qemu_plugin_tb_get_insn(const struct qemu_plugin_tb *, size_t);
+const void *qemu_plugin_insn_data(const struct qemu_plugin_insn *);
+size_t qemu_plugin_insn_size(const struct qemu_plugin_insn *);
+
+__attribute__((visibility("default"))) int qemu_plugin_version = 1;
+
+struct block {
+  uint64_t vaddr, insns, execs;
+  int indirect; /* ends with ret (RET) or an indirect jmp/call (JUMP); else 0 */
+  struct block *next; /* every translation, for blocks= */
+};
+static struct block *translations;
+/* The address ranges counted (range=LO-HI, repeatable; none: everything). */
+#define MAX_RANGES 8
+static uint64_t range_lo[MAX_RANGES], range_hi[MAX_RANGES];
+static int ranges;
+
+static int counted(uint64_t vaddr) {
+  for (int i = 0; i < ranges; i++)
+    if (vaddr >= range_lo[i] && vaddr < range_hi[i]) return 1;
+  return ranges == 0;
+}
+static const struct block *previous;
+enum { RET = 1, JUMP = 2 };
+static uint64_t transitions, indirect, returns, crosspage, insns;
+static char *out_path, *edges_path, *blocks_path;
+
+/* Cross-page direct transitions by (from block, to address), for edges=. */
+#define EDGE_SLOTS (1u << 20)
+struct edge {
+  uint64_t from, to, count;
+};
+static struct edge *edges;
+
+static void count_edge(uint64_t from, uint64_t to) {
+  uint64_t hash = (from * 0x9E3779B97F4A7C15ull) ^ (to * 0xC2B2AE3D27D4EB4Full);
+  for (uint32_t probe = 0; probe < EDGE_SLOTS; probe++) {
+    struct edge *e = &edges[(hash + probe) & (EDGE_SLOTS - 1)];
+    if (e->count == 0) {
+      e->from = from;
+      e->to = to;
+    }
+    if (e->from == from && e->to == to) {
+      e->count++;
+      return;
+    }
+  }
+}
+
+/* x86: ret (C3, C2 iw, with a REX or F2/F3 prefix) or FF /2../5 (call/jmp through a register
+ * or memory). The last instruction's bytes, prefixes skipped. */
+static int ends_indirect(const uint8_t *bytes, size_t size) {
+  size_t i = 0;
+  while (i < size && (bytes[i] == 0xF2 || bytes[i] == 0xF3 || bytes[i] == 0x66 ||
+                      bytes[i] == 0x3E || bytes[i] == 0x2E || (bytes[i] & 0xF0) == 0x40))
+    i++;
+  if (i >= size) return 0;
+  if (bytes[i] == 0xC3 || bytes[i] == 0xC2 || bytes[i] == 0xCF) return RET;
+  if (bytes[i] == 0xFF && i + 1 < size) {
+    int reg = (bytes[i + 1] >> 3) & 7;
+    return reg >= 2 && reg <= 5 ? JUMP : 0;
+  }
+  return 0;
+}
+
+static void executed(unsigned int vcpu, void *data) {
+  (void)vcpu;
+  struct block *b = data;
+  if (!counted(b->vaddr)) {
+    previous = NULL;
+    return;
+  }
+  insns += b->insns;
+  b->execs++;
+  if (previous) {
+    transitions++;
+    if (previous->indirect) {
+      indirect++;
+      if (previous->indirect == RET) returns++;
+    }
+    else {
+      if ((previous->vaddr ^ b->vaddr) & ~(uint64_t)0xFFF) crosspage++;
+      if (edges) count_edge(previous->vaddr, b->vaddr);
+    }
+  }
+  previous = b;
+}
+
+static void translated(qemu_plugin_id_t id, struct qemu_plugin_tb *tb) {
+  (void)id;
+  struct block *b = calloc(1, sizeof *b); /* held by the translation: never freed */
+  if (!b) return;
+  b->vaddr = qemu_plugin_tb_vaddr(tb);
+  b->insns = qemu_plugin_tb_n_insns(tb);
+  if (b->insns) {
+    struct qemu_plugin_insn *last = qemu_plugin_tb_get_insn(tb, b->insns - 1);
+    b->indirect = ends_indirect(qemu_plugin_insn_data(last), qemu_plugin_insn_size(last));
+  }
+  b->next = translations;
+  translations = b;
+  qemu_plugin_register_vcpu_tb_exec_cb(tb, executed, QEMU_PLUGIN_CB_NO_REGS, b);
+}
+
+static void finished(qemu_plugin_id_t id, void *unused) {
+  (void)id, (void)unused;
+  FILE *out = out_path ? fopen(out_path, "w") : stderr;
+  if (!out) out = stderr;
+  fprintf(out, "insns %llu transitions %llu indirect %llu returns %llu crosspage %llu\n",
+          (unsigned long long)insns, (unsigned long long)transitions,
+          (unsigned long long)indirect, (unsigned long long)returns,
+          (unsigned long long)crosspage);
+  if (out != stderr) fclose(out);
+  if (edges && edges_path) {
+    FILE *list = fopen(edges_path, "w");
+    for (uint32_t i = 0; list && i < EDGE_SLOTS; i++)
+      if (edges[i].count)
+        fprintf(list, "%llx %llx %llu\n", (unsigned long long)edges[i].from,
+                (unsigned long long)edges[i].to, (unsigned long long)edges[i].count);
+    if (list) fclose(list);
+  }
+  if (blocks_path) {
+    FILE *list = fopen(blocks_path, "w");
+    for (const struct block *b = translations; list && b; b = b->next)
+      if (b->execs)
+        fprintf(list, "%llx %llu %llu\n", (unsigned long long)b->vaddr,
+                (unsigned long long)b->insns, (unsigned long long)b->execs);
+    if (list) fclose(list);
+  }
+}
+
+__attribute__((visibility("default"))) int qemu_plugin_install(qemu_plugin_id_t id,
+                                                                const void *info, int argc,
+                                                                char **argv) {
+  (void)info;
+  for (int i = 0; i < argc; i++) {
+    if (strncmp(argv[i], "range=", 6) == 0 && ranges < MAX_RANGES) {
+      char *end;
+      range_lo[ranges] = strtoull(argv[i] + 6, &end, 0);
+      if (*end != '-') {
+        fprintf(stderr, "tbexits: a range is LO-HI, not '%s'\n", argv[i] + 6);
+        return 1;
+      }
+      range_hi[ranges++] = strtoull(end + 1, NULL, 0);
+    } else if (strncmp(argv[i], "out=", 4) == 0) out_path = strdup(argv[i] + 4);
+    else if (strncmp(argv[i], "edges=", 6) == 0) {
+      edges_path = strdup(argv[i] + 6);
+      edges = calloc(EDGE_SLOTS, sizeof *edges);
+      if (!edges) return 1;
+    } else if (strncmp(argv[i], "blocks=", 7) == 0) {
+      blocks_path = strdup(argv[i] + 7);
+    } else {
+      fprintf(stderr, "tbexits: unknown argument '%s' (range=, out=, edges=, blocks=)\n", argv[i]);
+      return 1;
+    }
+  }
+  qemu_plugin_register_vcpu_tb_trans_cb(id, translated);
+  qemu_plugin_register_atexit_cb(id, finished, NULL);
+  return 0;
+}
