@@ -96,6 +96,11 @@ void x86_lapic_virtual_wire(void)
 	lapic[LAPIC_LVT_LINT1 / 4] = LAPIC_DELIVERY_NMI;
 }
 
+volatile uint32_t *x86_lapic(void)
+{
+	return lapic;
+}
+
 void x86_lapic_eoi(void)
 {
 	if (lapic)
@@ -109,6 +114,8 @@ int arch_irq_enable(unsigned irq)
 		return 0;
 	}
 	if (!lapic)
-		return -KEINVAL; /* IOAPIC messages need a local APIC */
+		return -KEINVAL; /* IOAPIC messages and MSIs need a local APIC */
+	if (irq >= X86_MSI_FIRST && irq < X86_MSI_FIRST + X86_MSI_COUNT)
+		return 0; /* the device's message names the vector itself */
 	return x86_ioapic_route(irq);
 }

@@ -121,6 +121,7 @@ void x86_trap(struct x86_regs *regs)
 		x86_pic_eoi(irq);
 		return;
 	}
+	/* IOAPIC GSIs and MSIs, both ended at the local APIC. */
 	if (regs->vector >= X86_GSI_BASE && regs->vector < X86_VEC_STUBS) {
 		kirq_dispatch((unsigned)regs->vector - X86_GSI_BASE +
 		              X86_GSI_FIRST);
