@@ -194,6 +194,12 @@ int arch_irq_enable(unsigned irq)
 	return 0;
 }
 
+int arch_msi_alloc(unsigned *irq, uint64_t *address, uint32_t *data)
+{
+	(void)irq, (void)address, (void)data;
+	return -KENODEV; /* no GICv2m or ITS driver: kraft drives no PCI here */
+}
+
 unsigned arch_backtrace(uintptr_t *pcs, unsigned max)
 {
 	uint64_t fp = (uint64_t)__builtin_frame_address(0);

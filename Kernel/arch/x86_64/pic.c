@@ -6,6 +6,22 @@
  * irqchip). The PIT timer is IRQ 0; device IRQs below 16 (PCI INTx on pc,
  * virtio-mmio on Firecracker) are unmasked here too. GSIs from 16 up
  * (microvm's second IOAPIC) go through ioapic.c and end at the local APIC.
+ *
+ * The master ends its interrupts itself (auto-EOI, ICW4 bit 1): under a
+ * hypervisor every EOI is a port write that exits (under QEMU it also takes
+ * the global lock), one per interrupt. That is safe because nothing here
+ * nests: handlers run with interrupts off, so the in-service bit the master
+ * no longer keeps would block nothing that could come in, and a level line
+ * that is still high (its IRR bit stays set) is delivered again only once
+ * interrupts are on, after the handler has acknowledged its device. The
+ * slave keeps the explicit EOI: its output is the master's edge-triggered
+ * IRQ 2, and with auto-EOI it stays high while any slave line is high, so a
+ * second line (another device, or a shared INTx line raised again before
+ * the other device on it was read) would never make the new edge the master
+ * needs, and QEMU's 8259 would lose that interrupt (KVM's pulses IRQ 2
+ * instead, and would deliver a spurious IRQ 15 after each). The in-service
+ * bit the slave keeps until its EOI drops its output for the handler's
+ * duration, so each EOI with a line still high is a new edge.
  */
 #include <kraft/arch.h>
 #include <kraft/kerrno.h>
@@ -45,8 +61,8 @@ void x86_pic_init(void)
 	outb(PIC2_DATA, X86_IRQ_BASE + 8);
 	outb(PIC1_DATA, 1 << 2); /* ICW3: slave on IRQ 2 */
 	outb(PIC2_DATA, 2);
-	outb(PIC1_DATA, 0x01); /* ICW4: 8086 mode */
-	outb(PIC2_DATA, 0x01);
+	outb(PIC1_DATA, 0x03); /* ICW4: 8086 mode, auto-EOI (above) */
+	outb(PIC2_DATA, 0x01); /* ICW4: 8086 mode, EOI by the kernel */
 	irq_mask = 0xffff & ~(1 << 2); /* the cascade stays open */
 	pic_write_mask();
 }
@@ -59,9 +75,9 @@ void x86_pic_unmask(unsigned irq)
 
 void x86_pic_eoi(unsigned irq)
 {
+	/* The master (IRQs 0-7, and IRQ 2 for the slave's) ended at delivery. */
 	if (irq >= 8)
 		outb(PIC2_CMD, PIC_EOI);
-	outb(PIC1_CMD, PIC_EOI);
 }
 
 void x86_lapic_virtual_wire(void)
@@ -80,6 +96,11 @@ void x86_lapic_virtual_wire(void)
 	lapic[LAPIC_LVT_LINT1 / 4] = LAPIC_DELIVERY_NMI;
 }
 
+volatile uint32_t *x86_lapic(void)
+{
+	return lapic;
+}
+
 void x86_lapic_eoi(void)
 {
 	if (lapic)
@@ -93,6 +114,8 @@ int arch_irq_enable(unsigned irq)
 		return 0;
 	}
 	if (!lapic)
-		return -KEINVAL; /* IOAPIC messages need a local APIC */
+		return -KEINVAL; /* IOAPIC messages and MSIs need a local APIC */
+	if (irq >= X86_MSI_FIRST && irq < X86_MSI_FIRST + X86_MSI_COUNT)
+		return 0; /* the device's message names the vector itself */
 	return x86_ioapic_route(irq);
 }

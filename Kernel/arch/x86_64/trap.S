@@ -4,8 +4,9 @@
  * path that saves the general registers as struct x86_regs, saves the FPU/SSE
  * state (kernel C code may use SSE registers that the interrupted code owns),
  * calls x86_trap(regs) and returns with iretq. Vectors 0-31 are exceptions,
- * 32-47 the PIC's IRQs, 48-79 IOAPIC GSIs 16-47, 255 the local APIC's
- * spurious vector.
+ * 32-47 the PIC's IRQs, 48-79 IOAPIC GSIs 16-47, 80-87 message-signalled
+ * interrupts (kraft/irq.h numbers 48-55), 255 the local APIC's spurious
+ * vector.
  */
 	.text
 	.code64
@@ -57,7 +58,7 @@ TRAP_NOERR 28
 TRAP_ERR 29
 TRAP_ERR 30
 TRAP_NOERR 31
-.irp n, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63,64,65,66,67,68,69,70,71,72,73,74,75,76,77,78,79,255
+.irp n, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63,64,65,66,67,68,69,70,71,72,73,74,75,76,77,78,79,80,81,82,83,84,85,86,87,255
 TRAP_NOERR \n
 .endr
 
@@ -109,7 +110,7 @@ x86_trap_common:
 	.balign 8
 	.globl x86_trap_stubs
 x86_trap_stubs:
-.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63,64,65,66,67,68,69,70,71,72,73,74,75,76,77,78,79
+.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63,64,65,66,67,68,69,70,71,72,73,74,75,76,77,78,79,80,81,82,83,84,85,86,87
 	.quad x86_trap_stub_\n
 .endr
 	.globl x86_trap_stub_spurious

@@ -2,11 +2,11 @@
  * Trap dispatch and the crash report. The timer interrupt (PIC IRQ 0) only
  * wakes arch_cpu_idle: the scheduler looks at the clock itself afterwards.
  * Other IRQs go to the handlers drivers attached (kraft/irq.h) before the
- * controller is acknowledged, so a level-triggered line is already low. Every
- * exception is fatal (no demand paging, no user mode): it prints what happened,
- * the registers and a frame-pointer backtrace as "  #N 0x<address>" lines that
- * `kraft run` symbolises from the .dbg image, then ends the VM with the crash
- * status.
+ * controller is acknowledged (the slave PIC's EOI; the master ends its own,
+ * pic.c), so a level-triggered line is already low. Every exception is fatal
+ * (no demand paging, no user mode): it prints what happened, the registers
+ * and a frame-pointer backtrace as "  #N 0x<address>" lines that `kraft run`
+ * symbolises from the .dbg image, then ends the VM with the crash status.
  */
 #include <kraft/abi.h>
 #include <kraft/irq.h>
@@ -121,6 +121,7 @@ void x86_trap(struct x86_regs *regs)
 		x86_pic_eoi(irq);
 		return;
 	}
+	/* IOAPIC GSIs and MSIs, both ended at the local APIC. */
 	if (regs->vector >= X86_GSI_BASE && regs->vector < X86_VEC_STUBS) {
 		kirq_dispatch((unsigned)regs->vector - X86_GSI_BASE +
 		              X86_GSI_FIRST);

@@ -24,7 +24,11 @@ struct x86_regs {
 #define X86_GSI_BASE     48 /* IOAPIC GSI 16 (GSIs below are the PIC's) */
 #define X86_GSI_FIRST    16
 #define X86_GSI_LAST     47
-#define X86_VEC_STUBS    80 /* trap.S has stubs for vectors 0..79 */
+/* Message-signalled interrupts: kraft/irq.h numbers 48..55, vectors 80..87
+ * (the number plus 32, as for every line above). */
+#define X86_MSI_FIRST    48
+#define X86_MSI_COUNT    8
+#define X86_VEC_STUBS    88 /* trap.S has stubs for vectors 0..87 */
 #define X86_VEC_SPURIOUS 255
 
 struct kboot_info;
@@ -57,6 +61,8 @@ void x86_lapic_virtual_wire(void);
 void x86_lapic_eoi(void);
 /* Routes GSI 16..47 through an IOAPIC; 0 or -KEINVAL when none has it. */
 int x86_ioapic_route(unsigned gsi);
+/* The local APIC's address, NULL without an enabled one (pic.c). */
+volatile uint32_t *x86_lapic(void);
 void x86_tsc_calibrate(void);
 /* The TSC at the boot's first instruction (entry.S). */
 extern uint64_t x86_boot_tsc;

@@ -32,6 +32,16 @@ void arch_irq_restore(unsigned long flags);
  */
 int arch_irq_enable(unsigned irq);
 
+/*
+ * A message-signalled interrupt (PCI MSI-X) for this CPU: the address and
+ * data a device writes to raise it, and its kraft/irq.h number to attach
+ * handlers to. Each is edge-like (one message, one interrupt) and ended at
+ * the CPU's own controller. 0, or -KENODEV when the platform delivers no
+ * messages (no local APIC; arm64, whose PCI devices kraft does not drive)
+ * or all are taken.
+ */
+int arch_msi_alloc(unsigned *irq, uint64_t *address, uint32_t *data);
+
 /* Takes the interrupts that are pending now, if any, and returns with
  * interrupts off again (a scheduler that always has a thread to run would
  * otherwise never see a device). */

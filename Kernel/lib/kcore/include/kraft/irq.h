@@ -1,8 +1,9 @@
 /*
  * Device interrupts, arch-neutral. A driver attaches a handler to a
  * platform interrupt number: on x86_64 the GSI (ISA IRQ 0-15 through the
- * 8259 PIC, higher ones through an IOAPIC), on arm64 the GIC interrupt ID
- * (an SPI n is 32 + n). Several handlers may share one line (PCI INTx).
+ * 8259 PIC, 16-47 through an IOAPIC) or a message from arch_msi_alloc
+ * (48-55), on arm64 the GIC interrupt ID (an SPI n is 32 + n). Several
+ * handlers may share one line (PCI INTx).
  *
  * Handlers run with interrupts off on whatever stack was interrupted, and
  * only while the CPU idles (kernel code runs with interrupts off except in
