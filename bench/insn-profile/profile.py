@@ -10,7 +10,8 @@ counts the guest's instructions over each run: per request, and per symbol of th
   python3 profile.py PROJECT [--plugin /tmp/insnprofile.so] [--pipeline 16] [--requests 160000]
 
 PROJECT is the built project's folder (its .unikraft/build holds the image, its .dbg and the
-initrd). Needs root (the namespace) and redis-benchmark (Debian's redis-tools). Subtracts
+initrd). `--plugin none` counts no instructions (QEMU runs at full speed) and reports only the
+guest's free memory: at idle and the least during each run, the memory floor's accounting. Needs root (the namespace) and redis-benchmark (Debian's redis-tools). Subtracts
 what the guest runs while idle (Redis's serverCron, the kernel's timers) for as long as each
 run took. Prints one table per test."""
 
@@ -178,11 +179,13 @@ def main():
     symbols = Symbols(image + ".dbg" if os.path.exists(image + ".dbg") else image)
     out = os.path.join(tempfile.mkdtemp(prefix="insnprofile-"), "profile")
 
+    counting = arguments.plugin != "none"
     with http.Namespace(f"insnprofile-{os.getpid()}") as namespace:
         command = http.unikernel_command(image, arguments.memory, namespace.tap)
         at = command.index("-append")
         command[at + 1] += " /redis.conf"
-        command = command[:at] + ["-initrd", initrd, "-plugin", f"{arguments.plugin},out={out}"] + command[at:]
+        plugin = ["-plugin", f"{arguments.plugin},out={out}"] if counting else []
+        command = command[:at] + ["-initrd", initrd] + plugin + command[at:]
         monitor_path = out + ".monitor"
         at = command.index("-monitor")
         command[at + 1] = f"unix:{monitor_path},server=on,wait=off"
@@ -192,13 +195,14 @@ def main():
             memory = FreeMemory(Monitor(monitor_path), symbols.image)
             time.sleep(1)
             print(f"free at idle: {memory.now() // 1024} KiB of -m {arguments.memory} MiB")
-            start = snapshot(out)
-            began = time.time()
-            time.sleep(3)
-            idle = snapshot(out)
-            idle_per_s = sum(instructions(start, idle).values()) / (time.time() - began)
-            print(f"idle: {idle_per_s:.0f} guest instructions per second")
-            previous = idle
+            if counting:
+                start = snapshot(out)
+                began = time.time()
+                time.sleep(3)
+                idle = snapshot(out)
+                idle_per_s = sum(instructions(start, idle).values()) / (time.time() - began)
+                print(f"idle: {idle_per_s:.0f} guest instructions per second")
+                previous = idle
             for test in ("set", "get"):
                 memory.reset()
                 began = time.time()
@@ -207,12 +211,16 @@ def main():
                      "-n", str(arguments.requests), "-P", str(arguments.pipeline), "-t", test, "--csv"],
                     capture_output=True, text=True, timeout=1800)
                 seconds = time.time() - began
-                current = snapshot(out)
                 rates = redis.parse_benchmark_csv(done.stdout)
-                report(f"{test.upper()} pipeline {arguments.pipeline} ({rates})", instructions(previous, current),
-                       arguments.requests, symbols, idle_per_s, seconds, arguments.top)
+                title = f"{test.upper()} pipeline {arguments.pipeline} ({rates})"
+                if counting:
+                    current = snapshot(out)
+                    report(title, instructions(previous, current), arguments.requests, symbols, idle_per_s, seconds,
+                           arguments.top)
+                    previous = current
+                else:
+                    print(f"{title}: {arguments.requests} requests in {seconds:.1f} s")
                 print(f"  least free during the run: {memory.lowest() // 1024} KiB; after it: {memory.now() // 1024} KiB")
-                previous = current
 
 
 if __name__ == "__main__":

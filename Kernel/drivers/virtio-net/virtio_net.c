@@ -16,10 +16,17 @@
  * re-posted buffers are published to the device at flush, or every quarter
  * ring during a long burst of receives.
  * Transmit: the frame is gathered from the caller's segments into one
- * buffer of a preallocated slot (2 KiB; a TSO frame takes one of a few
- * 64 KiB buffers, CONFIG_VIRTIO_NET_TSO_BUFFERS), behind its virtio-net
- * header, so the caller may reuse its memory when transmit returns. Each
- * frame is one descriptor, so a slot is a ring entry whatever its size. Frames are published
+ * buffer of a preallocated slot (2 KiB; a TSO frame takes a 64 KiB buffer),
+ * behind its virtio-net header, so the caller may reuse its memory when
+ * transmit returns. Each
+ * frame is one descriptor, so a slot is a ring entry whatever its size.
+ * TSO buffers are made as bulk sends need them, up to
+ * CONFIG_VIRTIO_NET_TSO_BUFFERS: one at probe (so a TSO frame can always
+ * be sent once the ones in flight come back), the others on demand, kept
+ * for the next bulk send and given back when RAM runs short
+ * (KALLOC_RECLAIMABLE_REGISTER). A server of small replies (Redis) never
+ * holds more than the first; a file server holds the others only while
+ * memory allows. Frames are published
  * at flush, so a burst costs one notification (an exit to the host) rather
  * than one per frame. Slots come back when the device has used them
  * (reclaimed on the next transmit or interrupt).
@@ -83,15 +90,19 @@ struct vnet {
 	unsigned rx_count, tx_count, pages_order_rx, pages_order_tx;
 	uint16_t *tx_free; /* a stack of free transmit slots */
 	unsigned tx_nfree;
-	/* TSO frames' buffers: a stack of the free ones, and which one each
-	 * transmit slot holds (index + 1; 0: the slot's own buffer). */
-	uint8_t *tso_bufs[CONFIG_VIRTIO_NET_TSO_BUFFERS + 1];
-	uint16_t tso_free[CONFIG_VIRTIO_NET_TSO_BUFFERS + 1];
+	/* TSO frames' buffers: how many exist, a stack of the free ones, and
+	 * which one each transmit slot holds (NULL: the slot's own buffer). */
+	uint8_t *tso_free[CONFIG_VIRTIO_NET_TSO_BUFFERS + 1];
 	unsigned tso_count, tso_nfree;
-	uint16_t *slot_tso;
+	uint8_t **slot_tso;
 	bool notify_rx, notify_tx;
 	struct kirq_work work;
+	struct vnet *next; /* every device, for the reclaim */
 };
+
+#define TSO_ORDER virtio_page_order(TSO_BUF_SIZE)
+
+static struct vnet *devices;
 
 static int rx_post(struct vnet *n, unsigned slot)
 {
@@ -103,7 +114,7 @@ static int rx_post(struct vnet *n, unsigned slot)
 static void tx_slot_free(struct vnet *n, unsigned slot)
 {
 	if (n->slot_tso[slot]) {
-		n->tso_free[n->tso_nfree++] = (uint16_t)(n->slot_tso[slot] - 1);
+		n->tso_free[n->tso_nfree++] = n->slot_tso[slot];
 		n->slot_tso[slot] = 0;
 	}
 	n->tx_free[n->tx_nfree++] = (uint16_t)slot;
@@ -115,6 +126,50 @@ static void tx_reclaim(struct vnet *n)
 	while ((cookie = virtqueue_get(&n->tx, 0)))
 		tx_slot_free(n, (unsigned)((uintptr_t)cookie - 1));
 }
+
+/* One more TSO buffer when all are in flight and fewer than the option
+ * allows exist; false when there is none to be had (the caller waits for
+ * one in flight to come back). */
+static bool tso_grow(struct vnet *n)
+{
+	if (n->tso_count >= CONFIG_VIRTIO_NET_TSO_BUFFERS)
+		return false;
+	uint8_t *b = kpage_alloc(TSO_ORDER);
+	if (!b)
+		return false;
+	n->tso_free[n->tso_nfree++] = b;
+	n->tso_count++;
+	return true;
+}
+
+/* The idle TSO buffers but one, of every device (with those the device
+ * has sent since the last reclaim of slots): RAM is short. The scheduler
+ * is cooperative, and the driver allocates only outside its queue
+ * operations, so the queues are in a steady state here. */
+static void tso_reclaim(void)
+{
+	for (struct vnet *n = devices; n; n = n->next) {
+		tx_reclaim(n);
+		while (n->tso_nfree && n->tso_count > 1) {
+			kpage_free(n->tso_free[--n->tso_nfree], TSO_ORDER);
+			n->tso_count--;
+		}
+	}
+}
+
+static size_t tso_reclaimable_bytes(void)
+{
+	size_t bytes = 0;
+	for (struct vnet *n = devices; n; n = n->next) {
+		unsigned idle = n->tso_nfree;
+		if (idle && idle == n->tso_count)
+			idle--; /* the one kept */
+		bytes += (size_t)idle * TSO_BUF_SIZE;
+	}
+	return bytes;
+}
+KALLOC_RECLAIMABLE_REGISTER(virtio_net_tso, tso_reclaimable_bytes,
+                            tso_reclaim);
 
 /* A TSO frame's header: the device cuts the TCP/IPv4 frame into frames of
  * the MTU. false when the frame is not TCP/IPv4 (without a VLAN tag). */
@@ -148,15 +203,12 @@ static int transmit(struct netdev *dev, const struct netdev_segment *segs,
 	                                        : ETH_MAX_FRAME))
 		return -KEMSGSIZE;
 	tx_reclaim(n);
-	if (!n->tx_nfree || (tso && !n->tso_nfree))
+	if (!n->tx_nfree || (tso && !n->tso_nfree && !tso_grow(n)))
 		return -KEAGAIN;
 	unsigned slot = n->tx_free[--n->tx_nfree];
 	uint8_t *buf = n->tx_bufs + (size_t)slot * BUF_SIZE;
-	if (tso) {
-		unsigned big = n->tso_free[--n->tso_nfree];
-		n->slot_tso[slot] = (uint16_t)(big + 1);
-		buf = n->tso_bufs[big];
-	}
+	if (tso)
+		buf = n->slot_tso[slot] = n->tso_free[--n->tso_nfree];
 	struct virtio_net_hdr *hdr = (struct virtio_net_hdr *)buf;
 	uint8_t *frame = buf + sizeof *hdr;
 
@@ -310,21 +362,18 @@ static int buffers_alloc(struct vnet *n)
 	n->slot_tso = kcalloc(n->tx_count, sizeof *n->slot_tso);
 	if (!n->rx_bufs || !n->tx_bufs || !n->tx_free || !n->slot_tso)
 		return -KENOMEM;
-	/* Without its buffers (memory is short), the device still works,
-	 * without TSO: the stack is told by the netdev's features. */
+	/* The first TSO buffer; the others come when a bulk send needs
+	 * them. Without it (memory is short) the device still works, without
+	 * TSO: the stack is told by the netdev's features. */
 	if (virtio_has_feature(n->vdev, VIRTIO_NET_F_HOST_TSO4))
-		for (unsigned i = 0; i < CONFIG_VIRTIO_NET_TSO_BUFFERS; i++) {
-			uint8_t *b = kpage_alloc(virtio_page_order(TSO_BUF_SIZE));
-			if (!b)
-				break;
-			n->tso_bufs[n->tso_count] = b;
-			n->tso_free[n->tso_nfree++] = (uint16_t)n->tso_count++;
-		}
+		tso_grow(n);
 	for (unsigned i = 0; i < n->tx_count; i++)
 		n->tx_free[n->tx_nfree++] = (uint16_t)(n->tx_count - 1 - i);
 	for (unsigned i = 0; i < n->rx_count; i++)
 		if (rx_post(n, i))
 			return -KENOMEM;
+	n->next = devices;
+	devices = n;
 	return 0;
 }
 

@@ -4,6 +4,8 @@
  * the distance back to the allocator's block (16, or more for an aligned
  * block) and a magic number, so kfree handles plain and aligned blocks
  * alike and catches frees of pointers the heap never returned.
+ * An allocation that finds no memory first has the caches that registered
+ * with KALLOC_RECLAIMABLE_REGISTER give theirs back, then tries once more.
  */
 #include <stdint.h>
 #include <kraft/alloc.h>
@@ -27,6 +29,23 @@ static struct header *header_of(void *ptr)
 	return h;
 }
 
+/* What KALLOC_RECLAIMABLE_REGISTER put in the section (weak: an image may
+ * have no such cache). */
+extern const struct kalloc_reclaimable __start_kalloc_reclaimables[]
+    __attribute__((weak));
+extern const struct kalloc_reclaimable __stop_kalloc_reclaimables[]
+    __attribute__((weak));
+
+/* Every cache's idle memory back to the allocator. The scheduler is
+ * cooperative, so nothing else runs while a reclaim does. */
+static void reclaim_all(void)
+{
+	for (const struct kalloc_reclaimable *r = __start_kalloc_reclaimables;
+	     r < __stop_kalloc_reclaimables; r++)
+		if (r->reclaim)
+			r->reclaim();
+}
+
 static void *place(void *raw, size_t align)
 {
 	uintptr_t user = ((uintptr_t)raw + HEADER_SIZE + align - 1) &
@@ -42,6 +61,10 @@ void *kmalloc(size_t size)
 	if (size > SIZE_MAX - HEADER_SIZE)
 		return 0;
 	void *raw = kalloc_backend_alloc(size + HEADER_SIZE);
+	if (!raw) {
+		reclaim_all();
+		raw = kalloc_backend_alloc(size + HEADER_SIZE);
+	}
 	return raw ? place(raw, HEADER_SIZE) : 0;
 }
 
@@ -103,6 +126,10 @@ int kmemalign(void **out, size_t align, size_t size)
 	if (size > SIZE_MAX - HEADER_SIZE - align)
 		return -KENOMEM;
 	void *raw = kalloc_backend_alloc(size + HEADER_SIZE + align);
+	if (!raw) {
+		reclaim_all();
+		raw = kalloc_backend_alloc(size + HEADER_SIZE + align);
+	}
 	if (!raw)
 		return -KENOMEM;
 	*out = place(raw, align);
@@ -111,7 +138,12 @@ int kmemalign(void **out, size_t align, size_t size)
 
 void *kpage_alloc(unsigned order)
 {
-	return kalloc_backend_pages(order);
+	void *p = kalloc_backend_pages(order);
+	if (!p) {
+		reclaim_all();
+		p = kalloc_backend_pages(order);
+	}
+	return p;
 }
 
 void kpage_free(void *pages, unsigned order)
@@ -122,7 +154,7 @@ void kpage_free(void *pages, unsigned order)
 
 void *kpage_alloc_or_panic(unsigned order, const char *why)
 {
-	void *p = kalloc_backend_pages(order);
+	void *p = kpage_alloc(order);
 	if (!p)
 		kpanic("out of memory: %s needs %lu KiB", why, (4UL << order));
 	return p;
@@ -130,7 +162,14 @@ void *kpage_alloc_or_panic(unsigned order, const char *why)
 
 void *kpage_alloc_run(size_t count)
 {
-	return count ? kalloc_backend_run(count) : 0;
+	if (!count)
+		return 0;
+	void *p = kalloc_backend_run(count);
+	if (!p) {
+		reclaim_all();
+		p = kalloc_backend_run(count);
+	}
+	return p;
 }
 
 void kpage_trim_run(void *pages, size_t count, size_t keep)

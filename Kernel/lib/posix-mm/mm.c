@@ -27,8 +27,8 @@
  * page for nothing. Only the CPU writes these runs (no
  * driver hands them to a device), so the dirty bits see every write.
  * When RAM runs short the cache is given back
- * before mmap fails, so /proc/meminfo counts it as available
- * (KALLOC_RECLAIMABLE_REGISTER).
+ * before any allocation fails (KALLOC_RECLAIMABLE_REGISTER: kcore asks
+ * for it), so /proc/meminfo counts it as available.
  *
  * A read-only file mapping of bytes that lie in memory for good (an initrd
  * file, which ramfs reads in place: the node's bytes_in_place) is those
@@ -133,8 +133,8 @@ static void cache_flush(void)
 }
 
 /* A run of exactly `pages`: the most recently cached one of that length
- * (*cached set), else a fresh one (after returning the cache if RAM is
- * short). */
+ * (*cached set), else a fresh one (when RAM is short, kpage_alloc_run has
+ * this cache, and every other, given back first: cache_flush below). */
 static void *run_get(size_t pages, bool *cached)
 {
 	*cached = false;
@@ -146,12 +146,7 @@ static void *run_get(size_t pages, bool *cached)
 			*cached = true;
 			return base;
 		}
-	void *mem = kpage_alloc_run(pages);
-	if (!mem && cache_count) {
-		cache_flush();
-		mem = kpage_alloc_run(pages);
-	}
-	return mem;
+	return kpage_alloc_run(pages);
 }
 
 static void run_put(void *base, size_t pages)
@@ -169,7 +164,7 @@ static size_t cached_bytes(void)
 {
 	return cache_pages * ARCH_PAGE_SIZE;
 }
-KALLOC_RECLAIMABLE_REGISTER(posix_mm_run_cache, cached_bytes);
+KALLOC_RECLAIMABLE_REGISTER(posix_mm_run_cache, cached_bytes, cache_flush);
 
 /* A run of len bytes, recorded; not yet zeroed. *cached tells whether it was
  * mapped before (and so may hold clean pages). */

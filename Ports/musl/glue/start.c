@@ -13,8 +13,9 @@
  *
  * main runs on the boot stack (32 KiB) unless CONFIG_MUSL_MAIN_STACK_KIB
  * asks for a stack of its own, with a guard page below it: programs written
- * for Linux's 8 MiB main stack (Redis's LZF compressor keeps a 256 KiB table
- * on it) need one. Its pages are taken at start-up, so it counts against -m.
+ * for Linux's 8 MiB main stack (Redis's LZF compressor keeps a table of
+ * 65,536 pointers, 512 KiB, on it) need one. Its pages are taken at
+ * start-up, so it counts against -m.
  */
 #include <kraft/alloc.h>
 #include <kraft/arch.h>

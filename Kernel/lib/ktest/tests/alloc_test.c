@@ -172,3 +172,55 @@ KTEST(alloc, one_run_can_take_nearly_all_memory)
 	KT_EXPECT(kt, big != 0);
 	kfree(big);
 }
+
+/* A cache for the reclaim test below: one run, held until RAM runs short. */
+#define HELD_PAGES 256
+static void *held_run;
+
+static size_t held_bytes(void)
+{
+	return held_run ? HELD_PAGES * ARCH_PAGE_SIZE : 0;
+}
+
+static void held_give_back(void)
+{
+	kpage_free_run(held_run, HELD_PAGES);
+	held_run = 0;
+}
+KALLOC_RECLAIMABLE_REGISTER(ktest_held_run, held_bytes, held_give_back);
+
+/* Pages until none is left; then all freed again. How many there were. */
+static size_t pages_until_exhausted(void)
+{
+	void *head = 0, *p;
+	size_t n = 0;
+
+	while ((p = kpage_alloc(0))) {
+		*(void **)p = head;
+		head = p;
+		n++;
+	}
+	while (head) {
+		p = *(void **)head;
+		kpage_free(head, 0);
+		head = p;
+	}
+	return n;
+}
+
+KTEST(alloc, caches_are_given_back_before_an_allocation_fails)
+{
+	struct kalloc_stats before, after;
+
+	kalloc_backend_stats(&before);
+	size_t alone = pages_until_exhausted();
+	held_run = kpage_alloc_run(HELD_PAGES);
+	KT_ASSERT(kt, held_run);
+	/* The cache's run is given back when the pages first run out, and
+	 * its pages are then handed out like any others. */
+	KT_EXPECT_EQ(kt, pages_until_exhausted(), alone);
+	KT_EXPECT(kt, held_run == 0);
+	kalloc_backend_stats(&after);
+	KT_EXPECT_EQ(kt, after.free_bytes, before.free_bytes);
+	KT_EXPECT_EQ(kt, after.allocations, before.allocations);
+}

@@ -50,18 +50,24 @@ struct kalloc_stats {
 
 /*
  * Memory a library keeps allocated for reuse but gives back when RAM runs
- * short (a cache of freed runs): /proc/meminfo counts it as available, as
- * Linux counts its reclaimable caches, so a figure taken after a load says
- * what was not given back rather than what a cache happens to hold.
+ * short (a cache of freed runs, idle device buffers): /proc/meminfo counts
+ * it as available, as Linux counts its reclaimable caches, so a figure taken
+ * after a load says what was not given back rather than what a cache happens
+ * to hold. When an allocation of the heap, of pages or of a run finds no
+ * memory, kcore calls every reclaim and tries once more, so what a cache
+ * holds is never what makes an allocation fail. A reclaim only frees (it
+ * must not allocate) and may run inside any allocation, also one made by
+ * the library itself: it gives back only what is idle at that moment.
  * Registered through a linker section, like system calls.
  */
 struct kalloc_reclaimable {
 	size_t (*bytes)(void); /* held now */
+	void (*reclaim)(void); /* gives it back */
 };
-#define KALLOC_RECLAIMABLE_REGISTER(name, fn)                                  \
+#define KALLOC_RECLAIMABLE_REGISTER(name, bytes_fn, reclaim_fn)                \
 	static const struct kalloc_reclaimable kalloc_reclaimable_##name       \
 	    __attribute__((used, retain, section("kalloc_reclaimables"),       \
-	                   aligned(sizeof(long)))) = {fn}
+	                   aligned(sizeof(long)))) = {bytes_fn, reclaim_fn}
 
 /* --- implemented by the chosen allocator library --- */
 
