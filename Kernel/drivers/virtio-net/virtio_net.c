@@ -4,8 +4,10 @@
  * STATUS (link state, logged), MRG_RXBUF (a frame may span several receive
  * buffers; with 2 KiB buffers and no GSO it rarely does), CSUM (the device
  * finishes TCP/UDP checksums of frames the driver sends), GUEST_CSUM
- * (the host may send frames whose checksum is only partial; the driver
- * completes it, so the stack always gets frames as they are on the wire)
+ * (the host may send frames whose checksum is only partial: receive
+ * completes it, so a caller gets frames as they are on the wire, while
+ * receive_flags leaves it and says the checksum needs no check, as it
+ * does for frames the host marks as already checked)
  * and HOST_TSO4 (the device cuts a TCP/IPv4 frame of up to 64 KiB into
  * MTU-sized ones: the host's kernel does it, so the guest hands over one
  * frame where it would have handed over up to 44, each a trip through the
@@ -63,6 +65,9 @@
 #define VIRTIO_NET_S_LINK_UP    1u
 
 #define HDR_F_NEEDS_CSUM 1u
+#define HDR_F_DATA_VALID 2u
+#define TCP_CSUM_OFFSET  16 /* of the checksum field in the header */
+#define UDP_CSUM_OFFSET  6
 #define HDR_GSO_TCPV4    1u
 #define CONFIG_MAC       0
 #define CONFIG_STATUS    6
@@ -242,8 +247,10 @@ static void flush(struct netdev *dev)
 }
 
 /* One used chain's frame: its length (0 for a runt without data), or
- * -KEAGAIN when none is waiting. */
-static long receive_one(struct vnet *n, void *out, size_t cap)
+ * -KEAGAIN when none is waiting. flags: NULL to complete a partial
+ * checksum; else where to say what the device vouches for. */
+static long receive_one(struct vnet *n, void *out, size_t cap,
+                        unsigned *flags)
 {
 	uint32_t len;
 	void *cookie = virtqueue_get(&n->rx, &len);
@@ -285,17 +292,41 @@ static long receive_one(struct vnet *n, void *out, size_t cap)
 		virtqueue_kick(&n->rx);
 	if (!fits)
 		return -KEMSGSIZE;
-	if (hdr.flags & HDR_F_NEEDS_CSUM)
+	/* virtio 1.x, 5.1.6.4.1: a NEEDS_CSUM frame's checksum (and any
+	 * before it) has been validated, only its field is partial: the host
+	 * never computed it, as the frame never left the host's memory.
+	 * DATA_VALID: the device checked the checksum. A stack that takes
+	 * the host's word needs neither the sum here nor its own check, for
+	 * TCP and UDP (NETDEV_RX_CSUM_OK); another protocol's partial sum
+	 * (none the host makes today) is still completed. */
+	bool partial = hdr.flags & HDR_F_NEEDS_CSUM;
+	bool tcp_udp = hdr.csum_offset == TCP_CSUM_OFFSET ||
+	               hdr.csum_offset == UDP_CSUM_OFFSET;
+	bool trusted = (partial && tcp_udp) || (hdr.flags & HDR_F_DATA_VALID);
+	if (flags)
+		*flags = trusted ? NETDEV_RX_CSUM_OK : 0;
+	if (partial && !(flags && tcp_udp))
 		vnet_csum_complete(out, total, hdr.csum_start, hdr.csum_offset);
 	return (long)total;
+}
+
+static long receive_flags(struct netdev *dev, void *out, size_t cap,
+                          unsigned *flags)
+{
+	long got;
+
+	*flags = 0;
+	/* Runts are dropped: 0 means that nothing is waiting. */
+	while ((got = receive_one(dev->driver, out, cap, flags)) == 0)
+		;
+	return got == -KEAGAIN ? 0 : got;
 }
 
 static long receive(struct netdev *dev, void *out, size_t cap)
 {
 	long got;
 
-	/* Runts are dropped: 0 means that nothing is waiting. */
-	while ((got = receive_one(dev->driver, out, cap)) == 0)
+	while ((got = receive_one(dev->driver, out, cap, 0)) == 0)
 		;
 	return got == -KEAGAIN ? 0 : got;
 }
@@ -328,6 +359,7 @@ static const struct netdev_ops vnet_ops = {
     .rx_notify_enable = rx_notify_enable,
     .flush = flush,
     .tx_notify_enable = tx_notify_enable,
+    .receive_flags = receive_flags,
 };
 
 /* Thread context, after an interrupt. */

@@ -13,7 +13,10 @@
  * wakes with a preallocated callback message, and copies each waiting
  * frame into a fresh pbuf until the device has none left; when a pbuf or
  * the mailbox is missing, the receive is retried later, since the device
- * does not notify again for frames it already announced.
+ * does not notify again for frames it already announced. A frame whose
+ * TCP/UDP checksum the device vouches for (NETDEV_RX_CSUM_OK: the host
+ * made it in memory, or checked it) is flagged, and lwIP's patch 0004
+ * does not sum it again.
  */
 #include <kraft/kerrno.h>
 #include <kraft/ktime.h>
@@ -103,7 +106,11 @@ static void receive_all(void *arg)
 			k->rx_retry_at = ktime_monotonic_ns() + RX_RETRY_NS;
 			break;
 		}
-		long len = dev->ops->receive(dev, p->payload, p->len);
+		unsigned flags = 0;
+		long len = dev->ops->receive_flags
+		               ? dev->ops->receive_flags(dev, p->payload,
+		                                         p->len, &flags)
+		               : dev->ops->receive(dev, p->payload, p->len);
 		if (len <= 0) {
 			pbuf_free(p);
 			if (len == 0)
@@ -111,6 +118,8 @@ static void receive_all(void *arg)
 			continue; /* an oversized frame was dropped */
 		}
 		pbuf_realloc(p, (u16_t)len);
+		if (flags & NETDEV_RX_CSUM_OK)
+			p->flags |= KRAFT_PBUF_FLAG_CSUM_OK;
 		if (nif->input(p, nif) != ERR_OK)
 			pbuf_free(p);
 	}

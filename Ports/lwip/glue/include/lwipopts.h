@@ -114,6 +114,12 @@ void kraft_lwip_free(void *ptr);
  * path copies data without summing it; the others (loopback) sum as they
  * send. Sums still made (received frames, loopback) take 32 bits a step. */
 #define LWIP_CHECKSUM_CTRL_PER_NETIF 1
+/* And per frame (patches/0004): a received frame whose TCP/UDP checksum
+ * the device vouches for (netdev's NETDEV_RX_CSUM_OK, set by the glue) is
+ * not summed again; an IP fragment loses the mark, as its datagram's sum
+ * spans frames. A pbuf flag lwIP 2.1 leaves free (it uses 0x01-0x20). */
+#define KRAFT_PBUF_FLAG_CSUM_OK 0x80U
+#define LWIP_PBUF_CSUM_OK(p)    (((p)->flags & KRAFT_PBUF_FLAG_CSUM_OK) != 0)
 #define LWIP_CHECKSUM_ON_COPY        0
 #define LWIP_CHKSUM_ALGORITHM        3
 

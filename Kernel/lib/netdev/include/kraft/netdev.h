@@ -39,7 +39,7 @@ struct netdev_segment {
  * (any value) and the device fills it; IPv4 fragments and IPv6 frames with
  * extension headers must still carry their own. CSUM_RX: every received
  * frame's TCP/UDP checksum has been checked (virtio-net does not set it:
- * virtio vouches per frame, not per device).
+ * virtio vouches per frame, not per device: NETDEV_RX_CSUM_OK below).
  */
 #define NETDEV_F_CSUM_TX (1u << 0)
 #define NETDEV_F_CSUM_RX (1u << 1)
@@ -54,6 +54,17 @@ struct netdev_segment {
  */
 #define NETDEV_F_TSO4        (1u << 2)
 #define NETDEV_TSO_MAX_FRAME 65000u
+
+/* What a device vouches for one received frame (receive_flags). */
+/*
+ * RX_CSUM_OK: the frame's TCP or UDP checksum needs no check. The device
+ * checked it (virtio's DATA_VALID), or it was never computed because the
+ * frame never left the host's memory (virtio's NEEDS_CSUM): then the
+ * checksum field holds only the pseudo-header's sum, so the frame is for
+ * this stack to consume, not to pass on as it is. Never set for an IP
+ * fragment's checksum, which spans frames.
+ */
+#define NETDEV_RX_CSUM_OK (1u << 0)
 
 struct netdev_ops {
 	/* Queues one frame made of nsegs segments, sent at the next flush;
@@ -76,6 +87,11 @@ struct netdev_ops {
 	/* Asks for (or stops) one netdev_notify_tx once transmit has room
 	 * again: a stack facing a full ring sleeps until then. */
 	void (*tx_notify_enable)(struct netdev *dev, int enable);
+	/* Optional: receive, and *flags (NETDEV_RX_*) says what the device
+	 * vouches for the frame, so a stack that trusts it skips the work
+	 * (receive itself hands over frames as they are on the wire). */
+	long (*receive_flags)(struct netdev *dev, void *buf, size_t cap,
+	                      unsigned *flags);
 };
 
 struct netdev {
