@@ -220,8 +220,10 @@ struct RegistryTests {
     // most), not finished: the registry removes a session once its blob is complete.
     let uploads = registry.storage.appendingPathComponent(
       "docker/registry/v2/repositories/apps/killed/_uploads")
-    // Watched from a thread of its own: a Task.sleep on the busy cooperative pool can oversleep
-    // the whole push (CI preview, load 4 on 2 cores), so the session is never seen.
+    // Watched, and killed, from a thread of its own: a Task.sleep on the busy cooperative pool
+    // can oversleep the whole push (CI preview, load 4 on 2 cores), so the session is never
+    // seen, and a kill sent after resuming the awaiting task came once only after the push
+    // had finished (CI preview, 2026-12-02).
     nonisolated(unsafe) let running = push
     let midUpload = await withCheckedContinuation { (done: CheckedContinuation<Bool, Never>) in
       Thread {
@@ -236,10 +238,10 @@ struct RegistryTests {
           if seen { break }
           usleep(1_000)
         }
+        if running.isRunning { kill(running.processIdentifier, SIGKILL) }
         done.resume(returning: seen)
       }.start()
     }
-    kill(push.processIdentifier, SIGKILL)
     push.waitUntilExit()
     let pushOutput = (try? String(contentsOf: pushLog, encoding: .utf8)) ?? ""
     try #require(midUpload, "the push ended before a kernel upload was under way:\n\(pushOutput)")
