@@ -30,28 +30,35 @@ struct LibraryExports {
         symbolOrders.append((library.name, order.path(in: library)))
       }
     }
-    guard symbolOrders.count <= 1 else {
-      let found = symbolOrders.map { "'\($0.path)' (\($0.library))" }.joined(separator: ", ")
+    let target = resolved.target.shortForm
+    symbolOrder = try Self.atMostOne(symbolOrders) {
+      "several libraries give a 'symbol-order' for target '\(target)': \($0); "
+        + "the linker takes one, so at most one library may"
+    }
+    guard
+      let script = try Self.atMostOne(
+        linkerScripts, { "several linker scripts apply to target '\(target)': \($0); exactly one must" })
+    else {
       throw Diagnostics([
         Diagnostic(
           .error,
-          "several libraries give a 'symbol-order' for target '\(resolved.target.shortForm)': \(found); "
-            + "the linker takes one, so at most one library may")
+          "no linker script for target '\(target)'; the platform library must list one under 'linker-scripts:'"
+        )
       ])
     }
-    symbolOrder = symbolOrders.first?.path
-    guard linkerScripts.count == 1 else {
-      let found = linkerScripts.map { "'\($0.path)' (\($0.library))" }.joined(separator: ", ")
-      let target = resolved.target.shortForm
-      throw Diagnostics([
-        Diagnostic(
-          .error,
-          linkerScripts.isEmpty
-            ? "no linker script for target '\(target)'; the platform library must list one under 'linker-scripts:'"
-            : "several linker scripts apply to target '\(target)': \(found); exactly one must")
-      ])
+    linkerScript = script
+  }
+
+  /// The one path of `found`, or nil when there is none; several are an error whose message
+  /// `several` makes from the list of them.
+  private static func atMostOne(
+    _ found: [(library: String, path: String)], _ several: (String) -> String
+  ) throws -> String? {
+    guard found.count <= 1 else {
+      let listed = found.map { "'\($0.path)' (\($0.library))" }.joined(separator: ", ")
+      throw Diagnostics([Diagnostic(.error, several(listed))])
     }
-    linkerScript = linkerScripts[0].path
+    return found.first?.path
   }
 }
 
