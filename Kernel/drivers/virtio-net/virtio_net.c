@@ -310,25 +310,27 @@ static long receive_one(struct vnet *n, void *out, size_t cap,
 	return (long)total;
 }
 
-static long receive_flags(struct netdev *dev, void *out, size_t cap,
+/* The next frame past any runts (receive_one's flags), 0 when none waits. */
+static long receive_frame(struct netdev *dev, void *out, size_t cap,
                           unsigned *flags)
 {
 	long got;
 
-	*flags = 0;
-	/* Runts are dropped: 0 means that nothing is waiting. */
 	while ((got = receive_one(dev->driver, out, cap, flags)) == 0)
 		;
 	return got == -KEAGAIN ? 0 : got;
 }
 
+static long receive_flags(struct netdev *dev, void *out, size_t cap,
+                          unsigned *flags)
+{
+	*flags = 0;
+	return receive_frame(dev, out, cap, flags);
+}
+
 static long receive(struct netdev *dev, void *out, size_t cap)
 {
-	long got;
-
-	while ((got = receive_one(dev->driver, out, cap, 0)) == 0)
-		;
-	return got == -KEAGAIN ? 0 : got;
+	return receive_frame(dev, out, cap, 0);
 }
 
 static void rx_notify_enable(struct netdev *dev, int enable)
