@@ -96,8 +96,11 @@ def _guest_figure(image, subject, target, runs, machine):
     for _ in range(runs):
         result = verbose.boot(BOOT_TIMEOUT_S)
         found = MAIN_REACHED.search(result.output)
-        if not verbose.succeeded(result) or not found:
-            failures.append(launch.failure_reason(result, verbose) if not found else "failed")
+        if not verbose.succeeded(result):
+            failures.append(launch.failure_reason(result, verbose))
+            continue
+        if not found:
+            failures.append("the boot printed no 'kraft: main reached' line at loglevel=info")
             continue
         samples.append(int(found.group(1)) / 1e6)
     extra = {"machine": machine, "clock": "guest", "failed_runs": len(failures)}
@@ -105,13 +108,18 @@ def _guest_figure(image, subject, target, runs, machine):
 
 
 def with_kernel_argument(command, argument):
-    """QEMU's command with argument first in -append (kernel arguments precede `--`)."""
+    """QEMU's command with argument among the kernel's words of -append. The kernel reads
+    words before `--` as its own and, without `--`, gives every word to the application
+    (Kernel/lib/kcore/cmdline.c): a line with no `--` gets one after the argument."""
     command = list(command)
-    if "-append" in command:
-        index = command.index("-append") + 1
+    if "-append" not in command:
+        return command + ["-append", f"{argument} --"]
+    index = command.index("-append") + 1
+    words = command[index].split()
+    if "--" in words:
         command[index] = f"{argument} {command[index]}"
     else:
-        command += ["-append", argument]
+        command[index] = " ".join([argument, "--", *words])
     return command
 
 

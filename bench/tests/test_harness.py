@@ -77,7 +77,9 @@ class GuestClockTests(unittest.TestCase):
         changed = boots.with_kernel_argument(command, "loglevel=info")
         self.assertEqual(changed[-2:], ["-append", "loglevel=info -- a"])
         bare = boots.with_kernel_argument(boot.qemu_command("qemu/x86_64", "/i", 64), "x")
-        self.assertEqual(bare[-2:], ["-append", "x"])
+        self.assertEqual(bare[-2:], ["-append", "x --"])
+        apps_only = boots.with_kernel_argument(["qemu", "-append", "a b"], "x")
+        self.assertEqual(apps_only, ["qemu", "-append", "x -- a b"])
 
     def test_main_reached_line_is_read(self):
         line = "[info] kraft: main reached 1234567 ns after the first instruction"
