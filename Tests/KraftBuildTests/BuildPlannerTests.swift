@@ -207,6 +207,7 @@ import Testing
     let gcc = try ToolchainDetector(locator: locator, builtinHeaders: BuiltinHeaderLocator(runner: runner))
       .detect(preferred: "gcc", for: .x86_64)
     #expect(gcc.builtinIncludes == ["/usr/lib/gcc/x/12/include"])
+    #expect(gcc.linkerFlavor == .gnu)
     #expect(gcc.headerFlags == ["-nostdinc", "-isystem", "/usr/lib/gcc/x/12/include"])
     // gcc echoes a name it cannot find: no folder, so no hermetic build; an error says so.
     let echoing = AnsweringRunner(answers: ["/tc/gcc -print-file-name=include": "include\n"])

@@ -67,6 +67,21 @@ import Testing
     #expect(!link.inputs.contains("/ports/interp/symbol-order.txt"))
   }
 
+  @Test func gccLinkingWithLldKeepsTheOrder() throws {
+    // The detector falls back to ld.lld when no GNU ld for the architecture is installed.
+    let present: Set<String> = ["/tc/aarch64-linux-gnu-gcc", "/tc/ld.lld", "/tc/llvm-objcopy"]
+    let locator = ExecutableLocator(searchPath: ["/tc"], isExecutable: { present.contains($0) })
+    let runner = AnsweringRunner(answers: [
+      "/tc/aarch64-linux-gnu-gcc -print-file-name=include": "/tc/lib/gcc/include\n"
+    ])
+    let gcc = try ToolchainDetector(
+      locator: locator, builtinHeaders: BuiltinHeaderLocator(runner: runner)
+    ).detect(preferred: "gcc", for: .arm64)
+    #expect(gcc.linkerFlavor == .lld)
+    let link = try Self.link([Self.port("interp", order: "symbol-order.txt")], toolchain: gcc)
+    #expect(link.command.contains("--symbol-ordering-file=/ports/interp/symbol-order.txt"))
+  }
+
   @Test func theRecipeKeyIsRead() throws {
     let parser = LibraryManifestParser()
     let manifest = try parser.parse(

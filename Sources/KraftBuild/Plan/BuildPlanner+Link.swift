@@ -10,9 +10,9 @@ extension BuildPlanner {
     let map = image + ".map"
     let debugImage = image + ".dbg"
     // A symbol order may name functions an image lacks (a module left out, another
-    // architecture's): not worth a warning each. GNU ld (gcc toolchains) has no such option;
+    // architecture's): not worth a warning each. GNU ld (gcc's usual linker) has no such option;
     // the order is only a layout, so those images go without it.
-    let symbolOrder = toolchain.linker.hasSuffix("ld.lld") ? exports.symbolOrder : nil
+    let symbolOrder = toolchain.linkerFlavor == .lld ? exports.symbolOrder : nil
     let order = symbolOrder.map { ["--symbol-ordering-file=" + $0, "--no-warn-symbol-ordering"] } ?? []
     let link = Step(
       inputs: objects + [exports.linkerScript] + (symbolOrder.map { [$0] } ?? []),

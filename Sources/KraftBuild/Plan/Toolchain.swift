@@ -10,10 +10,17 @@ public struct Toolchain: Hashable, Sendable {
     case clang, gcc
   }
 
+  /// Which linker `linker` is, as the detector found it (not guessed from its file name): only
+  /// ld.lld takes options such as `--symbol-ordering-file`.
+  public enum LinkerFlavor: String, Hashable, Sendable {
+    case lld, gnu
+  }
+
   public var family: Family
   /// Absolute paths.
   public var compiler: String
   public var linker: String
+  public var linkerFlavor: LinkerFlavor
   public var objcopy: String
   /// Archives linked after every object (arm64: libgcc's binary128 routines; see
   /// `RuntimeLibraryLocator`).
@@ -22,13 +29,15 @@ public struct Toolchain: Hashable, Sendable {
   /// system folder a compilation sees, since every one runs with `-nostdinc`.
   public var builtinIncludes: [String]
 
+  /// `linkerFlavor` defaults to the family's own linker: ld.lld for clang, GNU ld for gcc.
   public init(
-    family: Family, compiler: String, linker: String, objcopy: String,
-    runtimeLibraries: [String] = [], builtinIncludes: [String] = []
+    family: Family, compiler: String, linker: String, linkerFlavor: LinkerFlavor? = nil,
+    objcopy: String, runtimeLibraries: [String] = [], builtinIncludes: [String] = []
   ) {
     self.family = family
     self.compiler = compiler
     self.linker = linker
+    self.linkerFlavor = linkerFlavor ?? (family == .clang ? .lld : .gnu)
     self.objcopy = objcopy
     self.runtimeLibraries = runtimeLibraries
     self.builtinIncludes = builtinIncludes
@@ -181,8 +190,10 @@ public struct ToolchainDetector: Sendable {
     guard let compiler = candidates.lazy.compactMap(locator.find).first else {
       throw MissingToolError(tool: candidates[0], package: package, purpose: purpose)
     }
-    let linker = locator.find(prefix + "ld") ?? locator.find("ld.lld")
-    guard let linker else {
+    let found =
+      locator.find(prefix + "ld").map { ($0, Toolchain.LinkerFlavor.gnu) }
+      ?? locator.find("ld.lld").map { ($0, Toolchain.LinkerFlavor.lld) }
+    guard let (linker, linkerFlavor) = found else {
       throw MissingToolError(
         tool: prefix + "ld", package: "binutils-\(package.dropFirst(4))", purpose: "to link images")
     }
@@ -191,7 +202,7 @@ public struct ToolchainDetector: Sendable {
         tool: prefix + "objcopy", package: "binutils-\(package.dropFirst(4))", purpose: "to strip images")
     }
     return Toolchain(
-      family: .gcc, compiler: compiler, linker: linker, objcopy: objcopy,
+      family: .gcc, compiler: compiler, linker: linker, linkerFlavor: linkerFlavor, objcopy: objcopy,
       runtimeLibraries: runtimeLibraries.libraries(for: architecture),
       builtinIncludes: try builtinHeaders.folders(compiler: compiler, family: .gcc))
   }
