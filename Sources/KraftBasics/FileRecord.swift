@@ -32,14 +32,20 @@ public enum FileRecord {
     return (mode & UInt32(S_IFMT)) == UInt32(S_IFDIR)
   }
 
-  /// The later change time of the entry and of what it leads to, in seconds; nil when either
-  /// cannot be read. A file changed within the file system's clock tick of now might change
-  /// again unseen by its record, so memos leave such files out (ccache's rule).
-  public static func changeTime(_ path: String) -> Int? {
-    var own = stat()
-    var target = stat()
-    guard lstat(path, &own) == 0, stat(path, &target) == 0 else { return nil }
-    return max(own.st_ctim.tv_sec, target.st_ctim.tv_sec)
+  /// The later change time, in seconds, of the entry and of what it leads to, read from its
+  /// record (`of` or `following`); nil when the record is not one. A file changed within the
+  /// file system's clock tick of now might change again unseen by its record, so memos leave
+  /// such files out (ccache's rule).
+  public static func changeTime(record: String) -> Int? {
+    var latest: Int?
+    for part in record.split(separator: " -> ", omittingEmptySubsequences: false) {
+      // The change time is a record's last field: seconds, a dot, nanoseconds.
+      guard let field = part.split(separator: " ").last, let dot = field.firstIndex(of: "."),
+        let seconds = Int(field[..<dot])
+      else { return nil }
+      latest = max(latest ?? seconds, seconds)
+    }
+    return latest
   }
 
   private static func describe(_ info: stat) -> String {

@@ -6,7 +6,7 @@ import KraftBasics
 /// the one it was worked out from, as the fetch layer's `VerifiedStamp` is for source trees:
 /// an edit, a replaced file, an addition or a deletion changes the list or a record. One file
 /// per place below `directory` (in kraft's cache, which kraft refuses when others may write
-/// it), named by the place's SHA-256:
+/// it; a `MemoFolder`, so named by the place's SHA-256):
 ///
 ///     <header>
 ///     <place>
@@ -31,7 +31,7 @@ struct PlaceRecordMemo: Sendable {
   /// What was remembered for `place` with exactly these `files` (paths relative to it, or
   /// absolute) and `records`: a value per file and the lines about the place.
   func recalled(place: String, files: [String], records: [String?]) -> (values: [String], lines: [String])? {
-    guard let text = try? String(contentsOfFile: path(place), encoding: .utf8) else { return nil }
+    guard let text = MemoFolder(directory: directory).read(place) else { return nil }
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
     guard lines.count >= files.count + 4, lines[0] == header, lines[1] == place,
       lines[2] == String(files.count), lines.last == ""
@@ -53,23 +53,16 @@ struct PlaceRecordMemo: Sendable {
     let recent = now() - 2
     var text = header + "\n" + place + "\n" + String(files.count) + "\n"
     for (index, file) in files.enumerated() {
-      guard let record = records[index],
-        let changed = FileRecord.changeTime(Self.full(file, in: place)), changed < recent
+      guard let record = records[index], let changed = FileRecord.changeTime(record: record),
+        changed < recent
       else { return }
       text += file + "\t" + record + "\t" + values[index] + "\n"
     }
     text += lines.map { $0 + "\n" }.joined()
-    try? LocalFileSystem().createDirectory(directory, exactly: 0o755)
-    try? AtomicFile.replace(path(place), with: Data(text.utf8), permissions: 0o644, durable: false)
+    MemoFolder(directory: directory).write(text, for: place)
   }
 
   private static func full(_ file: String, in place: String) -> String {
     file.hasPrefix("/") ? file : place + "/" + file
-  }
-
-  private func path(_ place: String) -> String {
-    var hash = SHA256()
-    hash.update(place)
-    return directory + "/" + hash.finalizeHex()
   }
 }

@@ -22,7 +22,7 @@ public struct TreeMentionFiles: TreeMentionMemo {
 
   public func recalled(tree: String) -> Set<String>? {
     guard let identity = identities[tree],
-      let text = try? String(contentsOfFile: path(identity), encoding: .utf8)
+      let text = MemoFolder(directory: directory).read(identity)
     else { return nil }
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
     guard lines.count >= 3, lines[0] == Self.header, lines[1] == identity, lines.last == "" else {
@@ -36,14 +36,7 @@ public struct TreeMentionFiles: TreeMentionMemo {
     let lines = names.map(Self.line).sorted()
     let text = ([Self.header, identity] + lines).joined(separator: "\n") + "\n"
     // A memo that cannot be written costs the next build a read of the tree, nothing else.
-    try? LocalFileSystem().createDirectory(directory, exactly: 0o755)
-    try? AtomicFile.replace(path(identity), with: Data(text.utf8), permissions: 0o644, durable: false)
-  }
-
-  private func path(_ identity: String) -> String {
-    var hash = SHA256()
-    hash.update(identity)
-    return directory + "/" + hash.finalizeHex()
+    MemoFolder(directory: directory).write(text, for: identity)
   }
 
   /// A name as a memo's line: `OptionMentions.everyOption` (a file that reads options it does
