@@ -101,6 +101,12 @@ public struct LibraryManifest: Hashable, Sendable, Codable {
   public func supports(_ target: Target) -> Bool {
     target.isCovered(architectures: architectures, platforms: platforms)
   }
+
+  /// Whether this library meets a `requires:` entry: the entry names it, or a capability it
+  /// provides.
+  public func meets(_ requirement: String) -> Bool {
+    name == requirement || provides.contains(requirement)
+  }
 }
 
 /// A file or folder a manifest names (a source, an include folder, a linker script), with the

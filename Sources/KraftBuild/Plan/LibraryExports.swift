@@ -78,8 +78,7 @@ extension LibraryExports {
     var pending = libraries.filter { needed.contains($0.name) }
     while let library = pending.popLast() {
       for requirement in library.requires {
-        for provider in libraries
-        where provider.name == requirement || provider.provides.contains(requirement) {
+        for provider in libraries where provider.meets(requirement) {
           if needed.insert(provider.name).inserted { pending.append(provider) }
         }
       }
