@@ -112,7 +112,8 @@ def read_counts(blocks_path, edges_path, blocks, edges):
 
 
 def c3(heat, sizes, calls):
-    """Function names in C3 order. heat: {function: instructions}; calls: {(caller, callee): count}."""
+    """C3's clusters (lists of function names), densest first. heat: {function: instructions};
+    calls: {(caller, callee): count}."""
     callers = collections.defaultdict(collections.Counter)
     for (caller, callee), count in calls.items():
         if caller in heat:
@@ -134,7 +135,28 @@ def c3(heat, sizes, calls):
         cluster[tail] = cluster[head]
     heads = {id(members): members for members in cluster.values()}.values()
     density = lambda members: sum(heat[f] for f in members) / max(1, sum(sizes[f] for f in members))
-    return [f for members in sorted(heads, key=lambda m: (-density(m), m[0])) for f in members]
+    return sorted(heads, key=lambda m: (-density(m), m[0]))
+
+
+def pack(clusters, sizes, at, window):
+    """The clusters in order, except that one which would straddle a page boundary although
+    it fits in a page waits for the densest of the next `window` clusters that fits in what
+    is left of the page (TCG chains only within a page, so a cluster split across two pages
+    loses what C3 gained for it)."""
+    def end(members, start):
+        for name in members:
+            start = (start + ALIGN - 1) // ALIGN * ALIGN + sizes[name]
+        return start
+    pending, order = list(clusters), []
+    while pending:
+        chosen = 0
+        room_end = (at // PAGE + 1) * PAGE
+        if end(pending[0], at) > room_end and end(pending[0], 0) <= PAGE:
+            chosen = next((i for i in range(1, min(window, len(pending))) if end(pending[i], at) <= room_end), 0)
+        members = pending.pop(chosen)
+        order += members
+        at = end(members, at)
+    return order
 
 
 def cross_page(edges, functions, placement=None):
@@ -171,6 +193,9 @@ def main():
     options.add_argument("--memory", type=int, default=256)
     options.add_argument("--profile", nargs=2, metavar=("BLOCKS", "EDGES"), action="append",
                          help="use tbexits.so's files of an earlier run instead of running the loops (repeatable)")
+    options.add_argument("--pack-window", type=int, default=1,
+                         help="let a cluster that would straddle a page wait for the densest of the next N that "
+                              "fits the page's rest (1: C3's order as is; docs/python.md has the simulated effect)")
     options.add_argument("--output", required=True)
     arguments = options.parse_args()
     functions = Functions(arguments.image + ".dbg")
@@ -193,8 +218,8 @@ def main():
     # What ran once at boot would only dilute the order: keep the functions that ran at least
     # as many instructions as they have bytes (the loops' code).
     hot = {f: n for f, n in heat.items() if n >= functions.sizes[f]}
-    order = c3(hot, functions.sizes, calls)
     text_start = min(functions.starts)
+    order = pack(c3(hot, functions.sizes, calls), functions.sizes, text_start, arguments.pack_window)
     before, after = cross_page(edges, functions), cross_page(edges, functions, place(order, functions, text_start))
     by_heat = cross_page(edges, functions, place(sorted(hot, key=lambda f: -hot[f]), functions, text_start))
     total = sum(edges.values())
