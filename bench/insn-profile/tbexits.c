@@ -14,7 +14,8 @@
  * (chained or not) as "from_block_vaddr to_vaddr count" lines (edges=PATH): which functions
  * call or jump to which, for a code layout (bench/python/symbol_order.py); and the blocks
  * executed as "vaddr insns execs" lines (blocks=PATH), insnprofile.so's format.
- * Counts are written at exit (out=PATH, or stderr). Slower than insnprofile.so: a call per
+ * Counts are written at exit (out=PATH, or stderr), with jmpmiss: the lookups a model of QEMU's
+ * jump cache misses (below). Slower than insnprofile.so: a call per
  * executed block.
  *
  *   qemu-system-x86_64 ... -plugin ./tbexits.so,range=0x400000-0x1000000,out=/tmp/exits
@@ -61,7 +62,29 @@ static int counted(uint64_t vaddr) {
 }
 static const struct block *previous;
 enum { RET = 1, JUMP = 2 };
-static uint64_t transitions, indirect, returns, crosspage, insns;
+static uint64_t transitions, indirect, returns, crosspage, insns, jmpmiss;
+
+/* QEMU 7.2's per-vCPU jump cache (accel/tcg/tb-jmp-cache.h, exec/tb-hash.h, system mode):
+ * helper_lookup_tb_ptr looks the next pc up there first, direct-mapped, 4,096 entries, 64
+ * per page hash; a miss goes to the global hash table and refills the entry. jmpmiss counts
+ * the lookups (indirect and cross-page transitions) this model misses: a layout that packs
+ * many lookup targets into pages whose hashes collide pays there. (QEMU also clears the
+ * cache on a full TLB flush, which this model does not see.) */
+#define JMP_CACHE_BITS 12
+static uint64_t jmp_cache[1u << JMP_CACHE_BITS];
+
+static unsigned jmp_cache_hash(uint64_t pc) {
+  uint64_t tmp = pc ^ (pc >> 6);
+  return (unsigned)(((tmp >> 6) & 0xFC0) | (tmp & 0x3F));
+}
+
+static void look_up(uint64_t pc) {
+  unsigned slot = jmp_cache_hash(pc);
+  if (jmp_cache[slot] != pc + 1) { /* +1: pc 0 is a valid key, an empty slot is 0 */
+    jmpmiss++;
+    jmp_cache[slot] = pc + 1;
+  }
+}
 static char *out_path, *edges_path, *blocks_path;
 
 /* Cross-page direct transitions by (from block, to address), for edges=. */
@@ -116,9 +139,13 @@ static void executed(unsigned int vcpu, void *data) {
     if (previous->indirect) {
       indirect++;
       if (previous->indirect == RET) returns++;
+      look_up(b->vaddr);
     }
     else {
-      if ((previous->vaddr ^ b->vaddr) & ~(uint64_t)0xFFF) crosspage++;
+      if ((previous->vaddr ^ b->vaddr) & ~(uint64_t)0xFFF) {
+        crosspage++;
+        look_up(b->vaddr);
+      }
       if (edges) count_edge(previous->vaddr, b->vaddr);
     }
   }
@@ -144,10 +171,10 @@ static void finished(qemu_plugin_id_t id, void *unused) {
   (void)id, (void)unused;
   FILE *out = out_path ? fopen(out_path, "w") : stderr;
   if (!out) out = stderr;
-  fprintf(out, "insns %llu transitions %llu indirect %llu returns %llu crosspage %llu\n",
+  fprintf(out, "insns %llu transitions %llu indirect %llu returns %llu crosspage %llu jmpmiss %llu\n",
           (unsigned long long)insns, (unsigned long long)transitions,
           (unsigned long long)indirect, (unsigned long long)returns,
-          (unsigned long long)crosspage);
+          (unsigned long long)crosspage, (unsigned long long)jmpmiss);
   if (out != stderr) fclose(out);
   if (edges && edges_path) {
     FILE *list = fopen(edges_path, "w");

@@ -9,9 +9,14 @@ goes through helper_lookup_tb_ptr's hash lookup, as every indirect one does. cla
 -ffunction-sections image keeps functions in object-file order, so the interpreter's hot
 paths are spread over hundreds of pages (docs/python.md, "Compute").
 
-How: the unikernel image (built without the order, or with an older one) runs each loop of
+How: the unikernel image (built without the order, or with an older one) runs the template's
+starter script (boot and its imports: what every Python image runs) and each loop of
 bench/python/bench.py under bench/insn-profile/tbexits.so, which writes every block's
-executions and every direct block-to-block transition. Functions are the .dbg image's
+executions and every direct block-to-block transition. Each run is the same instructions
+every time, whatever the host's load: QEMU runs with `-icount shift=0` (the guest's clock and
+its timer interrupts follow the instruction count) and a fixed real-time clock, and the
+interpreter with PYTHONHASHSEED=0 (a random hash seed changes how often the loops' dicts and
+sets collide, so how many instructions they run). Functions are the .dbg image's
 symbols. The layout is C3 (Ottoni and Maher, "Optimizing function placement for large-scale
 data-center applications", CGO 2017, as hfsort has it): functions by instructions executed,
 each appended to the cluster of its most frequent caller while the cluster stays within a
@@ -26,7 +31,12 @@ its function; function starts 16-byte aligned, as clang aligns them).
 APP is a `kraft init --template python` project with bench.py as rootfs/app/bench.py, built
 for qemu/x86_64. The output lists one symbol a line, hottest cluster first. The profile's
 counts are exact (guest instructions, not samples), so a rerun on the same image writes the
-same file whatever the host's load."""
+same file whatever the host's load. What the order is made from (instructions per function,
+calls between functions) does not depend on where the functions lie, so profiling an image
+already linked with the order gives the same order back while CPython's code is unchanged.
+The list is an optimisation only: a function it names that the image lacks is skipped by the
+link, a function it misses is laid out after it, so a stale list costs speed, never
+correctness (docs/python.md, "Compute", says when to regenerate it)."""
 
 import argparse
 import bisect
@@ -40,6 +50,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from harness import boot  # noqa: E402
 
 LOOPS = ["nbody", "spectral_norm", "fannkuch", "words"]
+# The profiled runs: the starter script (boot, the interpreter's start-up and its imports),
+# then bench.py's loops by name.
+BOOT = "boot"
+STARTER = "/app/main.py"
 PAGE = 4096
 ALIGN = 16
 
@@ -73,10 +87,14 @@ def profile(image, initrd, plugin, loops, memory):
     folder = tempfile.mkdtemp(prefix="symbol-order-")
     for loop in loops:
         paths = {name: os.path.join(folder, f"{loop}.{name}") for name in ("out", "edges", "blocks")}
-        command = boot.qemu_command("qemu/x86_64", image, memory, boot.app_command_line(["/app/bench.py", loop]), initrd)
+        arguments = [STARTER] if loop == BOOT else ["/app/bench.py", loop]
+        command = boot.qemu_command("qemu/x86_64", image, memory,
+                                    boot.app_command_line(arguments, env=[("PYTHONHASHSEED", "0")]), initrd)
+        command += ["-icount", "shift=0,sleep=off", "-rtc", "base=2026-01-01T00:00:00,clock=vm"]
         command += ["-plugin", ",".join([plugin] + [f"{name}={path}" for name, path in paths.items()])]
         run = subprocess.run(command, capture_output=True, text=True, timeout=7200)
-        if f"bench {loop} " not in run.stdout or not os.path.exists(paths["blocks"]):
+        expected = "Hello from Python" if loop == BOOT else f"bench {loop} "
+        if expected not in run.stdout or not os.path.exists(paths["blocks"]):
             raise SystemExit(f"{loop}: no bench line or no profile (QEMU exited {run.returncode}): "
                              f"{(run.stdout + run.stderr)[-600:]}")
         read_counts(paths["blocks"], paths["edges"], blocks, edges)
@@ -94,7 +112,8 @@ def read_counts(blocks_path, edges_path, blocks, edges):
 
 
 def c3(heat, sizes, calls):
-    """Function names in C3 order. heat: {function: instructions}; calls: {(caller, callee): count}."""
+    """C3's clusters (lists of function names), densest first. heat: {function: instructions};
+    calls: {(caller, callee): count}."""
     callers = collections.defaultdict(collections.Counter)
     for (caller, callee), count in calls.items():
         if caller in heat:
@@ -116,7 +135,28 @@ def c3(heat, sizes, calls):
         cluster[tail] = cluster[head]
     heads = {id(members): members for members in cluster.values()}.values()
     density = lambda members: sum(heat[f] for f in members) / max(1, sum(sizes[f] for f in members))
-    return [f for members in sorted(heads, key=lambda m: (-density(m), m[0])) for f in members]
+    return sorted(heads, key=lambda m: (-density(m), m[0]))
+
+
+def pack(clusters, sizes, at, window):
+    """The clusters in order, except that one which would straddle a page boundary although
+    it fits in a page waits for the densest of the next `window` clusters that fits in what
+    is left of the page (TCG chains only within a page, so a cluster split across two pages
+    loses what C3 gained for it)."""
+    def end(members, start):
+        for name in members:
+            start = (start + ALIGN - 1) // ALIGN * ALIGN + sizes[name]
+        return start
+    pending, order = list(clusters), []
+    while pending:
+        chosen = 0
+        room_end = (at // PAGE + 1) * PAGE
+        if end(pending[0], at) > room_end and end(pending[0], 0) <= PAGE:
+            chosen = next((i for i in range(1, min(window, len(pending))) if end(pending[i], at) <= room_end), 0)
+        members = pending.pop(chosen)
+        order += members
+        at = end(members, at)
+    return order
 
 
 def cross_page(edges, functions, placement=None):
@@ -148,10 +188,14 @@ def main():
     options.add_argument("--image", required=True, help="the unikernel image; its .dbg beside it names the functions")
     options.add_argument("--initrd", required=True)
     options.add_argument("--plugin", default="/tmp/tbexits.so")
-    options.add_argument("--loops", nargs="+", default=LOOPS)
+    options.add_argument("--loops", nargs="+", default=[BOOT] + LOOPS,
+                         help=f"the runs to profile: {BOOT} (the starter script) and bench.py's loops")
     options.add_argument("--memory", type=int, default=256)
     options.add_argument("--profile", nargs=2, metavar=("BLOCKS", "EDGES"), action="append",
                          help="use tbexits.so's files of an earlier run instead of running the loops (repeatable)")
+    options.add_argument("--pack-window", type=int, default=1,
+                         help="let a cluster that would straddle a page wait for the densest of the next N that "
+                              "fits the page's rest (1: C3's order as is; docs/python.md has the simulated effect)")
     options.add_argument("--output", required=True)
     arguments = options.parse_args()
     functions = Functions(arguments.image + ".dbg")
@@ -174,8 +218,8 @@ def main():
     # What ran once at boot would only dilute the order: keep the functions that ran at least
     # as many instructions as they have bytes (the loops' code).
     hot = {f: n for f, n in heat.items() if n >= functions.sizes[f]}
-    order = c3(hot, functions.sizes, calls)
     text_start = min(functions.starts)
+    order = pack(c3(hot, functions.sizes, calls), functions.sizes, text_start, arguments.pack_window)
     before, after = cross_page(edges, functions), cross_page(edges, functions, place(order, functions, text_start))
     by_heat = cross_page(edges, functions, place(sorted(hot, key=lambda f: -hot[f]), functions, text_start))
     total = sum(edges.values())
