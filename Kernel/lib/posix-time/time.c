@@ -105,7 +105,7 @@ static long sys_gettimeofday(long tvp, long tzp, long a2, long a3, long a4,
 	}
 	return 0;
 }
-KSYSCALL_REGISTER(gettimeofday, sys_gettimeofday);
+KSYSCALL_REGISTER_LEAF(gettimeofday, sys_gettimeofday);
 
 static long sys_time(long tp, long a1, long a2, long a3, long a4, long a5)
 {

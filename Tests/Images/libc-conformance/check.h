@@ -25,6 +25,7 @@ extern unsigned checks_passed, checks_failed;
 int formats_as(const char *want, const char *fmt, ...);
 
 void run_string(void);
+void run_string_words(void);
 void run_stdio(void);
 void run_stdlib(void);
 void run_math(void);

@@ -26,6 +26,7 @@ int formats_as(const char *want, const char *fmt, ...)
 int main(void)
 {
 	run_string();
+	run_string_words();
 	run_stdio();
 	run_stdlib();
 	run_math();
