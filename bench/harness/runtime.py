@@ -34,6 +34,7 @@ BENCHMARKS = (
     ("switch", "context switch (sched_yield hand-over)"),
     ("fileread", "file read, 4 KiB (initrd / page cache)"),
     ("compute", "pure computation (CPU emulation cost)"),
+    ("memcopy", "4 KiB copy, 8-byte words (memory emulation cost)"),
 )
 RESULT = re.compile(r"^bench (\S+) (\d+) iterations (\d+) ns\s*$", re.MULTILINE)
 ERROR = re.compile(r"^bench-error (\S+): (.*)$", re.MULTILINE)

@@ -16,7 +16,11 @@ host's kernel, which the instruction count does not see).
 
   cc -O2 -shared -fPIC -o /tmp/tbexits.so tbexits.c
   python3 runtime_profile.py --host BENCH-HOST --image IMAGE --initrd INITRD [--mimalloc-image IMAGE2]
-      [--data FILE] [--plugin /tmp/tbexits.so] [ROW...]
+      [--data FILE] [--plugin /tmp/tbexits.so] [--symbols N] [ROW...]
+
+--symbols N also prints, per side, the N functions that ran the most instructions per
+operation (from the image's `.dbg` and the host program's symbols): what is our code and what
+is the libc's.
 
 BENCH-HOST is `gcc -static -O2 -std=c11 -DBENCH_PIN_CPU -o bench-host bench/programs/*.c
 -lpthread`; IMAGE, INITRD (and IMAGE2, the Kraftfile with the mimalloc port) are the bench's
@@ -24,11 +28,14 @@ BENCH-HOST is `gcc -static -O2 -std=c11 -DBENCH_PIN_CPU -o bench-host bench/prog
 FILE is the host side's copy of the initrd's bench.dat (1 MiB)."""
 
 import argparse
+import collections
 import os
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from harness import boot  # noqa: E402
+from profile import Symbols  # noqa: E402
 from tbexits import counts  # noqa: E402
 
 # Iteration counts per row (fewer and more): enough operations that a timer interrupt or a
@@ -42,6 +49,7 @@ ROWS = {
     "switch": (2000, 12000),
     "fileread": (512, 5120),
     "compute": (10000, 110000),
+    "memcopy": (200, 2200),
 }
 FIELDS = ("insns", "accesses", "transitions", "chained", "indirect", "returns", "crosspage", "syscalls")
 
@@ -59,16 +67,45 @@ def program_arguments(row, iterations, data):
     return ["-n", str(iterations), program] + ([data] if row == "fileread" else [])
 
 
-def measure(row, command_for, plugin, at=None):
-    """Counters per operation of `row` on one side; command_for(iterations) is its command,
-    the plugin's option inserted at `at` (tbexits.counts)."""
-    runs = [counts(command_for(iterations), plugin, [], at) for iterations in ROWS[row]]
-    return per_operation(runs[0], runs[1], ROWS[row])
+def measure(row, command_for, plugin, at=None, symbols=None):
+    """Counters per operation of `row` on one side, and with `symbols` instructions per
+    operation by function; command_for(iterations) is its command, the plugin's option
+    inserted at `at` (tbexits.counts)."""
+    runs, by_function = [], []
+    for iterations in ROWS[row]:
+        blocks = os.path.join(tempfile.mkdtemp(prefix="runtime-profile-"), "blocks")
+        runs.append(counts(command_for(iterations), plugin, ["blocks=" + blocks] if symbols else [], at))
+        if symbols:
+            by_function.append(instructions_by_function(blocks, symbols))
+    found = per_operation(runs[0], runs[1], ROWS[row])
+    if not symbols:
+        return found, {}
+    span = ROWS[row][1] - ROWS[row][0]
+    names = set(by_function[0]) | set(by_function[1])
+    return found, {name: (by_function[1][name] - by_function[0][name]) / span for name in names}
 
 
-def line(row, side, found):
+def instructions_by_function(blocks, symbols):
+    """{function: instructions} from tbexits.so's blocks= file ("vaddr insns execs")."""
+    spent = collections.Counter()
+    with open(blocks) as lines:
+        for line in lines:
+            vaddr, insns, execs = line.split()
+            spent[symbols.name(int(vaddr, 16))] += int(insns) * int(execs)
+    return spent
+
+
+def top(by_function, count):
+    ranked = sorted(by_function.items(), key=lambda item: -item[1])[:count]
+    return "  ".join(f"{name} {spent:.1f}" for name, spent in ranked if spent >= 0.5)
+
+
+def line(row, side, measured, symbol_count):
+    found, by_function = measured
     cells = "  ".join(f"{name} {found[name]:8.1f}" for name in FIELDS)
     print(f"{row:16} {side:10} {cells}", flush=True)
+    if symbol_count:
+        print(f"{'':16} {'':10} by function: {top(by_function, symbol_count)}", flush=True)
 
 
 def main():
@@ -81,6 +118,7 @@ def main():
     options.add_argument("--data", help="the host side's bench.dat (fileread)")
     options.add_argument("--plugin", default="/tmp/tbexits.so")
     options.add_argument("--memory", type=int, default=64)
+    options.add_argument("--symbols", type=int, default=0, help="also the N costliest functions per side")
     arguments = options.parse_args()
     unknown = [row for row in arguments.rows if row not in ROWS]
     if unknown:
@@ -98,8 +136,11 @@ def main():
         def linux(iterations, row=row):
             return ["qemu-x86_64", arguments.host] + program_arguments(row, iterations, arguments.data)
 
-        line(row, "unikernel", measure(row, unikernel, arguments.plugin))
-        line(row, "linux", measure(row, linux, arguments.plugin, at=1))
+        count = arguments.symbols
+        image_symbols = Symbols(image + ".dbg" if os.path.exists(image + ".dbg") else image) if count else None
+        host_symbols = Symbols(arguments.host) if count else None
+        line(row, "unikernel", measure(row, unikernel, arguments.plugin, symbols=image_symbols), count)
+        line(row, "linux", measure(row, linux, arguments.plugin, at=1, symbols=host_symbols), count)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ static const struct {
     {"syscall", bench_syscall},   {"malloc", bench_malloc},
     {"thread", bench_thread},     {"switch", bench_switch},
     {"fileread", bench_fileread}, {"compute", bench_compute},
+    {"memcopy", bench_memcopy},
 };
 
 uint64_t bench_now_ns(void)
