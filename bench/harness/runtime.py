@@ -7,7 +7,13 @@ also given divided by it.
 Per architecture: x86_64 (`qemu/x86_64` under qemu-system-x86_64, against the host's own
 process) and arm64 (`qemu/arm64` under qemu-system-aarch64, against the same program built
 with Debian's aarch64-linux-gnu-gcc and run under qemu-aarch64, user-mode TCG: the host has no
-arm64 CPU, so both sides are emulated and the compute ratio is near 1 again)."""
+arm64 CPU, so both sides are emulated and the compute ratio is near 1 again).
+
+x86_64 also runs its host program under qemu-x86_64 (the `tcg host` rows, and `tcg ratio`:
+unikernel / that): TCG against TCG, as arm64's rows are, so what system-mode TCG charges the
+unikernel (a software-TLB lookup per memory access, a block lookup per jump into another page)
+stands apart from what the native process gains by not being emulated at all
+(bench/insn-profile/runtime_profile.py counts both per operation)."""
 
 import glob
 import os
@@ -28,6 +34,7 @@ BENCHMARKS = (
     ("switch", "context switch (sched_yield hand-over)"),
     ("fileread", "file read, 4 KiB (initrd / page cache)"),
     ("compute", "pure computation (CPU emulation cost)"),
+    ("memcopy", "4 KiB copy, 8-byte words (memory emulation cost)"),
 )
 RESULT = re.compile(r"^bench (\S+) (\d+) iterations (\d+) ns\s*$", re.MULTILINE)
 ERROR = re.compile(r"^bench-error (\S+): (.*)$", re.MULTILINE)
@@ -52,16 +59,28 @@ class Architecture:
     emulator: tuple = ()
     # Prefix of the figures' `target` column ("host", "unikernel", "ratio" for x86_64).
     label: str = ""
+    # When the host side runs natively: a user-mode QEMU to run it under as well, for a second
+    # set of rows (`tcg host`, `tcg ratio`) that compares TCG with TCG.
+    tcg_emulator: tuple = ()
 
-    def host_command(self, binary, args):
-        return list(self.emulator) + [binary] + list(args)
+    def host_command(self, binary, args, emulator=None):
+        emulator = self.emulator if emulator is None else emulator
+        return list(emulator) + [binary] + list(args)
 
-    def describe_host(self):
-        how = f"under {self.emulator[0]} (user-mode TCG)" if self.emulator else "natively"
+    def describe_host(self, emulator=None):
+        emulator = self.emulator if emulator is None else emulator
+        how = f"under {emulator[0]} (user-mode TCG)" if emulator else "natively"
         return f"{os.path.basename(self.compiler)} -static -O2, run {how}"
 
+    def host_sides(self):
+        """(key in the measurements, emulator, label of its rows) for each host side."""
+        sides = [("host", self.emulator, self.label)]
+        if self.tcg_emulator:
+            sides.append(("tcg host", self.tcg_emulator, self.label + "tcg "))
+        return sides
 
-X86_64 = Architecture("x86_64", "qemu/x86_64", "gcc")
+
+X86_64 = Architecture("x86_64", "qemu/x86_64", "gcc", tcg_emulator=("qemu-x86_64",))
 ARM64 = Architecture("arm64", "qemu/arm64", "aarch64-linux-gnu-gcc", ("qemu-aarch64",), "arm64 ")
 ARCHITECTURES = (X86_64, ARM64)
 # Kept for callers that name the x86_64 target.
@@ -93,17 +112,22 @@ def measure(kraft, programs, work, runs, log, architectures=ARCHITECTURES):
                 (mimalloc, mimalloc_reason) if name == "malloc-mimalloc" else (unikernel, unikernel_reason)
             )
             measured[name] = {
-                "host": (
-                    measured["malloc"]["host"]
+                key: (
+                    measured["malloc"][key]
                     if name == "malloc-mimalloc"
-                    else repeat(runs, lambda: run_host(architecture, host, args)) if host else ([], host_reason)
-                ),
+                    else repeat(runs, lambda: run_host(architecture, host, args, emulator))
+                    if host and not missing_emulator(emulator)
+                    else ([], host_reason or missing_emulator(emulator))
+                )
+                for key, emulator, _ in architecture.host_sides()
+            }
+            measured[name].update({
                 "unikernel": (
                     repeat(runs, lambda: run_unikernel(kraft, image, architecture.target, guest_args))
                     if image
                     else ([], image_reason)
                 ),
-            }
+            })
         figures += _figures(measured, architecture)
     return figures
 
@@ -127,8 +151,8 @@ def build_host(programs, folder, architecture=X86_64):
     compiler = shutil.which(architecture.compiler)
     if not compiler:
         return None, f"{architecture.compiler} not found ({install_hint(architecture.compiler)})"
-    if architecture.emulator and not shutil.which(architecture.emulator[0]):
-        return None, f"{architecture.emulator[0]} not found (apt-get install qemu-user)"
+    if missing_emulator(architecture.emulator):
+        return None, missing_emulator(architecture.emulator)
     binary = os.path.join(folder, "bench-host" + ("" if architecture == X86_64 else "-" + architecture.name))
     sources = sorted(glob.glob(os.path.join(programs, "*.c")))
     done = process.run(
@@ -137,6 +161,13 @@ def build_host(programs, folder, architecture=X86_64):
     if done.status != 0:
         return None, f"{architecture.compiler} -static fails: " + stats.first_line(done.output)
     return binary, None
+
+
+def missing_emulator(emulator):
+    """Why a host side cannot run under `emulator` (none: it runs natively, or can)."""
+    if emulator and not shutil.which(emulator[0]):
+        return f"{emulator[0]} not found (apt-get install qemu-user)"
+    return None
 
 
 def install_hint(compiler):
@@ -184,8 +215,8 @@ def add_library(directory, entry):
         file.write(text.replace("\nlibraries:\n", "\nlibraries:\n" + entry, 1))
 
 
-def run_host(architecture, binary, args):
-    return process.run(architecture.host_command(binary, args), timeout=120)
+def run_host(architecture, binary, args, emulator=None):
+    return process.run(architecture.host_command(binary, args, emulator), timeout=120)
 
 
 def run_unikernel(kraft, project, target, args):
@@ -214,39 +245,47 @@ def repeat(runs, once):
 
 
 def _figures(measured, architecture=X86_64):
+    """Each host side's rows in turn: its times, the unikernel's (with the first side only)
+    and unikernel / host, also per that side's own compute ratio."""
+    figures = []
+    for key, emulator, label in architecture.host_sides():
+        detail = {"host_side": architecture.describe_host(emulator), "unikernel_target": architecture.target}
+        figures += _side_figures(measured, key, label, detail, with_unikernel=key == "host")
+    return figures
+
+
+def _side_figures(measured, key, label, detail, with_unikernel):
     def ratios(name):
-        host, _ = measured[name]["host"]
+        host, _ = measured[name][key]
         guest, _ = measured[name]["unikernel"]
         return [g / h for g, h in zip(guest, host)] if host and guest else []
 
-    label = architecture.label
-    host_detail = {"host_side": architecture.describe_host(), "unikernel_target": architecture.target}
     compute = ratios("compute")
     compute_ratio = statistics.median(compute) if compute else None
+    sides = (("host", key), ("unikernel", "unikernel")) if with_unikernel else (("host", key),)
     figures = []
     for name, description in BENCHMARKS:
-        host, host_reason = measured[name]["host"]
-        guest, guest_reason = measured[name]["unikernel"]
         subject = f"{name}: {description}"
-        for side, samples, reason in (("host", host, host_reason), ("unikernel", guest, guest_reason)):
+        for side, source in sides:
+            samples, reason = measured[name][source]
             if samples:
-                figures.append(
-                    stats.figure(GROUP, subject, label + side, "time per operation", "ns", samples, **host_detail)
-                )
+                figures.append(stats.figure(GROUP, subject, label + side, "time per operation", "ns", samples, **detail))
             else:
                 figures.append(stats.unavailable(GROUP, subject, label + side, "time per operation", reason))
+        host, host_reason = measured[name][key]
+        guest, guest_reason = measured[name]["unikernel"]
         pairs = ratios(name)
         if not pairs:
             reason = guest_reason if not guest else host_reason
             figures.append(stats.unavailable(GROUP, subject, label + "ratio", "unikernel / host", reason))
             continue
-        figures.append(stats.figure(GROUP, subject, label + "ratio", "unikernel / host", "ratio", pairs, **host_detail))
+        figures.append(stats.figure(GROUP, subject, label + "ratio", "unikernel / host", "ratio", pairs, **detail))
         if name != "compute" and compute_ratio:
             normalised = [r / compute_ratio for r in pairs]
             figures.append(
                 stats.figure(
                     GROUP, subject, label + "ratio", "unikernel / host, per compute ratio", "ratio", normalised,
-                    **host_detail,
+                    **detail,
                 )
             )
     return figures

@@ -14,6 +14,9 @@
  * (chained or not) as "from_block_vaddr to_vaddr count" lines (edges=PATH): which functions
  * call or jump to which, for a code layout (bench/python/symbol_order.py); and the blocks
  * executed as "vaddr insns execs" lines (blocks=PATH), insnprofile.so's format.
+ * It also counts the guest's memory accesses in those blocks (each a software-TLB lookup in
+ * system mode, a plain host access in user mode) and, in user mode, the system calls
+ * (each leaves the translated code for QEMU's own code and the host's kernel).
  * Counts are written at exit (out=PATH, or stderr), with jmpmiss: the lookups a model of QEMU's
  * jump cache misses (below). Slower than insnprofile.so: a call per
  * executed block.
@@ -29,6 +32,10 @@ typedef uint64_t qemu_plugin_id_t;
 struct qemu_plugin_tb;
 struct qemu_plugin_insn;
 enum qemu_plugin_cb_flags { QEMU_PLUGIN_CB_NO_REGS };
+enum qemu_plugin_op { QEMU_PLUGIN_INLINE_ADD_U64 };
+enum qemu_plugin_mem_rw { QEMU_PLUGIN_MEM_R = 1, QEMU_PLUGIN_MEM_W, QEMU_PLUGIN_MEM_RW };
+typedef void (*syscall_cb)(qemu_plugin_id_t, unsigned int, int64_t, uint64_t, uint64_t,
+                           uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 typedef void (*tb_trans_cb)(qemu_plugin_id_t, struct qemu_plugin_tb *);
 typedef void (*exec_cb)(unsigned int, void *);
 typedef void (*atexit_cb)(qemu_plugin_id_t, void *);
@@ -36,6 +43,9 @@ void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t, tb_trans_cb);
 void qemu_plugin_register_vcpu_tb_exec_cb(struct qemu_plugin_tb *, exec_cb,
                                           enum qemu_plugin_cb_flags, void *);
 void qemu_plugin_register_atexit_cb(qemu_plugin_id_t, atexit_cb, void *);
+void qemu_plugin_register_vcpu_mem_inline(struct qemu_plugin_insn *, enum qemu_plugin_mem_rw,
+                                          enum qemu_plugin_op, void *, uint64_t);
+void qemu_plugin_register_vcpu_syscall_cb(qemu_plugin_id_t, syscall_cb);
 size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb *);
 uint64_t qemu_plugin_tb_vaddr(const struct qemu_plugin_tb *);
 struct qemu_plugin_insn *qemu_plugin_tb_get_insn(const struct qemu_plugin_tb *, size_t);
@@ -62,7 +72,7 @@ static int counted(uint64_t vaddr) {
 }
 static const struct block *previous;
 enum { RET = 1, JUMP = 2 };
-static uint64_t transitions, indirect, returns, crosspage, insns, jmpmiss;
+static uint64_t transitions, indirect, returns, crosspage, insns, accesses, syscalls, jmpmiss;
 
 /* QEMU 7.2's per-vCPU jump cache (accel/tcg/tb-jmp-cache.h, exec/tb-hash.h, system mode):
  * helper_lookup_tb_ptr looks the next pc up there first, direct-mapped, 4,096 entries, 64
@@ -152,6 +162,14 @@ static void executed(unsigned int vcpu, void *data) {
   previous = b;
 }
 
+static void entered_syscall(qemu_plugin_id_t id, unsigned int vcpu, int64_t number, uint64_t a1,
+                            uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6,
+                            uint64_t a7, uint64_t a8) {
+  (void)id, (void)vcpu, (void)number, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6,
+      (void)a7, (void)a8;
+  syscalls++;
+}
+
 static void translated(qemu_plugin_id_t id, struct qemu_plugin_tb *tb) {
   (void)id;
   struct block *b = calloc(1, sizeof *b); /* held by the translation: never freed */
@@ -162,6 +180,10 @@ static void translated(qemu_plugin_id_t id, struct qemu_plugin_tb *tb) {
     struct qemu_plugin_insn *last = qemu_plugin_tb_get_insn(tb, b->insns - 1);
     b->indirect = ends_indirect(qemu_plugin_insn_data(last), qemu_plugin_insn_size(last));
   }
+  /* An inline add per access: no call, so counting them barely slows the guest. */
+  for (size_t i = 0; counted(b->vaddr) && i < b->insns; i++)
+    qemu_plugin_register_vcpu_mem_inline(qemu_plugin_tb_get_insn(tb, i), QEMU_PLUGIN_MEM_RW,
+                                         QEMU_PLUGIN_INLINE_ADD_U64, &accesses, 1);
   b->next = translations;
   translations = b;
   qemu_plugin_register_vcpu_tb_exec_cb(tb, executed, QEMU_PLUGIN_CB_NO_REGS, b);
@@ -171,10 +193,13 @@ static void finished(qemu_plugin_id_t id, void *unused) {
   (void)id, (void)unused;
   FILE *out = out_path ? fopen(out_path, "w") : stderr;
   if (!out) out = stderr;
-  fprintf(out, "insns %llu transitions %llu indirect %llu returns %llu crosspage %llu jmpmiss %llu\n",
+  fprintf(out,
+          "insns %llu transitions %llu indirect %llu returns %llu crosspage %llu accesses %llu "
+          "syscalls %llu jmpmiss %llu\n",
           (unsigned long long)insns, (unsigned long long)transitions,
           (unsigned long long)indirect, (unsigned long long)returns,
-          (unsigned long long)crosspage, (unsigned long long)jmpmiss);
+          (unsigned long long)crosspage, (unsigned long long)accesses,
+          (unsigned long long)syscalls, (unsigned long long)jmpmiss);
   if (out != stderr) fclose(out);
   if (edges && edges_path) {
     FILE *list = fopen(edges_path, "w");
@@ -221,5 +246,6 @@ __attribute__((visibility("default"))) int qemu_plugin_install(qemu_plugin_id_t 
   }
   qemu_plugin_register_vcpu_tb_trans_cb(id, translated);
   qemu_plugin_register_atexit_cb(id, finished, NULL);
+  qemu_plugin_register_vcpu_syscall_cb(id, entered_syscall); /* never called in system mode */
   return 0;
 }

@@ -27,10 +27,12 @@ from harness import boot, python_guest  # noqa: E402
 LINUX_INTERPRETER = ["range=0x400000-0x1000000", "range=0x7f0000000000-0x800000000000"]
 
 
-def counts(command, plugin, arguments):
-    """The plugin's counters for one run of `command` (QEMU)."""
+def counts(command, plugin, arguments, at=None):
+    """The plugin's counters for one run of `command` (QEMU), its `-plugin` option inserted at
+    index `at` (the end: qemu-system's; qemu-user's goes before the program)."""
     out = os.path.join(tempfile.mkdtemp(prefix="tbexits-"), "counts")
-    command = command + ["-plugin", ",".join([plugin, "out=" + out] + arguments)]
+    at = len(command) if at is None else at
+    command = command[:at] + ["-plugin", ",".join([plugin, "out=" + out] + arguments)] + command[at:]
     run = subprocess.run(command, capture_output=True, text=True, timeout=3600)
     if not os.path.exists(out):
         raise SystemExit(f"tbexits.so wrote nothing (QEMU exited {run.returncode}): {run.stderr[-500:]}")

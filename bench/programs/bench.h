@@ -38,5 +38,6 @@ int bench_thread(int argc, char **argv);
 int bench_switch(int argc, char **argv);
 int bench_fileread(int argc, char **argv);
 int bench_compute(int argc, char **argv);
+int bench_memcopy(int argc, char **argv);
 
 #endif

@@ -146,16 +146,23 @@ class SuiteTests(unittest.TestCase):
 class RuntimeTests(unittest.TestCase):
     from harness import runtime
 
-    def measured(self, host, guest):
-        """Every benchmark with the same samples, compute's own given apart."""
-        rows = {name: {"host": (host, None), "unikernel": (guest, None)} for name, _ in self.runtime.BENCHMARKS}
-        rows["compute"] = {"host": ([1.0, 1.0], None), "unikernel": ([2.0, 2.0], None)}
+    def measured(self, host, guest, tcg_host=None):
+        """Every benchmark with the same samples, compute's own given apart; the x86_64 host
+        under qemu-x86_64 takes `tcg_host` (else the native host's samples)."""
+        tcg_host = host if tcg_host is None else tcg_host
+        rows = {
+            name: {"host": (host, None), "tcg host": (tcg_host, None), "unikernel": (guest, None)}
+            for name, _ in self.runtime.BENCHMARKS
+        }
+        rows["compute"] = {"host": ([1.0, 1.0], None), "tcg host": ([4.0, 4.0], None), "unikernel": ([2.0, 2.0], None)}
         return rows
 
     def test_the_arm64_host_side_runs_under_user_mode_qemu(self):
         arm64, x86 = self.runtime.ARM64, self.runtime.X86_64
         self.assertEqual(arm64.host_command("/b", ["fileread", "/d"]), ["qemu-aarch64", "/b", "fileread", "/d"])
         self.assertEqual(x86.host_command("/b", ["syscall"]), ["/b", "syscall"])
+        self.assertEqual(x86.host_command("/b", ["syscall"], ("qemu-x86_64",)), ["qemu-x86_64", "/b", "syscall"])
+        self.assertEqual(arm64.host_sides(), [("host", ("qemu-aarch64",), "arm64 ")])
         self.assertIn("under qemu-aarch64", arm64.describe_host())
         self.assertEqual(arm64.target, "qemu/arm64")
 
@@ -168,9 +175,31 @@ class RuntimeTests(unittest.TestCase):
         self.assertNotIn(("compute", "arm64 ratio", "unikernel / host, per compute ratio"), by_key)
         self.assertEqual({f["target"] for f in figures}, {"arm64 host", "arm64 unikernel", "arm64 ratio"})
 
-    def test_x86_64_rows_keep_their_names(self):
+    def test_x86_64_rows_keep_their_names_and_add_the_tcg_host_rows(self):
         figures = self.runtime._figures(self.measured([10.0], [5.0]), self.runtime.X86_64)
-        self.assertEqual({f["target"] for f in figures}, {"host", "unikernel", "ratio"})
+        self.assertEqual({f["target"] for f in figures}, {"host", "unikernel", "ratio", "tcg host", "tcg ratio"})
+        unikernel = [f for f in figures if f["target"] == "unikernel" and f["subject"].startswith("syscall:")]
+        self.assertEqual(len(unikernel), 1)
+        tcg = [f for f in figures if f["target"] == "tcg host"]
+        self.assertTrue(all("under qemu-x86_64" in f["host_side"] for f in tcg))
+
+    def test_the_tcg_host_rows_are_normalised_by_their_own_compute_ratio(self):
+        figures = self.runtime._figures(self.measured([10.0, 10.0], [5.0, 5.0], [20.0, 20.0]), self.runtime.X86_64)
+        by_key = {(f["subject"].split(":")[0], f["target"], f["name"]): f for f in figures}
+        self.assertEqual(by_key[("syscall", "ratio", "unikernel / host, per compute ratio")]["median"], 0.25)
+        self.assertEqual(by_key[("syscall", "tcg ratio", "unikernel / host")]["median"], 0.25)
+        # compute: unikernel 2.0 against qemu-x86_64's 4.0, so x0.5 to divide by
+        self.assertEqual(by_key[("syscall", "tcg ratio", "unikernel / host, per compute ratio")]["median"], 0.5)
+        self.assertEqual(by_key[("syscall", "tcg host", "time per operation")]["median"], 20.0)
+
+    def test_a_tcg_host_that_cannot_run_leaves_the_native_rows(self):
+        rows = self.measured([10.0], [5.0])
+        for name in rows:
+            rows[name]["tcg host"] = ([], "qemu-x86_64 not found (apt-get install qemu-user)")
+        figures = self.runtime._figures(rows, self.runtime.X86_64)
+        tcg = [f for f in figures if f["target"].startswith("tcg ")]
+        self.assertTrue(tcg and all(f.get("unavailable", "").startswith("qemu-x86_64 not found") for f in tcg))
+        self.assertTrue(all("unavailable" not in f for f in figures if not f["target"].startswith("tcg ")))
 
     def test_a_side_that_cannot_run_is_unavailable_with_its_reason(self):
         rows = self.measured([10.0], [5.0])
@@ -182,6 +211,10 @@ class RuntimeTests(unittest.TestCase):
             [f["unavailable"] for f in thread if f["target"] != "arm64 host"],
             ["the musl unikernel does not build for qemu/arm64: error: x"] * 2,
         )
+
+    def test_a_missing_user_mode_qemu_is_a_reason(self):
+        self.assertIn("no-such-qemu-user not found", self.runtime.missing_emulator(("no-such-qemu-user",)))
+        self.assertIsNone(self.runtime.missing_emulator(()))
 
     def test_a_missing_cross_compiler_is_a_reason_not_a_crash(self):
         missing = self.runtime.Architecture("arm64", "qemu/arm64", "no-such-cross-gcc", ("qemu-aarch64",))

@@ -1,4 +1,6 @@
 /* Tests of kcore's string helpers and formatter (kraft/kstring.h, print.h). */
+#include <stdbool.h>
+#include <stddef.h>
 #include <kraft/kerrno.h>
 #include <kraft/kstring.h>
 #include <kraft/ktest.h>
@@ -12,6 +14,49 @@ KTEST(string, memmove_handles_overlap)
 	KT_EXPECT_STR(kt, buf, "ababcdeh");
 	kmemmove(buf, buf + 3, 4);
 	KT_EXPECT_STR(kt, buf, "bcdecdeh");
+}
+
+/* kmemcpy and kmemset take several paths (bytes up to alignment, 16-word and
+ * 4-word steps, single words, tail bytes): every alignment of both ends and
+ * every length across those steps' boundaries, against a byte loop, with the
+ * eight bytes on each side of the destination left as they were. */
+#define SPAN_MAX 300
+#define GUARD 8
+
+static bool span_is(const unsigned char *p, size_t n, const unsigned char *want,
+                    unsigned char fill)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != (want ? want[i] : fill))
+			return false;
+	return true;
+}
+
+KTEST(string, memcpy_and_memset_every_alignment_and_length)
+{
+	static unsigned char src[SPAN_MAX + 8], dst[SPAN_MAX + 8 + 2 * GUARD];
+	bool copies = true, fills = true;
+
+	for (size_t i = 0; i < sizeof(src); i++)
+		src[i] = (unsigned char)(i * 7 + 1);
+	for (size_t s = 0; s < 8; s++)
+		for (size_t d = 0; d < 8; d++)
+			for (size_t n = 0; n <= SPAN_MAX; n++) {
+				unsigned char *to = dst + GUARD + d;
+
+				for (size_t i = 0; i < sizeof(dst); i++)
+					dst[i] = 0xee;
+				copies &= kmemcpy(to, src + s, n) == to &&
+				          span_is(to, n, src + s, 0) &&
+				          span_is(to - GUARD, GUARD, 0, 0xee) &&
+				          span_is(to + n, GUARD, 0, 0xee);
+				fills &= kmemset(to, 0x5a, n) == to &&
+				         span_is(to, n, 0, 0x5a) &&
+				         span_is(to - GUARD, GUARD, 0, 0xee) &&
+				         span_is(to + n, GUARD, 0, 0xee);
+			}
+	KT_EXPECT(kt, copies);
+	KT_EXPECT(kt, fills);
 }
 
 KTEST(string, compare_and_length)
