@@ -34,8 +34,9 @@ typedef uint64_t __attribute__((may_alias, aligned(1))) kword_unaligned;
  * aligned differently from dst its words are loaded unaligned: an initrd
  * file's bytes are aligned to 4 only (cpio newc), so half of them used to be
  * copied a byte at a time (a 4 KiB read of such a file took about 16,000
- * instructions instead of 1,400). Only the kernel's own buffers in RAM are copied here, never device
- * memory, where an unaligned load would fault on arm64. */
+ * instructions instead of 1,400). Only the kernel's own buffers in RAM are
+ * copied here, never device memory, where an unaligned load would fault on
+ * arm64. */
 __attribute__((no_builtin)) void *kmemcpy(void *dst, const void *src, size_t n)
 {
 	char *d = dst;

@@ -21,7 +21,7 @@ KTEST(string, memmove_handles_overlap)
  * every length across those steps' boundaries, against a byte loop, with the
  * eight bytes on each side of the destination left as they were. */
 #define SPAN_MAX 300
-#define GUARD 8
+#define GUARD    8
 
 static bool span_is(const unsigned char *p, size_t n, const unsigned char *want,
                     unsigned char fill)
