@@ -29,7 +29,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from harness import http  # noqa: E402
-from profile import Symbols, instructions, report, snapshot  # noqa: E402
+from profile import built_image, instructions, report, snapshot  # noqa: E402
 
 RUNS = (("page, 1 connection", "/", 1), ("1 MiB file, 1 connection", "/1m.bin", 1),
         ("page, 64 connections", "/", 64), ("1 MiB file, 64 connections", "/1m.bin", 64))
@@ -68,10 +68,7 @@ def main():
     options.add_argument("--runs", default="0,1", help="which of RUNS, by index (default: both 1-connection runs)")
     options.add_argument("--top", type=int, default=25)
     arguments = options.parse_args()
-    build = os.path.join(arguments.project, ".unikraft", "build")
-    image = next(os.path.join(build, f) for f in sorted(os.listdir(build)) if f.endswith("_qemu-x86_64"))
-    initrd = next(os.path.join(build, f) for f in os.listdir(build) if f.endswith(".initrd"))
-    symbols = Symbols(image + ".dbg" if os.path.exists(image + ".dbg") else image)
+    image, initrd, symbols = built_image(arguments.project)
     folder = tempfile.mkdtemp(prefix="nginx-profile-")
     out, log = os.path.join(folder, "profile"), os.path.join(folder, "trace.log")
     counting, tracing = arguments.plugin != "none", not arguments.no_trace
