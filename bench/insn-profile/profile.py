@@ -88,6 +88,14 @@ def report(title, spent, requests, symbols, idle_per_s, seconds, top):
         print(f"  {count / requests:9.1f}  {100 * count / sum(spent.values()):5.1f} %  {name}")
 
 
+def built_image(project):
+    """(image, initrd, Symbols) of a project built for qemu/x86_64."""
+    build = os.path.join(project, ".unikraft", "build")
+    image = next(os.path.join(build, f) for f in sorted(os.listdir(build)) if f.endswith("_qemu-x86_64"))
+    initrd = next(os.path.join(build, f) for f in os.listdir(build) if f.endswith(".initrd"))
+    return image, initrd, Symbols(image + ".dbg" if os.path.exists(image + ".dbg") else image)
+
+
 def local_symbol(image, source, name):
     """Address of a file-local symbol (`static size_t free_bytes` of buddy.c): readelf lists
     each file's locals after its FILE entry."""
@@ -173,10 +181,7 @@ def main():
     options.add_argument("--memory", type=int, default=http.MEMORY_MIB)
     options.add_argument("--top", type=int, default=25)
     arguments = options.parse_args()
-    build = os.path.join(arguments.project, ".unikraft", "build")
-    image = next(os.path.join(build, f) for f in sorted(os.listdir(build)) if f.endswith("_qemu-x86_64"))
-    initrd = next(os.path.join(build, f) for f in os.listdir(build) if f.endswith(".initrd"))
-    symbols = Symbols(image + ".dbg" if os.path.exists(image + ".dbg") else image)
+    image, initrd, symbols = built_image(arguments.project)
     out = os.path.join(tempfile.mkdtemp(prefix="insnprofile-"), "profile")
 
     counting = arguments.plugin != "none"

@@ -46,3 +46,9 @@ void netdev_notify_tx(struct netdev *dev)
 	if (dev->on_tx)
 		dev->on_tx(dev, dev->on_tx_ctx);
 }
+
+void netdev_tx_done(struct netdev *dev, void *cookie)
+{
+	if (dev->on_tx_done)
+		dev->on_tx_done(dev, cookie);
+}

@@ -1,6 +1,10 @@
 /*
  * An lwIP network interface over a kernel network device (kraft/netdev.h):
- * output hands the pbuf chain to the driver as a gather list (no copy);
+ * output hands the pbuf chain to the driver as a gather list; the driver
+ * copies it, except a large (TSO) frame, which a driver with
+ * transmit_inplace reads where it is: the pbuf is referenced until the
+ * driver's netdev_tx_done (lwIP does not resend, so does not rewrite, a
+ * segment whose pbuf another holds: tcp_output_segment_busy);
  * the frames lwIP sends reach the device together at kraft_netifs_flush,
  * which releases of the core lock queue as deferred work (core_lock.c), so
  * a window of TCP segments costs one notification.
@@ -55,8 +59,7 @@ static void wait_for_room(struct kraft_netif *k, struct netdev *dev)
 		return;
 	}
 	dev->ops->tx_notify_enable(dev, 1);
-	wait_queue_sleep_until(&k->tx_room,
-	                       ktime_monotonic_ns() + TX_WAIT_NS);
+	wait_queue_sleep_until(&k->tx_room, ktime_monotonic_ns() + TX_WAIT_NS);
 	dev->ops->tx_notify_enable(dev, 0);
 }
 
@@ -84,11 +87,29 @@ static err_t linkoutput(struct netif *nif, struct pbuf *p)
 		n = 1;
 	}
 	int r;
-	while ((r = dev->ops->transmit(dev, segs, n)) == -KEAGAIN)
+	for (;;) {
+		r = dev->ops->transmit_inplace && !flat
+		        ? dev->ops->transmit_inplace(dev, segs, n, p)
+		        : dev->ops->transmit(dev, segs, n);
+		if (r != -KEAGAIN)
+			break;
 		wait_for_room((struct kraft_netif *)nif, dev);
+	}
+	if (r == 1) /* the device reads p until on_tx_done */
+		pbuf_ref(p);
 	if (flat)
 		pbuf_free(flat);
-	return r ? ERR_IF : ERR_OK;
+	return r < 0 ? ERR_IF : ERR_OK;
+}
+
+/* The device is done with a frame transmit_inplace kept. Thread context,
+ * the core lock held or not: threads are cooperative, and freeing a pbuf
+ * touches only its reference count (under SYS_ARCH_PROTECT) and, at the
+ * last reference, the heap. */
+static void on_tx_done(struct netdev *dev, void *cookie)
+{
+	(void)dev;
+	pbuf_free(cookie);
 }
 
 /* On the tcpip thread: every frame the device holds, into lwIP. */
@@ -189,6 +210,7 @@ err_t kraft_netif_init(struct netif *nif)
 		return ERR_MEM;
 	dev->on_tx = on_tx;
 	dev->on_tx_ctx = k;
+	dev->on_tx_done = on_tx_done;
 	k->next = netifs;
 	netifs = k;
 	dev->on_rx = on_rx;

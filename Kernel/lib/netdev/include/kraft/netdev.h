@@ -92,6 +92,15 @@ struct netdev_ops {
 	 * (receive itself hands over frames as they are on the wire). */
 	long (*receive_flags)(struct netdev *dev, void *buf, size_t cap,
 	                      unsigned *flags);
+	/* Optional: transmit, except that the device may read the segments
+	 * where they are instead of copying them (a large frame, where the
+	 * copy is the costliest step). 1: the memory is the device's until
+	 * the driver calls netdev_tx_done(dev, cookie), so the stack must keep
+	 * it alive and unchanged until then; 0: it was copied (transmit's
+	 * contract); or transmit's errors. */
+	int (*transmit_inplace)(struct netdev *dev,
+	                        const struct netdev_segment *segs,
+	                        unsigned nsegs, void *cookie);
 };
 
 struct netdev {
@@ -107,6 +116,9 @@ struct netdev {
 	/* Set by the stack: called by netdev_notify_tx. */
 	void (*on_tx)(struct netdev *dev, void *ctx);
 	void *on_tx_ctx;
+	/* Set by the stack that uses transmit_inplace: called by
+	 * netdev_tx_done with the frame's cookie. */
+	void (*on_tx_done)(struct netdev *dev, void *cookie);
 };
 
 /* Adds dev and names it eth<N>; -KENOSPC when the table is full. */
@@ -118,5 +130,8 @@ struct netdev *netdev_get(unsigned index);
 void netdev_notify_rx(struct netdev *dev);
 /* Called by a driver (in thread context) when transmit has room again. */
 void netdev_notify_tx(struct netdev *dev);
+/* Called by a driver (in thread context, never from inside an allocation)
+ * when the device is done with a frame transmit_inplace kept. */
+void netdev_tx_done(struct netdev *dev, void *cookie);
 
 #endif /* KRAFT_NETDEV_H */
