@@ -150,7 +150,8 @@ int arch_guard_page_set(void *page)
 	if (!pte)
 		return -KENOMEM;
 	*pte = (va & PTE_ADDR) | PTE_GUARD;
-	invlpg(va);
+	if (!early_info) /* at boot, x86_mmu_init reloads CR3 at the end */
+		invlpg(va);
 	return 0;
 }
 
@@ -328,8 +329,11 @@ void x86_mmu_init(struct kboot_info *info)
 		if (!pte)
 			kpanic("no memory for the NULL guard's page table");
 		*pte = 0;
-		invlpg(va);
 	}
-	write_cr3(read_cr3()); /* drops every stale entry at once */
+	/* One flush for all of the above, not an invlpg per page: QEMU's TCG
+	 * drops its whole TLB on an invlpg inside a 2 MiB page it holds (it
+	 * tracks large pages as one range), so each one cost a full flush
+	 * and the refills after it. */
+	write_cr3(read_cr3());
 	early_info = 0;
 }
