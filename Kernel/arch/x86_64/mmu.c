@@ -236,14 +236,15 @@ bool arch_page_dirty(const void *page)
 	return !(pte & PTE_P) || (pte & PTE_D);
 }
 
-/* Maps [base, base+size) above 4 GiB with 2 MiB pages. */
+/* Maps [base, base+size) above 4 GiB with 2 MiB pages (the boot map has
+ * the rest: no step over it). */
 static void map_high_ram(uint64_t base, uint64_t size)
 {
 	uint64_t end = base + size;
 
+	if (base < SIZE_4G)
+		base = SIZE_4G;
 	for (uint64_t a = base & ~(SIZE_2M - 1); a < end; a += SIZE_2M) {
-		if (a < SIZE_4G)
-			continue;
 		uint64_t *pde = pd_entry(a, true);
 		if (!pde)
 			kpanic("out of memory mapping RAM at %#lx", a);
