@@ -150,7 +150,8 @@ int arch_guard_page_set(void *page)
 	if (!pte)
 		return -KENOMEM;
 	*pte = (va & PTE_ADDR) | PTE_GUARD;
-	invlpg(va);
+	if (!early_info) /* at boot, x86_mmu_init reloads CR3 at the end */
+		invlpg(va);
 	return 0;
 }
 
@@ -235,14 +236,15 @@ bool arch_page_dirty(const void *page)
 	return !(pte & PTE_P) || (pte & PTE_D);
 }
 
-/* Maps [base, base+size) above 4 GiB with 2 MiB pages. */
+/* Maps [base, base+size) above 4 GiB with 2 MiB pages (the boot map has
+ * the rest: no step over it). */
 static void map_high_ram(uint64_t base, uint64_t size)
 {
 	uint64_t end = base + size;
 
+	if (base < SIZE_4G)
+		base = SIZE_4G;
 	for (uint64_t a = base & ~(SIZE_2M - 1); a < end; a += SIZE_2M) {
-		if (a < SIZE_4G)
-			continue;
 		uint64_t *pde = pd_entry(a, true);
 		if (!pde)
 			kpanic("out of memory mapping RAM at %#lx", a);
@@ -328,8 +330,11 @@ void x86_mmu_init(struct kboot_info *info)
 		if (!pte)
 			kpanic("no memory for the NULL guard's page table");
 		*pte = 0;
-		invlpg(va);
 	}
-	write_cr3(read_cr3()); /* drops every stale entry at once */
+	/* One flush for all of the above, not an invlpg per page: QEMU's TCG
+	 * drops its whole TLB on an invlpg inside a 2 MiB page it holds (it
+	 * tracks large pages as one range), so each one cost a full flush
+	 * and the refills after it. */
+	write_cr3(read_cr3());
 	early_info = 0;
 }

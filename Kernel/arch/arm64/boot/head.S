@@ -89,15 +89,20 @@ arm64_entry:
 	msr cpacr_el1, x0
 	isb
 
+	/* Clear BSS, all but the boot's own part of it that needs no zeros:
+	 * the early tables (every entry is written below) and the stacks.
+	 * 64 bytes per loop step: under TCG a step is a translated-block
+	 * execution. The ends are 16-byte aligned (the linker scripts). */
 	adrp x0, __bss_start
 	add x0, x0, :lo12:__bss_start
+	adrp x1, arm64_boot_l1
+	add x1, x1, :lo12:arm64_boot_l1
+	bl clear_range
+	adrp x0, arm64_exception_stack_top
+	add x0, x0, :lo12:arm64_exception_stack_top
 	adrp x1, __bss_end
 	add x1, x1, :lo12:__bss_end
-2:	cmp x0, x1
-	b.hs 3f
-	stp xzr, xzr, [x0], #16
-	b 2b
-3:
+	bl clear_range
 	/* Early identity map. x2 = GiB of the kernel, x3 = L1, x4 = L2. */
 	adrp x0, _start
 	lsr x2, x0, #30
@@ -157,6 +162,23 @@ arm64_entry:
 	bl arm64_boot_main
 8:	wfi
 	b 8b
+
+/* Zeroes [x0, x1), both 16-byte aligned; clobbers x0 and x2. */
+clear_range:
+2:	add x2, x0, #64
+	cmp x2, x1
+	b.hi 3f
+	stp xzr, xzr, [x0]
+	stp xzr, xzr, [x0, #16]
+	stp xzr, xzr, [x0, #32]
+	stp xzr, xzr, [x0, #48]
+	mov x0, x2
+	b 2b
+3:	cmp x0, x1			/* the tail, 16 bytes a step */
+	b.hs 4f
+	stp xzr, xzr, [x0], #16
+	b 3b
+4:	ret
 
 	.section .bss.boot, "aw", @nobits
 	.balign 4096
