@@ -3,6 +3,7 @@
  * any allocator library, so the same tests check alloc-buddy and
  * alloc-region (build the test image once with each).
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <kraft/alloc.h>
 #include <kraft/arch.h>
@@ -145,6 +146,52 @@ KTEST(alloc, runs_cost_exactly_their_pages)
 	kalloc_backend_stats(&after);
 	KT_EXPECT_EQ(kt, before.free_bytes - after.free_bytes, ARCH_PAGE_SIZE);
 	kpage_free_run(p, 1);
+	kalloc_backend_stats(&after);
+	KT_EXPECT_EQ(kt, after.free_bytes, before.free_bytes);
+	KT_EXPECT_EQ(kt, after.allocations, before.allocations);
+}
+
+/* Runs among held ones: every other of eight runs freed, then runs that fit
+ * a hole and runs that fit none; each lands on free pages only. */
+#define HOLEY_RUNS  8
+#define HOLEY_PAGES 3
+static bool run_is(const unsigned char *p, size_t pages, unsigned char fill)
+{
+	for (size_t i = 0; i < pages * ARCH_PAGE_SIZE; i += 512)
+		if (p[i] != fill)
+			return false;
+	return true;
+}
+
+KTEST(alloc, runs_fill_holes_without_touching_held_runs)
+{
+	unsigned char *runs[HOLEY_RUNS];
+	struct kalloc_stats before, after;
+
+	kalloc_backend_stats(&before);
+	for (int i = 0; i < HOLEY_RUNS; i++) {
+		runs[i] = kpage_alloc_run(HOLEY_PAGES);
+		KT_ASSERT(kt, runs[i]);
+		kmemset(runs[i], 0x40 + i, HOLEY_PAGES * ARCH_PAGE_SIZE);
+	}
+	for (int i = 0; i < HOLEY_RUNS; i += 2)
+		kpage_free_run(runs[i], HOLEY_PAGES);
+	unsigned char *small = kpage_alloc_run(HOLEY_PAGES - 1);
+	unsigned char *exact = kpage_alloc_run(HOLEY_PAGES);
+	unsigned char *large = kpage_alloc_run(HOLEY_PAGES * 3);
+	KT_ASSERT(kt, small && exact && large);
+	kmemset(small, 0x11, (HOLEY_PAGES - 1) * ARCH_PAGE_SIZE);
+	kmemset(exact, 0x22, HOLEY_PAGES * ARCH_PAGE_SIZE);
+	kmemset(large, 0x33, HOLEY_PAGES * 3 * ARCH_PAGE_SIZE);
+	for (int i = 1; i < HOLEY_RUNS; i += 2)
+		KT_EXPECT(kt, run_is(runs[i], HOLEY_PAGES, 0x40 + i));
+	KT_EXPECT(kt, run_is(small, HOLEY_PAGES - 1, 0x11));
+	KT_EXPECT(kt, run_is(exact, HOLEY_PAGES, 0x22));
+	kpage_free_run(small, HOLEY_PAGES - 1);
+	kpage_free_run(exact, HOLEY_PAGES);
+	kpage_free_run(large, HOLEY_PAGES * 3);
+	for (int i = 1; i < HOLEY_RUNS; i += 2)
+		kpage_free_run(runs[i], HOLEY_PAGES);
 	kalloc_backend_stats(&after);
 	KT_EXPECT_EQ(kt, after.free_bytes, before.free_bytes);
 	KT_EXPECT_EQ(kt, after.allocations, before.allocations);
