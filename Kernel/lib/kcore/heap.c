@@ -46,6 +46,18 @@ static void reclaim_all(void)
 			r->reclaim();
 }
 
+/* The allocation `call`, made once more after every cache gave its idle
+ * memory back when the first attempt found none. */
+#define ALLOC_OR_RECLAIM(call)                                                 \
+	({                                                                     \
+		void *got_ = (call);                                           \
+		if (!got_) {                                                   \
+			reclaim_all();                                         \
+			got_ = (call);                                         \
+		}                                                              \
+		got_;                                                          \
+	})
+
 static void *place(void *raw, size_t align)
 {
 	uintptr_t user = ((uintptr_t)raw + HEADER_SIZE + align - 1) &
@@ -60,11 +72,7 @@ void *kmalloc(size_t size)
 {
 	if (size > SIZE_MAX - HEADER_SIZE)
 		return 0;
-	void *raw = kalloc_backend_alloc(size + HEADER_SIZE);
-	if (!raw) {
-		reclaim_all();
-		raw = kalloc_backend_alloc(size + HEADER_SIZE);
-	}
+	void *raw = ALLOC_OR_RECLAIM(kalloc_backend_alloc(size + HEADER_SIZE));
 	return raw ? place(raw, HEADER_SIZE) : 0;
 }
 
@@ -125,11 +133,8 @@ int kmemalign(void **out, size_t align, size_t size)
 	}
 	if (size > SIZE_MAX - HEADER_SIZE - align)
 		return -KENOMEM;
-	void *raw = kalloc_backend_alloc(size + HEADER_SIZE + align);
-	if (!raw) {
-		reclaim_all();
-		raw = kalloc_backend_alloc(size + HEADER_SIZE + align);
-	}
+	void *raw =
+	    ALLOC_OR_RECLAIM(kalloc_backend_alloc(size + HEADER_SIZE + align));
 	if (!raw)
 		return -KENOMEM;
 	*out = place(raw, align);
@@ -138,12 +143,7 @@ int kmemalign(void **out, size_t align, size_t size)
 
 void *kpage_alloc(unsigned order)
 {
-	void *p = kalloc_backend_pages(order);
-	if (!p) {
-		reclaim_all();
-		p = kalloc_backend_pages(order);
-	}
-	return p;
+	return ALLOC_OR_RECLAIM(kalloc_backend_pages(order));
 }
 
 void kpage_free(void *pages, unsigned order)
@@ -164,12 +164,7 @@ void *kpage_alloc_run(size_t count)
 {
 	if (!count)
 		return 0;
-	void *p = kalloc_backend_run(count);
-	if (!p) {
-		reclaim_all();
-		p = kalloc_backend_run(count);
-	}
-	return p;
+	return ALLOC_OR_RECLAIM(kalloc_backend_run(count));
 }
 
 void kpage_trim_run(void *pages, size_t count, size_t keep)
