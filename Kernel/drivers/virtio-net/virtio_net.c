@@ -215,14 +215,20 @@ static bool tso_header(struct vnet *n, const uint8_t *frame, size_t len,
 	return true;
 }
 
-static int transmit(struct netdev *dev, const struct netdev_segment *segs,
-                    unsigned nsegs)
+static size_t frame_length(const struct netdev_segment *segs, unsigned nsegs)
 {
-	struct vnet *n = dev->driver;
 	size_t total = 0;
 
 	for (unsigned i = 0; i < nsegs; i++)
 		total += segs[i].len;
+	return total;
+}
+
+/* The frame of total bytes copied into a slot's buffer (a TSO buffer when
+ * it is longer than one Ethernet frame). */
+static int transmit_copy(struct vnet *n, const struct netdev_segment *segs,
+                         unsigned nsegs, size_t total)
+{
 	bool tso = total > ETH_MAX_FRAME;
 	if (total == 0 ||
 	    total > (n->tso_count ? NETDEV_TSO_MAX_FRAME : ETH_MAX_FRAME))
@@ -256,6 +262,13 @@ static int transmit(struct netdev *dev, const struct netdev_segment *segs,
 		return -KEAGAIN;
 	}
 	return 0;
+}
+
+static int transmit(struct netdev *dev, const struct netdev_segment *segs,
+                    unsigned nsegs)
+{
+	return transmit_copy(dev->driver, segs, nsegs,
+	                     frame_length(segs, nsegs));
 }
 
 /* A TSO frame whose headers lie in its first segment, sent from where the
@@ -303,15 +316,13 @@ static int transmit_inplace(struct netdev *dev,
                             void *cookie)
 {
 	struct vnet *n = dev->driver;
-	size_t total = 0;
+	size_t total = frame_length(segs, nsegs);
 
-	for (unsigned i = 0; i < nsegs; i++)
-		total += segs[i].len;
 	if (!virtio_has_feature(n->vdev, VIRTIO_NET_F_CSUM) || !n->tso_count ||
 	    nsegs > MAX_INPLACE_SEGMENTS || total > NETDEV_TSO_MAX_FRAME)
-		return transmit(dev, segs, nsegs);
+		return transmit_copy(n, segs, nsegs, total);
 	int r = transmit_held(n, segs, nsegs, total, cookie);
-	return r ? r : transmit(dev, segs, nsegs);
+	return r ? r : transmit_copy(n, segs, nsegs, total);
 }
 
 static void flush(struct netdev *dev)

@@ -269,13 +269,13 @@ static void *alloc_run(size_t count)
 		size_t bottom = 0, top = 0, have = 0;
 		for (size_t page = prev_marked(z, zone_pages(z));
 		     page != NO_PAGE; page = prev_marked(z, page)) {
-			size_t end = page + (1UL << z->orders[page]);
-			if (!have || end != bottom) {
-				top = end;
+			size_t block = 1UL << z->orders[page];
+			if (!have || page + block != bottom) {
+				top = page + block;
 				have = 0;
 			}
 			bottom = page;
-			have += 1UL << z->orders[page];
+			have += block;
 			if (have >= count) {
 				uintptr_t stop = z->base + (top << PAGE_SHIFT);
 				uintptr_t start = stop - count * ARCH_PAGE_SIZE;

@@ -84,6 +84,8 @@ void kcore_start(struct kboot_info *info)
 	for (constructor_fn *c = __init_array_start; c < __init_array_end; c++)
 		(*c)();
 	stamps[PHASE_CTORS] = arch_counter();
+	kinfo("kraft: booted via %s, %lu KiB free (allocator '%s')",
+	      info->protocol, stats.free_bytes / 1024, kalloc_backend_name);
 
 	/* 6. The application; its return value is the VM's exit status. A
 	 * registered runner (the in-kernel tests, a libc that sets itself up
@@ -91,8 +93,6 @@ void kcore_start(struct kboot_info *info)
 	/* The monotonic clock starts at the boot's first instruction (the
 	 * arch's entry reads the cycle counter), so this is the kernel's
 	 * whole share of the boot; bench/ reads it (loglevel=info). */
-	kinfo("kraft: booted via %s, %lu KiB free (allocator '%s')",
-	      info->protocol, stats.free_bytes / 1024, kalloc_backend_name);
 	if (klog_get_level() >= KLOG_INFO)
 		kinfo("kraft: main reached %lu ns after the first instruction",
 		      (unsigned long)arch_counter_ns(stamps[PHASE_CTORS]));
