@@ -171,6 +171,17 @@ static int reads_never_wait(const struct kfile *f)
 	return f->vn->ops && f->vn->ops->reads_never_wait;
 }
 
+/* The body of each of those leaves: read runs in place when fd's reads never
+ * wait, else under ksyscall_may_block. */
+static inline long read_as_leaf(ksyscall_fn read, long fd, long a1, long a2,
+                                long a3)
+{
+	struct kfile *f = kfd_get((int)fd);
+	if (f && reads_never_wait(f))
+		return read(fd, a1, a2, a3, 0, 0);
+	return ksyscall_may_block(read, fd, a1, a2, a3, 0);
+}
+
 static long read_at_offset(long fd, long buf, long n, long a3, long a4,
                            long a5)
 {
@@ -182,10 +193,7 @@ static long read_at_offset(long fd, long buf, long n, long a3, long a4,
 
 static long sys_read(long fd, long buf, long n, long a3, long a4, long a5)
 {
-	struct kfile *f = kfd_get((int)fd);
-	if (f && reads_never_wait(f))
-		return do_read(f, (void *)buf, (size_t)n, &f->off);
-	return ksyscall_may_block(read_at_offset, fd, buf, n, 0, 0);
+	return read_as_leaf(read_at_offset, fd, buf, n, 0);
 }
 KSYSCALL_REGISTER_LEAF(read, sys_read);
 
@@ -223,10 +231,7 @@ static long read_positioned(long fd, long buf, long n, long off, long a4,
 
 static long sys_pread64(long fd, long buf, long n, long off, long a4, long a5)
 {
-	struct kfile *f = kfd_get((int)fd);
-	if (f && reads_never_wait(f))
-		return positioned_io(fd, buf, n, off, 0);
-	return ksyscall_may_block(read_positioned, fd, buf, n, off, 0);
+	return read_as_leaf(read_positioned, fd, buf, n, off);
 }
 KSYSCALL_REGISTER_LEAF(pread64, sys_pread64);
 
@@ -284,10 +289,7 @@ static long read_vector(long fd, long iov, long cnt, long a3, long a4, long a5)
 /* musl's stdio reads through readv (its buffer and the caller's). */
 static long sys_readv(long fd, long iov, long cnt, long a3, long a4, long a5)
 {
-	struct kfile *f = kfd_get((int)fd);
-	if (f && reads_never_wait(f))
-		return vector_io(fd, iov, cnt, 0);
-	return ksyscall_may_block(read_vector, fd, iov, cnt, 0, 0);
+	return read_as_leaf(read_vector, fd, iov, cnt, 0);
 }
 KSYSCALL_REGISTER_LEAF(readv, sys_readv);
 
