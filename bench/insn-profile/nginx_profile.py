@@ -15,8 +15,8 @@ the namespace, and for each run reports per request:
   python3 nginx_profile.py PROJECT --plugin none --no-trace --threads   # the host's side only
 
 `--threads` also reports, per request, what the host's threads spent: each QEMU thread's time
-on a CPU, its time runnable but waiting for one, and how often it was switched in (the
-kernel's /proc/PID/task/TID/schedstat), and wrk's CPU time. These are host figures, so they
+on a CPU, its time runnable but waiting for one, how often it was switched in and how often
+after blocking (the kernel's /proc/PID/task/TID/schedstat and status), and wrk's CPU time. These are host figures, so they
 move with the load (the switch counts least); without the plugin and the trace they are
 those of a plain run.
 
@@ -96,14 +96,19 @@ def report_layers(spent, requests, symbols, objects):
 
 
 def thread_times(pid):
-    """{thread name and id: (ns on a CPU, ns waiting for one, times switched in)} of a process."""
+    """{thread name and id: (ns on a CPU, ns waiting for one, times switched in, times it blocked)}
+    of a process (blocking: the voluntary switches, a wait for the tap, an eventfd, a lock)."""
     times = {}
     for tid in os.listdir(f"/proc/{pid}/task"):
         try:
             with open(f"/proc/{pid}/task/{tid}/comm") as f:
                 name = f.read().strip()
             with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
-                times[f"{name} ({tid})"] = tuple(int(v) for v in f.read().split())
+                run, wait, slices = (int(v) for v in f.read().split())
+            with open(f"/proc/{pid}/task/{tid}/status") as f:
+                fields = f.read().split()
+            woken = int(fields[fields.index("voluntary_ctxt_switches:") + 1])
+            times[f"{name} ({tid})"] = (run, wait, slices, woken)
         except OSError:
             pass  # a thread that ended
     return times
@@ -112,14 +117,14 @@ def thread_times(pid):
 def report_threads(before, after, wrk_cpu_s, requests):
     """Per request: each thread's CPU and run-queue time (us) and switches in, busiest first."""
     spent = []
-    for name, (run, wait, slices) in after.items():
-        run0, wait0, slices0 = before.get(name, (0, 0, 0))
-        spent.append((run - run0, wait - wait0, slices - slices0, name))
+    for name, (run, wait, slices, woken) in after.items():
+        run0, wait0, slices0, woken0 = before.get(name, (0, 0, 0, 0))
+        spent.append((run - run0, wait - wait0, slices - slices0, woken - woken0, name))
     print(f"  host, per request: wrk {1e6 * wrk_cpu_s / requests:.1f} us of CPU")
-    for run, wait, slices, name in sorted(spent, reverse=True):
+    for run, wait, slices, woken, name in sorted(spent, reverse=True):
         if slices:
             print(f"    {run / 1e3 / requests:7.1f} us on a CPU, {wait / 1e3 / requests:6.1f} us waiting for one,"
-                  f" {slices / requests:5.2f} switches in  {name}")
+                  f" {slices / requests:5.2f} switches in, {woken / requests:5.2f} after blocking  {name}")
 
 
 def wrk(path, connections, seconds):
@@ -157,6 +162,8 @@ def main():
                 f.write("\n".join(EVENTS) + "\n")
             extra += ["-trace", f"events={events}", "-D", log]
         command = command[:at] + extra + command[at:]
+        if arguments.threads:  # QEMU names its threads ("CPU 0/TCG", the main loop's own name)
+            command = command[:1] + ["-name", "nginx,debug-threads=on"] + command[1:]
         with http.Guest(command) as guest:
             if not guest.start(within_s=180):
                 raise SystemExit("no answer within 180 s")
