@@ -12,6 +12,13 @@ the namespace, and for each run reports per request:
 
   cc -O2 -shared -fPIC -o /tmp/insnprofile.so insnprofile.c -lpthread
   python3 nginx_profile.py PROJECT [--plugin /tmp/insnprofile.so|none] [--no-trace] [--seconds 4]
+  python3 nginx_profile.py PROJECT --plugin none --no-trace --threads   # the host's side only
+
+`--threads` also reports, per request, what the host's threads spent: each QEMU thread's time
+on a CPU, its time runnable but waiting for one, how often it was switched in and how often
+after blocking (the kernel's /proc/PID/task/TID/schedstat and status), and wrk's CPU time. These are host figures, so they
+move with the load (the switch counts least); without the plugin and the trace they are
+those of a plain run.
 
 Needs root (the namespace) and wrk. What the guest runs while idle (timers) is subtracted for
 as long as each run took. The counts are wrk's completed requests, so the one request in
@@ -21,6 +28,7 @@ import argparse
 import collections
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -52,6 +60,73 @@ def exits_since(log, offset):
         return counts, lines.tell()
 
 
+def objects_of(link_map):
+    """{function: the object file it was linked from, relative to obj/} from a `.map` (ld's -Map)."""
+    objects, current = {}, None
+    with open(link_map) as lines:
+        for line in lines:
+            fields = line.split()
+            if len(fields) == 5 and "/obj/" in fields[4] and "(.text" in fields[4]:
+                current = fields[4].split("/obj/", 1)[1].split(":(", 1)[0]
+            elif len(fields) == 5 and current and "(" not in fields[4] and "=" not in line:
+                objects.setdefault(fields[4], current)
+            elif len(fields) == 5:
+                current = None
+    return objects
+
+
+def layer(obj):
+    """The layer an object belongs to: its library, lwIP's core by file (input, output, API)."""
+    library, _, path = obj.partition("/")
+    if library == "lwip":
+        return "lwip " + os.path.basename(path).removesuffix(".c.o")
+    return library
+
+
+def report_layers(spent, requests, symbols, objects):
+    """Guest instructions per request by layer (library, lwIP by file), most first."""
+    by_layer = collections.Counter()
+    for vaddr, count in spent.items():
+        name = symbols.name(vaddr)
+        by_layer[layer(objects[name]) if name in objects else "(no object: " + name + ")"] += count
+    print("  by layer:")
+    for name, count in by_layer.most_common():
+        if count / requests >= 5:
+            print(f"    {count / requests:9.1f}  {name}")
+
+
+def thread_times(pid):
+    """{thread name and id: (ns on a CPU, ns waiting for one, times switched in, times it blocked)}
+    of a process (blocking: the voluntary switches, a wait for the tap, an eventfd, a lock)."""
+    times = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                name = f.read().strip()
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                run, wait, slices = (int(v) for v in f.read().split())
+            with open(f"/proc/{pid}/task/{tid}/status") as f:
+                fields = f.read().split()
+            woken = int(fields[fields.index("voluntary_ctxt_switches:") + 1])
+            times[f"{name} ({tid})"] = (run, wait, slices, woken)
+        except OSError:
+            pass  # a thread that ended
+    return times
+
+
+def report_threads(before, after, wrk_cpu_s, requests):
+    """Per request: each thread's CPU and run-queue time (us) and switches in, busiest first."""
+    spent = []
+    for name, (run, wait, slices, woken) in after.items():
+        run0, wait0, slices0, woken0 = before.get(name, (0, 0, 0, 0))
+        spent.append((run - run0, wait - wait0, slices - slices0, woken - woken0, name))
+    print(f"  host, per request: wrk {1e6 * wrk_cpu_s / requests:.1f} us of CPU")
+    for run, wait, slices, woken, name in sorted(spent, reverse=True):
+        if slices:
+            print(f"    {run / 1e3 / requests:7.1f} us on a CPU, {wait / 1e3 / requests:6.1f} us waiting for one,"
+                  f" {slices / requests:5.2f} switches in, {woken / requests:5.2f} after blocking  {name}")
+
+
 def wrk(path, connections, seconds):
     done = subprocess.run(
         ["wrk", "-t", str(min(connections, 2)), "-c", str(connections), "-d", f"{seconds}s", "--latency",
@@ -67,6 +142,8 @@ def main():
     options.add_argument("--seconds", type=int, default=4)
     options.add_argument("--runs", default="0,1", help="which of RUNS, by index (default: both 1-connection runs)")
     options.add_argument("--top", type=int, default=25)
+    options.add_argument("--layers", action="store_true", help="instructions by layer too (the image's .map)")
+    options.add_argument("--threads", action="store_true", help="the host threads' CPU time per request")
     arguments = options.parse_args()
     image, initrd, symbols = built_image(arguments.project)
     folder = tempfile.mkdtemp(prefix="nginx-profile-")
@@ -85,6 +162,8 @@ def main():
                 f.write("\n".join(EVENTS) + "\n")
             extra += ["-trace", f"events={events}", "-D", log]
         command = command[:at] + extra + command[at:]
+        if arguments.threads:  # QEMU names its threads ("CPU 0/TCG", the main loop's own name)
+            command = command[:1] + ["-name", "nginx,debug-threads=on"] + command[1:]
         with http.Guest(command) as guest:
             if not guest.start(within_s=180):
                 raise SystemExit("no answer within 180 s")
@@ -106,16 +185,24 @@ def main():
             for index in (int(i) for i in arguments.runs.split(",")):
                 label, path, connections = RUNS[index]
                 began = time.time()
+                threads_before, children_before = thread_times(guest.child.pid), resource.getrusage(resource.RUSAGE_CHILDREN)
                 result = wrk(path, connections, arguments.seconds)
+                threads_after, children_after = thread_times(guest.child.pid), resource.getrusage(resource.RUSAGE_CHILDREN)
                 seconds = time.time() - began
                 requests = result["requests"]
                 title = f"{label} ({result['requests_per_s']:.0f} req/s, {result['errors']} errors)"
                 if counting:
                     current = snapshot(out)
-                    report(title, instructions(previous, current), requests, symbols, idle_per_s, seconds, arguments.top)
+                    spent = instructions(previous, current)
+                    report(title, spent, requests, symbols, idle_per_s, seconds, arguments.top)
+                    if arguments.layers:
+                        report_layers(spent, requests, symbols, objects_of(image + ".map"))
                     previous = current
                 else:
                     print(f"{title}: {requests} requests")
+                if arguments.threads:
+                    wrk_cpu_s = sum(getattr(children_after, f) - getattr(children_before, f) for f in ("ru_utime", "ru_stime"))
+                    report_threads(threads_before, threads_after, wrk_cpu_s, requests)
                 if tracing:
                     exits, offset = exits_since(log, offset)
                     print(f"  per request: {sum(exits.values()) / requests:.2f} trace events")

@@ -43,7 +43,8 @@
  * that work (thread context) reclaims transmit slots and, when the stack
  * asked for them, calls netdev_notify_rx (frames waiting) and
  * netdev_notify_tx (room in the transmit ring). Transmit interrupts are
- * on only while a stack waits for room.
+ * on only while a stack waits for room. Receive interrupts are off while
+ * the scheduler polls the receive ring before halting (poll, poll_mode).
  */
 #include <kraft/alloc.h>
 #include <kraft/irq.h>
@@ -446,6 +447,27 @@ static void tx_notify_enable(struct netdev *dev, int enable)
 		kirq_defer(&n->work);
 }
 
+/* The scheduler polls before it halts (kraft/sched.h): receive interrupts
+ * off meanwhile, so the host neither interrupts nor wakes the vCPU for a
+ * frame the poll will find. */
+static void poll_mode(struct netdev *dev, int polling)
+{
+	struct vnet *n = dev->driver;
+
+	if (n->notify_rx)
+		virtqueue_interrupts(&n->rx, !polling);
+}
+
+static bool poll(struct netdev *dev)
+{
+	struct vnet *n = dev->driver;
+
+	if (!n->notify_rx || !virtqueue_has_used(&n->rx))
+		return false;
+	kirq_defer(&n->work);
+	return true;
+}
+
 static const struct netdev_ops vnet_ops = {
     .transmit = transmit,
     .receive = receive,
@@ -454,6 +476,8 @@ static const struct netdev_ops vnet_ops = {
     .tx_notify_enable = tx_notify_enable,
     .receive_flags = receive_flags,
     .transmit_inplace = transmit_inplace,
+    .poll_mode = poll_mode,
+    .poll = poll,
 };
 
 /* Thread context, after an interrupt. */

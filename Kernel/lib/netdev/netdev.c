@@ -2,11 +2,13 @@
  * The network device table (kraft/netdev.h): a fixed array in registration
  * order, so eth<N> is the N-th device a driver registered and a stack can
  * walk them by index. Devices are never removed (no hot-unplug in a
- * unikernel), so a pointer from netdev_get stays valid.
+ * unikernel), so a pointer from netdev_get stays valid. Devices that can
+ * be polled are polled by the scheduler before it halts (kraft/sched.h).
  */
 #include <kraft/kerrno.h>
 #include <kraft/netdev.h>
 #include <kraft/print.h>
+#include <kraft/sched.h>
 
 #define NETDEV_MAX 8
 
@@ -52,3 +54,20 @@ void netdev_tx_done(struct netdev *dev, void *cookie)
 	if (dev->on_tx_done)
 		dev->on_tx_done(dev, cookie);
 }
+
+static void idle_poll_mode(bool polling)
+{
+	for (unsigned i = 0; i < ndevices; i++)
+		if (devices[i]->ops->poll_mode)
+			devices[i]->ops->poll_mode(devices[i], polling);
+}
+
+static bool idle_poll(void)
+{
+	bool found = false;
+	for (unsigned i = 0; i < ndevices; i++)
+		if (devices[i]->ops->poll && devices[i]->ops->poll(devices[i]))
+			found = true;
+	return found;
+}
+SCHED_IDLE_POLL_REGISTER(netdev, idle_poll_mode, idle_poll);

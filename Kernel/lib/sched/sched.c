@@ -181,6 +181,58 @@ static void reap(void)
 	}
 }
 
+#ifndef CONFIG_SCHED_IDLE_POLL_US
+#define CONFIG_SCHED_IDLE_POLL_US 0
+#endif
+
+extern const struct sched_idle_poller __start_sched_idle_pollers[]
+    __attribute__((weak));
+extern const struct sched_idle_poller __stop_sched_idle_pollers[]
+    __attribute__((weak));
+
+static bool idle_poll_once(void)
+{
+	bool found = false;
+	for (const struct sched_idle_poller *p = __start_sched_idle_pollers;
+	     p < __stop_sched_idle_pollers; p++)
+		found |= p->poll();
+	return found;
+}
+
+static void idle_poll_mode(bool polling)
+{
+	for (const struct sched_idle_poller *p = __start_sched_idle_pollers;
+	     p < __stop_sched_idle_pollers; p++)
+		p->mode(polling);
+}
+
+/* kraft/sched.h, "Polling before halting": true when the CPU should not
+ * halt (a poller found work, or an interrupt's work made a thread
+ * runnable); false when the time ran out. Interrupts are let in between
+ * polls, so a device that still interrupts (a transmit ring's room) or the
+ * timer is not held up. */
+static bool idle_poll(void)
+{
+	if (!CONFIG_SCHED_IDLE_POLL_US ||
+	    __start_sched_idle_pollers == __stop_sched_idle_pollers)
+		return false;
+	uint64_t until = arch_monotonic_ns() +
+	                 (uint64_t)CONFIG_SCHED_IDLE_POLL_US * KTIME_NS_PER_US;
+	if (sleepers && sleepers->wake_at < until)
+		until = sleepers->wake_at;
+	bool found = false;
+	idle_poll_mode(true);
+	while (!(found = idle_poll_once())) {
+		arch_irq_window();
+		kirq_run_deferred();
+		if (run_queue.head || arch_monotonic_ns() >= until)
+			break;
+	}
+	idle_poll_mode(false);
+	/* What came while the device's interrupts were still off. */
+	return found || run_queue.head || idle_poll_once();
+}
+
 /* Switches to the next runnable thread; the caller has set its state. */
 static void schedule(void)
 {
@@ -201,6 +253,8 @@ static void schedule(void)
 			kpanic("deadlock: every thread is blocked (last: "
 			       "'%s')",
 			       prev->name);
+		if (idle_poll())
+			continue;
 		if (sleepers)
 			arch_timer_arm(sleepers->wake_at);
 		arch_cpu_idle();

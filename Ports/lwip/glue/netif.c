@@ -104,8 +104,8 @@ static err_t linkoutput(struct netif *nif, struct pbuf *p)
 
 /* The device is done with a frame transmit_inplace kept. Thread context,
  * the core lock held or not: threads are cooperative, and freeing a pbuf
- * touches only its reference count (under SYS_ARCH_PROTECT) and, at the
- * last reference, the heap. */
+ * touches only its reference count and, at the last reference, the heap;
+ * never from an interrupt handler (SYS_ARCH_PROTECT is empty, lwipopts.h). */
 static void on_tx_done(struct netdev *dev, void *cookie)
 {
 	(void)dev;

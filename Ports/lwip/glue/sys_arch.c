@@ -2,14 +2,20 @@
  * lwIP's operating-system layer (sys_arch) on kraft's cooperative scheduler:
  * semaphores, mutexes and threads are the kernel's, timed waits use the
  * scheduler's deadline wait, a mailbox is a ring of pointers with a counting
- * semaphore for filled slots and one for free slots. SYS_ARCH_PROTECT turns
- * interrupts off, which on one CPU with cooperative threads is a critical
- * section. lwIP's own timers run on the tcpip thread (sys_timeouts), so only
- * sys_now is needed from the clock.
+ * semaphore for filled slots and one for free slots. SYS_ARCH_PROTECT is
+ * empty (SYS_LIGHTWEIGHT_PROT 0, lwipopts.h): it guards lwIP's short
+ * critical sections (pbuf reference counts, pool lists, a socket's event
+ * counts) against a thread that preempts another or an interrupt handler
+ * that enters lwIP, and neither happens here: the kernel's threads are
+ * cooperative, no section blocks, and drivers' interrupt handlers only
+ * queue work for thread context (netdev_notify_rx, netdev_tx_done run
+ * there). It cost about 30 interrupt-flag saves and restores per request of
+ * a small-page server, and under QEMU's TCG each restore (popf) also ends a
+ * translated block. lwIP's own timers run on the tcpip thread
+ * (sys_timeouts), so only sys_now is needed from the clock.
  */
 #include <stdarg.h>
 #include <kraft/alloc.h>
-#include <kraft/arch.h>
 #include <kraft/kcore.h>
 #include <kraft/ktime.h>
 #include <kraft/print.h>
@@ -69,16 +75,6 @@ void sys_init(void)
 u32_t sys_now(void)
 {
 	return (u32_t)(ktime_monotonic_ns() / KTIME_NS_PER_MS);
-}
-
-sys_prot_t sys_arch_protect(void)
-{
-	return arch_irq_save();
-}
-
-void sys_arch_unprotect(sys_prot_t flags)
-{
-	arch_irq_restore(flags);
 }
 
 /* The deadline of a wait of timeout_ms (0: for ever). */
@@ -172,22 +168,20 @@ void sys_mbox_free(sys_mbox_t *mbox)
 	mbox->valid = 0;
 }
 
+/* Posts come from threads only (a driver's receive notification is
+ * deferred work), and threads are cooperative: the ring needs no guard. */
 static void put(sys_mbox_t *mbox, void *msg)
 {
-	unsigned long flags = arch_irq_save();
 	mbox->slots[(mbox->head + mbox->count) % mbox->size] = msg;
 	mbox->count++;
-	arch_irq_restore(flags);
 	ksem_up(&mbox->filled);
 }
 
 static void *take(sys_mbox_t *mbox)
 {
-	unsigned long flags = arch_irq_save();
 	void *msg = mbox->slots[mbox->head];
 	mbox->head = (mbox->head + 1) % mbox->size;
 	mbox->count--;
-	arch_irq_restore(flags);
 	ksem_up(&mbox->free);
 	return msg;
 }

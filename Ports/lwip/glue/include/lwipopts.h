@@ -9,7 +9,7 @@
 #define KRAFT_LWIPOPTS_H
 
 #define NO_SYS                        0
-#define SYS_LIGHTWEIGHT_PROT          1
+#define SYS_LIGHTWEIGHT_PROT          0 /* see sys_arch.c */
 #define LWIP_TCPIP_CORE_LOCKING       1
 #define LWIP_TCPIP_CORE_LOCKING_INPUT 1
 /* Releasing the core lock hands the network devices the frames queued

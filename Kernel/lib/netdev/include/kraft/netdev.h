@@ -23,6 +23,7 @@
 #ifndef KRAFT_NETDEV_H
 #define KRAFT_NETDEV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -101,6 +102,14 @@ struct netdev_ops {
 	int (*transmit_inplace)(struct netdev *dev,
 	                        const struct netdev_segment *segs,
 	                        unsigned nsegs, void *cookie);
+	/* Optional, for the scheduler's polling before it halts (kraft/
+	 * sched.h): poll_mode(dev, 1) stops the receive interrupts the stack
+	 * asked for while polling lasts, poll_mode(dev, 0) restores them;
+	 * poll(dev) is true when frames wait and the stack asked to hear of
+	 * them, and queues that news (netdev_notify_rx from thread context)
+	 * as the interrupt would have. Both with interrupts off. */
+	void (*poll_mode)(struct netdev *dev, int polling);
+	bool (*poll)(struct netdev *dev);
 };
 
 struct netdev {

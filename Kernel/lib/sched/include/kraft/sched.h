@@ -86,4 +86,27 @@ int ksem_down_until(struct ksem *s, uint64_t deadline_ns);
 int ksem_trydown(struct ksem *s);
 void ksem_up(struct ksem *s);
 
+/*
+ * Polling before halting. When no thread can run, the scheduler first polls
+ * for up to CONFIG_SCHED_IDLE_POLL_US (never past the earliest sleeper's
+ * deadline) before it halts the CPU: a device whose next event is near (a
+ * network device between a server's answer and the next request) is then
+ * found by looking rather than by an interrupt that must wake a halted CPU.
+ * Under a hypervisor that is the costly part: the host's thread that
+ * received the frame has to inject the interrupt and wake the sleeping vCPU
+ * thread. mode(true) is called when polling starts (a device may stop
+ * interrupting for what poll looks for), mode(false) when it ends; poll
+ * returns true when it found work and queued it (kirq_defer). Both run
+ * with interrupts off, in thread context. Registered through a linker
+ * section; an image without pollers halts at once as before.
+ */
+struct sched_idle_poller {
+	void (*mode)(bool polling);
+	bool (*poll)(void);
+};
+#define SCHED_IDLE_POLL_REGISTER(name, mode_fn, poll_fn)                       \
+	static const struct sched_idle_poller sched_idle_poller_##name         \
+	    __attribute__((used, retain, section("sched_idle_pollers"),        \
+	                   aligned(sizeof(long)))) = {mode_fn, poll_fn}
+
 #endif /* KRAFT_SCHED_H */
