@@ -10,9 +10,10 @@ so each translation block is put in one of four parts by its address:
 - redis: redis-server's own code (user addresses, a symbol the static binary defines that
   musl's libc.a does not);
 - libc: musl's functions linked into it (names musl-gcc's libc.a defines);
-- kernel: the kernel image (`nokaslr` on the command line, so /boot/System.map's addresses
-  hold);
-- modules: loaded modules (virtio_net, virtio_pci, ...: above the kernel image).
+- kernel: the kernel image (`nokaslr` on the command line, so a System.map's addresses hold;
+  Debian's /boot has only a placeholder, so its functions are named only with
+  linux-image-*-dbg's);
+- modules: loaded modules (virtio_net, virtio_pci, ...: from the modules' area on).
 
   cc -O2 -shared -fPIC -o /tmp/insnprofile.so insnprofile.c -lpthread
   python3 linux_profile.py REDIS_SERVER [--plugin /tmp/insnprofile.so] [--pipeline 16]
@@ -37,12 +38,15 @@ from harness import http, linux_guest, redis  # noqa: E402
 from profile import Symbols, instructions, snapshot  # noqa: E402
 
 USER_END = 1 << 47
-MUSL_LIBC = "/usr/lib/musl/lib/libc.a"
+MUSL_LIBC = "/usr/lib/x86_64-linux-musl/libc.a"  # musl-gcc's (Debian musl-dev)
 
 
 class KernelSymbols:
-    """Address to name from a System.map (`nm -n` format); addresses past the image's end
-    are modules'."""
+    """Address to name from a System.map (`nm -n` format). Debian ships a placeholder in
+    /boot (the real one is in linux-image-*-dbg): then every kernel address is `[kernel]`.
+    Modules are mapped from MODULES_VADDR (x86_64: 0xffffffffc0000000) on."""
+
+    MODULES = 0xFFFFFFFFC0000000
 
     def __init__(self, system_map):
         self.starts, self.names = [], []
@@ -52,19 +56,30 @@ class KernelSymbols:
                 if len(fields) == 3 and fields[1] in "tTwW":
                     self.starts.append(int(fields[0], 16))
                     self.names.append(fields[2])
-                elif len(fields) == 3 and fields[2] == "_end":
-                    self.end = int(fields[0], 16)
 
     def name(self, vaddr):
-        if vaddr >= self.end:
+        if vaddr >= self.MODULES:
             return "[module]"
         at = bisect.bisect_right(self.starts, vaddr) - 1
-        return self.names[at] if at >= 0 else f"{vaddr:#x}"
+        return self.names[at] if at >= 0 else "[kernel]"
 
 
-def libc_names(archive=MUSL_LIBC):
-    listed = subprocess.run(["nm", "--defined-only", archive], capture_output=True, text=True).stdout
-    return {fields[2] for fields in (line.split() for line in listed.splitlines()) if len(fields) == 3}
+def defined_names(files):
+    names = set()
+    for at in range(0, len(files), 200):
+        listed = subprocess.run(["nm", "--defined-only"] + files[at:at + 200], capture_output=True, text=True).stdout
+        names.update(fields[2] for fields in (line.split() for line in listed.splitlines())
+                     if len(fields) == 3 and fields[1] in "tTwWi")
+    return names
+
+
+def libc_names(server, archive=MUSL_LIBC):
+    """Functions of musl's libc.a that Redis's own objects (the .o files of the tree the server
+    was built in) do not define: a static of musl's may share a name with Redis's (`call`)."""
+    tree = os.path.dirname(os.path.dirname(os.path.abspath(server)))
+    objects = [os.path.join(folder, name) for folder, _, names in os.walk(tree) for name in names
+               if name.endswith(".o")]
+    return defined_names([archive]) - defined_names(objects)
 
 
 def split(spent, user, kernel, libc):
@@ -108,7 +123,7 @@ def main():
         raise SystemExit(missing)
     kernel_image = os.path.join("/boot", "vmlinuz-" + release)
     kernel = KernelSymbols(os.path.join("/boot", "System.map-" + release))
-    user, libc = Symbols(arguments.server), libc_names()
+    user, libc = Symbols(arguments.server), libc_names(arguments.server)
     work = tempfile.mkdtemp(prefix="linux-insnprofile-")
     out = os.path.join(work, "profile")
     initrd = os.path.join(work, "initramfs.cpio")
