@@ -86,6 +86,18 @@ struct RedisBootTests {
     #expect(RedisCLI.text(port: port, ["LRANGE", "list", "0", "-1"]) == "a\nb\nc")
     #expect(RedisCLI.text(port: port, ["EVAL", "return redis.call('INCR', KEYS[1])", "1", "counter"]) == "2")
 
+    // Main's deepest recursions, which its stack (the template's CONFIG_MUSL_MAIN_STACK_KIB)
+    // must hold: cjson nested to its own limit of 1000 both ways, one level past it refused,
+    // and Lua's C calls nested until Lua itself says "C stack overflow".
+    let nested = "local t = {} for i = 1, 999 do t = {t} end return #cjson.encode(t)"
+    #expect(RedisCLI.text(port: port, ["EVAL", nested, "0"]) == "2000")
+    let decoded = "return #cjson.decode(string.rep('[', 1000) .. string.rep(']', 1000))"
+    #expect(RedisCLI.text(port: port, ["EVAL", decoded, "0"]) == "1")
+    let tooDeep = "return cjson.decode(string.rep('[', 1001) .. string.rep(']', 1001))"
+    #expect(RedisCLI.text(port: port, ["EVAL", tooDeep, "0"]).contains("too many nested data structures"))
+    let calls = "local function f(n) local ok, e = pcall(f, n + 1) return ok and e or n end return f(0)"
+    #expect(Int(RedisCLI.text(port: port, ["EVAL", calls, "0"])) ?? 0 > 100, "console:\n\(serving.output)")
+
     // 10 MB of random bytes in and out, compared byte for byte.
     var value = Data(count: 10 << 20)
     value.withUnsafeMutableBytes { bytes in

@@ -77,15 +77,41 @@ class Symbols:
         return self.names[at] if at >= 0 else f"{vaddr:#x}"
 
 
-def report(title, spent, requests, symbols, idle_per_s, seconds, top):
+def report(title, spent, requests, symbols, idle_per_s, seconds, top, libraries=None):
     total = sum(spent.values()) - idle_per_s * seconds
     print(f"{title}: {requests} requests in {seconds:.1f} s, {total / requests:.0f} guest instructions per request"
           f" (idle {idle_per_s * seconds / requests:.0f} per request subtracted)")
     by_symbol = collections.Counter()
     for vaddr, count in spent.items():
         by_symbol[symbols.name(vaddr)] += count
+    if libraries:
+        by_library = collections.Counter()
+        for name, count in by_symbol.items():
+            by_library[libraries.get(name, "?")] += count
+        print("  by library (idle not subtracted): " + ", ".join(
+            f"{library} {count / requests:.0f}" for library, count in by_library.most_common()))
     for name, count in by_symbol.most_common(top):
         print(f"  {count / requests:9.1f}  {100 * count / sum(spent.values()):5.1f} %  {name}")
+
+
+def libraries_of(project):
+    """{function name: kraft library} from the objects of each library's folder
+    (.unikraft/build/<target>/obj/<library>), to split a request's instructions the way
+    linux_profile.py splits the Linux guest's (Redis, libc, the rest: kernel and network). A
+    static function whose name two libraries share is counted in one of them."""
+    objects = os.path.join(project, ".unikraft", "build", "qemu-x86_64", "obj")
+    found = {}
+    for library in sorted(os.listdir(objects)):
+        files = [os.path.join(folder, name) for folder, _, names in os.walk(os.path.join(objects, library))
+                 for name in names if name.endswith(".o")]
+        for at in range(0, len(files), 200):
+            listed = subprocess.run(["nm", "--defined-only"] + files[at:at + 200], capture_output=True,
+                                    text=True).stdout
+            for line in listed.splitlines():
+                fields = line.split()
+                if len(fields) == 3 and fields[1] in "tTwW":
+                    found.setdefault(fields[2], library)
+    return found
 
 
 def built_image(project):
@@ -182,6 +208,7 @@ def main():
     options.add_argument("--top", type=int, default=25)
     arguments = options.parse_args()
     image, initrd, symbols = built_image(arguments.project)
+    libraries = libraries_of(arguments.project)
     out = os.path.join(tempfile.mkdtemp(prefix="insnprofile-"), "profile")
 
     counting = arguments.plugin != "none"
@@ -221,7 +248,7 @@ def main():
                 if counting:
                     current = snapshot(out)
                     report(title, instructions(previous, current), arguments.requests, symbols, idle_per_s, seconds,
-                           arguments.top)
+                           arguments.top, libraries)
                     previous = current
                 else:
                     print(f"{title}: {arguments.requests} requests in {seconds:.1f} s")
