@@ -87,15 +87,16 @@ def main():
         print(f"  console bytes {len(console.encode())}")
         if os.path.exists(dbg):
             symbols = Symbols(dbg)
-            per = collections.defaultdict(lambda: [0, 0])
+            per = collections.defaultdict(lambda: [0, 0, 0])
             for vaddr, insns, execs in listed:
                 name = symbols.name(vaddr)
                 per[name][0] += 1
-                per[name][1] += insns * execs
-            ranked = sorted(per.items(), key=lambda item: -item[1][0])[: args.top]
-            print("  most blocks: " + ", ".join(f"{name} {b} ({i} insns)" for name, (b, i) in ranked))
-            heavy = sorted(per.items(), key=lambda item: -item[1][1])[: args.top]
-            print("  most instructions: " + ", ".join(f"{name} {i}" for name, (_, i) in heavy))
+                per[name][1] += insns
+                per[name][2] += insns * execs
+            ranked = sorted(per.items(), key=lambda item: -item[1][1])[: args.top]
+            print("  most translated: " + ", ".join(f"{name} {t} in {b} blocks" for name, (b, t, _) in ranked))
+            heavy = sorted(per.items(), key=lambda item: -item[1][2])[: args.top]
+            print("  most run: " + ", ".join(f"{name} {i}" for name, (_, _, i) in heavy))
 
 
 if __name__ == "__main__":
