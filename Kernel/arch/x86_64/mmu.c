@@ -1,13 +1,14 @@
 /*
- * Page tables. The boot code identity-maps 0-4 GiB with 2 MiB pages; here
- * RAM above 4 GiB is added (also 2 MiB pages) and the boot stack's guard page
- * is unmapped, as is the first 64 KiB (NULL). Then memory is made W^X: every
- * page is no-execute (EFER.NXE) except the kernel's code, whose pages (4 KiB
- * entries) are read-only and executable; its constants are read-only; CR0.WP
- * (set at boot) makes read-only hold for the kernel itself. So a stray write
- * to code or constants, or a jump into data or a stack, is a page fault. These
- * happen before the page allocator takes over RAM (it writes into free pages,
- * so they must be mapped first): their page tables are carved from the boot
+ * Page tables. The boot code (boot/entry.S) identity-maps 0-4 GiB with 2 MiB
+ * pages and makes memory W^X: every page is no-execute (EFER.NXE, where the
+ * CPU has it) except the kernel's code, whose pages (4 KiB entries, in page
+ * tables the linker reserves after BSS) are read-only and executable; its
+ * constants are read-only; CR0.WP makes read-only hold for the kernel
+ * itself. So a stray write to code or constants, or a jump into data or a
+ * stack, is a page fault. The boot stack's guard page is not mapped. Here
+ * the first 64 KiB (NULL) is unmapped and RAM above 4 GiB is added (also 2 MiB
+ * pages), before the page allocator takes over RAM (it writes into free pages,
+ * so they must be mapped first): those page tables are carved from the boot
  * memory map. Later tables (thread stack guards) come from the page allocator.
  * A guard page is a 4 KiB entry that is not present and carries a software bit,
  * so the crash report can tell a stack overflow from any other bad access; the
@@ -39,16 +40,17 @@
 #define PTE_FLAGS       (PTE_RW | PTE_NX) /* what a split page keeps */
 #define MSR_EFER        0xc0000080
 #define EFER_NXE        (1ULL << 11)
-#define CPUID_NX        (1U << 20) /* leaf 0x80000001, EDX */
 #define PTE_ADDR        0x000ffffffffff000ULL
 #define SIZE_2M         (2ULL << 20)
 #define SIZE_4G         (4ULL << 30)
 #define NULL_GUARD_SIZE 0x10000
 
 extern uint64_t x86_boot_pml4[512];
-extern char _kernel_text_start[], _kernel_text_end[], _kernel_rodata_end[];
+/* The boot's page tables of the image's 2 MiB pages, from address 0. */
+extern uint64_t x86_boot_pt[];
 
-/* PTE_NX once EFER.NXE is on (before, the bit is reserved: a fault). */
+/* PTE_NX if the boot turned EFER.NXE on (without it, the bit is reserved:
+ * a fault). */
 static uint64_t nx;
 
 /* While set, page tables are carved from these regions' low ends. */
@@ -115,9 +117,7 @@ static uint64_t *pt_entry(uintptr_t va, bool split)
 			        PTE_D | flags;
 		/* The directory entry allows all; the page entries decide. */
 		*pde = (uintptr_t)pt | PTE_P | PTE_RW;
-		/* At boot x86_mmu_init reloads CR3 once at the end instead
-		 * (the split pages map the same frames meanwhile). */
-		for (unsigned i = 0; !early_info && i < 512; i++)
+		for (unsigned i = 0; i < 512; i++)
 			invlpg(base + i * ARCH_PAGE_SIZE);
 	}
 	return &table_of(*pde)[(va >> 12) & 511];
@@ -150,8 +150,7 @@ int arch_guard_page_set(void *page)
 	if (!pte)
 		return -KENOMEM;
 	*pte = (va & PTE_ADDR) | PTE_GUARD;
-	if (!early_info) /* at boot, x86_mmu_init reloads CR3 at the end */
-		invlpg(va);
+	invlpg(va);
 	return 0;
 }
 
@@ -257,84 +256,23 @@ static void write_cr3(uint64_t v)
 	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
 }
 
-/* The 2 MiB pages left in the boot map (0-4 GiB) become no-execute: one
- * pass over each directory (not a walk from the top per page: 2048 walks
- * were half of the boot's instructions before main). */
-static void boot_map_no_execute(void)
-{
-	uint64_t *pdpt = table_of(x86_boot_pml4[0]);
-	for (unsigned i = 0; i < SIZE_4G >> 30; i++) {
-		if (!(pdpt[i] & PTE_P))
-			continue;
-		uint64_t *pd = table_of(pdpt[i]);
-		for (unsigned j = 0; j < 512; j++)
-			if ((pd[j] & PTE_P) && (pd[j] & PTE_PS))
-				pd[j] |= nx;
-	}
-}
-
-/*
- * The 2 MiB pages holding the kernel image become 4 KiB pages: code R-X,
- * constants R--, everything else in them (data, BSS with the boot page
- * tables and stack, the memory around the image) RW- and no-execute. Done
- * before anything else is made no-execute, as the code runs from there.
- */
-static void protect_image(void)
-{
-	uintptr_t text = (uintptr_t)_kernel_text_start;
-	uintptr_t text_end = (uintptr_t)_kernel_text_end;
-	uintptr_t rodata_end = (uintptr_t)_kernel_rodata_end;
-	uintptr_t first = (uintptr_t)_kernel_start & ~(SIZE_2M - 1);
-	uintptr_t last =
-	    ((uintptr_t)_kernel_end + SIZE_2M - 1) & ~(SIZE_2M - 1);
-
-	uint64_t *pte = 0;
-	for (uintptr_t va = first; va < last; va += ARCH_PAGE_SIZE, pte++) {
-		if (!(va & (SIZE_2M - 1)))
-			pte = pt_entry(va, true); /* one walk per page table */
-		if (!pte)
-			kpanic("no memory for the kernel's page tables");
-		if (!(*pte & PTE_P))
-			continue;
-		uint64_t flags = va >= text && va < text_end     ? 0
-		                 : va >= text && va < rodata_end ? nx
-		                                                 : PTE_RW | nx;
-		*pte = (*pte & ~(PTE_RW | PTE_NX)) | flags;
-	}
-}
-
 void x86_mmu_init(struct kboot_info *info)
 {
-	uint32_t r[4];
-
-	cpuid(0x80000000, 0, r);
-	if (r[0] >= 0x80000001) {
-		cpuid(0x80000001, 0, r);
-		if (r[3] & CPUID_NX) {
-			wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
-			nx = PTE_NX;
-		}
-	}
+	if (rdmsr(MSR_EFER) & EFER_NXE)
+		nx = PTE_NX;
+	/* Nothing lives in the first 64 KiB once the boot information is
+	 * read: unmapped, a NULL pointer (or a small offset from one) faults
+	 * instead of reading the real-mode interrupt table. Its entries are
+	 * the first of the boot's page tables. */
+	for (unsigned i = 0; i < NULL_GUARD_SIZE / ARCH_PAGE_SIZE; i++)
+		x86_boot_pt[i] = 0;
+	/* One flush for the guard, not an invlpg per page: QEMU's TCG drops
+	 * its whole TLB on an invlpg inside a 2 MiB page it holds (it tracks
+	 * large pages as one range). The RAM mapped next is new entries
+	 * only: no TLB entry for it can be stale. */
+	write_cr3(read_cr3());
 	early_info = info;
-	protect_image();
-	boot_map_no_execute();
 	for (unsigned i = 0; i < info->nregions; i++)
 		map_high_ram(info->regions[i].base, info->regions[i].size);
-	if (arch_guard_page_set(x86_boot_stack_guard))
-		kpanic("no memory for the boot stack's guard page table");
-	/* Nothing lives in the first 64 KiB after boot: unmapped, a NULL
-	 * pointer (or a small offset from one) faults instead of reading
-	 * the real-mode interrupt table. */
-	for (uintptr_t va = 0; va < NULL_GUARD_SIZE; va += ARCH_PAGE_SIZE) {
-		uint64_t *pte = pt_entry(va, true);
-		if (!pte)
-			kpanic("no memory for the NULL guard's page table");
-		*pte = 0;
-	}
-	/* One flush for all of the above, not an invlpg per page: QEMU's TCG
-	 * drops its whole TLB on an invlpg inside a 2 MiB page it holds (it
-	 * tracks large pages as one range), so each one cost a full flush
-	 * and the refills after it. */
-	write_cr3(read_cr3());
 	early_info = 0;
 }

@@ -3,8 +3,11 @@
  * (BEGIN_NODE name, PROP len nameoff value, END_NODE, NOP, END); every
  * lookup walks it from the start, which is cheap for the few-kilobyte trees
  * virtual machines pass and keeps the reader stateless. To decode "reg" a
- * node's parent must be known, so the walk keeps a stack of the open nodes'
- * #address-cells and #size-cells (defaults 2 and 1, as the spec says).
+ * node's parent must be known (its #address-cells and #size-cells, defaults
+ * 2 and 1 as the spec says), so the walk keeps a stack of the open nodes.
+ * One walker serves every lookup: at boot, code run once costs more under
+ * QEMU's TCG (translating it) than walking the tree again (a second walker
+ * for parents was a seventh of what arm64 translated before main).
  */
 #include <kraft/fdt.h>
 #include <kraft/kerrno.h>
@@ -121,30 +124,42 @@ static uint32_t after_name(uint32_t off)
 
 /*
  * Walks the tree calling visit(node, ctx) for every node after offset
- * `after`; returns the first node for which visit says true, or -KENOENT.
+ * `after`; returns the first node for which visit says true, or -KENOENT,
+ * and sets *parent (if asked) to that node's parent (-1 for the root).
  */
 typedef bool (*visit_fn)(int node, void *ctx);
 
-static int walk(int after, visit_fn visit, void *ctx)
+static int walk(int after, visit_fn visit, void *ctx, int *parent)
 {
 	if (!tree)
 		return -KENOENT;
 	const uint8_t *s = structure();
 	uint32_t end = be32(&header->size_dt_struct);
 	uint32_t off = 0;
+	int open[MAX_DEPTH];
+	int depth = 0;
 
 	while (off < end) {
 		uint32_t token = be32(s + off);
 		switch (token) {
 		case TOKEN_BEGIN_NODE:
-			if ((int)off > after && visit((int)off, ctx))
+			if ((int)off > after && visit((int)off, ctx)) {
+				if (parent)
+					*parent = depth ? open[depth - 1] : -1;
 				return (int)off;
+			}
+			if (depth == MAX_DEPTH)
+				return -KENOENT;
+			open[depth++] = (int)off;
 			off = after_name(off);
 			break;
 		case TOKEN_PROP:
 			off += 12 + align4(be32(s + off + 4));
 			break;
 		case TOKEN_END_NODE:
+			depth -= depth > 0;
+			off += 4;
+			break;
 		case TOKEN_NOP:
 			off += 4;
 			break;
@@ -214,7 +229,7 @@ static bool has_compatible(int node, void *ctx)
 
 int fdt_find_compatible(int after, const char *compat)
 {
-	return walk(after, has_compatible, (void *)compat);
+	return walk(after, has_compatible, (void *)compat, 0);
 }
 
 static bool has_name(int node, void *ctx)
@@ -226,7 +241,7 @@ static bool has_name(int node, void *ctx)
 
 int fdt_find_node(int after, const char *name)
 {
-	return walk(after, has_name, (void *)name);
+	return walk(after, has_name, (void *)name, 0);
 }
 
 static bool has_device_type(int node, void *ctx)
@@ -237,49 +252,27 @@ static bool has_device_type(int node, void *ctx)
 
 int fdt_find_device_type(int after, const char *type)
 {
-	return walk(after, has_device_type, (void *)type);
+	return walk(after, has_device_type, (void *)type, 0);
 }
 
-/* Finds node's parent's cell sizes by walking with a stack of open nodes. */
+static bool is_node(int node, void *ctx)
+{
+	return node == (int)(intptr_t)ctx;
+}
+
+/* The cell sizes node's "reg" is decoded with: its parent's. */
 static bool parent_cells(int node, uint32_t *addr_cells, uint32_t *size_cells)
 {
-	const uint8_t *s = structure();
-	uint32_t end = be32(&header->size_dt_struct);
-	int stack[MAX_DEPTH];
-	int depth = 0;
-
-	for (uint32_t off = 0; off < end;) {
-		uint32_t token = be32(s + off);
-		if (token == TOKEN_BEGIN_NODE) {
-			if ((int)off == node) {
-				int parent = depth ? stack[depth - 1] : -1;
-				*addr_cells = 2;
-				*size_cells = 1;
-				if (parent >= 0) {
-					fdt_prop_u32(parent, "#address-cells",
-					             0, addr_cells);
-					fdt_prop_u32(parent, "#size-cells", 0,
-					             size_cells);
-				}
-				return true;
-			}
-			if (depth == MAX_DEPTH)
-				return false;
-			stack[depth++] = (int)off;
-			off = after_name(off);
-		} else if (token == TOKEN_END_NODE) {
-			if (depth)
-				depth--;
-			off += 4;
-		} else if (token == TOKEN_PROP) {
-			off += 12 + align4(be32(s + off + 4));
-		} else if (token == TOKEN_NOP) {
-			off += 4;
-		} else {
-			return false;
-		}
+	int parent;
+	if (walk(node - 1, is_node, (void *)(intptr_t)node, &parent) != node)
+		return false;
+	*addr_cells = 2;
+	*size_cells = 1;
+	if (parent >= 0) {
+		fdt_prop_u32(parent, "#address-cells", 0, addr_cells);
+		fdt_prop_u32(parent, "#size-cells", 0, size_cells);
 	}
-	return false;
+	return true;
 }
 
 bool fdt_reg(int node, unsigned index, uint64_t *base, uint64_t *size)

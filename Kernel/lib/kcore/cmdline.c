@@ -21,6 +21,10 @@
 #endif
 
 #define MAX_KERNEL_ARGS 32
+/* Words of a short command line (every boot with few arguments) need no
+ * allocation: at boot, the allocator's first allocation is code run once
+ * that under QEMU's TCG costs its translation (~150 instructions). */
+#define STATIC_WORDS 64
 
 /* Kernel arguments a monitor appends; see the comment at the top. */
 static const char *const monitor_prefixes[] = {"virtio_mmio.device="};
@@ -39,12 +43,15 @@ static char *kernel_args[MAX_KERNEL_ARGS];
 static int nkernel_args;
 static char **app_argv;
 static int app_argc;
+static char *static_words[STATIC_WORDS];
 
 void kcore_cmdline_parse(char *cmdline)
 {
 	/* Words never outnumber half the characters, plus one. */
 	int max = (int)kstrlen(cmdline) / 2 + 2;
-	char **words = kmalloc(sizeof(char *) * (size_t)(max + 2));
+	char **words = max + 2 <= STATIC_WORDS
+	                   ? static_words
+	                   : kmalloc(sizeof(char *) * (size_t)(max + 2));
 	if (!words)
 		kpanic("out of memory splitting the command line");
 	int n = ksplit_words(cmdline, words + 1, max);

@@ -9,8 +9,19 @@
  *
  * x86_boot32 clears BSS, identity-maps the first 4 GiB with 2 MiB pages (so
  * RAM and the local APIC are reachable; the C side maps RAM above 4 GiB and
- * splits pages where guard pages need 4 KiB), enables PAE, long mode, SSE and
- * paging, and calls x86_boot_main(magic, info) on the boot stack.
+ * splits pages where later guard pages need 4 KiB), enables PAE, long mode,
+ * SSE, no-execute (where the CPU has it) and paging, and calls
+ * x86_boot_main(magic, info) on the boot stack.
+ *
+ * The page tables are final from the first instruction in long mode: the
+ * image's 2 MiB pages are 4 KiB pages, W^X (code R-X, constants R--, the
+ * rest RW- and no-execute, as every other page is), with the boot stack's
+ * guard page not present (the first 64 KiB, which may hold the loader's
+ * boot information, is unmapped once it is read: mmu.c). Built here, in a few
+ * loops of a few instructions each, because in C (splitting, then a pass
+ * per property) it was 100 translated blocks and 45,000 instructions: most
+ * of what a hello boot ran before main, and under QEMU's TCG each block is
+ * translated once at a cost of microseconds (docs/kernel.md, Boot time).
  */
 
 #define CR0_PE      (1 << 0)
@@ -26,6 +37,12 @@
 #define EFER_LME    (1 << 8)
 #define PTE_P_RW    0x3
 #define PTE_P_RW_PS 0x83
+#define PTE_P_A_D    0x61 /* present, accessed, dirty (see mmu.c) */
+#define PTE_P_RW_A_D 0x63
+#define PTE_GUARD   0x200 /* not present, a guard page (mmu.c) */
+#define PTE_NX_HIGH 0x80000000 /* bit 63, in an entry's high half */
+#define EFER_NXE    (1 << 11)
+#define CPUID_NX    (1 << 20) /* leaf 0x80000001, EDX */
 
 #define BOOT_STACK_SIZE 32768
 
@@ -71,6 +88,19 @@ x86_boot32:
 	mov $__bss_end, %ecx
 	call clear_range
 
+	/* No-execute where the CPU has it: %ebp is the NX bit's half of a
+	 * 64-bit entry, or 0 (the bit is reserved without EFER.NXE). */
+	xor %ebp, %ebp
+	mov $0x80000000, %eax
+	cpuid
+	cmp $0x80000001, %eax
+	jb 1f
+	mov $0x80000001, %eax
+	cpuid
+	test $CPUID_NX, %edx
+	jz 1f
+	mov $PTE_NX_HIGH, %ebp
+1:
 	/* PML4[0] -> PDPT; PDPT[0..3] -> four page directories. */
 	mov $x86_boot_pdpt, %eax
 	or $PTE_P_RW, %eax
@@ -84,11 +114,12 @@ x86_boot32:
 	cmp $4, %ecx
 	jne 1b
 
-	/* 2048 directory entries of 2 MiB each: 0 .. 4 GiB, both halves of
-	 * each written (the directories are not cleared), two per step. */
+	/* 2048 directory entries of 2 MiB each: 0 .. 4 GiB, no-execute, both
+	 * halves of each written (the directories are not cleared), two per
+	 * step. */
 	mov $PTE_P_RW_PS, %eax
 	xor %ecx, %ecx
-	xor %edx, %edx
+	mov %ebp, %edx
 2:	mov %eax, x86_boot_pd(, %ecx, 8)
 	mov %edx, x86_boot_pd + 4(, %ecx, 8)
 	add $0x200000, %eax
@@ -99,6 +130,50 @@ x86_boot32:
 	cmp $2048, %ecx
 	jne 2b
 
+	/* The image's 2 MiB pages point to its page tables instead (the
+	 * directory entry allows all; the page entries decide). */
+	push %esi
+	push %edi
+	mov $x86_boot_pt, %eax
+	mov $x86_boot_pd, %edi
+3:	lea PTE_P_RW(%eax), %ecx
+	mov %ecx, (%edi)
+	movl $0, 4(%edi)
+	add $8, %edi
+	add $4096, %eax
+	cmp $x86_boot_pt_end, %eax
+	jb 3b
+
+	/* Their entries, range by range (the image starts at 1 MiB). */
+	xor %eax, %eax			/* below the image: RW- */
+	mov $_kernel_text_start, %ecx
+	mov $PTE_P_RW_A_D, %ebx
+	mov %ebp, %edx
+	call fill_pages
+	mov $_kernel_text_start, %eax	/* code: R-X */
+	mov $_kernel_text_end, %ecx
+	mov $PTE_P_A_D, %ebx
+	xor %edx, %edx
+	call fill_pages
+	mov $_kernel_text_end, %eax	/* constants: R-- */
+	mov $_kernel_rodata_end, %ecx
+	mov %ebp, %edx
+	call fill_pages
+	mov $_kernel_rodata_end, %eax	/* the rest, to the tables' reach */
+	mov $x86_boot_pt_end, %ecx
+	sub $x86_boot_pt, %ecx
+	shl $9, %ecx			/* 2 MiB (1 << 21) per 4 KiB table */
+	mov $PTE_P_RW_A_D, %ebx
+	call fill_pages
+	mov $x86_boot_stack_guard, %eax	/* the guard page: not present */
+	mov %eax, %ecx
+	shr $9, %ecx
+	or $PTE_GUARD, %eax
+	mov %eax, x86_boot_pt(%ecx)
+	movl $0, x86_boot_pt + 4(%ecx)
+	pop %edi
+	pop %esi
+
 	mov %cr4, %eax
 	or $(CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT), %eax
 	mov %eax, %cr4
@@ -107,7 +182,10 @@ x86_boot32:
 	mov $MSR_EFER, %ecx
 	rdmsr
 	or $EFER_LME, %eax
-	wrmsr
+	test %ebp, %ebp
+	jz 4f
+	or $EFER_NXE, %eax
+4:	wrmsr
 	mov %cr0, %eax
 	and $~(CR0_EM | CR0_TS), %eax
 	or $(CR0_PE | CR0_MP | CR0_WP | CR0_PG), %eax
@@ -115,6 +193,25 @@ x86_boot32:
 
 	lgdt x86_boot_gdt_desc
 	ljmp $0x08, $x86_boot64
+
+/* Page entries for [%eax, %ecx), page-aligned and within the boot tables'
+ * reach: each the frame or'd with %ebx (flags, below 4096), %edx the high
+ * half. The tables are contiguous from address 0, so an entry is at
+ * x86_boot_pt + (va >> 12) * 8. Clobbers %eax, %ecx, %edi. */
+fill_pages:
+	mov %eax, %edi
+	shr $9, %edi
+	add $x86_boot_pt, %edi
+	or %ebx, %eax
+	or %ebx, %ecx
+	jmp 2f
+1:	mov %eax, (%edi)
+	mov %edx, 4(%edi)
+	add $8, %edi
+	add $4096, %eax
+2:	cmp %ecx, %eax
+	jb 1b
+	ret
 
 /* Zeroes [%eax, %ecx), both 16-byte aligned; clobbers %eax, %edx, %ebp.
  * Runs on the boot stack, which needs no clearing. */

@@ -12,7 +12,8 @@
 
 void plat_exit(uint8_t v)
 {
-	kprintf("\n" KRAFT_EXIT_STATUS_LINE "%u\n", v);
+	kputc('\n');
+	kprint_exit_status(v);
 	arm64_psci_system_reset();
 	arch_halt();
 }

@@ -14,7 +14,7 @@
 void plat_exit(uint8_t v)
 {
 	kbegin_line();
-	kprintf(KRAFT_EXIT_STATUS_LINE "%u\n", v);
+	kprint_exit_status(v);
 	outb(KRAFT_EXIT_PORT, v);
 	outb(0x64, 0xfe);
 	arch_halt();

@@ -18,7 +18,7 @@ x86_multiboot_header:
 	.long x86_multiboot_header	/* header_addr */
 	.long _kernel_start		/* load_addr */
 	.long _edata			/* load_end_addr */
-	.long __bss_end			/* bss_end_addr */
+	.long _kernel_end		/* bss_end_addr: BSS, then the boot page tables */
 	.long x86_multiboot_entry	/* entry_addr */
 
 	.section .text.boot, "ax", @progbits

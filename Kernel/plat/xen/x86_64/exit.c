@@ -18,7 +18,8 @@ void xen_console_flush(void);
 
 void plat_exit(uint8_t v)
 {
-	kprintf("\n" KRAFT_EXIT_STATUS_LINE "%u\n", v);
+	kputc('\n');
+	kprint_exit_status(v);
 	if (xen_present()) {
 		xen_console_flush();
 		uint32_t reason = v == KRAFT_EXIT_V_CRASH

@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum klog_level {
 	KLOG_CRIT,
@@ -30,6 +31,9 @@ void kputc(char c);
 void kputs_raw(const char *s, size_t len);
 /* Ends the current console line unless it is empty. */
 void kbegin_line(void);
+/* Prints KRAFT_EXIT_STATUS_LINE V and a newline (kraft/abi.h), the last
+ * words of a platform without an exit device. */
+void kprint_exit_status(uint8_t v);
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int kvprintf(const char *fmt, va_list ap);
 
