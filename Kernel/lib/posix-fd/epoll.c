@@ -15,6 +15,8 @@
 #include <kraft/posix_fd.h>
 #include <kraft/syscall.h>
 
+#include "readiness.h"
+
 #define EPOLL_CTL_ADD 1
 #define EPOLL_CTL_DEL 2
 #define EPOLL_CTL_MOD 3
@@ -33,34 +35,125 @@ __attribute__((packed))
 #endif
 ;
 
-struct interest {
+/*
+ * An interest is on its epoll's list (all of them, in ctl's order) and on
+ * its node's watchers; it is also queued on the epoll's ready queue while it
+ * may be ready: from when it is added or changed, or its node announces a
+ * change (kfd_vnode_changed), until a wait finds it not ready. A wait checks
+ * only the queue, so it costs what may be ready, not every interest. Nodes
+ * that do not announce their changes (vnode_ops.readiness_announced: the
+ * console, regular files, another epoll) stay queued for good, checked at
+ * every wait as before.
+ */
+struct epoll_interest {
 	int fd;
 	struct kfile *file; /* what fd named when it was added */
-	uint64_t serial;    /* and its serial: a new file may reuse the address */
+	uint64_t serial; /* and its serial: a new file may reuse the address */
 	uint32_t events;
 	uint64_t data;
 	int last;     /* readiness at the last report (EPOLLET) */
 	int disabled; /* EPOLLONESHOT fired */
-	struct interest *next;
+	int stale;    /* fd no longer names file: freed by ctl's next walk */
+	struct epoll *ep;
+	struct epoll_interest *next; /* ep->list */
+	struct vnode *vn; /* watched; NULL once its last open file closed */
+	struct epoll_interest *watch_next, **watch_link; /* vn->watchers */
+	/* ep's ready queue; ready_link is NULL when not queued. */
+	struct epoll_interest *ready_next, **ready_link;
 };
 
 struct epoll {
-	struct interest *list;
+	struct epoll_interest *list;
+	struct epoll_interest *ready, **ready_tail;
 };
+
+static void enqueue(struct epoll_interest *i)
+{
+	struct epoll *ep = i->ep;
+	if (i->ready_link)
+		return;
+	i->ready_next = 0;
+	i->ready_link = ep->ready_tail;
+	*ep->ready_tail = i;
+	ep->ready_tail = &i->ready_next;
+}
+
+static void dequeue(struct epoll_interest *i)
+{
+	if (!i->ready_link)
+		return;
+	*i->ready_link = i->ready_next;
+	if (i->ready_next)
+		i->ready_next->ready_link = i->ready_link;
+	else
+		i->ep->ready_tail = i->ready_link;
+	i->ready_link = 0;
+}
+
+static void watch(struct epoll_interest *i, struct vnode *vn)
+{
+	i->vn = vn;
+	i->watch_next = vn->watchers;
+	if (vn->watchers)
+		vn->watchers->watch_link = &i->watch_next;
+	i->watch_link = &vn->watchers;
+	vn->watchers = i;
+}
+
+static void unwatch(struct epoll_interest *i)
+{
+	if (!i->vn)
+		return;
+	*i->watch_link = i->watch_next;
+	if (i->watch_next)
+		i->watch_next->watch_link = i->watch_link;
+	i->vn = 0;
+}
+
+/* An announced change is news for an edge-triggered interest too: it
+ * reports again when ready (as Linux reports every event), not only when
+ * its readiness bits differ from the last report's. */
+void epoll_node_changed(struct vnode *vn)
+{
+	for (struct epoll_interest *i = vn->watchers; i; i = i->watch_next) {
+		i->last = 0;
+		enqueue(i);
+	}
+}
+
+void epoll_node_closed(struct vnode *vn)
+{
+	for (struct epoll_interest *i = vn->watchers; i; i = i->watch_next) {
+		enqueue(i); /* its next wait finds it stale */
+		i->vn = 0;
+	}
+	vn->watchers = 0;
+}
 
 /* Whether the interest's fd still names the open file it was added for. A
  * closed fd's interest stays until found stale here; by then the fd and even
  * the freed kfile's address may belong to a new open file (nginx: a client
  * leaves, the next one is accepted on the same fd), which is not the same. */
-static int names_its_file(const struct interest *i, const struct kfile *f)
+static int names_its_file(const struct epoll_interest *i, const struct kfile *f)
 {
 	return f && f == i->file && f->serial == i->serial;
 }
 
-static void drop(struct epoll *ep, struct interest **link)
+/* Off the queue and its node for good; still on ep->list until ctl's walk
+ * or the epoll's end frees it. */
+static void retire(struct epoll_interest *i)
 {
-	struct interest *i = *link;
+	dequeue(i);
+	unwatch(i);
+	i->stale = 1;
+}
+
+static void drop(struct epoll_interest **link)
+{
+	struct epoll_interest *i = *link;
 	*link = i->next;
+	dequeue(i);
+	unwatch(i);
 	kfree(i);
 }
 
@@ -68,7 +161,7 @@ static void epoll_destroy(struct vnode *vn)
 {
 	struct epoll *ep = vn->data;
 	while (ep->list)
-		drop(ep, &ep->list);
+		drop(&ep->list);
 	kfree(ep);
 }
 
@@ -85,35 +178,70 @@ struct epoll_call {
 	int max;
 };
 
+static int announced(const struct epoll_interest *i)
+{
+	return i->vn && i->vn->ops && i->vn->ops->readiness_announced;
+}
+
+/* What the interest reports now (0: nothing); off the queue when that will
+ * not change before its node announces a change. Only counts (no state
+ * changes) without c->out. */
+static int check(struct epoll_call *c, struct epoll_interest *i)
+{
+	if (!names_its_file(i, kfd_get(i->fd))) {
+		retire(i);
+		return 0;
+	}
+	if (i->disabled) {
+		dequeue(i);
+		return 0;
+	}
+	int r = kfd_readiness(i->fd);
+	int got = r < 0 ? 0 : r & (int)(i->events | EPOLL_ALWAYS);
+	int report = got && !((i->events & EPOLLET) && got == i->last);
+	if (c->out) {
+		i->last = got;
+		/* Level-triggered and ready: still ready at the next wait unless
+		 * a read or write changed that, which that wait finds out. */
+		if (announced(i) && (!got || (i->events & EPOLLET)))
+			dequeue(i);
+		if (report && (i->events & EPOLLONESHOT)) {
+			i->disabled = 1;
+			dequeue(i);
+		}
+	}
+	return report ? got : 0;
+}
+
 static long scan(void *ctx)
 {
 	struct epoll_call *c = ctx;
+	struct epoll *ep = c->ep;
+	/* Reported interests that stay queued move behind the rest, so that
+	 * a wait returning fewer than are ready reaches the others next. */
+	struct epoll_interest *again = 0, **again_tail = &again;
 	int n = 0;
-	for (struct interest **l = &c->ep->list; *l && n < c->max;) {
-		struct interest *i = *l;
-		if (!names_its_file(i, kfd_get(i->fd))) {
-			drop(c->ep, l);
-			continue;
-		}
-		l = &i->next;
-		if (i->disabled)
-			continue;
-		int r = kfd_readiness(i->fd);
-		int got = r < 0 ? 0 : r & (int)(i->events | EPOLL_ALWAYS);
-		if ((i->events & EPOLLET) && got == i->last)
-			continue;
-		if (!c->out) {
-			n += got != 0;
-			continue;
-		}
-		i->last = got;
+	for (struct epoll_interest *i = ep->ready, *next; i && n < c->max;
+	     i = next) {
+		next = i->ready_next;
+		int got = check(c, i);
 		if (!got)
 			continue;
-		c->out[n].events = (uint32_t)got;
-		c->out[n].data = i->data;
+		if (c->out) {
+			c->out[n].events = (uint32_t)got;
+			c->out[n].data = i->data;
+			if (i->ready_link) {
+				dequeue(i);
+				i->ready_next = 0;
+				*again_tail = i;
+				again_tail = &i->ready_next;
+			}
+		}
 		n++;
-		if (i->events & EPOLLONESHOT)
-			i->disabled = 1;
+	}
+	for (struct epoll_interest *i = again, *next; i; i = next) {
+		next = i->ready_next;
+		enqueue(i);
 	}
 	return n;
 }
@@ -136,6 +264,8 @@ static long sys_epoll_create1(long flags, long a1, long a2, long a3, long a4,
 	if (flags & ~(long)KO_CLOEXEC)
 		return -KEINVAL;
 	struct epoll *ep = kcalloc(1, sizeof(*ep));
+	if (ep)
+		ep->ready_tail = &ep->ready;
 	struct vnode *vn = ep ? vfs_vnode_new(0600, &epoll_ops, ep) : 0;
 	struct kfile *f = vn ? kfile_new(vn, KO_RDWR) : 0;
 	if (!f) {
@@ -170,23 +300,31 @@ static long sys_epoll_ctl(long epfd, long op, long fd, long eventp, long a4,
 		return -KEINVAL;
 	const struct epoll_event_linux *e =
 	    (const struct epoll_event_linux *)eventp;
-	struct interest **l = &ep->list;
-	while (*l && !((*l)->fd == fd && names_its_file(*l, f)))
-		l = &(*l)->next;
+	/* The walk frees the interests waits found stale on its way. */
+	struct epoll_interest **l = &ep->list;
+	while (*l && !((*l)->fd == fd && names_its_file(*l, f))) {
+		if ((*l)->stale)
+			drop(l);
+		else
+			l = &(*l)->next;
+	}
 	switch (op) {
 	case EPOLL_CTL_ADD:
 		if (*l)
 			return -KEEXIST;
-		struct interest *i = kcalloc(1, sizeof(*i));
+		struct epoll_interest *i = kcalloc(1, sizeof(*i));
 		if (!i)
 			return -KENOMEM;
-		*i = (struct interest){.fd = (int)fd,
-		                       .file = f,
-		                       .serial = f->serial,
-		                       .events = e->events,
-		                       .data = e->data,
-		                       .next = ep->list};
+		*i = (struct epoll_interest){.fd = (int)fd,
+		                             .file = f,
+		                             .serial = f->serial,
+		                             .events = e->events,
+		                             .data = e->data,
+		                             .ep = ep,
+		                             .next = ep->list};
 		ep->list = i;
+		watch(i, f->vn);
+		enqueue(i);
 		return 0;
 	case EPOLL_CTL_MOD:
 		if (!*l)
@@ -195,11 +333,12 @@ static long sys_epoll_ctl(long epfd, long op, long fd, long eventp, long a4,
 		(*l)->data = e->data;
 		(*l)->last = 0;
 		(*l)->disabled = 0;
+		enqueue(*l);
 		return 0;
 	case EPOLL_CTL_DEL:
 		if (!*l)
 			return -KENOENT;
-		drop(ep, l);
+		drop(l);
 		return 0;
 	}
 	return -KEINVAL;

@@ -32,7 +32,7 @@ static long eventfd_read(struct vnode *vn, void *buf, size_t n, uint64_t off,
 	uint64_t value = e->semaphore ? 1 : e->count;
 	e->count -= value;
 	*(uint64_t *)buf = value;
-	kfd_ready_notify();
+	kfd_vnode_changed(vn);
 	return sizeof(uint64_t);
 }
 
@@ -51,7 +51,7 @@ static long eventfd_write(struct vnode *vn, const void *buf, size_t n,
 		kfd_ready_wait(KFD_WAIT_FOREVER);
 	}
 	e->count += value;
-	kfd_ready_notify();
+	kfd_vnode_changed(vn);
 	return sizeof(uint64_t);
 }
 
@@ -72,6 +72,7 @@ static const struct vnode_ops eventfd_ops = {
     .write = eventfd_write,
     .poll = eventfd_poll,
     .destroy = eventfd_destroy,
+    .readiness_announced = 1,
 };
 
 static long sys_eventfd2(long initval, long flags, long a2, long a3, long a4,

@@ -12,6 +12,8 @@
 #include <kraft/posix_fd.h>
 #include <kraft/syscall.h>
 
+#include "readiness.h"
+
 #ifndef CONFIG_POSIX_FD_MAX
 #define CONFIG_POSIX_FD_MAX 256
 #endif
@@ -72,6 +74,8 @@ void kfile_put(struct kfile *f)
 	vn->opens--;
 	if (vn->ops && vn->ops->close)
 		vn->ops->close(vn, f->flags);
+	if (!vn->opens)
+		epoll_node_closed(vn);
 	kfree(f);
 	vfs_vnode_maybe_free(vn);
 }

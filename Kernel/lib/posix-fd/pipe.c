@@ -40,7 +40,7 @@ static long pipe_read(struct vnode *vn, void *out, size_t n, uint64_t off,
 		p->count--;
 	}
 	wait_queue_wake_all(&p->can_write);
-	kfd_ready_notify();
+	kfd_vnode_changed(vn);
 	return (long)got;
 }
 
@@ -66,7 +66,7 @@ static long pipe_write(struct vnode *vn, const void *in, size_t n, uint64_t off,
 		p->count++;
 	}
 	wait_queue_wake_all(&p->can_read);
-	kfd_ready_notify();
+	kfd_vnode_changed(vn);
 	return (long)put;
 }
 
@@ -94,7 +94,7 @@ static void pipe_close(struct vnode *vn, int flags)
 		p->writers--;
 	wait_queue_wake_all(&p->can_read);
 	wait_queue_wake_all(&p->can_write);
-	kfd_ready_notify();
+	kfd_vnode_changed(vn);
 }
 
 static void pipe_destroy(struct vnode *vn)
@@ -108,6 +108,7 @@ static const struct vnode_ops pipe_ops = {
     .poll = pipe_poll,
     .close = pipe_close,
     .destroy = pipe_destroy,
+    .readiness_announced = 1,
 };
 
 static long sys_pipe2(long fdsp, long flags, long a2, long a3, long a4, long a5)

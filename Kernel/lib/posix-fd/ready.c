@@ -9,10 +9,14 @@
 #include <kraft/posix_fd.h>
 #include <kraft/sched.h>
 
+#include "readiness.h"
+
 static struct wait_queue ready_waiters = WAIT_QUEUE_INIT;
 
-void kfd_ready_notify(void)
+void kfd_vnode_changed(struct vnode *vn)
 {
+	if (vn)
+		epoll_node_changed(vn);
 	wait_queue_wake_all(&ready_waiters);
 }
 

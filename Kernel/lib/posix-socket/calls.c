@@ -160,7 +160,7 @@ static long sys_shutdown(long fd, long how, long a2, long a3, long a4, long a5)
 {
 	SOCKET_OR_RETURN(fd, s, f);
 	long r = s->ops->shutdown(s->handle, (int)how);
-	kfd_ready_notify();
+	kfd_vnode_changed(f->vn);
 	return r;
 }
 KSYSCALL_REGISTER(shutdown, sys_shutdown);

@@ -67,7 +67,7 @@ static void sock_close(struct vnode *vn, int flags)
 	struct ksock *s = vn->data;
 	s->ops->close(s->handle);
 	s->handle = 0;
-	kfd_ready_notify(); /* a poll on the closed socket answers now */
+	kfd_vnode_changed(vn); /* a poll on the closed socket answers now */
 }
 
 static void sock_destroy(struct vnode *vn)
@@ -83,6 +83,7 @@ static const struct vnode_ops sock_ops = {
     .close = sock_close,
     .destroy = sock_destroy,
     .writev = sock_writev,
+    .readiness_announced = 1,
 };
 
 struct ksock *ksock_of(int fd, struct kfile **file)
@@ -112,6 +113,8 @@ long ksock_install(const struct ksocket_ops *ops, void *handle, int flags)
 	}
 	s->ops = ops;
 	s->handle = handle;
+	if (ops->attach)
+		ops->attach(handle, vn);
 	int fd = kfd_install(f, 0, (flags & KSOCK_CLOEXEC) != 0);
 	if (fd < 0)
 		kfile_put(f); /* closes the handle */

@@ -50,9 +50,12 @@ static int refused(int fd, int err)
 	return err == ECONNRESET ? ECONNREFUSED : err;
 }
 
+/* The node each socket was installed as (attach): what its events name. */
+static struct vnode *node_of[MEMP_NUM_NETCONN];
+
 void kraft_lwip_socket_event(int s)
 {
-	kfd_ready_notify();
+	kfd_vnode_changed(s >= 0 && s < MEMP_NUM_NETCONN ? node_of[s] : 0);
 }
 
 /* The handle of a socket is its lwIP descriptor, plus one (NULL is none). */
@@ -64,6 +67,11 @@ static int fd_of(void *sock)
 static void *handle_of(int fd)
 {
 	return (void *)(intptr_t)(fd + 1);
+}
+
+static void lwip_attach_op(void *sock, struct vnode *vn)
+{
+	node_of[fd_of(sock)] = vn;
 }
 
 static long failed(void)
@@ -346,6 +354,7 @@ static long lwip_ioctl_op(void *sock, unsigned long request, void *arg)
 static void lwip_close_op(void *sock)
 {
 	connecting[fd_of(sock)] = 0;
+	node_of[fd_of(sock)] = 0;
 	lwip_close(fd_of(sock));
 }
 
@@ -365,6 +374,7 @@ static const struct ksocket_ops lwip_socket_ops = {
     .poll = lwip_poll_op,
     .ioctl = lwip_ioctl_op,
     .close = lwip_close_op,
+    .attach = lwip_attach_op,
 };
 
 #if LWIP_IPV4

@@ -237,7 +237,8 @@ static void check_writev(void)
 	int a = socket(AF_INET, SOCK_DGRAM, 0),
 	    b = socket(AF_INET, SOCK_DGRAM, 0);
 	struct sockaddr_in aa = loopback(7102), ba = loopback(7103);
-	CHECK(a >= 0 && b >= 0 && !bind(a, (struct sockaddr *)&aa, sizeof(aa)) &&
+	CHECK(a >= 0 && b >= 0 &&
+	          !bind(a, (struct sockaddr *)&aa, sizeof(aa)) &&
 	          !bind(b, (struct sockaddr *)&ba, sizeof(ba)) &&
 	          !connect(a, (struct sockaddr *)&ba, sizeof(ba)),
 	      "writev", "udp sockets");
@@ -375,6 +376,77 @@ static void check_epoll(void)
 	close(c);
 	close(s);
 	printf("PASS epoll and eventfd\n");
+}
+
+/* epoll's ready queue (posix-fd's epoll.c): a wait checks only what may be
+ * ready, so these are the rules that must still hold: level-triggered
+ * reports until drained, edge-triggered once per change (data after a
+ * drain is a change), a wait for fewer events than are ready
+ * reaches the others next, EPOLLONESHOT until re-armed. */
+static void check_epoll_queue(void)
+{
+	int c, s, p[2];
+	char buf[8];
+	CHECK(!tcp_pair(7350, &c, &s), "epoll queue", "connect");
+	CHECK(!pipe(p), "epoll queue", "pipe");
+	int lt = epoll_create1(0), et = epoll_create1(0);
+	int once = epoll_create1(0);
+	CHECK(lt >= 0 && et >= 0 && once >= 0, "epoll queue", "epoll_create1");
+	struct epoll_event e = {.events = EPOLLIN, .data.u32 = 1};
+	struct epoll_event got[4];
+	CHECK(!epoll_ctl(lt, EPOLL_CTL_ADD, s, &e), "epoll queue", "add s");
+	e.data.u32 = 2;
+	CHECK(!epoll_ctl(lt, EPOLL_CTL_ADD, p[0], &e), "epoll queue",
+	      "add pipe");
+	e = (struct epoll_event){.events = EPOLLIN | EPOLLET, .data.u32 = 3};
+	CHECK(!epoll_ctl(et, EPOLL_CTL_ADD, s, &e), "epoll queue", "add et");
+	CHECK(epoll_wait(lt, got, 4, 0) == 0, "epoll queue", "ready too early");
+	CHECK(write(c, "ab", 2) == 2, "epoll queue", "write");
+	CHECK(epoll_wait(lt, got, 4, 5000) == 1 && got[0].data.u32 == 1,
+	      "epoll queue", "level-triggered: no report of data");
+	CHECK(epoll_wait(lt, got, 4, 0) == 1 && got[0].data.u32 == 1,
+	      "epoll queue",
+	      "level-triggered: not reported again while unread");
+	CHECK(epoll_wait(et, got, 4, 5000) == 1 && got[0].data.u32 == 3,
+	      "epoll queue", "edge-triggered: no report of data");
+	CHECK(epoll_wait(et, got, 4, 0) == 0, "epoll queue",
+	      "edge-triggered: reported again with nothing new");
+	CHECK(read(s, buf, sizeof(buf)) == 2, "epoll queue", "read");
+	CHECK(epoll_wait(lt, got, 4, 0) == 0, "epoll queue",
+	      "level-triggered: reported after the socket was drained");
+	/* Drained between two waits the edge-triggered set never saw: the
+	 * next data is news although the readiness bits are the last's. */
+	CHECK(write(c, "c", 1) == 1, "epoll queue", "write more");
+	CHECK(epoll_wait(et, got, 4, 5000) == 1, "epoll queue",
+	      "edge-triggered: new data after a drain not reported");
+	CHECK(read(s, buf, sizeof(buf)) == 1, "epoll queue", "read more");
+	/* Two ready, one per wait. */
+	CHECK(write(p[1], "x", 1) == 1 && write(c, "d", 1) == 1, "epoll queue",
+	      "writes");
+	struct pollfd pf = {s, POLLIN, 0};
+	CHECK(poll(&pf, 1, 5000) == 1, "epoll queue", "socket data");
+	CHECK(epoll_wait(lt, got, 1, 0) == 1, "epoll queue", "one of two");
+	uint32_t first = got[0].data.u32;
+	CHECK(epoll_wait(lt, got, 1, 0) == 1 && got[0].data.u32 != first,
+	      "epoll queue", "a wait for one event reported %u twice", first);
+	e = (struct epoll_event){.events = EPOLLIN | EPOLLONESHOT,
+	                         .data.u32 = 4};
+	CHECK(!epoll_ctl(once, EPOLL_CTL_ADD, p[0], &e), "epoll queue",
+	      "add oneshot");
+	CHECK(epoll_wait(once, got, 4, 0) == 1, "epoll queue", "oneshot");
+	CHECK(epoll_wait(once, got, 4, 0) == 0, "epoll queue",
+	      "oneshot reported twice");
+	CHECK(!epoll_ctl(once, EPOLL_CTL_MOD, p[0], &e), "epoll queue", "mod");
+	CHECK(epoll_wait(once, got, 4, 0) == 1, "epoll queue",
+	      "oneshot not re-armed by EPOLL_CTL_MOD");
+	close(once);
+	close(et);
+	close(lt);
+	close(p[0]);
+	close(p[1]);
+	close(c);
+	close(s);
+	printf("PASS epoll ready queue\n");
 }
 
 /* ---- non-blocking accept and connect ---- */
@@ -622,6 +694,7 @@ int main(int argc, char **argv)
 	check_poll();
 	check_select();
 	check_epoll();
+	check_epoll_queue();
 	check_nonblocking();
 	check_rcvtimeo();
 	check_half_close();

@@ -62,11 +62,14 @@ uint32_t kfd_creation_mode(uint32_t mode);
 /*
  * Readiness. Nodes whose readiness changes outside their own read and write
  * (sockets, whose stack runs in its own thread; eventfds; pipes) call
- * kfd_ready_notify; poll, select, epoll and blocking socket calls recheck
- * after every notification, sleeping in kfd_ready_wait in between.
+ * kfd_vnode_changed with the node; poll, select, epoll and blocking socket
+ * calls recheck after every notification, sleeping in kfd_ready_wait in
+ * between, and an epoll rechecks only the nodes named since its last wait
+ * (vnode_ops.readiness_announced). vn NULL: a node no file is open on yet
+ * (a connection the stack accepted before the program did): waiters wake.
  */
 #define KFD_WAIT_FOREVER UINT64_MAX
-void kfd_ready_notify(void);
+void kfd_vnode_changed(struct vnode *vn);
 /* Sleeps until the next notification or the monotonic deadline_ns: 0 or
  * -KETIMEDOUT. */
 int kfd_ready_wait(uint64_t deadline_ns);

@@ -9,7 +9,8 @@
  * block: an operation that would wait returns -EAGAIN (connect:
  * -EINPROGRESS), and this library does the waiting, on the descriptors'
  * readiness wait queue (kfd_ready_wait), which the stack wakes through
- * kfd_ready_notify whenever a socket's state changes.
+ * kfd_vnode_changed, with the socket's node (attach), whenever a socket's
+ * state changes.
  *
  * Error contract: negative Linux errno, as the system calls return.
  */
@@ -18,6 +19,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+struct vnode;
 
 /* Linux's struct iovec. */
 struct ksock_iovec {
@@ -70,6 +73,9 @@ struct ksocket_ops {
 	/* FIONREAD and the stack's own requests; -ENOTTY for others. */
 	long (*ioctl)(void *sock, unsigned long request, void *arg);
 	void (*close)(void *sock);
+	/* Optional: vn is the node the socket was installed as, until close;
+	 * the stack names it in kfd_vnode_changed. */
+	void (*attach)(void *sock, struct vnode *vn);
 };
 
 struct ksocket_family {

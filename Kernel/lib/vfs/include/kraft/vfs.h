@@ -40,11 +40,12 @@
 #define VFS_POLLERR 0x008
 #define VFS_POLLHUP 0x010
 /* Not an event: a poll hook adds it to say that the node's readiness may
- * change without a readiness notification (kfd_ready_notify), so a waiter
+ * change without a readiness notification (kfd_vnode_changed), so a waiter
  * must poll it again after a while (console input). Never reported. */
 #define VFS_POLL_UNNOTIFIED 0x40000000
 
 struct vnode;
+struct epoll_interest;
 
 /* One piece of a vector write; Linux's struct iovec. */
 struct vfs_iovec {
@@ -85,6 +86,12 @@ struct vnode_ops {
 	 * runs and never change (an initrd file read in place), or NULL. mmap
 	 * maps such bytes where they are instead of copying them. */
 	const void *(*bytes_in_place)(struct vnode *vn);
+	/* Non-zero when every rise in poll's answer is announced with
+	 * kfd_vnode_changed(vn) (kraft/posix_fd.h): an epoll then rechecks
+	 * the node only after such an announcement, so a server's idle
+	 * connections cost its epoll_wait nothing. Without it an epoll
+	 * checks the node at every wait. */
+	int readiness_announced;
 };
 
 struct vdirent {
@@ -107,6 +114,8 @@ struct vnode {
 	/* Directories only. */
 	struct vdirent *entries;
 	struct vnode *parent;
+	/* The epoll interests in this node (posix-fd's epoll.c). */
+	struct epoll_interest *watchers;
 };
 
 /* Allocates a node (ino assigned, no names yet); NULL when out of memory. */
