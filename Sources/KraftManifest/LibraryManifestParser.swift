@@ -8,7 +8,7 @@ public struct LibraryManifestParser: Sendable {
     "name", "description", "kind", "architectures", "platforms", "requires", "provides",
     "exports", "default-for", "implies", "sources", "includes", "cflags", "global-cflags", "ldflags",
     "linker-scripts", "image-format", "options", "program", "rootfs", "hosted",
-    "symbol-order",
+    "symbol-order", "lto",
   ]
   static let fileKeys = ["path", "if", "architectures", "platforms", "from"]
   static let flagKeys = ["flag", "architectures"]
@@ -71,6 +71,16 @@ public struct LibraryManifestParser: Sendable {
     manifest.hosted = try map.optionalBool("hosted") ?? false
     manifest.symbolOrder = try map.optional("symbol-order").map {
       try fileEntry($0, key: "symbol-order")
+    }
+    if let node = map.optional("lto") {
+      let text = try node.string(for: "lto")
+      guard let mode = LinkTimeOptimization(rawValue: text) else {
+        throw node.error(
+          "unknown link-time optimisation '\(text)'; use "
+            + LinkTimeOptimization.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+            + ", or leave 'lto' out")
+      }
+      manifest.lto = mode
     }
     // A port's `prepare:` is the fetch layer's; only the list of sources it makes is the build's.
     if extraKeys.contains("prepare"), let prepare = try map.optionalMapping("prepare") {
