@@ -63,6 +63,11 @@ public struct LibraryManifest: Hashable, Sendable, Codable {
   /// LLVM bitcode and optimised across files, and with the image's other bitcode, by the
   /// linker (ThinLTO), so calls between them can be inlined. Only clang with ld.lld does it.
   public var lto: LinkTimeOptimization?
+  /// The sources `lto:` covers (`lto: {mode: thin, sources: [...]}`): paths or globs relative
+  /// to the source root, like `sources:` entries; empty: all of the library's own sources and
+  /// its program. A profile's hot files: ThinLTO over all of CPython inlines cold callees into
+  /// its interpreter loop (docs/python.md, "ThinLTO").
+  public var ltoSources: [String] = []
   public var location: SourceLocation?
 
   public init(

@@ -9,19 +9,20 @@ import Testing
 /// ThinLTO bitcode; nothing else in the plan changes (the link reads bitcode as it is); a gcc
 /// toolchain compiles the library plainly and says so; the recipe key is read and checked.
 @Suite struct LinkTimeOptimizationPlanTests {
-  static func interpreter(lto: LinkTimeOptimization?) -> LibraryManifest {
+  static func interpreter(lto: LinkTimeOptimization?, sources: [String] = []) -> LibraryManifest {
     var port = LibraryManifest(
       name: "interp", kind: .port, sources: [LibraryFile("core.c")], cflags: ["-DINTERP"],
       directory: "/ports/interp")
     port.program = [LibraryFile("main.c")]
     port.lto = lto
+    port.ltoSources = sources
     return port
   }
 
-  static func plan(lto: LinkTimeOptimization?, toolchain: Toolchain = BuildPlannerTests.toolchain)
-    throws -> TargetBuildPlan
-  {
-    let port = interpreter(lto: lto)
+  static func plan(
+    lto: LinkTimeOptimization?, sources: [String] = [], toolchain: Toolchain = BuildPlannerTests.toolchain
+  ) throws -> TargetBuildPlan {
+    let port = interpreter(lto: lto, sources: sources)
     let files = BuildPlannerTests.files.merging([
       "/p/Kraftfile": "", "/src/interp/core.c": "", "/src/interp/main.c": "",
     ]) { $1 }
@@ -93,12 +94,42 @@ import Testing
     #expect(try Self.plan(lto: nil, toolchain: Self.gcc).resolution.warnings.isEmpty)
   }
 
+  /// `lto: sources:` (a profile's hot files): only those compile to bitcode; a glob covers
+  /// what it matches; an entry naming no compiled file is an error, not a silent no-op.
+  @Test func onlyTheListedSourcesCompileToBitcode() throws {
+    func bitcode(_ sources: [String]) throws -> [String] {
+      try Self.plan(lto: .thin, sources: sources).compiles
+        .filter { $0.command.contains("-flto=thin") }.map(\.description)
+    }
+    #expect(try bitcode(["core.c"]) == ["CC interp core.c"])
+    #expect(try bitcode(["main.c"]) == ["CC interp main.c"])
+    #expect(try bitcode(["*.c"]) == ["CC interp core.c", "CC interp main.c"])
+    #expect {
+      _ = try Self.plan(lto: .thin, sources: ["core.c", "Python/ceval.c"])
+    } throws: { error in
+      let messages = (error as? Diagnostics)?.items.map(\.message) ?? []
+      return messages.count == 1 && messages[0].contains("'Python/ceval.c'")
+        && messages[0].contains("'interp'")
+    }
+  }
+
   @Test func theRecipeKeyIsReadAndChecked() throws {
     let parser = LibraryManifestParser()
     let thin = try parser.parse("name: interp\nlto: thin\n", file: "/x/library.yaml", directory: "/x")
     #expect(thin.lto == .thin)
     let plain = try parser.parse("name: interp\n", file: "/x/library.yaml", directory: "/x")
     #expect(plain.lto == nil)
+    let listed = try parser.parse(
+      "name: interp\nlto: {mode: thin, sources: [core.c, 'Objects/*.c']}\n", file: "/x/library.yaml",
+      directory: "/x")
+    #expect(listed.lto == .thin && listed.ltoSources == ["core.c", "Objects/*.c"])
+    for bad in [
+      "lto: {sources: [core.c]}", "lto: {mode: thin, only: [core.c]}", "lto: {mode: thin, sources: []}",
+    ] {
+      #expect(throws: Diagnostics.self, "\(bad)") {
+        _ = try parser.parse("name: interp\n" + bad + "\n", file: "/x/library.yaml", directory: "/x")
+      }
+    }
     #expect {
       _ = try parser.parse("name: interp\nlto: full\n", file: "/x/library.yaml", directory: "/x")
     } throws: { error in

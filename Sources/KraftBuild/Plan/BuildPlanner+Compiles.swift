@@ -22,9 +22,8 @@ extension BuildPlanner {
     _ exports: LibraryExports, leading: [String], _ request: BuildRequest, directory: String
   ) throws -> [CompileStep] {
     var compiles: [CompileStep] = []
-    let leading =
-      (library.hosted ? leading.filter { !Self.freestandingCFlags.contains($0) } : leading)
-      + (library.lto.map { [$0.compileFlag] } ?? [])
+    let leading = library.hosted ? leading.filter { !Self.freestandingCFlags.contains($0) } : leading
+    let bitcode = library.lto.map { leading + [$0.compileFlag] }
     let included =
       library.kind == .port
       ? exports.includes(forPort: library, in: resolved.resolution.libraries) : exports.includes
@@ -46,7 +45,8 @@ extension BuildPlanner {
         compiles.append(
           Self.compileStep(
             library: library.name, source: base + "/" + relative, relative: relative,
-            leading: leading, dialect: Self.libraryDialect, trailing: trailing,
+            leading: bitcode.map { Self.ltoCovers(library, relative) ? $0 : leading } ?? leading,
+            dialect: Self.libraryDialect, trailing: trailing,
             directory: directory))
       }
     }

@@ -28,4 +28,32 @@ extension BuildPlanner {
     }
     return (plain, warnings)
   }
+
+  /// Whether `lto:` covers the library's file at `relative` (all its files unless
+  /// `lto: sources:` names some).
+  static func ltoCovers(_ library: LibraryManifest, _ relative: String) -> Bool {
+    library.ltoSources.isEmpty || library.ltoSources.contains { GlobPattern($0).matches(relative) }
+  }
+
+  /// Every `lto: sources:` entry must name a file the library compiles for the target: a
+  /// misspelt or stale path would silently leave that file out of the optimisation.
+  static func checkLTOSources(
+    _ libraries: [LibraryManifest], compiles: [CompileStep], directory: String
+  ) throws {
+    var problems: [Diagnostic] = []
+    for library in libraries where library.lto != nil && !library.ltoSources.isEmpty {
+      let prefix = directory + "/obj/" + library.name + "/"
+      let relatives = compiles.filter { $0.library == library.name && $0.object.hasPrefix(prefix) }
+        .map { String($0.object.dropFirst(prefix.count).dropLast(".o".count)) }
+      for entry in library.ltoSources where !relatives.contains(where: GlobPattern(entry).matches) {
+        problems.append(
+          Diagnostic(
+            .error,
+            "library '\(library.name)': 'lto: sources:' names '\(entry)', which is none of the "
+              + "files it compiles for this target",
+            at: library.location))
+      }
+    }
+    if !problems.isEmpty { throw Diagnostics(problems) }
+  }
 }

@@ -89,6 +89,7 @@ public struct BuildPlanner: Sendable {
     let compiles =
       try libraryCompiles(libraries, resolved, exports, leading: leading, request, directory: directory)
       + appCompiles(libraries, resolved, exports, leading: leading, request, directory: directory)
+    try Self.checkLTOSources(libraries, compiles: compiles, directory: directory)
     let image = request.outputDirectory + "/" + ImageName.image(project: request.projectName, target: target)
     let (link, strip) = Self.linkAndStrip(
       objects: compiles.map(\.object), exports: exports, libraries: libraries, target: target,
