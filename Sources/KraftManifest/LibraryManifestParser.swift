@@ -8,7 +8,7 @@ public struct LibraryManifestParser: Sendable {
     "name", "description", "kind", "architectures", "platforms", "requires", "provides",
     "exports", "default-for", "implies", "sources", "includes", "cflags", "global-cflags", "ldflags",
     "linker-scripts", "image-format", "options", "program", "rootfs", "hosted",
-    "symbol-order",
+    "symbol-order", "lto",
   ]
   static let fileKeys = ["path", "if", "architectures", "platforms", "from"]
   static let flagKeys = ["flag", "architectures"]
@@ -72,6 +72,9 @@ public struct LibraryManifestParser: Sendable {
     manifest.symbolOrder = try map.optional("symbol-order").map {
       try fileEntry($0, key: "symbol-order")
     }
+    if let node = map.optional("lto") {
+      (manifest.lto, manifest.ltoSources) = try linkTimeOptimization(node)
+    }
     // A port's `prepare:` is the fetch layer's; only the list of sources it makes is the build's.
     if extraKeys.contains("prepare"), let prepare = try map.optionalMapping("prepare") {
       manifest.sourcesList = try prepare.optionalString("sources-list")
@@ -84,6 +87,29 @@ public struct LibraryManifestParser: Sendable {
         "'default-for' names '\(capability)', which '\(name)' does not provide; add it to 'provides'")
     }
     return manifest
+  }
+
+  /// `lto:`: a mode (`thin`), or `{mode: thin, sources: [...]}` naming the files it covers.
+  private func linkTimeOptimization(_ node: YAMLNode) throws -> (LinkTimeOptimization, [String]) {
+    func mode(_ node: YAMLNode) throws -> LinkTimeOptimization {
+      let text = try node.string(for: "lto")
+      guard let mode = LinkTimeOptimization(rawValue: text) else {
+        throw node.error(
+          "unknown link-time optimisation '\(text)'; use "
+            + LinkTimeOptimization.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+            + ", or leave 'lto' out")
+      }
+      return mode
+    }
+    if node.scalar != nil { return (try mode(node), []) }
+    let map = try node.mapping(for: "lto")
+    try map.checkKeys(allowed: ["mode", "sources"], in: "'lto'")
+    let sources = try map.optionalStrings("sources", allowSingle: true) ?? []
+    if map.optional("sources") != nil && sources.isEmpty {
+      throw (map.optional("sources") ?? node).error(
+        "'lto: sources:' lists no file; leave it out to cover every source of the library")
+    }
+    return (try mode(try map.required("mode", in: "'lto'")), sources)
   }
 
   /// `exports:`: C symbol names, each optionally with `*` wildcards (`vfs_*`).

@@ -59,6 +59,15 @@ public struct LibraryManifest: Hashable, Sendable, Codable {
   /// that they share pages (CPython's, from bench/python/symbol_order.py). At most one library
   /// of an image gives one.
   public var symbolOrder: LibraryFile?
+  /// Link-time optimisation of the library's own sources (`lto: thin`): they are compiled to
+  /// LLVM bitcode and optimised across files, and with the image's other bitcode, by the
+  /// linker (ThinLTO), so calls between them can be inlined. Only clang with ld.lld does it.
+  public var lto: LinkTimeOptimization?
+  /// The sources `lto:` covers (`lto: {mode: thin, sources: [...]}`): paths or globs relative
+  /// to the source root, like `sources:` entries; empty: all of the library's own sources and
+  /// its program. A profile's hot files: ThinLTO over all of CPython inlines cold callees into
+  /// its interpreter loop (docs/python.md, "ThinLTO").
+  public var ltoSources: [String] = []
   public var location: SourceLocation?
 
   public init(

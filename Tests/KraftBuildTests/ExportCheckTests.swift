@@ -75,4 +75,15 @@ import Testing
     let image = fixture.root + "/app/.unikraft/build/fixture_qemu-x86_64"
     #expect(!FileManager.default.fileExists(atPath: image))
   }
+
+  /// ld.lld 21 names the object ThinLTO makes from a bitcode input after the output and the
+  /// input, beside the input (checked on a two-file link); the check attributes it to the
+  /// library that compiled the input, so `lto: thin` libraries are checked too.
+  @Test func thinLTOObjectsAreNamedBesideTheirBitcode() {
+    #expect(
+      ExportCheck.ltoObject(
+        of: "/b/qemu-x86_64/obj/python3/Python/ceval.c.o", linking: "/b/app_qemu-x86_64.dbg")
+        == "/b/qemu-x86_64/obj/python3/Python/app_qemu-x86_64.dbg.lto.ceval.c.o")
+    #expect(ExportCheck.ltoObject(of: "a.o", linking: "out") == "out.lto.a.o")
+  }
 }

@@ -55,7 +55,9 @@ public enum ExportCheck {
   /// image of a failed build is left to boot, and the next build links (and checks) again.
   static func enforce(map: String, target: TargetBuildPlan, fileSystem: FileSystem) throws {
     let libraryOfObject = Dictionary(
-      target.compiles.map { ($0.object, $0.library) }, uniquingKeysWith: { first, _ in first })
+      target.compiles.flatMap { step in
+        [(step.object, step.library), (ltoObject(of: step.object, linking: target.debugImage), step.library)]
+      }, uniquingKeysWith: { first, _ in first })
     let found = violations(
       map: map, libraryOfObject: libraryOfObject, libraries: target.resolution.libraries)
     guard !found.isEmpty else { return }
@@ -65,6 +67,16 @@ public enum ExportCheck {
     throw BuildFailure(
       message: "linking '\(target.debugImage)' used symbols that are not exported:\n"
         + found.map(\.description).joined(separator: "\n"))
+  }
+
+  /// The name ld.lld gives the object ThinLTO's backend makes from bitcode `object` when it
+  /// links `output` (`lto: thin` libraries): beside the input, `<output's name>.lto.<input's
+  /// name>`. The map and its cross references name that file, not the compiled one.
+  static func ltoObject(of object: String, linking output: String) -> String {
+    let slash = object.lastIndex(of: "/").map { object.index(after: $0) } ?? object.startIndex
+    let outputName = output[
+      (output.lastIndex(of: "/").map { output.index(after: $0) } ?? output.startIndex)...]
+    return object[..<slash] + outputName + ".lto." + object[slash...]
   }
 
   struct CrossReference: Equatable {

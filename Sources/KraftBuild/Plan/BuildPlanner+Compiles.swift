@@ -16,13 +16,14 @@ extension BuildPlanner {
   }
 
   /// `entries` of `library` (its sources, or its program's), with the library's own flags;
-  /// a hosted library's without the freestanding ones.
+  /// a hosted library's without the freestanding ones, a link-time optimised one's as bitcode.
   private func compiles(
     of entries: [LibraryFile], in library: LibraryManifest, _ resolved: ResolvedTarget,
     _ exports: LibraryExports, leading: [String], _ request: BuildRequest, directory: String
   ) throws -> [CompileStep] {
     var compiles: [CompileStep] = []
     let leading = library.hosted ? leading.filter { !Self.freestandingCFlags.contains($0) } : leading
+    let bitcode = library.lto.map { leading + [$0.compileFlag] }
     let included =
       library.kind == .port
       ? exports.includes(forPort: library, in: resolved.resolution.libraries) : exports.includes
@@ -44,7 +45,8 @@ extension BuildPlanner {
         compiles.append(
           Self.compileStep(
             library: library.name, source: base + "/" + relative, relative: relative,
-            leading: leading, dialect: Self.libraryDialect, trailing: trailing,
+            leading: bitcode.map { Self.ltoCovers(library, relative) ? $0 : leading } ?? leading,
+            dialect: Self.libraryDialect, trailing: trailing,
             directory: directory))
       }
     }

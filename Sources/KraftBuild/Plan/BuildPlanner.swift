@@ -79,7 +79,8 @@ public struct BuildPlanner: Sendable {
     let target = resolved.target
     let toolchain = try toolchains(target.architecture)
     let directory = request.outputDirectory + "/" + TargetBuildPlan.key(target)
-    let libraries = try Self.placing(resolved.resolution.libraries, on: request.sourceRoots)
+    let (libraries, ltoWarnings) = Self.linkTimeOptimised(
+      try Self.placing(resolved.resolution.libraries, on: request.sourceRoots), by: toolchain)
     var exports = try LibraryExports(libraries, resolved: resolved, commonIncludes: request.commonIncludes)
     exports.includes = try IncludeOrder(fileSystem: fileSystem).canonical(exports.includes)
     let leading =
@@ -88,12 +89,15 @@ public struct BuildPlanner: Sendable {
     let compiles =
       try libraryCompiles(libraries, resolved, exports, leading: leading, request, directory: directory)
       + appCompiles(libraries, resolved, exports, leading: leading, request, directory: directory)
+    try Self.checkLTOSources(libraries, compiles: compiles, directory: directory)
     let image = request.outputDirectory + "/" + ImageName.image(project: request.projectName, target: target)
     let (link, strip) = Self.linkAndStrip(
       objects: compiles.map(\.object), exports: exports, libraries: libraries, target: target,
       toolchain: toolchain, image: image, projectName: request.projectName)
+    var resolution = resolved.resolution
+    resolution.warnings += ltoWarnings
     return TargetBuildPlan(
-      target: target, directory: directory, resolution: resolved.resolution, toolchain: toolchain,
+      target: target, directory: directory, resolution: resolution, toolchain: toolchain,
       compiles: compiles, link: link, strip: strip, image: image, debugImage: image + ".dbg",
       mapFile: image + ".map", reportFile: image + ".report",
       rootfsLayers: Self.rootfsLayers(of: libraries, for: resolved))
