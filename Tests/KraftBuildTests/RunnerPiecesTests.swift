@@ -33,7 +33,7 @@ import Testing
     let monitor = try VirtualMachineCommand(locator: locator).monitor(for: request, scratchDirectory: "/tmp")
     #expect(
       monitor.command.arguments == [
-        "-M", "pc", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x01", "-display", "none",
+        "-M", "pc", "-nodefaults", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x01", "-display", "none",
         "-serial", "stdio", "-monitor", "none", "-nic", "none", "-no-reboot", "-m", "32", "-kernel",
         "/img", "-append", "-- \"a b\" c",
       ])

@@ -26,6 +26,8 @@ def qemu_command(target, image, memory_mib, append=None, initrd=None):
     machine = MACHINES[target]
     if target.endswith("/x86_64"):
         command = ["qemu-system-x86_64", "-M", machine]
+        if machine == "pc":
+            command += ["-nodefaults"]
         command += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x01"]
     else:
         command = ["qemu-system-aarch64", "-M", machine, "-cpu", "cortex-a57", "-semihosting"]
