@@ -89,14 +89,15 @@ public struct BuildPlanner: Sendable {
       try libraryCompiles(libraries, resolved, exports, leading: leading, request, directory: directory)
       + appCompiles(libraries, resolved, exports, leading: leading, request, directory: directory)
     let image = request.outputDirectory + "/" + ImageName.image(project: request.projectName, target: target)
+    let lazy = Self.lazyObjects(compiles, libraries: libraries, toolchain: toolchain)
     let (link, strip) = Self.linkAndStrip(
-      objects: compiles.map(\.object), exports: exports, libraries: libraries, target: target,
-      toolchain: toolchain, image: image, projectName: request.projectName)
+      objects: compiles.map(\.object), lazyObjects: lazy, exports: exports, libraries: libraries,
+      target: target, toolchain: toolchain, image: image, projectName: request.projectName)
     return TargetBuildPlan(
       target: target, directory: directory, resolution: resolved.resolution, toolchain: toolchain,
       compiles: compiles, link: link, strip: strip, image: image, debugImage: image + ".dbg",
       mapFile: image + ".map", reportFile: image + ".report",
-      rootfsLayers: Self.rootfsLayers(of: libraries, for: resolved))
+      rootfsLayers: Self.rootfsLayers(of: libraries, for: resolved), lazyObjects: lazy)
   }
 
   /// The selected libraries, each port with its prepared tree as its source root.
