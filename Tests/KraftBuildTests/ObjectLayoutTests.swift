@@ -14,7 +14,8 @@ import Testing
   }
 
   @Test func objectsPlacedOtherwiseAreNotClaimed() {
-    #expect(ObjectLayout.folder(of: "/elsewhere/t/obj/musl/a.o", library: "musl", outputDirectory: "/o") == nil)
+    #expect(
+      ObjectLayout.folder(of: "/elsewhere/t/obj/musl/a.o", library: "musl", outputDirectory: "/o") == nil)
     #expect(ObjectLayout.folder(of: "/o/t/obj/kcore/a.o", library: "musl", outputDirectory: "/o") == nil)
     #expect(ObjectLayout.folder(of: "/o/a.o", library: "musl", outputDirectory: "/o") == nil)
     #expect(ObjectLayout.library(ofObject: "<internal>") == nil)
