@@ -60,8 +60,8 @@ public enum NinjaFile {
     ]
     lines += compileEdges(ownCompiles ?? plan.compiles, rule: "compile_\(key)")
     // The planner ends the link command with every object, then the toolchain's runtime
-    // archives (which must follow the objects for GNU ld); those move to the response file.
-    let objects = plan.compiles.map(\.object) + plan.toolchain.runtimeLibraries
+    // archives (`TargetBuildPlan.linkObjects`); those move to the response file.
+    let objects = plan.linkObjects
     let linksThroughResponseFile =
       !plan.compiles.isEmpty && Array(plan.link.command.suffix(objects.count)) == objects
     if linksThroughResponseFile {

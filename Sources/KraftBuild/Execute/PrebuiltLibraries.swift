@@ -56,7 +56,10 @@ public struct PrebuiltLibraries: Sendable {
       self.key = key
     }
 
-    var stamp: String { objectFolder + "/obj/" + library + (part == .glue ? ".glue" : "") + ".prebuilt" }
+    var stamp: String {
+      ObjectLayout.libraryFolder(in: objectFolder, library: library) + (part == .glue ? ".glue" : "")
+        + ".prebuilt"
+    }
     /// What the key and the store's listing name the group by.
     var label: String { part == .glue ? library + " (glue)" : library }
   }
@@ -82,15 +85,13 @@ public struct PrebuiltLibraries: Sendable {
     var members: [String: (library: String, part: Part, folder: String, steps: [CompileStep])] = [:]
     for step in plan.targets.flatMap(\.compiles)
     where libraries.contains(step.library) && seen.insert(step.object).inserted {
-      guard step.object.hasPrefix(plan.outputDirectory + "/") else { continue }
-      let below = step.object.dropFirst(plan.outputDirectory.count + 1)
-      guard let slash = below.firstIndex(of: "/") else { continue }
-      let folder = plan.outputDirectory + "/" + below[..<slash]
-      guard step.object.hasPrefix(folder + "/obj/" + step.library + "/") else { continue }
+      guard
+        let folder = ObjectLayout.folder(
+          of: step.object, library: step.library, outputDirectory: plan.outputDirectory)
+      else { continue }
       let part: Part =
         if let port = ports[step.library] {
-          step.source.hasPrefix(port.recipe + "/") && !step.source.hasPrefix(port.tree + "/")
-            ? .glue : .upstream
+          ObjectLayout.isGlue(source: step.source, recipe: port.recipe, tree: port.tree) ? .glue : .upstream
         } else { .kernel }
       let id = step.library + "\u{0}" + part.rawValue + "\u{0}" + folder
       if members[id] == nil { order.append(id) }

@@ -117,11 +117,7 @@ public struct SizeReport: Hashable, Sendable {
   }
 
   static func library(of file: String) -> String {
-    let parts = file.split(separator: "/")
-    if let obj = parts.lastIndex(of: "obj"), obj + 1 < parts.count - 1 {
-      return String(parts[obj + 1])
-    }
-    return "(linker)"
+    ObjectLayout.library(ofObject: file) ?? "(linker)"
   }
 
   static func isDebug(_ section: String) -> Bool {

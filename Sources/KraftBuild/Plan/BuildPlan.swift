@@ -67,8 +67,16 @@ public struct TargetBuildPlan: Hashable, Sendable {
   /// Folders the image's libraries add to its root file system (`rootfs:` of a port), packed
   /// under the project's own `rootfs:`.
   public var rootfsLayers: [String] = []
+  /// The objects linked as a library (`BuildPlanner.lazyObjects`): only those the image uses
+  /// are kept.
+  public var lazyObjects: Set<String> = []
 
   public var ninjaFile: String { directory + "/build.ninja" }
+  /// What the link command ends with: the objects (lazy ones marked) and the runtime archives.
+  public var linkObjects: [String] {
+    BuildPlanner.linkObjects(
+      compiles.map(\.object), lazy: lazyObjects, runtimeLibraries: toolchain.runtimeLibraries)
+  }
   public var configHeader: String { directory + "/include/config.h" }
   public var configJSON: String { directory + "/config.json" }
 

@@ -109,7 +109,7 @@ extension BuildPlanner {
     trailing: [String], directory: String
   ) -> CompileStep {
     let isAssembly = source.hasSuffix(".S") || source.hasSuffix(".s")
-    let object = directory + "/obj/" + library + "/" + relative + ".o"
+    let object = ObjectLayout.object(in: directory, library: library, relative: relative)
     var command = leading
     command += isAssembly ? ["-D__ASSEMBLY__"] : [dialect]
     command += trailing

@@ -91,16 +91,17 @@ public struct BuildPlanner: Sendable {
       + appCompiles(libraries, resolved, exports, leading: leading, request, directory: directory)
     try Self.checkLTOSources(libraries, compiles: compiles, directory: directory)
     let image = request.outputDirectory + "/" + ImageName.image(project: request.projectName, target: target)
+    let lazy = Self.lazyObjects(compiles, libraries: libraries, toolchain: toolchain)
     let (link, strip) = Self.linkAndStrip(
-      objects: compiles.map(\.object), exports: exports, libraries: libraries, target: target,
-      toolchain: toolchain, image: image, projectName: request.projectName)
+      objects: compiles.map(\.object), lazyObjects: lazy, exports: exports, libraries: libraries,
+      target: target, toolchain: toolchain, image: image, projectName: request.projectName)
     var resolution = resolved.resolution
     resolution.warnings += ltoWarnings
     return TargetBuildPlan(
       target: target, directory: directory, resolution: resolution, toolchain: toolchain,
       compiles: compiles, link: link, strip: strip, image: image, debugImage: image + ".dbg",
       mapFile: image + ".map", reportFile: image + ".report",
-      rootfsLayers: Self.rootfsLayers(of: libraries, for: resolved))
+      rootfsLayers: Self.rootfsLayers(of: libraries, for: resolved), lazyObjects: lazy)
   }
 
   /// The selected libraries, each port with its prepared tree as its source root.

@@ -67,6 +67,9 @@ public struct SharedObjects: Sendable {
           copy.targets[member.target].link.inputs = copy.targets[member.target].link.inputs.map {
             $0 == step.object ? object : $0
           }
+          if copy.targets[member.target].lazyObjects.remove(step.object) != nil {
+            copy.targets[member.target].lazyObjects.insert(object)
+          }
         }
       }
     }

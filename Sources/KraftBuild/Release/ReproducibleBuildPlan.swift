@@ -109,7 +109,8 @@ public struct ReproducibleBuildPlan: Sendable {
     }
     let oldObjects = target.compiles.map(\.object)
     let newObjects = copy.compiles.map(\.object)
-    copy.link.command = Self.replacingSuffix(oldObjects, with: newObjects, in: target.link.command)
+    copy.link.command = Self.replacingSuffix(
+      target.linkObjects, with: copy.linkObjects, in: target.link.command)
     copy.link.inputs = newObjects + target.link.inputs.filter { !oldObjects.contains($0) }
     if !copy.link.command.contains(where: { $0.hasPrefix("--build-id") }) {
       copy.link.command.insert("--build-id=none", at: 1)
@@ -130,9 +131,10 @@ public struct ReproducibleBuildPlan: Sendable {
     }
   }
 
-  /// The planner ends the link command with the objects in compile order; swap them for the
-  /// sorted order. Anything else (an unexpected command shape) gets the objects reordered in
-  /// place, wherever they are.
+  /// The planner ends the link command with the objects in compile order (lazy runs marked,
+  /// then the runtime archives: `TargetBuildPlan.linkObjects`); swap them for the sorted
+  /// order. Anything else (an unexpected command shape) gets the objects reordered in place,
+  /// wherever they are.
   static func replacingSuffix(_ old: [String], with new: [String], in command: [String]) -> [String] {
     if command.count >= old.count && Array(command.suffix(old.count)) == old {
       return Array(command.dropLast(old.count)) + new
