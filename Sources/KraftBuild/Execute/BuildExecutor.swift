@@ -135,15 +135,15 @@ public struct BuildExecutor: Sendable {
     for port in libraries where port.kind == .port {
       ports[port.name] = (port.directory, portTrees[port.name] ?? port.sourceRoot)
     }
-    var decision = try prebuiltLibraries.map { prebuilt in
+    func keyedGroups(_ prebuilt: PrebuiltLibraries) throws -> [PrebuiltLibraries.Group] {
       var keying = PrebuiltKey(
         fileSystem: fileSystem, verifiedTrees: verifiedTrees,
         outputDirectory: plan.outputDirectory, projectDirectory: projectDirectory)
       keying.memoDirectory = prebuilt.store.directory + "/places"
-      return try prebuilt.prepare(
-        try prebuilt.groups(
-          plan, libraries: storedLibraries, ports: ports, keying: keying, environment: environment))
+      return try prebuilt.groups(
+        plan, libraries: storedLibraries, ports: ports, keying: keying, environment: environment)
     }
+    var decision = try prebuiltLibraries.map { prebuilt in try prebuilt.prepare(try keyedGroups(prebuilt)) }
     // What the store missed is claimed until it is stored (after ninja): a build compiling
     // the same port at this moment finishes first, and what it stored is looked up again.
     var claims: [FileLock] = []
@@ -207,7 +207,17 @@ public struct BuildExecutor: Sendable {
     guard result.status == 0 else {
       throw failure(parser.failures, plan: plan)
     }
-    if let prebuiltLibraries, let decision { try prebuiltLibraries.store(decision.missed) }
+    if let prebuiltLibraries, let decision, !decision.missed.isEmpty {
+      // Keyed again: a source edited while ninja ran may be in the objects but not in the key
+      // taken before, and storing them under it would hand the edit to every later build of
+      // the unedited sources. Such a group is left to ccache and the next build.
+      let unchanged = PrebuiltLibraries.keptTheirKeys(
+        decision.missed, rekeyed: try keyedGroups(prebuiltLibraries))
+      for group in decision.missed where !unchanged.contains(group) {
+        progress.message("not storing \(group.label)'s objects: its sources changed during the build")
+      }
+      try prebuiltLibraries.store(unchanged)
+    }
 
     var reports: [String] = []
     for target in plan.targets {

@@ -182,6 +182,13 @@ public struct PrebuiltLibraries: Sendable {
     }
   }
 
+  /// Those of `groups` whose key is still the key `rekeyed` (the same plan's groups keyed
+  /// again) gives them: what a build may store after ninja ran.
+  static func keptTheirKeys(_ groups: [Group], rekeyed: [Group]) -> [Group] {
+    let keys = Dictionary(rekeyed.map { ($0.stamp, $0.key) }, uniquingKeysWith: { first, _ in first })
+    return groups.filter { keys[$0.stamp] == $0.key }
+  }
+
   /// After a successful build: stores each missed group's objects, and stamps them.
   public func store(_ missed: [Group]) throws {
     for group in missed {
