@@ -152,8 +152,7 @@ static void drop(struct epoll_interest **link)
 {
 	struct epoll_interest *i = *link;
 	*link = i->next;
-	dequeue(i);
-	unwatch(i);
+	retire(i);
 	kfree(i);
 }
 
@@ -201,8 +200,9 @@ static int check(struct epoll_call *c, struct epoll_interest *i)
 	int report = got && !((i->events & EPOLLET) && got == i->last);
 	if (c->out) {
 		i->last = got;
-		/* Level-triggered and ready: still ready at the next wait unless
-		 * a read or write changed that, which that wait finds out. */
+		/* Level-triggered and ready: still ready at the next wait
+		 * unless a read or write changed that, which that wait finds
+		 * out. */
 		if (announced(i) && (!got || (i->events & EPOLLET)))
 			dequeue(i);
 		if (report && (i->events & EPOLLONESHOT)) {
