@@ -8,30 +8,8 @@ import Testing
 /// without the kernel's `-ffreestanding -fno-builtin` and keep every other base flag, above all
 /// the hermetic headers; the other libraries' compiles are unchanged.
 @Suite struct HostedLibraryPlanTests {
-  static func interpreter(hosted: Bool) -> LibraryManifest {
-    var port = LibraryManifest(
-      name: "interp", kind: .port, sources: [LibraryFile("core.c")], cflags: ["-DINTERP"],
-      directory: "/ports/interp")
-    port.program = [LibraryFile("main.c")]
-    port.hosted = hosted
-    return port
-  }
-
   static func compiles(hosted: Bool) throws -> [CompileStep] {
-    let port = interpreter(hosted: hosted)
-    let files = BuildPlannerTests.files.merging([
-      "/p/Kraftfile": "", "/src/interp/core.c": "", "/src/interp/main.c": "",
-    ]) { $1 }
-    let target = Target(platform: .qemu, architecture: .x86_64)
-    let request = BuildRequest(
-      kraftfile: Kraftfile(
-        name: "demo", directory: "/p", libraries: [Component(name: port.name)], targets: [target]),
-      projectName: "demo", outputDirectory: "/p/.unikraft/build", targets: [target],
-      catalog: BuildPlannerTests.catalog + [port], sourceRoots: ["interp": "/src/interp"])
-    let plan = try BuildPlanner(
-      fileSystem: InMemoryFileSystem(files: files), toolchains: { _ in BuildPlannerTests.toolchain }
-    ).plan(request)
-    return try #require(plan.targets.first).compiles
+    try InterpreterPortPlan.plan(InterpreterPortPlan.port { $0.hosted = hosted }).compiles
   }
 
   @Test func aHostedPortsSourcesAndProgramGoWithoutTheFreestandingFlags() throws {

@@ -9,33 +9,14 @@ import Testing
 /// ThinLTO bitcode; nothing else in the plan changes (the link reads bitcode as it is); a gcc
 /// toolchain compiles the library plainly and says so; the recipe key is read and checked.
 @Suite struct LinkTimeOptimizationPlanTests {
-  static func interpreter(lto: LinkTimeOptimization?, sources: [String] = []) -> LibraryManifest {
-    var port = LibraryManifest(
-      name: "interp", kind: .port, sources: [LibraryFile("core.c")], cflags: ["-DINTERP"],
-      directory: "/ports/interp")
-    port.program = [LibraryFile("main.c")]
-    port.lto = lto
-    port.ltoSources = sources
-    return port
-  }
-
   static func plan(
     lto: LinkTimeOptimization?, sources: [String] = [], toolchain: Toolchain = BuildPlannerTests.toolchain
   ) throws -> TargetBuildPlan {
-    let port = interpreter(lto: lto, sources: sources)
-    let files = BuildPlannerTests.files.merging([
-      "/p/Kraftfile": "", "/src/interp/core.c": "", "/src/interp/main.c": "",
-    ]) { $1 }
-    let target = Target(platform: .qemu, architecture: .x86_64)
-    let request = BuildRequest(
-      kraftfile: Kraftfile(
-        name: "demo", directory: "/p", libraries: [Component(name: port.name)], targets: [target]),
-      projectName: "demo", outputDirectory: "/p/.unikraft/build", targets: [target],
-      catalog: BuildPlannerTests.catalog + [port], sourceRoots: ["interp": "/src/interp"])
-    let plan = try BuildPlanner(
-      fileSystem: InMemoryFileSystem(files: files), toolchains: { _ in toolchain }
-    ).plan(request)
-    return try #require(plan.targets.first)
+    try InterpreterPortPlan.plan(
+      InterpreterPortPlan.port {
+        $0.lto = lto
+        $0.ltoSources = sources
+      }, toolchain: toolchain)
   }
 
   static let gcc = Toolchain(

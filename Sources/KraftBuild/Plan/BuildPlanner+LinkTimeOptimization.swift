@@ -42,7 +42,7 @@ extension BuildPlanner {
   ) throws {
     var problems: [Diagnostic] = []
     for library in libraries where library.lto != nil && !library.ltoSources.isEmpty {
-      let prefix = directory + "/obj/" + library.name + "/"
+      let prefix = ObjectLayout.libraryFolder(in: directory, library: library.name) + "/"
       let relatives = compiles.filter { $0.library == library.name && $0.object.hasPrefix(prefix) }
         .map { String($0.object.dropFirst(prefix.count).dropLast(".o".count)) }
       for entry in library.ltoSources where !relatives.contains(where: GlobPattern(entry).matches) {
