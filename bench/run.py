@@ -263,7 +263,8 @@ def main():
         # Not in the default suite either: two servers, four wrk runs each, two bisections.
         log("nginx: kraft image against a Linux guest")
         recipe = os.path.join(REPOSITORY, "Ports", "nginx", "port.yaml")
-        figures += nginx.measure(kraft, recipe, os.path.join(WORK, "nginx"), log, seconds=5 if arguments.quick else 10)
+        figures += nginx.measure(kraft, recipe, os.path.join(WORK, "nginx"), log, seconds=5 if arguments.quick else 10,
+                                rounds_wanted=2 if arguments.quick else 3)
         return finish(results, arguments, log, base="nginx")
     if arguments.only == "cache":
         # Not in the default suite: several clean builds of musl and OpenSSL.
@@ -288,7 +289,7 @@ def main():
     if arguments.only == "redis":
         # Not in the default suite either: two servers, four benchmarks and two bisections.
         log("Redis: kraft image against a Linux guest")
-        figures += redis.measure(kraft, os.path.join(WORK, "redis"), log, runs=2 if arguments.quick else 3)
+        figures += redis.measure(kraft, os.path.join(WORK, "redis"), log, rounds_wanted=2 if arguments.quick else 3)
         return finish(results, arguments, log, base="redis")
 
     log("QEMU floor images")

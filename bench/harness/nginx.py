@@ -14,7 +14,7 @@ import stat
 
 import yaml
 
-from . import boot, http, linux_guest, memory, process, stats
+from . import boot, http, linux_guest, memory, process, rounds, stats
 from .kraft import HarnessError, Project
 
 GROUP = "nginx"
@@ -130,51 +130,62 @@ def linux_initramfs(release, nginx, site, output):
     )
 
 
-def serve_figures(subject, command_for, booted_bytes, seconds, log):
-    figures = []
+def serve_once(command_for, seconds, log):
+    """One boot of one side and every wrk configuration: (boot seconds, {label: wrk result}),
+    or None when the guest did not answer HTTP within 180 s."""
     with http.Guest(command_for(MEMORY_MIB)) as guest:
         if not guest.start(within_s=180):
-            return [stats.unavailable(GROUP, subject, TARGET, "every figure",
-                                      "the guest did not answer HTTP within 180 s")]
-        boot_s = guest.first_answer_s
-        log(f"  {subject}: first answer after {boot_s:.2f} s")
+            log("    no answer within 180 s")
+            return None
+        results = {}
         for label, path, connections in configurations():
-            result = wrk(path, connections, seconds)
+            results[label] = result = wrk(path, connections, seconds)
             log(f"    {label}: {result['requests_per_s']:.0f} req/s, p99 {result['p99_ms']:.2f} ms, "
                 f"{result['errors']} errors")
-            figures.append(stats.figure(GROUP, subject, TARGET, f"requests/s ({label})", "req/s",
-                                        [result["requests_per_s"]], errors=result["errors"],
-                                        requests=[result["requests"]]))
-            figures.append(stats.figure(GROUP, subject, TARGET, f"p99 latency ({label})", "ms", [result["p99_ms"]]))
-    figures.append(stats.figure(GROUP, subject, TARGET, "boot to first answered request", "s", [boot_s],
+        return guest.first_answer_s, results
+
+
+def side_figures(subject, per_round, command_for, booted_bytes):
+    """One side's figures from its rounds (each figure's samples are the rounds'), then its
+    smallest -m."""
+    measured = [r for r in per_round if r]
+    if not measured:
+        return [stats.unavailable(GROUP, subject, TARGET, "every figure",
+                                  "the guest did not answer HTTP within 180 s")]
+    figures = []
+    for label, _, _ in configurations():
+        results = [by_label[label] for _, by_label in measured]
+        figures.append(stats.figure(GROUP, subject, TARGET, f"requests/s ({label})", "req/s",
+                                    [r["requests_per_s"] for r in results],
+                                    errors=sum(r["errors"] for r in results),
+                                    requests=[r["requests"] for r in results]))
+        figures.append(stats.figure(GROUP, subject, TARGET, f"p99 latency ({label})", "ms",
+                                    [r["p99_ms"] for r in results]))
+    boots = [boot_s for boot_s, _ in measured]
+    figures.append(stats.figure(GROUP, subject, TARGET, "boot to first answered request", "s", boots,
                                 memory_mib=MEMORY_MIB))
     figures.append(stats.figure(GROUP, subject, TARGET, "bytes booted", "bytes", [booted_bytes]))
 
     def serves_at(mib):
         with http.Guest(command_for(mib)) as probe:
-            return probe.start(within_s=max(10.0, 5 * boot_s))
+            return probe.start(within_s=max(10.0, 5 * max(boots)))
 
     smallest, probes = memory.bisect(serves_at, 0, MEMORY_MIB)
     figures.append(stats.figure(GROUP, subject, TARGET, "smallest -m that serves", "MiB", [smallest], probes=probes))
     return figures
 
 
-def ratio_figures(figures, kraft_subject, linux_subject):
-    medians = {(f["subject"], f["name"]): f.get("median") for f in figures}
-    out = []
-    for label, _, _ in configurations():
-        name = f"requests/s ({label})"
-        mine, theirs = medians.get((kraft_subject, name)), medians.get((linux_subject, name))
-        if not mine or not theirs:
-            out.append(stats.unavailable(GROUP, "kraft vs linux", TARGET, f"requests/s ratio ({label})",
-                                         "needs both sides' requests/s"))
-        else:
-            out.append(stats.figure(GROUP, "kraft vs linux", TARGET, f"requests/s ratio ({label})", "ratio",
-                                    [mine / theirs], goal="at least x3 (issue 17)"))
-    return out
+def ratio_figures(mine, theirs):
+    """Per configuration, the ratio of the two sides' requests/s in each round."""
+    def rates(per_round, label):
+        return [r[1][label]["requests_per_s"] if r else None for r in per_round]
+
+    return [rounds.ratio_figure(GROUP, TARGET, f"requests/s ratio ({label})", rates(mine, label),
+                                rates(theirs, label), "at least x3 (issue 17)")
+            for label, _, _ in configurations()]
 
 
-def measure(kraft, recipe, work, log, seconds=10):
+def measure(kraft, recipe, work, log, seconds=10, rounds_wanted=3):
     subjects = ("nginx (kraft)", "nginx (linux guest)")
     release, no_kernel = linux_guest.kernel_release()
     reason = http.missing_tools() or no_kernel
@@ -211,17 +222,24 @@ def measure(kraft, recipe, work, log, seconds=10):
         return http.with_network(boot.qemu_command(TARGET, image, mib, append, initrd), tap)
 
     with http.Namespace(f"kraft-bench-nginx-{os.getpid()}") as namespace:
+        sides = []
         if image:
-            log("  serving from the kraft image")
-            figures += serve_figures(subjects[0], lambda mib: unikernel(mib, namespace.tap),
-                                     os.path.getsize(image) + os.path.getsize(initrd), seconds, log)
+            sides.append((subjects[0], lambda: serve_once(lambda mib: unikernel(mib, namespace.tap), seconds, log)))
         else:
             figures.append(stats.unavailable(GROUP, subjects[0], TARGET, "every figure", unikernel_reason))
         if not linux_reason:
-            log("  serving from the Linux guest")
-            figures += serve_figures(subjects[1], lambda mib: http.linux_command(kernel, linux_initrd, mib, namespace.tap),
-                                     os.path.getsize(kernel) + os.path.getsize(linux_initrd), seconds, log)
+            sides.append((subjects[1], lambda: serve_once(
+                lambda mib: http.linux_command(kernel, linux_initrd, mib, namespace.tap), seconds, log)))
         else:
             figures.append(stats.unavailable(GROUP, subjects[1], TARGET, "every figure", linux_reason))
-    figures += ratio_figures(figures, *subjects)
+        measured = rounds.alternate(sides, rounds_wanted, log)
+        if image:
+            figures += side_figures(subjects[0], measured[subjects[0]], lambda mib: unikernel(mib, namespace.tap),
+                                    os.path.getsize(image) + os.path.getsize(initrd))
+        if not linux_reason:
+            figures += side_figures(subjects[1], measured[subjects[1]],
+                                    lambda mib: http.linux_command(kernel, linux_initrd, mib, namespace.tap),
+                                    os.path.getsize(kernel) + os.path.getsize(linux_initrd))
+    none = [None] * rounds_wanted
+    figures += ratio_figures(measured.get(subjects[0], none), measured.get(subjects[1], none))
     return figures

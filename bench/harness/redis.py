@@ -16,7 +16,7 @@ import re
 import shutil
 import socket
 
-from . import http, linux_guest, memory, process, stats
+from . import http, linux_guest, memory, process, rounds, stats
 from .kraft import HarnessError, Project
 
 GROUP = "redis"
@@ -62,53 +62,63 @@ def benchmark(pipeline, requests, timeout=600):
     return parse_benchmark_csv(done.output)
 
 
-def serve_figures(subject, command_for, booted_bytes, runs, requests, log):
-    figures = []
+def serve_once(command_for, requests, log):
+    """One boot of one side and redis-benchmark at each pipeline: (boot seconds, {pipeline:
+    {test: requests/s}}, still answering afterwards), or None when no PONG came within 180 s."""
     with http.Guest(command_for(MEMORY_MIB), answers=pings) as guest:
         if not guest.start(within_s=180):
-            return [stats.unavailable(GROUP, subject, TARGET, "every figure", "no PONG within 180 s")]
-        boot_s = guest.first_answer_s
-        log(f"  {subject}: first PONG after {boot_s:.2f} s; redis-benchmark {runs} x {requests} requests")
-        results = {p: [benchmark(p, requests * p) for _ in range(runs)] for p in PIPELINES}
-        alive = pings()
-    figures.append(stats.figure(GROUP, subject, TARGET, "boot to first PONG", "s", [boot_s], memory_mib=MEMORY_MIB))
+            log("    no PONG within 180 s")
+            return None
+        rates = {}
+        for pipeline in PIPELINES:
+            rates[pipeline] = benchmark(pipeline, requests * pipeline)
+            log(f"    pipeline {pipeline}: " + ", ".join(f"{t} {r:.0f}/s" for t, r in rates[pipeline].items()))
+        return guest.first_answer_s, rates, pings()
+
+
+def rate_name(test, pipeline):
+    return f"{test} requests/s ({CLIENTS} clients, pipeline {pipeline})"
+
+
+def side_figures(subject, per_round, command_for, booted_bytes):
+    """One side's figures from its rounds (each figure's samples are the rounds'), then its
+    smallest -m."""
+    measured = [r for r in per_round if r]
+    if not measured:
+        return [stats.unavailable(GROUP, subject, TARGET, "every figure", "no PONG within 180 s")]
+    boots = [boot_s for boot_s, _, _ in measured]
+    figures = [stats.figure(GROUP, subject, TARGET, "boot to first PONG", "s", boots, memory_mib=MEMORY_MIB)]
     for pipeline in PIPELINES:
         for test in TESTS:
-            samples = [r[test] for r in results[pipeline] if test in r]
-            name = f"{test} requests/s ({CLIENTS} clients, pipeline {pipeline})"
-            if len(samples) == runs:
-                figures.append(stats.figure(GROUP, subject, TARGET, name, "req/s", samples))
+            samples = [rates[pipeline][test] for _, rates, _ in measured if test in rates[pipeline]]
+            if len(samples) == len(per_round):
+                figures.append(stats.figure(GROUP, subject, TARGET, rate_name(test, pipeline), "req/s", samples))
             else:
-                figures.append(stats.unavailable(GROUP, subject, TARGET, name, "redis-benchmark gave no figure"))
+                figures.append(stats.unavailable(GROUP, subject, TARGET, rate_name(test, pipeline),
+                                                 "redis-benchmark gave no figure in some round"))
     figures.append(stats.figure(GROUP, subject, TARGET, "bytes booted", "bytes", [booted_bytes]))
-    if not alive:
+    if not all(alive for _, _, alive in measured):
         figures.append(stats.unavailable(GROUP, subject, TARGET, "smallest -m that serves",
                                          "the server stopped answering during the benchmark"))
         return figures
 
     def serves_at(mib):
         with http.Guest(command_for(mib), answers=pings) as probe:
-            return probe.start(within_s=max(10.0, 5 * boot_s)) and benchmark(1, 2000, timeout=60).get("SET", 0) > 0
+            return probe.start(within_s=max(10.0, 5 * max(boots))) and benchmark(1, 2000, timeout=60).get("SET", 0) > 0
 
     smallest, probes = memory.bisect(serves_at, 0, MEMORY_MIB)
     figures.append(stats.figure(GROUP, subject, TARGET, "smallest -m that serves", "MiB", [smallest], probes=probes))
     return figures
 
 
-def ratio_figures(figures, kraft_subject, linux_subject):
-    medians = {(f["subject"], f["name"]): f["median"] for f in figures if "median" in f}
-    ratios = []
-    for pipeline in PIPELINES:
-        for test in TESTS:
-            name = f"{test} requests/s ({CLIENTS} clients, pipeline {pipeline})"
-            mine, theirs = medians.get((kraft_subject, name)), medians.get((linux_subject, name))
-            if mine is None or not theirs:
-                ratios.append(stats.unavailable(GROUP, "kraft vs linux", TARGET, name + " ratio",
-                                                "needs both sides' figure"))
-            else:
-                ratios.append(stats.figure(GROUP, "kraft vs linux", TARGET, name + " ratio", "ratio",
-                                           [mine / theirs], goal="at least x2 (issue 17)"))
-    return ratios
+def ratio_figures(mine, theirs):
+    """Per test and pipeline, the ratio of the two sides' requests/s in each round."""
+    def rates(per_round, test, pipeline):
+        return [r[1][pipeline].get(test) if r else None for r in per_round]
+
+    return [rounds.ratio_figure(GROUP, TARGET, rate_name(test, pipeline) + " ratio", rates(mine, test, pipeline),
+                                rates(theirs, test, pipeline), "at least x2 (issue 17)")
+            for pipeline in PIPELINES for test in TESTS]
 
 
 def pinned_tree(repository):
@@ -136,7 +146,7 @@ def linux_server(repository, work):
     return os.path.join(source, "src", "redis-server")
 
 
-def measure(kraft, work, log, runs=3, requests=20000):
+def measure(kraft, work, log, rounds_wanted=3, requests=20000):
     subjects = ("redis (kraft)", "redis (linux guest)")
     reason = http.missing_tools()
     if not reason and shutil.which("redis-benchmark") is None:
@@ -185,16 +195,27 @@ def measure(kraft, work, log, runs=3, requests=20000):
         return command[:at] + ["-initrd", initrd] + command[at:]
 
     with http.Namespace(f"kraft-bench-{os.getpid()}") as namespace:
+        def linux_command(mib):
+            return http.linux_command(kernel, linux_initrd, mib, namespace.tap)
+
+        sides = []
         if image:
-            log("  serving from the kraft image")
-            figures += serve_figures(subjects[0], lambda mib: unikernel_command(mib, namespace.tap),
-                                     os.path.getsize(image) + os.path.getsize(initrd), runs, requests, log)
+            sides.append((subjects[0], lambda: serve_once(lambda mib: unikernel_command(mib, namespace.tap),
+                                                          requests, log)))
         else:
             figures.append(stats.unavailable(GROUP, subjects[0], TARGET, "every figure", unikernel_reason))
         if not linux_reason:
-            log("  serving from the Linux guest")
-            figures += serve_figures(subjects[1], lambda mib: http.linux_command(kernel, linux_initrd, mib, namespace.tap),
-                                     os.path.getsize(kernel) + os.path.getsize(linux_initrd), runs, requests, log)
+            sides.append((subjects[1], lambda: serve_once(linux_command, requests, log)))
         else:
             figures.append(stats.unavailable(GROUP, subjects[1], TARGET, "every figure", linux_reason))
-    return figures + ratio_figures(figures, *subjects)
+        log(f"  {rounds_wanted} rounds of redis-benchmark ({requests} requests x pipeline), each side in turn")
+        measured = rounds.alternate(sides, rounds_wanted, log)
+        if image:
+            figures += side_figures(subjects[0], measured[subjects[0]],
+                                    lambda mib: unikernel_command(mib, namespace.tap),
+                                    os.path.getsize(image) + os.path.getsize(initrd))
+        if not linux_reason:
+            figures += side_figures(subjects[1], measured[subjects[1]], linux_command,
+                                    os.path.getsize(kernel) + os.path.getsize(linux_initrd))
+    none = [None] * rounds_wanted
+    return figures + ratio_figures(measured.get(subjects[0], none), measured.get(subjects[1], none))
