@@ -83,10 +83,12 @@ struct ProjectTemplate: Sendable {
         (
           "rootfs/app/main.py",
           """
-          import platform
           import sys
 
-          print(f"Hello from Python {platform.python_version()} on {sys.platform}!")
+          # sys has the version already: importing platform for it would cost this first line
+          # fourteen modules read from the root file system (docs/python.md, "Boot time").
+          version = ".".join(str(part) for part in sys.version_info[:3])
+          print(f"Hello from Python {version} on {sys.platform}!")
 
           """
         ),
