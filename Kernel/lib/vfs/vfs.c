@@ -107,7 +107,7 @@ int vfs_chdir(struct vnode *dir)
 static struct vnode *entry_find(struct vnode *dir, const char *name, size_t len)
 {
 	for (struct vdirent *e = dir->entries; e; e = e->next)
-		if (kstrlen(e->name) == len && !kmemcmp(e->name, name, len))
+		if (e->len == len && !kmemcmp(e->name, name, len))
 			return e->vn;
 	return 0;
 }
@@ -137,6 +137,7 @@ int vfs_dir_add(struct vnode *dir, const char *name, size_t len,
 		return -KENOMEM;
 	kmemcpy(e->name, name, len);
 	e->name[len] = 0;
+	e->len = len;
 	e->vn = vn;
 	e->next = dir->entries;
 	dir->entries = e;
@@ -152,7 +153,7 @@ static struct vnode *dir_remove(struct vnode *dir, const char *name, size_t len)
 {
 	for (struct vdirent **l = &dir->entries; *l; l = &(*l)->next) {
 		struct vdirent *e = *l;
-		if (kstrlen(e->name) == len && !kmemcmp(e->name, name, len)) {
+		if (e->len == len && !kmemcmp(e->name, name, len)) {
 			struct vnode *vn = e->vn;
 			*l = e->next;
 			kfree(e);
@@ -487,7 +488,7 @@ static int find_path(struct vnode *dir, struct vnode *vn, char *buf,
                      size_t size, size_t *pos)
 {
 	for (struct vdirent *e = dir->entries; e; e = e->next) {
-		size_t len = kstrlen(e->name), at = *pos;
+		size_t len = e->len, at = *pos;
 		if (at + 1 + len >= size)
 			continue;
 		buf[at] = '/';

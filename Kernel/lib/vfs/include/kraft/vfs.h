@@ -97,6 +97,10 @@ struct vnode_ops {
 struct vdirent {
 	struct vnode *vn;
 	struct vdirent *next;
+	/* name's length, kept so that a lookup compares lengths before bytes:
+	 * a directory is a list, and Python's standard library puts hundreds
+	 * of names in one. */
+	size_t len;
 	char name[];
 };
 
