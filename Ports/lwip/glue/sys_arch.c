@@ -101,7 +101,7 @@ static u32_t elapsed_ms(uint64_t start)
  * which the kernel's kmutex and ksem take on every call (they may be given
  * from an interrupt handler). Under QEMU's TCG each restore that enables
  * interrupts (sti) ends a translated block and returns to QEMU's execution
- * loop; these paths made about 30 of them per request of a small-page
+ * loop; these paths made 31 of the 52 saves per request of a small-page
  * server (docs/nginx.md, "The guest's share, the allocator and thread-only
  * locks"). Only a sleep or a wake goes through the scheduler's wait
  * queues, which guard themselves. The same structures as the kernel's,
