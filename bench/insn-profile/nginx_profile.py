@@ -5,7 +5,8 @@ Boots a kraft nginx image (the bench's site: `kraft init --template nginx`, `lis
 network (bench/harness/http.py's namespace and QEMU command), drives it with wrk from inside
 the namespace, and for each run reports per request:
 
-- guest instructions (insnprofile.so, this folder), in all and per symbol of the image's `.dbg`;
+- guest instructions (insnprofile.so, this folder), in all and per symbol of the image's `.dbg`,
+  and outside the scheduler's idle polling loop (the request's own work);
 - the guest's exits to QEMU and the device's interrupts, from QEMU's own trace events
   (`memory_region_ops_read`/`_write`: every access of the guest to an emulated device, by
   device and offset; `virtio_queue_notify`: a kick; `virtio_notify`: an interrupt to the guest).
@@ -81,6 +82,19 @@ def layer(obj):
     if library == "lwip":
         return "lwip " + os.path.basename(path).removesuffix(".c.o")
     return library
+
+
+# The scheduler's idle loop while it polls the device's receive ring (CONFIG_SCHED_IDLE_POLL_US):
+# how long it runs per request is however long the guest waited for the next one, which the
+# plugin's own slowness decides, so a request's work is counted without it.
+IDLE_LOOP = {"idle_poll", "schedule", "arch_monotonic_ns", "poll", "virtqueue_has_used", "arch_irq_window",
+             "kirq_run_deferred"}
+
+
+def report_work(spent, requests, symbols):
+    """Guest instructions per request outside the idle loop's functions (idle not subtracted)."""
+    work = sum(count for vaddr, count in spent.items() if symbols.name(vaddr) not in IDLE_LOOP)
+    print(f"  outside the idle loop ({', '.join(sorted(IDLE_LOOP))}): {work / requests:.0f} per request")
 
 
 def report_layers(spent, requests, symbols, objects):
@@ -195,6 +209,7 @@ def main():
                     current = snapshot(out)
                     spent = instructions(previous, current)
                     report(title, spent, requests, symbols, idle_per_s, seconds, arguments.top)
+                    report_work(spent, requests, symbols)
                     if arguments.layers:
                         report_layers(spent, requests, symbols, objects_of(image + ".map"))
                     previous = current

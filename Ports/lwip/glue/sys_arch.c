@@ -17,6 +17,7 @@
 #include <stdarg.h>
 #include <kraft/alloc.h>
 #include <kraft/kcore.h>
+#include <kraft/kerrno.h>
 #include <kraft/ktime.h>
 #include <kraft/print.h>
 #include <kraft/sched.h>
@@ -89,14 +90,72 @@ static u32_t elapsed_ms(uint64_t start)
 	return ms >= SYS_ARCH_TIMEOUT ? SYS_ARCH_TIMEOUT - 1 : (u32_t)ms;
 }
 
+/*
+ * The mutexes and semaphores lwIP takes (its core lock, a netconn's
+ * operation-done semaphore, the mailboxes' counts) are taken and given by
+ * threads only: no lwIP code runs in an interrupt handler, and a driver's
+ * receive notification is deferred work, which runs inside schedule() (so
+ * after a waiter has queued itself) or at the start of a wait, never
+ * between a test below and the sleep or store after it. Threads are
+ * cooperative, so those paths need no interrupt-flag save and restore,
+ * which the kernel's kmutex and ksem take on every call (they may be given
+ * from an interrupt handler). Under QEMU's TCG each restore that enables
+ * interrupts (sti) ends a translated block and returns to QEMU's execution
+ * loop; these paths made 31 of the 52 saves per request of a small-page
+ * server (docs/nginx.md, "The guest's share, the allocator and thread-only
+ * locks"). Only a sleep or a wake goes through the scheduler's wait
+ * queues, which guard themselves. The same structures as the kernel's,
+ * used only through these functions.
+ */
+static void thread_mutex_lock(struct kmutex *m)
+{
+	struct thread *self = sched_current();
+	if (m->owner == self)
+		kpanic("lwip: thread '%s' took a lock it holds",
+		       sched_thread_name(self));
+	while (m->owner)
+		wait_queue_sleep(&m->waiters);
+	m->owner = self;
+}
+
+static void thread_mutex_unlock(struct kmutex *m)
+{
+	m->owner = 0;
+	if (m->waiters.head)
+		wait_queue_wake_one(&m->waiters);
+}
+
+static void thread_sem_up(struct ksem *s)
+{
+	s->count++;
+	if (s->waiters.head)
+		wait_queue_wake_one(&s->waiters);
+}
+
+/* 0, or -KEAGAIN when the count is zero. */
+static int thread_sem_trydown(struct ksem *s)
+{
+	if (s->count <= 0)
+		return -KEAGAIN;
+	s->count--;
+	return 0;
+}
+
 /* Down on s, for at most timeout_ms (0: for ever): 0 or -KETIMEDOUT. */
 static int sem_down(struct ksem *s, u32_t timeout_ms)
 {
-	if (!timeout_ms) {
-		ksem_down(s);
-		return 0;
+	uint64_t deadline = timeout_ms ? deadline_of(timeout_ms) : 0;
+	int err = 0;
+	while (s->count <= 0 && !err) {
+		if (timeout_ms)
+			err = wait_queue_sleep_until(&s->waiters, deadline);
+		else
+			wait_queue_sleep(&s->waiters);
 	}
-	return ksem_down_until(s, deadline_of(timeout_ms));
+	if (s->count <= 0)
+		return err;
+	s->count--;
+	return 0;
 }
 
 err_t sys_sem_new(sys_sem_t *sem, u8_t count)
@@ -113,7 +172,7 @@ void sys_sem_free(sys_sem_t *sem)
 
 void sys_sem_signal(sys_sem_t *sem)
 {
-	ksem_up(&sem->sem);
+	thread_sem_up(&sem->sem);
 }
 
 u32_t sys_arch_sem_wait(sys_sem_t *sem, u32_t timeout)
@@ -138,12 +197,12 @@ void sys_mutex_free(sys_mutex_t *mutex)
 
 void sys_mutex_lock(sys_mutex_t *mutex)
 {
-	kmutex_lock(&mutex->mutex);
+	thread_mutex_lock(&mutex->mutex);
 }
 
 void sys_mutex_unlock(sys_mutex_t *mutex)
 {
-	kmutex_unlock(&mutex->mutex);
+	thread_mutex_unlock(&mutex->mutex);
 }
 
 err_t sys_mbox_new(sys_mbox_t *mbox, int size)
@@ -174,7 +233,7 @@ static void put(sys_mbox_t *mbox, void *msg)
 {
 	mbox->slots[(mbox->head + mbox->count) % mbox->size] = msg;
 	mbox->count++;
-	ksem_up(&mbox->filled);
+	thread_sem_up(&mbox->filled);
 }
 
 static void *take(sys_mbox_t *mbox)
@@ -182,19 +241,19 @@ static void *take(sys_mbox_t *mbox)
 	void *msg = mbox->slots[mbox->head];
 	mbox->head = (mbox->head + 1) % mbox->size;
 	mbox->count--;
-	ksem_up(&mbox->free);
+	thread_sem_up(&mbox->free);
 	return msg;
 }
 
 void sys_mbox_post(sys_mbox_t *mbox, void *msg)
 {
-	ksem_down(&mbox->free);
+	sem_down(&mbox->free, 0);
 	put(mbox, msg);
 }
 
 err_t sys_mbox_trypost(sys_mbox_t *mbox, void *msg)
 {
-	if (ksem_trydown(&mbox->free))
+	if (thread_sem_trydown(&mbox->free))
 		return ERR_MEM;
 	put(mbox, msg);
 	return ERR_OK;
@@ -218,7 +277,7 @@ u32_t sys_arch_mbox_fetch(sys_mbox_t *mbox, void **msg, u32_t timeout)
 
 u32_t sys_arch_mbox_tryfetch(sys_mbox_t *mbox, void **msg)
 {
-	if (ksem_trydown(&mbox->filled))
+	if (thread_sem_trydown(&mbox->filled))
 		return SYS_MBOX_EMPTY;
 	void *m = take(mbox);
 	if (msg)
