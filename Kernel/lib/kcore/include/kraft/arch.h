@@ -68,7 +68,8 @@ bool arch_counter_ready(void);
 /*
  * The image keeps time (kcore calls it at boot when a scheduler is linked):
  * start finding the counter's rate now, so the first clock read waits less
- * (x86 opens its TSC calibration window). Without it the first read starts
+ * (x86 opens its TSC calibration window, arm64 reads the timer's rate and
+ * interrupt from the device tree). Without it the first read starts
  * it, and an image that reads no clock never pays for it.
  */
 void arch_clock_start(void);
