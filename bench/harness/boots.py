@@ -40,7 +40,7 @@ def measure_project(kraft, project, target, runs, floor_image, memory_mib=64):
             floor = None
         floor_reference = floor_warm_up.app_lines()
 
-    samples = {"image": ([], []), "floor": ([], []), "over": ([], [])}
+    samples = {side: tuple([] for _ in NAMES) for side in ("image", "floor", "over")}
     failures = []
     for _ in range(runs):
         result = image.boot(BOOT_TIMEOUT_S)

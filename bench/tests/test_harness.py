@@ -31,6 +31,28 @@ class OutputComparisonTests(unittest.TestCase):
         self.assertFalse(launcher.succeeded(good, ["took 7 s"]))
 
 
+class BootFigureTests(unittest.TestCase):
+    """measure_project over stand-in 'machines': Python processes that print like a boot."""
+
+    def test_every_boot_figure_is_paired_with_the_floor(self):
+        program = [sys.executable, "-c", "print('Hello 1')"]
+        fake = launch.Launcher(program, 0, "qemu")
+        originals = launch.for_project, launch.for_image
+        launch.for_project = lambda *args, **kwargs: fake
+        launch.for_image = lambda *args, **kwargs: fake
+        try:
+            project = type("Project", (), {"name": "hello"})()
+            figures = boots.measure_project(None, project, "fc/x86_64", 2, "/floor")
+        finally:
+            launch.for_project, launch.for_image = originals
+        measured = {f["name"]: f for f in figures if "median" in f}
+        for name in boots.NAMES:
+            self.assertEqual(measured[name]["runs"], 2)
+            self.assertEqual(measured[f"QEMU floor: {name}"]["runs"], 2)
+            self.assertEqual(measured[f"{name}, over the floor"]["runs"], 2)
+        self.assertGreater(measured["QEMU CPU time (user + system)"]["median"], 0)
+
+
 class ConsoleTests(unittest.TestCase):
     def test_first_app_line_skips_kernel_lines(self):
         data = b"[warn] clock slow\nHello\n"
