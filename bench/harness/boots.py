@@ -2,7 +2,8 @@
 each target's machine, next to QEMU's floor for that machine. Image and floor boots
 alternate, so both see the same machine load, and the per-pair difference is a figure of its
 own. The CPU time (user + system) does not count the time QEMU waited for a core, so on a
-shared machine its difference over the floor spreads far less than the wall clock's."""
+shared machine its difference over the floor spreads less than the wall clock's (not enough
+to resolve a millisecond here: boot_counts.py's counts do)."""
 
 import re
 
