@@ -18,7 +18,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from harness import boots, cache, floor, http, http_load, machine, memory, nginx, posix_probes, python, redis, report, runtime, stats, toolchain  # noqa: E402
+from harness import boot, boot_counts, boots, cache, floor, http, http_load, machine, memory, nginx, posix_probes, python, redis, report, runtime, stats, tcg_count, toolchain  # noqa: E402
 from harness.kraft import HarnessError, Kraft, Project  # noqa: E402
 
 REPOSITORY = os.path.dirname(HERE)
@@ -132,7 +132,12 @@ def full_build_examples(folders):
     return {"helloworld"} | set(musl[:1])
 
 
-def measure_example(kraft, example, arguments, floors, floor_memory, log):
+# The examples whose boots are also counted (boot_counts.py: TCG's translation, QEMU's host
+# instructions under valgrind): the smallest image, where the kernel's share is the boot.
+COUNTED_EXAMPLES = ("helloworld",)
+
+
+def measure_example(kraft, example, arguments, floors, floor_memory, log, plugin="no TCG plugin"):
     full = os.path.basename(example) in full_build_examples(examples(None))
     # An example asked for by name (--example) gets the full counts.
     boot_runs, memory_runs = example_runs(arguments, full or bool(arguments.example))
@@ -151,10 +156,13 @@ def measure_example(kraft, example, arguments, floors, floor_memory, log):
         log(f"  {chosen.name}: boot and memory on {target}")
         floor_image = floors[target.split("/")[1]]
         figures += boots.measure_project(kraft, chosen, target, boot_runs, floor_image)
+        if os.path.basename(example) in COUNTED_EXAMPLES and target in boot.MACHINES:
+            log(f"  {chosen.name}: boot counts on {target}")
+            figures += boot_counts.measure(chosen.name, target, chosen.image(target), floor_image, plugin)
         figures.append(memory.measure(kraft, chosen, target, memory_runs))
         figures.append(floor_memory.figure(floor_image, chosen.name, target))
     if project and ARM64_TARGET not in targets:
-        for name in ("boot to first line", "boot to exit"):
+        for name in boots.NAMES:
             figures.append(stats.unavailable("boot", project.name, ARM64_TARGET, name, arm64))
         figures.append(
             stats.unavailable("memory", project.name, ARM64_TARGET, memory.NAME, arm64)
@@ -295,6 +303,8 @@ def main():
     log("QEMU floor images")
     floors = floor.build_floor_images(os.path.join(HERE, "floor"), os.path.join(WORK, "floor"))
     floor_memory = memory.FloorFigures(arguments.memory_runs)
+    plugin, plugin_error = tcg_count.build_plugin(os.path.join(WORK, "tcg-plugin"))
+    plugin = plugin or plugin_error
 
     # The hello and the first musl example first, then the runtime figures, then the other
     # examples while the time budget lasts.
@@ -303,7 +313,7 @@ def main():
     first = [e for e in chosen if os.path.basename(e) in primary]
     for example in first:
         log(f"example {os.path.basename(example)}")
-        figures += measure_example(kraft, example, arguments, floors, floor_memory, log)
+        figures += measure_example(kraft, example, arguments, floors, floor_memory, log, plugin)
     if not any(os.path.basename(e).startswith("musl") for e in examples(None)):
         figures.append(
             stats.unavailable(
@@ -331,7 +341,7 @@ def main():
             figures.append(stats.unavailable("all", name, "all", "every figure", reason))
             continue
         log(f"example {name}")
-        figures += measure_example(kraft, example, arguments, floors, floor_memory, log)
+        figures += measure_example(kraft, example, arguments, floors, floor_memory, log, plugin)
 
     return finish(results, arguments, log)
 

@@ -27,6 +27,8 @@ def format_value(value, unit):
         return f"{value:.0f} req/s"
     if unit == "count":
         return f"{int(value)}"
+    if unit == "instructions":
+        return f"{int(value):,} insns"
     return f"{value} {unit}"
 
 
@@ -37,6 +39,10 @@ def _note(figure):
     if figure["group"] == "boot" and "machine" in figure:
         via = f" via {figure['method']}" if "method" in figure else ""
         notes.append(f"{figure['machine']}{via}")
+    if "blocks" in figure:
+        notes.append(f"in {figure['blocks']} translated blocks")
+    if figure.get("counted"):
+        notes.append(f"counted, -m {figure['memory_mib']}")
     if figure.get("libraries"):
         parts = [f"{name} {size}" for name, size in figure["libraries"].items()]
         notes.append("loaded: " + ", ".join(parts))

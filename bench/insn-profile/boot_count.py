@@ -21,72 +21,11 @@ executed one about 10 (fitted from two changes), so code run once dominates a bo
 import argparse
 import collections
 import os
-import re
-import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from harness import boot  # noqa: E402
+from harness.tcg_count import CountError, count_boot, host_instructions  # noqa: E402
 from profile import Symbols  # noqa: E402
-
-
-def code_range(elf):
-    """`range=LO-HI` over the ELF's executable segments: the image's own code, not the firmware
-    (SeaBIOS copies itself to the top of `pc`'s RAM) nor QEMU's boot stub on arm64."""
-    listed = subprocess.run(["readelf", "-lW", elf], capture_output=True, text=True, check=True).stdout
-    spans = [(int(f[2], 16), int(f[2], 16) + int(f[5], 16)) for f in map(str.split, listed.splitlines())
-             if f[:1] == ["LOAD"] and "E" in f[6:-1]]
-    if not spans:
-        raise SystemExit(f"{elf}: no executable segment")
-    return f"range={min(lo for lo, _ in spans):#x}-{max(hi for _, hi in spans):#x}"
-
-# The firmware's last device access before the image runs: its loader reading fw_cfg (pc's
-# Multiboot option ROM and microvm's qboot both load the image through it). arm64 `virt`
-# runs no firmware: every access is the image's.
-FIRMWARE_LAST = ("'fwcfg'", "'fwcfg.dma'", "'fwcfg.data'", "'fwcfg.ctl'")
-
-
-def run(target, image, elf, plugin, memory):
-    """(plugin counters, [(vaddr, insns, execs)], Counter of device accesses, console text)."""
-    folder = tempfile.mkdtemp(prefix="boot-count-")
-    out, blocks, trace = (os.path.join(folder, name) for name in ("counts", "blocks", "trace"))
-    command = boot.qemu_command(target, image, memory)
-    command += ["-plugin", ",".join([plugin, code_range(elf), "out=" + out, "blocks=" + blocks])]
-    command += ["-trace", "memory_region_ops_*", "-D", trace]
-    done = subprocess.run(command, capture_output=True, timeout=300)
-    if not os.path.exists(out):
-        raise SystemExit(f"{image}: tbexits.so wrote nothing (QEMU exited {done.returncode}): {done.stderr[-400:]}")
-    fields = open(out).read().split()
-    counters = dict(zip(fields[::2], map(int, fields[1::2])))
-    listed = [tuple(int(f, 16) if i == 0 else int(f) for i, f in enumerate(line.split())) for line in open(blocks)]
-    lines = open(trace, errors="replace").read().splitlines()
-    handover = max((i for i, line in enumerate(lines) if line.endswith(FIRMWARE_LAST)), default=-1)
-    accesses = collections.Counter()
-    for line in lines[handover + 1 :]:
-        if line.startswith("memory_region_ops_"):
-            kind = "read" if line.startswith("memory_region_ops_read") else "write"
-            accesses[f"{line.rsplit('name ', 1)[1].strip(chr(39))} {kind}"] += 1
-    for path in (out, blocks, trace):
-        os.unlink(path)
-    os.rmdir(folder)
-    return counters, listed, accesses, done.stdout.decode(errors="replace")
-
-
-def host_instructions(target, image, memory):
-    """QEMU's host instructions (cachegrind's I refs, every thread) for one boot."""
-    folder = tempfile.mkdtemp(prefix="boot-count-")
-    out = os.path.join(folder, "cachegrind.out")
-    command = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=" + out]
-    done = subprocess.run(command + boot.qemu_command(target, image, memory), capture_output=True,
-                          text=True, timeout=600)
-    if os.path.exists(out):
-        os.unlink(out)
-    os.rmdir(folder)
-    found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
-    if not found:
-        raise SystemExit(f"{image}: no count from valgrind (is it installed?): {done.stderr[-400:]}")
-    return int(found.group(1).replace(",", ""))
 
 
 def main():
@@ -101,7 +40,7 @@ def main():
         target, image = spec.split(":", 1)
         dbg = image + ".dbg"
         elf = dbg if os.path.exists(dbg) else image
-        counters, listed, accesses, console = run(target, image, elf, args.plugin, args.memory)
+        counters, listed, accesses, console = count_boot(target, image, elf, args.plugin, args.memory)
         print(f"{target} {image}")
         print(f"  translated blocks {len(listed)}, their instructions {sum(b[1] for b in listed)}, "
               f"instructions run {counters['insns']}, block transitions {counters['transitions']}")
@@ -125,4 +64,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except CountError as error:
+        raise SystemExit(str(error))

@@ -11,6 +11,48 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from harness import boot, boots, launch, memory, report, stats, toolchain  # noqa: E402
 
 
+class OutputComparisonTests(unittest.TestCase):
+    def test_numbers_that_vary_do_not_fail_a_run(self):
+        reference = ["time() says 2026-12-02 15:59:23 UTC", "slept: yes"]
+        later = ["time() says 2026-12-02 16:00:01 UTC", "slept: yes"]
+        self.assertTrue(launch.same_output(later, reference))
+
+    def test_other_words_or_other_lines_fail_a_run(self):
+        reference = ["time() says 2026-12-02 15:59:23 UTC", "slept: yes"]
+        self.assertFalse(launch.same_output(["time() says 2026-12-02 15:59:23 UTC", "slept: no"], reference))
+        self.assertFalse(launch.same_output(reference[:1], reference))
+        self.assertFalse(launch.same_output(reference + ["panic"], reference))
+
+    def test_success_needs_the_status_and_the_fixed_output(self):
+        launcher = launch.Launcher(["true"], 3, "qemu")
+        good = boot.Boot(3, "took 12 ms\n", 1, 2, False, "")
+        self.assertTrue(launcher.succeeded(good, ["took 7 ms"]))
+        self.assertFalse(launcher.succeeded(boot.Boot(5, "took 12 ms\n", 1, 2, False, ""), ["took 7 ms"]))
+        self.assertFalse(launcher.succeeded(good, ["took 7 s"]))
+
+
+class BootFigureTests(unittest.TestCase):
+    """measure_project over stand-in 'machines': Python processes that print like a boot."""
+
+    def test_every_boot_figure_is_paired_with_the_floor(self):
+        program = [sys.executable, "-c", "print('Hello 1')"]
+        fake = launch.Launcher(program, 0, "qemu")
+        originals = launch.for_project, launch.for_image
+        launch.for_project = lambda *args, **kwargs: fake
+        launch.for_image = lambda *args, **kwargs: fake
+        try:
+            project = type("Project", (), {"name": "hello"})()
+            figures = boots.measure_project(None, project, "fc/x86_64", 2, "/floor")
+        finally:
+            launch.for_project, launch.for_image = originals
+        measured = {f["name"]: f for f in figures if "median" in f}
+        for name in boots.NAMES:
+            self.assertEqual(measured[name]["runs"], 2)
+            self.assertEqual(measured[f"QEMU floor: {name}"]["runs"], 2)
+            self.assertEqual(measured[f"{name}, over the floor"]["runs"], 2)
+        self.assertGreater(measured["QEMU CPU time (user + system)"]["median"], 0)
+
+
 class ConsoleTests(unittest.TestCase):
     def test_first_app_line_skips_kernel_lines(self):
         data = b"[warn] clock slow\nHello\n"
@@ -22,6 +64,18 @@ class ConsoleTests(unittest.TestCase):
     def test_exit_status_line_is_the_kernels(self):
         result = boot.Boot(3, "Hi\n\nkraft: exit status 1\n", 1, 2, False, "")
         self.assertEqual(result.app_lines(), ["Hi"])
+
+    def test_a_boot_reports_its_cpu_time(self):
+        # A child that burns CPU for a while: wait4's rusage gives it, the wall clock more.
+        result = boot.boot_once([sys.executable, "-c", "sum(range(3_000_000)); print('done')"], 30)
+        self.assertEqual(result.status, 0)
+        self.assertEqual(result.app_lines(), ["done"])
+        self.assertGreater(result.cpu_ns, 0)
+        self.assertLessEqual(result.cpu_ns, result.exit_ns * 2)  # at most both cores' worth
+
+    def test_a_failing_boot_keeps_its_status(self):
+        result = boot.boot_once([sys.executable, "-c", "import sys; sys.exit(7)"], 30)
+        self.assertEqual(result.status, 7)
 
     def test_qemu_status_follows_abi(self):
         self.assertEqual(boot.qemu_status("qemu/x86_64", 0), 3)

@@ -6,7 +6,11 @@
  * default): the virtual timer is the one a guest owns under KVM too. It only
  * wakes arch_cpu_idle, so the handler just switches it off. Conversions use
  * 32.32 fixed-point multipliers: no division after boot, and no 128-bit
- * division (which would need a compiler runtime).
+ * division (which would need a compiler runtime). The rate and the
+ * interrupt are set up when kcore says the image keeps time
+ * (arch_clock_start: a scheduler is linked) or at the first clock read, not
+ * at every boot: under QEMU's TCG code run once is what a boot costs, and
+ * hello reads no clock.
  */
 #include <kraft/arch.h>
 #include <kraft/fdt.h>
@@ -34,15 +38,23 @@ static uint64_t counter(void)
 
 void arm64_timer_init(void)
 {
+	/* Time 0 is the boot's first instruction (head.S read the counter). */
+	count_at_boot = arm64_first_count ? arm64_first_count : counter();
+}
+
+static bool timer_ready;
+
+void arch_clock_start(void)
+{
 	uint64_t freq = read_sysreg(cntfrq_el0) & 0xffffffff;
 	uint32_t ppi;
 
+	if (timer_ready)
+		return;
 	if (!freq)
 		kpanic("the generic timer has no frequency (CNTFRQ_EL0 is 0)");
 	ns_per_tick = (NS_PER_SEC << 32) / freq;
 	ticks_per_ns = (freq << 32) / NS_PER_SEC;
-	/* Time 0 is the boot's first instruction (head.S read the counter). */
-	count_at_boot = arm64_first_count ? arm64_first_count : counter();
 
 	/* "interrupts": secure, non-secure physical, virtual, hypervisor;
 	 * each <type number flags>. */
@@ -52,7 +64,14 @@ void arm64_timer_init(void)
 
 	write_sysreg(cntv_ctl_el0, 0);
 	gic_enable_ppi(timer_intid);
+	timer_ready = true;
 	kdebug("timer: %lu kHz, interrupt %u", freq / 1000, timer_intid);
+}
+
+/* Out of line: the clock reads keep one test of a flag. */
+static __attribute__((noinline, cold)) void timer_needed(void)
+{
+	arch_clock_start();
 }
 
 uint64_t arch_counter(void)
@@ -67,6 +86,8 @@ bool arch_counter_ready(void)
 
 uint64_t arch_counter_ns(uint64_t count)
 {
+	if (__builtin_expect(!timer_ready, 0))
+		timer_needed();
 	uint64_t delta = count - count_at_boot;
 	return (uint64_t)(((unsigned __int128)delta * ns_per_tick) >> 32);
 }
@@ -78,6 +99,8 @@ uint64_t arch_monotonic_ns(void)
 
 void arch_timer_arm(uint64_t deadline_ns)
 {
+	if (__builtin_expect(!timer_ready, 0))
+		timer_needed();
 	uint64_t ticks =
 	    (uint64_t)(((unsigned __int128)deadline_ns * ticks_per_ns) >> 32);
 	write_sysreg(cntv_cval_el0, count_at_boot + ticks);

@@ -8,13 +8,16 @@
  * runs at). Where none says it (QEMU TCG), the TSC is calibrated against the
  * i8254 PIT's channel 0 counter (polled, so it needs no interrupt and no port
  * 0x61, which microvm lacks) over CONFIG_X86_TSC_CALIBRATE_US, lazily: the
- * window opens at arch_init_late and closes at the first clock read, so the
- * rest of the boot runs inside it and only the part of the window it did not
- * cover is waited for (nothing at all for a program that never reads a
- * clock). The timer interrupt is the same PIT channel in one-shot mode: it
- * can wait at most ~55 ms, so a longer sleep wakes early and the scheduler
- * re-arms it. Time is kept as (tsc - tsc_at_boot) * mult >> 32, with no
- * division after calibration.
+ * window opens when kcore says the image keeps time (arch_clock_start: a
+ * scheduler is linked) and closes at the first clock read, so the rest of
+ * the boot runs inside it and only the part of the window it did not cover
+ * is waited for. An image that never reads a clock (hello) neither asks the
+ * hypervisor for the rate nor touches the PIT: code run once is what a boot
+ * costs under TCG. One that reads a clock without a scheduler opens the
+ * window at its first read and waits it out then. The timer interrupt is the
+ * same PIT channel in one-shot mode: it can wait at most ~55 ms, so a longer
+ * sleep wakes early and the scheduler re-arms it. Time is kept as (tsc -
+ * tsc_at_boot) * mult >> 32, with no division after calibration.
  */
 #include <kraft/arch.h>
 #include <kraft/kcore.h>
@@ -216,18 +219,43 @@ static void calibrate_against_pit(void)
 	       (unsigned long)(elapsed * 1000000 / PIT_HZ));
 }
 
-void x86_tsc_calibrate(void)
+void x86_clock_init(void)
+{
+	/* Time 0 is the boot's first instruction (entry.S read the TSC). */
+	tsc_at_boot = x86_boot_tsc ? x86_boot_tsc : rdtsc();
+}
+
+static bool rate_known;
+
+/* The rate from the hypervisor or the CPU when one says it, otherwise the
+ * calibration window opens. */
+static void start_rate(void)
 {
 	const char *source = "kvmclock";
 
-	/* Time 0 is the boot's first instruction (entry.S read the TSC). */
-	tsc_at_boot = x86_boot_tsc ? x86_boot_tsc : rdtsc();
 	if (scale_from_kvmclock() || rate_from_cpuid(&source)) {
+		rate_known = true;
 		x86_pic_unmask(0);
 		kdebug("tsc: %lu kHz (from %s)", tsc_hz / 1000, source);
 		return;
 	}
 	open_window();
+}
+
+void arch_clock_start(void)
+{
+	if (!rate_known && !window_open)
+		start_rate();
+}
+
+/* Out of line: the clock reads keep one test of a flag. */
+static __attribute__((noinline, cold)) void rate_needed(void)
+{
+	arch_clock_start();
+	if (window_open) {
+		calibrate_against_pit();
+		rate_known = true;
+	}
 }
 
 uint64_t arch_counter(void)
@@ -237,21 +265,21 @@ uint64_t arch_counter(void)
 
 bool arch_counter_ready(void)
 {
-	return !window_open;
+	return rate_known;
 }
 
 uint64_t arch_counter_ns(uint64_t count)
 {
-	if (__builtin_expect(window_open, 0))
-		calibrate_against_pit();
+	if (__builtin_expect(!rate_known, 0))
+		rate_needed();
 	uint64_t delta = count - tsc_at_boot;
 	return (uint64_t)(((unsigned __int128)delta * ns_mult) >> 32);
 }
 
 uint64_t arch_monotonic_ns(void)
 {
-	if (__builtin_expect(window_open, 0))
-		calibrate_against_pit();
+	if (__builtin_expect(!rate_known, 0))
+		rate_needed();
 	return arch_counter_ns(rdtsc());
 }
 

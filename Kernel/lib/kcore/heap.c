@@ -6,7 +6,14 @@
  * alike and catches frees of pointers the heap never returned.
  * An allocation that finds no memory first has the caches that registered
  * with KALLOC_RECLAIMABLE_REGISTER give theirs back, then tries once more.
+ *
+ * The allocator takes RAM at the first allocation, not at boot: its set-up
+ * (bitmaps, free lists per region) is code that runs once, and under QEMU's
+ * TCG code run once costs its translation, most of what a small image's
+ * boot costs the monitor (docs/kernel.md, "Boot time"). An image that never
+ * allocates (hello) never pays it.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <kraft/alloc.h>
 #include <kraft/kcore.h>
@@ -20,6 +27,37 @@ struct header {
 	uint64_t offset; /* from the allocator's block to the user pointer */
 	uint64_t magic;
 };
+
+/* The free RAM kcore_start handed over, until the allocator owns it. */
+static const struct kmem_region *pending_regions;
+static unsigned pending_count;
+static bool allocator_ready;
+
+void kalloc_init_lazily(const struct kmem_region *regions, unsigned n)
+{
+	pending_regions = regions;
+	pending_count = n;
+}
+
+/* Cold and out of line: the fast paths keep one test of a flag. */
+static __attribute__((noinline, cold)) void allocator_start(void)
+{
+	allocator_ready = true;
+	if (kalloc_backend_init(pending_regions, pending_count))
+		kpanic("no usable RAM for allocator '%s'", kalloc_backend_name);
+}
+
+static inline void allocator_needed(void)
+{
+	if (__builtin_expect(!allocator_ready, 0))
+		allocator_start();
+}
+
+void kalloc_stats(struct kalloc_stats *stats)
+{
+	allocator_needed();
+	kalloc_backend_stats(stats);
+}
 
 static struct header *header_of(void *ptr)
 {
@@ -72,6 +110,7 @@ void *kmalloc(size_t size)
 {
 	if (size > SIZE_MAX - HEADER_SIZE)
 		return 0;
+	allocator_needed();
 	void *raw = ALLOC_OR_RECLAIM(kalloc_backend_alloc(size + HEADER_SIZE));
 	return raw ? place(raw, HEADER_SIZE) : 0;
 }
@@ -133,6 +172,7 @@ int kmemalign(void **out, size_t align, size_t size)
 	}
 	if (size > SIZE_MAX - HEADER_SIZE - align)
 		return -KENOMEM;
+	allocator_needed();
 	void *raw =
 	    ALLOC_OR_RECLAIM(kalloc_backend_alloc(size + HEADER_SIZE + align));
 	if (!raw)
@@ -143,6 +183,7 @@ int kmemalign(void **out, size_t align, size_t size)
 
 void *kpage_alloc(unsigned order)
 {
+	allocator_needed();
 	return ALLOC_OR_RECLAIM(kalloc_backend_pages(order));
 }
 
@@ -164,6 +205,7 @@ void *kpage_alloc_run(size_t count)
 {
 	if (!count)
 		return 0;
+	allocator_needed();
 	return ALLOC_OR_RECLAIM(kalloc_backend_run(count));
 }
 

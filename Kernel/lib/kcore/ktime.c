@@ -29,6 +29,9 @@ static int ktime_init(void)
 			kpanic("two sleeps registered: '%s' and '%s'", s->name,
 			       s[1].name);
 		sleep_until = s->sleep_until;
+		/* An image that can sleep keeps time: the clock's rate is
+		 * found while the rest of the boot runs (kraft/arch.h). */
+		arch_clock_start();
 	}
 	return 0;
 }

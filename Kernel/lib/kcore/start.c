@@ -29,8 +29,8 @@ enum boot_phase {
 	PHASE_COUNT
 };
 static const char *const phase_names[PHASE_COUNT] = {
-    "arch entry to kcore", "allocator",  "arguments",
-    "irq and clock",       "init table", "constructors"};
+    "arch entry to kcore", "allocator hand-over", "arguments",
+    "irq and clock",       "init table",          "constructors"};
 
 static void log_boot_profile(const uint64_t *stamps)
 {
@@ -48,9 +48,9 @@ void kcore_start(struct kboot_info *info)
 	uint64_t stamps[PHASE_COUNT];
 
 	stamps[PHASE_ARCH] = arch_counter();
-	/* 1. Memory: the free regions go to the image's allocator. */
-	if (kalloc_backend_init(info->regions, info->nregions))
-		kpanic("no usable RAM for allocator '%s'", kalloc_backend_name);
+	/* 1. Memory: the free regions go to the image's allocator, which
+	 * takes them at the first allocation (kraft/alloc.h). */
+	kalloc_init_lazily(info->regions, info->nregions);
 	stamps[PHASE_ALLOC] = arch_counter();
 
 	/* 2. Kernel arguments first: they may change the log level. */
@@ -60,13 +60,6 @@ void kcore_start(struct kboot_info *info)
 		kwarn("unknown loglevel '%s': use crit, error, warn, info or "
 		      "debug",
 		      level);
-
-	/* Free memory as the boot found it, logged just before main: a
-	 * console byte is an exit to the monitor, and a line here would be
-	 * most of the kernel's share of the boot under QEMU's TCG (about
-	 * 15 us a byte), which a boot at the default level never pays. */
-	struct kalloc_stats stats;
-	kalloc_backend_stats(&stats);
 
 	stamps[PHASE_ARGS] = arch_counter();
 
@@ -84,8 +77,17 @@ void kcore_start(struct kboot_info *info)
 	for (constructor_fn *c = __init_array_start; c < __init_array_end; c++)
 		(*c)();
 	stamps[PHASE_CTORS] = arch_counter();
-	kinfo("kraft: booted via %s, %lu KiB free (allocator '%s')",
-	      info->protocol, stats.free_bytes / 1024, kalloc_backend_name);
+	/* Free memory as main finds it. Only at loglevel=info: asking sets
+	 * the allocator up, and a console byte is an exit to the monitor
+	 * (about 15 us a byte under QEMU's TCG), which a boot at the default
+	 * level never pays. */
+	if (klog_get_level() >= KLOG_INFO) {
+		struct kalloc_stats stats;
+		kalloc_stats(&stats);
+		kinfo("kraft: booted via %s, %lu KiB free (allocator '%s')",
+		      info->protocol, stats.free_bytes / 1024,
+		      kalloc_backend_name);
+	}
 
 	/* 6. The application; its return value is the VM's exit status. A
 	 * registered runner (the in-kernel tests, a libc that sets itself up

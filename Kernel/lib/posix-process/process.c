@@ -163,7 +163,7 @@ static long sys_sysinfo(long buf, long a1, long a2, long a3, long a4, long a5)
 
 	if (!info)
 		return -KEFAULT;
-	kalloc_backend_stats(&stats);
+	kalloc_stats(&stats);
 	kmemset(info, 0, sizeof(*info));
 	info->uptime = (long)(ktime_monotonic_ns() / 1000000000ULL);
 	info->totalram = stats.total_bytes;

@@ -102,7 +102,7 @@ static void meminfo_text(struct window *w)
 {
 	struct kalloc_stats st;
 	char line[64];
-	kalloc_backend_stats(&st);
+	kalloc_stats(&st);
 	int len = ksnprintf(line, sizeof(line), "MemTotal:       %8lu kB\n",
 	                    (unsigned long)(st.total_bytes / 1024));
 	emit(w, line, (size_t)len);

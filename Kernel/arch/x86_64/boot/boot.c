@@ -60,5 +60,5 @@ void arch_init_late(void)
 {
 	x86_pic_init();
 	x86_lapic_virtual_wire();
-	x86_tsc_calibrate();
+	x86_clock_init();
 }

@@ -35,16 +35,16 @@ KTEST(alloc, free_returns_memory)
 {
 	struct kalloc_stats before, after;
 
-	kalloc_backend_stats(&before);
+	kalloc_stats(&before);
 	void *p = kmalloc(100000);
 	void *q = kmalloc(24);
 	KT_ASSERT(kt, p && q);
-	kalloc_backend_stats(&after);
+	kalloc_stats(&after);
 	KT_EXPECT(kt, after.free_bytes < before.free_bytes);
 	KT_EXPECT_EQ(kt, after.allocations, before.allocations + 2);
 	kfree(p);
 	kfree(q);
-	kalloc_backend_stats(&after);
+	kalloc_stats(&after);
 	KT_EXPECT_EQ(kt, after.free_bytes, before.free_bytes);
 	KT_EXPECT_EQ(kt, after.allocations, before.allocations);
 }
@@ -105,7 +105,7 @@ KTEST(alloc, exhaustion_returns_null)
 	struct kalloc_stats before, after;
 	void *p;
 
-	kalloc_backend_stats(&before);
+	kalloc_stats(&before);
 	KT_EXPECT(kt, kmalloc(SIZE_MAX - 8) == 0);
 	KT_EXPECT(kt, kmalloc(before.total_bytes + 1) == 0);
 	KT_EXPECT_EQ(kt, kmemalign(&p, 4096, before.total_bytes), -KENOMEM);
@@ -125,7 +125,7 @@ KTEST(alloc, exhaustion_returns_null)
 		kfree(head);
 		head = p;
 	}
-	kalloc_backend_stats(&after);
+	kalloc_stats(&after);
 	KT_EXPECT_EQ(kt, after.allocations, before.allocations);
 	KT_EXPECT(kt, kmalloc(64) != 0);
 }
@@ -134,19 +134,19 @@ KTEST(alloc, runs_cost_exactly_their_pages)
 {
 	struct kalloc_stats before, after;
 
-	kalloc_backend_stats(&before);
+	kalloc_stats(&before);
 	char *p = kpage_alloc_run(3);
 	KT_ASSERT(kt, p);
 	KT_EXPECT_EQ(kt, (uintptr_t)p % ARCH_PAGE_SIZE, 0);
 	kmemset(p, 0x5a, 3 * ARCH_PAGE_SIZE);
-	kalloc_backend_stats(&after);
+	kalloc_stats(&after);
 	KT_EXPECT_EQ(kt, before.free_bytes - after.free_bytes,
 	             3 * ARCH_PAGE_SIZE);
 	kpage_trim_run(p, 3, 1);
-	kalloc_backend_stats(&after);
+	kalloc_stats(&after);
 	KT_EXPECT_EQ(kt, before.free_bytes - after.free_bytes, ARCH_PAGE_SIZE);
 	kpage_free_run(p, 1);
-	kalloc_backend_stats(&after);
+	kalloc_stats(&after);
 	KT_EXPECT_EQ(kt, after.free_bytes, before.free_bytes);
 	KT_EXPECT_EQ(kt, after.allocations, before.allocations);
 }
@@ -168,7 +168,7 @@ KTEST(alloc, runs_fill_holes_without_touching_held_runs)
 	unsigned char *runs[HOLEY_RUNS];
 	struct kalloc_stats before, after;
 
-	kalloc_backend_stats(&before);
+	kalloc_stats(&before);
 	for (int i = 0; i < HOLEY_RUNS; i++) {
 		runs[i] = kpage_alloc_run(HOLEY_PAGES);
 		KT_ASSERT(kt, runs[i]);
@@ -192,7 +192,7 @@ KTEST(alloc, runs_fill_holes_without_touching_held_runs)
 	kpage_free_run(large, HOLEY_PAGES * 3);
 	for (int i = 1; i < HOLEY_RUNS; i += 2)
 		kpage_free_run(runs[i], HOLEY_PAGES);
-	kalloc_backend_stats(&after);
+	kalloc_stats(&after);
 	KT_EXPECT_EQ(kt, after.free_bytes, before.free_bytes);
 	KT_EXPECT_EQ(kt, after.allocations, before.allocations);
 }
@@ -201,7 +201,7 @@ KTEST(alloc, one_run_can_take_nearly_all_memory)
 {
 	struct kalloc_stats before, after;
 
-	kalloc_backend_stats(&before);
+	kalloc_stats(&before);
 	/* 7/8 of what is free: more than any power-of-two block could hold
 	 * whenever free RAM is not itself one aligned power of two. */
 	size_t count = before.free_bytes / ARCH_PAGE_SIZE / 8 * 7;
@@ -212,7 +212,7 @@ KTEST(alloc, one_run_can_take_nearly_all_memory)
 	p[0] = 1;
 	p[count * ARCH_PAGE_SIZE - 1] = 2;
 	kpage_free_run(p, count);
-	kalloc_backend_stats(&after);
+	kalloc_stats(&after);
 	KT_EXPECT_EQ(kt, after.free_bytes, before.free_bytes);
 	/* The heap's big blocks are runs too: no rounding up to 2^n pages. */
 	void *big = kmalloc(before.free_bytes / 8 * 5);
@@ -259,7 +259,7 @@ KTEST(alloc, caches_are_given_back_before_an_allocation_fails)
 {
 	struct kalloc_stats before, after;
 
-	kalloc_backend_stats(&before);
+	kalloc_stats(&before);
 	size_t alone = pages_until_exhausted();
 	held_run = kpage_alloc_run(HELD_PAGES);
 	KT_ASSERT(kt, held_run);
@@ -267,7 +267,7 @@ KTEST(alloc, caches_are_given_back_before_an_allocation_fails)
 	 * its pages are then handed out like any others. */
 	KT_EXPECT_EQ(kt, pages_until_exhausted(), alone);
 	KT_EXPECT(kt, held_run == 0);
-	kalloc_backend_stats(&after);
+	kalloc_stats(&after);
 	KT_EXPECT_EQ(kt, after.free_bytes, before.free_bytes);
 	KT_EXPECT_EQ(kt, after.allocations, before.allocations);
 }

@@ -20,10 +20,10 @@ struct x86_regs {
 	uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
 };
 
-#define X86_IRQ_BASE     32 /* the PIC's IRQ 0 */
-#define X86_GSI_BASE     48 /* IOAPIC GSI 16 (GSIs below are the PIC's) */
-#define X86_GSI_FIRST    16
-#define X86_GSI_LAST     47
+#define X86_IRQ_BASE  32 /* the PIC's IRQ 0 */
+#define X86_GSI_BASE  48 /* IOAPIC GSI 16 (GSIs below are the PIC's) */
+#define X86_GSI_FIRST 16
+#define X86_GSI_LAST  47
 /* Message-signalled interrupts: kraft/irq.h numbers 48..55, vectors 80..87
  * (the number plus 32, as for every line above). */
 #define X86_MSI_FIRST    48
@@ -63,7 +63,9 @@ void x86_lapic_eoi(void);
 int x86_ioapic_route(unsigned gsi);
 /* The local APIC's address, NULL without an enabled one (pic.c). */
 volatile uint32_t *x86_lapic(void);
-void x86_tsc_calibrate(void);
+/* The monotonic clock's time 0; the rate is found at arch_clock_start or
+ * the first clock read (time.c). */
+void x86_clock_init(void);
 /* The TSC at the boot's first instruction (entry.S). */
 extern uint64_t x86_boot_tsc;
 void x86_pit_irq(void);

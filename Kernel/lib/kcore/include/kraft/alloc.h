@@ -48,6 +48,16 @@ struct kalloc_stats {
 	size_t allocations; /* live blocks */
 };
 
+/* The allocator's figures now (it takes RAM first if it has not yet). */
+void kalloc_stats(struct kalloc_stats *stats);
+
+/*
+ * kcore_start hands the boot's free RAM over with this; the allocator takes
+ * it at the first allocation (or kalloc_stats), so a boot that allocates
+ * nothing does not set it up. regions must stay valid until then.
+ */
+void kalloc_init_lazily(const struct kmem_region *regions, unsigned n);
+
 /*
  * Memory a library keeps allocated for reuse but gives back when RAM runs
  * short (a cache of freed runs, idle device buffers): /proc/meminfo counts
@@ -73,7 +83,8 @@ struct kalloc_reclaimable {
 
 /* The allocator's name, for the boot log. */
 extern const char kalloc_backend_name[];
-/* Takes ownership of the free RAM regions; returns 0 or -KENOMEM. */
+/* Takes ownership of the free RAM regions; returns 0 or -KENOMEM. kcore
+ * calls it once, before the first allocation. */
 int kalloc_backend_init(const struct kmem_region *regions, unsigned n);
 /* size > 0; the result is 16-byte aligned, or NULL. */
 void *kalloc_backend_alloc(size_t size);
@@ -85,6 +96,7 @@ void kalloc_backend_free_pages(void *pages, unsigned order);
 void *kalloc_backend_run(size_t count);
 /* Frees pages [keep, count) of a run; keep == 0 frees the whole run. */
 void kalloc_backend_free_run(void *pages, size_t count, size_t keep);
+/* kcore's kalloc_stats calls it once the allocator owns RAM. */
 void kalloc_backend_stats(struct kalloc_stats *stats);
 
 #endif /* KRAFT_ALLOC_H */

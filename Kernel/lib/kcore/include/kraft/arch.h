@@ -65,6 +65,14 @@ uint64_t arch_counter(void);
 uint64_t arch_counter_ns(uint64_t count);
 /* Whether a conversion now would cost nothing (x86: the TSC is calibrated). */
 bool arch_counter_ready(void);
+/*
+ * The image keeps time (kcore calls it at boot when a scheduler is linked):
+ * start finding the counter's rate now, so the first clock read waits less
+ * (x86 opens its TSC calibration window, arm64 reads the timer's rate and
+ * interrupt from the device tree). Without it the first read starts
+ * it, and an image that reads no clock never pays for it.
+ */
+void arch_clock_start(void);
 
 /* The wall clock (the RTC, read now) in nanoseconds since the Unix epoch; 0
  * if unknown. ktime reads it once, at the first wall-clock request. */
