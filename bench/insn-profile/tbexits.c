@@ -17,16 +17,21 @@
  * It also counts the guest's memory accesses in those blocks (each a software-TLB lookup in
  * system mode, a plain host access in user mode) and, in user mode, the system calls
  * (each leaves the translated code for QEMU's own code and the host's kernel).
- * Counts are written at exit (out=PATH, or stderr), with jmpmiss: the lookups a model of QEMU's
+ * Counts are written at exit (out=PATH, or stderr) and, with snap=PATH, whenever PATH.request
+ * appears (as insnprofile.so's snapshots), with writes (the accesses that store; counted only
+ * with writes=1, a call per store) and jmpmiss: the lookups a model of QEMU's
  * jump cache misses (below). Slower than insnprofile.so: a call per
  * executed block.
  *
  *   qemu-system-x86_64 ... -plugin ./tbexits.so,range=0x400000-0x1000000,out=/tmp/exits
- * Build: cc -O2 -shared -fPIC -o tbexits.so tbexits.c */
+ * Build: cc -O2 -shared -fPIC -o tbexits.so tbexits.c -lpthread */
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef uint64_t qemu_plugin_id_t;
 struct qemu_plugin_tb;
@@ -46,6 +51,11 @@ void qemu_plugin_register_atexit_cb(qemu_plugin_id_t, atexit_cb, void *);
 void qemu_plugin_register_vcpu_mem_inline(struct qemu_plugin_insn *, enum qemu_plugin_mem_rw,
                                           enum qemu_plugin_op, void *, uint64_t);
 void qemu_plugin_register_vcpu_syscall_cb(qemu_plugin_id_t, syscall_cb);
+typedef uint32_t qemu_plugin_meminfo_t;
+typedef void (*mem_cb)(unsigned int, qemu_plugin_meminfo_t, uint64_t, void *);
+void qemu_plugin_register_vcpu_mem_cb(struct qemu_plugin_insn *, mem_cb, enum qemu_plugin_cb_flags,
+                                      enum qemu_plugin_mem_rw, void *);
+bool qemu_plugin_mem_is_store(qemu_plugin_meminfo_t);
 size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb *);
 uint64_t qemu_plugin_tb_vaddr(const struct qemu_plugin_tb *);
 struct qemu_plugin_insn *qemu_plugin_tb_get_insn(const struct qemu_plugin_tb *, size_t);
@@ -72,7 +82,8 @@ static int counted(uint64_t vaddr) {
 }
 static const struct block *previous;
 enum { RET = 1, JUMP = 2 };
-static uint64_t transitions, indirect, returns, crosspage, insns, accesses, syscalls, jmpmiss;
+static uint64_t transitions, indirect, returns, crosspage, insns, accesses, writes, syscalls,
+    jmpmiss;
 
 /* QEMU 7.2's per-vCPU jump cache (accel/tcg/tb-jmp-cache.h, exec/tb-hash.h, system mode):
  * helper_lookup_tb_ptr looks the next pc up there first, direct-mapped, 4,096 entries, 64
@@ -135,6 +146,14 @@ static int ends_indirect(const uint8_t *bytes, size_t size) {
   return 0;
 }
 
+static int count_writes; /* writes=1 */
+
+static void accessed(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
+                     void *data) {
+  (void)vcpu, (void)vaddr, (void)data;
+  if (qemu_plugin_mem_is_store(info)) writes++;
+}
+
 static void executed(unsigned int vcpu, void *data) {
   (void)vcpu;
   struct block *b = data;
@@ -184,22 +203,55 @@ static void translated(qemu_plugin_id_t id, struct qemu_plugin_tb *tb) {
   for (size_t i = 0; counted(b->vaddr) && i < b->insns; i++)
     qemu_plugin_register_vcpu_mem_inline(qemu_plugin_tb_get_insn(tb, i), QEMU_PLUGIN_MEM_RW,
                                          QEMU_PLUGIN_INLINE_ADD_U64, &accesses, 1);
+  /* QEMU 7.2 applies an inline operation to every access whatever the filter says (a count
+   * of the stores that way came out equal to all accesses), so stores take a call each. */
+  for (size_t i = 0; count_writes && counted(b->vaddr) && i < b->insns; i++)
+    qemu_plugin_register_vcpu_mem_cb(qemu_plugin_tb_get_insn(tb, i), accessed,
+                                     QEMU_PLUGIN_CB_NO_REGS, QEMU_PLUGIN_MEM_W, NULL);
   b->next = translations;
   translations = b;
   qemu_plugin_register_vcpu_tb_exec_cb(tb, executed, QEMU_PLUGIN_CB_NO_REGS, b);
+}
+
+static void write_counts(FILE *out) {
+  fprintf(out,
+          "insns %llu transitions %llu indirect %llu returns %llu crosspage %llu accesses %llu "
+          "writes %llu syscalls %llu jmpmiss %llu\n",
+          (unsigned long long)insns, (unsigned long long)transitions,
+          (unsigned long long)indirect, (unsigned long long)returns,
+          (unsigned long long)crosspage, (unsigned long long)accesses,
+          (unsigned long long)writes, (unsigned long long)syscalls, (unsigned long long)jmpmiss);
+}
+
+/* snap=PATH: the counters written to PATH whenever PATH.request appears (then removed), as
+ * insnprofile.so does, so one boot can be measured around several workloads. Read while the
+ * vCPU runs: a snapshot may be a few blocks off, nothing against millions per workload. */
+static char *snap_path;
+
+static void *snapshots(void *unused) {
+  (void)unused;
+  size_t length = strlen(snap_path);
+  char *request = malloc(length + 9), *partial = malloc(length + 9);
+  snprintf(request, length + 9, "%s.request", snap_path);
+  snprintf(partial, length + 9, "%s.partial", snap_path);
+  for (;;) {
+    usleep(50 * 1000);
+    if (access(request, F_OK) != 0) continue;
+    FILE *out = fopen(partial, "w");
+    if (!out) continue;
+    write_counts(out);
+    fclose(out);
+    rename(partial, snap_path);
+    unlink(request);
+  }
+  return NULL;
 }
 
 static void finished(qemu_plugin_id_t id, void *unused) {
   (void)id, (void)unused;
   FILE *out = out_path ? fopen(out_path, "w") : stderr;
   if (!out) out = stderr;
-  fprintf(out,
-          "insns %llu transitions %llu indirect %llu returns %llu crosspage %llu accesses %llu "
-          "syscalls %llu jmpmiss %llu\n",
-          (unsigned long long)insns, (unsigned long long)transitions,
-          (unsigned long long)indirect, (unsigned long long)returns,
-          (unsigned long long)crosspage, (unsigned long long)accesses,
-          (unsigned long long)syscalls, (unsigned long long)jmpmiss);
+  write_counts(out);
   if (out != stderr) fclose(out);
   if (edges && edges_path) {
     FILE *list = fopen(edges_path, "w");
@@ -239,10 +291,20 @@ __attribute__((visibility("default"))) int qemu_plugin_install(qemu_plugin_id_t 
       if (!edges) return 1;
     } else if (strncmp(argv[i], "blocks=", 7) == 0) {
       blocks_path = strdup(argv[i] + 7);
+    } else if (strcmp(argv[i], "writes=1") == 0) {
+      count_writes = 1;
+    } else if (strncmp(argv[i], "snap=", 5) == 0) {
+      snap_path = strdup(argv[i] + 5);
     } else {
-      fprintf(stderr, "tbexits: unknown argument '%s' (range=, out=, edges=, blocks=)\n", argv[i]);
+      fprintf(stderr, "tbexits: unknown argument '%s' (range=, out=, edges=, blocks=, snap=, writes=1)\n",
+              argv[i]);
       return 1;
     }
+  }
+  if (snap_path) {
+    pthread_t thread;
+    if (pthread_create(&thread, NULL, snapshots, NULL) != 0) return 1;
+    pthread_detach(thread);
   }
   qemu_plugin_register_vcpu_tb_trans_cb(id, translated);
   qemu_plugin_register_atexit_cb(id, finished, NULL);

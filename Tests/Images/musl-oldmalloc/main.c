@@ -95,6 +95,46 @@ static int calloc_zeroes_reused_memory(void)
 	return ok;
 }
 
+/* Small blocks freed and taken again at once, as a server's per-request
+ * objects are (patch 0010 keeps such chunks per size for the next malloc):
+ * every size to 520 bytes, 24 blocks each, every other one freed and asked
+ * for again, twice. A block taken again must be as large as asked and must
+ * not overlap a live one: each block holds a byte of its own, checked at
+ * the end. */
+static int small_blocks_taken_again(void)
+{
+	enum { SIZES = 520, EACH = 24 };
+	static unsigned char *blocks[SIZES][EACH];
+	int ok = 1;
+	for (int size = 1; size <= SIZES; size++)
+		for (int i = 0; i < EACH; i++) {
+			if (!(blocks[size - 1][i] = malloc(size)))
+				return 0;
+			memset(blocks[size - 1][i], (size + i) & 0xff, size);
+		}
+	for (int pass = 0; pass < 2; pass++)
+		for (int size = 1; size <= SIZES; size++) {
+			for (int i = pass; i < EACH; i += 2)
+				free(blocks[size - 1][i]);
+			for (int i = pass; i < EACH; i += 2) {
+				unsigned char *b = malloc(size);
+				if (!b)
+					return 0;
+				ok &= malloc_usable_size(b) >= (size_t)size;
+				memset(b, (size + i) & 0xff, size);
+				blocks[size - 1][i] = b;
+			}
+		}
+	for (int size = 1; size <= SIZES; size++)
+		for (int i = 0; i < EACH; i++) {
+			unsigned char *b = blocks[size - 1][i];
+			for (int j = 0; j < size; j++)
+				ok &= b[j] == ((size + i) & 0xff);
+			free(b);
+		}
+	return ok;
+}
+
 /* Blocks above oldmalloc's mmap threshold go back to the kernel on free, so
  * the same total can be taken again many times. */
 static int large_blocks_come_back(void)
@@ -117,6 +157,8 @@ int main(void)
 	check(malloc_usable_size(probe) > 1, "the allocator is oldmalloc");
 	free(probe);
 	check(churn(), "100000 mixed mallocs and frees keep their contents");
+	check(small_blocks_taken_again(),
+	      "small blocks freed and taken again stay whole");
 	check(realloc_keeps_contents(), "realloc grows to 8 MiB and shrinks");
 	check(calloc_zeroes_reused_memory(), "calloc zeroes reused memory");
 	check(large_blocks_come_back(), "64 blocks of 4 MiB, each freed");
