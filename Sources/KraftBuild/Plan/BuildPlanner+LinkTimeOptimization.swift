@@ -21,7 +21,7 @@ extension BuildPlanner {
           .warning,
           "library '\(library.name)' asks for 'lto: \(lto.rawValue)', which needs clang and "
             + "ld.lld; compiled without link-time optimisation by '\(toolchain.compiler)'",
-          at: library.location))
+          at: library.ltoLocation ?? library.location))
       var plain = library
       plain.lto = nil
       return plain
