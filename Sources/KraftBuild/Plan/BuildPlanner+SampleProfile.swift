@@ -9,20 +9,15 @@ extension BuildPlanner {
     -> (libraries: [LibraryManifest], warnings: [Diagnostic])
   {
     guard toolchain.family != .clang else { return (libraries, []) }
-    var warnings: [Diagnostic] = []
-    let plain = libraries.map { library in
-      guard let profile = library.sampleProfile else { return library }
-      warnings.append(
-        Diagnostic(
-          .warning,
-          "library '\(library.name)' names a sample profile ('sample-profile: \(profile.path)'), "
-            + "which only clang reads; compiled without it by '\(toolchain.compiler)'",
-          at: profile.location ?? library.location))
-      var plain = library
-      plain.sampleProfile = nil
-      return plain
+    return withoutSetting(libraries) { library in
+      guard let profile = library.sampleProfile else { return nil }
+      library.sampleProfile = nil
+      return Diagnostic(
+        .warning,
+        "library '\(library.name)' names a sample profile ('sample-profile: \(profile.path)'), "
+          + "which only clang reads; compiled without it by '\(toolchain.compiler)'",
+        at: profile.location ?? library.location)
     }
-    return (plain, warnings)
   }
 
   /// The absolute path of the library's sample profile for this image, if it names one that
