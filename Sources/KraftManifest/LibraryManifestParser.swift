@@ -8,7 +8,7 @@ public struct LibraryManifestParser: Sendable {
     "name", "description", "kind", "architectures", "platforms", "requires", "provides",
     "exports", "default-for", "implies", "sources", "includes", "cflags", "global-cflags", "ldflags",
     "linker-scripts", "image-format", "options", "program", "rootfs", "hosted",
-    "symbol-order", "lto",
+    "symbol-order", "lto", "sample-profile",
   ]
   static let fileKeys = ["path", "if", "architectures", "platforms", "from"]
   static let flagKeys = ["flag", "architectures"]
@@ -74,6 +74,10 @@ public struct LibraryManifestParser: Sendable {
     }
     if let node = map.optional("lto") {
       (manifest.lto, manifest.ltoSources) = try linkTimeOptimization(node)
+      manifest.ltoLocation = map.keyNode("lto")?.location ?? node.location
+    }
+    manifest.sampleProfile = try map.optional("sample-profile").map {
+      try fileEntry($0, key: "sample-profile")
     }
     // A port's `prepare:` is the fetch layer's; only the list of sources it makes is the build's.
     if extraKeys.contains("prepare"), let prepare = try map.optionalMapping("prepare") {

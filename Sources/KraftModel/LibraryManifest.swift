@@ -68,6 +68,13 @@ public struct LibraryManifest: Hashable, Sendable, Codable {
   /// its program. A profile's hot files: ThinLTO over all of CPython inlines cold callees into
   /// its interpreter loop (docs/python.md, "ThinLTO").
   public var ltoSources: [String] = []
+  /// Where `lto:` stands in the manifest: a warning about it (a gcc toolchain) points there.
+  public var ltoLocation: SourceLocation?
+  /// A sample profile (`sample-profile:`, LLVM's text or binary sample format) the library's
+  /// sources and its program compile with (`-fprofile-sample-use=`): which branches and calls
+  /// are hot, so the inliner and block layout favour them and keep cold code out of line
+  /// (CPython's, from bench/python/sample_profile.py's exact TCG profile). Only clang reads it.
+  public var sampleProfile: LibraryFile?
   public var location: SourceLocation?
 
   public init(

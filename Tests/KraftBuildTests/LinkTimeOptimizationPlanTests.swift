@@ -75,6 +75,20 @@ import Testing
     #expect(try Self.plan(lto: nil, toolchain: Self.gcc).resolution.warnings.isEmpty)
   }
 
+  /// The warning points at the recipe's `lto:` key, not at the manifest's first line.
+  @Test func theGccWarningPointsAtTheKey() throws {
+    let parsed = try LibraryManifestParser().parse(
+      "name: interp\ndescription: x\nlto:\n  mode: thin\n", file: "/x/port.yaml", directory: "/x")
+    #expect(parsed.ltoLocation?.line == 3 && parsed.ltoLocation?.column == 1)
+    let target = try InterpreterPortPlan.plan(
+      InterpreterPortPlan.port {
+        $0.lto = .thin
+        $0.ltoLocation = parsed.ltoLocation
+      }, toolchain: Self.gcc)
+    let warning = try #require(target.resolution.warnings.first { $0.severity == .warning })
+    #expect(warning.location == parsed.ltoLocation)
+  }
+
   /// `lto: sources:` (a profile's hot files): only those compile to bitcode; a glob covers
   /// what it matches; an entry naming no compiled file is an error, not a silent no-op.
   @Test func onlyTheListedSourcesCompileToBitcode() throws {

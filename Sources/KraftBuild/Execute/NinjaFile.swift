@@ -100,7 +100,9 @@ public enum NinjaFile {
   static func compileEdges(_ steps: [CompileStep], rule: String) -> [String] {
     steps.flatMap { step in
       [
-        "build \(escapePath(step.object)): \(rule) \(escapePath(step.source))",
+        "build \(escapePath(step.object)): \(rule) \(escapePath(step.source))"
+          + (step.implicitInputs.isEmpty
+            ? "" : " | " + step.implicitInputs.map(escapePath).joined(separator: " ")),
         "  cmd = \(escapeValue(shell(step.command)))",
         "  desc = \(escapeValue(step.description))",
       ]

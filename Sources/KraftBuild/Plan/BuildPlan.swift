@@ -113,23 +113,29 @@ public struct CompileStep: Hashable, Sendable {
   /// `CC kcore print.c` (the path relative to the library): what progress shows, and how
   /// ninja's output is mapped back to steps.
   public var description: String
+  /// Files the object depends on that the compiler's depfile does not name (a sample profile):
+  /// ninja recompiles when one changes.
+  public var implicitInputs: [String] = []
 
   public init(
-    library: String, source: String, object: String, command: [String], description: String
+    library: String, source: String, object: String, command: [String], description: String,
+    implicitInputs: [String] = []
   ) {
     self.library = library
     self.source = source
     self.object = object
     self.command = command
     self.description = description
+    self.implicitInputs = implicitInputs
   }
 
   public var depfile: String { object + ".d" }
 
-  /// The source's folder and every folder or file the command names for the preprocessor:
-  /// every place whose files this compile can see.
+  /// The source's folder, every folder or file the command names for the preprocessor and its
+  /// implicit inputs: every place whose files this compile can see.
   var visiblePlaces: [String] {
     var places = [String(source[..<(source.lastIndex(of: "/") ?? source.startIndex)])]
+    places += implicitInputs
     let prefixes = ["-I", "-isystem", "-iquote", "-idirafter", "-include"]
     var words = command.makeIterator()
     while let word = words.next() {

@@ -28,8 +28,12 @@ extension BuildPlanner {
       library.kind == .port
       ? exports.includes(forPort: library, in: resolved.resolution.libraries) : exports.includes
     // The same for every file of the library (musl has 1,342): worked out once.
+    // The profile goes before the library's own flags, so a recipe can still tune it
+    // (`-fno-profile-sample-accurate`, ...).
+    let profile = Self.sampleProfilePath(of: library, resolved)
     let trailing =
-      Self.ownCFlags(of: library, for: resolved.target.architecture)
+      (profile.map { [Self.sampleProfileFlag($0)] } ?? [])
+      + Self.ownCFlags(of: library, for: resolved.target.architecture)
       + included.map { "-I" + $0 } + request.extraCFlags
     for entry in entries where resolved.applies(entry) {
       let base = entry.base == .manifest ? library.directory : library.sourceRoot
@@ -42,12 +46,14 @@ extension BuildPlanner {
         ])
       }
       for relative in matches {
-        compiles.append(
-          Self.compileStep(
-            library: library.name, source: base + "/" + relative, relative: relative,
-            leading: bitcode.map { Self.ltoCovers(library, relative) ? $0 : leading } ?? leading,
-            dialect: Self.libraryDialect, trailing: trailing,
-            directory: directory))
+        var step = Self.compileStep(
+          library: library.name, source: base + "/" + relative, relative: relative,
+          leading: bitcode.map { Self.ltoCovers(library, relative) ? $0 : leading } ?? leading,
+          dialect: Self.libraryDialect, trailing: trailing,
+          directory: directory)
+        // clang's depfile does not name the profile: a changed profile must recompile.
+        step.implicitInputs = profile.map { [$0] } ?? []
+        compiles.append(step)
       }
     }
     return compiles

@@ -13,20 +13,30 @@ extension BuildPlanner {
     guard toolchain.family != .clang || toolchain.linkerFlavor != .lld else {
       return (libraries, [])
     }
-    var warnings: [Diagnostic] = []
-    let plain = libraries.map { library in
-      guard let lto = library.lto else { return library }
-      warnings.append(
-        Diagnostic(
-          .warning,
-          "library '\(library.name)' asks for 'lto: \(lto.rawValue)', which needs clang and "
-            + "ld.lld; compiled without link-time optimisation by '\(toolchain.compiler)'",
-          at: library.location))
-      var plain = library
-      plain.lto = nil
-      return plain
+    return withoutSetting(libraries) { library in
+      guard let lto = library.lto else { return nil }
+      library.lto = nil
+      return Diagnostic(
+        .warning,
+        "library '\(library.name)' asks for 'lto: \(lto.rawValue)', which needs clang and "
+          + "ld.lld; compiled without link-time optimisation by '\(toolchain.compiler)'",
+        at: library.ltoLocation ?? library.location)
     }
-    return (plain, warnings)
+  }
+
+  /// `libraries` with a setting this toolchain cannot honour taken out of each that has it:
+  /// `drop` clears it and returns the warning that says so (nil: the library has none). Such
+  /// settings (`lto:`, `sample-profile:`) change only speed, so the build goes on without them.
+  static func withoutSetting(
+    _ libraries: [LibraryManifest], _ drop: (inout LibraryManifest) -> Diagnostic?
+  ) -> (libraries: [LibraryManifest], warnings: [Diagnostic]) {
+    var warnings: [Diagnostic] = []
+    let kept = libraries.map { library in
+      var library = library
+      if let warning = drop(&library) { warnings.append(warning) }
+      return library
+    }
+    return (kept, warnings)
   }
 
   /// Whether `lto:` covers the library's file at `relative` (all its files unless

@@ -79,8 +79,9 @@ public struct BuildPlanner: Sendable {
     let target = resolved.target
     let toolchain = try toolchains(target.architecture)
     let directory = request.outputDirectory + "/" + TargetBuildPlan.key(target)
-    let (libraries, ltoWarnings) = Self.linkTimeOptimised(
+    let (optimised, ltoWarnings) = Self.linkTimeOptimised(
       try Self.placing(resolved.resolution.libraries, on: request.sourceRoots), by: toolchain)
+    let (libraries, profileWarnings) = Self.sampleProfiled(optimised, by: toolchain)
     var exports = try LibraryExports(libraries, resolved: resolved, commonIncludes: request.commonIncludes)
     exports.includes = try IncludeOrder(fileSystem: fileSystem).canonical(exports.includes)
     let leading =
@@ -96,7 +97,7 @@ public struct BuildPlanner: Sendable {
       objects: compiles.map(\.object), lazyObjects: lazy, exports: exports, libraries: libraries,
       target: target, toolchain: toolchain, image: image, projectName: request.projectName)
     var resolution = resolved.resolution
-    resolution.warnings += ltoWarnings
+    resolution.warnings += ltoWarnings + profileWarnings
     return TargetBuildPlan(
       target: target, directory: directory, resolution: resolution, toolchain: toolchain,
       compiles: compiles, link: link, strip: strip, image: image, debugImage: image + ".dbg",

@@ -60,7 +60,8 @@ public struct SharedObjects: Sendable {
           let object = folder + step.object.dropFirst(target.directory.count)
           copy.targets[member.target].compiles[member.step] = CompileStep(
             library: step.library, source: step.source, object: object,
-            command: key.command(object: object), description: step.description)
+            command: key.command(object: object), description: step.description,
+            implicitInputs: step.implicitInputs)
           copy.targets[member.target].link.command = copy.targets[member.target].link.command.map {
             $0 == step.object ? object : $0
           }
