@@ -31,21 +31,27 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from harness import http, redis  # noqa: E402
 
 
-def snapshot(path):
-    """{(vaddr, insns): execs} written by the plugin on request."""
+def requested_snapshot(path, plugin="insnprofile.so"):
+    """The text a plugin loaded with snap=PATH writes to PATH when PATH.request appears (it
+    removes the request once written): its counters at this moment of the guest's run."""
     if os.path.exists(path):
         os.unlink(path)
     open(path + ".request", "w").close()
     deadline = time.time() + 30
     while os.path.exists(path + ".request") or not os.path.exists(path):
         if time.time() > deadline:
-            raise SystemExit("insnprofile.so wrote no snapshot within 30 s (is the plugin loaded?)")
+            raise SystemExit(f"{plugin} wrote no snapshot within 30 s (is it loaded, with snap=?)")
         time.sleep(0.02)
+    with open(path) as written:
+        return written.read()
+
+
+def snapshot(path):
+    """{(vaddr, insns): execs} written by the plugin on request."""
     counts = {}
-    with open(path) as lines:
-        for line in lines:
-            vaddr, insns, execs = line.split()
-            counts[(int(vaddr, 16), int(insns))] = int(execs)
+    for line in requested_snapshot(path).splitlines():
+        vaddr, insns, execs = line.split()
+        counts[(int(vaddr, 16), int(insns))] = int(execs)
     return counts
 
 

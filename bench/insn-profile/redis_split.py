@@ -33,22 +33,14 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from harness import http, redis  # noqa: E402
 from nginx_profile import EVENTS, exits_since, thread_times  # noqa: E402
-from profile import built_image  # noqa: E402
+from profile import built_image, requested_snapshot  # noqa: E402
 
 GUEST_FIELDS = ("insns", "accesses", "writes", "transitions", "indirect", "crosspage", "jmpmiss")
 
 
 def counters(path):
     """tbexits.so's counters now ({name: count}), through its snapshot request."""
-    if os.path.exists(path):
-        os.unlink(path)
-    open(path + ".request", "w").close()
-    deadline = time.time() + 30
-    while os.path.exists(path + ".request") or not os.path.exists(path):
-        if time.time() > deadline:
-            raise SystemExit("tbexits.so wrote no snapshot within 30 s (is it built with snap=?)")
-        time.sleep(0.02)
-    fields = open(path).read().split()
+    fields = requested_snapshot(path, "tbexits.so").split()
     return dict(zip(fields[::2], map(int, fields[1::2])))
 
 
