@@ -9,7 +9,7 @@
  * Two snapshots around a workload, subtracted line by line (profile.py), give the guest
  * instructions the workload cost and where they went (each vaddr mapped to the image's
  * symbols). Written against QEMU 7.2's plugin API (version 1; Debian 12's QEMU ships no
- * qemu-plugin.h, so the few declarations used are spelled out below).
+ * qemu-plugin.h: the declarations used are in qemu_plugin_api.h).
  * Build: cc -O2 -shared -fPIC -o insnprofile.so insnprofile.c -lpthread */
 #include <pthread.h>
 #include <stdint.h>
@@ -18,15 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-typedef uint64_t qemu_plugin_id_t;
-struct qemu_plugin_tb;
-enum qemu_plugin_op { QEMU_PLUGIN_INLINE_ADD_U64 };
-typedef void (*tb_trans_cb)(qemu_plugin_id_t, struct qemu_plugin_tb *);
-void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t, tb_trans_cb);
-void qemu_plugin_register_vcpu_tb_exec_inline(struct qemu_plugin_tb *, enum qemu_plugin_op,
-                                              void *, uint64_t);
-size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb *);
-uint64_t qemu_plugin_tb_vaddr(const struct qemu_plugin_tb *);
+#include "qemu_plugin_api.h"
 
 __attribute__((visibility("default"))) int qemu_plugin_version = 1;
 
