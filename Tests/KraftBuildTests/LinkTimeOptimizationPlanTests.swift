@@ -52,15 +52,9 @@ import Testing
   /// prebuilt store, `PrebuiltKey`, the library's commands): bitcode never stands in for an
   /// ELF object or the other way round.
   @Test func theObjectsKeyOnIt() throws {
-    let files = InMemoryFileSystem(files: ["/src/interp/core.c": "int core;", "/src/interp/main.c": ""])
     func key(_ lto: LinkTimeOptimization?) throws -> String {
-      let steps = try Self.plan(lto: lto).compiles.filter { $0.library == "interp" }
-      var keying = PrebuiltKey(
-        fileSystem: files, verifiedTrees: ["/src/interp": "tree sha256:1"],
-        outputDirectory: "/p/.unikraft/build", projectDirectory: "/p")
-      return try keying.key(
-        of: steps, library: "interp", objectFolder: "/p/.unikraft/build/qemu-x86_64",
-        compiler: "clang 21", environment: [:])
+      try InterpreterPortPlan.prebuiltKey(
+        of: Self.plan(lto: lto), files: ["/src/interp/core.c": "int core;", "/src/interp/main.c": ""])
     }
     #expect(try key(.thin) != key(nil))
   }

@@ -68,18 +68,13 @@ import Testing
       !ninja.split(separator: "\n").contains {
         $0.contains(": compile_") && $0.contains("/kcore/") && $0.contains(" | ")
       })
-    let steps = target.compiles.filter { $0.library == "interp" }
     func key(_ profileText: String) throws -> String {
-      let files = InMemoryFileSystem(files: [
-        "/src/interp/core.c": "int core;", "/src/interp/main.c": "",
-        "/ports/interp/python.prof": profileText,
-      ])
-      var keying = PrebuiltKey(
-        fileSystem: files, verifiedTrees: ["/src/interp": "tree sha256:1"],
-        outputDirectory: "/p/.unikraft/build", projectDirectory: "/p")
-      return try keying.key(
-        of: steps, library: "interp", objectFolder: "/p/.unikraft/build/qemu-x86_64",
-        compiler: "clang 21", environment: [:])
+      try InterpreterPortPlan.prebuiltKey(
+        of: target,
+        files: [
+          "/src/interp/core.c": "int core;", "/src/interp/main.c": "",
+          "/ports/interp/python.prof": profileText,
+        ])
     }
     #expect(try key("f:10:1\n 0: 10\n") != key("g:10:1\n 0: 10\n"))
     #expect(try key("f:10:1\n 0: 10\n") == key("f:10:1\n 0: 10\n"))
