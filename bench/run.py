@@ -137,7 +137,11 @@ def full_build_examples(folders):
 COUNTED_EXAMPLES = ("helloworld",)
 
 
-def measure_example(kraft, example, arguments, floors, floor_memory, log, plugin="no TCG plugin"):
+def measure_example(kraft, example, arguments, floors, floor_memory, log, counts=None):
+    """The example's figures; its boot counts (COUNTED_EXAMPLES) are left in `counts` as
+    (name, target, image, floor image) for the end of the suite: they take a minute or more
+    under valgrind and are the same on every run, so they must not spend the budget the
+    later examples need."""
     full = os.path.basename(example) in full_build_examples(examples(None))
     # An example asked for by name (--example) gets the full counts.
     boot_runs, memory_runs = example_runs(arguments, full or bool(arguments.example))
@@ -156,9 +160,8 @@ def measure_example(kraft, example, arguments, floors, floor_memory, log, plugin
         log(f"  {chosen.name}: boot and memory on {target}")
         floor_image = floors[target.split("/")[1]]
         figures += boots.measure_project(kraft, chosen, target, boot_runs, floor_image)
-        if os.path.basename(example) in COUNTED_EXAMPLES and target in boot.MACHINES:
-            log(f"  {chosen.name}: boot counts on {target}")
-            figures += boot_counts.measure(chosen.name, target, chosen.image(target), floor_image, plugin)
+        if os.path.basename(example) in COUNTED_EXAMPLES and target in boot.MACHINES and counts is not None:
+            counts.append((chosen.name, target, chosen.image(target), floor_image))
         figures.append(memory.measure(kraft, chosen, target, memory_runs))
         figures.append(floor_memory.figure(floor_image, chosen.name, target))
     if project and ARM64_TARGET not in targets:
@@ -311,9 +314,10 @@ def main():
     chosen = examples(arguments.example)
     primary = full_build_examples(examples(None))
     first = [e for e in chosen if os.path.basename(e) in primary]
+    counts = []
     for example in first:
         log(f"example {os.path.basename(example)}")
-        figures += measure_example(kraft, example, arguments, floors, floor_memory, log, plugin)
+        figures += measure_example(kraft, example, arguments, floors, floor_memory, log, counts)
     if not any(os.path.basename(e).startswith("musl") for e in examples(None)):
         figures.append(
             stats.unavailable(
@@ -341,7 +345,11 @@ def main():
             figures.append(stats.unavailable("all", name, "all", "every figure", reason))
             continue
         log(f"example {name}")
-        figures += measure_example(kraft, example, arguments, floors, floor_memory, log, plugin)
+        figures += measure_example(kraft, example, arguments, floors, floor_memory, log, counts)
+
+    for name, target, image, floor_image in counts:
+        log(f"{name}: boot counts on {target}")
+        figures += boot_counts.measure(name, target, image, floor_image, plugin)
 
     return finish(results, arguments, log)
 
