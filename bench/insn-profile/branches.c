@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "address_ranges.h"
 #include "qemu_plugin_api.h"
 
 __attribute__((visibility("default"))) int qemu_plugin_version = 1;
@@ -36,18 +37,7 @@ struct block {
 };
 static struct block *translations;
 
-#define MAX_RANGES 8
-static uint64_t range_lo[MAX_RANGES], range_hi[MAX_RANGES];
-static int ranges;
 static char *out_path;
-
-static int counted(uint64_t vaddr)
-{
-	for (int i = 0; i < ranges; i++)
-		if (vaddr >= range_lo[i] && vaddr < range_hi[i])
-			return 1;
-	return ranges == 0;
-}
 
 /* Taken branches by (from instruction, to address): open addressing, grown when
  * half full (CPython's run takes a few hundred thousand distinct ones). */
@@ -167,18 +157,12 @@ qemu_plugin_install(qemu_plugin_id_t id, const void *info, int argc,
 {
 	(void)info;
 	for (int i = 0; i < argc; i++) {
-		if (strncmp(argv[i], "range=", 6) == 0 && ranges < MAX_RANGES) {
-			char *end;
-			range_lo[ranges] = strtoull(argv[i] + 6, &end, 0);
-			if (*end != '-') {
-				fprintf(
-				    stderr,
-				    "branches: a range is LO-HI, not '%s'\n",
-				    argv[i] + 6);
-				return 1;
-			}
-			range_hi[ranges++] = strtoull(end + 1, NULL, 0);
-		} else if (strncmp(argv[i], "out=", 4) == 0) {
+		int range = take_range_argument("branches", argv[i]);
+		if (range < 0)
+			return 1;
+		if (range)
+			continue;
+		if (strncmp(argv[i], "out=", 4) == 0) {
 			out_path = strdup(argv[i] + 4);
 		} else {
 			fprintf(

@@ -33,6 +33,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "address_ranges.h"
 #include "qemu_plugin_api.h"
 
 __attribute__((visibility("default"))) int qemu_plugin_version = 1;
@@ -43,16 +44,6 @@ struct block {
   struct block *next; /* every translation, for blocks= */
 };
 static struct block *translations;
-/* The address ranges counted (range=LO-HI, repeatable; none: everything). */
-#define MAX_RANGES 8
-static uint64_t range_lo[MAX_RANGES], range_hi[MAX_RANGES];
-static int ranges;
-
-static int counted(uint64_t vaddr) {
-  for (int i = 0; i < ranges; i++)
-    if (vaddr >= range_lo[i] && vaddr < range_hi[i]) return 1;
-  return ranges == 0;
-}
 static const struct block *previous;
 enum { RET = 1, JUMP = 2 };
 static uint64_t transitions, indirect, returns, crosspage, insns, accesses, writes, syscalls,
@@ -249,15 +240,10 @@ __attribute__((visibility("default"))) int qemu_plugin_install(qemu_plugin_id_t 
                                                                 char **argv) {
   (void)info;
   for (int i = 0; i < argc; i++) {
-    if (strncmp(argv[i], "range=", 6) == 0 && ranges < MAX_RANGES) {
-      char *end;
-      range_lo[ranges] = strtoull(argv[i] + 6, &end, 0);
-      if (*end != '-') {
-        fprintf(stderr, "tbexits: a range is LO-HI, not '%s'\n", argv[i] + 6);
-        return 1;
-      }
-      range_hi[ranges++] = strtoull(end + 1, NULL, 0);
-    } else if (strncmp(argv[i], "out=", 4) == 0) out_path = strdup(argv[i] + 4);
+    int range = take_range_argument("tbexits", argv[i]);
+    if (range < 0) return 1;
+    if (range) continue;
+    if (strncmp(argv[i], "out=", 4) == 0) out_path = strdup(argv[i] + 4);
     else if (strncmp(argv[i], "edges=", 6) == 0) {
       edges_path = strdup(argv[i] + 6);
       edges = calloc(EDGE_SLOTS, sizeof *edges);
